@@ -1,0 +1,39 @@
+/**
+ * The contract every stateful component implements: live state inside an actor that the
+ * persistence layer can snapshot and restore.
+ *
+ * `snapshot()` returns plain data (objects, arrays, Map, Set, typed arrays, BigInt — what
+ * `v8.serialize` keeps; no class instances). `restore(state, fromVersion)` receives what a
+ * holder with version `fromVersion` snapshotted and migrates it when the minor differs.
+ *
+ * @example
+ * class Counter implements StateHolder<number> {
+ *   readonly stateId = 'count/total'
+ *   readonly stateVersion = '1.0.0'
+ *   n = 0
+ *   snapshot() { return this.n }
+ *   restore(state: number) { this.n = state }
+ * }
+ */
+export interface StateHolder<S = unknown> {
+  /** Stable within the pipeline: `${stepName}/${part}`. */
+  readonly stateId: string
+  /** Semver of the state's schema. */
+  readonly stateVersion: string
+  /** State ids that must be restored before this one. */
+  readonly dependsOn?: readonly string[]
+  /** Plain data (no class instances), or bytes. Runs synchronously at the barrier. */
+  snapshot(): S
+  /** Replaces the live state with `state`, written by a holder of version `fromVersion`. */
+  restore(state: S, fromVersion: string): void
+}
+
+/** A key group: an integer in [0, maxKeyGroups). Keyed holders snapshot `Map<KeyGroup, S>`. */
+export type KeyGroup = number
+
+/** True when `value` implements the StateHolder contract. */
+export function isStateHolder(value: unknown): value is StateHolder {
+  const v = value as Partial<StateHolder> | null
+  return typeof v === 'object' && v !== null && typeof v.stateId === 'string' &&
+    typeof v.stateVersion === 'string' && typeof v.snapshot === 'function' && typeof v.restore === 'function'
+}

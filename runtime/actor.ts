@@ -1,0 +1,147 @@
+import { concatMap, EMPTY, from, map, merge, Subject, type Observable, type Subscription } from 'rxjs'
+import type { LocalChannel } from './channel.ts'
+import type { CheckpointBarrier, Message } from './messages.ts'
+import type { Output } from './operators/operator.ts'
+import type { Router } from './router.ts'
+import { andThen, type Maybe } from './sequence.ts'
+
+type Item = { readonly input: number; readonly message: Message; readonly tick?: undefined } | { readonly tick: () => Maybe<void> }
+
+/**
+ * One running instance of a vertex with inputs. Its input channels are merged into one RxJS
+ * observable and handled one message at a time (concatMap), so the chain it runs needs no
+ * locks. A batch's credit goes back to its channel only after the batch was handled, which is
+ * what bounds memory. Watermarks: the lowest over the inputs. End: once every input ended.
+ * Barriers are aligned: an input that delivered barrier n is held back until all have.
+ */
+export class Actor {
+  busyMs = 0
+  readonly finished: Promise<void>
+  private resolveFinished!: () => void
+  private rejectFinished!: (e: unknown) => void
+  private readonly ticks = new Subject<() => Maybe<void>>()
+  private subscription: Subscription | undefined
+  private readonly inputWatermarks: number[]
+  private readonly endedInputs = new Set<number>()
+  private watermark = -Infinity
+  private allFinal = true
+  private aligning: { barrier: CheckpointBarrier; arrived: Set<number> } | undefined
+  private held = new Map<number, Message[]>()
+  private done = false
+
+  constructor(
+    readonly name: string,
+    private readonly inputs: readonly LocalChannel[],
+    private readonly head: Output,
+    private readonly router: Router | undefined,
+    private readonly onAligned: (barrier: CheckpointBarrier) => Maybe<void>,
+  ) {
+    this.inputWatermarks = inputs.map(() => -Infinity)
+    this.finished = new Promise((resolve, reject) => { this.resolveFinished = resolve; this.rejectFinished = reject })
+    this.finished.catch(() => {}) // observed by the deployment; never an unhandled rejection
+  }
+
+  start(): void {
+    const streams: Observable<Item>[] = this.inputs.map((ch, input) => ch.messages.pipe(map((message) => ({ input, message }))))
+    streams.push(this.ticks.pipe(map((tick) => ({ tick }))))
+    this.subscription = merge(...streams).pipe(concatMap((item) => {
+      const start = performance.now()
+      const r = item.tick ? item.tick() : this.receive(item.input, item.message)
+      if (r instanceof Promise) return from(r.finally(() => { this.busyMs += performance.now() - start }))
+      this.busyMs += performance.now() - start
+      return EMPTY
+    })).subscribe({ error: (e) => this.rejectFinished(e) })
+  }
+
+  /** Runs `tick` in this actor's mailbox, after the messages already queued (timers use it). */
+  schedule(tick: () => Maybe<void>): void {
+    if (!this.done) this.ticks.next(tick)
+  }
+
+  /** Stops handling messages (the job failed). */
+  cancel(): void {
+    this.done = true
+    this.subscription?.unsubscribe()
+  }
+
+  /** Messages received but not yet handled, over all inputs. */
+  get queueDepth(): number {
+    let n = 0
+    for (const ch of this.inputs) n += ch.queueDepth
+    return n
+  }
+
+  private receive(input: number, message: Message): Maybe<void> {
+    if (this.aligning?.arrived.has(input)) {
+      const queue = this.held.get(input)
+      if (queue) queue.push(message)
+      else this.held.set(input, [message])
+      return
+    }
+    return andThen(this.dispatch(input, message), () => this.inputs[input].ack(message))
+  }
+
+  private dispatch(input: number, m: Message): Maybe<void> {
+    switch (m.kind) {
+      case 'batch':
+        return this.head.batch(m.records)
+      case 'watermark': {
+        this.inputWatermarks[input] = Math.max(this.inputWatermarks[input], m.time)
+        return this.advanceWatermark()
+      }
+      case 'barrier':
+        return this.onBarrier(input, m.barrier)
+      case 'end': {
+        this.endedInputs.add(input)
+        if (!m.final) this.allFinal = false
+        this.inputWatermarks[input] = Infinity // an ended input no longer holds event time back
+        if (this.endedInputs.size === this.inputs.length) return andThen(this.head.end(this.allFinal), () => this.finish())
+        return andThen(this.allFinal ? this.advanceWatermark() : undefined, () => this.maybeAligned())
+      }
+    }
+  }
+
+  private advanceWatermark(): Maybe<void> {
+    let low = Infinity
+    for (const w of this.inputWatermarks) if (w < low) low = w
+    if (low <= this.watermark) return
+    this.watermark = low
+    return this.head.watermark(low)
+  }
+
+  private onBarrier(input: number, barrier: CheckpointBarrier): Maybe<void> {
+    if (!this.aligning) this.aligning = { barrier, arrived: new Set() }
+    else if (this.aligning.barrier.checkpointId !== barrier.checkpointId) {
+      throw new Error(`actor '${this.name}': barrier ${barrier.checkpointId} arrived while aligning ${this.aligning.barrier.checkpointId}; barriers must be injected in order`)
+    }
+    this.aligning.arrived.add(input)
+    return this.maybeAligned()
+  }
+
+  /** When every live input delivered the barrier: snapshot, forward it, release held input. */
+  private maybeAligned(): Maybe<void> {
+    const a = this.aligning
+    if (!a) return
+    for (let i = 0; i < this.inputs.length; i++) if (!a.arrived.has(i) && !this.endedInputs.has(i)) return
+    return andThen(this.onAligned(a.barrier), () => andThen(this.router?.broadcast({ kind: 'barrier', barrier: a.barrier }), () => {
+      this.aligning = undefined
+      const held = this.held
+      this.held = new Map()
+      return this.replay([...held].flatMap(([input, ms]) => ms.map((message) => ({ input, message }))), 0)
+    }))
+  }
+
+  private replay(items: { input: number; message: Message }[], i: number): Maybe<void> {
+    for (; i < items.length; i++) {
+      const r = this.receive(items[i].input, items[i].message)
+      if (r instanceof Promise) return r.then(() => this.replay(items, i + 1))
+    }
+  }
+
+  private finish(): void {
+    this.done = true
+    this.subscription?.unsubscribe()
+    this.ticks.complete()
+    this.resolveFinished()
+  }
+}

@@ -1,0 +1,30 @@
+import type { StateHolder } from '../../persistence/state-holder.ts'
+
+/** What an Oxi is given: where to emit, the keyBy key, the job's clock. */
+export interface OxiContext<O> {
+  readonly pipelineId: string
+  readonly step: string
+  /** Index of this instance among the step's parallel instances. */
+  readonly instance: number
+  /** Sends a record downstream (buffered and sent as one batch after the callback returns). */
+  emit(record: O): void
+  /** The keyBy key of a record of this step's input; `null` when the stream is not keyed. */
+  key(record: unknown): unknown
+  /** The job's processing time (epoch ms, or virtual time in tests). */
+  now(): number
+}
+
+/**
+ * A user-defined operator (`.process(name, oxi)`). Gets its input a batch at a time; may own
+ * state through StateHolders. `onEnd` runs when a bounded input is exhausted (not on stop).
+ *
+ * @example
+ * const count: Oxi<unknown, number> = { n: 0, onBatch(rs) { this.n += rs.length }, onEnd(ctx) { ctx.emit(this.n) } } as Oxi<unknown, number> & { n: number }
+ */
+export interface Oxi<I = unknown, O = unknown> {
+  open?(ctx: OxiContext<O>): void | Promise<void>
+  onBatch(records: readonly I[], ctx: OxiContext<O>): void | Promise<void>
+  onWatermark?(watermark: number, ctx: OxiContext<O>): void | Promise<void>
+  onEnd?(ctx: OxiContext<O>): void | Promise<void>
+  holders?(): StateHolder[]
+}

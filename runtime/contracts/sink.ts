@@ -1,0 +1,34 @@
+import type { Clock } from '../clock.ts'
+import type { StateHolder } from '../../persistence/state-holder.ts'
+
+/** What a sink writer is given when it opens. */
+export interface SinkContext {
+  readonly pipelineId: string
+  readonly step: string
+  readonly clock: Clock
+}
+
+/** One open sink instance. Writes arrive one batch at a time, in order. */
+export interface SinkWriter<T> {
+  /** Writes a batch; a returned promise holds back the next batch (backpressure). */
+  write(records: readonly T[]): void | Promise<void>
+  /** The input is exhausted: flush everything. */
+  end?(): void | Promise<void>
+  /** The job stopped or failed: release resources; no write follows. */
+  close?(): void | Promise<void>
+  /** A value the job summary carries under this sink's step name (e.g. collected records). */
+  result?(): unknown
+  holders?(): StateHolder[]
+}
+
+/**
+ * Where records leave the pipeline.
+ *
+ * @example
+ * const log: Sink<unknown> = { kind: 'sink', description: 'log', open: () => ({ write: (rs) => { for (const r of rs) console.log(r) } }) }
+ */
+export interface Sink<T> {
+  readonly kind: 'sink'
+  readonly description: string
+  open(ctx: SinkContext): SinkWriter<T> | Promise<SinkWriter<T>>
+}

@@ -1,0 +1,47 @@
+import type { Clock } from '../clock.ts'
+import type { StateHolder } from '../../persistence/state-holder.ts'
+
+/** What a source reader is given when it opens. */
+export interface SourceContext {
+  readonly pipelineId: string
+  readonly step: string
+  readonly clock: Clock
+  /** Aborted when the job stops: a reader waiting for input should give up. */
+  readonly signal: AbortSignal
+  /**
+   * Hands a record the reader could not read to the step's error policy: throws under
+   * `'fail'`, counts it under `'skip'`, sends it to the dead-letter sink under `{ deadLetter }`.
+   * `error` should say the position (e.g. a RecordParseError).
+   */
+  reject(error: Error, offset: string, raw: unknown): void
+}
+
+/** One open reading position of a source. */
+export interface SourceReader<T> {
+  /**
+   * Reads up to `max` records (at least one, unless the input is exhausted: then `undefined`).
+   * May return a promise when input is not ready yet; it is called only when downstream has credit.
+   */
+  read(max: number): readonly T[] | undefined | Promise<readonly T[] | undefined>
+  /** Where the next read starts, as plain data (a checkpoint stores it). */
+  position(): unknown
+  /** Releases files and connections; called once, at the end or on stop. */
+  close?(): void | Promise<void>
+  holders?(): StateHolder[]
+}
+
+/**
+ * A pull-based source of records: the runtime opens a reader and pulls batches from it only
+ * while downstream has credit, so memory is bounded by channel capacity, not input size.
+ *
+ * @example
+ * const numbers: Source<number> = { kind: 'source', description: 'numbers', open: () => ({ read: () => undefined, position: () => 0 }) }
+ */
+export interface Source<T> {
+  readonly kind: 'source'
+  /** Short text for messages and the CLI, e.g. `jsonl(data/in.jsonl)`. */
+  readonly description: string
+  /** True when the input ends (batch job); false for unbounded input. */
+  readonly bounded: boolean
+  open(ctx: SourceContext): SourceReader<T> | Promise<SourceReader<T>>
+}

@@ -1,0 +1,58 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { StepError } from './errors/step-error.ts'
+import type { Maybe } from './sequence.ts'
+import type { DeadLetter, ErrorPolicy } from './step-options.ts'
+import type { StepCounters } from './step-counters.ts'
+
+/** Where dead letters of one step go (the deployment opens the step's dead-letter sink). */
+export type DeadLetterOutlet = (letters: DeadLetter[]) => Maybe<void>
+
+/**
+ * Applies a step's `onError` policy to a failure. Returns true when a retry succeeded (the
+ * output was produced), false when the records were dropped (skip, dead letter); throws a
+ * StepError under `'fail'` or when retries run out. Nothing is dropped without being counted.
+ *
+ * @example
+ * const kept = failures.handle([record], 'input record 7', error, () => out.push(fn(record)))
+ */
+export class FailureHandler {
+  constructor(
+    private readonly step: string,
+    private readonly policy: ErrorPolicy,
+    private readonly counters: StepCounters,
+    private readonly deadLetters: DeadLetterOutlet | undefined,
+  ) {}
+
+  handle(records: readonly unknown[], offset: string, error: unknown, retry: () => Maybe<void>): Maybe<boolean> {
+    const policy = this.policy
+    if (policy === 'fail') throw new StepError(this.step, offset, error)
+    if (policy === 'skip') {
+      this.counters.failed += records.length
+      return false
+    }
+    if ('retry' in policy) return this.retry(policy.retry, policy.backoffMs ?? 100, offset, error, retry)
+    this.counters.failed += records.length
+    const why = error instanceof Error ? error.message : String(error)
+    const letters = records.map((record) => ({ step: this.step, error: why, offset, record }))
+    return andFalse(this.deadLetters!(letters))
+  }
+
+  /** Backoff doubles per attempt; real time (not the job clock): it paces calls to the outside world. */
+  private async retry(attempts: number, backoffMs: number, offset: string, error: unknown, retry: () => Maybe<void>): Promise<boolean> {
+    let last = error
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      await sleep(backoffMs * 2 ** attempt)
+      try {
+        await retry()
+        return true
+      } catch (e) {
+        last = e
+      }
+    }
+    throw new StepError(this.step, offset, last, `; it still failed after ${attempts} retries — fix the cause, or use onError: 'skip' | { deadLetter }`)
+  }
+}
+
+function andFalse(r: Maybe<void>): Maybe<boolean> {
+  return r instanceof Promise ? r.then(() => false) : false
+}

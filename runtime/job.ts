@@ -1,0 +1,79 @@
+import type { PipelineGraph } from './pipeline-graph.ts'
+import { planGraph } from './plan.ts'
+import { resolveRunOptions, type RunOptions } from './run-options.ts'
+import { InlineJob } from './inline-job.ts'
+
+export type { RunOptions } from './run-options.ts'
+
+/** A step's totals over its parallel instances, in the job summary. */
+export interface StepSummary {
+  readonly kind: string
+  readonly parallelism: number
+  readonly recordsIn: number
+  readonly recordsOut: number
+  /** Records dropped by `onError: 'skip'` or sent to a dead-letter sink. */
+  readonly failed: number
+  /** Time the step's actors spent handling messages (fused steps share their actor's figure). */
+  readonly busyMs: number
+}
+
+/** What `job.done` resolves with. */
+export interface JobSummary {
+  readonly pipelineId: string
+  readonly status: 'completed' | 'stopped'
+  readonly durationMs: number
+  readonly steps: Readonly<Record<string, StepSummary>>
+  /** Each sink's result by step name: `results.out` holds the records of `.sink('out', sinks.collect())`. */
+  readonly results: Readonly<Record<string, unknown>>
+  /** Each dead-letter sink's result by the name of the step whose records it took. */
+  readonly deadLetters: Readonly<Record<string, unknown>>
+}
+
+/** Live figures of a step (`job.metrics()`). */
+export interface StepMetrics {
+  readonly kind: string
+  readonly parallelism: number
+  readonly recordsIn: number
+  readonly recordsOut: number
+  readonly failed: number
+  /** Records in per second since the previous `metrics()` call (since the start, the first time). */
+  readonly ratePerSec: number
+  /** Share of wall time the step's actors were handling messages, not counting waits for credit. */
+  readonly busyPercent: number
+  /** Time the step's actors waited for downstream credit (backpressure). */
+  readonly backpressureMs: number
+  /** Messages delivered to the step's actors and not yet handled. */
+  readonly queueDepth: number
+}
+
+export type JobStatus = 'starting' | 'running' | 'completed' | 'stopped' | 'failed'
+
+export interface JobMetrics {
+  readonly pipelineId: string
+  readonly status: JobStatus
+  readonly elapsedMs: number
+  readonly steps: Readonly<Record<string, StepMetrics>>
+}
+
+/**
+ * A running pipeline. `done` resolves with the summary when a bounded input is exhausted and
+ * everything is flushed, or after `stop()`; it rejects with a typed error when the job fails.
+ *
+ * @example
+ * const job = p.run(); setTimeout(() => job.stop(), 5000); const summary = await job.done
+ */
+export interface Job {
+  readonly pipelineId: string
+  readonly done: Promise<JobSummary>
+  /** Graceful stop: sources read no more, in-flight batches drain, open windows do not fire. */
+  stop(): Promise<JobSummary>
+  metrics(): JobMetrics
+}
+
+/** Validates, plans and starts a pipeline graph (what `Pipeline.run` calls). */
+export function startJob(graph: PipelineGraph, options: RunOptions): Job {
+  const resolved = resolveRunOptions(options)
+  graph.validate()
+  const plan = planGraph(graph, resolved)
+  return new InlineJob(plan, resolved)
+}

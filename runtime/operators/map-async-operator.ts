@@ -1,0 +1,44 @@
+import type { Maybe } from '../sequence.ts'
+import { inputOffset, type Operator, type OperatorContext, type Output } from './operator.ts'
+
+const DROPPED = Symbol('dropped')
+
+/**
+ * `.mapAsync`: awaits an async function per record, up to `concurrency` at once within a
+ * batch; output keeps input order (results land in their input slot).
+ */
+export class MapAsyncOperator implements Operator {
+  constructor(
+    private readonly ctx: OperatorContext,
+    private readonly fn: (r: unknown) => unknown,
+    private readonly concurrency: number,
+    private readonly next: Output,
+  ) {}
+
+  async batch(records: readonly unknown[]): Promise<void> {
+    const c = this.ctx.counters
+    const base = c.recordsIn
+    c.recordsIn += records.length
+    const slots: unknown[] = new Array(records.length)
+    let nextIndex = 0
+    const lane = async (): Promise<void> => {
+      while (nextIndex < records.length) {
+        const i = nextIndex++
+        const record = records[i]
+        try {
+          slots[i] = await this.fn(record)
+        } catch (e) {
+          const kept = await this.ctx.failures.handle([record], inputOffset(base, i), e, async () => { slots[i] = await this.fn(record) })
+          if (!kept) slots[i] = DROPPED
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, records.length) }, lane))
+    const out = slots.filter((s) => s !== DROPPED)
+    c.recordsOut += out.length
+    if (out.length > 0) await this.next.batch(out)
+  }
+
+  watermark(time: number): Maybe<void> { return this.next.watermark(time) }
+  end(final: boolean): Maybe<void> { return this.next.end(final) }
+}

@@ -1,0 +1,41 @@
+import type { StateHolder } from '../../persistence/state-holder.ts'
+import type { SinkWriter } from '../contracts/sink.ts'
+import { andThen, attempt, type Maybe } from '../sequence.ts'
+import { inputOffset, type Operator, type OperatorContext } from './operator.ts'
+
+/**
+ * `.sink`: hands each batch to the sink's writer and waits for it (a slow sink holds back its
+ * input: backpressure). The error policy applies per batch: retry writes the batch again.
+ */
+export class SinkOperator implements Operator {
+  constructor(private readonly ctx: OperatorContext, private readonly writer: SinkWriter<unknown>) {}
+
+  batch(records: readonly unknown[]): Maybe<void> {
+    const c = this.ctx.counters
+    const base = c.recordsIn
+    c.recordsIn += records.length
+    const write = (): Maybe<void> => this.writer.write(records)
+    const offset = `${inputOffset(base, 0)}..${base + records.length}`
+    return andThen(attempt<boolean | void>(write, (e) => this.ctx.failures.handle(records, offset, e, write)), (kept) => {
+      if (kept !== false) c.recordsOut += records.length
+    })
+  }
+
+  watermark(): void {}
+
+  end(): Maybe<void> {
+    return this.writer.end?.()
+  }
+
+  close(): Maybe<void> {
+    return this.writer.close?.()
+  }
+
+  result(): unknown {
+    return this.writer.result?.()
+  }
+
+  holders(): StateHolder[] {
+    return this.writer.holders?.() ?? []
+  }
+}

@@ -1,0 +1,82 @@
+import { PipelineDefinitionError } from './errors/pipeline-definition-error.ts'
+import { STATELESS_KINDS, type KeySelector, type StepNode } from './graph.ts'
+import type { PipelineGraph } from './pipeline-graph.ts'
+
+/** How an edge between two vertices moves batches. */
+export type Exchange =
+  | { readonly kind: 'forward' }                        // instance i → instance i
+  | { readonly kind: 'rebalance' }                      // whole batches round-robin
+  | { readonly kind: 'hash'; readonly key: KeySelector } // by key group to the owning instance
+
+/** An edge of the physical plan: the output of `fromStep` (last step of `from`) into `to`. */
+export interface PlanEdge {
+  readonly from: Vertex
+  readonly to: Vertex
+  readonly exchange: Exchange
+}
+
+/** A chain of fused steps run by one actor per parallel instance. */
+export interface Vertex {
+  readonly id: number
+  /** Head first; every later step reads only from the one before it. */
+  readonly steps: StepNode[]
+  readonly parallelism: number
+  readonly inputs: PlanEdge[]
+  readonly outputs: PlanEdge[]
+}
+
+/** The physical plan: vertices in topological order (sources first). */
+export interface Plan {
+  readonly pipelineId: string
+  readonly vertices: readonly Vertex[]
+  readonly maxKeyGroups: number
+}
+
+/**
+ * Plans a validated graph: decides each step's parallelism, fuses chains (a stateless step or a
+ * sink joins the actor of its only input when the edge is forward, the parallelism is the same
+ * and that input feeds nothing else, as Flink chains operators) and picks each edge's exchange.
+ *
+ * @example
+ * const plan = planGraph(p.graph, { workers: 0, maxKeyGroups: 128 })
+ */
+export function planGraph(graph: PipelineGraph, options: { workers: number; maxKeyGroups: number }): Plan {
+  const defaultParallelism = Math.max(1, options.workers)
+  const parallelismOf = (s: StepNode): number => {
+    const p = s.options.parallelism ?? (s.spec.kind === 'source' || s.spec.kind === 'sink' ? 1 : defaultParallelism)
+    if (s.key && p > options.maxKeyGroups) {
+      throw new PipelineDefinitionError(`pipeline '${graph.id}': step '${s.name}' has parallelism ${p} but only ${options.maxKeyGroups} key groups; ` +
+        `lower its parallelism or raise maxKeyGroups`, s.name)
+    }
+    return p
+  }
+  const vertexOf = new Map<StepNode, Vertex>()
+  const vertices: Vertex[] = []
+  for (const step of graph.steps) {
+    const p = parallelismOf(step)
+    const input = step.inputs.length === 1 ? step.inputs[0] : undefined
+    const upstream = input ? vertexOf.get(input) : undefined
+    const fusable = upstream !== undefined && input !== undefined &&
+      (STATELESS_KINDS.has(step.spec.kind) || step.spec.kind === 'sink') &&
+      step.partitioning.kind === 'forward' && upstream.parallelism === p &&
+      upstream.steps[upstream.steps.length - 1] === input && graph.consumersOf(input).length === 1
+    if (fusable) {
+      upstream.steps.push(step)
+      vertexOf.set(step, upstream)
+      continue
+    }
+    const vertex: Vertex = { id: vertices.length, steps: [step], parallelism: p, inputs: [], outputs: [] }
+    vertices.push(vertex)
+    vertexOf.set(step, vertex)
+    for (const from of step.inputs) {
+      const fromVertex = vertexOf.get(from)!
+      const exchange: Exchange = step.partitioning.kind === 'hash'
+        ? { kind: 'hash', key: step.partitioning.key }
+        : fromVertex.parallelism === p ? { kind: 'forward' } : { kind: 'rebalance' }
+      const edge: PlanEdge = { from: fromVertex, to: vertex, exchange }
+      fromVertex.outputs.push(edge)
+      vertex.inputs.push(edge)
+    }
+  }
+  return { pipelineId: graph.id, vertices, maxKeyGroups: options.maxKeyGroups }
+}

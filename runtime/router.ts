@@ -1,0 +1,86 @@
+import type { LocalChannel } from './channel.ts'
+import { StepError } from './errors/step-error.ts'
+import { instanceOf, keyGroupCache } from './key-groups/key-group-assignment.ts'
+import type { BatchMessage, Message } from './messages.ts'
+import type { Output } from './operators/operator.ts'
+import type { Exchange } from './plan.ts'
+import type { Maybe } from './sequence.ts'
+
+/** One outgoing edge of an actor instance: its exchange and a channel per receiving instance. */
+export interface RouteTarget {
+  readonly exchange: Exchange
+  /** Forward: one channel (to the same instance index). Otherwise: one per receiving instance. */
+  readonly channels: readonly LocalChannel[]
+  /** The receiving step, for errors thrown by a keyBy function. */
+  readonly toStep: string
+}
+
+/**
+ * The end of an actor's chain: sends batches over its outgoing channels by each edge's
+ * exchange, and broadcasts control messages in band. Measures time blocked waiting for credit.
+ */
+export class Router implements Output {
+  blockedMs = 0
+  private readonly targets: { target: RouteTarget; nextIndex: number; instanceOfGroup: Int32Array; groupOf: (k: unknown) => number }[]
+
+  constructor(targets: readonly RouteTarget[], private readonly maxKeyGroups: number) {
+    this.targets = targets.map((target) => {
+      const n = target.channels.length
+      // Key group → receiving instance, precomputed: the per-record cost is one cached hash.
+      const instanceOfGroup = Int32Array.from({ length: maxKeyGroups }, (_, g) => instanceOf(g, maxKeyGroups, n))
+      return { target, nextIndex: 0, instanceOfGroup, groupOf: keyGroupCache(maxKeyGroups) }
+    })
+  }
+
+  batch(records: readonly unknown[]): Maybe<void> {
+    let pending: Promise<void> | undefined
+    for (const t of this.targets) {
+      const { exchange, channels } = t.target
+      if (exchange.kind !== 'hash' || channels.length === 1) {
+        const channel = exchange.kind === 'rebalance' ? channels[t.nextIndex++ % channels.length] : channels[0]
+        pending = send(pending, channel, { kind: 'batch', records })
+        continue
+      }
+      const parts: unknown[][] = channels.map(() => [])
+      for (let i = 0; i < records.length; i++) {
+        let group: number
+        try {
+          group = t.groupOf(exchange.key(records[i]))
+        } catch (e) {
+          throw new StepError(t.target.toStep, `its keyBy function on a record`, e, '; fix the keyBy function')
+        }
+        parts[t.instanceOfGroup[group]].push(records[i])
+      }
+      for (let i = 0; i < parts.length; i++) {
+        if (parts[i].length > 0) pending = send(pending, channels[i], { kind: 'batch', records: parts[i] } satisfies BatchMessage)
+      }
+    }
+    return this.timed(pending)
+  }
+
+  watermark(time: number): Maybe<void> {
+    return this.broadcast({ kind: 'watermark', time })
+  }
+
+  end(final: boolean): Maybe<void> {
+    return this.broadcast({ kind: 'end', final })
+  }
+
+  /** Control messages go to every receiving instance, behind the data already sent. */
+  broadcast(message: Message): Maybe<void> {
+    let pending: Promise<void> | undefined
+    for (const t of this.targets) for (const ch of t.target.channels) pending = send(pending, ch, message)
+    return this.timed(pending)
+  }
+
+  private timed(pending: Promise<void> | undefined): Maybe<void> {
+    if (!pending) return
+    const start = performance.now()
+    return pending.then(() => { this.blockedMs += performance.now() - start })
+  }
+}
+
+function send(pending: Promise<void> | undefined, channel: LocalChannel, message: Message): Promise<void> | undefined {
+  if (pending) return pending.then(() => channel.send(message))
+  return channel.send(message) ?? undefined
+}
