@@ -1,0 +1,38 @@
+import type { Sink, SinkContext, SinkWriter } from '../../runtime/contracts/sink.ts'
+
+/** The writer of a `collect()` sink: `result()` is every record written, in order. */
+export interface CollectWriter<T> extends SinkWriter<T> {
+  result(): T[]
+}
+
+/** A sink that keeps its records in memory; each `open()` gives a fresh, typed writer. */
+export interface CollectSink<T> extends Sink<T> {
+  open(ctx: SinkContext): CollectWriter<T>
+}
+
+/**
+ * A sink that collects records in memory, in arrival order; the job summary carries them under
+ * the sink's step name (`summary.results[name]`). Each `open()` starts a new array, so one sink
+ * object can serve several jobs without mixing their records. Unbounded input grows it forever:
+ * use it for tests and small batch jobs.
+ *
+ * @example
+ * const { results } = await pipeline('p').source('n', sources.iterable([1, 2])).sink('out', sinks.collect()).run().done
+ * results.out // [1, 2]
+ */
+export function collect<T = unknown>(): CollectSink<T> {
+  return {
+    kind: 'sink',
+    description: 'collect()',
+    open() {
+      const records: T[] = []
+      return {
+        write(batch) {
+          // A loop, not push(...batch): spreading a 100k-record batch overflows the stack.
+          for (let i = 0; i < batch.length; i++) records.push(batch[i])
+        },
+        result: () => records,
+      }
+    },
+  }
+}

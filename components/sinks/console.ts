@@ -1,0 +1,36 @@
+import type { Sink } from '../../runtime/contracts/sink.ts'
+import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+
+/** Options of `sinks.console`. */
+export interface ConsoleOptions<T> {
+  /** Turns a record into its line (default: `JSON.stringify`). */
+  readonly format?: (record: T) => string
+}
+
+/**
+ * A sink that prints each record as a line on stdout, JSON by default. A batch is written with
+ * one `process.stdout.write`; when stdout's buffer is full (a slow pipe), `write()` waits for
+ * `drain`, so output holds the pipeline back instead of piling up in memory.
+ *
+ * @example
+ * pipeline('p').source('n', sources.iterable([1, 2])).sink('print', sinks.console({ format: (n) => `n=${n}` }))
+ */
+export function console<T = unknown>(options: ConsoleOptions<T> = {}): Sink<T> {
+  const format = options?.format ?? ((r: T) => JSON.stringify(r) ?? String(r))
+  if (typeof format !== 'function') {
+    throw new InvalidOptionError('format', `console: options.format must be a function (record) => string (got ${typeof format})`)
+  }
+  return {
+    kind: 'sink',
+    description: 'console()',
+    open: () => ({
+      write(records) {
+        if (records.length === 0) return
+        let text = ''
+        for (let i = 0; i < records.length; i++) text += format(records[i]) + '\n'
+        if (process.stdout.write(text)) return
+        return new Promise<void>((resolve) => process.stdout.once('drain', resolve))
+      },
+    }),
+  }
+}

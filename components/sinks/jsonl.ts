@@ -1,0 +1,76 @@
+import { open, type FileHandle } from 'node:fs/promises'
+import type { Sink, SinkWriter } from '../../runtime/contracts/sink.ts'
+import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
+
+/**
+ * A sink that writes each record as one JSON line to exactly `path`, truncating the file when
+ * the job opens the sink. Each batch is encoded into one buffer and written with one call, and
+ * `write()` returns that write's promise, so a slow disk holds the next batch back. `end()`
+ * flushes and closes; `close()` closes. The parent directory must exist (ERR_FILE_OPEN names the
+ * path otherwise). A record JSON cannot represent (`undefined`, a function) is written as `null`.
+ *
+ * @example
+ * pipeline('p').source('n', sources.iterable([{ a: 1 }])).sink('out', sinks.jsonl('out/result.jsonl'))
+ */
+export function jsonl<T = unknown>(path: string): Sink<T> {
+  if (typeof path !== 'string' || path === '') {
+    throw new InvalidOptionError('path', `jsonl sink: path must be a non-empty string (got ${typeof path === 'string' ? '""' : String(path)})`)
+  }
+  return {
+    kind: 'sink',
+    description: `jsonl(${path})`,
+    async open(): Promise<SinkWriter<T>> {
+      let fh: FileHandle
+      try {
+        fh = await open(path, 'w')
+      } catch (e) {
+        throw new OxiflowError('ERR_FILE_OPEN',
+          `jsonl sink: cannot open '${path}' for writing: ${(e as Error).message}; check that its directory exists and is writable`,
+          { cause: e })
+      }
+      return fileWriter<T>(fh)
+    },
+  }
+}
+
+function fileWriter<T>(fh: FileHandle): SinkWriter<T> {
+  let position = 0
+  let closed = false
+  // Writes chain on one another, so the file stays in batch order even if a caller does not await.
+  let tail: Promise<void> = Promise.resolve()
+
+  const writeAll = async (bytes: Buffer): Promise<void> => {
+    // A write may be partial; loop until the whole batch is on its way to the file.
+    for (let off = 0; off < bytes.length;) {
+      const { bytesWritten } = await fh.write(bytes, off, bytes.length - off, position)
+      off += bytesWritten
+      position += bytesWritten
+    }
+  }
+  const close = async (): Promise<void> => {
+    if (closed) return
+    closed = true
+    await fh.close()
+  }
+
+  return {
+    write(records) {
+      if (records.length === 0) return tail
+      let text = ''
+      for (let i = 0; i < records.length; i++) text += (JSON.stringify(records[i]) ?? 'null') + '\n'
+      const bytes = Buffer.from(text)
+      tail = tail.then(() => writeAll(bytes))
+      return tail
+    },
+    async end() {
+      await tail
+      await close()
+    },
+    async close() {
+      // Let a write in flight finish (its error belongs to write()), then release the handle.
+      await tail.catch(() => undefined)
+      await close()
+    },
+  }
+}

@@ -1,0 +1,112 @@
+import type { Source } from '../../runtime/contracts/source.ts'
+import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+import { RecordParseError } from '../../runtime/errors/record-parse-error.ts'
+import { parseCsvRow } from './csv-row.ts'
+import type { Line, LineReader } from './line-reader.ts'
+import { checkLineOptions, isBlank, lineSource, type LineParser } from './line-source.ts'
+
+/** Options of `sources.csv`. */
+export interface CsvOptions {
+  /** True (default): the first line names the columns and records are objects of strings; false: string arrays. */
+  readonly header?: boolean
+  /** One character other than `"`, `\r`, `\n` (default `,`). */
+  readonly delimiter?: string
+  /** Bytes read per chunk (default 256 KiB). */
+  readonly chunkSize?: number
+}
+
+/**
+ * A bounded source of the rows of a CSV file (RFC 4180 quoting: `"a,b"`, `""` for a quote).
+ *
+ * With `header: true` (the default) the first non-blank line names the columns and each record
+ * is an object of strings keyed by those names; with `header: false` records are string arrays
+ * and the first row fixes the column count. A row with another column count, or a bad quote, is
+ * a RecordParseError (file, line, byte) handed to the step's error policy. Quoted fields cannot
+ * span lines: a quoted newline makes its row malformed. Blank lines are skipped. A malformed
+ * header, a duplicate column name or `__proto__` fails the open. Offsets, position() and the
+ * `<step>/position` StateHolder are as in `sources.jsonl`.
+ *
+ * @example
+ * pipeline('p').source('rows', sources.csv('data/users.csv', { header: true })).sink('out', sinks.collect())
+ */
+export function csv(path: string, options: CsvOptions & { header: false }): Source<string[]>
+export function csv(path: string, options?: CsvOptions & { header?: true }): Source<Record<string, string>>
+export function csv(path: string, options?: CsvOptions): Source<Record<string, string> | string[]>
+export function csv(path: string, options: CsvOptions = {}): Source<Record<string, string> | string[]> {
+  const chunkSize = checkLineOptions('csv', path, options?.chunkSize)
+  const { header = true, delimiter = ',' } = options ?? {}
+  if (typeof header !== 'boolean') {
+    throw new InvalidOptionError('header', `csv: options.header must be true or false (got ${String(header)})`)
+  }
+  if (typeof delimiter !== 'string' || delimiter.length !== 1 || '"\r\n'.includes(delimiter)) {
+    throw new InvalidOptionError('delimiter',
+      `csv: options.delimiter must be a single character other than '"', '\\r' and '\\n' (got ${JSON.stringify(delimiter)})`)
+  }
+  return lineSource<Record<string, string> | string[]>('csv', path, chunkSize, (lines) =>
+    header ? withHeader(lines, path, delimiter) : withoutHeader(lines, delimiter))
+}
+
+async function firstLine(lines: LineReader): Promise<Line | undefined> {
+  for (;;) {
+    const line = lines.take()
+    if (line !== undefined) {
+      if (!isBlank(line.text)) return line
+    } else if (!(await lines.fill())) {
+      return undefined
+    }
+  }
+}
+
+async function withHeader(lines: LineReader, path: string, delimiter: string): Promise<LineParser<Record<string, string>>> {
+  const head = await firstLine(lines)
+  // An empty file has no header and no rows: parse is never called.
+  if (head === undefined) return { parse: () => ({}), firstRecord: lines.position() }
+  const fail = (why: string) => new RecordParseError(path, head.line, head.byte, `header: ${why}`)
+  let names: string[]
+  try {
+    names = parseCsvRow(head.text, delimiter)
+  } catch (e) {
+    throw fail((e as Error).message)
+  }
+  const seen = new Set<string>()
+  for (const name of names) {
+    // `__proto__` as a key would set the record's prototype instead of a field.
+    if (name === '__proto__') throw fail("column name '__proto__' is not allowed; rename the column")
+    if (seen.has(name)) throw fail(`duplicate column name ${JSON.stringify(name)}; column names must be unique`)
+    seen.add(name)
+  }
+  const width = names.length
+  return {
+    firstRecord: lines.position(),
+    parse(text) {
+      const fields = parseCsvRow(text, delimiter)
+      if (fields.length !== width) throw new Error(`expected ${width} columns (as in the header), found ${fields.length}`)
+      const record: Record<string, string> = {}
+      for (let i = 0; i < width; i++) record[names[i]] = fields[i]
+      return record
+    },
+  }
+}
+
+async function withoutHeader(lines: LineReader, delimiter: string): Promise<LineParser<string[]>> {
+  // The first row fixes the column count. Peek at it now and go back to the start, so a reader
+  // restored past the first row checks the same count as one that read it.
+  let width: number | undefined
+  const first = await firstLine(lines)
+  if (first !== undefined) {
+    try {
+      width = parseCsvRow(first.text, delimiter).length
+    } catch {
+      // Malformed first row: read() reports it; the first well-formed row fixes the count.
+    }
+    lines.seek({ byte: 0, line: 1 })
+  }
+  return {
+    parse(text) {
+      const fields = parseCsvRow(text, delimiter)
+      width ??= fields.length
+      if (fields.length !== width) throw new Error(`expected ${width} columns (as in the first row), found ${fields.length}`)
+      return fields
+    },
+  }
+}
