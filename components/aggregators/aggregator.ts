@@ -1,0 +1,34 @@
+/**
+ * An incremental aggregate over a window's records. Accumulators are plain data
+ * (v8.serialize-able: objects, arrays, Map, numbers) so window state snapshots without conversion.
+ *
+ * What the window promises in return: every record is added once; `evict` gets the oldest record
+ * still in the accumulator (FIFO), the same object that was added; value functions are pure. An
+ * `add` that throws leaves the accumulator unchanged, so the window must not keep that record.
+ * An empty window gives `count` 0, `sum` 0 and `null` for every other aggregator.
+ *
+ * @example
+ * const total = agg.sum((r: { value: number }) => r.value)
+ * let acc = total.create()
+ * acc = total.add(acc, { value: 2 })
+ * acc = total.add(acc, { value: 3 })
+ * acc = total.evict(acc, { value: 2 })
+ * total.result(acc) // 3
+ */
+export interface Aggregator<R = unknown, A = unknown, V = unknown> {
+  /** 'count', 'sum', … — names the aggregator in messages and state descriptions. */
+  readonly kind: string
+  /** A fresh accumulator of an empty window. */
+  create(): A
+  /** Adds the newest record; may mutate and return `acc`. */
+  add(acc: A, record: R): A
+  /** Removes the OLDEST record still in the accumulator (FIFO eviction for sliding windows). */
+  evict(acc: A, record: R): A
+  /** The aggregate of the records now in `acc`; does not change `acc`. */
+  result(acc: A): V
+  /**
+   * Combines two accumulators of adjacent ranges, `a` before `b` in arrival order (session merges,
+   * key-group merges). May mutate and return `a`; never changes `b` nor shares its arrays or maps.
+   */
+  merge(a: A, b: A): A
+}

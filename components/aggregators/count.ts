@@ -1,0 +1,23 @@
+import type { Aggregator } from './aggregator.ts'
+import { evictError } from './aggregator-checks.ts'
+
+/**
+ * Number of records in the window (0 when empty). The accumulator is the count itself.
+ *
+ * @example
+ * const c = agg.count()
+ * c.result(c.add(c.create(), { any: 'record' })) // 1
+ */
+export function count<R = unknown>(): Aggregator<R, number, number> {
+  return {
+    kind: 'count',
+    create: () => 0,
+    add: acc => acc + 1,
+    evict(acc) {
+      if (acc === 0) throw evictError('count', 'nothing to evict, the accumulator is empty')
+      return acc - 1
+    },
+    result: acc => acc,
+    merge: (a, b) => a + b,
+  }
+}

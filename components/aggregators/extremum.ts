@@ -1,0 +1,76 @@
+import type { Aggregator } from './aggregator.ts'
+import { evictError, finiteNumberOf } from './aggregator-checks.ts'
+import { type Deque, dequeBack, dequeFront, dequePopBack, dequePush, dequeShift } from './deque.ts'
+
+/**
+ * Accumulator of `min` and `max`: a monotonic deque of `[seq, value]` pairs, `seq` being the
+ * record's arrival number. It holds only records that can still become the extremum — each is
+ * better than everything that arrived after it — so the front is the answer. The n-th evicted
+ * record is the n-th added one (FIFO), so `evicted` alone tells whether an eviction removes the
+ * front, and `evict` never needs to look at the record.
+ *
+ * @example
+ * // min over 5, 3, 4: 5 was dropped when 3 arrived
+ * const acc: ExtremumAcc = { items: [[1, 3], [2, 4]], head: 0, added: 3, evicted: 0 }
+ */
+export interface ExtremumAcc extends Deque<[seq: number, value: number]> {
+  /** Records added so far; the next one gets `seq = added`. */
+  added: number
+  /** Records evicted so far; the next one to go has `seq = evicted`. */
+  evicted: number
+}
+
+/**
+ * The monotonic-deque aggregator behind `min` and `max`. `better(a, b)` is true when `a` strictly
+ * beats `b`. Add and evict are O(1) amortised: every pair is pushed once and dropped once.
+ *
+ * @example
+ * const min = extremum('min', fn, (a, b) => a < b)
+ */
+export function extremum<R>(
+  kind: string,
+  fn: (record: R) => number,
+  better: (a: number, b: number) => boolean,
+): Aggregator<R, ExtremumAcc, number | null> {
+  return {
+    kind,
+    create: () => ({ items: [], head: 0, added: 0, evicted: 0 }),
+    add(acc, record) {
+      const x = finiteNumberOf(kind, fn, record)
+      // An older value that does not beat x can never be the extremum again: x outlives it.
+      // Ties go too, so equal values keep only the newest (the deque stays strictly monotonic).
+      for (let back = dequeBack(acc); back !== undefined && !better(back[1], x); back = dequeBack(acc)) {
+        dequePopBack(acc)
+      }
+      dequePush(acc, [acc.added, x])
+      acc.added++
+      return acc
+    },
+    evict(acc) {
+      if (acc.evicted === acc.added) throw evictError(kind, 'nothing to evict, the accumulator is empty')
+      if (dequeFront(acc)?.[0] === acc.evicted) dequeShift(acc)
+      acc.evicted++
+      return acc
+    },
+    result: acc => dequeFront(acc)?.[1] ?? null,
+    merge(a, b) {
+      const bFront = dequeFront(b)
+      if (bFront !== undefined) {
+        // Adding b's records one by one would pop exactly a's pairs that b's best does not beat
+        // (a's deque is monotonic, so they form its back), and leave b's own deque as it is.
+        for (let back = dequeBack(a); back !== undefined && !better(back[1], bFront[1]); back = dequeBack(a)) {
+          dequePopBack(a)
+        }
+        // Renumber b's records to follow a's: b's oldest live record becomes seq a.added.
+        const shift = a.added - b.evicted
+        for (let i = b.head; i < b.items.length; i++) {
+          const [seq, value] = b.items[i]!
+          dequePush(a, [seq + shift, value])
+        }
+      }
+      a.added += b.added - b.evicted
+      return a
+    },
+  }
+}
+

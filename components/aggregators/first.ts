@@ -1,0 +1,34 @@
+import type { Aggregator } from './aggregator.ts'
+import { evictError, requireFunction } from './aggregator-checks.ts'
+import { type Deque, dequeFront, dequePush, dequeShift, dequeSize } from './deque.ts'
+
+/**
+ * `fn` of the oldest record in the window (arrival order), null when empty. Eviction makes the
+ * next-oldest the answer, so the accumulator keeps every value in order: memory is O(window size);
+ * add and evict are O(1) amortised. Values must be v8-serializable to be snapshotted.
+ *
+ * @example
+ * agg.first((r: { price: number }) => r.price) // the opening price of each window
+ */
+export function first<R, T>(fn: (record: R) => T): Aggregator<R, Deque<T>, T | null> {
+  requireFunction('first', fn)
+  return {
+    kind: 'first',
+    create: () => ({ items: [], head: 0 }),
+    add(acc, record) {
+      dequePush(acc, fn(record))
+      return acc
+    },
+    evict(acc) {
+      if (dequeSize(acc) === 0) throw evictError('first', 'nothing to evict, the accumulator is empty')
+      dequeShift(acc)
+      return acc
+    },
+    // Size, not the front's value, decides emptiness: fn may legitimately return undefined.
+    result: acc => (dequeSize(acc) === 0 ? null : dequeFront(acc) as T),
+    merge(a, b) {
+      for (let i = b.head; i < b.items.length; i++) dequePush(a, b.items[i] as T)
+      return a
+    },
+  }
+}
