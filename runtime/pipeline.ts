@@ -45,6 +45,7 @@ export class Pipeline<T = unknown> {
 
   /** Adds a source; call it on the pipeline itself (`p.source(...)`), once per input. */
   source<R>(name: string, source: Source<R>, options?: StepOptions): Pipeline<R> {
+    requireName('source', name)
     if (this.tail) {
       throw new PipelineDefinitionError(`pipeline '${this.id}': source '${name}' must be added on the pipeline itself, not after step '${this.tail.name}'; ` +
         `write const p = pipeline('${this.id}'); const a = p.source(...); const b = p.source(...); a.union(b)`, name)
@@ -99,6 +100,7 @@ export class Pipeline<T = unknown> {
 
   /** Groups records into arrays of `size`; a partial group is sent after `maxWaitMs` (job clock) or at the end of input. */
   batch(name: string, options: { size: number; maxWaitMs?: number } & StepOptions): Pipeline<T[]> {
+    requireName('batch', name)
     const size = options?.size
     if (!(Number.isInteger(size) && size >= 1)) {
       throw new InvalidOptionError('size', `step '${name}': options.size must be a positive integer (got ${String(size)})`)
@@ -107,23 +109,25 @@ export class Pipeline<T = unknown> {
     if (wait !== undefined && !(Number.isFinite(wait) && wait > 0)) {
       throw new InvalidOptionError('maxWaitMs', `step '${name}': options.maxWaitMs must be a positive number of milliseconds (got ${String(wait)})`)
     }
-    return this.append(requireName('batch', name), { kind: 'batch', size, maxWaitMs: wait }, options)
+    return this.append(name, { kind: 'batch', size, maxWaitMs: wait }, options)
   }
 
   /** Runs a user-defined operator (an Oxi, or a factory making one per parallel instance). */
   process<R>(name: string, oxi: Oxi<T, R> | (() => Oxi<T, R>), options?: StepOptions): Pipeline<R> {
+    requireName('process', name)
     if (!(typeof oxi === 'function' || (typeof oxi === 'object' && oxi !== null && typeof oxi.onBatch === 'function'))) {
       throw new InvalidOptionError('oxi', `step '${name}': .process needs an Oxi ({ onBatch(records, ctx) { ... } }) or a function returning one`)
     }
-    return this.append(requireName('process', name), { kind: 'process', oxi: oxi as Oxi | (() => Oxi) }, options)
+    return this.append(name, { kind: 'process', oxi: oxi as Oxi | (() => Oxi) }, options)
   }
 
   /** Per key, folds records into an accumulator and emits `{ key, value }` after each record. Needs keyBy. */
   reduce<A>(name: string, fn: (acc: A, record: T) => A, init: () => A, options?: StepOptions): Pipeline<{ key: unknown; value: A }> {
+    requireName('reduce', name)
     if (typeof fn !== 'function' || typeof init !== 'function') {
       throw new InvalidOptionError('fn', `step '${name}': .reduce(name, fn, init) needs two functions, e.g. .reduce('sum', (a, r) => a + r.value, () => 0)`)
     }
-    return this.append(requireName('reduce', name), { kind: 'reduce', fn, init }, options)
+    return this.append(name, { kind: 'reduce', fn, init }, options)
   }
 
   /** Merges this stream with others of the same pipeline. */
@@ -147,10 +151,11 @@ export class Pipeline<T = unknown> {
 
   /** Ends a branch in a sink. Nothing can follow a sink. */
   sink(name: string, sink: Sink<T>, options?: StepOptions): Pipeline<never> {
+    requireName('sink', name)
     if ((sink as { kind?: string } | undefined)?.kind !== 'sink') {
       throw new InvalidOptionError('sink', `pipeline '${this.id}': sink '${name}' must be a sink, e.g. sinks.collect()`)
     }
-    return this.append(requireName('sink', name), { kind: 'sink', sink: sink as Sink<unknown> }, options) as Pipeline<never>
+    return this.append(name, { kind: 'sink', sink: sink as Sink<unknown> }, options) as Pipeline<never>
   }
 
   /**
@@ -212,10 +217,9 @@ function named<F>(kind: string, args: Named<F>): [string | undefined, F, StepOpt
   return [name, fn, options]
 }
 
-function requireName(kind: string, name: unknown): string {
+function requireName(kind: string, name: unknown): void {
   if (typeof name !== 'string') {
     throw new PipelineDefinitionError(`a ${kind} step needs a name first, e.g. .${kind}('my-${kind}', ...): ` +
       `stateful steps are stored under their name`)
   }
-  return name
 }
