@@ -51,6 +51,9 @@ export class InlineJob implements Job {
   }
 
   private async execute(): Promise<JobSummary> {
+    // Timers of the job clock are unref'd (a stopped job must not keep a process up), so a job
+    // that only waits on them — a paced source — holds the process alive itself until it ends.
+    const keepAlive = setInterval(() => {}, 2 ** 30)
     try {
       const deployment = await Deployment.open(this.plan, { clock: this.options.clock, batchSize: this.options.batchSize, channelCapacity: this.options.channelCapacity })
       this.deployment = deployment
@@ -86,6 +89,8 @@ export class InlineJob implements Job {
       this.endedAt = performance.now()
       this.status = 'failed'
       throw e
+    } finally {
+      clearInterval(keepAlive)
     }
   }
 

@@ -8,6 +8,8 @@ export interface RunOptions {
   readonly workers?: number
   /** The pipeline module's URL (`import.meta.url`), which worker hosts import again. */
   readonly module?: string
+  /** JSON-serialisable parameters the module's default export (a function) was called with; worker hosts call it again with them. */
+  readonly params?: unknown
   /** The job's processing-time clock (default: wall clock). Tests pass `virtualClock()`. */
   readonly clock?: Clock
   /** Records a source reads per batch (default 1024). */
@@ -22,6 +24,7 @@ export interface RunOptions {
 export interface ResolvedRunOptions {
   readonly workers: number
   readonly module: string | undefined
+  readonly params: unknown
   readonly clock: Clock
   readonly batchSize: number
   readonly channelCapacity: number
@@ -55,6 +58,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
   return {
     workers,
     module: options.module,
+    params: options.params,
     clock,
     batchSize: int('batchSize', options.batchSize, 1, 1024),
     channelCapacity: int('channelCapacity', options.channelCapacity, 1, 8),

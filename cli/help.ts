@@ -1,0 +1,43 @@
+/** The commands this version has; the others DESIGN §7 names come later. */
+export const COMMANDS = ['run'] as const
+
+/** Commands planned but not built yet: asking for one is a usage error that says so. */
+export const PLANNED_COMMANDS = ['checkpoints', 'state', 'runner', 'bench'] as const
+
+/** `oxiflow --help`. */
+export const MAIN_HELP = `oxiflow — run TypeScript stream pipelines
+
+Usage:
+  oxiflow run <module> [options]   run the pipeline a module exports by default
+  oxiflow --help                   this help (oxiflow run --help: the options of run)
+  oxiflow --version                the installed version
+
+Exit codes:
+  0  the job completed, or stopped gracefully (Ctrl-C)
+  1  the job failed (the message names the step, the position and a fix)
+  2  usage error (unknown command or flag, bad value, missing module, no pipeline exported)
+  3  the pipeline's lease is held by another runner (reserved)
+
+Set OXIFLOW_DEBUG=1 to print stacks with errors.
+`
+
+/** `oxiflow run --help`. */
+export const RUN_HELP = `Usage: oxiflow run <module> [options]
+
+Imports <module> (a .ts or .js file, relative to the current directory) and runs its default
+export: a Pipeline, or a function of the --params object returning one (may be async).
+
+Options:
+  --workers N      worker threads (default 0: everything on the main thread; only 0 for now)
+  --params JSON    a JSON object passed to a function default export and to run()
+  --batch-size N   records per batch (a positive integer; default: the runtime's)
+  --json           print one JSON object on stdout at the end: the summary, or the error
+  -h, --help       this help
+
+On a terminal a live line per step shows records/s, records in/out, backpressure and queue
+depth; a summary table per step follows at the end (on stderr). Ctrl-C stops the job
+gracefully; a second Ctrl-C exits at once with code 130.
+
+Example:
+  oxiflow run examples/clickstream.ts --params '{"seconds":2}'
+`

@@ -1,0 +1,60 @@
+import { statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { tsImport } from 'tsx/esm/api'
+import type { RunnablePipeline } from './job-shape.ts'
+import { UsageError } from './usage-error.ts'
+
+/** A pipeline and the URL of the module it came from (which worker hosts import again). */
+export interface LoadedPipeline {
+  readonly pipeline: RunnablePipeline
+  readonly module: string
+}
+
+const FIX = "export default pipeline('id').source(...).sink(...), or export default (params) => pipeline('id')..."
+
+/**
+ * Imports a pipeline module (a path relative to `cwd`, .ts or .js, through tsx) and returns the
+ * Pipeline its default export is, or that its default export (a function of `params`, maybe
+ * async) returns. A missing file or a default export that is neither is a UsageError saying the
+ * fix; an error thrown by the module itself propagates unchanged (the job fails, exit 1).
+ *
+ * @example
+ * const { pipeline, module } = await loadPipeline('examples/clickstream.ts', { seconds: 2 })
+ * pipeline.run({ workers: 0, module, params: { seconds: 2 } })
+ */
+export async function loadPipeline(path: string, params: Record<string, unknown>, cwd = process.cwd()): Promise<LoadedPipeline> {
+  const file = resolve(cwd, path)
+  const stat = statSync(file, { throwIfNoEntry: false })
+  if (!stat?.isFile()) {
+    throw new UsageError(`${stat ? `${file} is a directory, not a module` : `module not found: ${file}`}; give the path of a .ts or .js file ` +
+      `relative to the current directory (${cwd}), e.g. oxiflow run examples/clickstream.ts`, 'run')
+  }
+  const module = pathToFileURL(file).href
+  const mod = await tsImport(module, import.meta.url) as { default?: unknown }
+  const exported = mod.default
+  if (isRunnable(exported)) return { pipeline: exported, module }
+  if (exported === undefined) {
+    throw new UsageError(`${path} has no default export; ${FIX}`, 'run')
+  }
+  if (typeof exported !== 'function') {
+    throw new UsageError(`the default export of ${path} is ${describe(exported)}, not a Pipeline or a function returning one; ${FIX}`, 'run')
+  }
+  const built: unknown = await (exported as (p: Record<string, unknown>) => unknown)(params)
+  if (isRunnable(built)) return { pipeline: built, module }
+  throw new UsageError(`the default export of ${path} is a function, but it returned ${describe(built)}, not a Pipeline; ` +
+    `return the pipeline from it: export default (params) => pipeline('id')...sink(...)`, 'run')
+}
+
+function isRunnable(value: unknown): value is RunnablePipeline {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null &&
+    typeof (value as { run?: unknown }).run === 'function'
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (value === undefined) return 'undefined'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return `an object without a run() method (${value.constructor?.name ?? 'Object'})`
+  return `a ${typeof value} (${String(value).slice(0, 40)})`
+}

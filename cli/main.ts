@@ -1,0 +1,37 @@
+import { errorText } from './error-text.ts'
+import { COMMANDS, MAIN_HELP, PLANNED_COMMANDS } from './help.ts'
+import { runCommand } from './run-command.ts'
+import { UsageError } from './usage-error.ts'
+import { version } from './version.ts'
+
+/**
+ * The `oxiflow` command: dispatches on the first argument and returns the exit code
+ * (0 ok, 1 job failed, 2 usage error).
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2))
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(MAIN_HELP)
+    return 0
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${version()}\n`)
+    return 0
+  }
+  if (command === 'run') return runCommand(rest)
+  process.stderr.write(errorText(unknownCommand(command), false))
+  return 2
+}
+
+function unknownCommand(command: string | undefined): UsageError {
+  const exists = `the commands are: ${COMMANDS.join(', ')}`
+  if (command === undefined) return new UsageError('no command given; write oxiflow run <module>, e.g. oxiflow run examples/clickstream.ts (oxiflow --help lists the commands)')
+  if ((PLANNED_COMMANDS as readonly string[]).includes(command)) {
+    return new UsageError(`'oxiflow ${command}' is not available in this version; ${exists}`)
+  }
+  if (command.startsWith('-')) return new UsageError(`unknown option '${command}'; options go after the command (oxiflow run <module> ${command}); ${exists}`)
+  return new UsageError(`unknown command '${command}'; ${exists}`)
+}

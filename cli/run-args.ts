@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util'
+import { UsageError } from './usage-error.ts'
+
+/** What `oxiflow run` was asked to do. */
+export interface RunArgs {
+  readonly help: boolean
+  /** The module path as given (relative to the current directory). */
+  readonly module: string
+  readonly workers: number
+  readonly params: Record<string, unknown>
+  readonly batchSize: number | undefined
+  readonly json: boolean
+}
+
+const OPTIONS = {
+  workers: { type: 'string' },
+  params: { type: 'string' },
+  'batch-size': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+const FLAGS = '--workers N, --params JSON, --batch-size N, --json, --help'
+
+/**
+ * Parses the arguments after `run`. Every mistake becomes a UsageError naming the flag and the fix.
+ *
+ * @example
+ * parseRunArgs(['examples/clickstream.ts', '--params', '{"seconds":2}'])
+ */
+export function parseRunArgs(argv: readonly string[]): RunArgs {
+  const { values, positionals } = parse(argv)
+  if (values.help) return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false }
+  if (positionals.length === 0) {
+    throw new UsageError('oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts', 'run')
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`oxiflow run takes one module, got ${positionals.length}: ${positionals.join(' ')}; ` +
+      `quote --params JSON that contains spaces`, 'run')
+  }
+  return {
+    help: false,
+    module: positionals[0]!,
+    workers: integer('--workers', values.workers, 0, 'a non-negative integer'),
+    params: params(values.params),
+    batchSize: values['batch-size'] === undefined ? undefined : integer('--batch-size', values['batch-size'], 1, 'a positive integer'),
+    json: values.json === true,
+  }
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (e) {
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes; its text suggests `--` tricks, so say ours.
+    const code = (e as { code?: string }).code
+    const flag = /'(-[^' ]*)/.exec((e as Error).message)?.[1] ?? 'an option'
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new UsageError(`unknown option '${flag}' for oxiflow run; the options are ${FLAGS}`, 'run')
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const message = (e as Error).message
+      if (message.includes('does not take an argument')) throw new UsageError(`option '${flag}' takes no value; write ${flag} alone`, 'run')
+      if (message.includes('ambiguous')) {
+        throw new UsageError(`option '${flag}' got a value starting with '-'; write ${flag}=VALUE if you mean it`, 'run')
+      }
+      throw new UsageError(`option '${flag}' needs a value, e.g. --workers 0, --batch-size 1024, --params '{"seconds":2}'`, 'run')
+    }
+    throw new UsageError(`could not read the arguments: ${(e as Error).message}`, 'run')
+  }
+}
+
+function integer(flag: string, raw: string | undefined, min: number, rule: string): number {
+  if (raw === undefined) return min
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be ${rule} (got '${raw}')`, 'run')
+  return n
+}
+
+function params(raw: string | undefined): Record<string, unknown> {
+  if (raw === undefined) return {}
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch (e) {
+    throw new UsageError(`--params is not valid JSON (${(e as Error).message}); pass an object in single quotes, ` +
+      `e.g. --params '{"seconds":2}'`, 'run')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`--params must be a JSON object (got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}), ` +
+      `e.g. --params '{"seconds":2}'`, 'run')
+  }
+  return value as Record<string, unknown>
+}

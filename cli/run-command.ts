@@ -1,0 +1,70 @@
+import { checkWorkers } from './check-workers.ts'
+import { errorText } from './error-text.ts'
+import { RUN_HELP } from './help.ts'
+import type { CliRunOptions, JobSummary, RunnablePipeline } from './job-shape.ts'
+import { errorReport, summaryReport, toJson } from './json-report.ts'
+import { loadPipeline } from './load-pipeline.ts'
+import { startProgress } from './progress-line.ts'
+import { parseRunArgs } from './run-args.ts'
+import { stopOnSignal } from './stop-on-signal.ts'
+import { summaryTable } from './summary-table.ts'
+import { isUsageError } from './usage-error.ts'
+
+/**
+ * `oxiflow run <module> [options]`: loads the pipeline, runs it with a live progress display on a
+ * TTY and stop-on-Ctrl-C, and reports the end — a table on stderr, or with `--json` exactly one
+ * JSON object on stdout (the summary, or `{ status: 'failed', error }`). Returns the exit code:
+ * 0 completed or stopped, 1 failed, 2 usage error.
+ *
+ * @example
+ * process.exitCode = await runCommand(['examples/clickstream.ts', '--json'])
+ */
+export async function runCommand(argv: readonly string[]): Promise<number> {
+  // Known before parsing, so even a bad command line gives --json its one JSON object.
+  let json = argv.includes('--json')
+  let pipeline: RunnablePipeline | undefined
+  let during: string | undefined
+  try {
+    const args = parseRunArgs(argv)
+    if (args.help) {
+      process.stdout.write(RUN_HELP)
+      return 0
+    }
+    json = args.json
+    checkWorkers(args.workers)
+    during = `loading ${args.module}`
+    const loaded = await loadPipeline(args.module, args.params)
+    pipeline = loaded.pipeline
+    during = undefined
+    const summary = await runJob(pipeline, { workers: args.workers, module: loaded.module, params: args.params,
+      ...(args.batchSize === undefined ? {} : { batchSize: args.batchSize }) })
+    if (json) process.stdout.write(toJson(summaryReport(summary)) + '\n')
+    else process.stderr.write(summaryTable(summary))
+    return 0
+  } catch (e) {
+    // A usage error already names the module; an error the module threw gets where it came from.
+    process.stderr.write(errorText(e, process.env.OXIFLOW_DEBUG === '1', isUsageError(e) ? undefined : during))
+    if (json) {
+      const id = pipeline?.id
+      process.stdout.write(toJson({ ...(typeof id === 'string' ? { pipelineId: id } : {}), status: 'failed', error: errorReport(e) }) + '\n')
+    }
+    return isUsageError(e) ? 2 : 1
+  }
+}
+
+async function runJob(pipeline: RunnablePipeline, options: CliRunOptions): Promise<JobSummary> {
+  const job = pipeline.run(options)
+  const progress = startProgress(() => job.metrics(), process.stderr, process.stdout)
+  const signals = stopOnSignal(() => job.stop(), (line) => progress.note(line))
+  // The runtime's clock timers are unref'd, so a job waiting only on one (a paced source, a
+  // window's timer) would let the process exit mid-run with code 13 (unsettled top-level await).
+  // A runner stays alive until its job ends.
+  const keepAlive = setInterval(() => undefined, 1 << 30)
+  try {
+    return await job.done
+  } finally {
+    clearInterval(keepAlive)
+    signals.dispose()
+    progress.stop()
+  }
+}

@@ -1,0 +1,20 @@
+import type { JobSummary } from './job-shape.ts'
+import { columns, count, duration } from './format.ts'
+
+/**
+ * The end-of-run table: one row per step with records in/out, failed, busy time and throughput
+ * (records in per second, or out for a source, over the job's duration).
+ *
+ * @example
+ * process.stderr.write(summaryTable(await job.done))
+ */
+export function summaryTable(s: JobSummary): string {
+  const seconds = Math.max(s.durationMs, 1) / 1000
+  const rows = [['step', 'kind', 'in', 'out', 'failed', 'busy', 'rec/s']]
+  for (const [name, step] of Object.entries(s.steps)) {
+    const through = step.recordsIn > 0 ? step.recordsIn : step.recordsOut
+    rows.push([name, step.kind, count(step.recordsIn), count(step.recordsOut), count(step.failed),
+      duration(step.busyMs), count(through / seconds)])
+  }
+  return [`pipeline '${s.pipelineId}' ${s.status} in ${duration(s.durationMs)}`, ...columns(rows).map((l) => `  ${l}`)].join('\n') + '\n'
+}

@@ -1,0 +1,50 @@
+import test from 'ava'
+import { parseRunArgs } from '../../cli/run-args.ts'
+import { checkWorkers } from '../../cli/check-workers.ts'
+import { UsageError } from '../../cli/usage-error.ts'
+
+test('parseRunArgs reads the module and every flag', (t) => {
+  t.deepEqual(parseRunArgs(['m.ts', '--workers', '0', '--params', '{"a":1}', '--batch-size', '64', '--json']),
+    { help: false, module: 'm.ts', workers: 0, params: { a: 1 }, batchSize: 64, json: true })
+})
+
+test('parseRunArgs defaults: no workers, empty params, runtime batch size, text output', (t) => {
+  t.deepEqual(parseRunArgs(['m.ts']), { help: false, module: 'm.ts', workers: 0, params: {}, batchSize: undefined, json: false })
+})
+
+test('parseRunArgs accepts --flag=value', (t) => {
+  t.is(parseRunArgs(['m.ts', '--batch-size=8']).batchSize, 8)
+})
+
+const refusals: Array<[argv: string[], message: string]> = [
+  [[], 'oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts'],
+  [['a.ts', 'b.ts'], 'oxiflow run takes one module, got 2: a.ts b.ts; quote --params JSON that contains spaces'],
+  [['m.ts', '--nope'], "unknown option '--nope' for oxiflow run; the options are --workers N, --params JSON, --batch-size N, --json, --help"],
+  [['m.ts', '--workers'], `option '--workers' needs a value, e.g. --workers 0, --batch-size 1024, --params '{"seconds":2}'`],
+  [['m.ts', '--workers', '-1'], "option '--workers' got a value starting with '-'; write --workers=VALUE if you mean it"],
+  [['m.ts', '--workers', 'two'], "--workers must be a non-negative integer (got 'two')"],
+  [['m.ts', '--workers', '1.5'], "--workers must be a non-negative integer (got '1.5')"],
+  [['m.ts', '--batch-size', '0'], "--batch-size must be a positive integer (got '0')"],
+  [['m.ts', '--json=yes'], "option '--json' takes no value; write --json alone"],
+  [['m.ts', '--params', '[1]'], `--params must be a JSON object (got an array), e.g. --params '{"seconds":2}'`],
+  [['m.ts', '--params', '3'], `--params must be a JSON object (got 3), e.g. --params '{"seconds":2}'`],
+]
+
+for (const [argv, message] of refusals) {
+  test(`parseRunArgs refuses ${JSON.stringify(argv)} with a UsageError`, (t) => {
+    const e = t.throws(() => parseRunArgs(argv), { instanceOf: UsageError })
+    t.is(e?.message, message)
+    t.is(e?.code, 'ERR_USAGE')
+  })
+}
+
+test('parseRunArgs names --params and the fix when the JSON does not parse', (t) => {
+  const e = t.throws(() => parseRunArgs(['m.ts', '--params', '{seconds:2}']), { instanceOf: UsageError })
+  t.regex(e!.message, /^--params is not valid JSON \(.+\); pass an object in single quotes, e\.g\. --params '\{"seconds":2\}'$/)
+})
+
+test('checkWorkers runs 0 workers and refuses more, saying to use --workers 0', (t) => {
+  t.notThrows(() => checkWorkers(0))
+  const e = t.throws(() => checkWorkers(2), { instanceOf: UsageError })
+  t.is(e?.message, '--workers 2 needs worker threads, which this version does not have yet; use --workers 0')
+})

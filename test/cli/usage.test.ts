@@ -1,0 +1,62 @@
+import test from 'ava'
+import { readFileSync } from 'node:fs'
+import { root, runCli } from './run-cli.ts'
+
+/** Each command line, and a part of the message its exit code 2 must come with. */
+const usageErrors: Array<[args: string[], message: string]> = [
+  [['frobnicate'], "unknown command 'frobnicate'; the commands are: run"],
+  [['checkpoints', 'list'], "'oxiflow checkpoints' is not available in this version; the commands are: run"],
+  [['state', 'show'], "'oxiflow state' is not available in this version"],
+  [['runner', 'list'], "'oxiflow runner' is not available in this version"],
+  [['bench'], "'oxiflow bench' is not available in this version"],
+  [[], 'no command given; write oxiflow run <module>'],
+  [['run'], 'oxiflow run needs a module'],
+  [['run', 'test/fixtures/cli/completes.ts', '--speed', '3'], "unknown option '--speed' for oxiflow run"],
+  [['run', 'test/fixtures/cli/does-not-exist.ts'], 'module not found: '],
+  [['run', 'test/fixtures/cli'], 'is a directory'],
+  [['run', 'test/fixtures/cli/completes.ts', '--params', '{"count":'], '--params is not valid JSON'],
+  [['run', 'test/fixtures/cli/completes.ts', '--batch-size', '0'], "--batch-size must be a positive integer (got '0')"],
+  [['run', 'test/fixtures/cli/completes.ts', '--workers', '2'],
+    '--workers 2 needs worker threads, which this version does not have yet; use --workers 0'],
+  [['run', 'test/fixtures/cli/no-default.ts'], 'test/fixtures/cli/no-default.ts has no default export; export default pipeline('],
+  [['run', 'test/fixtures/cli/not-a-pipeline.ts'], 'is an object without a run() method (Object), not a Pipeline or a function returning one'],
+  [['run', 'test/fixtures/cli/returns-nothing.ts'], 'is a function, but it returned undefined, not a Pipeline'],
+]
+
+for (const [args, message] of usageErrors) {
+  test(`oxiflow ${args.join(' ')} is a usage error (exit 2) saying the fix`, async (t) => {
+    t.timeout(60_000)
+    const r = await runCli(args)
+    t.is(r.code, 2, r.stderr)
+    t.true(r.stderr.includes(message), r.stderr)
+    t.regex(r.stderr, /Run 'oxiflow (run )?--help' for usage\./)
+    t.is(r.stdout, '')
+  })
+}
+
+test('a usage error under --json is also one JSON object on stdout', async (t) => {
+  t.timeout(60_000)
+  const r = await runCli(['run', 'test/fixtures/cli/completes.ts', '--workers', '2', '--json'])
+  t.is(r.code, 2)
+  t.deepEqual(JSON.parse(r.stdout), { status: 'failed', error: { name: 'UsageError', code: 'ERR_USAGE',
+    message: '--workers 2 needs worker threads, which this version does not have yet; use --workers 0' } })
+})
+
+test('oxiflow --version prints the version in package.json', async (t) => {
+  t.timeout(60_000)
+  const { version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { version: string }
+  const r = await runCli(['--version'])
+  t.is(r.code, 0)
+  t.is(r.stdout, `${version}\n`)
+})
+
+test('oxiflow --help and oxiflow run --help print usage on stdout and exit 0', async (t) => {
+  t.timeout(60_000)
+  const main = await runCli(['--help'])
+  t.is(main.code, 0)
+  t.true(main.stdout.includes('oxiflow run <module> [options]'))
+  t.true(main.stdout.includes('2  usage error'))
+  const run = await runCli(['run', '--help'])
+  t.is(run.code, 0)
+  t.true(run.stdout.includes('--params JSON'))
+})
