@@ -28,6 +28,10 @@ export class Actor {
   private aligning: { barrier: CheckpointBarrier; arrived: Set<number> } | undefined
   private held = new Map<number, Message[]>()
   private done = false
+  /** Ordered merge: messages per input, waiting for their turn (see `plan.orderedInput`). */
+  private readonly queues: Message[][]
+  private expected: number
+  private draining = false
 
   constructor(
     readonly name: string,
@@ -35,8 +39,13 @@ export class Actor {
     private readonly head: Output,
     private readonly router: Router | undefined,
     private readonly onAligned: (barrier: CheckpointBarrier) => Maybe<void>,
+    private readonly ordered: { readonly first: number; readonly stride: number; readonly senders: number } | undefined,
+    /** This vertex is sequenced: each input batch's seq brackets what the chain emits for it. */
+    private readonly sequenced: boolean,
   ) {
     this.inputWatermarks = inputs.map(() => -Infinity)
+    this.queues = inputs.map(() => [])
+    this.expected = ordered?.first ?? 0
     this.finished = new Promise((resolve, reject) => { this.resolveFinished = resolve; this.rejectFinished = reject })
     this.finished.catch(() => {}) // observed by the deployment; never an unhandled rejection
   }
@@ -46,7 +55,7 @@ export class Actor {
     streams.push(this.ticks.pipe(map((tick) => ({ tick }))))
     this.subscription = merge(...streams).pipe(concatMap((item) => {
       const start = performance.now()
-      const r = item.tick ? item.tick() : this.receive(item.input, item.message)
+      const r = item.tick ? item.tick() : this.ordered ? this.arrive(item.input, item.message) : this.receive(item.input, item.message)
       if (r instanceof Promise) return from(r.finally(() => { this.busyMs += performance.now() - start }))
       this.busyMs += performance.now() - start
       return EMPTY
@@ -81,10 +90,56 @@ export class Actor {
     return andThen(this.dispatch(input, message), () => this.inputs[input].ack(message))
   }
 
+  /** Ordered merge: queue the message, then handle whatever is now next in sequence. */
+  private arrive(input: number, message: Message): Maybe<void> {
+    this.queues[input].push(message)
+    return this.drain()
+  }
+
+  private drain(): Maybe<void> {
+    for (let next = this.nextInOrder(); next !== undefined; next = this.nextInOrder()) {
+      const r = this.receive(next, this.queues[next].shift()!)
+      if (r instanceof Promise) return r.then(() => this.drain())
+    }
+  }
+
+  /**
+   * The input whose head goes next: a control message at any head (it waited only for the data
+   * before it on its own channel); else the batch numbered `expected`, from sender
+   * `expected mod senders`. Once that sender has ended (a graceful stop ends senders at different
+   * seqs), the rest is taken as it comes.
+   */
+  private nextInOrder(): number | undefined {
+    const blocked = (i: number): boolean => this.aligning?.arrived.has(i) === true
+    for (let i = 0; i < this.queues.length; i++) {
+      const head = this.queues[i][0]
+      if (head && head.kind !== 'batch' && !blocked(i)) return i
+    }
+    const o = this.ordered!
+    if (!this.draining) {
+      const i = this.queues.length === 1 ? 0 : this.expected % o.senders
+      if (!this.endedInputs.has(i)) {
+        const head = this.queues[i][0]
+        if (!head || blocked(i)) return undefined
+        if (head.kind === 'batch' && head.seq !== this.expected) {
+          throw new Error(`actor '${this.name}': input ${i} sent batch ${head.seq} where ${this.expected} was due; a sender broke the sequence`)
+        }
+        this.expected += o.stride
+        return i
+      }
+      this.draining = true
+    }
+    for (let i = 0; i < this.queues.length; i++) if (this.queues[i].length > 0 && !blocked(i)) return i
+    return undefined
+  }
+
   private dispatch(input: number, m: Message): Maybe<void> {
     switch (m.kind) {
-      case 'batch':
-        return this.head.batch(m.records)
+      case 'batch': {
+        if (!this.sequenced) return m.records.length > 0 ? this.head.batch(m.records) : undefined
+        this.router?.beginSeq(m.seq!)
+        return andThen(m.records.length > 0 ? this.head.batch(m.records) : undefined, () => this.router?.endSeq())
+      }
       case 'watermark': {
         this.inputWatermarks[input] = Math.max(this.inputWatermarks[input], m.time)
         return this.advanceWatermark()
@@ -125,6 +180,7 @@ export class Actor {
     for (let i = 0; i < this.inputs.length; i++) if (!a.arrived.has(i) && !this.endedInputs.has(i)) return
     return andThen(this.onAligned(a.barrier), () => andThen(this.router?.broadcast({ kind: 'barrier', barrier: a.barrier }), () => {
       this.aligning = undefined
+      if (this.ordered) return this.drain()
       const held = this.held
       this.held = new Map()
       return this.replay([...held].flatMap(([input, ms]) => ms.map((message) => ({ input, message }))), 0)

@@ -9,7 +9,7 @@ import type { StepNode } from './graph.ts'
 import type { CheckpointBarrier } from './messages.ts'
 import { createOperator } from './operators/create-operator.ts'
 import type { Operator, OperatorContext, Output } from './operators/operator.ts'
-import type { Plan, PlanEdge, Vertex } from './plan.ts'
+import { orderedInput, type Plan, type PlanEdge, type Vertex } from './plan.ts'
 import { Router, type RouteTarget } from './router.ts'
 import type { Maybe } from './sequence.ts'
 import { SourceActor } from './source-actor.ts'
@@ -144,18 +144,20 @@ export class Deployment {
       const ctx = contexts[0]
       inst.reader = await head.spec.source.open({
         pipelineId: this.plan.pipelineId, step: head.name, clock: this.options.clock, signal: this.abortOrStop(),
+        split: { index, count: vertex.parallelism },
         reject: (error, offset, raw) => {
           const r = ctx.failures.handle([raw], offset, error, () => { throw error })
           if (r instanceof Promise) rejects.push(r)
         },
       })
       const settle = (): Promise<void> | undefined => rejects.length === 0 ? undefined : Promise.all(rejects.splice(0)).then(() => {})
-      inst.source = new SourceActor(`${head.name}#${index}`, inst.reader, next, inst.router, this.options.batchSize, onAligned, settle,
+      inst.source = new SourceActor(`${head.name}#${index}`, inst.reader, next, inst.router, this.options.batchSize,
+        { index, count: vertex.parallelism }, onAligned, settle,
         () => this.stopSignal.abort())
     } else {
       const inputs = vertex.inputs.flatMap((edge) => edge.exchange.kind === 'forward' ? [this.channel(edge, index, index)]
         : Array.from({ length: edge.from.parallelism }, (_, u) => this.channel(edge, u, index)))
-      const actor = new Actor(`${head.name}#${index}`, inputs, next, inst.router, onAligned)
+      const actor = new Actor(`${head.name}#${index}`, inputs, next, inst.router, onAligned, orderedInput(vertex, index), vertex.sequenced)
       inst.actor = actor
       schedule = (tick) => actor.schedule(tick)
     }

@@ -23,6 +23,12 @@ export interface Vertex {
   readonly parallelism: number
   readonly inputs: PlanEdge[]
   readonly outputs: PlanEdge[]
+  /**
+   * True for a source and for a stateless chain fed in sequence order by one sequenced input:
+   * every input batch (seq s) yields exactly one message per receiving channel, numbered s.
+   * Instance i of a sequenced vertex handles the seqs ≡ i (mod parallelism).
+   */
+  sequenced: boolean
 }
 
 /** The physical plan: vertices in topological order (sources first). */
@@ -43,7 +49,8 @@ export interface Plan {
 export function planGraph(graph: PipelineGraph, options: { workers: number; maxKeyGroups: number }): Plan {
   const defaultParallelism = Math.max(1, options.workers)
   const parallelismOf = (s: StepNode): number => {
-    const p = s.options.parallelism ?? (s.spec.kind === 'source' || s.spec.kind === 'sink' ? 1 : defaultParallelism)
+    if (s.spec.kind === 'source') return sourceParallelism(graph.id, s, defaultParallelism)
+    const p = s.options.parallelism ?? (s.spec.kind === 'sink' ? 1 : defaultParallelism)
     if (s.key && p > options.maxKeyGroups) {
       throw new PipelineDefinitionError(`pipeline '${graph.id}': step '${s.name}' has parallelism ${p} but only ${options.maxKeyGroups} key groups; ` +
         `lower its parallelism or raise maxKeyGroups`, s.name)
@@ -65,7 +72,7 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
       vertexOf.set(step, upstream)
       continue
     }
-    const vertex: Vertex = { id: vertices.length, steps: [step], parallelism: p, inputs: [], outputs: [] }
+    const vertex: Vertex = { id: vertices.length, steps: [step], parallelism: p, inputs: [], outputs: [], sequenced: false }
     vertices.push(vertex)
     vertexOf.set(step, vertex)
     for (const from of step.inputs) {
@@ -78,5 +85,37 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
       vertex.inputs.push(edge)
     }
   }
+  for (const v of vertices) {
+    const input = v.inputs.length === 1 ? v.inputs[0] : undefined
+    v.sequenced = v.steps[0].spec.kind === 'source' || (input !== undefined && input.from.sequenced &&
+      input.exchange.kind !== 'hash' && v.steps.every((s) => STATELESS_KINDS.has(s.spec.kind) && s.spec.kind !== 'union'))
+  }
   return { pipelineId: graph.id, vertices, maxKeyGroups: options.maxKeyGroups }
+}
+
+/**
+ * How instance `index` of `vertex` merges its input in sequence order, or undefined when it
+ * takes messages as they come (several inputs, or an input that is not sequenced). Sequence
+ * numbers restore input order across parallel senders: after a hash exchange the receiver takes
+ * every seq in turn (seq s comes from sender s mod P); after forward or rebalance only those
+ * ≡ index (mod its parallelism).
+ */
+export function orderedInput(vertex: Vertex, index: number): { first: number; stride: number; senders: number } | undefined {
+  const edge = vertex.inputs.length === 1 ? vertex.inputs[0] : undefined
+  if (!edge || !edge.from.sequenced) return undefined
+  if (edge.exchange.kind === 'hash') return { first: 0, stride: 1, senders: edge.from.parallelism }
+  if (edge.exchange.kind === 'forward') return { first: index, stride: vertex.parallelism, senders: 1 }
+  return { first: index, stride: vertex.parallelism, senders: edge.from.parallelism }
+}
+
+/** A splittable source (a file) reads one split per instance; any other source runs once. */
+function sourceParallelism(pipelineId: string, s: StepNode, defaultParallelism: number): number {
+  if (s.spec.kind !== 'source') return 1
+  const asked = s.options.parallelism
+  if (s.spec.source.splittable) return asked ?? defaultParallelism
+  if (asked !== undefined && asked > 1) {
+    throw new PipelineDefinitionError(`pipeline '${pipelineId}': source '${s.name}' (${s.spec.source.description}) cannot be split, ` +
+      `so its parallelism must be 1 (got ${asked}); parallelise the steps after it instead`, s.name)
+  }
+  return 1
 }

@@ -21,24 +21,53 @@ export interface RouteTarget {
  */
 export class Router implements Output {
   blockedMs = 0
-  private readonly targets: { target: RouteTarget; nextIndex: number; instanceOfGroup: Int32Array; groupOf: (k: unknown) => number }[]
+  private readonly targets: Target[]
+  /** In a sequenced vertex, the seq of the input batch being handled (see `beginSeq`). */
+  private seq: number | undefined
 
   constructor(targets: readonly RouteTarget[], private readonly maxKeyGroups: number) {
     this.targets = targets.map((target) => {
       const n = target.channels.length
       // Key group → receiving instance, precomputed: the per-record cost is one cached hash.
       const instanceOfGroup = Int32Array.from({ length: maxKeyGroups }, (_, g) => instanceOf(g, maxKeyGroups, n))
-      return { target, nextIndex: 0, instanceOfGroup, groupOf: keyGroupCache(maxKeyGroups) }
+      return { target, nextIndex: 0, instanceOfGroup, groupOf: keyGroupCache(maxKeyGroups), parts: target.channels.map(() => EMPTY) }
     })
+  }
+
+  /**
+   * Sequenced mode: what the chain emits for input batch `seq` is gathered until `endSeq()`,
+   * which sends exactly one message numbered `seq` per receiving channel (empty if nothing
+   * went there), so receivers can merge parallel senders back into sequence order.
+   */
+  beginSeq(seq: number): void {
+    this.seq = seq
+  }
+
+  endSeq(): Maybe<void> {
+    const seq = this.seq!
+    this.seq = undefined
+    let pending: Promise<void> | undefined
+    for (const t of this.targets) {
+      const { exchange, channels } = t.target
+      const only = exchange.kind === 'rebalance' ? seq % channels.length : -1
+      for (let i = 0; i < channels.length; i++) {
+        if (only >= 0 && i !== only) continue
+        pending = send(pending, channels[i], { kind: 'batch', records: t.parts[i], seq } satisfies BatchMessage)
+        t.parts[i] = EMPTY
+      }
+    }
+    return this.timed(pending)
   }
 
   batch(records: readonly unknown[]): Maybe<void> {
     let pending: Promise<void> | undefined
+    const sequenced = this.seq !== undefined
     for (const t of this.targets) {
       const { exchange, channels } = t.target
       if (exchange.kind !== 'hash' || channels.length === 1) {
-        const channel = exchange.kind === 'rebalance' ? channels[t.nextIndex++ % channels.length] : channels[0]
-        pending = send(pending, channel, { kind: 'batch', records })
+        const i = exchange.kind === 'rebalance' ? (sequenced ? this.seq! % channels.length : t.nextIndex++ % channels.length) : 0
+        if (sequenced) t.parts[i] = gather(t.parts[i], records)
+        else pending = send(pending, channels[i], { kind: 'batch', records })
         continue
       }
       const parts: unknown[][] = channels.map(() => [])
@@ -52,7 +81,8 @@ export class Router implements Output {
         parts[t.instanceOfGroup[group]].push(records[i])
       }
       for (let i = 0; i < parts.length; i++) {
-        if (parts[i].length > 0) pending = send(pending, channels[i], { kind: 'batch', records: parts[i] } satisfies BatchMessage)
+        if (sequenced) t.parts[i] = gather(t.parts[i], parts[i])
+        else if (parts[i].length > 0) pending = send(pending, channels[i], { kind: 'batch', records: parts[i] } satisfies BatchMessage)
       }
     }
     return this.timed(pending)
@@ -78,6 +108,22 @@ export class Router implements Output {
     const start = performance.now()
     return pending.then(() => { this.blockedMs += performance.now() - start })
   }
+}
+
+interface Target {
+  readonly target: RouteTarget
+  nextIndex: number
+  readonly instanceOfGroup: Int32Array
+  readonly groupOf: (k: unknown) => number
+  /** Sequenced mode: records gathered per channel for the current seq. */
+  readonly parts: (readonly unknown[])[]
+}
+
+const EMPTY: readonly unknown[] = Object.freeze([])
+
+function gather(part: readonly unknown[], records: readonly unknown[]): readonly unknown[] {
+  if (records.length === 0) return part
+  return part.length === 0 ? records : part.concat(records)
 }
 
 function send(pending: Promise<void> | undefined, channel: LocalChannel, message: Message): Promise<void> | undefined {

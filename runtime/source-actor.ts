@@ -30,6 +30,8 @@ export class SourceActor {
     private readonly head: Output,
     private readonly router: Router | undefined,
     private readonly batchSize: number,
+    /** Read k is numbered `split.index + k * split.count`: splits interleave in one sequence. */
+    private readonly split: { readonly index: number; readonly count: number },
     private readonly onAligned: (barrier: CheckpointBarrier) => Maybe<void>,
     /** Settles the dead-letter writes the reader's rejects started (awaited after each read). */
     private readonly settleRejects: () => Promise<void> | undefined,
@@ -63,6 +65,7 @@ export class SourceActor {
 
   private async loop(): Promise<void> {
     let lastYield = performance.now()
+    let seq = this.split.index
     for (;;) {
       while (this.barriers.length > 0) {
         const b = this.barriers.shift()!
@@ -80,12 +83,14 @@ export class SourceActor {
         await this.head.watermark(Infinity)
         return this.head.end(true)
       }
-      if (batch.length > 0) {
-        start = performance.now()
-        const sent = this.head.batch(batch)
-        this.busyMs += performance.now() - start
-        if (sent instanceof Promise) await sent
-      }
+      start = performance.now()
+      this.router?.beginSeq(seq)
+      let sent = batch.length > 0 ? this.head.batch(batch) : undefined
+      if (sent instanceof Promise) await sent
+      sent = this.router?.endSeq()
+      this.busyMs += performance.now() - start
+      if (sent instanceof Promise) await sent
+      seq += this.split.count
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await yieldToEventLoop()
         lastYield = performance.now()

@@ -5,6 +5,8 @@ import type { StateHolder } from '../../persistence/state-holder.ts'
 export interface SourceContext {
   readonly pipelineId: string
   readonly step: string
+  /** Which share of a splittable source this reader reads; `{ index: 0, count: 1 }` otherwise. */
+  readonly split: { readonly index: number; readonly count: number }
   readonly clock: Clock
   /** Aborted when the job stops: a reader waiting for input should give up. */
   readonly signal: AbortSignal
@@ -43,5 +45,10 @@ export interface Source<T> {
   readonly description: string
   /** True when the input ends (batch job); false for unbounded input. */
   readonly bounded: boolean
+  /**
+   * True when the source can be read by several instances at once (a file): instance i of P is
+   * opened with `ctx.split = { index: i, count: P }` and reads its share. Otherwise one instance.
+   */
+  readonly splittable?: boolean
   open(ctx: SourceContext): SourceReader<T> | Promise<SourceReader<T>>
 }

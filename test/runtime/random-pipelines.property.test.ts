@@ -137,3 +137,48 @@ test('a keyed step with parallelism 3 keeps every key in input order', async (t)
     t.deepEqual(sorted(last), sorted(expected))
   }), settings)
 })
+
+const statelessArb = opArb.filter((o) => o.kind !== 'keyedCount' && o.kind !== 'batch')
+const parallelismArb = fc.integer({ min: 1, max: 3 })
+
+test('stateless steps of any parallelism deliver to a single sink in input order', async (t) => {
+  await fc.assert(fc.asyncProperty(inputArb, fc.array(fc.tuple(statelessArb, parallelismArb), { maxLength: 5 }), fc.integer({ min: 1, max: 16 }),
+    async (input, steps, batchSize) => {
+      const p = pipeline('parallel-stateless')
+      let s: Pipeline<number> = p.source('in', sources.iterable(input))
+      steps.forEach(([op, parallelism], i) => {
+        const name = `s${i}`
+        if (op.kind === 'map') s = s.map(name, (x) => op.a * x + op.b, { parallelism })
+        else if (op.kind === 'filter') s = s.filter(name, (x) => mod(x, op.m) !== op.r, { parallelism })
+        else if (op.kind === 'flatMap') s = s.flatMap(name, (x) => Array.from({ length: op.copies }, (_, k) => x + k), { parallelism })
+        else if (op.kind === 'mapAsync') s = s.mapAsync(name, async (x) => x + op.c, { parallelism, concurrency: 2 })
+      })
+      s.sink('out', sinks.collect())
+      const { results } = await p.run({ batchSize }).done
+      t.deepEqual(results.out, oracle(input, steps.map(([op]) => op)))
+    }), settings)
+})
+
+test('per key, a keyed step after parallel stateless steps sees records in input order', async (t) => {
+  await fc.assert(fc.asyncProperty(inputArb, fc.array(fc.tuple(statelessArb, parallelismArb), { maxLength: 4 }), parallelismArb, fc.integer({ min: 1, max: 7 }),
+    async (input, steps, keyedParallelism, m) => {
+      const p = pipeline('parallel-keyed')
+      let s: Pipeline<number> = p.source('in', sources.iterable(input))
+      steps.forEach(([op, parallelism], i) => {
+        const name = `s${i}`
+        if (op.kind === 'map') s = s.map(name, (x) => op.a * x + op.b, { parallelism })
+        else if (op.kind === 'filter') s = s.filter(name, (x) => mod(x, op.m) !== op.r, { parallelism })
+        else if (op.kind === 'flatMap') s = s.flatMap(name, (x) => Array.from({ length: op.copies }, (_, k) => x + k), { parallelism })
+        else if (op.kind === 'mapAsync') s = s.mapAsync(name, async (x) => x + op.c, { parallelism })
+      })
+      s.keyBy((x) => mod(x, m)).reduce('seen', (acc: number[], x: number) => [...acc, x], () => [], { parallelism: keyedParallelism })
+        .sink('out', sinks.collect())
+      const { results } = await p.run({ batchSize: 5 }).done
+      const last = new Map<unknown, number[]>()
+      for (const r of results.out as { key: unknown; value: number[] }[]) last.set(r.key, r.value)
+      const expected = new Map<unknown, number[]>()
+      for (const x of oracle(input, steps.map(([op]) => op))) expected.set(mod(x, m), [...(expected.get(mod(x, m)) ?? []), x])
+      const sorted = (mp: Map<unknown, number[]>) => [...mp].sort((x, y) => Number(x[0]) - Number(y[0]))
+      t.deepEqual(sorted(last), sorted(expected))
+    }), settings)
+})
