@@ -2,8 +2,9 @@ import type { Source } from '../../runtime/contracts/source.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 import { RecordParseError } from '../../runtime/errors/record-parse-error.ts'
 import { parseCsvRow } from './csv-row.ts'
-import type { Line, LineReader } from './line-reader.ts'
-import { checkLineOptions, isBlank, lineSource, type LineParser } from './line-source.ts'
+import type { LineReader } from './line-reader.ts'
+import { checkLineOptions, lineSource } from './line-source.ts'
+import { isBlank, type LineParser } from './split-reader.ts'
 
 /** Options of `sources.csv`. */
 export interface CsvOptions {
@@ -11,20 +12,21 @@ export interface CsvOptions {
   readonly header?: boolean
   /** One character other than `"`, `\r`, `\n` (default `,`). */
   readonly delimiter?: string
-  /** Bytes read per chunk (default 256 KiB). */
+  /** Bytes per chunk (default 64 KiB): the unit of a read, of parallel splits and of positions, as in `sources.jsonl`. */
   readonly chunkSize?: number
 }
 
 /**
- * A bounded source of the rows of a CSV file (RFC 4180 quoting: `"a,b"`, `""` for a quote).
+ * A bounded, splittable source of the rows of a CSV file (RFC 4180 quoting: `"a,b"`, `""` for a quote).
  *
  * With `header: true` (the default) the first non-blank line names the columns and each record
  * is an object of strings keyed by those names; with `header: false` records are string arrays
  * and the first row fixes the column count. A row with another column count, or a bad quote, is
  * a RecordParseError (file, line, byte) handed to the step's error policy. Quoted fields cannot
  * span lines: a quoted newline makes its row malformed. Blank lines are skipped. A malformed
- * header, a duplicate column name or `__proto__` fails the open. Offsets, position() and the
- * `<step>/position` StateHolder are as in `sources.jsonl`.
+ * header, a duplicate column name or `__proto__` fails the open. Every split reads the header
+ * (and, without header, the first well-formed row) when it opens. Chunks, reads, offsets,
+ * position() and the `<step>/position` StateHolder are as in `sources.jsonl`.
  *
  * @example
  * pipeline('p').source('rows', sources.csv('data/users.csv', { header: true })).sink('out', sinks.collect())
@@ -46,21 +48,21 @@ export function csv(path: string, options: CsvOptions = {}): Source<Record<strin
     header ? withHeader(lines, path, delimiter) : withoutHeader(lines, delimiter))
 }
 
-async function firstLine(lines: LineReader): Promise<Line | undefined> {
+/** The first non-blank line at or after byte `at` (line number `line`), its number, and where the next line starts. */
+async function nonBlankLine(lines: LineReader, at: number, line: number) {
   for (;;) {
-    const line = lines.take()
-    if (line !== undefined) {
-      if (!isBlank(line.text)) return line
-    } else if (!(await lines.fill())) {
-      return undefined
-    }
+    const l = await lines.line(at)
+    if (l === undefined) return undefined
+    if (!isBlank(l.text)) return { ...l, byte: at, line }
+    at = l.next
+    line++
   }
 }
 
 async function withHeader(lines: LineReader, path: string, delimiter: string): Promise<LineParser<Record<string, string>>> {
-  const head = await firstLine(lines)
+  const head = await nonBlankLine(lines, 0, 1)
   // An empty file has no header and no rows: parse is never called.
-  if (head === undefined) return { parse: () => ({}), firstRecord: lines.position() }
+  if (head === undefined) return { parse: () => ({}) }
   const fail = (why: string) => new RecordParseError(path, head.line, head.byte, `header: ${why}`)
   let names: string[]
   try {
@@ -77,7 +79,8 @@ async function withHeader(lines: LineReader, path: string, delimiter: string): P
   }
   const width = names.length
   return {
-    firstRecord: lines.position(),
+    firstRecord: head.next,
+    keepsText: true,
     parse(text) {
       const fields = parseCsvRow(text, delimiter)
       if (fields.length !== width) throw new Error(`expected ${width} columns (as in the header), found ${fields.length}`)
@@ -89,22 +92,21 @@ async function withHeader(lines: LineReader, path: string, delimiter: string): P
 }
 
 async function withoutHeader(lines: LineReader, delimiter: string): Promise<LineParser<string[]>> {
-  // The first row fixes the column count. Peek at it now and go back to the start, so a reader
-  // restored past the first row checks the same count as one that read it.
+  // The first well-formed row fixes the column count. Every split finds it at open, so each
+  // checks the same count, wherever in the file it reads (a malformed row before it is rejected
+  // by whichever split reads it). In a file of only malformed rows this reads the whole file.
   let width: number | undefined
-  const first = await firstLine(lines)
-  if (first !== undefined) {
+  for (let row = await nonBlankLine(lines, 0, 1); row !== undefined && width === undefined; row = await nonBlankLine(lines, row.next, row.line + 1)) {
     try {
-      width = parseCsvRow(first.text, delimiter).length
+      width = parseCsvRow(row.text, delimiter).length
     } catch {
-      // Malformed first row: read() reports it; the first well-formed row fixes the count.
+      // Malformed: read() rejects it at its line; the next row may fix the count.
     }
-    lines.seek({ byte: 0, line: 1 })
   }
   return {
+    keepsText: true,
     parse(text) {
       const fields = parseCsvRow(text, delimiter)
-      width ??= fields.length
       if (fields.length !== width) throw new Error(`expected ${width} columns (as in the first row), found ${fields.length}`)
       return fields
     },

@@ -1,136 +1,144 @@
-import { open, type FileHandle } from 'node:fs/promises'
-import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
+import { FileWindow } from './file-window.ts'
+import { decodeLines, lineText } from './line-texts.ts'
+import { openForReading } from './open-for-reading.ts'
 
-/** Where a line starts: byte offset in the file and 1-based line number. */
-export interface LinePosition {
+/** The lines that start in one chunk of a file, without their `\n` or `\r\n`. */
+export interface ChunkLines {
+  /** Their texts in file order, blank lines included: text k is line number (first line's + k). */
+  readonly texts: string[]
+  /** File offset of the first line (equal to `end` when no line starts in the chunk). */
   readonly byte: number
-  readonly line: number
-}
-
-/** One line of a file, without its `\n` or `\r\n`. */
-export interface Line extends LinePosition {
-  readonly text: string
+  /** File offset just past the last line and its `\n`: where the next line starts. */
+  readonly end: number
 }
 
 const LF = 0x0a
-const CR = 0x0d
+/** Bytes read past a chunk's end with it, to finish its last line in the same read; doubles (up to the chunk size) when too short. */
+const LOOKAHEAD = 1024
 
 /**
- * Splits a file into lines, reading chunks into one reused buffer. It works on bytes and decodes
- * each complete line, so a multi-byte UTF-8 character cut by a chunk boundary is never split.
- * A line longer than the buffer grows it (doubling). `\r\n` and a last line without `\n` are
- * handled; a UTF-8 byte-order mark at byte 0 is dropped from the first line's text.
- *
- * Reading is split in two so a caller awaits once per chunk, not once per line: `take()` returns
- * the next buffered line synchronously (undefined when the buffer has no complete line), and
- * `fill()` reads the next chunk (false at the end of the file, once nothing is left to take).
+ * Reads a file by chunks of `chunkSize` bytes: chunk c holds exactly the lines whose first byte
+ * lies in [c·chunkSize, (c+1)·chunkSize). Reading one is one positioned read of the chunk, the
+ * byte before it (does a line start right at the chunk's first byte?) and a little more to
+ * finish the last line; a line longer than that reads on. So any reader can read any chunk
+ * without reading what comes before it. `\r\n` and a last line without `\n` are handled; a
+ * UTF-8 byte-order mark at byte 0 is dropped from the first line. The file size is taken at
+ * open: bytes appended later are not read.
  *
  * @example
  * const lines = await LineReader.open('in.jsonl', 65536, 'jsonl')
- * for (;;) { const l = lines.take(); if (l) console.log(l.line, l.text); else if (!(await lines.fill())) break }
+ * for (let c = 0, chunk; (chunk = await lines.chunk(c, false)) !== undefined; c++) console.log(chunk.texts)
  * await lines.close()
  */
 export class LineReader {
-  private buf: Buffer
-  private start = 0 // first unread byte in buf
-  private end = 0 // end of the bytes read into buf
-  private scanned = 0 // no LF in buf[start, scanned)
-  private filePos: number // file offset of buf[end]
-  private byte: number // file offset of buf[start]
-  private line: number
-  private eof = false
+  private first = 0 // window index where the last chunk's first line starts
+  private scanLine = 0 // lineByte's cursor: line `scanLine` of the last chunk starts at window index scanAt
+  private scanAt = 0
+  private lookahead: number
   private closed = false
 
-  private constructor(private readonly fh: FileHandle, chunkSize: number, at: LinePosition) {
-    this.buf = Buffer.allocUnsafe(chunkSize)
-    this.filePos = this.byte = at.byte
-    this.line = at.line
+  private constructor(private readonly window: FileWindow, readonly chunkSize: number) {
+    this.lookahead = Math.min(chunkSize, LOOKAHEAD)
   }
 
-  /** Opens `path` for reading; a missing file fails here, naming the path (the fs error is the cause). */
+  /** Opens `path` and takes its size; a missing file fails here, naming the path (the fs error is the cause). */
   static async open(path: string, chunkSize: number, who: string): Promise<LineReader> {
-    const failed = (e: unknown) => new OxiflowError('ERR_FILE_OPEN',
-      `${who}: cannot open '${path}' for reading: ${(e as Error).message}; check the path (relative paths start at ${process.cwd()})`,
-      { cause: e })
-    let fh: FileHandle
-    try {
-      fh = await open(path, 'r')
-    } catch (e) {
-      throw failed(e)
-    }
-    // Opening a directory succeeds on Linux and fails only at the first read: refuse it here.
-    const stat = await fh.stat().catch(async (e: unknown) => { await fh.close(); throw failed(e) })
-    if (stat.isDirectory()) {
-      await fh.close()
-      throw failed(Object.assign(new Error(`EISDIR: illegal operation on a directory, open '${path}'`), { code: 'EISDIR' }))
-    }
-    return new LineReader(fh, chunkSize, { byte: 0, line: 1 })
+    const { fh, size } = await openForReading(path, who)
+    return new LineReader(new FileWindow(fh, size, chunkSize + 1 + Math.min(chunkSize, LOOKAHEAD)), chunkSize)
   }
 
-  /** Where the next line starts. */
-  position(): LinePosition {
-    return { byte: this.byte, line: this.line }
+  get size(): number {
+    return this.window.size
   }
 
-  /** Moves to `at` (a position this reader returned); the buffered bytes are dropped. */
-  seek(at: LinePosition): void {
-    this.start = this.end = this.scanned = 0
-    this.filePos = this.byte = at.byte
-    this.line = at.line
-    this.eof = false
+  /**
+   * The lines of chunk `c`, or undefined when it starts at or past the end of the file.
+   * `perLine`: decode each line on its own (see decodeLines). `then`: the chunk the caller will
+   * read next, read ahead while the caller parses this one.
+   */
+  async chunk(c: number, perLine: boolean, then?: number): Promise<ChunkLines | undefined> {
+    const a = c * this.chunkSize
+    const w = this.window
+    const from = start(a)
+    await w.load(from, this.want(c))
+    if (a >= this.size) return undefined
+    const limit = Math.min(Math.min(a + this.chunkSize, this.size) - from, w.n) // window index of the chunk's end
+    let p = 0
+    if (a > 0) {
+      // buf[0] is the byte before the chunk: a line starts in the chunk right after its first LF.
+      const lf = w.buf.indexOf(LF)
+      if (lf === -1 || lf + 1 >= limit) return { texts: [], byte: from + limit, end: from + limit }
+      p = lf + 1
+    }
+    // The last line starting before `limit` ends at the first LF at or after limit - 1.
+    let lf = w.buf.indexOf(LF, limit - 1)
+    while (lf === -1 || lf >= w.n) { // past n lie stale bytes
+      const searched = w.n
+      if ((await w.extend(Math.max(w.buf.length - w.n, this.lookahead))) === 0) break // end of the file
+      lf = w.buf.indexOf(LF, searched)
+    }
+    const found = lf !== -1 && lf < w.n
+    const end = found ? lf + 1 : w.n
+    if (end - limit > this.lookahead) this.lookahead = Math.min(this.chunkSize, Math.max(2 * this.lookahead, end - limit))
+    this.first = this.scanAt = p
+    this.scanLine = 0
+    if (then !== undefined && then * this.chunkSize < this.size) w.readAhead(start(then * this.chunkSize), this.want(then))
+    const texts = decodeLines(w.buf, p, end, found, perLine)
+    if (a === 0 && texts.length > 0 && texts[0].charCodeAt(0) === 0xfeff) texts[0] = texts[0].slice(1)
+    return { texts, byte: from + p, end: from + end }
   }
 
-  /** The next complete buffered line, or undefined when `fill()` must read more first. */
-  take(): Line | undefined {
-    let lf = this.buf.indexOf(LF, this.scanned)
-    // Bytes past `end` are stale, left from an earlier chunk: a LF found there does not count.
-    if (lf === -1 || lf >= this.end) {
-      this.scanned = this.end
-      if (!this.eof || this.start === this.end) return undefined
-      lf = this.end // the last line of the file has no LF
+  /** File offset of line `k` of the last chunk read (its first line is 0): found again by scanning, for error messages. */
+  lineByte(k: number): number {
+    if (k < this.scanLine) {
+      this.scanLine = 0
+      this.scanAt = this.first
     }
-    let textStart = this.start
-    let textEnd = lf
-    if (textEnd > textStart && this.buf[textEnd - 1] === CR) textEnd--
-    const b = this.buf
-    if (this.byte === 0 && textEnd - textStart >= 3 && b[textStart] === 0xef && b[textStart + 1] === 0xbb && b[textStart + 2] === 0xbf) textStart += 3
-    const line: Line = { text: this.buf.toString('utf8', textStart, textEnd), byte: this.byte, line: this.line }
-    const next = Math.min(lf + 1, this.end)
-    this.byte += next - this.start
-    this.line++
-    this.start = this.scanned = next
-    return line
+    for (; this.scanLine < k; this.scanLine++) this.scanAt = this.window.buf.indexOf(LF, this.scanAt) + 1
+    return this.window.from + this.scanAt
   }
 
-  /** Reads the next chunk. False when the file is exhausted and no line is left to take. */
-  async fill(): Promise<boolean> {
-    if (this.eof) return false
-    if (this.start > 0) {
-      // Keep the unread tail (a partial line) at the front, so the chunk lands after it.
-      this.buf.copyWithin(0, this.start, this.end)
-      this.end -= this.start
-      this.scanned -= this.start
-      this.start = 0
-    } else if (this.end === this.buf.length) {
-      // One line fills the whole buffer: grow it rather than fail on long lines.
-      const bigger = Buffer.allocUnsafe(this.buf.length * 2)
-      this.buf.copy(bigger, 0, 0, this.end)
-      this.buf = bigger
+  /**
+   * The line starting at file offset `at` and where the next one starts, or undefined at the end
+   * of the file. For headers at open: it reuses the chunk buffer, so call it before `chunk`.
+   */
+  async line(at: number): Promise<{ text: string; next: number } | undefined> {
+    if (at >= this.size) return undefined
+    const w = this.window
+    await w.load(at, Math.min(w.buf.length, this.size - at))
+    for (let searched = 0; ;) {
+      let lf = w.buf.indexOf(LF, searched)
+      if (lf >= w.n) lf = -1
+      if (lf === -1) {
+        searched = w.n
+        if ((await w.extend(w.buf.length)) > 0) continue
+      }
+      const text = lineText(w.buf, 0, lf === -1 ? w.n : lf)
+      return { text: at === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, next: at + (lf === -1 ? w.n : lf + 1) }
     }
-    const { bytesRead } = await this.fh.read(this.buf, this.end, this.buf.length - this.end, this.filePos)
-    if (bytesRead === 0) {
-      this.eof = true
-      return this.start < this.end
-    }
-    this.end += bytesRead
-    this.filePos += bytesRead
-    return true
+  }
+
+  /** Reads up to `length` bytes at file offset `at` into `into` (one read; fewer at the end of the file). */
+  readAt(into: Buffer, length: number, at: number): Promise<number> {
+    return this.window.readAt(into, length, at)
   }
 
   /** Closes the file; later calls do nothing. */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    await this.fh.close()
+    await this.window.close()
   }
+
+  /** Bytes to read for chunk c: from the byte before it to its end, plus the lookahead. */
+  private want(c: number): number {
+    const a = c * this.chunkSize
+    const from = start(a)
+    return Math.max(0, Math.min(Math.min(a + this.chunkSize, this.size) - from + this.lookahead, this.size - from))
+  }
+}
+
+/** Where reading a chunk starting at byte `a` starts: one byte earlier, to see whether a line starts at `a`. */
+function start(a: number): number {
+  return a === 0 ? 0 : a - 1
 }

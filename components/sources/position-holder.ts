@@ -1,14 +1,26 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
 
-/** Schema of every source position snapshot; restore accepts any 1.x. */
+/** Schema of a source position snapshot unless the source names its own; restore accepts any 1.x. */
 const VERSION = '1.0.0'
+
+/** How a source's position snapshot is versioned: its schema version, and how older majors migrate. */
+export interface PositionFormat {
+  /** Semver of the snapshot's schema; restore accepts any minor of the same major. */
+  readonly version: string
+  /**
+   * Rewrites a snapshot of an older major version (`fromMajor`) into the current schema; what it
+   * cannot rewrite it returns as is, for `check` to refuse. Without it an older major is refused.
+   */
+  readonly migrate?: (state: unknown, fromMajor: number) => unknown
+}
 
 /**
  * A StateHolder for a source's read position: the snapshot is the position as plain data and
  * restore moves the reader there, so a checkpoint resumes the source exactly where it was.
  * `check` returns why a restored value is unusable (or undefined when it is fine): a checkpoint
  * of another source, or a hand-edited one, must fail loudly instead of reading from a wrong place.
+ * `format` (default: version 1.0.0, no migration) versions the snapshot's schema.
  *
  * @example
  * let next = 0
@@ -20,24 +32,31 @@ export function positionHolder<S>(
   get: () => S,
   set: (state: S) => void,
   check: (state: unknown) => string | undefined,
+  format: PositionFormat = { version: VERSION },
 ): StateHolder<S> {
+  const major = Number(format.version.split('.')[0])
   return {
     stateId,
-    stateVersion: VERSION,
+    stateVersion: format.version,
     snapshot: get,
-    restore(state, fromVersion) {
-      if (fromVersion.split('.')[0] !== VERSION.split('.')[0]) {
-        throw new OxiflowError('ERR_STATE_VERSION',
-          `${stateId}: cannot restore a source position of state version ${fromVersion}, ${VERSION.split('.')[0]}.x expected; ` +
-          'the checkpoint was probably written by an incompatible oxiflow version: restore from an older checkpoint or start fresh')
+    restore(snapshot, fromVersion) {
+      const from = Number(fromVersion.split('.')[0])
+      let state: unknown = snapshot
+      if (from !== major) {
+        if (format.migrate === undefined || !Number.isInteger(from) || from > major) {
+          throw new OxiflowError('ERR_STATE_VERSION',
+            `${stateId}: cannot restore a source position of state version ${fromVersion}, ${major}.x expected; ` +
+            'the checkpoint was probably written by an incompatible oxiflow version: restore from an older checkpoint or start fresh')
+        }
+        state = format.migrate(state, from)
       }
       const why = check(state)
       if (why !== undefined) {
         throw new OxiflowError('ERR_STATE_INVALID',
-          `${stateId}: cannot restore source position ${JSON.stringify(state)}: ${why}; ` +
+          `${stateId}: cannot restore source position ${JSON.stringify(snapshot)}: ${why}; ` +
           'the checkpoint probably belongs to a different source under the same step name')
       }
-      set(state)
+      set(state as S)
     },
   }
 }

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import test from 'ava'
@@ -7,6 +8,7 @@ import { RecordParseError } from '../../../runtime/errors/record-parse-error.ts'
 import { csv, type CsvOptions } from '../../../components/sources/csv.ts'
 import { parseCsvRow } from '../../../components/sources/csv-row.ts'
 import { readAll, sourceContext, withTempDir } from '../../fixtures/components/contexts.ts'
+import { expectedChunks, openSplit, readChunks, readSplits, rejections, type OracleLine, type SplitsRead } from '../../fixtures/components/line-files.ts'
 
 /** Writes `text` to a temp file, reads it all with `options`, and closes the reader. */
 async function readCsv(text: string, options: CsvOptions, policy: 'fail' | 'skip' = 'skip', max = 1024) {
@@ -77,21 +79,38 @@ test('text after a closing quote makes the row malformed', async (t) => {
   t.regex(rejected[0].error.message, /unexpected "y" after the closing quote of column 1; write a quote inside a quoted field as ""$/)
 })
 
-test('restore continues after the last row read, never re-reading the header', async (t) => {
+test('restore continues after the last chunk read, never re-reading the header', async (t) => {
   await withTempDir(async (dir) => {
     const path = join(dir, 'in.csv')
     await writeFile(path, 'k,v\na,1\nb,2\nc,3\n')
-    const first = await csv(path).open(sourceContext().ctx)
+    const first = await csv(path, { chunkSize: 8 }).open(sourceContext().ctx)
     t.deepEqual(await first.read(1), [{ k: 'a', v: '1' }])
     const state = first.holders!()[0].snapshot()
     await first.close!()
-    t.deepEqual(state, { byte: 8, line: 3 })
-    for (const [at, expected] of [[state, ['b', 'c']], [{ byte: 0, line: 1 }, ['a', 'b', 'c']]] as const) {
-      const second = await csv(path).open(sourceContext().ctx)
-      second.holders!()[0].restore(at, '1.0.0')
+    t.deepEqual(state, { chunk: 1, chunkSize: 8, byte: 8, line: 3 })
+    const restores: Array<[unknown, string, string[]]> = [
+      [state, '2.0.0', ['b', 'c']], [{ chunk: 0 }, '2.0.0', ['a', 'b', 'c']], [{ byte: 0, line: 1 }, '1.0.0', ['a', 'b', 'c']], [{ byte: 8, line: 3 }, '1.0.0', ['b', 'c']],
+    ]
+    for (const [at, version, expected] of restores) {
+      const second = await csv(path, { chunkSize: 8 }).open(sourceContext().ctx)
+      second.holders!()[0].restore(at, version)
       t.deepEqual((await readAll(second)).map((r) => r.k), expected)
       await second.close!()
     }
+  })
+})
+
+test('every split reads the header at open; only the chunk holding it skips it', async (t) => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'in.csv')
+    await writeFile(path, '\n\nname,n\r\nada,1\r\nalan,2\r\n')
+    const rows: Array<{ chunk: number; records: readonly unknown[] }> = []
+    for (let index = 0; index < 3; index++) {
+      const { reader } = await openSplit(csv(path, { chunkSize: 4 }), index, 3)
+      rows.push(...await readChunks(reader, index, 3))
+      await reader.close!()
+    }
+    t.deepEqual(rows.sort((a, b) => a.chunk - b.chunk).flatMap((r) => r.records), [{ name: 'ada', n: '1' }, { name: 'alan', n: '2' }])
   })
 })
 
@@ -106,6 +125,67 @@ test('a malformed header or a duplicate or __proto__ column name fails the open'
     t.true(e!.message.includes(`line 1 (byte 0): header: ${reason}`), e!.message)
   }
 })
+
+/** A field of any text the generator writes, quoted the RFC 4180 way when it must be (or at random). */
+const field = fc.record({ text: fc.string({ unit: fc.constantFrom('a', 'é', '🙂', ' ', ',', '"'), maxLength: 8 }), quote: fc.boolean() })
+  .map(({ text, quote }) => quote || /[",]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text)
+const long = fc.string({ unit: fc.constantFrom('é', '🙂', 'x'), minLength: 40, maxLength: 100 })
+
+/** A CSV file of `width` columns: a header maybe after blank lines, rows good, long, blank or malformed, `\n` or `\r\n` ends. */
+const csvFile = (header: boolean) => fc.integer({ min: 1, max: 4 }).chain((width) => fc.record({
+  bom: fc.boolean(),
+  blanksBefore: fc.nat(2),
+  rows: fc.array(fc.oneof(
+    { weight: 6, arbitrary: fc.array(field, { minLength: width, maxLength: width }).map((f) => f.join(',')) },
+    { weight: 1, arbitrary: fc.array(long, { minLength: width, maxLength: width }).map((f) => f.join(',')) },
+    { weight: 1, arbitrary: fc.constantFrom('', ' ', '\t') },
+    { weight: 1, arbitrary: fc.constantFrom(Array(width + 1).fill('x').join(','), '"x"y' + ',z'.repeat(width - 1), 'a"b' + ',c'.repeat(width - 1), '"é') },
+  ), { maxLength: 20 }),
+  ends: fc.array(fc.constantFrom('\n', '\r\n'), { minLength: 24, maxLength: 24 }),
+  lastEnds: fc.boolean(),
+}).map(({ bom, blanksBefore, rows, ends, lastEnds }) => {
+  const lines = [...Array(blanksBefore).fill(''), ...(header ? [Array.from({ length: width }, (_, i) => `c${i}`).join(',')] : []), ...rows]
+  return (bom ? '\uFEFF' : '') + lines.map((l, i) => l + (i === lines.length - 1 && !lastEnds ? '' : ends[i % ends.length])).join('')
+}))
+
+/** The oracle's outcome of each line, reading the file from the start: the header (or first well-formed row) fixes the width. */
+function csvOutcome(text: string, header: boolean): (line: OracleLine) => 'skip' | 'bad' | { value: unknown } {
+  const parse = (t: string) => { try { return parseCsvRow(t, ',') } catch { return undefined } }
+  const lines = text === '' ? [] : text.split('\n').map((l, i) => (i === 0 ? l.replace(/^\uFEFF/, '') : l).replace(/\r$/, ''))
+  const first = lines.findIndex((l) => l.trim() !== '' && (header || parse(l) !== undefined))
+  const names = first === -1 ? [] : parse(lines[first])!
+  return (line) => {
+    if (line.text.trim() === '' || (header && line.line <= first + 1)) return 'skip'
+    const fields = parse(line.text)
+    if (fields === undefined || fields.length !== names.length) return 'bad'
+    return { value: header ? Object.fromEntries(names.map((n, i) => [n, fields[i]])) : fields }
+  }
+}
+
+for (const header of [true, false]) {
+  test(`header: ${header}: the P splits together read every chunk once and give, chunk by chunk, the rows of the file read line by line; a restore at chunk C with another P reads the rest`, async (t) => {
+    await withTempDir(async (dir) => {
+      let n = 0
+      await fc.assert(fc.asyncProperty(csvFile(header), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.nat(),
+        async (text, chunkSize, before, after, at) => {
+          const path = join(dir, `in-${n++}.csv`)
+          await writeFile(path, text)
+          const expected = expectedChunks(text, chunkSize, csvOutcome(text, header))
+          const whole: SplitsRead<unknown> = { chunks: [], rejected: [] }
+          await readSplits(csv(path, { header, chunkSize }), before, whole)
+          assert.deepEqual(whole.chunks, expected.chunks)
+          assert.deepEqual(rejections(path, whole.rejected), expected.bad)
+          const chunk = at % (expected.chunks.length + 2)
+          const resumed: SplitsRead<unknown> = { chunks: [], rejected: [] }
+          await readSplits(csv(path, { header, chunkSize }), before, resumed, { until: chunk })
+          await readSplits(csv(path, { header, chunkSize }), after, resumed, { restore: { chunk } })
+          assert.deepEqual(resumed.chunks, expected.chunks)
+          assert.deepEqual(rejections(path, resumed.rejected), expected.bad)
+        }), { numRuns: 200 })
+      t.pass()
+    })
+  })
+}
 
 test('parseCsvRow reads back any row of fields quoted the RFC 4180 way', (t) => {
   const field = fc.string({ unit: fc.constantFrom('a', 'é', ',', '"', ' ', ';', '🙂') })

@@ -1,0 +1,94 @@
+import type { FileHandle } from 'node:fs/promises'
+
+/**
+ * A window on a file's bytes: `buf[0, n)` holds bytes [from, from + n), in a buffer reused from
+ * window to window (grown, doubling, when a window needs more). The next window can be read
+ * ahead into a second buffer while the caller works on this one, so the read's round trip to
+ * the thread pool overlaps parsing (measured on 1M JSON lines, 64 KiB windows: without it the
+ * thread sat idle ~25 % of the time). Bytes past `n` in `buf` are stale: searches must ignore them.
+ *
+ * @example
+ * const w = new FileWindow(fh, size, 65536)
+ * await w.load(0, 65536); w.readAhead(65536, 65536) // parse w.buf[0, w.n) meanwhile
+ */
+export class FileWindow {
+  buf: Buffer
+  from = 0
+  n = 0
+  private spare: Buffer | undefined
+  private ahead: { from: number; buf: Buffer; done: Promise<number> } | undefined
+
+  constructor(private readonly fh: FileHandle, readonly size: number, capacity: number) {
+    this.buf = Buffer.allocUnsafe(capacity)
+  }
+
+  /** Makes the window bytes [from, from + want) of the file (fewer at its end), taking them from the read ahead when it read there. */
+  async load(from: number, want: number): Promise<void> {
+    const ahead = this.ahead
+    this.ahead = undefined
+    this.from = from
+    if (ahead !== undefined) {
+      // A read ahead writes into the spare buffer: let it finish even when its bytes are not
+      // wanted (a restore moved the reader), and then its failure does not matter either.
+      const got = ahead.from === from ? await ahead.done : await ahead.done.catch(() => -1)
+      if (ahead.from === from) {
+        this.spare = this.buf
+        this.buf = ahead.buf
+        this.n = got
+        return
+      }
+      this.spare = ahead.buf
+    }
+    if (want > this.buf.length) this.grow(0, want)
+    this.n = await this.fill(this.buf, from, 0, want)
+  }
+
+  /** Reads up to `want` more bytes after the window (growing the buffer); how many, 0 at the end of the file. */
+  async extend(want: number): Promise<number> {
+    want = Math.min(want, this.size - this.from - this.n)
+    if (want <= 0) return 0
+    if (this.n + want > this.buf.length) this.grow(this.n, this.n + want)
+    const got = await this.fill(this.buf, this.from, this.n, want)
+    this.n += got
+    return got
+  }
+
+  /** Starts reading bytes [from, from + want) into the spare buffer, for the next `load(from, …)`. */
+  readAhead(from: number, want: number): void {
+    const buf = this.spare !== undefined && this.spare.length >= want ? this.spare : Buffer.allocUnsafe(Math.max(want, this.buf.length))
+    this.spare = undefined
+    const done = this.fill(buf, from, 0, want)
+    done.catch(() => undefined) // the next load() awaits it and sees the failure
+    this.ahead = { from, buf, done }
+  }
+
+  /** Reads up to `length` bytes at file offset `at` into `into` (one read; fewer at the end of the file). */
+  async readAt(into: Buffer, length: number, at: number): Promise<number> {
+    return (await this.fh.read(into, 0, length, at)).bytesRead
+  }
+
+  /** Closes the file once a read ahead still running has finished (its bytes and failure are not wanted any more). */
+  async close(): Promise<void> {
+    await this.ahead?.done.catch(() => undefined)
+    this.ahead = undefined
+    await this.fh.close()
+  }
+
+  /** Reads `want` bytes at file offset from + at into buf[at…]; fewer only at the end of the file. */
+  private async fill(buf: Buffer, from: number, at: number, want: number): Promise<number> {
+    let got = 0
+    while (got < want) {
+      const { bytesRead } = await this.fh.read(buf, at + got, want - got, from + at + got)
+      if (bytesRead === 0) break
+      got += bytesRead
+    }
+    return got
+  }
+
+  /** A bigger buffer (at least double, at least `atLeast`) holding buf[0, keep). */
+  private grow(keep: number, atLeast: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, atLeast))
+    this.buf.copy(bigger, 0, 0, keep)
+    this.buf = bigger
+  }
+}

@@ -1,0 +1,65 @@
+import type { PositionFormat } from './position-holder.ts'
+
+/**
+ * Where a reader of a line source (jsonl, csv) resumes: the snapshot of its `<step>/position`
+ * StateHolder, state version 2.
+ *
+ * A file is cut into chunks of `chunkSize` bytes; chunk c holds the lines whose first byte lies
+ * in [c·chunkSize, (c+1)·chunkSize), and split i of P reads chunks i, i+P, i+2P, … `chunk` is the
+ * next chunk the reader would read. Restore continues at the first chunk ≥ `chunk` that belongs
+ * to the restored split, so `{ chunk: C }` resumes with any number of splits: if every split of
+ * a P-split run had read all its chunks < C (and none ≥ C), the splits of a run with any other
+ * count read together exactly the chunks ≥ C.
+ *
+ * `byte` and `line` (present for a reader of a single split that knows them) are where the next
+ * unread line starts and its 1-based number. Restore reads no line that starts before `byte`
+ * (so a version-1 snapshot `{ byte, line }` migrates exactly), and takes the pair as known, so
+ * an error further on numbers its line without counting from byte 0.
+ *
+ * @example
+ * const p: LinePosition = { chunk: 12, chunkSize: 65536, byte: 786450, line: 7001 }
+ */
+export interface LinePosition {
+  readonly chunk: number
+  /** The chunk size the snapshot was taken with; restore refuses another (absent: not checked). */
+  readonly chunkSize?: number
+  readonly byte?: number
+  readonly line?: number
+}
+
+/**
+ * The schema of LinePosition snapshots: version 2, migrating version 1's `{ byte, line }` (the
+ * next unread line) to the chunk holding that line, whose lines before it are then skipped.
+ *
+ * @example
+ * positionHolder('in/position', get, set, checkLinePosition, linePositionFormat(65536))
+ */
+export function linePositionFormat(chunkSize: number): PositionFormat {
+  return {
+    version: '2.0.0',
+    migrate(state, fromMajor) {
+      const old = state as { byte?: unknown; line?: unknown } | null
+      if (fromMajor !== 1 || typeof old !== 'object' || old === null || !Number.isSafeInteger(old.byte)) return state
+      return { chunk: Math.floor(old.byte as number / chunkSize), byte: old.byte, line: old.line }
+    },
+  }
+}
+
+/**
+ * Why `state` is not a LinePosition, or undefined when it is one.
+ *
+ * @example
+ * checkLinePosition({ chunk: -1 }) // 'expected { chunk, … } with chunk a non-negative integer'
+ */
+export function checkLinePosition(state: unknown): string | undefined {
+  const p = state as Partial<LinePosition> | null
+  if (typeof p !== 'object' || p === null || !isNat(p.chunk)) return 'expected { chunk, … } with chunk a non-negative integer'
+  if (p.chunkSize !== undefined && !(isNat(p.chunkSize) && p.chunkSize >= 1)) return 'expected chunkSize, when present, to be a positive integer'
+  if ((p.byte === undefined) !== (p.line === undefined)) return 'expected byte and line together, or neither'
+  if (p.byte !== undefined && !(isNat(p.byte) && isNat(p.line) && p.line >= 1)) return 'expected byte ≥ 0 and line ≥ 1, integers'
+  return undefined
+}
+
+function isNat(n: unknown): n is number {
+  return Number.isSafeInteger(n) && (n as number) >= 0
+}
