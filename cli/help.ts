@@ -28,7 +28,7 @@ Imports <module> (a .ts or .js file, relative to the current directory) and runs
 export: a Pipeline, or a function of the --params object returning one (may be async).
 
 Options:
-  --workers N      worker threads (default 0: everything on the main thread; only 0 for now)
+  --workers N      worker threads hosting the actors (default 0: everything on the main thread)
   --params JSON    a JSON object passed to a function default export and to run()
   --batch-size N   records per batch (a positive integer; default: the runtime's)
   --json           print one JSON object on stdout at the end: the summary, or the error

@@ -1,4 +1,3 @@
-import { checkWorkers } from './check-workers.ts'
 import { errorText } from './error-text.ts'
 import { RUN_HELP } from './help.ts'
 import type { CliRunOptions, JobSummary, RunnablePipeline } from './job-shape.ts'
@@ -31,7 +30,6 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       return 0
     }
     json = args.json
-    checkWorkers(args.workers)
     during = `loading ${args.module}`
     const loaded = await loadPipeline(args.module, args.params)
     pipeline = loaded.pipeline
@@ -56,14 +54,9 @@ async function runJob(pipeline: RunnablePipeline, options: CliRunOptions): Promi
   const job = pipeline.run(options)
   const progress = startProgress(() => job.metrics(), process.stderr, process.stdout)
   const signals = stopOnSignal(() => job.stop(), (line) => progress.note(line))
-  // The runtime's clock timers are unref'd, so a job waiting only on one (a paced source, a
-  // window's timer) would let the process exit mid-run with code 13 (unsettled top-level await).
-  // A runner stays alive until its job ends.
-  const keepAlive = setInterval(() => undefined, 1 << 30)
   try {
     return await job.done
   } finally {
-    clearInterval(keepAlive)
     signals.dispose()
     progress.stop()
   }

@@ -1,5 +1,5 @@
 import { concatMap, EMPTY, from, map, merge, Subject, type Observable, type Subscription } from 'rxjs'
-import type { LocalChannel } from './channel.ts'
+import type { InputChannel } from './channel-ends.ts'
 import type { CheckpointBarrier, Message } from './messages.ts'
 import type { Output } from './operators/operator.ts'
 import type { Router } from './router.ts'
@@ -35,7 +35,7 @@ export class Actor {
 
   constructor(
     readonly name: string,
-    private readonly inputs: readonly LocalChannel[],
+    private readonly inputs: readonly InputChannel[],
     private readonly head: Output,
     private readonly router: Router | undefined,
     private readonly onAligned: (barrier: CheckpointBarrier) => Maybe<void>,

@@ -1,4 +1,5 @@
 import { Subject } from 'rxjs'
+import type { InputChannel, OutputChannel } from './channel-ends.ts'
 import type { Message } from './messages.ts'
 
 /**
@@ -10,7 +11,7 @@ import type { Message } from './messages.ts'
  * @example
  * const ch = new LocalChannel(8); ch.messages.subscribe(m => { ...; ch.ack(m) }); await ch.send(batch)
  */
-export class LocalChannel {
+export class LocalChannel implements InputChannel, OutputChannel {
   /** The receiver subscribes here (an actor merges all its inputs). */
   readonly messages = new Subject<Message>()
   private credits: number

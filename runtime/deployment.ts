@@ -1,5 +1,6 @@
+import type { MessagePort } from 'node:worker_threads'
 import { Actor } from './actor.ts'
-import { LocalChannel } from './channel.ts'
+import { ChannelWiring } from './channel-wiring.ts'
 import type { Clock } from './clock.ts'
 import type { SinkWriter } from './contracts/sink.ts'
 import type { SourceReader } from './contracts/source.ts'
@@ -9,13 +10,21 @@ import type { StepNode } from './graph.ts'
 import type { CheckpointBarrier } from './messages.ts'
 import { createOperator } from './operators/create-operator.ts'
 import type { Operator, OperatorContext, Output } from './operators/operator.ts'
-import { orderedInput, type Plan, type PlanEdge, type Vertex } from './plan.ts'
+import type { Host, HostResults, InstanceStats } from './host.ts'
+import { restoreInstances, snapshotInstances, type JobSnapshot } from './job-snapshot.ts'
+import type { HostId, Placement } from './placement.ts'
+import { orderedInput, type Plan, type Vertex } from './plan.ts'
 import { Router, type RouteTarget } from './router.ts'
 import type { Maybe } from './sequence.ts'
 import { SourceActor } from './source-actor.ts'
 import { newCounters, type StepCounters } from './step-counters.ts'
 
 export interface DeploymentOptions {
+  /** This host, and where every instance runs: only this host's instances are created here. */
+  readonly host: HostId
+  readonly placement: Placement
+  /** This host's ends of cross-thread channels, by channel id. */
+  readonly ports: ReadonlyMap<string, MessagePort>
   readonly clock: Clock
   readonly batchSize: number
   readonly channelCapacity: number
@@ -36,31 +45,32 @@ export interface Instance {
 }
 
 /**
- * The running form of a plan on this thread: a channel per (edge, sender, receiver), an
- * operator chain per vertex instance, and an actor (or a source actor) per instance.
- * `workers: 0` places every instance here; the same actor code runs on worker hosts.
+ * The running form of a plan on one thread (a host): an operator chain and an actor (or a
+ * source actor) per instance placed here, wired by local channels to instances on the same
+ * host and by MessagePorts to the others. The same code runs on the main thread and on workers.
  */
-export class Deployment {
+export class Deployment implements Host {
   readonly instances: Instance[] = []
   readonly deadLetters: DeadLetterWriters
   private readonly abort = new AbortController()
   private readonly stopSignal = new AbortController()
-  private readonly channels = new Map<string, LocalChannel>()
+  private readonly wiring: ChannelWiring
 
-  private constructor(readonly plan: Plan, private readonly options: DeploymentOptions) {
+  constructor(readonly plan: Plan, private readonly options: DeploymentOptions) {
     this.deadLetters = new DeadLetterWriters(plan.pipelineId, options.clock)
+    this.wiring = new ChannelWiring(options.host, options.placement, options.ports, options.channelCapacity)
   }
 
-  /** Creates every instance and opens readers, writers and Oxis; closes what opened if one fails. */
-  static async open(plan: Plan, options: DeploymentOptions): Promise<Deployment> {
-    const d = new Deployment(plan, options)
+  /** Creates this host's instances and opens readers, writers and Oxis; closes what opened if one fails. */
+  async open(): Promise<void> {
     try {
-      for (const v of plan.vertices) for (let i = 0; i < v.parallelism; i++) await d.instantiate(v, i)
+      for (const v of this.plan.vertices) {
+        for (let i = 0; i < v.parallelism; i++) if (this.options.placement(v, i) === this.options.host) await this.instantiate(v, i)
+      }
     } catch (e) {
-      await d.close()
+      await this.close().catch(() => {})
       throw e
     }
-    return d
   }
 
   /** Starts every actor; resolves when all finished, rejects with the first failure. */
@@ -70,6 +80,7 @@ export class Deployment {
     for (const inst of this.instances) inst.source?.start()
     return new Promise((resolve, reject) => {
       let pending = this.instances.length
+      if (pending === 0) resolve() // a host the placement gave nothing to
       for (const inst of this.instances) {
         (inst.actor?.finished ?? inst.source!.finished).then(() => { if (--pending === 0) resolve() }, reject)
       }
@@ -84,7 +95,7 @@ export class Deployment {
   /** Hard stop after a failure: waiting senders fail, actors stop handling, readers are told. */
   cancel(error: unknown): void {
     this.abort.abort(error)
-    for (const ch of this.channels.values()) ch.fail(error)
+    this.wiring.fail(error)
     for (const inst of this.instances) {
       inst.actor?.cancel()
       inst.source?.requestStop()
@@ -102,7 +113,41 @@ export class Deployment {
       await run(inst.reader?.close && (() => inst.reader!.close!()))
     }
     await run(() => this.deadLetters.close())
+    this.wiring.close()
     if (errors.length > 0) throw errors[0]
+  }
+
+  /** Counts and timings of this host's instances, as plain data. */
+  stats(): InstanceStats[] {
+    return this.instances.map((inst) => ({
+      vertex: inst.vertex.id,
+      index: inst.index,
+      steps: [...inst.counters].map(([step, c]) => ({ step: step.name, ...c })),
+      busyMs: inst.actor?.busyMs ?? inst.source?.busyMs ?? 0,
+      blockedMs: inst.router?.blockedMs ?? 0,
+      queueDepth: inst.actor?.queueDepth ?? 0,
+    }))
+  }
+
+  /** Snapshots the state holders of this host's instances. */
+  snapshot(): JobSnapshot {
+    return snapshotInstances(this.instances)
+  }
+
+  /** Restores this host's instances from a job snapshot (every id must be found when this host is the whole job). */
+  restore(snapshot: JobSnapshot): void {
+    restoreInstances(this.instances, snapshot, this.instances.length === this.plan.vertices.reduce((n, v) => n + v.parallelism, 0))
+  }
+
+  /** Each sink instance's result (in instance order) and each dead-letter sink's, by step name. */
+  async results(): Promise<HostResults> {
+    const results: Record<string, unknown[]> = {}
+    for (const inst of this.instances) {
+      inst.vertex.steps.forEach((step, i) => {
+        if (step.spec.kind === 'sink') (results[step.name] ??= [])[inst.index] = inst.operators[i].result?.()
+      })
+    }
+    return { results, deadLetters: await this.deadLetters.results() }
   }
 
   private async instantiate(vertex: Vertex, index: number): Promise<void> {
@@ -111,8 +156,8 @@ export class Deployment {
     const targets: RouteTarget[] = vertex.outputs.map((edge) => ({
       exchange: edge.exchange,
       toStep: edge.to.steps[0].name,
-      channels: edge.exchange.kind === 'forward' ? [this.channel(edge, index, index)]
-        : Array.from({ length: edge.to.parallelism }, (_, j) => this.channel(edge, index, j)),
+      channels: edge.exchange.kind === 'forward' ? [this.wiring.output(edge, index, index)]
+        : Array.from({ length: edge.to.parallelism }, (_, j) => this.wiring.output(edge, index, j)),
     }))
     inst.router = targets.length > 0 ? new Router(targets, this.plan.maxKeyGroups) : undefined
     let next: Output = inst.router ?? NOWHERE
@@ -155,8 +200,8 @@ export class Deployment {
         { index, count: vertex.parallelism }, onAligned, settle,
         () => this.stopSignal.abort())
     } else {
-      const inputs = vertex.inputs.flatMap((edge) => edge.exchange.kind === 'forward' ? [this.channel(edge, index, index)]
-        : Array.from({ length: edge.from.parallelism }, (_, u) => this.channel(edge, u, index)))
+      const inputs = vertex.inputs.flatMap((edge) => edge.exchange.kind === 'forward' ? [this.wiring.input(edge, index, index)]
+        : Array.from({ length: edge.from.parallelism }, (_, u) => this.wiring.input(edge, u, index)))
       const actor = new Actor(`${head.name}#${index}`, inputs, next, inst.router, onAligned, orderedInput(vertex, index), vertex.sequenced)
       inst.actor = actor
       schedule = (tick) => actor.schedule(tick)
@@ -166,13 +211,6 @@ export class Deployment {
   /** Readers see one signal: aborted when the job stops gracefully or fails. */
   private abortOrStop(): AbortSignal {
     return AbortSignal.any([this.abort.signal, this.stopSignal.signal])
-  }
-
-  private channel(edge: PlanEdge, from: number, to: number): LocalChannel {
-    const id = `${edge.to.id}#${edge.to.inputs.indexOf(edge)}:${from}>${to}`
-    let ch = this.channels.get(id)
-    if (!ch) this.channels.set(id, ch = new LocalChannel(this.options.channelCapacity))
-    return ch
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Oxi } from './contracts/oxi.ts'
 import type { Sink } from './contracts/sink.ts'
 import type { Source } from './contracts/source.ts'
+import type { Window, WindowOutput } from './contracts/window.ts'
 import type { StepOptions } from './step-options.ts'
 
 /** A step's stable name: `[A-Za-z0-9_-]+`, unique in its pipeline. */
@@ -20,6 +21,11 @@ export type StepSpec =
   | { readonly kind: 'process'; readonly oxi: Oxi | (() => Oxi) }
   | { readonly kind: 'reduce'; readonly fn: (acc: any, record: any) => unknown; readonly init: () => unknown }
   | { readonly kind: 'union' }
+  /**
+   * `.window(windowName, window)` then `.aggregate/.reduce/.collect(name, …)`: one stateful step
+   * named by the second call. Keyed after keyBy, else unkeyed (key null, one instance).
+   */
+  | { readonly kind: 'window'; readonly window: Window; readonly windowName: string; readonly output: WindowOutput; readonly lateTo: Sink<unknown> | undefined }
   | { readonly kind: 'sink'; readonly sink: Sink<unknown> }
 
 export type StepKind = StepSpec['kind']

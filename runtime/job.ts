@@ -1,7 +1,10 @@
+import type { JobSnapshot } from './job-snapshot.ts'
 import type { PipelineGraph } from './pipeline-graph.ts'
 import { planGraph } from './plan.ts'
 import { resolveRunOptions, type RunOptions } from './run-options.ts'
-import { InlineJob } from './inline-job.ts'
+import { createHosts } from './create-hosts.ts'
+import { RunningJob } from './running-job.ts'
+import { isWorkerHost } from './worker/is-worker-host.ts'
 
 export type { RunOptions } from './run-options.ts'
 
@@ -13,6 +16,8 @@ export interface StepSummary {
   readonly recordsOut: number
   /** Records dropped by `onError: 'skip'` or sent to a dead-letter sink. */
   readonly failed: number
+  /** Window steps: records that came after their event-time window closed (sent to `lateTo`, else dropped). */
+  readonly late?: number
   /** Time the step's actors spent handling messages (fused steps share their actor's figure). */
   readonly busyMs: number
 }
@@ -27,6 +32,8 @@ export interface JobSummary {
   readonly results: Readonly<Record<string, unknown>>
   /** Each dead-letter sink's result by the name of the step whose records it took. */
   readonly deadLetters: Readonly<Record<string, unknown>>
+  /** Every state holder's snapshot at the end, with `run({ snapshotAtEnd: true })`; `run({ restoreFrom })` takes it. */
+  readonly snapshot?: JobSnapshot
 }
 
 /** Live figures of a step (`job.metrics()`). */
@@ -36,6 +43,8 @@ export interface StepMetrics {
   readonly recordsIn: number
   readonly recordsOut: number
   readonly failed: number
+  /** Window steps: records that came after their event-time window closed. */
+  readonly late?: number
   /** Records in per second since the previous `metrics()` call (since the start, the first time). */
   readonly ratePerSec: number
   /** Share of wall time the step's actors were handling messages, not counting waits for credit. */
@@ -70,10 +79,24 @@ export interface Job {
   metrics(): JobMetrics
 }
 
-/** Validates, plans and starts a pipeline graph (what `Pipeline.run` calls). */
+/**
+ * Validates, plans and starts a pipeline graph (what `Pipeline.run` calls). Inside a worker host
+ * it starts nothing and returns a job that is done at once (see `isWorkerHost`).
+ */
 export function startJob(graph: PipelineGraph, options: RunOptions): Job {
+  if (isWorkerHost()) return inertJob(graph.id)
   const resolved = resolveRunOptions(options)
   graph.validate()
   const plan = planGraph(graph, resolved)
-  return new InlineJob(plan, resolved)
+  return new RunningJob(plan, createHosts(plan, resolved), resolved)
+}
+
+function inertJob(pipelineId: string): Job {
+  const summary: JobSummary = { pipelineId, status: 'completed', durationMs: 0, steps: {}, results: {}, deadLetters: {} }
+  return {
+    pipelineId,
+    done: Promise.resolve(summary),
+    stop: () => Promise.resolve(summary),
+    metrics: () => ({ pipelineId, status: 'completed', elapsedMs: 0, steps: {} }),
+  }
 }

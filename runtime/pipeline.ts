@@ -1,12 +1,15 @@
 import type { Oxi } from './contracts/oxi.ts'
 import type { Sink } from './contracts/sink.ts'
 import type { Source } from './contracts/source.ts'
+import type { Window } from './contracts/window.ts'
 import { PipelineDefinitionError } from './errors/pipeline-definition-error.ts'
 import { InvalidOptionError } from './errors/invalid-option-error.ts'
 import { KEYED_KINDS, type KeySelector, type Partitioning, type StepNode, type StepSpec } from './graph.ts'
 import { PipelineGraph } from './pipeline-graph.ts'
 import type { StepOptions } from './step-options.ts'
 import { startJob, type Job, type RunOptions } from './job.ts'
+import { checkName } from './step-name.ts'
+import { WindowedStream } from './windowed-pipeline.ts'
 
 /** The keyBy in effect for the records at a view's tail. */
 interface KeyState {
@@ -128,6 +131,23 @@ export class Pipeline<T = unknown> {
       throw new InvalidOptionError('fn', `step '${name}': .reduce(name, fn, init) needs two functions, e.g. .reduce('sum', (a, r) => a + r.value, () => 0)`)
     }
     return this.append(name, { kind: 'reduce', fn, init }, options)
+  }
+
+  /**
+   * Cuts the stream into windows, per key after keyBy (else one unkeyed window, key null); follow
+   * with `.aggregate`, `.reduce` or `.collect`, which add the step. See docs/windows.md.
+   *
+   * @example
+   * p.source('in', src).keyBy((r) => r.user).window('w', windows.lengthBatch(100)).aggregate('stats', { n: agg.count() })
+   */
+  window(name: string, window: Window<T>): WindowedStream<T> {
+    requireName('window', name)
+    checkName('window', name, this.id)
+    this.requireTail('window')
+    if ((window as { kind?: string } | undefined)?.kind !== 'window') {
+      throw new InvalidOptionError('window', `pipeline '${this.id}': window '${name}' needs a window, e.g. .window('${name}', windows.lengthBatch(100))`)
+    }
+    return new WindowedStream<T>(this.id, name, window, this.keyState !== undefined, undefined, (n, spec, options) => this.append(n, spec, options))
   }
 
   /** Merges this stream with others of the same pipeline. */

@@ -50,7 +50,8 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
   const defaultParallelism = Math.max(1, options.workers)
   const parallelismOf = (s: StepNode): number => {
     if (s.spec.kind === 'source') return sourceParallelism(graph.id, s, defaultParallelism)
-    const p = s.options.parallelism ?? (s.spec.kind === 'sink' ? 1 : defaultParallelism)
+    // An unkeyed window (no keyBy before it) sees every record: one instance.
+    const p = s.options.parallelism ?? (s.spec.kind === 'sink' || (s.spec.kind === 'window' && !s.key) ? 1 : defaultParallelism)
     if (s.key && p > options.maxKeyGroups) {
       throw new PipelineDefinitionError(`pipeline '${graph.id}': step '${s.name}' has parallelism ${p} but only ${options.maxKeyGroups} key groups; ` +
         `lower its parallelism or raise maxKeyGroups`, s.name)

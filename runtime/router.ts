@@ -1,4 +1,4 @@
-import type { LocalChannel } from './channel.ts'
+import type { OutputChannel } from './channel-ends.ts'
 import { StepError } from './errors/step-error.ts'
 import { instanceOf, keyGroupCache } from './key-groups/key-group-assignment.ts'
 import type { BatchMessage, Message } from './messages.ts'
@@ -10,7 +10,7 @@ import type { Maybe } from './sequence.ts'
 export interface RouteTarget {
   readonly exchange: Exchange
   /** Forward: one channel (to the same instance index). Otherwise: one per receiving instance. */
-  readonly channels: readonly LocalChannel[]
+  readonly channels: readonly OutputChannel[]
   /** The receiving step, for errors thrown by a keyBy function. */
   readonly toStep: string
 }
@@ -126,7 +126,7 @@ function gather(part: readonly unknown[], records: readonly unknown[]): readonly
   return part.length === 0 ? records : part.concat(records)
 }
 
-function send(pending: Promise<void> | undefined, channel: LocalChannel, message: Message): Promise<void> | undefined {
+function send(pending: Promise<void> | undefined, channel: OutputChannel, message: Message): Promise<void> | undefined {
   if (pending) return pending.then(() => channel.send(message))
   return channel.send(message) ?? undefined
 }

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from './clock.ts'
 import { InvalidOptionError } from './errors/invalid-option-error.ts'
+import type { JobSnapshot } from './job-snapshot.ts'
 import { DEFAULT_MAX_KEY_GROUPS } from './key-groups/key-group-assignment.ts'
 
 /** Options of `p.run(options)`. */
@@ -18,6 +19,10 @@ export interface RunOptions {
   readonly channelCapacity?: number
   /** Key groups of keyed steps (default 128); fixed for a pipeline's lifetime (it is in the stored format). */
   readonly maxKeyGroups?: number
+  /** State to start from: `summary.snapshot` of an earlier run of the same pipeline (same parallelism). */
+  readonly restoreFrom?: JobSnapshot
+  /** Snapshot every state holder once the job ended or stopped, into `summary.snapshot` (default false). */
+  readonly snapshotAtEnd?: boolean
 }
 
 /** RunOptions with defaults applied. */
@@ -29,6 +34,8 @@ export interface ResolvedRunOptions {
   readonly batchSize: number
   readonly channelCapacity: number
   readonly maxKeyGroups: number
+  readonly restoreFrom: JobSnapshot | undefined
+  readonly snapshotAtEnd: boolean
 }
 
 /** Checks run options up front, naming the option and its rule. */
@@ -44,16 +51,31 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     return value as number
   }
   const workers = int('workers', options.workers, 0, 0)
-  if (workers > 0) {
-    throw new InvalidOptionError('workers', `run(options): options.workers is ${workers}, but this version runs every actor on the main thread; ` +
-      'use workers: 0 (worker threads are the next release)')
-  }
   if (options.module !== undefined && typeof options.module !== 'string') {
     throw new InvalidOptionError('module', 'run(options): options.module must be the pipeline module URL, e.g. import.meta.url')
+  }
+  if (workers > 0 && options.module === undefined) {
+    throw new InvalidOptionError('module', `run(options): options.module is required with workers: ${workers} — each worker imports ` +
+      'the pipeline module again; pass module: import.meta.url from the module whose default export is the pipeline')
+  }
+  if (workers > 0 && options.clock !== undefined) {
+    throw new InvalidOptionError('clock', `run(options): a custom clock needs workers: 0 — worker hosts keep processing time on ` +
+      'the system clock; run time-dependent tests inline')
+  }
+  if (options.params !== undefined) {
+    try { structuredClone(options.params) } catch {
+      throw new InvalidOptionError('params', 'run(options): options.params must be plain data (worker hosts receive a copy)')
+    }
   }
   const clock = options.clock ?? systemClock()
   if (typeof clock.now !== 'function' || typeof clock.setTimer !== 'function') {
     throw new InvalidOptionError('clock', 'run(options): options.clock must have now() and setTimer(ms, fn), e.g. virtualClock()')
+  }
+  if (options.snapshotAtEnd !== undefined && typeof options.snapshotAtEnd !== 'boolean') {
+    throw new InvalidOptionError('snapshotAtEnd', `run(options): options.snapshotAtEnd must be true or false (got ${String(options.snapshotAtEnd)})`)
+  }
+  if (options.restoreFrom !== undefined && !(options.restoreFrom instanceof Map)) {
+    throw new InvalidOptionError('restoreFrom', 'run(options): options.restoreFrom must be a job snapshot (summary.snapshot of a run with snapshotAtEnd: true)')
   }
   return {
     workers,
@@ -63,5 +85,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     batchSize: int('batchSize', options.batchSize, 1, 1024),
     channelCapacity: int('channelCapacity', options.channelCapacity, 1, 8),
     maxKeyGroups: int('maxKeyGroups', options.maxKeyGroups, 1, DEFAULT_MAX_KEY_GROUPS),
+    restoreFrom: options.restoreFrom,
+    snapshotAtEnd: options.snapshotAtEnd ?? false,
   }
 }

@@ -3,6 +3,11 @@ export interface StepCounters {
   recordsIn: number
   recordsOut: number
   failed: number
+  /**
+   * Window steps only: records that arrived after their event-time window had closed (fired,
+   * and `allowedLateness` passed) — sent to the window's `lateTo` sink if it has one, else dropped.
+   */
+  late?: number
 }
 
 export function newCounters(): StepCounters {

@@ -10,6 +10,7 @@ import { instantiateOxi } from './oxi-instances.ts'
 import { ProcessOperator } from './process-operator.ts'
 import { ReduceOperator } from './reduce-operator.ts'
 import { SinkOperator } from './sink-operator.ts'
+import { WindowOperator } from './window-operator.ts'
 
 /**
  * Creates the operator of one step instance. `sinkWriter` is the opened writer for a sink step.
@@ -37,6 +38,8 @@ export function createOperator(ctx: OperatorContext, next: Output, sinkWriter?: 
       return new ReduceOperator(ctx, spec.fn, spec.init, next)
     case 'process':
       return new ProcessOperator(ctx, instantiateOxi(ctx.step.name, spec.oxi), next)
+    case 'window':
+      return new WindowOperator(ctx, spec, next)
     case 'sink':
       return new SinkOperator(ctx, sinkWriter!)
   }

@@ -1,6 +1,5 @@
 import test from 'ava'
 import { parseRunArgs } from '../../cli/run-args.ts'
-import { checkWorkers } from '../../cli/check-workers.ts'
 import { UsageError } from '../../cli/usage-error.ts'
 
 test('parseRunArgs reads the module and every flag', (t) => {
@@ -43,8 +42,7 @@ test('parseRunArgs names --params and the fix when the JSON does not parse', (t)
   t.regex(e!.message, /^--params is not valid JSON \(.+\); pass an object in single quotes, e\.g\. --params '\{"seconds":2\}'$/)
 })
 
-test('checkWorkers runs 0 workers and refuses more, saying to use --workers 0', (t) => {
-  t.notThrows(() => checkWorkers(0))
-  const e = t.throws(() => checkWorkers(2), { instanceOf: UsageError })
-  t.is(e?.message, '--workers 2 needs worker threads, which this version does not have yet; use --workers 0')
+test('parseRunArgs takes --workers N', (t) => {
+  t.is(parseRunArgs(['m.ts', '--workers', '3']).workers, 3)
+  t.is(parseRunArgs(['m.ts']).workers, 0)
 })

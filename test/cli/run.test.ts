@@ -19,6 +19,23 @@ test('a pipeline that completes exits 0 and --json gives its summary with exact 
   t.deepEqual(summary.results, { out: { count: 33 } })
 })
 
+test('--workers 2 runs the module on two worker threads with the same counts and exits by itself', async (t) => {
+  t.timeout(60_000)
+  const r = await runCli(['run', 'test/fixtures/cli/completes.ts', '--workers', '2', '--json'])
+  t.is(r.code, 0, r.stderr)
+  const summary = JSON.parse(r.stdout) as { status: string; steps: Record<string, { recordsIn: number; recordsOut: number; parallelism: number }>; results: unknown }
+  t.is(summary.status, 'completed')
+  t.like(summary.steps, { double: { recordsIn: 100, parallelism: 2 }, 'multiples-of-3': { recordsOut: 33 }, out: { recordsIn: 33, parallelism: 1 } })
+  t.deepEqual(summary.results, { out: { count: 33 } })
+})
+
+test('a map that throws on a worker fails the job naming the step, exit 1', async (t) => {
+  t.timeout(60_000)
+  const r = await runCli(['run', 'test/fixtures/cli/throwing-map.ts', '--workers', '2'])
+  t.is(r.code, 1)
+  t.regex(r.stderr, /step 'explode' failed at input record \d+/)
+})
+
 test('without --json the summary is a table on stderr and stdout stays empty', async (t) => {
   t.timeout(60_000)
   const r = await runCli(['run', 'test/fixtures/cli/completes.ts'])

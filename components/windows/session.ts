@@ -1,0 +1,85 @@
+import type { Window } from '../../runtime/contracts/window.ts'
+import { dueWindows, fireWindows, type EventWindow, type EventWindowsState } from './event-windows.ts'
+import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger } from './window-options.ts'
+
+/**
+ * Options of `windows.session`.
+ *
+ * @example
+ * windows.session({ gap: 1_800_000, time: (r) => r.ts, maxOutOfOrderness: 5_000 })
+ */
+export interface SessionOptions<R> {
+  /** Inactivity in ms that ends a session: records at most `gap` apart share one. */
+  readonly gap: number
+  /** The record's event time in epoch ms. */
+  readonly time: (record: R) => number
+  /** How far (ms) behind the highest event time seen a record may arrive and still be on time (default 0). */
+  readonly maxOutOfOrderness?: number
+  /** How long (ms) a fired session still takes late records, firing again for each (default 0). */
+  readonly allowedLateness?: number
+}
+
+/**
+ * Event-time session window (Flink's EventTimeSessionWindows): per key, a record at t opens
+ * [t, t + gap); sessions that touch or overlap merge, so `windowStart` is the first record's time
+ * and `windowEnd` the last one's + gap. A session fires when the watermark reaches windowEnd − 1
+ * (watermark, lateness and late-record rules as `tumbling`). An out-of-order record that bridges two
+ * sessions merges them (accumulators merged, in start order) into one, which fires again. In a
+ * merged session `agg.first`/`agg.last` see the earlier session's records before the later's.
+ *
+ * @example
+ * p.source('in', src).keyBy((r) => r.user)
+ *   .window('visits', windows.session({ gap: 30 * 60_000, time: (r) => r.ts }))
+ *   .aggregate('visit', { pages: agg.count(), firstPage: agg.first((r) => r.url) })
+ */
+export function session<R>(options: SessionOptions<R>): Window<R, EventWindowsState> {
+  optionsObject('session', options, '{ gap: 1_800_000, time: (r) => r.ts }')
+  const gap = positiveInteger('session', 'gap', options.gap, ' of milliseconds', 'options.')
+  const eventTime = eventTimeOptions('session', options)
+  const lateness = eventTime.allowedLateness
+  return {
+    kind: 'window',
+    type: 'session',
+    description: `session({ gap: ${gap}${describeEventTime(eventTime)} })`,
+    time: 'event',
+    mode: 'merge',
+    stateVersion: '1.0.0',
+    eventTime,
+    create: () => ({ windows: [] }),
+    add(host, key, state, record, t, watermark) {
+      const start = t
+      const end = t + gap
+      const ws = state.windows
+      // Sessions never overlap, so those [start, end] touches are consecutive (Flink's inclusive test).
+      let first = 0
+      while (first < ws.length && ws[first].end < start) first++
+      let last = first
+      while (last < ws.length && ws[last].start <= end) last++
+      let w: EventWindow
+      if (first === last) {
+        if (end - 1 + lateness <= watermark) { host.late(record); return }
+        w = { start, end, acc: host.acc.add(host.acc.create(), record), fired: false }
+        ws.splice(first, 0, w)
+      } else if (last - first === 1) {
+        w = ws[first]
+        w.acc = host.acc.add(w.acc, record)
+        if (start < w.start) w.start = start
+        if (end > w.end) w.end = end
+      } else {
+        // Bridging: add to a fresh accumulator first, so a throw leaves every session as it was.
+        const mine = host.acc.add(host.acc.create(), record)
+        let acc = ws[first].acc
+        for (let i = first + 1; i < last; i++) acc = host.acc.merge(acc, ws[i].acc)
+        acc = host.acc.merge(acc, mine)
+        w = { start: Math.min(ws[first].start, start), end: Math.max(ws[last - 1].end, end), acc, fired: false }
+        ws.splice(first, last - first, w)
+      }
+      // Fires now when the watermark is already past its end (again, if it had fired); else later.
+      w.fired = w.end - 1 <= watermark
+      if (w.fired) host.emit(key, w.start, w.end, w.acc)
+    },
+    due: (state) => dueWindows(state, lateness),
+    fire: (host, key, state, at) => fireWindows(host, key, state, at, lateness),
+    flush: (host, key, state) => fireWindows(host, key, state, Infinity, lateness),
+  }
+}

@@ -1,0 +1,74 @@
+import type { EventTimeOptions } from '../../runtime/contracts/window.ts'
+import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+
+/**
+ * Throws InvalidOptionError unless `value` is a positive integer: window sizes and counts are
+ * whole records or whole milliseconds, so window bounds stay exact.
+ *
+ * @example
+ * positiveInteger('lengthBatch', 'n', 0) // throws: windows.lengthBatch: n must be a positive integer (got 0)
+ * positiveInteger('tumbling', 'size', -1, ' of milliseconds', 'options.') // options.size must be …
+ */
+export function positiveInteger(window: string, name: string, value: unknown, unit = '', prefix = ''): number {
+  if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= 1)) {
+    throw new InvalidOptionError(name, `windows.${window}: ${prefix}${name} must be a positive integer${unit} (got ${shown(value)})`)
+  }
+  return value
+}
+
+/**
+ * The options object of a window (`{ size, time, ... }`), refusing anything else.
+ *
+ * @example
+ * const o = optionsObject('tumbling', options, "{ size: 60_000, time: (r) => r.ts }")
+ */
+export function optionsObject<O>(window: string, options: O, example: string): O {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', `windows.${window}: options must be an object, e.g. windows.${window}(${example})`)
+  }
+  return options
+}
+
+/**
+ * Validates the event-time options every event-time window takes: `time` (required),
+ * `maxOutOfOrderness` and `allowedLateness` (non-negative integers of ms, default 0).
+ *
+ * @example
+ * const eventTime = eventTimeOptions('tumbling', { size: 1000, time: (r) => r.ts })
+ */
+export function eventTimeOptions<R>(window: string, options: {
+  readonly time: (record: R) => number
+  readonly maxOutOfOrderness?: number
+  readonly allowedLateness?: number
+}): EventTimeOptions<R> {
+  if (typeof options.time !== 'function') {
+    throw new InvalidOptionError('time', `windows.${window}: options.time must be a function returning the record's event time in epoch ms, ` +
+      `e.g. time: (r) => r.timestamp (got ${shown(options.time)})`)
+  }
+  const ms = (name: 'maxOutOfOrderness' | 'allowedLateness'): number => {
+    const v = options[name]
+    if (v === undefined) return 0
+    if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) {
+      throw new InvalidOptionError(name, `windows.${window}: options.${name} must be a non-negative integer of milliseconds (got ${shown(v)})`)
+    }
+    return v
+  }
+  return { time: options.time, maxOutOfOrderness: ms('maxOutOfOrderness'), allowedLateness: ms('allowedLateness') }
+}
+
+/**
+ * The extra part of an event-time window's description, e.g. `, maxOutOfOrderness: 500`.
+ *
+ * @example
+ * describeEventTime({ time, maxOutOfOrderness: 0, allowedLateness: 100 }) // ', allowedLateness: 100'
+ */
+export function describeEventTime(o: EventTimeOptions<any>): string {
+  return (o.maxOutOfOrderness ? `, maxOutOfOrderness: ${o.maxOutOfOrderness}` : '') + (o.allowedLateness ? `, allowedLateness: ${o.allowedLateness}` : '')
+}
+
+function shown(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v)
+  if (typeof v === 'function') return 'a function'
+  if (typeof v === 'object' && v !== null) return Array.isArray(v) ? 'an array' : 'an object'
+  return String(v)
+}

@@ -1,0 +1,37 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads'
+import { channelPairs } from './channel-pairs.ts'
+import { Deployment } from './deployment.ts'
+import type { Host } from './host.ts'
+import { placeInstances } from './placement.ts'
+import { planFingerprint } from './plan-fingerprint.ts'
+import type { Plan } from './plan.ts'
+import type { ResolvedRunOptions } from './run-options.ts'
+import { WorkerHost } from './worker/worker-host.ts'
+
+/**
+ * The hosts of a job: this thread, plus one worker thread per `workers`. Every channel whose
+ * two instances are on different hosts gets its own MessageChannel, one port to each side, so
+ * keyed exchange goes worker to worker, never through this thread.
+ */
+export function createHosts(plan: Plan, options: ResolvedRunOptions): Host[] {
+  const placement = placeInstances(plan, options.workers)
+  const ports: Map<string, MessagePort>[] = Array.from({ length: options.workers + 1 }, () => new Map())
+  for (const pair of channelPairs(plan)) {
+    const a = placement(pair.edge.from, pair.from)
+    const b = placement(pair.edge.to, pair.to)
+    if (a === b) continue
+    const { port1, port2 } = new MessageChannel()
+    ports[a].set(pair.id, port1)
+    ports[b].set(pair.id, port2)
+  }
+  const local = new Deployment(plan, {
+    host: 0, placement, ports: ports[0], clock: options.clock, batchSize: options.batchSize, channelCapacity: options.channelCapacity,
+  })
+  const fingerprint = planFingerprint(plan)
+  const workers = Array.from({ length: options.workers }, (_, i) => new WorkerHost({
+    host: i + 1, pipelineId: plan.pipelineId, module: options.module!, params: options.params, workers: options.workers,
+    batchSize: options.batchSize, channelCapacity: options.channelCapacity, maxKeyGroups: options.maxKeyGroups,
+    fingerprint, ports: Object.fromEntries(ports[i + 1]),
+  }))
+  return [local, ...workers]
+}

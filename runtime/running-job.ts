@@ -1,0 +1,132 @@
+import { InvalidOptionError } from './errors/invalid-option-error.ts'
+import type { Host, InstanceStats } from './host.ts'
+import type { Job, JobMetrics, JobStatus, JobSummary, StepMetrics, StepSummary } from './job.ts'
+import { joinResults, stepTotals } from './job-stats.ts'
+import { mergeSnapshots, type JobSnapshot } from './job-snapshot.ts'
+import type { Plan } from './plan.ts'
+import type { ResolvedRunOptions } from './run-options.ts'
+
+/**
+ * A job over one or more hosts (this thread, worker threads): opens them all, runs them to the
+ * end, gathers figures and results, closes them. On the first failure anywhere every host is
+ * cancelled and closed, and `done` rejects with that (typed) error.
+ */
+export class RunningJob implements Job {
+  readonly pipelineId: string
+  readonly done: Promise<JobSummary>
+  private status: JobStatus = 'starting'
+  private opened = false
+  private stopRequested = false
+  private readonly startedAt = performance.now()
+  private endedAt: number | undefined
+  private lastSample = { at: this.startedAt, recordsIn: new Map<string, number>() }
+  private readonly stats = new Map<Host, InstanceStats[]>()
+
+  constructor(private readonly plan: Plan, private readonly hosts: readonly Host[],
+    private readonly handoff: Pick<ResolvedRunOptions, 'restoreFrom' | 'snapshotAtEnd'> = { restoreFrom: undefined, snapshotAtEnd: false }) {
+    this.pipelineId = plan.pipelineId
+    this.done = this.execute()
+    this.done.catch(() => {}) // a caller that only awaits stop() must not see an unhandled rejection
+  }
+
+  stop(): Promise<JobSummary> {
+    this.stopRequested = true
+    if (this.opened) for (const h of this.hosts) void Promise.resolve(h.stop()).catch(() => {})
+    return this.done
+  }
+
+  metrics(): JobMetrics {
+    const now = this.endedAt ?? performance.now()
+    const elapsedMs = now - this.startedAt
+    const dt = Math.max(1e-3, (now - this.lastSample.at) / 1000)
+    const steps: Record<string, StepMetrics> = {}
+    const recordsIn = new Map<string, number>()
+    for (const [name, s] of Object.entries(stepTotals(this.plan, this.currentStats()))) {
+      recordsIn.set(name, s.recordsIn)
+      steps[name] = {
+        kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
+        ...(s.late !== undefined && { late: s.late }),
+        ratePerSec: (s.recordsIn - (this.lastSample.recordsIn.get(name) ?? 0)) / dt,
+        busyPercent: elapsedMs > 0 ? Math.min(100, (100 * Math.max(0, s.busyMs - s.backpressureMs)) / (elapsedMs * s.parallelism)) : 0,
+        backpressureMs: s.backpressureMs,
+        queueDepth: s.queueDepth,
+      }
+    }
+    this.lastSample = { at: now, recordsIn }
+    return { pipelineId: this.pipelineId, status: this.status, elapsedMs, steps }
+  }
+
+  private async execute(): Promise<JobSummary> {
+    // Timers of the job clock are unref'd (a stopped job must not keep a process up), so a job
+    // that only waits on them — a paced source — holds the process alive itself until it ends.
+    const keepAlive = setInterval(() => {}, 2 ** 30)
+    try {
+      await this.all((h) => h.open())
+      const restoreFrom = this.handoff.restoreFrom
+      if (restoreFrom) for (const h of this.hosts) await (h.restore ?? refuse('restoreFrom')).call(h, restoreFrom)
+      this.opened = true
+      this.status = 'running'
+      if (this.stopRequested) for (const h of this.hosts) await h.stop()
+      await this.all((h) => h.run())
+      const snapshot = this.handoff.snapshotAtEnd
+        ? mergeSnapshots(await Promise.all(this.hosts.map((h) => (h.snapshot ?? refuse('snapshotAtEnd')).call(h)))) : undefined
+      await this.refreshStats()
+      const parts = await Promise.all(this.hosts.map((h) => h.results()))
+      await this.all((h) => h.close())
+      this.endedAt = performance.now()
+      this.status = this.stopRequested ? 'stopped' : 'completed'
+      const steps: Record<string, StepSummary> = {}
+      for (const [name, s] of Object.entries(stepTotals(this.plan, this.currentStats()))) {
+        steps[name] = { kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
+          ...(s.late !== undefined && { late: s.late }), busyMs: s.busyMs }
+      }
+      return { pipelineId: this.pipelineId, status: this.status, durationMs: this.endedAt - this.startedAt, steps, ...joinResults(this.plan, parts), ...(snapshot && { snapshot }) }
+    } catch (e) {
+      this.endedAt = performance.now()
+      this.status = 'failed'
+      await Promise.all(this.hosts.map(async (h) => {
+        try { await h.cancel(e) } catch { /* the host is already gone; closing below ends it */ }
+        try { await h.close() } catch { /* the first failure is what the caller needs to see */ }
+      }))
+      throw e
+    } finally {
+      clearInterval(keepAlive)
+    }
+  }
+
+  /** Runs `f` on every host; rejects with the first failure without waiting for the others. */
+  private all(f: (h: Host) => Promise<void>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let pending = this.hosts.length
+      for (const h of this.hosts) f(h).then(() => { if (--pending === 0) resolve() }, reject)
+    })
+  }
+
+  /**
+   * This thread's figures now; a worker host's as last fetched (each call fetches anew, so a
+   * caller polling metrics() sees them at most one call behind).
+   */
+  private currentStats(): InstanceStats[] {
+    const out: InstanceStats[] = []
+    for (const h of this.hosts) {
+      if (this.endedAt === undefined || !this.stats.has(h)) {
+        const s = h.stats()
+        if (s instanceof Promise) s.then((v) => this.stats.set(h, v), () => {})
+        else this.stats.set(h, s)
+      }
+      out.push(...(this.stats.get(h) ?? []))
+    }
+    return out
+  }
+
+  private async refreshStats(): Promise<void> {
+    await Promise.all(this.hosts.map(async (h) => {
+      try { this.stats.set(h, await h.stats()) } catch { /* a host that is closing keeps its last figures */ }
+    }))
+  }
+}
+
+/** A host that cannot hand its state over (a worker host, for now). */
+function refuse(option: 'restoreFrom' | 'snapshotAtEnd'): never {
+  throw new InvalidOptionError(option, `run(options): options.${option} needs workers: 0 for now (worker hosts do not hand state over yet)`)
+}

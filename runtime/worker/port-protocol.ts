@@ -1,0 +1,16 @@
+import type { EncodedBatch } from '../exchange/columnar-codec.ts'
+import type { BarrierMessage, EndMessage, WatermarkMessage } from '../messages.ts'
+
+/**
+ * What travels on a MessagePort between two hosts — types only. Sender → receiver: batches
+ * (encoded, their columns transferred) and control messages, in one ordered stream.
+ * Receiver → sender: credits.
+ */
+export type PortMessage =
+  | { readonly t: 'batch'; readonly seq: number | undefined; readonly batch: EncodedBatch }
+  | { readonly t: 'control'; readonly m: WatermarkMessage | BarrierMessage | EndMessage }
+
+export interface PortCredit {
+  readonly t: 'credit'
+  readonly n: number
+}
