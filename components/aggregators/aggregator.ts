@@ -31,4 +31,10 @@ export interface Aggregator<R = unknown, A = unknown, V = unknown> {
    * key-group merges). May mutate and return `a`; never changes `b` nor shares its arrays or maps.
    */
   merge(a: A, b: A): A
+  /**
+   * Optional cheaper form for windows whose records never leave before the window closes
+   * (tumbling, session, count-batch windows): e.g. a running minimum instead of a monotonic
+   * deque. Its accumulator is its own; `evict` is never called on it.
+   */
+  readonly appendOnly?: Omit<Aggregator<R, any, V>, 'appendOnly'>
 }

@@ -20,6 +20,12 @@ export interface ExtremumAcc extends Deque<[seq: number, value: number]> {
   evicted: number
 }
 
+/** Append-only accumulator of `min` / `max`: records seen and the best value. */
+export interface RunningExtremum {
+  n: number
+  value: number
+}
+
 /**
  * The monotonic-deque aggregator behind `min` and `max`. `better(a, b)` is true when `a` strictly
  * beats `b`. Add and evict are O(1) amortised: every pair is pushed once and dropped once.
@@ -53,6 +59,24 @@ export function extremum<R>(
       return acc
     },
     result: acc => dequeFront(acc)?.[1] ?? null,
+    // Measured on workload W (lengthBatch windows): the deque's pair per record is promoted to
+    // the old generation and GC took most of the time (0.08× of a hand loop; 0.36× with this).
+    appendOnly: {
+      kind,
+      create: (): RunningExtremum => ({ n: 0, value: 0 }),
+      add(acc: RunningExtremum, record: R) {
+        const x = finiteNumberOf(kind, fn, record)
+        if (acc.n++ === 0 || better(x, acc.value)) acc.value = x
+        return acc
+      },
+      evict(): never { throw evictError(kind, 'an append-only accumulator evicts nothing') },
+      result: (acc: RunningExtremum) => (acc.n === 0 ? null : acc.value),
+      merge(a: RunningExtremum, b: RunningExtremum) {
+        if (b.n > 0 && (a.n === 0 || better(b.value, a.value))) a.value = b.value
+        a.n += b.n
+        return a
+      },
+    },
     merge(a, b) {
       const bFront = dequeFront(b)
       if (bFront !== undefined) {

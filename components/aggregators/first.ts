@@ -30,5 +30,22 @@ export function first<R, T>(fn: (record: R) => T): Aggregator<R, Deque<T>, T | n
       for (let i = b.head; i < b.items.length; i++) dequePush(a, b.items[i] as T)
       return a
     },
+    // Nothing leaves an append-only window: the first value is all there is to keep (O(1) memory).
+    appendOnly: {
+      kind: 'first',
+      create: (): { n: number; value: T | undefined } => ({ n: 0, value: undefined }),
+      add(acc: { n: number; value: T | undefined }, record: R) {
+        const x = fn(record)
+        if (acc.n++ === 0) acc.value = x
+        return acc
+      },
+      evict(): never { throw evictError('first', 'an append-only accumulator evicts nothing') },
+      result: (acc: { n: number; value: T | undefined }) => (acc.n === 0 ? null : acc.value as T),
+      merge(a: { n: number; value: T | undefined }, b: { n: number; value: T | undefined }) {
+        if (a.n === 0) a.value = b.value
+        a.n += b.n
+        return a
+      },
+    },
   }
 }
