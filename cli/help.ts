@@ -1,14 +1,16 @@
 /** The commands this version has; the others DESIGN §7 names come later. */
-export const COMMANDS = ['run'] as const
+export const COMMANDS = ['run', 'checkpoints'] as const
 
 /** Commands planned but not built yet: asking for one is a usage error that says so. */
-export const PLANNED_COMMANDS = ['checkpoints', 'state', 'runner', 'bench'] as const
+export const PLANNED_COMMANDS = ['state', 'runner', 'bench'] as const
 
 /** `oxiflow --help`. */
 export const MAIN_HELP = `oxiflow — run TypeScript stream pipelines
 
 Usage:
   oxiflow run <module> [options]   run the pipeline a module exports by default
+  oxiflow checkpoints list|show|verify|delete <pipeline> [id] [step] --store S [--json]
+                                   inspect, check and delete a pipeline's checkpoints offline
   oxiflow --help                   this help (oxiflow run --help: the options of run)
   oxiflow --version                the installed version
 
@@ -16,7 +18,7 @@ Exit codes:
   0  the job completed, or stopped gracefully (Ctrl-C)
   1  the job failed (the message names the step, the position and a fix)
   2  usage error (unknown command or flag, bad value, missing module, no pipeline exported)
-  3  the pipeline's lease is held by another runner (reserved)
+  3  the pipeline's lease is held by another runner
 
 Set OXIFLOW_DEBUG=1 to print stacks with errors.
 `
@@ -31,6 +33,10 @@ Options:
   --workers N      worker threads hosting the actors (default 0: everything on the main thread)
   --params JSON    a JSON object passed to a function default export and to run()
   --batch-size N   records per batch (a positive integer; default: the runtime's)
+  --store S        checkpoint store: a directory (file store) or URL (default OXIFLOW_STORE or .oxiflow)
+  --checkpoint-interval MS   take a checkpoint every MS milliseconds (off by default)
+  --restore latest|ID        start from the newest valid checkpoint (fresh if none) or from one
+  --codec C        snapshot compression: zstd (default), lz4, snappy, none
   --json           print one JSON object on stdout at the end: the summary, or the error
   -h, --help       this help
 

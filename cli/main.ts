@@ -1,3 +1,4 @@
+import { checkpointsCommand } from './checkpoints-command.ts'
 import { errorText } from './error-text.ts'
 import { COMMANDS, MAIN_HELP, PLANNED_COMMANDS } from './help.ts'
 import { runCommand } from './run-command.ts'
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0
   }
   if (command === 'run') return runCommand(rest)
+  if (command === 'checkpoints') return checkpointsCommand(rest)
   process.stderr.write(errorText(unknownCommand(command), false))
   return 2
 }

@@ -10,17 +10,26 @@ export interface RunArgs {
   readonly params: Record<string, unknown>
   readonly batchSize: number | undefined
   readonly json: boolean
+  /** Checkpointing: store path or URL, interval, restore ('latest' or an id), codec. */
+  readonly store: string | undefined
+  readonly checkpointInterval: number | undefined
+  readonly restore: 'latest' | number | undefined
+  readonly codec: string | undefined
 }
 
 const OPTIONS = {
   workers: { type: 'string' },
   params: { type: 'string' },
   'batch-size': { type: 'string' },
+  store: { type: 'string' },
+  'checkpoint-interval': { type: 'string' },
+  restore: { type: 'string' },
+  codec: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
-const FLAGS = '--workers N, --params JSON, --batch-size N, --json, --help'
+const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --codec C, --json, --help'
 
 /**
  * Parses the arguments after `run`. Every mistake becomes a UsageError naming the flag and the fix.
@@ -30,7 +39,9 @@ const FLAGS = '--workers N, --params JSON, --batch-size N, --json, --help'
  */
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   const { values, positionals } = parse(argv)
-  if (values.help) return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false }
+  if (values.help) {
+    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, codec: undefined }
+  }
   if (positionals.length === 0) {
     throw new UsageError('oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts', 'run')
   }
@@ -45,7 +56,18 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     params: params(values.params),
     batchSize: values['batch-size'] === undefined ? undefined : integer('--batch-size', values['batch-size'], 1, 'a positive integer'),
     json: values.json === true,
+    store: values.store,
+    checkpointInterval: values['checkpoint-interval'] === undefined ? undefined : integer('--checkpoint-interval', values['checkpoint-interval'], 1, 'a positive number of milliseconds'),
+    restore: restore(values.restore),
+    codec: values.codec,
   }
+}
+
+function restore(raw: string | undefined): 'latest' | number | undefined {
+  if (raw === undefined || raw === 'latest') return raw
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN
+  if (!(Number.isSafeInteger(n) && n > 0)) throw new UsageError(`--restore must be 'latest' or a checkpoint id (got '${raw}'); oxiflow checkpoints list <pipeline> shows the ids`, 'run')
+  return n
 }
 
 function parse(argv: readonly string[]) {

@@ -35,7 +35,11 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     pipeline = loaded.pipeline
     during = undefined
     const summary = await runJob(pipeline, { workers: args.workers, module: loaded.module, params: args.params,
-      ...(args.batchSize === undefined ? {} : { batchSize: args.batchSize }) })
+      ...(args.batchSize !== undefined && { batchSize: args.batchSize }),
+      ...(args.store !== undefined && { store: args.store }),
+      ...(args.checkpointInterval !== undefined && { checkpointInterval: args.checkpointInterval }),
+      ...(args.restore !== undefined && { restore: args.restore }),
+      ...(args.codec !== undefined && { codec: args.codec as 'zstd' }) })
     if (json) process.stdout.write(toJson(summaryReport(summary)) + '\n')
     else process.stderr.write(summaryTable(summary))
     return 0
@@ -46,7 +50,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       const id = pipeline?.id
       process.stdout.write(toJson({ ...(typeof id === 'string' ? { pipelineId: id } : {}), status: 'failed', error: errorReport(e) }) + '\n')
     }
-    return isUsageError(e) ? 2 : 1
+    return isUsageError(e) ? 2 : (e as { code?: string } | null)?.code === 'ERR_LEASE_HELD' ? 3 : 1
   }
 }
 
@@ -55,7 +59,9 @@ async function runJob(pipeline: RunnablePipeline, options: CliRunOptions): Promi
   const progress = startProgress(() => job.metrics(), process.stderr, process.stdout)
   const signals = stopOnSignal(() => job.stop(), (line) => progress.note(line))
   try {
-    return await job.done
+    const summary = await job.done
+    if (summary.restore) process.stderr.write(`oxiflow: ${summary.restore.message}\n`)
+    return summary
   } finally {
     signals.dispose()
     progress.stop()

@@ -22,6 +22,11 @@ export interface StateHolder<S = unknown> {
   readonly stateVersion: string
   /** State ids that must be restored before this one. */
   readonly dependsOn?: readonly string[]
+  /**
+   * True when `snapshot()` is a `Map<KeyGroup, S>` and `restore` accepts any set of key groups:
+   * the state can then be split and merged by key group when the parallelism changes.
+   */
+  readonly keyed?: boolean
   /** Plain data (no class instances), or bytes. Runs synchronously at the barrier. */
   snapshot(): S
   /** Replaces the live state with `state`, written by a holder of version `fromVersion`. */

@@ -62,6 +62,11 @@ export class Actor {
     })).subscribe({ error: (e) => this.rejectFinished(e) })
   }
 
+  /** After a restore: the first sequence number due is `seq` (see `Deployment.startAt`). */
+  startAt(seq: number): void {
+    this.expected = seq
+  }
+
   /** Runs `tick` in this actor's mailbox, after the messages already queued (timers use it). */
   schedule(tick: () => Maybe<void>): void {
     if (!this.done) this.ticks.next(tick)

@@ -1,4 +1,5 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
+import { CheckpointStore } from '../persistence/checkpoints/checkpoint-store.ts'
 import { channelPairs } from './channel-pairs.ts'
 import { Deployment } from './deployment.ts'
 import type { Host } from './host.ts'
@@ -24,8 +25,10 @@ export function createHosts(plan: Plan, options: ResolvedRunOptions): Host[] {
     ports[a].set(pair.id, port1)
     ports[b].set(pair.id, port2)
   }
+  const cp = options.checkpointing
   const local = new Deployment(plan, {
     host: 0, placement, ports: ports[0], clock: options.clock, batchSize: options.batchSize, channelCapacity: options.channelCapacity,
+    ...(cp && { checkpoints: { store: new CheckpointStore(cp.store, plan.pipelineId), codec: cp.codec } }),
   })
   const fingerprint = planFingerprint(plan)
   const workers = Array.from({ length: options.workers }, (_, i) => new WorkerHost({

@@ -1,4 +1,8 @@
 import type { MessagePort } from 'node:worker_threads'
+import type { CodecName } from '../persistence/codec/codec-name.ts'
+import type { CheckpointStore } from '../persistence/checkpoints/checkpoint-store.ts'
+import { HostCheckpoints } from './checkpoint/host-checkpoints.ts'
+import { firstAtOrAfter } from './source-actor.ts'
 import { Actor } from './actor.ts'
 import { ChannelWiring } from './channel-wiring.ts'
 import type { Clock } from './clock.ts'
@@ -28,8 +32,8 @@ export interface DeploymentOptions {
   readonly clock: Clock
   readonly batchSize: number
   readonly channelCapacity: number
-  /** Called at each actor once barrier n aligned there (snapshots its holders). */
-  readonly onAligned?: (instance: Instance, barrier: CheckpointBarrier) => Maybe<void>
+  /** Where this host writes its snapshots, when the job takes checkpoints. */
+  readonly checkpoints?: { readonly store: CheckpointStore; readonly codec: CodecName }
 }
 
 /** One parallel instance of a vertex, with what runs it. */
@@ -52,6 +56,8 @@ export interface Instance {
 export class Deployment implements Host {
   readonly instances: Instance[] = []
   readonly deadLetters: DeadLetterWriters
+  /** This host's side of checkpoints (after `open`, when the job takes them). */
+  checkpoints: HostCheckpoints | undefined
   private readonly abort = new AbortController()
   private readonly stopSignal = new AbortController()
   private readonly wiring: ChannelWiring
@@ -67,6 +73,8 @@ export class Deployment implements Host {
       for (const v of this.plan.vertices) {
         for (let i = 0; i < v.parallelism; i++) if (this.options.placement(v, i) === this.options.host) await this.instantiate(v, i)
       }
+      const c = this.options.checkpoints
+      if (c) this.checkpoints = new HostCheckpoints(this.instances, c.store, c.codec, this.plan.maxKeyGroups)
     } catch (e) {
       await this.close().catch(() => {})
       throw e
@@ -82,9 +90,27 @@ export class Deployment implements Host {
       let pending = this.instances.length
       if (pending === 0) resolve() // a host the placement gave nothing to
       for (const inst of this.instances) {
-        (inst.actor?.finished ?? inst.source!.finished).then(() => { if (--pending === 0) resolve() }, reject)
+        (inst.actor?.finished ?? inst.source!.finished).then(() => {
+          this.checkpoints?.finished(inst)
+          if (--pending === 0) resolve()
+        }, reject)
       }
     })
+  }
+
+  /**
+   * After a restore: sources continue at the cut their checkpoint was taken at, and receivers
+   * that merge by sequence number expect the first number at or after it.
+   */
+  startAt(cuts: Readonly<Record<number, number>>): void {
+    for (const inst of this.instances) {
+      const lineage = lineageSource(inst.vertex)
+      const cut = lineage === undefined ? undefined : cuts[lineage.id]
+      if (cut === undefined) continue
+      inst.source?.startAt(cut)
+      const o = orderedInput(inst.vertex, inst.index)
+      if (o) inst.actor?.startAt(firstAtOrAfter(cut, o.first, o.stride))
+    }
   }
 
   /** Graceful stop: sources read no more; what is in flight drains to the sinks. */
@@ -175,14 +201,15 @@ export class Deployment implements Host {
       }
       contexts.unshift(ctx)
       const writer = step.spec.kind === 'sink'
-        ? await step.spec.sink.open({ pipelineId: this.plan.pipelineId, step: step.name, clock: this.options.clock }) as SinkWriter<unknown>
+        ? await step.spec.sink.open({ pipelineId: this.plan.pipelineId, step: step.name, clock: this.options.clock,
+          checkpointing: this.options.checkpoints !== undefined }) as SinkWriter<unknown>
         : undefined
       const op = createOperator(ctx, next, writer)
       inst.operators.unshift(op)
       next = op
     }
     for (const op of inst.operators) await op.open?.()
-    const onAligned = (b: CheckpointBarrier): Maybe<void> => this.options.onAligned?.(inst, b)
+    const onAligned = (b: CheckpointBarrier): void => this.checkpoints?.aligned(inst, b)
     const head = vertex.steps[0]
     if (head.spec.kind === 'source') {
       const rejects: Promise<unknown>[] = []
@@ -216,3 +243,13 @@ export class Deployment implements Host {
 
 /** The output of a chain that ends in a sink: nothing goes further. */
 const NOWHERE: Output = { batch() {}, watermark() {}, end() {} }
+
+/** The source whose sequence numbers reach `vertex` (through sequenced vertices), if any. */
+function lineageSource(vertex: Vertex): Vertex | undefined {
+  let v: Vertex = vertex
+  for (;;) {
+    if (v.steps[0].spec.kind === 'source') return v
+    if (v.inputs.length !== 1 || !v.inputs[0].from.sequenced) return undefined
+    v = v.inputs[0].from
+  }
+}

@@ -85,7 +85,8 @@ export function restoreInstances(instances: readonly Instance[], snapshot: JobSn
   }
 }
 
-function holdersOf(inst: Instance): StateHolder[] {
+/** Every state holder of one instance: its operators', sinks' and its source reader's. */
+export function holdersOf(inst: Instance): StateHolder[] {
   const hs: StateHolder[] = []
   for (const op of inst.operators) for (const h of op.holders?.() ?? []) hs.push(h)
   for (const h of inst.reader?.holders?.() ?? []) hs.push(h)

@@ -1,3 +1,6 @@
+import type { CheckpointResult } from './checkpoint/checkpoint-coordinator.ts'
+import type { CheckpointStats, RestoreReport } from './checkpoint/job-checkpointing.ts'
+import { JobCheckpointing } from './checkpoint/job-checkpointing.ts'
 import type { JobSnapshot } from './job-snapshot.ts'
 import type { PipelineGraph } from './pipeline-graph.ts'
 import { planGraph } from './plan.ts'
@@ -34,6 +37,10 @@ export interface JobSummary {
   readonly deadLetters: Readonly<Record<string, unknown>>
   /** Every state holder's snapshot at the end, with `run({ snapshotAtEnd: true })`; `run({ restoreFrom })` takes it. */
   readonly snapshot?: JobSnapshot
+  /** Checkpoints taken, abandoned and failed, with the last one's figures (jobs with a store). */
+  readonly checkpoints?: CheckpointStats
+  /** Where the run started from, with `restore`: the checkpoint, the newer ones skipped and why, or fresh. */
+  readonly restore?: RestoreReport
 }
 
 /** Live figures of a step (`job.metrics()`). */
@@ -62,6 +69,7 @@ export interface JobMetrics {
   readonly status: JobStatus
   readonly elapsedMs: number
   readonly steps: Readonly<Record<string, StepMetrics>>
+  readonly checkpoints?: CheckpointStats
 }
 
 /**
@@ -77,6 +85,13 @@ export interface Job {
   /** Graceful stop: sources read no more, in-flight batches drain, open windows do not fire. */
   stop(): Promise<JobSummary>
   metrics(): JobMetrics
+  /**
+   * Takes a checkpoint now (the job needs a store): resolves once its manifest is committed.
+   *
+   * @example
+   * const { id, bytes, durationMs } = await job.checkpoint()
+   */
+  checkpoint(): Promise<CheckpointResult>
 }
 
 /**
@@ -88,7 +103,8 @@ export function startJob(graph: PipelineGraph, options: RunOptions): Job {
   const resolved = resolveRunOptions(options)
   graph.validate()
   const plan = planGraph(graph, resolved)
-  return new RunningJob(plan, createHosts(plan, resolved), resolved)
+  const cp = resolved.checkpointing
+  return new RunningJob(plan, createHosts(plan, resolved), resolved, cp && ((fail) => new JobCheckpointing(plan, cp, fail)))
 }
 
 function inertJob(pipelineId: string): Job {
@@ -98,5 +114,6 @@ function inertJob(pipelineId: string): Job {
     done: Promise.resolve(summary),
     stop: () => Promise.resolve(summary),
     metrics: () => ({ pipelineId, status: 'completed', elapsedMs: 0, steps: {} }),
+    checkpoint: () => Promise.reject(new Error('a job inside a worker host takes no checkpoints')),
   }
 }

@@ -1,10 +1,12 @@
+import { resolveCheckpointing, type CheckpointRunOptions } from './checkpoint/checkpoint-options.ts'
+import type { CheckpointingOptions } from './checkpoint/job-checkpointing.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { InvalidOptionError } from './errors/invalid-option-error.ts'
 import type { JobSnapshot } from './job-snapshot.ts'
 import { DEFAULT_MAX_KEY_GROUPS } from './key-groups/key-group-assignment.ts'
 
 /** Options of `p.run(options)`. */
-export interface RunOptions {
+export interface RunOptions extends CheckpointRunOptions {
   /** Worker threads hosting the actors; 0 (default) runs every actor on this thread. */
   readonly workers?: number
   /** The pipeline module's URL (`import.meta.url`), which worker hosts import again. */
@@ -36,6 +38,8 @@ export interface ResolvedRunOptions {
   readonly maxKeyGroups: number
   readonly restoreFrom: JobSnapshot | undefined
   readonly snapshotAtEnd: boolean
+  /** Undefined when the job takes no checkpoints. */
+  readonly checkpointing: CheckpointingOptions | undefined
 }
 
 /** Checks run options up front, naming the option and its rule. */
@@ -87,5 +91,6 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     maxKeyGroups: int('maxKeyGroups', options.maxKeyGroups, 1, DEFAULT_MAX_KEY_GROUPS),
     restoreFrom: options.restoreFrom,
     snapshotAtEnd: options.snapshotAtEnd ?? false,
+    checkpointing: resolveCheckpointing(options, workers),
   }
 }

@@ -1,4 +1,8 @@
+import type { CheckpointResult } from './checkpoint/checkpoint-coordinator.ts'
+import type { JobCheckpointing } from './checkpoint/job-checkpointing.ts'
+import type { Deployment } from './deployment.ts'
 import { InvalidOptionError } from './errors/invalid-option-error.ts'
+import { OxiflowError } from './errors/oxiflow-error.ts'
 import type { Host, InstanceStats } from './host.ts'
 import type { Job, JobMetrics, JobStatus, JobSummary, StepMetrics, StepSummary } from './job.ts'
 import { joinResults, stepTotals } from './job-stats.ts'
@@ -22,17 +26,44 @@ export class RunningJob implements Job {
   private lastSample = { at: this.startedAt, recordsIn: new Map<string, number>() }
   private readonly stats = new Map<Host, InstanceStats[]>()
 
+  /** Rejects when something outside the hosts fails the job (a lost lease). */
+  private readonly failure: Promise<never>
+  private fail!: (e: unknown) => void
+
   constructor(private readonly plan: Plan, private readonly hosts: readonly Host[],
-    private readonly handoff: Pick<ResolvedRunOptions, 'restoreFrom' | 'snapshotAtEnd'> = { restoreFrom: undefined, snapshotAtEnd: false }) {
+    private readonly handoff: Pick<ResolvedRunOptions, 'restoreFrom' | 'snapshotAtEnd'> = { restoreFrom: undefined, snapshotAtEnd: false },
+    private readonly checkpointing?: (fail: (e: unknown) => void) => JobCheckpointing) {
     this.pipelineId = plan.pipelineId
+    this.failure = new Promise<never>((_, reject) => { this.fail = reject })
+    this.failure.catch(() => {})
+    this.cp = checkpointing?.((e) => this.fail(e))
     this.done = this.execute()
     this.done.catch(() => {}) // a caller that only awaits stop() must not see an unhandled rejection
   }
 
+  private readonly cp: JobCheckpointing | undefined
+
+  /**
+   * Graceful stop. With checkpoints, a final one is taken first and sources end right after its
+   * barrier, so a restore continues exactly where this run stopped; if it cannot be taken, the
+   * job stops anyway and the summary says why.
+   */
   stop(): Promise<JobSummary> {
+    if (this.stopRequested) return this.done
     this.stopRequested = true
-    if (this.opened) for (const h of this.hosts) void Promise.resolve(h.stop()).catch(() => {})
+    if (!this.opened) return this.done
+    const plain = (): void => { for (const h of this.hosts) void Promise.resolve(h.stop()).catch(() => {}) }
+    if (this.cp) this.cp.checkpoint(true).catch(plain)
+    else plain()
     return this.done
+  }
+
+  checkpoint(): Promise<CheckpointResult> {
+    if (!this.cp) {
+      return Promise.reject(new OxiflowError('ERR_NO_CHECKPOINTS', `pipeline '${this.pipelineId}' runs without a store; ` +
+        "run it with { store: '.oxiflow' } (or checkpointInterval) to take checkpoints"))
+    }
+    return this.cp.checkpoint()
   }
 
   metrics(): JobMetrics {
@@ -53,21 +84,27 @@ export class RunningJob implements Job {
       }
     }
     this.lastSample = { at: now, recordsIn }
-    return { pipelineId: this.pipelineId, status: this.status, elapsedMs, steps }
+    return { pipelineId: this.pipelineId, status: this.status, elapsedMs, steps, ...(this.cp && { checkpoints: this.cp.stats() }) }
   }
 
   private async execute(): Promise<JobSummary> {
     // Timers of the job clock are unref'd (a stopped job must not keep a process up), so a job
     // that only waits on them — a paced source — holds the process alive itself until it ends.
     const keepAlive = setInterval(() => {}, 2 ** 30)
+    const local = this.hosts[0] as Deployment
     try {
+      await this.cp?.acquire()
       await this.all((h) => h.open())
+      await this.cp?.restore(local)
       const restoreFrom = this.handoff.restoreFrom
       if (restoreFrom) for (const h of this.hosts) await (h.restore ?? refuse('restoreFrom')).call(h, restoreFrom)
       this.opened = true
       this.status = 'running'
+      this.cp?.start(local)
       if (this.stopRequested) for (const h of this.hosts) await h.stop()
-      await this.all((h) => h.run())
+      await Promise.race([this.all((h) => h.run()), this.failure])
+      // A checkpoint in flight finishes (with the instances' final state) before anything closes.
+      await this.cp?.quiesce()
       const snapshot = this.handoff.snapshotAtEnd
         ? mergeSnapshots(await Promise.all(this.hosts.map((h) => (h.snapshot ?? refuse('snapshotAtEnd')).call(h)))) : undefined
       await this.refreshStats()
@@ -80,7 +117,8 @@ export class RunningJob implements Job {
         steps[name] = { kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
           ...(s.late !== undefined && { late: s.late }), busyMs: s.busyMs }
       }
-      return { pipelineId: this.pipelineId, status: this.status, durationMs: this.endedAt - this.startedAt, steps, ...joinResults(this.plan, parts), ...(snapshot && { snapshot }) }
+      return { pipelineId: this.pipelineId, status: this.status, durationMs: this.endedAt - this.startedAt, steps, ...joinResults(this.plan, parts),
+        ...(snapshot && { snapshot }), ...(this.cp && { checkpoints: this.cp.stats() }), ...(this.cp?.restored && { restore: this.cp.restored }) }
     } catch (e) {
       this.endedAt = performance.now()
       this.status = 'failed'
@@ -91,6 +129,7 @@ export class RunningJob implements Job {
       throw e
     } finally {
       clearInterval(keepAlive)
+      await this.cp?.close().catch(() => {}) // a lease that cannot be released expires by itself
     }
   }
 

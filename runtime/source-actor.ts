@@ -22,7 +22,14 @@ export class SourceActor {
   private stopRequested = false
   private wakeOnStop!: () => void
   private readonly stopped = new Promise<void>((resolve) => { this.wakeOnStop = resolve })
-  private readonly barriers: CheckpointBarrier[] = []
+  /** The next read's sequence number; reads of split i of P are numbered i, i + P, … */
+  private seq: number
+  private ended = false
+  private pauseRequest: ((nextSeq: number | undefined) => void) | undefined
+  private resumed: Promise<void> | undefined
+  private resume: (() => void) | undefined
+  /** A checkpoint barrier to put before the first own read numbered ≥ `cut`. */
+  private barrierAt: { barrier: CheckpointBarrier; cut: number; stopAfter: boolean } | undefined
 
   constructor(
     readonly name: string,
@@ -36,7 +43,9 @@ export class SourceActor {
     /** Settles the dead-letter writes the reader's rejects started (awaited after each read). */
     private readonly settleRejects: () => Promise<void> | undefined,
     private readonly signalStop: () => void,
-  ) {}
+  ) {
+    this.seq = split.index
+  }
 
   /** Starts pulling; call once every actor downstream is subscribed to its inputs. */
   start(): void {
@@ -58,44 +67,80 @@ export class SourceActor {
     this.wakeOnStop()
   }
 
-  /** Asks this source to put barrier `b` into its output before its next batch. */
-  injectBarrier(b: CheckpointBarrier): void {
-    this.barriers.push(b)
+  /**
+   * Pauses at the next read boundary and resolves with the number of the read that would come
+   * next (undefined once the input ended). The coordinator pauses every instance of a source,
+   * takes the highest as the cut, and resumes them with the barrier at that cut, so every
+   * instance puts the barrier at the same place in the shared sequence; receivers that merge
+   * by sequence could otherwise wait for a read that is held behind another input's barrier.
+   */
+  pause(): Promise<number | undefined> {
+    if (this.ended) return Promise.resolve(undefined)
+    this.resumed = new Promise((resolve) => { this.resume = resolve })
+    return new Promise((resolve) => { this.pauseRequest = resolve })
+  }
+
+  /**
+   * Resumes after `pause`, putting `barrier` before the first own read numbered ≥ `cut`;
+   * `stopAfter` (the final checkpoint of a graceful stop): end right after the barrier.
+   */
+  resumeWith(barrier: CheckpointBarrier, cut: number, stopAfter = false): void {
+    if (!this.ended) this.barrierAt = { barrier, cut, stopAfter }
+    this.resume?.()
+    this.resume = undefined
+  }
+
+  /** After a restore at `cut`: the first read is this split's first numbered ≥ cut. */
+  startAt(cut: number): void {
+    this.seq = firstAtOrAfter(cut, this.split.index, this.split.count)
   }
 
   private async loop(): Promise<void> {
     let lastYield = performance.now()
-    let seq = this.split.index
     for (;;) {
-      while (this.barriers.length > 0) {
-        const b = this.barriers.shift()!
-        await this.onAligned(b)
-        await this.router?.broadcast({ kind: 'barrier', barrier: b })
+      if (this.pauseRequest) {
+        this.pauseRequest(this.seq)
+        this.pauseRequest = undefined
+        await this.resumed
       }
-      if (this.stopRequested) return this.head.end(false)
+      const at = this.barrierAt
+      if (at && this.seq >= at.cut) {
+        this.barrierAt = undefined
+        await this.onAligned(at.barrier)
+        await this.router?.broadcast({ kind: 'barrier', barrier: at.barrier })
+        if (at.stopAfter) this.requestStop()
+      }
+      if (this.stopRequested) return this.end(false)
       let start = performance.now()
       let batch = this.reader.read(this.batchSize)
       if (batch instanceof Promise) batch = await this.readUnlessStopped(batch)
       else this.busyMs += performance.now() - start
       await this.settleRejects()
       if (batch === undefined) {
-        if (this.stopRequested) return this.head.end(false)
+        if (this.stopRequested) return this.end(false)
         await this.head.watermark(Infinity)
-        return this.head.end(true)
+        return this.end(true)
       }
       start = performance.now()
-      this.router?.beginSeq(seq)
+      this.router?.beginSeq(this.seq)
       let sent = batch.length > 0 ? this.head.batch(batch) : undefined
       if (sent instanceof Promise) await sent
       sent = this.router?.endSeq()
       this.busyMs += performance.now() - start
       if (sent instanceof Promise) await sent
-      seq += this.split.count
+      this.seq += this.split.count
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await yieldToEventLoop()
         lastYield = performance.now()
       }
     }
+  }
+
+  private async end(final: boolean): Promise<void> {
+    this.ended = true
+    this.pauseRequest?.(undefined)
+    this.pauseRequest = undefined
+    await this.head.end(final)
   }
 
   private async readUnlessStopped(read: Promise<readonly unknown[] | undefined>): Promise<readonly unknown[] | undefined> {
@@ -104,4 +149,9 @@ export class SourceActor {
     const r = await Promise.race([read, grace])
     return r === 'abandoned' ? undefined : r
   }
+}
+
+/** The smallest number ≥ `cut` that is ≡ `index` (mod `count`). */
+export function firstAtOrAfter(cut: number, index: number, count: number): number {
+  return cut + ((((index - cut) % count) + count) % count)
 }

@@ -1,7 +1,9 @@
+import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { Sink, SinkWriter } from '../../runtime/contracts/sink.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
+import { stagedFileWriter } from './staged-file-writer.ts'
 
 /**
  * A sink that writes each record as one JSON line to exactly `path`, truncating the file when
@@ -9,6 +11,9 @@ import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
  * `write()` returns that write's promise, so a slow disk holds the next batch back. `end()`
  * flushes and closes; `close()` closes. The parent directory must exist (ERR_FILE_OPEN names the
  * path otherwise). A record JSON cannot represent (`undefined`, a function) is written as `null`.
+ * In a job that takes checkpoints the sink is two-phase-commit (exactly-once): lines reach the
+ * file when the checkpoint covering them commits, and a restore rewinds the file to that
+ * checkpoint (see `stagedFileWriter`).
  *
  * @example
  * pipeline('p').source('n', sources.iterable([{ a: 1 }])).sink('out', sinks.jsonl('out/result.jsonl'))
@@ -20,16 +25,18 @@ export function jsonl<T = unknown>(path: string): Sink<T> {
   return {
     kind: 'sink',
     description: `jsonl(${path})`,
-    async open(): Promise<SinkWriter<T>> {
+    async open(ctx): Promise<SinkWriter<T>> {
       let fh: FileHandle
       try {
-        fh = await open(path, 'w')
+        // With checkpoints the file is kept until it is known whether a restore rewinds it or a fresh start empties it.
+        // (Not 'a+': on Linux O_APPEND makes positioned writes append, which would break a rewind.)
+        fh = await open(path, ctx?.checkpointing ? constants.O_RDWR | constants.O_CREAT : 'w', 0o644)
       } catch (e) {
         throw new OxiflowError('ERR_FILE_OPEN',
           `jsonl sink: cannot open '${path}' for writing: ${(e as Error).message}; check that its directory exists and is writable`,
           { cause: e })
       }
-      return fileWriter<T>(fh)
+      return ctx?.checkpointing ? stagedFileWriter<T>(fh, `${ctx.step}/output`) : fileWriter<T>(fh)
     },
   }
 }

@@ -6,6 +6,11 @@ export interface SinkContext {
   readonly pipelineId: string
   readonly step: string
   readonly clock: Clock
+  /**
+   * True when the job takes checkpoints: a transactional sink then stages output until
+   * `commit(n)` (exactly-once); otherwise it may write at once.
+   */
+  readonly checkpointing?: boolean
 }
 
 /** One open sink instance. Writes arrive one batch at a time, in order. */
@@ -16,6 +21,12 @@ export interface SinkWriter<T> {
   end?(): void | Promise<void>
   /** The job stopped or failed: release resources; no write follows. */
   close?(): void | Promise<void>
+  /**
+   * Two-phase commit: checkpoint `checkpointId` is committed (its manifest is written), so what
+   * this sink staged up to that checkpoint's barrier (in its holder's snapshot) may now become
+   * visible. Called once per committed checkpoint, in order.
+   */
+  commit?(checkpointId: number): void | Promise<void>
   /** A value the job summary carries under this sink's step name (e.g. collected records). */
   result?(): unknown
   holders?(): StateHolder[]

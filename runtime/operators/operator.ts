@@ -19,6 +19,8 @@ export interface Operator extends Output {
   /** Releases resources; no call follows. Runs at the end, on stop and on failure. */
   close?(): Maybe<void>
   holders?(): StateHolder[]
+  /** Checkpoint `checkpointId` is committed: a sink publishes what it staged up to its barrier. */
+  commit?(checkpointId: number): Maybe<void>
   /** A sink's result, carried in the job summary under the step's name. */
   result?(): unknown
 }

@@ -31,6 +31,10 @@ export class SinkOperator implements Operator {
     return this.writer.close?.()
   }
 
+  commit(checkpointId: number): Maybe<void> {
+    return this.writer.commit?.(checkpointId)
+  }
+
   result(): unknown {
     return this.writer.result?.()
   }

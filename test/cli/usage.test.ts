@@ -4,8 +4,8 @@ import { root, runCli } from './run-cli.ts'
 
 /** Each command line, and a part of the message its exit code 2 must come with. */
 const usageErrors: Array<[args: string[], message: string]> = [
-  [['frobnicate'], "unknown command 'frobnicate'; the commands are: run"],
-  [['checkpoints', 'list'], "'oxiflow checkpoints' is not available in this version; the commands are: run"],
+  [['frobnicate'], "unknown command 'frobnicate'; the commands are: run, checkpoints"],
+  [['checkpoints', 'list'], 'oxiflow checkpoints list needs a pipeline id'],
   [['state', 'show'], "'oxiflow state' is not available in this version"],
   [['runner', 'list'], "'oxiflow runner' is not available in this version"],
   [['bench'], "'oxiflow bench' is not available in this version"],

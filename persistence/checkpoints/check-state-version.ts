@@ -1,0 +1,22 @@
+import semver from 'semver'
+import { StateVersionError } from '../errors/state-version-error.ts'
+
+/**
+ * Whether a snapshot written with state version `found` restores into a holder of version
+ * `expected` (DESIGN §4): the same major and minor → 'same' (patches do not change the
+ * schema); the same major and an older minor → 'migrate' (the holder's `restore` gets
+ * `fromVersion` and migrates); another major, a newer minor, or a version that is not semver →
+ * StateVersionError naming the step, found and expected.
+ *
+ * @example
+ * checkStateVersion('agg', 'agg/sum', '1.2.0', '1.3.1') // 'migrate'
+ * checkStateVersion('agg', 'agg/sum', '2.0.0', '1.3.1') // throws StateVersionError
+ */
+export function checkStateVersion(step: string, stateId: string, found: string, expected: string): 'same' | 'migrate' {
+  const f = semver.parse(found)
+  const e = semver.parse(expected)
+  if (f === null || e === null) throw new StateVersionError(step, stateId, found, expected, 'not-semver')
+  if (f.major !== e.major) throw new StateVersionError(step, stateId, found, expected, 'major')
+  if (f.minor > e.minor) throw new StateVersionError(step, stateId, found, expected, 'newer-minor')
+  return f.minor === e.minor ? 'same' : 'migrate'
+}

@@ -1,0 +1,51 @@
+import type { CorruptManifestError } from '../errors/corrupt-manifest-error.ts'
+import type { KeyGroupSpan } from '../registry/holder-entry.ts'
+import type { StateStore } from '../stores/state-store.ts'
+import type { Manifest } from './manifest.ts'
+
+/**
+ * The part of a StateStore that checkpoints use.
+ *
+ * @example
+ * const storage: CheckpointStorage = stores.memory()
+ */
+export type CheckpointStorage = Pick<StateStore, 'put' | 'get' | 'list' | 'delete' | 'describe'>
+
+/**
+ * One committed checkpoint as `list()` sees it: its manifest, or the problem that makes its
+ * manifest unreadable.
+ *
+ * @example
+ * for (const c of await cs.list()) console.log(c.id, c.ok ? c.manifest.time : c.problem)
+ */
+export type CheckpointListing =
+  | { readonly id: number; readonly ok: true; readonly manifest: Manifest }
+  | { readonly id: number; readonly ok: false; readonly problem: string; readonly error: CorruptManifestError }
+
+/**
+ * A problem with one holder's blob, naming the step and state id.
+ *
+ * @example
+ * const p: BlobProblem = { step: 'agg', stateId: 'agg/sum', blob: 'pipelines/p/checkpoints/0000000007/agg~sum.blob', problem: 'missing' }
+ */
+export interface BlobProblem {
+  readonly step: string
+  readonly stateId: string
+  readonly keyGroups?: KeyGroupSpan
+  readonly blob: string
+  readonly problem: string
+}
+
+/**
+ * The result of verifying one checkpoint: `manifest` is set when the manifest itself is corrupt
+ * (then its blobs cannot be checked); `problems` lists the blobs that fail.
+ *
+ * @example
+ * const r = await cs.verify(7); if (!r.ok) console.error(r.manifest ?? r.problems)
+ */
+export interface VerifyReport {
+  readonly checkpointId: number
+  readonly ok: boolean
+  readonly manifest?: string
+  readonly problems: readonly BlobProblem[]
+}

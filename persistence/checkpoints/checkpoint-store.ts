@@ -1,0 +1,168 @@
+import { CheckpointNotFoundError } from '../errors/checkpoint-not-found-error.ts'
+import { isCorruptManifestError } from '../errors/corrupt-manifest-error.ts'
+import type { KeyGroupSpan } from '../registry/holder-entry.ts'
+import type { FenceToken } from '../stores/state-store.ts'
+import { blobKey, blobLocation, isCheckpointId, manifestKey } from './checkpoint-layout.ts'
+import type { BlobProblem, CheckpointListing, CheckpointStorage, VerifyReport } from './checkpoint-reports.ts'
+import { holderBlobProblem } from './holder-blob-problem.ts'
+import type { Manifest, ManifestContent } from './manifest.ts'
+import { decodeManifest, encodeManifest } from './manifest.ts'
+import { readStepState } from './read-step-state.ts'
+import type { RetainReport } from './retain-checkpoints.ts'
+import { retainCheckpoints } from './retain-checkpoints.ts'
+import { scanCheckpoints } from './scan-checkpoints.ts'
+
+/**
+ * A pipeline's checkpoints in a store (DESIGN §4 layout): blobs first, then the manifest with
+ * one atomic put — the commit point; a folder without a manifest is not a checkpoint. Reads
+ * verify checksums; `retain` deletes manifests before blobs and never a blob a retained manifest
+ * references.
+ *
+ * @example
+ * const cs = new CheckpointStore(store, 'clicks')
+ * const id = await cs.nextId()
+ * const key = await cs.writeBlob(id, 'agg/sum', undefined, await encodeSnapshot(state, 'zstd'), fence)
+ * await cs.commit({ ...content, checkpointId: id }, fence)
+ */
+export class CheckpointStore {
+  constructor(readonly store: CheckpointStorage, readonly pipelineId: string) {}
+
+  /** The next checkpoint id: 1 + the highest id with any key (committed or not), 1 if none. */
+  async nextId(): Promise<number> {
+    const [newest] = await scanCheckpoints(this.store, this.pipelineId)
+    return (newest?.id ?? 0) + 1
+  }
+
+  /** Writes one holder's encoded snapshot into checkpoint `checkpointId`'s folder; returns its key. */
+  async writeBlob(checkpointId: number, stateId: string, keyGroups: KeyGroupSpan | undefined, encoded: { bytes: Uint8Array }, fence?: FenceToken): Promise<string> {
+    const key = blobKey(this.pipelineId, checkpointId, stateId, keyGroups)
+    await this.store.put(key, encoded.bytes, fence === undefined ? undefined : { fence })
+    return key
+  }
+
+  /**
+   * Commits a checkpoint: writes its manifest (checksum added) with one atomic put, fenced by
+   * the runner's lease token. Call it only once every blob it names is written.
+   */
+  async commit(content: ManifestContent, fence?: FenceToken): Promise<Manifest> {
+    if (content.pipelineId !== this.pipelineId) {
+      throw new RangeError(`commit: the manifest is of pipeline '${content.pipelineId}', this store is for '${this.pipelineId}'`)
+    }
+    const { bytes, manifest } = encodeManifest(content)
+    await this.store.put(manifestKey(this.pipelineId, content.checkpointId), bytes, fence === undefined ? undefined : { fence })
+    return manifest
+  }
+
+  /** Committed checkpoints, newest first; a corrupt manifest is listed with its problem. */
+  async list(): Promise<CheckpointListing[]> {
+    const listed: CheckpointListing[] = []
+    for (const folder of await scanCheckpoints(this.store, this.pipelineId)) {
+      if (!folder.committed) continue
+      try {
+        listed.push({ id: folder.id, ok: true, manifest: await this.read(folder.id) })
+      } catch (e) {
+        if (isCorruptManifestError(e)) listed.push({ id: folder.id, ok: false, problem: e.problem, error: e })
+        else if (!(e instanceof CheckpointNotFoundError)) throw e // else deleted since the scan
+      }
+    }
+    return listed
+  }
+
+  /** The manifest of a committed checkpoint, checksum verified (CorruptManifestError, CheckpointNotFoundError). */
+  async read(checkpointId: number): Promise<Manifest> {
+    const key = isCheckpointId(checkpointId) ? manifestKey(this.pipelineId, checkpointId) : undefined
+    const bytes = key === undefined ? undefined : await this.store.get(key)
+    if (bytes === undefined || key === undefined) throw await this.notFound(checkpointId)
+    return decodeManifest(bytes, this.pipelineId, checkpointId, key)
+  }
+
+  /** Verifies the manifest and every holder's blob (present, length, header, checksum). */
+  async verify(checkpointId: number): Promise<VerifyReport> {
+    let manifest: Manifest
+    try {
+      manifest = await this.read(checkpointId)
+    } catch (e) {
+      if (isCorruptManifestError(e)) return { checkpointId, ok: false, manifest: e.problem, problems: [] }
+      throw e
+    }
+    const problems = await this.blobProblems(manifest)
+    return { checkpointId, ok: problems.length === 0, problems }
+  }
+
+  /** The decoded state of one step's holders: `{ [stateId]: state }` (see readStepState). */
+  async readState(checkpointId: number, step: string): Promise<Record<string, unknown>> {
+    return readStepState(this.store, await this.read(checkpointId), step)
+  }
+
+  /**
+   * Deletes a committed checkpoint: its manifest first, then its folder's keys and the blobs it
+   * references elsewhere that no other committed manifest references (all are kept while some
+   * other manifest is unreadable: what it references is unknown; retain sweeps them later).
+   */
+  async delete(checkpointId: number): Promise<void> {
+    const folders = await scanCheckpoints(this.store, this.pipelineId)
+    const folder = folders.find((f) => f.id === checkpointId && f.committed)
+    if (!folder) throw await this.notFound(checkpointId)
+    const own = (await this.referencedBlobs([checkpointId])) ?? new Set<string>()
+    const others = folders.filter((f) => f.committed && f.id !== checkpointId).map((f) => f.id)
+    const referenced = await this.referencedBlobs(others)
+    const key = manifestKey(this.pipelineId, checkpointId)
+    await this.store.delete(key)
+    if (referenced === undefined) return
+    for (const blob of new Set([...folder.keys, ...own])) if (blob !== key && !referenced.has(blob)) await this.store.delete(blob)
+  }
+
+  /** Keeps the newest `keep` committed checkpoints and deletes older ones (see retainCheckpoints). */
+  retain(keep = 3): Promise<RetainReport> {
+    return retainCheckpoints(this, keep)
+  }
+
+  /**
+   * The newest checkpoint whose manifest and blobs all verify, and the newer ones skipped with
+   * the reason. `checkpoint` is undefined when none verifies (or there are none).
+   */
+  async latestValid(): Promise<{ checkpoint: Manifest | undefined; skipped: Array<{ id: number; reason: string }> }> {
+    const skipped: Array<{ id: number; reason: string }> = []
+    for (const listing of await this.list()) {
+      if (!listing.ok) {
+        skipped.push({ id: listing.id, reason: `corrupt manifest: ${listing.problem}` })
+        continue
+      }
+      const problems = await this.blobProblems(listing.manifest)
+      if (problems.length === 0) return { checkpoint: listing.manifest, skipped }
+      skipped.push({ id: listing.id, reason: problems.map((p) => `state '${p.stateId}' of step '${p.step}': ${p.problem}`).join('; ') })
+    }
+    return { checkpoint: undefined, skipped }
+  }
+
+  /**
+   * Every blob key the given committed checkpoints' manifests reference, or undefined when one
+   * of them cannot be read (then what it references is unknown). Used by delete and retain.
+   */
+  async referencedBlobs(checkpointIds: readonly number[]): Promise<Set<string> | undefined> {
+    const keys = new Set<string>()
+    for (const id of checkpointIds) {
+      try {
+        for (const h of (await this.read(id)).holders) keys.add(h.blob)
+      } catch (e) {
+        if (isCorruptManifestError(e)) return undefined
+        if (!(e instanceof CheckpointNotFoundError)) throw e
+      }
+    }
+    return keys
+  }
+
+  private async blobProblems(manifest: Manifest): Promise<BlobProblem[]> {
+    const problems: BlobProblem[] = []
+    for (const h of manifest.holders) {
+      const problem = await holderBlobProblem(await this.store.get(h.blob), h, blobLocation(manifest, h))
+      if (problem !== undefined) problems.push({ step: h.step, stateId: h.stateId, ...(h.keyGroups ? { keyGroups: h.keyGroups } : {}), blob: h.blob, problem })
+    }
+    return problems
+  }
+
+  private async notFound(checkpointId: number): Promise<CheckpointNotFoundError> {
+    const committed = (await scanCheckpoints(this.store, this.pipelineId)).filter((f) => f.committed).map((f) => f.id)
+    return new CheckpointNotFoundError(this.pipelineId, checkpointId, this.store.describe(), committed)
+  }
+}

@@ -1,0 +1,41 @@
+import type { BlobHeader } from '../codec/codec-name.ts'
+import { readBlobHeader } from '../codec/read-blob-header.ts'
+import { verifyBlob } from '../codec/verify-blob.ts'
+import { isCorruptSnapshotError } from '../errors/corrupt-snapshot-error.ts'
+import type { ManifestHolder } from './manifest.ts'
+
+/**
+ * What is wrong with a holder's blob as its manifest describes it, or undefined when it is
+ * sound: `missing`; `truncated: expected N bytes, found M` (or `too long`) against the
+ * manifest's `storedBytes`; a bad header or `checksum mismatch` from the codec (checksum and
+ * length, no deserialization); or a blob whose header disagrees with the manifest (another
+ * checkpoint's blob under this key). Only CorruptSnapshotError is turned into a problem: any
+ * other error (the store failing) is thrown.
+ *
+ * @example
+ * holderBlobProblem(await store.get(h.blob), h, where) // 'checksum mismatch' | undefined
+ */
+export async function holderBlobProblem(bytes: Uint8Array | undefined, holder: ManifestHolder, where: string): Promise<string | undefined> {
+  if (bytes === undefined) return 'missing'
+  if (bytes.length !== holder.storedBytes) {
+    return `${bytes.length < holder.storedBytes ? 'truncated' : 'too long'}: expected ${holder.storedBytes} bytes, found ${bytes.length}`
+  }
+  let header: BlobHeader
+  try {
+    header = readBlobHeader(bytes, where)
+  } catch (e) {
+    if (isCorruptSnapshotError(e)) return `bad header: ${e.message}`
+    throw e
+  }
+  if (header.crc32 !== holder.crc32) return `checksum mismatch: the blob's header has crc32 ${header.crc32}, the manifest ${holder.crc32}`
+  if (header.codec !== holder.codec) return `codec mismatch: the blob's header says ${header.codec}, the manifest ${holder.codec}`
+  if (header.rawBytes !== holder.rawBytes) return `size mismatch: the blob's header says ${header.rawBytes} raw bytes, the manifest ${holder.rawBytes}`
+  try {
+    await verifyBlob(bytes, where)
+  } catch (e) {
+    // The length and the header agree with the manifest, so what fails is the payload.
+    if (isCorruptSnapshotError(e)) return 'checksum mismatch'
+    throw e
+  }
+  return undefined
+}

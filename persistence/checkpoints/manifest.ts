@@ -1,0 +1,126 @@
+import { crc32 } from 'node:zlib'
+import type { CodecName } from '../codec/codec-name.ts'
+import { CorruptManifestError } from '../errors/corrupt-manifest-error.ts'
+import type { KeyGroupSpan } from '../registry/holder-entry.ts'
+
+/**
+ * What a manifest records of one holder's snapshot. `storedBytes` is the blob's length in the
+ * store (header included), `crc32` the checksum in the blob's header, `blob` the blob's key
+ * (possibly in an older checkpoint's folder), `level` its restore level.
+ *
+ * @example
+ * const h: ManifestHolder = { stateId: 'agg/sum', step: 'agg', type: 'aggregate', stateVersion: '1.0.0', codec: 'zstd',
+ *   rawBytes: 120, storedBytes: 64, crc32: 123456, dependsOn: [], level: 1, blob: 'pipelines/p/checkpoints/0000000007/agg~sum.blob' }
+ */
+export interface ManifestHolder {
+  stateId: string
+  step: string
+  type: string
+  stateVersion: string
+  codec: CodecName
+  rawBytes: number
+  storedBytes: number
+  crc32: number
+  dependsOn: string[]
+  level: number
+  keyGroups?: KeyGroupSpan
+  blob: string
+}
+
+/**
+ * A committed checkpoint: written last, with one atomic put — the commit point. `sources` holds
+ * the sources' offsets (JSON values); `checksum` is the crc32 of the manifest's JSON without
+ * the checksum field.
+ *
+ * @example
+ * const m = await checkpointStore.read(7); m.holders.map((h) => h.stateId)
+ */
+export interface Manifest {
+  format: 1
+  pipelineId: string
+  checkpointId: number
+  time: number
+  nodeVersion: string
+  codec: CodecName
+  sources: Record<string, unknown>
+  holders: ManifestHolder[]
+  checksum: number
+}
+
+/**
+ * A manifest before its checksum is computed.
+ *
+ * @example
+ * const content: ManifestContent = { format: 1, pipelineId: 'p', checkpointId: 1, time: Date.now(), nodeVersion: process.version, codec: 'zstd', sources: {}, holders: [] }
+ */
+export type ManifestContent = Omit<Manifest, 'checksum'>
+
+/**
+ * The crc32 of the manifest's compact JSON without its checksum field.
+ *
+ * @example
+ * manifestChecksum(content) // 2882656334
+ */
+export function manifestChecksum(content: ManifestContent | Manifest): number {
+  const { checksum: _, ...rest } = content as Manifest
+  return crc32(JSON.stringify(rest))
+}
+
+/**
+ * The manifest as stored (pretty JSON, checksum last) and as readers will see it.
+ *
+ * @example
+ * const { bytes, manifest } = encodeManifest(content)
+ */
+export function encodeManifest(content: ManifestContent): { bytes: Uint8Array; manifest: Manifest } {
+  const { checksum: _, ...rest } = content as Manifest
+  const json = JSON.stringify({ ...rest, checksum: manifestChecksum(rest) }, null, 2)
+  return { bytes: new TextEncoder().encode(json), manifest: JSON.parse(json) as Manifest }
+}
+
+/**
+ * Parses and checks a stored manifest: JSON, the fields readers rely on, that it belongs to
+ * this pipeline and checkpoint, and its checksum. Throws CorruptManifestError naming the
+ * checkpoint and the problem.
+ *
+ * @example
+ * decodeManifest(bytes, 'clicks', 7, key).holders
+ */
+export function decodeManifest(bytes: Uint8Array, pipelineId: string, checkpointId: number, key: string): Manifest {
+  const corrupt = (problem: string, cause?: unknown) => new CorruptManifestError(pipelineId, checkpointId, key, problem, { cause })
+  let value: unknown
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+  } catch (cause) {
+    throw corrupt(`not JSON (${(cause as Error).message})`, cause)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw corrupt('not a JSON object')
+  const m = value as Manifest
+  // The format first: a newer format may checksum differently.
+  if (m.format !== 1) throw corrupt(`format ${JSON.stringify(m.format)} is not 1: probably written by a newer oxiflow; restore with that version`)
+  if (typeof m.checksum !== 'number') throw corrupt('no checksum field')
+  const checksum = manifestChecksum(m)
+  if (checksum !== m.checksum) throw corrupt(`checksum mismatch: expected ${m.checksum}, found ${checksum}`)
+  // Checked after the checksum: a manifest that passes it was written like this, so these say
+  // which writer or copy went wrong rather than which byte flipped.
+  if (m.pipelineId !== pipelineId) throw corrupt(`it belongs to pipeline '${m.pipelineId}'`)
+  if (m.checkpointId !== checkpointId) throw corrupt(`it is the manifest of checkpoint ${m.checkpointId}`)
+  if (typeof m.nodeVersion !== 'string' || typeof m.time !== 'number') throw corrupt('nodeVersion or time missing')
+  if (!Array.isArray(m.holders)) throw corrupt('holders is not a list')
+  m.holders.forEach((h, i) => {
+    const bad = holderProblem(h)
+    if (bad) throw corrupt(`holder ${i}: ${bad}`)
+  })
+  return m
+}
+
+function holderProblem(h: ManifestHolder): string | undefined {
+  if (typeof h !== 'object' || h === null) return 'not an object'
+  for (const field of ['stateId', 'step', 'stateVersion', 'codec', 'blob'] as const) {
+    if (typeof h[field] !== 'string') return `${field} is not a string`
+  }
+  for (const field of ['rawBytes', 'storedBytes', 'crc32', 'level'] as const) {
+    if (typeof h[field] !== 'number') return `${field} of '${h.stateId}' is not a number`
+  }
+  return undefined
+}

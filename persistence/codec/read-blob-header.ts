@@ -1,0 +1,1 @@
+export { readBlobHeader } from './blob-header.ts'

@@ -1,0 +1,1 @@
+export { verifyBlob } from './decode-snapshot.ts'

@@ -1,0 +1,130 @@
+import type { CodecName } from '../../persistence/codec/codec-name.ts'
+import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import type { ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
+import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
+import type { FenceToken } from '../../persistence/stores/state-store.ts'
+import { CheckpointTimeoutError } from '../errors/checkpoint-timeout-error.ts'
+import type { Plan } from '../plan.ts'
+import type { HostCheckpoints } from './host-checkpoints.ts'
+
+/** What `job.checkpoint()` resolves with. */
+export interface CheckpointResult {
+  readonly id: number
+  /** Bytes written (compressed, headers included) and before compression. */
+  readonly bytes: number
+  readonly rawBytes: number
+  /** From the trigger to the sinks' commit. */
+  readonly durationMs: number
+  readonly steps: Readonly<Record<string, { readonly bytes: number; readonly rawBytes: number }>>
+}
+
+export interface CheckpointSettings {
+  readonly codec: CodecName
+  readonly timeoutMs: number
+  /** Committed checkpoints kept (older ones are deleted once a newer one committed). */
+  readonly retain: number
+  /** The runner's lease token, carried by every write so a runner that lost its lease cannot commit. */
+  readonly fence: () => FenceToken | undefined
+}
+
+/**
+ * Takes checkpoints with aligned barriers (Chandy–Lamport, as Flink): pauses every source
+ * instance at a read boundary, cuts each source's shared sequence at the highest next read,
+ * resumes them with barrier n at that cut, waits for every instance's snapshot, then writes the
+ * manifest — the single commit point — and lets sinks commit. One checkpoint at a time.
+ *
+ * @example
+ * const result = await coordinator.checkpoint()
+ */
+export class CheckpointCoordinator {
+  completed = 0
+  abandoned = 0
+  failed = 0
+  last: CheckpointResult | undefined
+  lastError: unknown
+  private queue: Promise<unknown> = Promise.resolve()
+  private lastId = 0
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly participants: readonly HostCheckpoints[],
+    private readonly store: CheckpointStore,
+    private readonly settings: CheckpointSettings,
+  ) {}
+
+  /** Settles once no checkpoint is in progress or queued (their outcome is in the figures). */
+  async idle(): Promise<void> {
+    await this.queue
+  }
+
+  /** Takes a checkpoint after the ones already asked for. `stopAfter`: sources end right after its barrier. */
+  checkpoint(stopAfter = false): Promise<CheckpointResult> {
+    const next = this.queue.then(() => this.take(stopAfter))
+    this.queue = next.catch(() => {})
+    return next
+  }
+
+  private async take(stopAfter: boolean): Promise<CheckpointResult> {
+    const started = performance.now()
+    const id = Math.max(await this.store.nextId(), this.lastId + 1)
+    this.lastId = id
+    const barrier = { checkpointId: id, timestamp: Date.now() }
+    try {
+      const pauses = (await Promise.all(this.participants.map((p) => p.pauseSources()))).flat()
+      const cuts: Record<number, number> = {}
+      for (const p of pauses) if (p.nextSeq !== undefined) cuts[p.vertex] = Math.max(cuts[p.vertex] ?? 0, p.nextSeq)
+      const entries = Promise.all(this.participants.map((p) => p.entries(id)))
+      for (const p of this.participants) p.injectBarrier(barrier, cuts, stopAfter)
+      const holders = (await this.withTimeout(entries, id)).flat()
+      this.assignLevels(holders)
+      await this.store.commit({
+        format: 1, pipelineId: this.plan.pipelineId, checkpointId: id, time: barrier.timestamp, nodeVersion: process.version,
+        codec: this.settings.codec, sources: { cuts }, holders,
+      }, this.settings.fence())
+      for (const p of this.participants) await p.commit(id)
+      await this.store.retain(this.settings.retain)
+      const result = summarize(id, holders, performance.now() - started)
+      this.completed++
+      this.last = result
+      return result
+    } catch (e) {
+      if (e instanceof CheckpointTimeoutError) this.abandoned++
+      else this.failed++
+      this.lastError = e
+      throw e
+    }
+  }
+
+  private withTimeout<T>(work: Promise<T>, id: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        for (const p of this.participants) p.abandon(id)
+        reject(new CheckpointTimeoutError(this.plan.pipelineId, id, this.settings.timeoutMs))
+      }, this.settings.timeoutMs)
+      timer.unref()
+    })
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+  }
+
+  /** Restore levels: declared dependencies plus dataflow (a step's state after its inputs'). */
+  private assignLevels(holders: ManifestHolder[]): void {
+    const dataflow = this.plan.vertices.flatMap((v) => v.steps.flatMap((s) => s.inputs.map((i) => [i.name, s.name] as const)))
+    const registry = new HolderRegistry(holders, dataflow)
+    for (const h of holders) h.level = registry.level(h.stateId) ?? 0
+  }
+}
+
+function summarize(id: number, holders: readonly ManifestHolder[], durationMs: number): CheckpointResult {
+  const steps: Record<string, { bytes: number; rawBytes: number }> = {}
+  let bytes = 0
+  let rawBytes = 0
+  for (const h of holders) {
+    const s = steps[h.step] ??= { bytes: 0, rawBytes: 0 }
+    s.bytes += h.storedBytes
+    s.rawBytes += h.rawBytes
+    bytes += h.storedBytes
+    rawBytes += h.rawBytes
+  }
+  return { id, bytes, rawBytes, durationMs, steps }
+}

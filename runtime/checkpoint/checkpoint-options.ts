@@ -1,0 +1,61 @@
+import type { CodecName } from '../../persistence/codec/codec-name.ts'
+import { openStore } from '../../persistence/stores/open-store.ts'
+import type { StateStore } from '../../persistence/stores/state-store.ts'
+import { InvalidOptionError } from '../errors/invalid-option-error.ts'
+import type { CheckpointingOptions } from './job-checkpointing.ts'
+
+/** The run options that concern checkpoints. */
+export interface CheckpointRunOptions {
+  /** Where checkpoints, the run record and leases go: a store, a directory path (file store), or a URL. Default `OXIFLOW_STORE` or `.oxiflow`. */
+  readonly store?: StateStore | string
+  /** Take a checkpoint every this many milliseconds (off by default). */
+  readonly checkpointInterval?: number
+  /** Abandon a checkpoint that has not completed after this long (default 60 000 ms). */
+  readonly checkpointTimeout?: number
+  /** Compression of snapshots: 'zstd' (default, level 1), 'lz4', 'snappy' or 'none'. */
+  readonly codec?: CodecName
+  /** Committed checkpoints to keep (default 3). */
+  readonly retain?: number
+  /** Start from the newest checkpoint that verifies ('latest'; fresh if there is none) or from one id. */
+  readonly restore?: 'latest' | number
+}
+
+const CODECS: readonly CodecName[] = ['zstd', 'lz4', 'snappy', 'none']
+
+/**
+ * Resolves the checkpoint options; undefined when the job takes no checkpoints (no store, no
+ * interval, no restore asked). Checked up front, naming the option and its rule.
+ */
+export function resolveCheckpointing(options: CheckpointRunOptions, workers: number): CheckpointingOptions | undefined {
+  const wanted = options.store !== undefined || options.checkpointInterval !== undefined || options.restore !== undefined
+  if (!wanted) return undefined
+  const positive = (name: keyof CheckpointRunOptions, value: unknown): number | undefined => {
+    if (value === undefined) return undefined
+    if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      throw new InvalidOptionError(name, `run(options): options.${name} must be a positive number of milliseconds (got ${String(value)})`)
+    }
+    return value
+  }
+  const codec = options.codec ?? 'zstd'
+  if (!CODECS.includes(codec)) {
+    throw new InvalidOptionError('codec', `run(options): options.codec must be one of ${CODECS.join(', ')} (got ${String(codec)})`)
+  }
+  const retain = options.retain ?? 3
+  if (!(Number.isInteger(retain) && retain >= 1)) {
+    throw new InvalidOptionError('retain', `run(options): options.retain must be an integer ≥ 1 (got ${String(retain)})`)
+  }
+  const restore = options.restore
+  if (!(restore === undefined || restore === 'latest' || (Number.isInteger(restore) && restore > 0))) {
+    throw new InvalidOptionError('restore', `run(options): options.restore must be 'latest' or a checkpoint id (got ${String(restore)})`)
+  }
+  if (workers > 0) {
+    throw new InvalidOptionError('workers', `run(options): checkpoints (store, checkpointInterval, restore) need workers: 0 in this version — ` +
+      'jobs on worker threads run without checkpoints; drop --workers or the store')
+  }
+  const store = typeof options.store === 'object' ? options.store : openStore(options.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow')
+  return {
+    store, codec, retain, restore,
+    intervalMs: positive('checkpointInterval', options.checkpointInterval),
+    timeoutMs: positive('checkpointTimeout', options.checkpointTimeout) ?? 60_000,
+  }
+}

@@ -1,0 +1,131 @@
+import type { CodecName } from '../../persistence/codec/codec-name.ts'
+import { checkNodeVersion } from '../../persistence/checkpoints/check-node-version.ts'
+import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
+import type { StateStore } from '../../persistence/stores/state-store.ts'
+import type { Deployment } from '../deployment.ts'
+import { OxiflowError } from '../errors/oxiflow-error.ts'
+import type { Plan } from '../plan.ts'
+import { CheckpointCoordinator, type CheckpointResult } from './checkpoint-coordinator.ts'
+import { RunnerLease } from './runner-lease.ts'
+
+/** Checkpointing options of a run, resolved. */
+export interface CheckpointingOptions {
+  readonly store: StateStore
+  readonly intervalMs: number | undefined
+  readonly timeoutMs: number
+  readonly codec: CodecName
+  readonly retain: number
+  readonly restore: 'latest' | number | undefined
+}
+
+/** Where a run started from: a checkpoint (and the newer ones skipped, with why), or fresh. */
+export interface RestoreReport {
+  readonly checkpointId: number | undefined
+  readonly skipped: readonly { readonly id: number; readonly reason: string }[]
+  readonly message: string
+}
+
+/** The checkpoint figures of a job (`job.metrics().checkpoints`, `summary.checkpoints`). */
+export interface CheckpointStats {
+  readonly completed: number
+  readonly abandoned: number
+  readonly failed: number
+  readonly last: CheckpointResult | undefined
+  readonly lastError: string | undefined
+}
+
+/**
+ * A job's checkpointing: the runner's lease, the restore before the first record, periodic and
+ * on-demand checkpoints, and the final one of a graceful stop.
+ *
+ * @example
+ * const cp = new JobCheckpointing(plan, options, (e) => fail(e)); await cp.acquire(); await cp.restore(local)
+ */
+export class JobCheckpointing {
+  readonly checkpoints: CheckpointStore
+  restored: RestoreReport | undefined
+  private lease: RunnerLease | undefined
+  private coordinator: CheckpointCoordinator | undefined
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(private readonly plan: Plan, private readonly options: CheckpointingOptions, private readonly fail: (e: unknown) => void) {
+    this.checkpoints = new CheckpointStore(options.store, plan.pipelineId)
+  }
+
+  /** Takes the pipeline's lease (LeaseHeldError when another live runner has it). */
+  async acquire(): Promise<void> {
+    this.lease = await RunnerLease.acquire(this.options.store, this.plan.pipelineId, (e) => this.fail(e))
+  }
+
+  /**
+   * Restores the newest valid checkpoint (or the one asked for) into the host's holders, level
+   * by level, before any record flows; checksums and versions are checked first.
+   */
+  async restore(host: Deployment): Promise<void> {
+    const asked = this.options.restore
+    if (asked === undefined) return
+    let manifest: Manifest | undefined
+    let skipped: { id: number; reason: string }[] = []
+    if (asked === 'latest') {
+      const found = await this.checkpoints.latestValid()
+      manifest = found.checkpoint
+      skipped = found.skipped
+    } else {
+      manifest = await this.checkpoints.read(asked)
+      const report = await this.checkpoints.verify(asked)
+      if (!report.ok) {
+        throw new OxiflowError('ERR_CHECKPOINT_CORRUPT', `pipeline '${this.plan.pipelineId}': checkpoint ${asked} does not verify: ` +
+          `${report.problems.map((p) => `${p.step} (${p.stateId}): ${p.problem}`).join('; ')} — restore another one (oxiflow checkpoints list) or 'latest'`)
+      }
+    }
+    const why = skipped.map((s) => `skipped checkpoint ${s.id}: ${s.reason}`).join('; ')
+    if (!manifest) {
+      this.restored = { checkpointId: undefined, skipped, message: `no valid checkpoint of pipeline '${this.plan.pipelineId}' in ${this.options.store.describe()}: starting fresh${why ? ` (${why})` : ''}` }
+      return
+    }
+    checkNodeVersion(manifest)
+    const levels = Math.max(-1, ...manifest.holders.map((h) => h.level)) + 1
+    for (let level = 0; level < levels; level++) await host.checkpoints!.restoreLevel(manifest, level)
+    host.startAt((manifest.sources as { cuts?: Record<number, number> }).cuts ?? {})
+    this.restored = { checkpointId: manifest.checkpointId, skipped, message: `restored pipeline '${this.plan.pipelineId}' from checkpoint ${manifest.checkpointId}${why ? ` (${why})` : ''}` }
+  }
+
+  /** Starts taking checkpoints (every `intervalMs` when set). */
+  start(host: Deployment): void {
+    this.coordinator = new CheckpointCoordinator(this.plan, [host.checkpoints!], this.checkpoints, {
+      codec: this.options.codec, timeoutMs: this.options.timeoutMs, retain: this.options.retain, fence: () => this.lease?.fence,
+    })
+    const every = this.options.intervalMs
+    if (every !== undefined) {
+      // A periodic checkpoint that fails is counted and reported; the job goes on (the previous one stays).
+      this.timer = setInterval(() => { this.checkpoint().catch(() => {}) }, every)
+      this.timer.unref()
+    }
+  }
+
+  checkpoint(stopAfter = false): Promise<CheckpointResult> {
+    if (!this.coordinator) return Promise.reject(new OxiflowError('ERR_NOT_RUNNING', `pipeline '${this.plan.pipelineId}' is not running yet; checkpoint once job.metrics().status is 'running'`))
+    return this.coordinator.checkpoint(stopAfter)
+  }
+
+  stats(): CheckpointStats {
+    const c = this.coordinator
+    const e = c?.lastError
+    return { completed: c?.completed ?? 0, abandoned: c?.abandoned ?? 0, failed: c?.failed ?? 0, last: c?.last,
+      lastError: e === undefined ? undefined : e instanceof Error ? e.message : String(e) }
+  }
+
+  /** No new periodic checkpoint; settles once the one in progress (if any) finished. */
+  async quiesce(): Promise<void> {
+    clearInterval(this.timer)
+    this.timer = undefined
+    await this.coordinator?.idle()
+  }
+
+  /** Stops periodic checkpoints and releases the lease. */
+  async close(): Promise<void> {
+    clearInterval(this.timer)
+    await this.lease?.release()
+  }
+}

@@ -1,0 +1,57 @@
+import { hostname } from 'node:os'
+import type { Lease, LeaseOwner, StateStore } from '../../persistence/stores/state-store.ts'
+import { LeaseHeldError } from '../errors/lease-held-error.ts'
+import { LeaseLostError } from '../errors/lease-lost-error.ts'
+
+/** How long a runner's lease lasts without renewal; renewed every third of it. */
+export const LEASE_TTL_MS = 15_000
+
+/** The lease a runner holds on a pipeline: `pipelines/<id>/lease`. */
+export function leaseName(pipelineId: string): string {
+  return `pipelines/${pipelineId}/lease`
+}
+
+/** This process as a lease owner: `OXIFLOW_RUNNER_ID`, or host:pid. */
+export function runnerOwner(): LeaseOwner {
+  const host = hostname()
+  return { runner: process.env.OXIFLOW_RUNNER_ID ?? `${host}:${process.pid}`, host, pid: process.pid }
+}
+
+/**
+ * One runner per pipeline: takes the pipeline's lease (refused with LeaseHeldError naming the
+ * holder while another live runner has it; a dead holder on this host is taken over at once,
+ * elsewhere after its TTL), renews it in the background, and calls `onLost` when a renewal fails.
+ *
+ * @example
+ * const lease = await RunnerLease.acquire(store, 'clicks', (e) => job.fail(e))
+ */
+export class RunnerLease {
+  private readonly timer: NodeJS.Timeout
+
+  private constructor(private readonly lease: Lease, private readonly pipelineId: string, onLost: (e: LeaseLostError) => void) {
+    this.timer = setInterval(() => {
+      this.lease.renew().then(
+        (ok) => { if (!ok) onLost(new LeaseLostError(pipelineId, 'another runner holds it now')) },
+        (e) => onLost(new LeaseLostError(pipelineId, e instanceof Error ? e.message : String(e), { cause: e })))
+    }, LEASE_TTL_MS / 3)
+    this.timer.unref()
+  }
+
+  static async acquire(store: StateStore, pipelineId: string, onLost: (e: LeaseLostError) => void): Promise<RunnerLease> {
+    const name = leaseName(pipelineId)
+    const lease = await store.lease(name, runnerOwner(), LEASE_TTL_MS)
+    if (lease) return new RunnerLease(lease, pipelineId, onLost)
+    const held = (await store.leases()).find((l) => l.name === name)
+    throw new LeaseHeldError(pipelineId, held?.owner.runner ?? 'another runner', held?.acquiredAt, Math.max(0, (held?.expiresAt ?? Date.now()) - Date.now()))
+  }
+
+  /** The fence every checkpoint write carries: a store refuses it once a newer runner holds the lease. */
+  get fence(): { lease: string; token: number } {
+    return { lease: this.lease.name, token: this.lease.token }
+  }
+
+  async release(): Promise<void> {
+    clearInterval(this.timer)
+    await this.lease.release()
+  }
+}

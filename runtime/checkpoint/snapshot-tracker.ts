@@ -1,0 +1,93 @@
+import type { CodecName } from '../../persistence/codec/codec-name.ts'
+import { encodeSerialized, serializeSnapshot } from '../../persistence/codec/index.ts'
+import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import type { ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
+import type { Instance } from '../deployment.ts'
+import { holdersOf } from '../job-snapshot.ts'
+import { rangeOf } from '../key-groups/key-group-assignment.ts'
+
+/** One checkpoint on this host: the instances still to snapshot and the blobs being written. */
+interface Pending {
+  readonly waiting: Set<Instance>
+  readonly writes: Promise<ManifestHolder>[]
+  settle: (() => void) | undefined
+  readonly done: Promise<void>
+}
+
+/**
+ * Takes this host's snapshots for each checkpoint: an instance's holders are snapshotted and
+ * serialized synchronously where the barrier aligned (a live object cannot leave its thread
+ * for less), then compressed, checksummed and written asynchronously while the actor goes on.
+ * An instance that finished before its barrier came (its inputs ended) contributes its final
+ * state, which is consistent: no barrier can follow an end.
+ */
+export class SnapshotTracker {
+  private readonly pending = new Map<number, Pending>()
+  private readonly finished = new Set<Instance>()
+  private readonly abandoned = new Set<number>()
+
+  constructor(
+    private readonly instances: readonly Instance[],
+    private readonly store: CheckpointStore,
+    private readonly codec: CodecName,
+    private readonly maxKeyGroups: number,
+  ) {}
+
+  /** At the barrier of `checkpointId` (called by the actor): snapshot now, write in the background. */
+  take(inst: Instance, checkpointId: number): void {
+    if (this.abandoned.has(checkpointId)) return
+    const p = this.pendingOf(checkpointId)
+    if (!p.waiting.delete(inst)) return // already taken (finished instance, or a repeated call)
+    const range = rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism)
+    for (const h of holdersOf(inst)) {
+      const raw = serializeSnapshot(h.snapshot())
+      const step = h.stateId.slice(0, h.stateId.indexOf('/'))
+      p.writes.push(encodeSerialized(raw, this.codec).then(async (encoded) => {
+        const blob = await this.store.writeBlob(checkpointId, h.stateId, range, encoded)
+        return {
+          stateId: h.stateId, step, type: inst.vertex.steps.find((s) => s.name === step)?.spec.kind ?? 'unknown',
+          stateVersion: h.stateVersion, codec: this.codec, rawBytes: encoded.rawBytes, storedBytes: encoded.bytes.byteLength,
+          crc32: encoded.crc32, dependsOn: [...(h.dependsOn ?? [])], level: 0, keyGroups: range, blob,
+          keyed: h.keyed === true, instance: inst.index, parallelism: inst.vertex.parallelism,
+        } as ManifestHolder
+      }))
+    }
+    if (p.waiting.size === 0) p.settle?.()
+  }
+
+  /** An instance ended: it snapshots its final state for every checkpoint it has not reached. */
+  instanceFinished(inst: Instance): void {
+    this.finished.add(inst)
+    for (const [id, p] of this.pending) if (p.waiting.has(inst)) this.take(inst, id)
+  }
+
+  /** Resolves with this host's manifest entries of `checkpointId` once every instance took it. */
+  async entries(checkpointId: number): Promise<ManifestHolder[]> {
+    const p = this.pendingOf(checkpointId)
+    for (const inst of this.finished) if (p.waiting.has(inst)) this.take(inst, checkpointId)
+    try {
+      await p.done
+      return await Promise.all(p.writes)
+    } finally {
+      this.pending.delete(checkpointId)
+    }
+  }
+
+  /** Forgets a checkpoint the coordinator abandoned (timeout): later barriers of it are ignored. */
+  abandon(checkpointId: number): void {
+    this.abandoned.add(checkpointId)
+    this.pending.delete(checkpointId)
+  }
+
+  private pendingOf(checkpointId: number): Pending {
+    let p = this.pending.get(checkpointId)
+    if (!p) {
+      let settle: (() => void) | undefined
+      const done = new Promise<void>((resolve) => { settle = resolve })
+      p = { waiting: new Set(this.instances), writes: [], settle, done }
+      this.pending.set(checkpointId, p)
+      if (p.waiting.size === 0) settle!()
+    }
+    return p
+  }
+}
