@@ -26,7 +26,6 @@ export function stagedFileWriter<T>(fh: FileHandle, stateId: string): SinkWriter
   let staged: Buffer[] = []
   /** Lines since the last barrier. */
   let unstaged: Buffer[] = []
-  let restored: StagedFileState | undefined
   let closed = false
   // All file work in one chain, in order; the first step sets the file up (fresh or restored).
   let tail: Promise<void> | undefined
@@ -40,13 +39,9 @@ export function stagedFileWriter<T>(fh: FileHandle, stateId: string): SinkWriter
     committedLength += bytes.length
   }
   const chain = (work: () => Promise<void>): Promise<void> => {
-    // A fresh start truncates the file; a restored one truncates to the checkpoint and re-appends its pending part.
-    tail ??= (async () => {
-      const r = restored
-      await fh.truncate(r?.committedLength ?? 0)
-      committedLength = r?.committedLength ?? 0
-      if (r && r.pending.length > 0) await append(Buffer.from(r.pending))
-    })()
+    // Before the first write: a fresh start empties the file; a restored one cuts it back to the
+    // checkpoint's committed length (its pending part is staged and appended by the next commit).
+    tail ??= fh.truncate(committedLength)
     tail = tail.then(work)
     return tail
   }
@@ -67,7 +62,11 @@ export function stagedFileWriter<T>(fh: FileHandle, stateId: string): SinkWriter
       return { committedLength, pending: pending.toString('utf8') }
     },
     restore(state) {
-      restored = state
+      // At once, not at the first write: the next snapshot must already count this state (a
+      // crash before the next commit restores from that snapshot).
+      committedLength = state.committedLength
+      staged = state.pending.length > 0 ? [Buffer.from(state.pending)] : []
+      unstaged = []
     },
   }
 

@@ -5,6 +5,7 @@ import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 import type { FenceToken } from '../../persistence/stores/state-store.ts'
 import { CheckpointTimeoutError } from '../errors/checkpoint-timeout-error.ts'
 import type { Plan } from '../plan.ts'
+import { faultPoint } from './fault-point.ts'
 import type { HostCheckpoints } from './host-checkpoints.ts'
 
 /** What `job.checkpoint()` resolves with. */
@@ -77,11 +78,14 @@ export class CheckpointCoordinator {
       for (const p of this.participants) p.injectBarrier(barrier, cuts, stopAfter)
       const holders = (await this.withTimeout(entries, id)).flat()
       this.assignLevels(holders)
+      faultPoint('before-manifest', id)
       await this.store.commit({
         format: 1, pipelineId: this.plan.pipelineId, checkpointId: id, time: barrier.timestamp, nodeVersion: process.version,
         codec: this.settings.codec, sources: { cuts }, holders,
       }, this.settings.fence())
+      faultPoint('after-manifest', id)
       for (const p of this.participants) await p.commit(id)
+      faultPoint('after-commit', id)
       await this.store.retain(this.settings.retain)
       const result = summarize(id, holders, performance.now() - started)
       this.completed++

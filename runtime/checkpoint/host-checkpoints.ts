@@ -9,6 +9,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { holdersOf } from '../job-snapshot.ts'
 import { rangeOf } from '../key-groups/key-group-assignment.ts'
 import type { CheckpointBarrier } from '../messages.ts'
+import { faultPoint } from './fault-point.ts'
 import { SnapshotTracker } from './snapshot-tracker.ts'
 
 /** Where a paused source instance stands: the number of its next read (undefined: it ended). */
@@ -62,7 +63,16 @@ export class HostCheckpoints {
 
   /** The manifest of `checkpointId` is written: every sink here may publish what it staged. */
   async commit(checkpointId: number): Promise<void> {
-    for (const inst of this.instances) for (const op of inst.operators) await op.commit?.(checkpointId)
+    let first = true
+    for (const inst of this.instances) {
+      for (const op of inst.operators) {
+        if (!op.commit) continue
+        // Between two sinks' commits: one has published, the other not yet.
+        if (!first) faultPoint('before-commit', checkpointId)
+        first = false
+        await op.commit(checkpointId)
+      }
+    }
   }
 
   /**
