@@ -8,6 +8,9 @@ import { OxiflowError } from '../errors/oxiflow-error.ts'
 import type { Plan } from '../plan.ts'
 import { CheckpointCoordinator, type CheckpointResult } from './checkpoint-coordinator.ts'
 import { RunnerLease } from './runner-lease.ts'
+import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
+import { holdersOf } from '../job-snapshot.ts'
+import { rangeOf } from '../key-groups/key-group-assignment.ts'
 
 /** Checkpointing options of a run, resolved. */
 export interface CheckpointingOptions {
@@ -63,6 +66,7 @@ export class JobCheckpointing {
    * by level, before any record flows; checksums and versions are checked first.
    */
   async restore(host: Deployment): Promise<void> {
+    checkDependencies(host)
     const asked = this.options.restore
     if (asked === undefined) return
     let manifest: Manifest | undefined
@@ -128,4 +132,17 @@ export class JobCheckpointing {
     clearInterval(this.timer)
     await this.lease?.release()
   }
+}
+
+/**
+ * Builds the job's holder registry before anything runs, so a dependency cycle (or a
+ * `dependsOn` naming no holder) is refused at start with the cycle listed, not at the first checkpoint.
+ */
+function checkDependencies(host: Deployment): void {
+  const entries = host.instances.flatMap((inst) => holdersOf(inst).map((h) => ({
+    stateId: h.stateId, step: h.stateId.slice(0, h.stateId.indexOf('/')), stateVersion: h.stateVersion, dependsOn: [...(h.dependsOn ?? [])],
+    keyGroups: rangeOf(inst.index, host.plan.maxKeyGroups, inst.vertex.parallelism),
+  })))
+  const dataflow = host.plan.vertices.flatMap((v) => v.steps.flatMap((s) => s.inputs.map((i) => [i.name, s.name] as const)))
+  new HolderRegistry(entries, dataflow)
 }

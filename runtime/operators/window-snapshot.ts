@@ -1,6 +1,6 @@
 import type { KeyGroup } from '../../persistence/state-holder.ts'
 import type { Window, WindowOutput } from '../contracts/window.ts'
-import { StateVersionError } from '../errors/state-version-error.ts'
+import { IncompatibleStateError } from '../errors/incompatible-state-error.ts'
 import { rangeOf } from '../key-groups/key-group-assignment.ts'
 import type { KeyEntry } from './window-keys.ts'
 import type { OperatorContext } from './operator.ts'
@@ -89,7 +89,7 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
   state: WindowStepState, fromVersion: string): RestoredWindowState {
   checkVersion(stateId, fromVersion, expectedVersion)
   if (!(state instanceof Map)) {
-    throw new StateVersionError(stateId, `a ${state === null ? 'null' : typeof state}`, `a Map of key groups`, '; this snapshot was not written by a window step')
+    throw new IncompatibleStateError(stateId, `a ${state === null ? 'null' : typeof state}`, `a Map of key groups`, '; this snapshot was not written by a window step')
   }
   let watermark = Infinity
   let maxEventTime = Infinity
@@ -97,7 +97,7 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
   for (const g of [...state.keys()].sort((a, b) => a - b)) {
     const group = state.get(g)!
     if (group.signature !== signature) {
-      throw new StateVersionError(stateId, `state for '${group.signature}'`, `'${signature}'`,
+      throw new IncompatibleStateError(stateId, `state for '${group.signature}'`, `'${signature}'`,
         '; the window or its aggregates changed since the snapshot — restore with the pipeline that wrote it, or rename the step to start it fresh')
     }
     watermark = Math.min(watermark, group.watermark)
@@ -105,7 +105,7 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
     for (const [key, s] of group.keys) {
       const own = groupOf(key)
       if (own !== g) {
-        throw new StateVersionError(stateId, `key ${JSON.stringify(key)} in key group ${g}`, `key group ${own}`,
+        throw new IncompatibleStateError(stateId, `key ${JSON.stringify(key)} in key group ${g}`, `key group ${own}`,
           '; the snapshot was taken with another maxKeyGroups — run with the value it was taken with')
       }
       keys.push([key, g, s])
@@ -119,6 +119,6 @@ function checkVersion(stateId: string, found: string, expected: string): void {
   const f = /^(\d+)\.(\d+)\.\d+/.exec(found)
   const e = /^(\d+)\.(\d+)\.\d+/.exec(expected)!
   if (!f || f[1] !== e[1] || Number(f[2]) > Number(e[2])) {
-    throw new StateVersionError(stateId, `version ${found}`, `${e[1]}.x.x up to ${expected}`)
+    throw new IncompatibleStateError(stateId, `version ${found}`, `${e[1]}.x.x up to ${expected}`)
   }
 }

@@ -4,6 +4,10 @@ import { PipelineDefinitionError } from '../errors/pipeline-definition-error.ts'
 import { RecordParseError } from '../errors/record-parse-error.ts'
 import { StepError } from '../errors/step-error.ts'
 import { WorkerCrashError } from '../errors/worker-crash-error.ts'
+import { IncompatibleStateError } from '../errors/incompatible-state-error.ts'
+import { PartialAggregateError } from '../errors/partial-aggregate-error.ts'
+import { CorruptSnapshotError } from '../../persistence/errors/corrupt-snapshot-error.ts'
+import { StateVersionError } from '../../persistence/errors/state-version-error.ts'
 
 /** An error as plain data: its class name, message, stack, own fields and cause. */
 export interface SerializedError {
@@ -17,6 +21,7 @@ export interface SerializedError {
 /** The typed errors a worker can throw, rebuilt with their class on the main thread. */
 const CLASSES: Record<string, new (...args: never[]) => Error> = {
   OxiflowError, PipelineDefinitionError, InvalidOptionError, StepError, RecordParseError, WorkerCrashError,
+  IncompatibleStateError, PartialAggregateError, CorruptSnapshotError, StateVersionError,
 }
 
 /** Turns any thrown value into plain data that survives postMessage with its fields. */

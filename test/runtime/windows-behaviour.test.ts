@@ -1,6 +1,6 @@
 import test from 'ava'
 import {
-  InvalidOptionError, PartialAggregateError, StateVersionError, StepError, agg, keyGroupOf, pipeline, sinks, sources, virtualClock, windows,
+  InvalidOptionError, PartialAggregateError, IncompatibleStateError, StepError, agg, keyGroupOf, pipeline, sinks, sources, virtualClock, windows,
   type Source, type Window,
 } from '../../index.ts'
 import { arraySink } from '../components/windows/harness.ts'
@@ -188,9 +188,9 @@ test('a restore refuses another major version and a changed window, naming found
   const { snapshot } = await build({ n: agg.count() }).run({ snapshotAtEnd: true }).done
   const newer = new Map(snapshot)
   newer.set('s/w', { ...snapshot!.get('s/w')!, stateVersion: '2.0.0' })
-  const e1 = await t.throwsAsync(build({ n: agg.count() }).run({ restoreFrom: newer }).done, { instanceOf: StateVersionError })
+  const e1 = await t.throwsAsync(build({ n: agg.count() }).run({ restoreFrom: newer }).done, { instanceOf: IncompatibleStateError })
   t.is(e1?.message, "state 's/w': found version 2.0.0, expected 1.x.x up to 1.0.0; restore with the version of the pipeline that wrote it, or start this step fresh")
-  const e2 = await t.throwsAsync(build({ m: agg.count() }).run({ restoreFrom: snapshot }).done, { instanceOf: StateVersionError })
+  const e2 = await t.throwsAsync(build({ m: agg.count() }).run({ restoreFrom: snapshot }).done, { instanceOf: IncompatibleStateError })
   t.is(e2?.message, "state 's/w': found state for 'lengthBatch/aggregate(n:count)', expected 'lengthBatch/aggregate(m:count)'; the window or its " +
     'aggregates changed since the snapshot — restore with the pipeline that wrote it, or rename the step to start it fresh')
 })

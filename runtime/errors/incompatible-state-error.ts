@@ -6,22 +6,22 @@ import { OxiflowError } from './oxiflow-error.ts'
  * id, what was found and what was expected.
  *
  * @example
- * new StateVersionError('stats/w', '2.0.0', '1.1.0')
+ * new IncompatibleStateError('stats/w', '2.0.0', '1.1.0')
  */
-export class StateVersionError extends OxiflowError {
-  override readonly name = 'StateVersionError'
+export class IncompatibleStateError extends OxiflowError {
+  override readonly name = 'IncompatibleStateError'
   constructor(readonly stateId: string, readonly found: string, readonly expected: string, hint?: string) {
-    super('ERR_STATE_VERSION', `state '${stateId}': found ${found}, expected ${expected}` +
+    super('ERR_INCOMPATIBLE_STATE', `state '${stateId}': found ${found}, expected ${expected}` +
       (hint ?? `; restore with the version of the pipeline that wrote it, or start this step fresh`))
   }
 }
 
 /**
- * True for a StateVersionError.
+ * True for an IncompatibleStateError.
  *
  * @example
- * if (isStateVersionError(e)) console.error(e.stateId, e.found, e.expected)
+ * if (isIncompatibleStateError(e)) console.error(e.stateId, e.found, e.expected)
  */
-export function isStateVersionError(e: unknown): e is StateVersionError {
-  return e instanceof StateVersionError
+export function isIncompatibleStateError(e: unknown): e is IncompatibleStateError {
+  return e instanceof IncompatibleStateError
 }
