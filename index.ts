@@ -32,6 +32,7 @@ export { checkpoints, type Checkpoints, type CheckpointSummary } from './persist
 export type { CheckpointResult } from './runtime/checkpoint/checkpoint-coordinator.ts'
 export type { CheckpointStats, RestoreReport } from './runtime/checkpoint/job-checkpointing.ts'
 export type { CodecName } from './persistence/codec/codec-name.ts'
+export type { StateStore, Lease, LeaseInfo, LeaseOwner, FenceToken } from './persistence/stores/state-store.ts'
 export { LeaseHeldError, isLeaseHeldError } from './runtime/errors/lease-held-error.ts'
 export { LeaseLostError, isLeaseLostError } from './runtime/errors/lease-lost-error.ts'
 export { CheckpointTimeoutError, isCheckpointTimeoutError } from './runtime/errors/checkpoint-timeout-error.ts'
