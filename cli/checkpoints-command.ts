@@ -1,11 +1,17 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { checkpoints } from '../persistence/checkpoints-api.ts'
 import { openStore } from '../persistence/stores/open-store.ts'
 import { errorText } from './error-text.ts'
+import { CHECKPOINTS_HELP } from './help.ts'
 import { plainJson } from './plain-json.ts'
 import { UsageError, isUsageError } from './usage-error.ts'
 
 const USAGE = 'oxiflow checkpoints list|show|verify|delete <pipeline> [id] [step] [--store S] [--json]'
+
+/** The positionals after the action each action takes at most: pipeline, id, step. */
+const MAX_ARGS: Readonly<Record<string, number>> = { list: 1, show: 3, verify: 2, delete: 2 }
 
 /**
  * `oxiflow checkpoints …`: offline inspection of a pipeline's checkpoints in a store (as
@@ -18,16 +24,25 @@ const USAGE = 'oxiflow checkpoints list|show|verify|delete <pipeline> [id] [step
 export async function checkpointsCommand(argv: readonly string[]): Promise<number> {
   let json = argv.includes('--json')
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: true,
-      options: { store: { type: 'string' }, json: { type: 'boolean' } } })
+    const { values, positionals } = parse(argv)
+    if (values.help) return process.stdout.write(CHECKPOINTS_HELP), 0
     json = values.json === true
     const [action, pipelineId, idText, step] = positionals
-    if (!action || !['list', 'show', 'verify', 'delete'].includes(action)) throw new UsageError(`unknown checkpoints action '${action ?? ''}'; ${USAGE}`)
-    if (!pipelineId) throw new UsageError(`oxiflow checkpoints ${action} needs a pipeline id; ${USAGE}`)
-    const id = idText === undefined ? undefined : Number(idText)
-    if (id !== undefined && !(Number.isSafeInteger(id) && id > 0)) throw new UsageError(`checkpoint id must be a positive integer (got '${idText}')`)
-    if ((action === 'show' || action === 'delete') && id === undefined) throw new UsageError(`oxiflow checkpoints ${action} needs a checkpoint id; ${USAGE}`)
-    const store = openStore(values.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow')
+    // hasOwn, not `in`: 'constructor' must not pass for an action (and fall through to delete).
+    if (!action || !Object.hasOwn(MAX_ARGS, action)) throw usage(`unknown checkpoints action '${action ?? ''}'; ${USAGE}`)
+    if (!pipelineId) throw usage(`oxiflow checkpoints ${action} needs a pipeline id; ${USAGE}`)
+    if (positionals.length - 1 > MAX_ARGS[action]!) throw usage(`too many arguments for oxiflow checkpoints ${action}: ${positionals.slice(1).join(' ')}; ${USAGE}`)
+    // Digits only: Number() would take '0x10' or '1e1' for another checkpoint than the one typed.
+    const id = idText === undefined ? undefined : /^\d+$/.test(idText) ? Number(idText) : NaN
+    if (id !== undefined && !(Number.isSafeInteger(id) && id > 0)) throw usage(`checkpoint id must be a positive integer (got '${idText}'); ${USAGE}`)
+    if ((action === 'show' || action === 'delete') && id === undefined) throw usage(`oxiflow checkpoints ${action} needs a checkpoint id; ${USAGE}`)
+    const where = values.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow'
+    // Opening a file store creates its directory: a mistyped --store would be made and reported empty.
+    const dir = fileStoreDir(where)
+    if (dir !== undefined && !existsSync(dir)) {
+      throw usage(`no store at ${resolve(dir)}: the directory does not exist; give --store the store the job ran with (default OXIFLOW_STORE or .oxiflow)`)
+    }
+    const store = openStore(where)
     const cps = checkpoints(store, pipelineId)
     const out = (text: string): void => { process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) }
     try {
@@ -49,7 +64,7 @@ export async function checkpointsCommand(argv: readonly string[]): Promise<numbe
           const reports = id === undefined ? await cps.verify() : [await cps.verify(id)]
           if (json) out(plainJson(reports))
           else for (const r of reports) {
-            out(r.ok ? `checkpoint ${r.checkpointId}: ok` : `checkpoint ${r.checkpointId}: ${r.manifest ?? ''}` +
+            out(r.ok ? `checkpoint ${r.checkpointId}: ok` : `checkpoint ${r.checkpointId}: ${r.manifest ?? `CORRUPT (${r.problems.length} bad blob${r.problems.length === 1 ? '' : 's'})`}` +
               r.problems.map((p) => `\n  step '${p.step}' (${p.stateId}): ${p.problem}`).join(''))
           }
           return reports.every((r) => r.ok) ? 0 : 1
@@ -63,9 +78,34 @@ export async function checkpointsCommand(argv: readonly string[]): Promise<numbe
       await store.close()
     }
   } catch (e) {
-    const usage = isUsageError(e) || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    process.stderr.write(errorText(usage && !isUsageError(e) ? new UsageError(`${(e as Error).message}; ${USAGE}`) : e, process.env.OXIFLOW_DEBUG === '1'))
+    process.stderr.write(errorText(e, process.env.OXIFLOW_DEBUG === '1'))
     if (json) process.stdout.write(plainJson({ status: 'failed', error: { name: (e as Error).name, code: (e as { code?: string }).code, message: (e as Error).message } }) + '\n')
-    return usage ? 2 : 1
+    return isUsageError(e) ? 2 : 1
   }
+}
+
+function usage(message: string): UsageError {
+  return new UsageError(message, 'checkpoints')
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true,
+      options: { store: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
+  } catch (e) {
+    // parseArgs's own text suggests `--` tricks; say which option and what the options are.
+    const flag = /'(-[^' ]*)/.exec((e as Error).message)?.[1] ?? 'an option'
+    const code = (e as { code?: string }).code
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usage(`unknown option '${flag}' for oxiflow checkpoints; the options are --store S, --json, --help`)
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw usage(`option '${flag}' ${(e as Error).message.includes('does not take') ? 'takes no value' : 'needs a value'}; ${USAGE}`)
+    throw usage(`could not read the arguments: ${(e as Error).message}; ${USAGE}`)
+  }
+}
+
+/** The directory of a file-store location (a path or file:// URL, as openStore reads it), undefined for other stores. */
+function fileStoreDir(where: string): string | undefined {
+  if (where === 'memory:' || where === 'memory://') return undefined
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(where)?.[1]?.toLowerCase()
+  if (scheme === undefined) return where
+  return scheme === 'file' ? new URL(where).pathname : undefined
 }

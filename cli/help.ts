@@ -11,7 +11,7 @@ Usage:
   oxiflow run <module> [options]   run the pipeline a module exports by default
   oxiflow checkpoints list|show|verify|delete <pipeline> [id] [step] --store S [--json]
                                    inspect, check and delete a pipeline's checkpoints offline
-  oxiflow --help                   this help (oxiflow run --help: the options of run)
+  oxiflow --help                   this help (also: oxiflow run --help, oxiflow checkpoints --help)
   oxiflow --version                the installed version
 
 Exit codes:
@@ -46,4 +46,26 @@ gracefully; a second Ctrl-C exits at once with code 130.
 
 Example:
   oxiflow run examples/clickstream.ts --params '{"seconds":2}'
+`
+
+/** `oxiflow checkpoints --help`. */
+export const CHECKPOINTS_HELP = `Usage: oxiflow checkpoints <action> <pipeline> [id] [step] [--store S] [--json]
+
+Inspects a pipeline's committed checkpoints in a store, without running the pipeline.
+
+Actions:
+  list <pipeline>                  the checkpoints, newest first (id, time, holders, bytes, steps)
+  show <pipeline> <id>             the checkpoint's manifest as JSON
+  show <pipeline> <id> <step>      the step's state as JSON (Maps become objects, Sets lists)
+  verify <pipeline> [id]           check every blob (or those of one checkpoint); exit 1 naming
+                                   each corrupt, truncated or missing blob's step
+  delete <pipeline> <id>           delete a checkpoint (keeping blobs other checkpoints reference)
+
+Options:
+  --store S        the store the job ran with: a directory or URL (default OXIFLOW_STORE or .oxiflow)
+  --json           print JSON on stdout (list, verify, delete; show always does)
+  -h, --help       this help
+
+Example:
+  oxiflow checkpoints verify clicks --store .oxiflow
 `

@@ -7,7 +7,7 @@ import { version } from './version.ts'
 
 /**
  * The `oxiflow` command: dispatches on the first argument and returns the exit code
- * (0 ok, 1 job failed, 2 usage error).
+ * (0 ok, 1 job failed, 2 usage error, 3 lease held by another runner).
  *
  * @example
  * process.exitCode = await main(process.argv.slice(2))

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import type { CodecName } from '../index.ts'
 import { UsageError } from './usage-error.ts'
 
 /** What `oxiflow run` was asked to do. */
@@ -14,7 +15,7 @@ export interface RunArgs {
   readonly store: string | undefined
   readonly checkpointInterval: number | undefined
   readonly restore: 'latest' | number | undefined
-  readonly codec: string | undefined
+  readonly codec: CodecName | undefined
 }
 
 const OPTIONS = {
@@ -28,6 +29,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
+
+/** The snapshot codecs, default first (as `run --help` lists them). */
+const CODECS: readonly CodecName[] = ['zstd', 'lz4', 'snappy', 'none']
 
 const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --codec C, --json, --help'
 
@@ -59,8 +63,14 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     store: values.store,
     checkpointInterval: values['checkpoint-interval'] === undefined ? undefined : integer('--checkpoint-interval', values['checkpoint-interval'], 1, 'a positive number of milliseconds'),
     restore: restore(values.restore),
-    codec: values.codec,
+    codec: codec(values.codec),
   }
+}
+
+// Checked here, not left to run(): a bad value is a usage error (exit 2) even when nothing would be checkpointed.
+function codec(raw: string | undefined): CodecName | undefined {
+  if (raw === undefined || (CODECS as readonly string[]).includes(raw)) return raw as CodecName | undefined
+  throw new UsageError(`--codec must be one of ${CODECS.join(', ')} (got '${raw}')`, 'run')
 }
 
 function restore(raw: string | undefined): 'latest' | number | undefined {

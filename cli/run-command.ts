@@ -13,7 +13,7 @@ import { isUsageError } from './usage-error.ts'
  * `oxiflow run <module> [options]`: loads the pipeline, runs it with a live progress display on a
  * TTY and stop-on-Ctrl-C, and reports the end — a table on stderr, or with `--json` exactly one
  * JSON object on stdout (the summary, or `{ status: 'failed', error }`). Returns the exit code:
- * 0 completed or stopped, 1 failed, 2 usage error.
+ * 0 completed or stopped, 1 failed, 2 usage error, 3 the pipeline's lease is held by another runner.
  *
  * @example
  * process.exitCode = await runCommand(['examples/clickstream.ts', '--json'])
@@ -39,7 +39,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       ...(args.store !== undefined && { store: args.store }),
       ...(args.checkpointInterval !== undefined && { checkpointInterval: args.checkpointInterval }),
       ...(args.restore !== undefined && { restore: args.restore }),
-      ...(args.codec !== undefined && { codec: args.codec as 'zstd' }) })
+      ...(args.codec !== undefined && { codec: args.codec }) })
     if (json) process.stdout.write(toJson(summaryReport(summary)) + '\n')
     else process.stderr.write(summaryTable(summary))
     return 0
@@ -58,11 +58,19 @@ async function runJob(pipeline: RunnablePipeline, options: CliRunOptions): Promi
   const job = pipeline.run(options)
   const progress = startProgress(() => job.metrics(), process.stderr, process.stdout)
   const signals = stopOnSignal(() => job.stop(), (line) => progress.note(line))
+  // Say where the run started from as soon as the restore is done, not only at the end.
+  let told = false
+  const tell = (): void => {
+    const r = job.metrics().restore
+    if (r && !told) { told = true; progress.note(`oxiflow: ${r.message}`) }
+  }
+  const watch = setInterval(tell, 100)
   try {
     const summary = await job.done
-    if (summary.restore) process.stderr.write(`oxiflow: ${summary.restore.message}\n`)
+    if (summary.restore && !told) process.stderr.write(`oxiflow: ${summary.restore.message}\n`)
     return summary
   } finally {
+    clearInterval(watch)
     signals.dispose()
     progress.stop()
   }

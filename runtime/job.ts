@@ -70,6 +70,8 @@ export interface JobMetrics {
   readonly elapsedMs: number
   readonly steps: Readonly<Record<string, StepMetrics>>
   readonly checkpoints?: CheckpointStats
+  /** Where the run started from (with `restore`), as soon as the restore is done. */
+  readonly restore?: RestoreReport
 }
 
 /**

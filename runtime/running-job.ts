@@ -84,7 +84,8 @@ export class RunningJob implements Job {
       }
     }
     this.lastSample = { at: now, recordsIn }
-    return { pipelineId: this.pipelineId, status: this.status, elapsedMs, steps, ...(this.cp && { checkpoints: this.cp.stats() }) }
+    return { pipelineId: this.pipelineId, status: this.status, elapsedMs, steps, ...(this.cp && { checkpoints: this.cp.stats() }),
+      ...(this.cp?.restored && { restore: this.cp.restored }) }
   }
 
   private async execute(): Promise<JobSummary> {

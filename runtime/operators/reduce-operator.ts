@@ -49,6 +49,7 @@ export class ReduceOperator implements Operator {
     return [{
       stateId: `${this.ctx.step.name}/accumulators`,
       stateVersion: '1.0.0',
+      keyed: true,
       snapshot: () => new Map([...this.groups].map(([g, accs]) => [g, [...accs]])),
       restore: (state: unknown) => {
         this.groups.clear()

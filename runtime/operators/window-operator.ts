@@ -132,6 +132,7 @@ export class WindowOperator implements Operator {
     const own: StateHolder<WindowStepState> = {
       stateId,
       stateVersion: this.window.stateVersion,
+      keyed: true,
       snapshot: () => snapshotWindowState(this.ctx, this.signature, this.keys, this.wm, this.maxEventTime),
       restore: (state, fromVersion) => {
         const restored = restoreWindowState(stateId, this.window.stateVersion, this.signature, this.groupOf, state, fromVersion)

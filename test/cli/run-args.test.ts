@@ -2,13 +2,18 @@ import test from 'ava'
 import { parseRunArgs } from '../../cli/run-args.ts'
 import { UsageError } from '../../cli/usage-error.ts'
 
+const noCheckpoints = { store: undefined, checkpointInterval: undefined, restore: undefined, codec: undefined }
+
 test('parseRunArgs reads the module and every flag', (t) => {
   t.deepEqual(parseRunArgs(['m.ts', '--workers', '0', '--params', '{"a":1}', '--batch-size', '64', '--json']),
-    { help: false, module: 'm.ts', workers: 0, params: { a: 1 }, batchSize: 64, json: true })
+    { help: false, module: 'm.ts', workers: 0, params: { a: 1 }, batchSize: 64, json: true, ...noCheckpoints })
+  t.deepEqual(parseRunArgs(['m.ts', '--store', 's', '--checkpoint-interval', '50', '--restore', '7', '--codec', 'lz4']),
+    { help: false, module: 'm.ts', workers: 0, params: {}, batchSize: undefined, json: false, store: 's', checkpointInterval: 50, restore: 7, codec: 'lz4' })
+  t.is(parseRunArgs(['m.ts', '--restore', 'latest']).restore, 'latest')
 })
 
-test('parseRunArgs defaults: no workers, empty params, runtime batch size, text output', (t) => {
-  t.deepEqual(parseRunArgs(['m.ts']), { help: false, module: 'm.ts', workers: 0, params: {}, batchSize: undefined, json: false })
+test('parseRunArgs defaults: no workers, empty params, runtime batch size, text output, no checkpoints', (t) => {
+  t.deepEqual(parseRunArgs(['m.ts']), { help: false, module: 'm.ts', workers: 0, params: {}, batchSize: undefined, json: false, ...noCheckpoints })
 })
 
 test('parseRunArgs accepts --flag=value', (t) => {
@@ -18,7 +23,8 @@ test('parseRunArgs accepts --flag=value', (t) => {
 const refusals: Array<[argv: string[], message: string]> = [
   [[], 'oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts'],
   [['a.ts', 'b.ts'], 'oxiflow run takes one module, got 2: a.ts b.ts; quote --params JSON that contains spaces'],
-  [['m.ts', '--nope'], "unknown option '--nope' for oxiflow run; the options are --workers N, --params JSON, --batch-size N, --json, --help"],
+  [['m.ts', '--nope'], "unknown option '--nope' for oxiflow run; the options are --workers N, --params JSON, --batch-size N, " +
+    '--store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --codec C, --json, --help'],
   [['m.ts', '--workers'], `option '--workers' needs a value, e.g. --workers 0, --batch-size 1024, --params '{"seconds":2}'`],
   [['m.ts', '--workers', '-1'], "option '--workers' got a value starting with '-'; write --workers=VALUE if you mean it"],
   [['m.ts', '--workers', 'two'], "--workers must be a non-negative integer (got 'two')"],
@@ -27,6 +33,10 @@ const refusals: Array<[argv: string[], message: string]> = [
   [['m.ts', '--json=yes'], "option '--json' takes no value; write --json alone"],
   [['m.ts', '--params', '[1]'], `--params must be a JSON object (got an array), e.g. --params '{"seconds":2}'`],
   [['m.ts', '--params', '3'], `--params must be a JSON object (got 3), e.g. --params '{"seconds":2}'`],
+  [['m.ts', '--checkpoint-interval', '0'], "--checkpoint-interval must be a positive number of milliseconds (got '0')"],
+  [['m.ts', '--restore', 'abc'], "--restore must be 'latest' or a checkpoint id (got 'abc'); oxiflow checkpoints list <pipeline> shows the ids"],
+  [['m.ts', '--restore', '0'], "--restore must be 'latest' or a checkpoint id (got '0'); oxiflow checkpoints list <pipeline> shows the ids"],
+  [['m.ts', '--codec', 'gzip'], "--codec must be one of zstd, lz4, snappy, none (got 'gzip')"],
 ]
 
 for (const [argv, message] of refusals) {

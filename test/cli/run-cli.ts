@@ -25,9 +25,13 @@ export interface CliResult {
   readonly stderr: string
 }
 
-/** Runs `node bin/oxiflow.mjs ...args` as a child process (stdout and stderr are pipes, not TTYs). */
-export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const release = await slot()
+/**
+ * Runs `node bin/oxiflow.mjs ...args` as a child process (stdout and stderr are pipes, not TTYs).
+ * `queued: false` starts it at once, outside the per-file limit: for a process that must run beside
+ * one started with startCli (which holds its slot until it exits).
+ */
+export async function runCli(args: readonly string[], env: Record<string, string> = {}, options: { queued?: boolean } = {}): Promise<CliResult> {
+  const release = options.queued === false ? () => undefined : await slot()
   return new Promise<CliResult>((resolve) => {
     execFile(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
