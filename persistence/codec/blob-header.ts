@@ -1,48 +1,83 @@
-import { crc32 } from 'node:zlib'
-import { CorruptSnapshotError } from '../errors/corrupt-snapshot-error.ts'
-import { CODEC_IDS, type BlobHeader, type CodecName } from './codec-name.ts'
+import { crc32 } from './crc32.ts'
+import { CODEC_IDS, type CodecName } from './codec-name.ts'
 
 /**
- * The blob header, 24 bytes, little-endian: magic "OXF1", format 1 (u8), codec id (u8), 0 (u16),
- * raw length (u32), payload length (u32), payload crc32 (u32), crc32 of the 20 bytes before (u32).
- * The header's own checksum means no byte of a blob can flip unnoticed.
+ * Length of a blob's header. Layout (little-endian):
+ *
+ * | offset | size | field |
+ * |---:|---:|:--|
+ * | 0 | 4 | magic `OXF1` |
+ * | 4 | 1 | format version (1) |
+ * | 5 | 1 | codec id (index in CODEC_IDS) |
+ * | 6 | 2 | flags, 0 |
+ * | 8 | 8 | raw length: the v8-serialized bytes |
+ * | 16 | 8 | stored length: the whole blob, header included |
+ * | 24 | 4 | crc32 of the payload (bytes 32…) |
+ * | 28 | 4 | crc32 of bytes 0–27 |
+ *
+ * Lengths are 64-bit because Node 22 lifts the 4 GiB Buffer limit; the header's own checksum
+ * means a flipped length or codec byte is reported as such, not as a confusing decompression
+ * failure. 32 bytes keep the payload 8-aligned, so a `none` blob's typed arrays deserialize
+ * without a copy.
+ *
+ * @example
+ * const blob = new Uint8Array(BLOB_HEADER_BYTES + payload.length)
  */
-export const HEADER_BYTES = 24
-const MAGIC = 0x3146584f // "OXF1" read as a little-endian u32
+export const BLOB_HEADER_BYTES = 32
 
-/** Writes the header for `payload` into the first 24 bytes of `out`. */
-export function writeBlobHeader(out: Uint8Array, codec: CodecName, rawBytes: number, payload: Uint8Array): number {
-  const view = new DataView(out.buffer, out.byteOffset, HEADER_BYTES)
-  const sum = crc32(payload)
-  view.setUint32(0, MAGIC, true)
-  view.setUint8(4, 1)
+/**
+ * `OXF1` read as a little-endian u32: the first four bytes of every blob.
+ *
+ * @example
+ * new DataView(blob.buffer, blob.byteOffset).getUint32(0, true) === BLOB_MAGIC
+ */
+export const BLOB_MAGIC = 0x3146584f
+
+/**
+ * The blob format this version writes and reads (byte 4). A new layout gets a new number, so an
+ * older reader says "unknown blob format" instead of misreading it.
+ *
+ * @example
+ * blob[4] === BLOB_FORMAT
+ */
+export const BLOB_FORMAT = 1
+
+/**
+ * Fills the first BLOB_HEADER_BYTES of `blob` (whose payload is already in place): the stored
+ * length is `blob.byteLength`.
+ *
+ * @example
+ * writeBlobHeader(blob, 'zstd', raw.byteLength, crc32(blob.subarray(BLOB_HEADER_BYTES)))
+ */
+export function writeBlobHeader(blob: Uint8Array, codec: CodecName, rawBytes: number, payloadCrc32: number): void {
+  const view = new DataView(blob.buffer, blob.byteOffset, BLOB_HEADER_BYTES)
+  view.setUint32(0, BLOB_MAGIC, true)
+  view.setUint8(4, BLOB_FORMAT)
   view.setUint8(5, CODEC_IDS.indexOf(codec))
   view.setUint16(6, 0, true)
-  view.setUint32(8, rawBytes, true)
-  view.setUint32(12, payload.byteLength, true)
-  view.setUint32(16, sum, true)
-  view.setUint32(20, crc32(out.subarray(0, 20)), true)
-  return sum
+  setUint64(view, 8, rawBytes)
+  setUint64(view, 16, blob.byteLength)
+  view.setUint32(24, payloadCrc32, true)
+  view.setUint32(28, crc32(blob.subarray(0, 28)), true)
 }
 
 /**
- * Reads and checks a blob's header: magic, format, codec, its own checksum, and that the blob is
- * as long as the header says (a truncated blob names expected and found lengths).
+ * Writes a safe integer as a little-endian u64 (two u32s: cheaper than BigInt).
  *
  * @example
- * readBlobHeader(bytes, "checkpoint 7 of 'clicks', step 'agg'").codec // 'zstd'
+ * setUint64(view, 8, 5_000_000_000)
  */
-export function readBlobHeader(bytes: Uint8Array, where: string): BlobHeader {
-  if (bytes.byteLength < HEADER_BYTES) throw new CorruptSnapshotError(where, `truncated: expected at least ${HEADER_BYTES} bytes, found ${bytes.byteLength}`)
-  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
-  if (view.getUint32(0, true) !== MAGIC) throw new CorruptSnapshotError(where, 'bad magic: this is not an oxiflow snapshot blob')
-  if (view.getUint32(20, true) !== crc32(bytes.subarray(0, 20))) throw new CorruptSnapshotError(where, 'header checksum mismatch')
-  if (view.getUint8(4) !== 1) throw new CorruptSnapshotError(where, `unknown blob format ${view.getUint8(4)} (this version reads format 1)`)
-  const codec = CODEC_IDS[view.getUint8(5)]
-  if (codec === undefined) throw new CorruptSnapshotError(where, `unknown codec id ${view.getUint8(5)}`)
-  const storedBytes = HEADER_BYTES + view.getUint32(12, true)
-  if (bytes.byteLength !== storedBytes) {
-    throw new CorruptSnapshotError(where, `${bytes.byteLength < storedBytes ? 'truncated' : 'too long'}: expected ${storedBytes} bytes, found ${bytes.byteLength}`)
-  }
-  return { magic: 'OXF1', codec, rawBytes: view.getUint32(8, true), storedBytes, crc32: view.getUint32(16, true) }
+export function setUint64(view: DataView, offset: number, value: number): void {
+  view.setUint32(offset, value % 2 ** 32, true)
+  view.setUint32(offset + 4, Math.floor(value / 2 ** 32), true)
+}
+
+/**
+ * Reads a little-endian u64 as a number (exact up to 2^53).
+ *
+ * @example
+ * getUint64(view, 8) // 5_000_000_000
+ */
+export function getUint64(view: DataView, offset: number): number {
+  return view.getUint32(offset, true) + view.getUint32(offset + 4, true) * 2 ** 32
 }

@@ -1,34 +1,35 @@
-import { crc32 } from 'node:zlib'
 import { deserialize } from 'node:v8'
 import { CorruptSnapshotError } from '../errors/corrupt-snapshot-error.ts'
-import { HEADER_BYTES, readBlobHeader } from './blob-header.ts'
-import type { BlobHeader } from './codec-name.ts'
-import { COMPRESSORS } from './compressors.ts'
+import { BLOB_HEADER_BYTES } from './blob-header.ts'
+import { compressorFor } from './compressor-for.ts'
+import { verifyBlob } from './verify-blob.ts'
 
 /**
- * Checks a blob without deserializing it: header, length and the payload's checksum.
+ * Verifies a blob (magic, header checksum, length, payload crc32), decompresses it and
+ * deserializes it. Every failure is a CorruptSnapshotError naming `where`; a payload that passes
+ * its checksum yet fails to decompress or deserialize (written by a broken or newer writer) is
+ * one too, with the library's error as `cause`.
+ *
+ * Typed arrays in the result are views into the decompressed buffer (Node's deserializer does
+ * not copy them), or for `none` into `bytes` itself: do not reuse `bytes` after decoding it.
  *
  * @example
- * await verifyBlob(bytes, 'checkpoint 7, step agg') // throws CorruptSnapshotError when damaged
- */
-export async function verifyBlob(bytes: Uint8Array, where: string): Promise<BlobHeader> {
-  const header = readBlobHeader(bytes, where)
-  const found = crc32(bytes.subarray(HEADER_BYTES))
-  if (found !== header.crc32) throw new CorruptSnapshotError(where, `checksum mismatch: expected ${header.crc32}, found ${found}`)
-  return header
-}
-
-/**
- * Verifies, decompresses and deserializes a snapshot blob.
- *
- * @example
- * const state = await decodeSnapshot(bytes, 'checkpoint 7, step agg')
+ * const state = await decodeSnapshot(bytes, "checkpoint 7 of 'clicks', step 'agg'")
  */
 export async function decodeSnapshot(bytes: Uint8Array, where: string): Promise<unknown> {
   const header = await verifyBlob(bytes, where)
-  const raw = await COMPRESSORS[header.codec].decompress(bytes.subarray(HEADER_BYTES), header.rawBytes)
-  if (raw.byteLength !== header.rawBytes) {
-    throw new CorruptSnapshotError(where, `decompressed to ${raw.byteLength} bytes, the header says ${header.rawBytes}`)
+  let raw: Uint8Array
+  try {
+    raw = await compressorFor(header.codec).decompress(bytes.subarray(BLOB_HEADER_BYTES), header.rawBytes)
+  } catch (e) {
+    throw new CorruptSnapshotError(where, `the ${header.codec} payload does not decompress (${(e as Error).message})`, { cause: e })
   }
-  return deserialize(raw)
+  if (raw.byteLength !== header.rawBytes) {
+    throw new CorruptSnapshotError(where, `size mismatch: decompressed to ${raw.byteLength} bytes, the header says ${header.rawBytes}`)
+  }
+  try {
+    return deserialize(raw)
+  } catch (e) {
+    throw new CorruptSnapshotError(where, `v8.deserialize failed (${(e as Error).message}); a blob written by a newer Node cannot be read by an older one`, { cause: e })
+  }
 }

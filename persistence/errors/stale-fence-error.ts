@@ -5,7 +5,8 @@ import { OxiflowError } from './oxiflow-error.ts'
  * pipeline over, so this runner must not commit.
  *
  * @example
- * // write to 'pipelines/p/checkpoints/…' refused: fenced by token 3 of lease 'pipelines/p/lease', which is now at token 4
+ * new StaleFenceError('pipelines/p/checkpoints/0000000003/manifest.json', 'pipelines/p/lease', 3, 4).message
+ * // "write to 'pipelines/p/checkpoints/0000000003/manifest.json' refused: fenced by token 3 of lease 'pipelines/p/lease', which is now at token 4 — another runner took this pipeline over; stop this one"
  */
 export class StaleFenceError extends OxiflowError {
   override readonly name = 'StaleFenceError'
@@ -15,6 +16,12 @@ export class StaleFenceError extends OxiflowError {
   }
 }
 
+/**
+ * True when `e` is a StaleFenceError.
+ *
+ * @example
+ * if (isStaleFenceError(e)) job.stop()
+ */
 export function isStaleFenceError(e: unknown): e is StaleFenceError {
   return e instanceof StaleFenceError
 }

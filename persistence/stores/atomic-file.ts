@@ -1,30 +1,58 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, rename } from 'node:fs/promises'
+import { readdirSync, unlinkSync } from 'node:fs'
+import { mkdir, open, rename, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { pidAlive } from './pid-alive.ts'
 
 /**
- * Writes `bytes` to `path` atomically and durably: a temp file in `tmpDir` (same filesystem),
- * fsync, rename over the target, fsync the target's directory (so the rename itself survives a
- * crash). Files 0600, directories 0700.
+ * Writes `bytes` to a new temp file in `tmpDir` (same filesystem as the targets, so a rename
+ * moves it atomically), fsyncs it and returns its path. Temp files are 0600 and named
+ * `<pid>-<random>.tmp`, so one left by a dead process can be swept.
  *
  * @example
- * await writeAtomic('/data/.oxiflow/tmp', '/data/.oxiflow/data/a/b', bytes)
+ * const tmp = await writeTempFile('/s/tmp', bytes); await renameInto(tmp, '/s/data/a='); await syncDir('/s/data')
  */
-export async function writeAtomic(tmpDir: string, path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 })
-  const tmp = join(tmpDir, `${process.pid}-${randomBytes(6).toString('hex')}.tmp`)
+export async function writeTempFile(tmpDir: string, bytes: Uint8Array): Promise<string> {
+  const tmp = join(tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}.tmp`)
   const fh = await open(tmp, 'wx', 0o600)
   try {
     await fh.writeFile(bytes)
     await fh.sync()
-  } finally {
+  } catch (e) {
     await fh.close()
+    await unlink(tmp).catch(() => undefined) // best effort: the write error is what matters
+    throw e
   }
-  await rename(tmp, path)
-  await syncDir(dirname(path))
+  await fh.close()
+  return tmp
 }
 
-/** fsyncs a directory (its entries: a rename, a new file). */
+/**
+ * Renames a temp file over `path`, creating its directories (0700). A concurrent delete may
+ * remove an emptied directory between the mkdir and the rename (removeEmptyDirs), so ENOENT
+ * retries the pair.
+ *
+ * @example
+ * await renameInto(tmp, '/s/data/pipelines/p/run=')
+ */
+export async function renameInto(tmp: string, path: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 })
+    try {
+      await rename(tmp, path)
+      return
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 5) throw e
+    }
+  }
+}
+
+/**
+ * fsyncs a directory, making a rename or a new entry in it durable.
+ *
+ * @example
+ * await syncDir('/s/data/pipelines/p')
+ */
 export async function syncDir(dir: string): Promise<void> {
   const d = await open(dir, 'r')
   try {
@@ -32,4 +60,40 @@ export async function syncDir(dir: string): Promise<void> {
   } finally {
     await d.close()
   }
+}
+
+/**
+ * Atomic, durable replacement of `path`: temp file + fsync, rename, fsync of the directory (so
+ * the rename itself survives a crash). A reader sees the old bytes or the new, never a part.
+ *
+ * @example
+ * await writeFileAtomic('/s/tmp', '/s/records/pipelines/p/run=', Buffer.from(json))
+ */
+export async function writeFileAtomic(tmpDir: string, path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = await writeTempFile(tmpDir, bytes)
+  await renameInto(tmp, path)
+  await syncDir(dirname(path))
+}
+
+/**
+ * Deletes temp files in `tmpDir` left by processes of this host that are dead (a crash between
+ * writing a temp file and renaming it). They are never visible as values; this only frees space.
+ *
+ * @example
+ * sweepTempFiles('/s/tmp') // 2
+ */
+export function sweepTempFiles(tmpDir: string): number {
+  let swept = 0
+  for (const name of readdirSync(tmpDir)) {
+    const pid = Number(/^(\d+)-[0-9a-f]+\.tmp$/.exec(name)?.[1])
+    if (pid > 0 && pid !== process.pid && !pidAlive(pid)) {
+      try {
+        unlinkSync(join(tmpDir, name))
+        swept++
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e // another process swept it first
+      }
+    }
+  }
+  return swept
 }

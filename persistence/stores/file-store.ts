@@ -1,96 +1,115 @@
 import { mkdirSync } from 'node:fs'
-import { readFile, readdir, unlink } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
-import { writeAtomic } from './atomic-file.ts'
+import { readFile, unlink } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { CorruptStoreFileError } from '../errors/corrupt-store-file-error.ts'
+import { renameInto, sweepTempFiles, syncDir, writeFileAtomic, writeTempFile } from './atomic-file.ts'
+import { checkStoreKey } from './check-store-key.ts'
+import { keyFile, listKeyFiles, removeEmptyDirs } from './key-files.ts'
+import { formatLeaseRecord, parseLeaseRecord, type LeaseRecord } from './lease-record.ts'
+import { checkFenceToken } from './lease-rules.ts'
 import { LeaseTable } from './lease-table.ts'
-import type { LeaseRecord } from './lease-rules.ts'
 import { withLockFile } from './lock-file.ts'
-import type { FenceToken, Lease, LeaseInfo, LeaseOwner, StateStore } from './state-store.ts'
-import { checkKey } from './store-keys.ts'
+import type { FenceToken, Lease, LeaseInfo, LeaseOwner, StateStore, StoreRecord } from './state-store.ts'
 
 /**
- * The embedded default store: a directory (`.oxiflow/` unless told otherwise). Blobs under
- * `data/`, records (JSON with their version) under `records/`, leases under `leases/`, temp
- * files under `tmp/`. Every write is atomic (temp + fsync + rename + fsync dir); records, leases
- * and fenced writes are serialised by a lock file, so runners in several processes of one
- * machine share it safely. Files 0600, directories 0700.
+ * The embedded default store: a directory (`.oxiflow/` unless told otherwise) holding `data/`
+ * (blobs), `records/` (JSON `{ version, value }`), `leases/` (JSON lease records) and `tmp/`.
+ * Every write is atomic and durable (temp file + fsync, rename, fsync of the directory). CAS,
+ * leases and the check-and-rename of fenced puts run under a lock file, so runners in several
+ * processes of one machine share it safely; across machines use a shared store (redis,
+ * postgres). Files are 0600, directories it creates 0700.
  *
  * @example
- * const store = stores.file('.oxiflow')
+ * const store = new FileStore('.oxiflow')
  */
 export class FileStore implements StateStore {
   private readonly root: string
+  private readonly tmp: string
   private queue: Promise<unknown> = Promise.resolve()
   private readonly leaseTable: LeaseTable
 
   constructor(dir: string) {
     this.root = resolve(dir)
     for (const sub of ['', 'data', 'records', 'leases', 'tmp']) mkdirSync(join(this.root, sub), { recursive: true, mode: 0o700 })
+    this.tmp = join(this.root, 'tmp')
+    sweepTempFiles(this.tmp)
     this.leaseTable = new LeaseTable({
-      read: async (name) => this.readJson<LeaseRecord>(this.path('leases', name) + '.json'),
-      write: (name, r) => writeAtomic(this.tmp, this.path('leases', name) + '.json', Buffer.from(JSON.stringify(r))),
-      all: async () => (await walk(join(this.root, 'leases'), '')).filter((k) => k.endsWith('.json'))
-        .map((k) => k.slice(0, -5)).map(async (name) => [name, (await this.readJson<LeaseRecord>(this.path('leases', name) + '.json'))!] as [string, LeaseRecord])
-        .reduce(async (acc, p) => [...(await acc), await p], Promise.resolve([] as [string, LeaseRecord][])),
+      read: async (name) => {
+        const path = this.file('leases', name)
+        const text = await readIfExists(path)
+        return text === undefined ? undefined : parseLeaseRecord(text.toString('utf8'), path)
+      },
+      write: (name, r) => writeFileAtomic(this.tmp, this.file('leases', name), Buffer.from(formatLeaseRecord(r))),
+      all: async () => Promise.all((await listKeyFiles(join(this.root, 'leases'), '')).map(async (name): Promise<[string, LeaseRecord]> => {
+        const path = this.file('leases', name)
+        return [name, parseLeaseRecord(await readFile(path, 'utf8'), path)]
+      })),
       exclusive: (f) => this.exclusive(f),
     })
   }
 
-  async put(key: string, bytes: Uint8Array, opts?: { fence?: FenceToken }): Promise<void> {
-    checkKey(key)
+  async put(key: string, bytes: Uint8Array, opts?: { readonly fence?: FenceToken }): Promise<void> {
+    checkStoreKey(key)
     const fence = opts?.fence
-    if (!fence) return writeAtomic(this.tmp, this.path('data', key), bytes)
-    // Check and rename under the lock: a takeover cannot slip in between.
-    await this.exclusive(async () => {
-      await this.leaseTable.checkFence(key, fence)
-      await writeAtomic(this.tmp, this.path('data', key), bytes)
-    })
+    if (fence !== undefined) checkFenceToken(fence)
+    const path = this.file('data', key)
+    // The slow part (write + fsync) happens before the lock; only the fence check and the
+    // rename need to be atomic together, so that a takeover cannot slip in between them.
+    const tmp = await writeTempFile(this.tmp, bytes)
+    try {
+      if (fence === undefined) await renameInto(tmp, path)
+      else await this.exclusive(async () => { await this.leaseTable.checkFence(key, fence); await renameInto(tmp, path) })
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined) // the refusal or rename error is what the caller needs
+      throw e
+    }
+    await syncDir(dirname(path))
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
-    checkKey(key)
-    try {
-      return new Uint8Array(await readFile(this.path('data', key)))
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR') return undefined
-      throw e
-    }
+    checkStoreKey(key)
+    const b = await readIfExists(this.file('data', key))
+    return b && new Uint8Array(b.buffer, b.byteOffset, b.byteLength) // a plain Uint8Array, not a Buffer (slice semantics)
   }
 
   async list(prefix: string): Promise<string[]> {
-    checkKey(prefix, true)
-    // Walk from the deepest directory the prefix names, not the whole store.
-    const dirPart = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : ''
-    const keys = await walk(join(this.root, 'data', ...dirPart.split('/').filter(Boolean)), dirPart)
-    return keys.filter((k) => k.startsWith(prefix)).sort()
+    checkStoreKey(prefix, 'prefix')
+    return listKeyFiles(join(this.root, 'data'), prefix)
   }
 
   async delete(key: string): Promise<void> {
-    checkKey(key)
-    await unlink(this.path('data', key)).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e })
+    checkStoreKey(key)
+    const path = this.file('data', key)
+    try {
+      await unlink(path)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw e
+    }
+    await removeEmptyDirs(dirname(path), join(this.root, 'data'))
   }
 
-  async getRecord<T>(key: string): Promise<{ version: number; value: T } | undefined> {
-    checkKey(key)
-    return this.readJson(this.path('records', key) + '.json')
+  async getRecord<T>(key: string): Promise<StoreRecord<T> | undefined> {
+    checkStoreKey(key)
+    return this.readRecord<T>(this.file('records', key))
   }
 
-  compareAndSet<T>(key: string, expectedVersion: number, value: T): Promise<boolean> {
-    checkKey(key)
+  async compareAndSet<T>(key: string, expectedVersion: number, value: T): Promise<boolean> {
+    checkStoreKey(key)
+    const path = this.file('records', key)
+    const json = JSON.stringify(value) ?? 'null'
     return this.exclusive(async () => {
-      const current = await this.readJson<{ version: number }>(this.path('records', key) + '.json')
-      if ((current?.version ?? 0) !== expectedVersion) return false
-      await writeAtomic(this.tmp, this.path('records', key) + '.json', Buffer.from(JSON.stringify({ version: expectedVersion + 1, value })))
+      if (((await this.readRecord(path))?.version ?? 0) !== expectedVersion) return false
+      await writeFileAtomic(this.tmp, path, Buffer.from(`{"version":${expectedVersion + 1},"value":${json}}`))
       return true
     })
   }
 
-  lease(name: string, owner: LeaseOwner, ttlMs: number): Promise<Lease | undefined> {
-    checkKey(name)
+  async lease(name: string, owner: LeaseOwner, ttlMs: number): Promise<Lease | undefined> {
     return this.leaseTable.lease(name, owner, ttlMs)
   }
 
-  leases(): Promise<LeaseInfo[]> {
+  async leases(): Promise<LeaseInfo[]> {
     return this.leaseTable.leases()
   }
 
@@ -100,44 +119,37 @@ export class FileStore implements StateStore {
 
   async close(): Promise<void> {}
 
-  private get tmp(): string {
-    return join(this.root, 'tmp')
+  private file(area: 'data' | 'records' | 'leases', key: string): string {
+    return keyFile(join(this.root, area), key)
   }
 
-  private path(area: string, key: string): string {
-    return join(this.root, area, ...key.split('/'))
-  }
-
-  private async readJson<T>(path: string): Promise<T | undefined> {
+  private async readRecord<T>(path: string): Promise<StoreRecord<T> | undefined> {
+    const text = await readIfExists(path)
+    if (text === undefined) return undefined
+    let r: { version?: unknown; value?: unknown }
     try {
-      return JSON.parse(await readFile(path, 'utf8')) as T
+      r = JSON.parse(text.toString('utf8'))
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      throw e
+      throw new CorruptStoreFileError(path, `not JSON (${(e as Error).message})`, { cause: e })
     }
+    if (!(Number.isSafeInteger(r?.version) && (r.version as number) > 0)) throw new CorruptStoreFileError(path, 'not a record { version, value }')
+    return { version: r.version as number, value: r.value as T }
   }
 
-  /** One section at a time in this process, and across processes through the lock file. */
+  /** One section at a time in this process (a queue), and across processes (the lock file). */
   private exclusive<T>(f: () => Promise<T>): Promise<T> {
     const next = this.queue.then(() => withLockFile(join(this.root, '.lock'), f))
-    this.queue = next.catch(() => {})
+    this.queue = next.catch(() => undefined)
     return next
   }
 }
 
-/** Every file under `dir`, as keys prefixed by `prefix` ('/'-separated). */
-async function walk(dir: string, prefix: string): Promise<string[]> {
-  let entries
+async function readIfExists(path: string): Promise<Buffer | undefined> {
   try {
-    entries = await readdir(dir, { withFileTypes: true })
+    return await readFile(path)
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return []
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
     throw e
   }
-  const out: string[] = []
-  for (const e of entries) {
-    if (e.isDirectory()) out.push(...await walk(join(dir, e.name), `${prefix}${e.name}/`))
-    else out.push(`${prefix}${e.name}`)
-  }
-  return out
 }

@@ -1,48 +1,107 @@
 import { hostname } from 'node:os'
 import { open, readFile, stat, unlink } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { StoreLockTimeoutError } from '../errors/store-lock-timeout-error.ts'
 import { pidAlive } from './pid-alive.ts'
 
-/** A lock held longer than this is taken as abandoned (its holder hung or its host is gone). */
-const STALE_AFTER_MS = 30_000
+/** Give up waiting for a lock held by a process that looks alive (sections last milliseconds). */
 const GIVE_UP_AFTER_MS = 20_000
+/** A lock of another host (a shared filesystem: its pid cannot be probed) is broken after this. */
+const FOREIGN_STALE_AFTER_MS = 30_000
+/** A lock whose content cannot be read (its creator died between create and write) is broken after this. */
+const UNREADABLE_STALE_AFTER_MS = 5_000
 
 /**
- * A lock shared by processes on one machine: a file created with O_EXCL holding `host pid`.
- * A lock whose process is dead on this host, or older than 30 s, is broken. Sections are short
- * (a record or lease update), so waiters poll every few milliseconds.
+ * Runs `f` holding a lock shared by the processes of one machine: a file created with O_EXCL
+ * that holds `host pid`. A lock whose process is dead on this host is broken at once; one of
+ * another host after 30 s. Waiters poll with a short backoff (1–16 ms): sections are a record or
+ * lease update, or a fenced rename.
  *
  * @example
  * await withLockFile('/data/.oxiflow/.lock', async () => { ... })
  */
 export async function withLockFile<T>(path: string, f: () => Promise<T>): Promise<T> {
-  const started = Date.now()
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fh = await open(path, 'wx', 0o600)
-      await fh.writeFile(`${hostname()} ${process.pid}`)
-      await fh.close()
-      break
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      if (await stale(path)) { await unlink(path).catch(() => {}); continue }
-      if (Date.now() - started > GIVE_UP_AFTER_MS) throw new Error(`could not take the store lock ${path} within ${GIVE_UP_AFTER_MS} ms; if no oxiflow process uses this store, delete that file`)
-      await sleep(Math.min(20, 1 + attempt))
-    }
-  }
+  await acquire(path)
   try {
     return await f()
   } finally {
-    await unlink(path).catch(() => {})
+    await unlink(path)
   }
 }
 
-async function stale(path: string): Promise<boolean> {
-  try {
-    const [host, pid] = (await readFile(path, 'utf8')).split(' ')
-    if (host === hostname() && pid !== undefined && pid !== '' && !pidAlive(Number(pid))) return true
-    return Date.now() - (await stat(path)).mtimeMs > STALE_AFTER_MS
-  } catch {
-    return false // just released, or half-written by its creator: try again
+async function acquire(path: string): Promise<void> {
+  const started = Date.now()
+  for (let attempt = 0; ; attempt++) {
+    if (await tryCreate(path)) return
+    if (await breakIfStale(path)) continue
+    if (Date.now() - started > GIVE_UP_AFTER_MS) throw new StoreLockTimeoutError(path, await describeHolder(path), Date.now() - started)
+    await sleep(Math.min(16, 2 ** Math.min(attempt, 4)) * (0.5 + Math.random()))
   }
+}
+
+/** Creates the lock file with our `host pid`; false when it exists. */
+async function tryCreate(path: string, content = `${hostname()} ${process.pid}`): Promise<boolean> {
+  let fh
+  try {
+    fh = await open(path, 'wx', 0o600)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw e
+  }
+  try {
+    await fh.writeFile(content)
+  } finally {
+    await fh.close()
+  }
+  return true
+}
+
+interface LockInfo { ino: number; ageMs: number; host: string | undefined; pid: number | undefined }
+
+async function inspect(path: string): Promise<LockInfo | undefined> {
+  try {
+    const [s, text] = await Promise.all([stat(path), readFile(path, 'utf8')])
+    const [host, pid] = text.split(' ')
+    return { ino: s.ino, ageMs: Date.now() - s.mtimeMs, host: pid ? host : undefined, pid: pid ? Number(pid) : undefined }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined // released meanwhile
+    throw e
+  }
+}
+
+function isStale(l: LockInfo): boolean {
+  if (l.host === undefined || l.pid === undefined) return l.ageMs > UNREADABLE_STALE_AFTER_MS
+  if (l.host === hostname()) return !pidAlive(l.pid)
+  return l.ageMs > FOREIGN_STALE_AFTER_MS
+}
+
+/**
+ * Removes the lock when its holder is gone; true when the caller should retry at once. Breaking
+ * happens under a second lock file (`<path>.break`) and re-checks the inode: two waiters that both
+ * saw the dead holder must not both unlink, or the second would remove the lock the first had
+ * just taken.
+ */
+async function breakIfStale(path: string): Promise<boolean> {
+  const seen = await inspect(path)
+  if (seen === undefined) return true
+  if (!isStale(seen)) return false
+  const breaker = `${path}.break`
+  if (!(await tryCreate(breaker))) {
+    // A breaker that died inside this microsecond-long section leaves its file: clear it when old.
+    const b = await inspect(breaker)
+    if (b !== undefined && isStale(b)) await unlink(breaker).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e })
+    return false
+  }
+  try {
+    const again = await inspect(path)
+    if (again !== undefined && again.ino === seen.ino && isStale(again)) await unlink(path)
+  } finally {
+    await unlink(breaker)
+  }
+  return true
+}
+
+async function describeHolder(path: string): Promise<string> {
+  const l = await inspect(path)
+  return l === undefined ? 'nobody (released just now)' : `pid ${l.pid ?? '?'} on host ${l.host ?? '?'}`
 }
