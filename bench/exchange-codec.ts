@@ -1,7 +1,9 @@
 /**
  * Claim: flat records cross threads columnar (runtime/exchange/columnar-codec.ts) for a small
  * fraction of what structured clone costs, and irregular records cost no more than plain clone
- * plus the failed shape check.
+ * plus the failed shape check. With a string table per channel (ChannelEncoder/ChannelDecoder,
+ * what RemoteSender and RemoteReceiver use), repeating keys cross once and then by id, and
+ * unique string ids (where a table cannot help) cost no more than the stateless codec.
  *
  * Part 1, across threads: the main thread encodes batches and posts them (with their transfer
  * list) on a MessageChannel to a worker_threads Worker, which decodes each batch, reads `value`
@@ -11,9 +13,14 @@
  * CPU time of the sending thread and of the receiving thread (Linux /proc/thread-self/schedstat,
  * which advances at scheduler ticks: a run of 50 ms or more reads within a few per cent).
  * CPU times are what to compare when other processes share the cores: wall time then inflates,
- * CPU time less so. The worker loads the codec itself through tsx.
+ * CPU time less so; the last column says how many cores other processes kept busy meanwhile.
+ * The worker loads the codec itself through tsx. "channel table" variants keep one channel (one
+ * encoder here, one decoder in the worker) across all runs of the variant, as a RemoteSender
+ * keeps one for the life of a job, so the table is warm after the warm-up run; "fresh channel"
+ * starts a new one every run (256 batches of 1024 over 1000 keys), warm-up included.
  * Part 2, one thread: encode, structuredClone with transfer (what postMessage does on both ends),
- * decode, each timed apart, in process CPU time.
+ * decode, each timed apart, in process CPU time; the channel codec after one warm-up pass, so
+ * its batches carry no new strings.
  * Part 3: the generated row encoder and decoder against generic loops doing the same work.
  *
  * Records are `{ key: 'k' + (i % 1000), value: Math.random(), ts: 1.7e12 + i }`, built fresh
@@ -32,10 +39,13 @@
 import { readFileSync } from 'node:fs'
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
 import { ColumnBuilder } from '../runtime/exchange/column-builder.ts'
+import { ChannelDecoder } from '../runtime/exchange/channel-decoder.ts'
+import { ChannelEncoder } from '../runtime/exchange/channel-encoder.ts'
 import { decodeBatch, encodeBatch, type EncodedBatch, type EncodedColumn } from '../runtime/exchange/columnar-codec.ts'
+import type { ChannelBatch } from '../runtime/exchange/encoded-batch.ts'
 import { rowEncoder } from '../runtime/exchange/row-encoder.ts'
 import { splitStrings } from '../runtime/exchange/string-list.ts'
-import { environment, fmt, formatEnvironment, formatTable, spread, writeResults, type Spread } from './measure.ts'
+import { environment, fmt, formatEnvironment, formatTable, spread, watchOtherProcesses, writeResults, type Spread } from './measure.ts'
 
 const perRun = Number(process.env.BENCH_EXCHANGE_RECORDS ?? 262_144)
 const rounds = Number(process.env.BENCH_EXCHANGE_ROUNDS ?? 5)
@@ -76,13 +86,21 @@ const threadCpuNs = ${threadCpuNs.toString()}
 ;(async () => {
   const { tsImport } = await import(workerData.tsxApi)
   const { decodeBatch } = await tsImport(workerData.codec, workerData.codec)
+  const { ChannelDecoder } = await tsImport(workerData.channelCodec, workerData.channelCodec)
   const port = workerData.port
-  let sum = 0, records = 0, cpu = 0
+  const decoders = new Map()
+  let sum = 0, records = 0, cpu = 0, decoder
   const touch = (rs) => { for (let i = 0; i < rs.length; i++) sum += rs[i].value; records += rs.length }
   port.on('message', (m) => {
     if (Array.isArray(m)) touch(m)
     else if (m.kind !== undefined) touch(decodeBatch(m))
-    else if (m.op === 'start') { sum = 0; records = 0; cpu = threadCpuNs(); return port.postMessage({ op: 'started' }) }
+    else if (m.size !== undefined) touch(decoder.decode(m))
+    else if (m.op === 'start') {
+      decoder = decoders.get(m.channel)
+      if (decoder === undefined) decoders.set(m.channel, decoder = new ChannelDecoder())
+      sum = 0; records = 0; cpu = threadCpuNs()
+      return port.postMessage({ op: 'started' })
+    }
     else if (m.op === 'stop') return port.postMessage({ op: 'stopped', cpuNs: threadCpuNs() - cpu, records, sum })
     port.postMessage(0)
   })
@@ -90,14 +108,19 @@ const threadCpuNs = ${threadCpuNs.toString()}
 })()
 `
 
-interface Crossing { readonly wallNs: number; readonly cpuNs: number; readonly senderNs: number; readonly receiverNs: number }
+interface Crossing { readonly wallNs: number; readonly cpuNs: number; readonly senderNs: number; readonly receiverNs: number; readonly others: number }
 
 /** A worker that decodes batches arriving on a MessagePort. */
 async function startReceiver(): Promise<{ port: MessagePort; worker: Worker }> {
   const { port1, port2 } = new MessageChannel()
   const worker = new Worker(workerCode, {
     eval: true,
-    workerData: { port: port2, tsxApi: import.meta.resolve('tsx/esm/api'), codec: import.meta.resolve('../runtime/exchange/columnar-codec.ts') },
+    workerData: {
+      port: port2,
+      tsxApi: import.meta.resolve('tsx/esm/api'),
+      codec: import.meta.resolve('../runtime/exchange/columnar-codec.ts'),
+      channelCodec: import.meta.resolve('../runtime/exchange/channel-decoder.ts'),
+    },
     transferList: [port2],
   })
   await next(port1, 'ready')
@@ -111,10 +134,14 @@ function next(port: MessagePort, op: string): Promise<Record<string, number>> {
   })
 }
 
-/** Sends every batch, at most `credits` unacknowledged; `encode` false posts the records as they are. */
-async function cross(port: MessagePort, batches: unknown[][], encode: boolean): Promise<Crossing> {
-  port.postMessage({ op: 'start' })
+/** How a variant sends a batch: the stateless codec, a channel's codec, or the records as they are. */
+type Send = { readonly mode: 'columnar' } | { readonly mode: 'table'; readonly encoder: ChannelEncoder } | { readonly mode: 'clone' }
+
+/** Sends every batch on `channel`, at most `credits` unacknowledged. */
+async function cross(port: MessagePort, batches: unknown[][], send: Send, channel: string): Promise<Crossing> {
+  port.postMessage({ op: 'start', channel })
   await next(port, 'started')
+  const others = watchOtherProcesses()
   let inFlight = 0
   let wake: (() => void) | undefined
   const onAck = (m: unknown) => { if (m === 0) { inFlight--; wake?.() } }
@@ -124,8 +151,11 @@ async function cross(port: MessagePort, batches: unknown[][], encode: boolean): 
   const start = process.hrtime.bigint()
   for (const records of batches) {
     while (inFlight >= credits) await new Promise<void>((resolve) => { wake = resolve })
-    if (encode) {
+    if (send.mode === 'columnar') {
       const { batch, transfer } = encodeBatch(records)
+      port.postMessage(batch, transfer)
+    } else if (send.mode === 'table') {
+      const { batch, transfer } = send.encoder.encode(records)
       port.postMessage(batch, transfer)
     } else {
       port.postMessage(records)
@@ -136,27 +166,43 @@ async function cross(port: MessagePort, batches: unknown[][], encode: boolean): 
   const wallNs = Number(process.hrtime.bigint() - start)
   const senderNs = threadCpuNs() - sender
   const { user, system } = process.cpuUsage(cpu)
+  const otherCores = others() ?? NaN
   port.off('message', onAck)
   port.postMessage({ op: 'stop' })
   const stopped = await next(port, 'stopped')
   const n = batches.length * batches[0]!.length
   if (stopped.records !== n) throw new Error(`the worker saw ${stopped.records} records, expected ${n}`)
-  return { wallNs: wallNs / n, cpuNs: ((user + system) * 1000) / n, senderNs: senderNs / n, receiverNs: stopped.cpuNs! / n }
+  return { wallNs: wallNs / n, cpuNs: ((user + system) * 1000) / n, senderNs: senderNs / n, receiverNs: stopped.cpuNs! / n, others: otherCores }
 }
 
-interface Variant { readonly name: string; readonly size: number; readonly make: Make; readonly lastOdd?: boolean; readonly encode: boolean }
+type Mode = Send['mode']
+interface Variant { readonly name: string; readonly size: number; readonly make: Make; readonly lastOdd?: boolean; readonly mode: Mode; readonly fresh?: boolean }
 
 const variants: Variant[] = [
-  ...sizes.flatMap((size) => [
-    { name: 'flat events, columnar', size, make: event, encode: true },
-    { name: 'flat events, structured clone', size, make: event, encode: false },
+  ...sizes.flatMap((size): Variant[] => [
+    { name: 'flat events, columnar + channel table', size, make: event, mode: 'table' },
+    { name: 'flat events, columnar', size, make: event, mode: 'columnar' },
+    { name: 'flat events, structured clone', size, make: event, mode: 'clone' },
   ]),
-  { name: 'nested (fallback: bails at record 0)', size: 1024, make: nested, encode: true },
-  { name: 'nested, structured clone', size: 1024, make: nested, encode: false },
-  { name: 'flat, last record odd (bails at record n-1)', size: 1024, make: event, lastOdd: true, encode: true },
-  { name: 'flat, unique string ids, columnar', size: 1024, make: uniqueIds, encode: true },
-  { name: 'flat, unique string ids, structured clone', size: 1024, make: uniqueIds, encode: false },
+  { name: 'flat events, channel table, fresh channel per run', size: 1024, make: event, mode: 'table', fresh: true },
+  { name: 'nested (fallback: bails at record 0)', size: 1024, make: nested, mode: 'columnar' },
+  { name: 'nested, structured clone', size: 1024, make: nested, mode: 'clone' },
+  { name: 'flat, last record odd (bails at record n-1)', size: 1024, make: event, lastOdd: true, mode: 'columnar' },
+  ...sizes.flatMap((size): Variant[] => [
+    { name: 'flat, unique string ids, columnar + channel table', size, make: uniqueIds, mode: 'table' },
+    { name: 'flat, unique string ids, columnar', size, make: uniqueIds, mode: 'columnar' },
+  ]),
+  { name: 'flat, unique string ids, structured clone', size: 1024, make: uniqueIds, mode: 'clone' },
 ]
+
+/** The channel of each table variant, kept across its runs (a fresh variant gets one per run). */
+const channels = new Map<Variant, ChannelEncoder>()
+function sendFor(v: Variant): Send {
+  if (v.mode !== 'table') return { mode: v.mode }
+  let encoder = channels.get(v)
+  if (encoder === undefined || v.fresh) channels.set(v, encoder = new ChannelEncoder())
+  return { mode: 'table', encoder }
+}
 
 const env = environment()
 console.log(`# Exchange codec — ${fmt(perRun)} records per run, ${rounds} runs, ${credits} batches in flight\n`)
@@ -165,8 +211,8 @@ console.log(formatEnvironment(env) + '\n')
 const { port, worker } = await startReceiver()
 const crossings = new Map<Variant, Crossing[]>(variants.map((v) => [v, []]))
 for (let round = 0; round <= rounds; round++) {
-  for (const v of variants) {
-    const result = await cross(port, build(v.make, v.size, v.lastOdd), v.encode)
+  for (const [i, v] of variants.entries()) {
+    const result = await cross(port, build(v.make, v.size, v.lastOdd), sendFor(v), v.fresh ? `${i}/${round}` : String(i))
     if (round > 0) crossings.get(v)!.push(result)
   }
 }
@@ -176,11 +222,11 @@ const ns = (s: Spread) => `${fmt(s.median, 1)} (${fmt(s.min, 1)}–${fmt(s.max, 
 const part1 = variants.map((v) => {
   const runs = crossings.get(v)!
   const of = (f: (c: Crossing) => number) => spread(runs.map(f))
-  return { variant: v.name, size: v.size, wall: of((r) => r.wallNs), cpu: of((r) => r.cpuNs), sender: of((r) => r.senderNs), receiver: of((r) => r.receiverNs) }
+  return { variant: v.name, size: v.size, wall: of((r) => r.wallNs), cpu: of((r) => r.cpuNs), sender: of((r) => r.senderNs), receiver: of((r) => r.receiverNs), others: of((r) => r.others) }
 })
 console.log('## Across threads (ns per record: median (min–max))\n')
-console.log(formatTable(['variant', 'batch', 'wall', 'CPU, all threads', 'CPU, sender (encode + post)', 'CPU, receiver (decode + read)'],
-  part1.map((r) => [r.variant, String(r.size), ns(r.wall), ns(r.cpu), ns(r.sender), ns(r.receiver)])) + '\n')
+console.log(formatTable(['variant', 'batch', 'wall', 'CPU, all threads', 'CPU, sender (encode + post)', 'CPU, receiver (decode + read)', 'other processes (cores)'],
+  part1.map((r) => [r.variant, String(r.size), ns(r.wall), ns(r.cpu), ns(r.sender), ns(r.receiver), `${fmt(r.others.median, 2)} (max ${fmt(r.others.max, 2)})`])) + '\n')
 
 // --- Part 2: one thread, step by step --------------------------------------------------------
 
@@ -202,7 +248,7 @@ function perRecord<T>(batches: T[], records: number, fn: (b: T) => unknown): Spr
   return spread(runs)
 }
 
-const part2 = sizes.map((size) => {
+const part2 = sizes.map((size): { codec: string; size: number; encode: Spread; clone: Spread; decode: Spread; total: number; plain: Spread | undefined } => {
   const batches = build(event, size)
   const n = batches.length * size
   const encode = perRecord(batches, n, (b) => encodeBatch(b))
@@ -214,11 +260,33 @@ const part2 = sizes.map((size) => {
   const received = batches.map((b) => { const e = encodeBatch(b); return structuredClone(e.batch, { transfer: e.transfer }) })
   const decode = perRecord(received, n, (b) => decodeBatch(b))
   const plain = perRecord(batches, n, (b) => structuredClone(b))
-  return { size, encode, clone, decode, total: encode.median + clone.median + decode.median, plain }
+  return { codec: 'stateless', size, encode, clone, decode, total: encode.median + clone.median + decode.median, plain }
 })
+
+/** The same steps through one channel's codec, once its table holds the keys. */
+function channelSteps(size: number) {
+  const batches = build(event, size)
+  const n = batches.length * size
+  const encoder = new ChannelEncoder()
+  const decoder = new ChannelDecoder()
+  const pass = () => batches.map((b) => { const e = encoder.encode(b); return structuredClone(e.batch, { transfer: e.transfer }) })
+  // Warm-up: the keys enter both tables (and 8 batches go plain after the first: see
+  // plainBatchesAfter), so the timed batches carry no table update and decode again and again.
+  for (let i = 0; i < 2; i++) for (const m of pass()) decoder.decode(m)
+  const encode = perRecord(batches, n, (b) => encoder.encode(b))
+  const clone = spread(Array.from({ length: rounds }, () => {
+    const encoded = batches.map((b) => encoder.encode(b))
+    return cpuTime(() => { for (const e of encoded) structuredClone(e.batch, { transfer: e.transfer }) }) / n
+  }))
+  const received: ChannelBatch[] = pass()
+  if (received.some((m) => m.added !== null || m.keep !== m.size || m.size !== received[0]!.size)) throw new Error('the channel was not warm: a timed batch carries a table update')
+  const decode = perRecord(received, n, (m) => decoder.decode(m))
+  return { codec: 'channel table', size, encode, clone, decode, total: encode.median + clone.median + decode.median, plain: undefined }
+}
+part2.push(...sizes.map(channelSteps))
 console.log('## One thread, step by step (CPU ns per record, flat events)\n')
-console.log(formatTable(['batch', 'encode', 'structuredClone w/ transfer', 'decode', 'sum', 'structuredClone of the records'],
-  part2.map((r) => [String(r.size), ns(r.encode), ns(r.clone), ns(r.decode), fmt(r.total, 1), ns(r.plain)])) + '\n')
+console.log(formatTable(['codec', 'batch', 'encode', 'structuredClone w/ transfer', 'decode', 'sum', 'structuredClone of the records'],
+  part2.map((r) => [r.codec, String(r.size), ns(r.encode), ns(r.clone), ns(r.decode), fmt(r.total, 1), r.plain ? ns(r.plain) : '']).sort((a, b) => Number(a[1]) - Number(b[1]))) + '\n')
 
 // --- Part 3: generated encoder and decoder vs generic loops ----------------------------------
 
@@ -245,6 +313,7 @@ function readValue(column: EncodedColumn, i: number): unknown {
     case 'number': return column.nulls && column.nulls[i] === 1 ? null : column.values[i]
     case 'boolean': return column.values[i] === 2 ? null : column.values[i] === 1
     case 'string': return (column.dictionary as readonly (string | null)[])[column.indices[i]!]
+    case 'ids': throw new Error('a stateless batch has no table ids')
     case 'text': throw new Error('split before reading')
     case 'mixed': return column.values[i]
   }

@@ -1,4 +1,6 @@
 import { StringDictionary } from './string-dictionary.ts'
+import type { StringIdIndex } from './string-id-index.ts'
+import type { StringTable } from './string-table.ts'
 
 // What a column has held so far. It starts as NULLS and settles on the type of its first
 // non-null value; a value of another type (or a string, while strings go plain) turns it into
@@ -8,6 +10,8 @@ const NUMBERS = 1
 const BOOLEANS = 2
 const STRINGS = 3
 const MIXED = 4
+/** Strings by id into the channel's string table (reset with a table). */
+const TABLED = 5
 
 /** A value a column takes. */
 export type Flat = number | string | boolean | null
@@ -25,6 +29,8 @@ export type BuiltColumn =
   | { readonly kind: 'number'; readonly length: number; readonly values: Float64Array; readonly nulls: Uint8Array | null }
   | { readonly kind: 'boolean'; readonly length: number; readonly values: Uint8Array }
   | { readonly kind: 'string'; readonly length: number; readonly dictionary: StringDictionary; readonly indices: Uint32Array }
+  /** `added`: how many strings this column added to the table (for plainBatchesAfter). */
+  | { readonly kind: 'ids'; readonly length: number; readonly indices: Uint32Array; readonly added: number }
   | { readonly kind: 'plain'; readonly length: number; readonly values: readonly Flat[] }
 
 /**
@@ -53,6 +59,10 @@ export class ColumnBuilder {
   private hasNulls = false
   private indices = new Uint32Array(0)
   private readonly dictionary = new StringDictionary()
+  private table: StringTable | null = null
+  /** The table's index, found by a field load on every row rather than through the table. */
+  private tableIndex: StringIdIndex | null = null
+  private added = 0
   /**
    * The values of a MIXED column, this batch's first `length`. Reused across batches, for the
    * reason StringDictionary reuses its array: stores into a fresh `[]` went through the
@@ -62,13 +72,17 @@ export class ColumnBuilder {
 
   /**
    * Starts a new column of `length` rows; `plainStrings`: strings go in a plain array rather
-   * than a dictionary (see plainBatchesAfter).
+   * than a dictionary (see plainBatchesAfter); `table`: strings go by id into this channel
+   * table instead of a dictionary of the batch's own.
    */
-  reset(length: number, plainStrings: boolean): void {
+  reset(length: number, plainStrings: boolean, table: StringTable | null = null): void {
     this.kind = NULLS
     this.length = length
     this.plainStrings = plainStrings
     this.hasNulls = false
+    this.table = table
+    this.tableIndex = table && table.index
+    this.added = 0
   }
 
   /**
@@ -80,6 +94,12 @@ export class ColumnBuilder {
     const kind = this.kind
     if (kind === NUMBERS) {
       if (typeof value === 'number') { this.numbers[row] = value; return true }
+    } else if (kind === TABLED) {
+      if (typeof value === 'string') {
+        const id = this.tableIndex!.find(value)
+        this.indices[row] = id >= 0 ? id : this.addToTable(value)
+        return true
+      }
     } else if (kind === STRINGS) {
       if (typeof value === 'string') { this.indices[row] = this.dictionary.indexOf(value); return true }
     } else if (kind === BOOLEANS) {
@@ -89,6 +109,12 @@ export class ColumnBuilder {
       if (typeof value === 'string') { this.mixed[row] = value; return true }
     }
     return this.addOther(row, value)
+  }
+
+  /** A string new to the channel's table: out of line, as most rows find theirs. */
+  private addToTable(value: string): number {
+    this.added++
+    return this.table!.add(value)
   }
 
   /** Nulls, the first typed value, type changes and mixed columns. */
@@ -117,6 +143,8 @@ export class ColumnBuilder {
       this.flags[row] = 1
     } else if (this.kind === BOOLEANS) {
       this.flags[row] = 2
+    } else if (this.kind === TABLED) {
+      this.indices[row] = 0
     } else {
       this.indices[row] = this.dictionary.indexOf(null)
     }
@@ -141,6 +169,11 @@ export class ColumnBuilder {
       this.flags.fill(2, 0, row)
     } else if (this.plainStrings) {
       this.spill(row)
+    } else if (this.table) {
+      this.kind = TABLED
+      this.indices = this.capacity(this.indices, Uint32Array)
+      // Null is id 0 in every table.
+      this.indices.fill(0, 0, row)
     } else {
       this.kind = STRINGS
       this.indices = this.capacity(this.indices, Uint32Array)
@@ -161,6 +194,7 @@ export class ColumnBuilder {
         case NULLS: out[i] = null; break
         case NUMBERS: out[i] = this.hasNulls && this.flags[i] === 1 ? null : this.numbers[i]!; break
         case BOOLEANS: out[i] = this.flags[i] === 2 ? null : this.flags[i] === 1; break
+        case TABLED: out[i] = this.table!.at(this.indices[i]!); break
         default: out[i] = this.dictionary.at(this.indices[i]!)
       }
     }
@@ -174,6 +208,7 @@ export class ColumnBuilder {
       case NUMBERS: return { kind: 'number', length, values: this.numbers, nulls: this.hasNulls ? this.flags : null }
       case BOOLEANS: return { kind: 'boolean', length, values: this.flags }
       case STRINGS: return { kind: 'string', length, dictionary: this.dictionary, indices: this.indices }
+      case TABLED: return { kind: 'ids', length, indices: this.indices, added: this.added }
       case MIXED: return { kind: 'plain', length, values: this.mixed }
       default: return { kind: 'null', length }
     }
@@ -184,6 +219,8 @@ export class ColumnBuilder {
    * values of this column.
    */
   release(): void {
+    this.table = null
+    this.tableIndex = null
     if (this.mixed.length > KEPT_CAPACITY) this.mixed = []
     if (this.numbers.length > KEPT_CAPACITY) this.numbers = new Float64Array(0)
     if (this.flags.length > KEPT_CAPACITY) this.flags = new Uint8Array(0)

@@ -13,13 +13,15 @@ const NO_BUFFER = new ArrayBuffer(0)
  * views into it, with the transfer list (that buffer, or nothing when no column needed one).
  * One buffer rather than one per column, because each ArrayBuffer allocation costs 0.6–2.5 µs
  * on these VMs (see ColumnBuilder). Sections go float64 first, then string ends (32-bit), then
- * indices, then bytes, so every view is aligned.
+ * indices, then bytes, so every view is aligned. Indices take 1, 2 or 4 bytes as `indexRange`
+ * (every index is below it: the batch's length for dictionaries, the table's size for ids)
+ * needs.
  *
  * @example
  * const { columns, transfer } = layOutColumns(builders.map((b) => b.finish()), records.length)
  */
-export function layOutColumns(built: readonly BuiltColumn[], length: number): { columns: EncodedColumn[]; transfer: ArrayBuffer[] } {
-  const indexWidth = length <= 256 ? 1 : length <= 65_536 ? 2 : 4
+export function layOutColumns(built: readonly BuiltColumn[], length: number, indexRange = length): { columns: EncodedColumn[]; transfer: ArrayBuffer[] } {
+  const indexWidth = indexRange <= 256 ? 1 : indexRange <= 65_536 ? 2 : 4
   const ends = built.map(endsBytes)
   const totals: Sections = [0, 0, 0, 0]
   built.forEach((column, j) => {
@@ -48,6 +50,7 @@ function sizes(column: BuiltColumn, ends: number, indexWidth: number): Sections 
     case 'number': return [8 * n, 0, 0, column.nulls ? n : 0]
     case 'boolean': return [0, 0, 0, n]
     case 'string': return [0, Math.max(0, ends), indexWidth * n, 0]
+    case 'ids': return [0, 0, indexWidth * n, 0]
     case 'plain': return [0, Math.max(0, ends), 0, 0]
     case 'null': return [0, 0, 0, 0]
   }
@@ -77,16 +80,21 @@ function pack(column: BuiltColumn, endsBytes: number, buffer: ArrayBuffer, curso
       cursor[3] += n
       return { kind: 'boolean', values }
     }
-    case 'string': {
-      const Indices = indexWidth === 1 ? Uint8Array : indexWidth === 2 ? Uint16Array : Uint32Array
-      const indices = new Indices(buffer, cursor[2], n)
-      indices.set(column.indices.subarray(0, n))
-      cursor[2] += indexWidth * n
-      return { kind: 'string', dictionary: column.dictionary.list(ends), indices }
-    }
+    case 'string':
+      return { kind: 'string', dictionary: column.dictionary.list(ends), indices: packIndices(column.indices, n, buffer, cursor, indexWidth) }
+    case 'ids':
+      return { kind: 'ids', indices: packIndices(column.indices, n, buffer, cursor, indexWidth) }
     case 'plain':
       return ends ? { kind: 'text', strings: joinStrings(column.values, n, ends) } : { kind: 'mixed', values: column.values.slice(0, n) }
     case 'null':
       return { kind: 'null' }
   }
+}
+
+function packIndices(from: Uint32Array, n: number, buffer: ArrayBuffer, cursor: Sections, indexWidth: number): Uint8Array | Uint16Array | Uint32Array {
+  const Indices = indexWidth === 1 ? Uint8Array : indexWidth === 2 ? Uint16Array : Uint32Array
+  const indices = new Indices(buffer, cursor[2], n)
+  indices.set(from.subarray(0, n))
+  cursor[2] += indexWidth * n
+  return indices
 }

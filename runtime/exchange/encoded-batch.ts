@@ -48,6 +48,11 @@ export type EncodedColumn =
     readonly dictionary: StringList
     readonly indices: Uint8Array | Uint16Array | Uint32Array
   }
+  /**
+   * Strings (and nulls) by id into the channel's string table (see ChannelBatch): only in
+   * batches of a ChannelEncoder, which decodeBatch refuses. Id 0 is null.
+   */
+  | { readonly kind: 'ids'; readonly indices: Uint8Array | Uint16Array | Uint32Array }
   /** Short strings, one per row, joined: strings found mostly distinct (see plainBatchesAfter). */
   | { readonly kind: 'text'; readonly strings: JoinedStrings }
   /**
@@ -76,3 +81,28 @@ export type EncodedBatch =
   }
   | { readonly kind: 'values'; readonly length: number; readonly column: EncodedColumn }
   | { readonly kind: 'clone'; readonly records: readonly unknown[] }
+
+/**
+ * A batch on one channel whose two ends keep a string table (ChannelEncoder, ChannelDecoder):
+ * the update to apply to the receiver's table, then the batch, whose `ids` columns index that
+ * table. Channels deliver in order, so the receiver's table after each update is the sender's.
+ *
+ * - `keep`: how many entries of its table (null, id 0, included) the receiver keeps before
+ *   adding `added`, dropping the rest: 1 when the sender cleared its table, fewer than it has
+ *   when the sender rolled back the strings of a batch that will not come back;
+ * - `added`: strings new to the receiver, taking the next ids in order (null: none);
+ * - `size`: how many entries the table holds after the update: a check that both ends agree,
+ *   since an id past the end would decode as undefined.
+ *
+ * `keep` and `size` are -1 on a batch that neither updates nor uses the table (one encoded
+ * re-entrantly, from a record's getter).
+ *
+ * @example
+ * const message: ChannelBatch = { keep: 1, added: ['a'], size: 2, batch: { kind: 'values', length: 2, column: { kind: 'ids', indices: new Uint8Array([1, 0]) } } } // 'a', null
+ */
+export interface ChannelBatch {
+  readonly keep: number
+  readonly added: StringList | null
+  readonly size: number
+  readonly batch: EncodedBatch
+}

@@ -1,4 +1,4 @@
-import type { EncodedColumn, StringList } from './encoded-batch.ts'
+import type { StringList } from './encoded-batch.ts'
 import { joinStrings, joinedSize } from './string-list.ts'
 
 /** Where a string last went into a dictionary: `index` in the dictionary of batch `generation`. */
@@ -78,29 +78,4 @@ export class StringDictionary {
     if (this.words.length > KEPT) this.words = []
     return list
   }
-}
-
-/** How many batches a column's strings go plain after one found them mostly distinct. */
-const PLAIN_BATCHES = 8
-
-/**
- * How many of the next batches should send a column's strings plain (one per row, joined or as
- * an array) instead of a dictionary, given that `plainLeft` were due before this batch and what
- * this batch's column became. A dictionary pays when strings repeat within a batch: each row
- * costs a Map lookup (~20 ns here) and each distinct string one copy (~20–40 ns), against one
- * copy per row plain; past half the rows distinct it costs more than it saves (before this rule,
- * sending batches of unique ids cost the sender 490 ns per record, cloning them 270 ns). So a
- * column found mostly distinct goes plain for the next PLAIN_BATCHES batches, then is probed
- * with a dictionary again. Batches under 64 rows decide nothing: too few rows to tell, too
- * little to lose. (Batches of 1024 over 1000 round-robin keys go plain; of 4096, dictionary.)
- *
- * @example
- * plainLeft[j] = plainBatchesAfter(plainLeft[j], packed[j], n)
- */
-export function plainBatchesAfter(plainLeft: number, column: EncodedColumn, length: number): number {
-  if (column.kind === 'string') {
-    const distinct = 'text' in column.dictionary ? column.dictionary.ends.length : column.dictionary.length
-    return length >= 64 && distinct * 2 > length ? PLAIN_BATCHES : 0
-  }
-  return plainLeft > 0 ? plainLeft - 1 : 0
 }

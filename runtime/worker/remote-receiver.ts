@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import { Observable } from 'rxjs'
 import type { InputChannel } from '../channel-ends.ts'
-import { decodeBatch } from '../exchange/columnar-codec.ts'
+import { ChannelDecoder } from '../exchange/channel-decoder.ts'
 import type { Message } from '../messages.ts'
 import type { PortCredit, PortMessage } from './port-protocol.ts'
 
@@ -13,13 +13,14 @@ import type { PortCredit, PortMessage } from './port-protocol.ts'
 export class RemoteReceiver implements InputChannel {
   private delivered = 0
   private handled = 0
+  private readonly decoder = new ChannelDecoder()
   readonly messages: Observable<Message>
 
   constructor(private readonly port: MessagePort) {
     this.messages = new Observable<Message>((subscriber) => {
       const onMessage = (w: PortMessage): void => {
         this.delivered++
-        subscriber.next(w.t === 'batch' ? { kind: 'batch', records: decodeBatch(w.batch), seq: w.seq } : w.m)
+        subscriber.next(w.t === 'batch' ? { kind: 'batch', records: this.decoder.decode(w.batch), seq: w.seq } : w.m)
       }
       port.on('message', onMessage)
       return () => { port.off('message', onMessage) }

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { OutputChannel } from '../channel-ends.ts'
-import { encodeBatch } from '../exchange/columnar-codec.ts'
+import { ChannelEncoder } from '../exchange/channel-encoder.ts'
 import type { Message } from '../messages.ts'
 import type { PortCredit, PortMessage } from './port-protocol.ts'
 
@@ -8,12 +8,13 @@ import type { PortCredit, PortMessage } from './port-protocol.ts'
  * The sending end of a channel to another thread: the same credit rule as a local channel (the
  * receiver grants `capacity` batches and one more per batch it handled), so memory stays bounded
  * across threads. Batches are encoded columnar where the records allow it and their buffers are
- * transferred, not copied.
+ * transferred, not copied; strings cross once per channel, then go by id (ChannelEncoder).
  */
 export class RemoteSender implements OutputChannel {
   private credits: number
   private waiter: { resolve: () => void; reject: (e: unknown) => void; message: Message } | undefined
   private failure: unknown
+  private readonly encoder = new ChannelEncoder()
 
   constructor(private readonly port: MessagePort, capacity: number) {
     this.credits = capacity
@@ -56,7 +57,13 @@ export class RemoteSender implements OutputChannel {
       this.port.postMessage({ t: 'control', m: message } satisfies PortMessage)
       return
     }
-    const { batch, transfer } = encodeBatch(message.records)
-    this.port.postMessage({ t: 'batch', seq: message.seq, batch } satisfies PortMessage, transfer)
+    const { batch, transfer } = this.encoder.encode(message.records)
+    try {
+      this.port.postMessage({ t: 'batch', seq: message.seq, batch } satisfies PortMessage, transfer)
+    } catch (error) {
+      // Not sent (a record structured clone refuses): the receiver lacks this batch's new strings.
+      this.encoder.resync()
+      throw error
+    }
   }
 }
