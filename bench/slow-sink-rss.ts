@@ -1,0 +1,76 @@
+/**
+ * Claim: with a slow sink, oxiflow's memory is bounded by channel capacity, not by input size.
+ *
+ * Runs bench/slow-sink-child.ts in fresh child processes (`node --import tsx`), each mode a few
+ * times, and reports peak RSS (sampled every 5 ms and at every batch) as median and min–max:
+ * - generator-only: Node + tsx + oxiflow loaded, the 2M-record generator opened, nothing read;
+ * - materialized: the same 2M records read into an array (what buffering the input would cost);
+ * - slow-sink: oxiflow job generator(count 2M) → keyBy → process(forward) → sink awaiting ~1 ms
+ *   per batch, `workers: 0`, stopped after a fixed number of batches;
+ * - slow-sink-unbounded: the same with an unbounded generator.
+ *
+ * Run: `npm run bench -- slow-sink`. Knob (env): BENCH_RSS_RUNS (runs per mode, default 3).
+ */
+import { spawnSync } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { environment, fmt, formatEnvironment, formatTable, otherNote, spread, watchOtherProcesses, writeResults } from './measure.ts'
+import { CHILD_MODES, SLOW_SINK, type ChildReport } from './slow-sink-settings.ts'
+
+const benchDir = dirname(fileURLToPath(import.meta.url))
+const runs = Number(process.env.BENCH_RSS_RUNS ?? 3)
+
+function runChild(mode: string): ChildReport {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, 'slow-sink-child.ts'), mode], {
+    cwd: join(benchDir, '..'), encoding: 'utf8', timeout: 60_000,
+  })
+  if (child.status !== 0) {
+    throw new Error(`slow-sink child '${mode}' failed (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`)
+  }
+  const last = child.stdout.trim().split('\n').at(-1) ?? ''
+  return JSON.parse(last) as ChildReport
+}
+
+const env = environment()
+console.log(`# Peak RSS with a slow sink — generator ${fmt(SLOW_SINK.count)} records, batchSize ${SLOW_SINK.batchSize}, ` +
+  `channelCapacity ${SLOW_SINK.channelCapacity}, ${SLOW_SINK.writeDelayMs} ms per write, stop after ${SLOW_SINK.maxBatches} batches\n`)
+console.log(formatEnvironment(env) + '\n')
+
+const othersOverall = watchOtherProcesses()
+const reports = new Map<string, ChildReport[]>(CHILD_MODES.map((m) => [m, []]))
+for (let i = 0; i < runs; i++) {
+  for (const mode of CHILD_MODES) {
+    const r = runChild(mode)
+    reports.get(mode)!.push(r)
+    console.log(`  run ${i + 1} ${mode.padEnd(20)} peak RSS ${fmt(r.peakRssMB, 1).padStart(7)} MB, ${fmt(r.records)} records in ${fmt(r.durationMs)} ms`)
+  }
+}
+
+const rows = CHILD_MODES.map((mode) => {
+  const rs = reports.get(mode)!
+  return {
+    mode,
+    peakRssMB: spread(rs.map((r) => r.peakRssMB)),
+    startRssMB: spread(rs.map((r) => r.startRssMB)),
+    peakHeapUsedMB: spread(rs.map((r) => r.peakHeapUsedMB)),
+    records: spread(rs.map((r) => r.records)),
+    maxReadAheadRecords: spread(rs.map((r) => r.maxReadAheadRecords)),
+    durationMs: spread(rs.map((r) => r.durationMs)),
+  }
+})
+console.log('\n' + formatTable(
+  ['mode', 'peak RSS MB (median)', 'peak RSS MB (min–max)', 'RSS at start MB', 'peak heap used MB', 'records', 'max read-ahead', 'duration ms'],
+  rows.map((r) => [
+    r.mode, fmt(r.peakRssMB.median, 1), `${fmt(r.peakRssMB.min, 1)}–${fmt(r.peakRssMB.max, 1)}`,
+    fmt(r.startRssMB.median, 1), fmt(r.peakHeapUsedMB.median, 1), fmt(r.records.median), fmt(r.maxReadAheadRecords.max), fmt(r.durationMs.median),
+  ]),
+))
+console.log(`\n${runs} runs per mode, each in a fresh child process (node --import tsx bench/slow-sink-child.ts <mode>).`)
+console.log('records: written by the sink (oxiflow modes) or held in the array (materialized); max read-ahead: most')
+console.log(`records read by the source and not yet written (max over runs); the channel bound is ${SLOW_SINK.channelCapacity} × ${SLOW_SINK.batchSize} = ${fmt(SLOW_SINK.channelCapacity * SLOW_SINK.batchSize)}.`)
+
+const otherCores = othersOverall()
+console.log(`during the runs: ${otherNote(otherCores)} on average`)
+
+const path = writeResults('slow-sink-rss', { claim: 'slow-sink peak RSS', environment: env, otherProcessesCores: otherCores, settings: SLOW_SINK, runs, rows, reports: Object.fromEntries(reports) })
+console.log(`\nresults: ${path}`)
