@@ -54,6 +54,7 @@ export interface Instance {
  * host and by MessagePorts to the others. The same code runs on the main thread and on workers.
  */
 export class Deployment implements Host {
+  readonly remote = false
   readonly instances: Instance[] = []
   readonly deadLetters: DeadLetterWriters
   /** This host's side of checkpoints (after `open`, when the job takes them). */

@@ -32,6 +32,8 @@ export interface HostResults {
  * job drives every host through these calls and nothing else, so placement stays a plan decision.
  */
 export interface Host {
+  /** True for a worker thread: its figures cost it a message, so they are fetched sparingly. */
+  readonly remote: boolean
   /** Creates and opens this host's instances; rejects (typed) if one cannot open. */
   open(): Promise<void>
   /** Runs this host's instances until all finished; rejects with the first failure. */

@@ -148,16 +148,21 @@ export class RunningJob implements Job {
    */
   private currentStats(): InstanceStats[] {
     const out: InstanceStats[] = []
+    // A worker's figures cost it a message: fetched at most every 100 ms however often metrics() is polled.
+    const fetchRemote = performance.now() - this.lastRemoteFetch >= 100
+    if (fetchRemote) this.lastRemoteFetch = performance.now()
     for (const h of this.hosts) {
       if (this.endedAt === undefined || !this.stats.has(h)) {
-        const s = h.stats()
+        const s = fetchRemote || !h.remote ? h.stats() : undefined
         if (s instanceof Promise) s.then((v) => this.stats.set(h, v), () => {})
-        else this.stats.set(h, s)
+        else if (s !== undefined) this.stats.set(h, s)
       }
       out.push(...(this.stats.get(h) ?? []))
     }
     return out
   }
+
+  private lastRemoteFetch = -Infinity
 
   private async refreshStats(): Promise<void> {
     await Promise.all(this.hosts.map(async (h) => {

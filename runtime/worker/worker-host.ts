@@ -14,6 +14,7 @@ const CLOSE_GRACE_MS = 10_000
  * alive, so nothing else would).
  */
 export class WorkerHost implements Host {
+  readonly remote = true
   private readonly worker: Worker
   private readonly api: Remote<HostApi>
   /** Rejects when the thread dies; every call races it, so a crash never leaves the job waiting. */
