@@ -25,21 +25,13 @@ import { BLOB_HEADER_BYTES } from '../persistence/codec/blob-header.ts'
 import { compressorFor } from '../persistence/codec/compressor-for.ts'
 import { decodeSnapshot, encodeSerialized, encodeSnapshot, serializeSnapshot, verifyBlob, type CodecName } from '../persistence/codec/index.ts'
 import { collectGarbage, environment, fmt, formatEnvironment, formatTable, libraryVersion, otherNote, spread, watchOtherProcesses, writeResults, type Spread } from './measure.ts'
+import { mulberry32 } from './workload-w.ts'
 
 const runs = Number(process.env.BENCH_CODEC_RUNS ?? 5)
 const codecs: readonly CodecName[] = ['none', 'lz4', 'snappy', 'zstd']
 
-/** A small deterministic PRNG (mulberry32), so every run encodes the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
+/** A small deterministic PRNG (the workload's mulberry32), so every run encodes the same bytes. */
+const prng = mulberry32
 
 function windowMap(): Map<string, { count: number; sum: number; min: number; max: number; lastTs: number }> {
   const rand = prng(1)
