@@ -1,5 +1,6 @@
 import { hostname } from 'node:os'
-import { open, readFile, stat, unlink } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { StoreLockTimeoutError } from '../errors/store-lock-timeout-error.ts'
 import { pidAlive } from './pid-alive.ts'
@@ -39,21 +40,24 @@ async function acquire(path: string): Promise<void> {
   }
 }
 
-/** Creates the lock file with our `host pid`; false when it exists. */
+/**
+ * Creates the lock file with our `host pid`; false when it exists. The content is written to a
+ * temp file first and hard-linked into place (link fails with EEXIST when the lock is taken), so
+ * the lock appears with its owner already in it: a process killed while locking leaves either no
+ * lock or one naming a dead pid (broken at once), never an empty one that must age out.
+ */
 async function tryCreate(path: string, content = `${hostname()} ${process.pid}`): Promise<boolean> {
-  let fh
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  await writeFile(tmp, content, { mode: 0o600 })
   try {
-    fh = await open(path, 'wx', 0o600)
+    await link(tmp, path)
+    return true
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false
     throw e
-  }
-  try {
-    await fh.writeFile(content)
   } finally {
-    await fh.close()
+    await unlink(tmp).catch(() => {})
   }
-  return true
 }
 
 interface LockInfo { ino: number; ageMs: number; host: string | undefined; pid: number | undefined }
