@@ -1,7 +1,7 @@
 import test from 'ava'
 import fc from 'fast-check'
 import { pipeline, sources, sinks, type Pipeline } from '../../index.ts'
-import { apply, mod, opArb, oracle } from '../fixtures/runtime/random-ops.ts'
+import { apply, mod, opArb, oracle, type Op } from '../fixtures/runtime/random-ops.ts'
 
 const inputArb = fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 300 })
 const settings = { numRuns: 60 }
@@ -59,18 +59,24 @@ test('a keyed step with parallelism 3 keeps every key in input order', async (t)
 const statelessArb = opArb.filter((o) => o.kind !== 'keyedCount' && o.kind !== 'batch')
 const parallelismArb = fc.integer({ min: 1, max: 3 })
 
+/** Appends stateless steps, each with its own parallelism (the oracle ignores parallelism). */
+function parallelSteps(start: Pipeline<number>, steps: readonly [Op, number][]): Pipeline<number> {
+  let s = start
+  steps.forEach(([op, parallelism], i) => {
+    const name = `s${i}`
+    if (op.kind === 'map') s = s.map(name, (x) => op.a * x + op.b, { parallelism })
+    else if (op.kind === 'filter') s = s.filter(name, (x) => mod(x, op.m) !== op.r, { parallelism })
+    else if (op.kind === 'flatMap') s = s.flatMap(name, (x) => Array.from({ length: op.copies }, (_, k) => x + k), { parallelism })
+    else if (op.kind === 'mapAsync') s = s.mapAsync(name, async (x) => x + op.c, { parallelism, concurrency: 2 })
+  })
+  return s
+}
+
 test('stateless steps of any parallelism deliver to a single sink in input order', async (t) => {
   await fc.assert(fc.asyncProperty(inputArb, fc.array(fc.tuple(statelessArb, parallelismArb), { maxLength: 5 }), fc.integer({ min: 1, max: 16 }),
     async (input, steps, batchSize) => {
       const p = pipeline('parallel-stateless')
-      let s: Pipeline<number> = p.source('in', sources.iterable(input))
-      steps.forEach(([op, parallelism], i) => {
-        const name = `s${i}`
-        if (op.kind === 'map') s = s.map(name, (x) => op.a * x + op.b, { parallelism })
-        else if (op.kind === 'filter') s = s.filter(name, (x) => mod(x, op.m) !== op.r, { parallelism })
-        else if (op.kind === 'flatMap') s = s.flatMap(name, (x) => Array.from({ length: op.copies }, (_, k) => x + k), { parallelism })
-        else if (op.kind === 'mapAsync') s = s.mapAsync(name, async (x) => x + op.c, { parallelism, concurrency: 2 })
-      })
+      const s = parallelSteps(p.source('in', sources.iterable(input)), steps)
       s.sink('out', sinks.collect())
       const { results } = await p.run({ batchSize }).done
       t.deepEqual(results.out, oracle(input, steps.map(([op]) => op)))
@@ -81,14 +87,7 @@ test('per key, a keyed step after parallel stateless steps sees records in input
   await fc.assert(fc.asyncProperty(inputArb, fc.array(fc.tuple(statelessArb, parallelismArb), { maxLength: 4 }), parallelismArb, fc.integer({ min: 1, max: 7 }),
     async (input, steps, keyedParallelism, m) => {
       const p = pipeline('parallel-keyed')
-      let s: Pipeline<number> = p.source('in', sources.iterable(input))
-      steps.forEach(([op, parallelism], i) => {
-        const name = `s${i}`
-        if (op.kind === 'map') s = s.map(name, (x) => op.a * x + op.b, { parallelism })
-        else if (op.kind === 'filter') s = s.filter(name, (x) => mod(x, op.m) !== op.r, { parallelism })
-        else if (op.kind === 'flatMap') s = s.flatMap(name, (x) => Array.from({ length: op.copies }, (_, k) => x + k), { parallelism })
-        else if (op.kind === 'mapAsync') s = s.mapAsync(name, async (x) => x + op.c, { parallelism })
-      })
+      const s = parallelSteps(p.source('in', sources.iterable(input)), steps)
       s.keyBy((x) => mod(x, m)).reduce('seen', (acc: number[], x: number) => [...acc, x], () => [], { parallelism: keyedParallelism })
         .sink('out', sinks.collect())
       const { results } = await p.run({ batchSize: 5 }).done
