@@ -1,6 +1,6 @@
 import type { Window } from '../../runtime/contracts/window.ts'
 import { dueWindows, fireWindows, type EventWindow, type EventWindowsState } from './event-windows.ts'
-import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger } from './window-options.ts'
+import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger, type EventTimeInput } from './window-options.ts'
 
 /**
  * Options of `windows.session`.
@@ -8,15 +8,9 @@ import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger } f
  * @example
  * windows.session({ gap: 1_800_000, time: (r) => r.ts, maxOutOfOrderness: 5_000 })
  */
-export interface SessionOptions<R> {
+export interface SessionOptions<R> extends EventTimeInput<R> {
   /** Inactivity in ms that ends a session: records at most `gap` apart share one. */
   readonly gap: number
-  /** The record's event time in epoch ms. */
-  readonly time: (record: R) => number
-  /** How far (ms) behind the highest event time seen a record may arrive and still be on time (default 0). */
-  readonly maxOutOfOrderness?: number
-  /** How long (ms) a fired session still takes late records, firing again for each (default 0). */
-  readonly allowedLateness?: number
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Window } from '../../runtime/contracts/window.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 import { addToWindow, dueWindows, fireWindows, type EventWindowsState } from './event-windows.ts'
-import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger } from './window-options.ts'
+import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger, type EventTimeInput } from './window-options.ts'
 
 /**
  * Options of `windows.sliding`.
@@ -9,17 +9,11 @@ import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger } f
  * @example
  * windows.sliding({ size: 300_000, slide: 60_000, time: (r) => r.ts, allowedLateness: 10_000 })
  */
-export interface SlidingOptions<R> {
+export interface SlidingOptions<R> extends EventTimeInput<R> {
   /** Window length in ms. */
   readonly size: number
   /** Distance between window starts in ms (≤ size); starts are multiples of it since the epoch. */
   readonly slide: number
-  /** The record's event time in epoch ms. */
-  readonly time: (record: R) => number
-  /** How far (ms) behind the highest event time seen a record may arrive and still be on time (default 0). */
-  readonly maxOutOfOrderness?: number
-  /** How long (ms) a fired window still takes late records, firing again for each (default 0). */
-  readonly allowedLateness?: number
 }
 
 /**

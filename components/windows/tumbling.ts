@@ -1,6 +1,6 @@
 import type { Window } from '../../runtime/contracts/window.ts'
 import { addToWindow, dueWindows, fireWindows, type EventWindowsState } from './event-windows.ts'
-import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger } from './window-options.ts'
+import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger, type EventTimeInput } from './window-options.ts'
 
 /**
  * Options of `windows.tumbling`.
@@ -8,15 +8,9 @@ import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger } f
  * @example
  * windows.tumbling({ size: 60_000, time: (r) => Date.parse(r.at), maxOutOfOrderness: 2_000 })
  */
-export interface TumblingOptions<R> {
+export interface TumblingOptions<R> extends EventTimeInput<R> {
   /** Window length in ms; windows start at multiples of it since the epoch. */
   readonly size: number
-  /** The record's event time in epoch ms. */
-  readonly time: (record: R) => number
-  /** How far (ms) behind the highest event time seen a record may arrive and still be on time (default 0). */
-  readonly maxOutOfOrderness?: number
-  /** How long (ms) a fired window still takes late records, firing again for each (default 0). */
-  readonly allowedLateness?: number
 }
 
 /**

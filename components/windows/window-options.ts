@@ -1,4 +1,19 @@
 import type { EventTimeOptions } from '../../runtime/contracts/window.ts'
+
+/**
+ * The event-time options every event-time window takes (tumbling, sliding, session).
+ *
+ * @example
+ * const o: EventTimeInput<{ ts: number }> = { time: (r) => r.ts, maxOutOfOrderness: 5_000 }
+ */
+export interface EventTimeInput<R> {
+  /** The record's event time in epoch ms. */
+  readonly time: (record: R) => number
+  /** How far (ms) behind the highest event time seen a record may arrive and still be on time (default 0). */
+  readonly maxOutOfOrderness?: number
+  /** How long (ms) a fired window still takes late records, firing again for each (default 0). */
+  readonly allowedLateness?: number
+}
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 
 /**
@@ -36,11 +51,7 @@ export function optionsObject<O>(window: string, options: O, example: string): O
  * @example
  * const eventTime = eventTimeOptions('tumbling', { size: 1000, time: (r) => r.ts })
  */
-export function eventTimeOptions<R>(window: string, options: {
-  readonly time: (record: R) => number
-  readonly maxOutOfOrderness?: number
-  readonly allowedLateness?: number
-}): EventTimeOptions<R> {
+export function eventTimeOptions<R>(window: string, options: EventTimeInput<R>): EventTimeOptions<R> {
   if (typeof options.time !== 'function') {
     throw new InvalidOptionError('time', `windows.${window}: options.time must be a function returning the record's event time in epoch ms, ` +
       `e.g. time: (r) => r.timestamp (got ${shown(options.time)})`)
