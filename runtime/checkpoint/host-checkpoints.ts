@@ -8,6 +8,7 @@ import type { Instance } from '../deployment.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { holdersOf } from '../job-snapshot.ts'
 import { rangeOf } from '../key-groups/key-group-assignment.ts'
+import { contains } from '../key-groups/key-group-range.ts'
 import type { CheckpointBarrier } from '../messages.ts'
 import { faultPoint } from './fault-point.ts'
 import { SnapshotTracker } from './snapshot-tracker.ts'
@@ -105,7 +106,7 @@ export class HostCheckpoints {
         work.push(Promise.all(overlapping.map((m) => this.read(manifest, m))).then((parts) => {
           const merged = new Map<KeyGroup, unknown>()
           for (const part of parts) {
-            for (const [g, s] of part as Map<KeyGroup, unknown>) if (g >= mine.start && g <= mine.end) merged.set(g, s)
+            for (const [g, s] of part as Map<KeyGroup, unknown>) if (contains(mine, g)) merged.set(g, s)
           }
           h.restore(merged, entries[0].stateVersion)
         }))
