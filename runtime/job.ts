@@ -8,6 +8,9 @@ import { resolveRunOptions, type RunOptions } from './run-options.ts'
 import { createHosts } from './create-hosts.ts'
 import { RunningJob } from './running-job.ts'
 import { isWorkerHost } from './worker/is-worker-host.ts'
+import { RecordedJob } from './run-state/recorded-job.ts'
+import { RunRecorder, type LeaseState, type RunRecordStats } from './run-state/run-recorder.ts'
+import { resolveHeartbeat } from './run-state/run-state-options.ts'
 
 export type { RunOptions } from './run-options.ts'
 
@@ -72,6 +75,10 @@ export interface JobMetrics {
   readonly checkpoints?: CheckpointStats
   /** Where the run started from (with `restore`), as soon as the restore is done. */
   readonly restore?: RestoreReport
+  /** The pipeline's lease as this runner holds it (jobs with a store). */
+  readonly lease?: LeaseState
+  /** The run record's writes: count, failures and the last failure (jobs with a store). */
+  readonly runRecord?: RunRecordStats
 }
 
 /**
@@ -106,7 +113,11 @@ export function startJob(graph: PipelineGraph, options: RunOptions): Job {
   graph.validate()
   const plan = planGraph(graph, resolved)
   const cp = resolved.checkpointing
-  return new RunningJob(plan, createHosts(plan, resolved), resolved, cp && ((fail) => new JobCheckpointing(plan, cp, fail)))
+  const heartbeatMs = resolveHeartbeat(options)
+  if (!cp) return new RunningJob(plan, createHosts(plan, resolved), resolved)
+  // A job with a store keeps its run record there (DESIGN §6); one without a store keeps none.
+  const recorder = new RunRecorder(plan, cp.store, { workers: resolved.workers, heartbeatMs, stopPollMs: 1000 })
+  return new RecordedJob(new RunningJob(plan, createHosts(plan, resolved), resolved, (fail) => recorder.watch(new JobCheckpointing(plan, cp, fail))), recorder)
 }
 
 function inertJob(pipelineId: string): Job {

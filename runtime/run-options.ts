@@ -4,9 +4,10 @@ import { systemClock, type Clock } from './clock.ts'
 import { InvalidOptionError } from './errors/invalid-option-error.ts'
 import type { JobSnapshot } from './job-snapshot.ts'
 import { DEFAULT_MAX_KEY_GROUPS } from './key-groups/key-group-assignment.ts'
+import type { RunStateRunOptions } from './run-state/run-state-options.ts'
 
 /** Options of `p.run(options)`. */
-export interface RunOptions extends CheckpointRunOptions {
+export interface RunOptions extends CheckpointRunOptions, RunStateRunOptions {
   /** Worker threads hosting the actors; 0 (default) runs every actor on this thread. */
   readonly workers?: number
   /** The pipeline module's URL (`import.meta.url`), which worker hosts import again. */

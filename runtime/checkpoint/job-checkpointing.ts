@@ -51,6 +51,10 @@ export class JobCheckpointing {
   private lease: RunnerLease | undefined
   private coordinator: CheckpointCoordinator | undefined
   private timer: NodeJS.Timeout | undefined
+  /** Hook (the run recorder): called once the runner holds the pipeline's lease, with its fence. */
+  onAcquired: ((fence: { lease: string; token: number }) => void) | undefined
+  /** Hook (the run recorder): called after each checkpoint commit, periodic, on demand or final. */
+  onCommitted: ((result: CheckpointResult) => void) | undefined
 
   constructor(private readonly plan: Plan, private readonly options: CheckpointingOptions, private readonly fail: (e: unknown) => void) {
     this.checkpoints = new CheckpointStore(options.store, plan.pipelineId)
@@ -59,6 +63,7 @@ export class JobCheckpointing {
   /** Takes the pipeline's lease (LeaseHeldError when another live runner has it). */
   async acquire(): Promise<void> {
     this.lease = await RunnerLease.acquire(this.options.store, this.plan.pipelineId, (e) => this.fail(e))
+    this.onAcquired?.(this.lease.fence)
   }
 
   /**
@@ -110,7 +115,9 @@ export class JobCheckpointing {
 
   checkpoint(stopAfter = false): Promise<CheckpointResult> {
     if (!this.coordinator) return Promise.reject(new OxiflowError('ERR_NOT_RUNNING', `pipeline '${this.plan.pipelineId}' is not running yet; checkpoint once job.metrics().status is 'running'`))
-    return this.coordinator.checkpoint(stopAfter)
+    const committed = this.coordinator.checkpoint(stopAfter)
+    if (this.onCommitted) void committed.then(this.onCommitted, () => undefined)
+    return committed
   }
 
   stats(): CheckpointStats {

@@ -1,0 +1,36 @@
+import { RecordConflictError } from '../errors/record-conflict-error.ts'
+import type { StateStore } from '../stores/state-store.ts'
+
+/** How often a lost compare-and-set race is retried before giving up. */
+export const CAS_ATTEMPTS = 50
+
+/**
+ * The outcome of an update function: a new value to write, `null` to remove the record (stores
+ * have no record delete, so a removed record is one whose value is null), or `undefined` to
+ * leave it as it is.
+ */
+export type RecordChange<T> = T | null | undefined
+
+/**
+ * Read-modify-write of a versioned record by compare-and-set: reads `key`, asks `change` for
+ * the next value and writes it only if the record is still at the version read. A lost race
+ * re-reads and asks again (so `change` must be a pure function of what it is given); it never
+ * overwrites a write it did not see. After CAS_ATTEMPTS lost races: RecordConflictError.
+ * Resolves with the value now stored (`undefined` for a removed or absent record).
+ *
+ * @example
+ * await updateRecord<string[]>(store, 'run-state/pipelines', (ids = []) => ids.includes('p') ? undefined : [...ids, 'p'].sort())
+ */
+export async function updateRecord<T>(store: StateStore, key: string, change: (current: T | undefined) => RecordChange<T>): Promise<T | undefined> {
+  for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
+    const found = await store.getRecord<T | null>(key)
+    const current = found?.value ?? undefined
+    const next = change(current)
+    if (next === undefined) return current
+    if (next === null && found === undefined) return undefined // nothing to remove
+    if (await store.compareAndSet(key, found?.version ?? 0, next)) return next ?? undefined
+    // Another writer got in between: its value is the one to build on, so read again.
+    if (attempt < CAS_ATTEMPTS) await new Promise((r) => setImmediate(r))
+  }
+  throw new RecordConflictError(key, store.describe(), CAS_ATTEMPTS)
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto'
+import { withRunError, type RunRecord, type RunStatus } from '../../persistence/run-state/run-record.ts'
+import { updateRunRecord } from '../../persistence/run-state/run-records.ts'
+import { stopRequested } from '../../persistence/run-state/stop-request.ts'
+import type { LeaseOwner, StateStore } from '../../persistence/stores/state-store.ts'
+import type { CheckpointResult } from '../checkpoint/checkpoint-coordinator.ts'
+import type { JobCheckpointing } from '../checkpoint/job-checkpointing.ts'
+import { leaseName, runnerOwner } from '../checkpoint/runner-lease.ts'
+import type { JobMetrics, JobSummary } from '../job.ts'
+import type { Plan } from '../plan.ts'
+import { runErrorOf } from './run-error-of.ts'
+import { runFigures, stepWorkers } from './step-run-states.ts'
+
+/** How a job keeps its run record. */
+export interface RunRecorderSettings {
+  readonly workers: number
+  /** Milliseconds between heartbeat writes (default 10 000). */
+  readonly heartbeatMs: number
+  /** Milliseconds between reads of this runner's stop request (default 1 000; one small read each). */
+  readonly stopPollMs: number
+}
+
+/** The lease as `job.metrics().lease` shows it. */
+export interface LeaseState {
+  readonly name: string
+  readonly token: number
+  readonly runner: string
+  readonly state: 'held' | 'released' | 'lost'
+}
+
+/** The run-record writer's own figures (`job.metrics().runRecord`): a write that failed is counted, never hidden. */
+export interface RunRecordStats {
+  readonly writes: number
+  readonly failedWrites: number
+  readonly lastWriteError: string | undefined
+}
+
+/**
+ * Keeps a pipeline's run record (DESIGN §6) while its job runs: written once the runner holds
+ * the lease (noting a takeover from a runner that died), at each checkpoint commit, every
+ * heartbeat and at the end — never per record. Every write is a compare-and-set that re-reads
+ * on a lost race; a record another run has taken over is left alone. It also polls the store
+ * for `oxiflow runner stop` naming this run's lease and then stops the job gracefully. Its
+ * timers are unref'd: they never keep a process alive.
+ *
+ * @example
+ * const recorder = new RunRecorder(plan, store, { workers: 0, heartbeatMs: 10_000, stopPollMs: 1000 })
+ * recorder.bind(job.metrics.bind(job), () => job.stop()); recorder.begin({ lease: 'pipelines/p/lease', token: 1 })
+ */
+export class RunRecorder {
+  readonly runId = randomUUID()
+  private readonly owner: LeaseOwner = runnerOwner()
+  private readonly workers: Record<string, string>
+  private readonly startedAt = Date.now()
+  private lease: { name: string; token: number } | undefined
+  private leaseLost = false
+  private ended = false
+  private queue: Promise<void> = Promise.resolve()
+  private timers: NodeJS.Timeout[] = []
+  private metrics: (() => JobMetrics) | undefined
+  private stop: (() => void) | undefined
+  private stopping = false
+  private checkpointProblems = 0
+  private seenProblems = 0
+  private stats = { writes: 0, failedWrites: 0, lastWriteError: undefined as string | undefined }
+
+  constructor(private readonly plan: Plan, private readonly store: StateStore, private readonly settings: RunRecorderSettings) {
+    this.workers = stepWorkers(plan, settings.workers)
+  }
+
+  get pipelineId(): string {
+    return this.plan.pipelineId
+  }
+
+  /** Where figures come from and how to stop the job (when `runner stop` asks). */
+  bind(metrics: () => JobMetrics, stop: () => void): void {
+    this.metrics = metrics
+    this.stop = stop
+  }
+
+  /** Hooks the recorder into a job's checkpointing: lease taken, checkpoint committed. */
+  watch(cp: JobCheckpointing): JobCheckpointing {
+    cp.onAcquired = (fence) => this.begin(fence)
+    cp.onCommitted = (result) => this.committed(result)
+    return cp
+  }
+
+  /** The runner holds the lease: the run is on record as running, and heartbeats start. */
+  begin(fence: { lease: string; token: number }): void {
+    const again = this.lease !== undefined
+    this.lease = { name: fence.lease, token: fence.token }
+    if (again) {
+      // A restart inside this runner took the lease anew: same run, new token.
+      this.enqueue((current) => { const r = this.figures(current, 'running'); return r && { ...r, lease: this.lease! } })
+      return
+    }
+    this.enqueue((current) => this.started(current))
+    const every = (ms: number, f: () => void): void => {
+      const t = setInterval(f, ms)
+      t.unref()
+      this.timers.push(t)
+    }
+    every(this.settings.heartbeatMs, () => this.enqueue((current) => this.figures(current, 'running')))
+    every(this.settings.stopPollMs, () => void this.pollStop())
+  }
+
+  /** A checkpoint was committed: its figures go on record. */
+  committed(result: CheckpointResult): void {
+    const lastCheckpoint = { id: result.id, time: Date.now(), bytes: result.bytes, durationMs: Math.round(result.durationMs) }
+    this.enqueue((current) => {
+      const r = this.figures(current, 'running')
+      return r && { ...r, lastCheckpoint }
+    })
+  }
+
+  /** The job ended (summary) or failed (error): the final write, awaited; nothing is written afterwards. */
+  async end(summary: JobSummary | undefined, error: unknown): Promise<void> {
+    for (const t of this.timers) clearInterval(t)
+    this.timers = []
+    if ((error as { code?: unknown } | undefined)?.code === 'ERR_LEASE_LOST') this.leaseLost = true
+    if (this.lease !== undefined && !this.ended) {
+      const status: RunStatus = error !== undefined ? 'failed' : summary?.status ?? 'completed'
+      this.enqueue((current) => this.figures(current, status, error))
+    }
+    this.ended = true
+    await this.queue
+  }
+
+  leaseState(): LeaseState | undefined {
+    const l = this.lease
+    return l && { name: l.name, token: l.token, runner: this.owner.runner, state: this.leaseLost ? 'lost' : this.ended ? 'released' : 'held' }
+  }
+
+  recordStats(): RunRecordStats {
+    return { ...this.stats }
+  }
+
+  private started(current: RunRecord | undefined): RunRecord {
+    const now = Date.now()
+    const base: RunRecord = {
+      format: 1, pipelineId: this.pipelineId, runId: this.runId, status: 'running', startedAt: this.startedAt, endedAt: null,
+      recordsProcessed: 0, recordsFailed: 0, lastProcessedId: null, steps: {}, errors: current?.errors ?? [], errorsDropped: current?.errorsDropped ?? 0,
+      retryCount: 0, runner: this.owner, lease: this.lease ?? null, takeover: null, lastHeartbeat: now, lastCheckpoint: current?.lastCheckpoint ?? null,
+    }
+    const previous = current?.runner
+    // We hold the lease now, so a run still on record as running lost its runner without an end
+    // (SIGKILL, power loss): its lease was stale and we took it over. Say so in the record.
+    if (current && (current.status === 'running' || current.status === 'pending') && previous && current.runId !== this.runId) {
+      const heartbeat = current.lastHeartbeat ?? null
+      return withRunError({ ...base, takeover: { from: previous, at: now, lastHeartbeat: heartbeat } }, {
+        step: null, code: 'ERR_LEASE_TAKEOVER', offset: null, time: now, retryable: true,
+        message: `runner ${previous.runner} (host ${previous.host}, pid ${previous.pid}) left pipeline '${this.pipelineId}' running without an end ` +
+          `(last heartbeat ${heartbeat === null ? 'never' : new Date(heartbeat).toISOString()}); runner ${this.owner.runner} took over its stale lease ` +
+          `(${leaseName(this.pipelineId)}) and continues from the last checkpoint`,
+      })
+    }
+    return base
+  }
+
+  /** The record with fresh figures, or undefined when another run owns it now (we lost the pipeline). */
+  private figures(current: RunRecord | undefined, status: RunStatus, error?: unknown): RunRecord | undefined {
+    if (current !== undefined && current.runId !== this.runId) return undefined
+    const now = Date.now()
+    let r = current ?? this.started(undefined)
+    if (error !== undefined) r = withRunError(r, runErrorOf(error, now))
+    const m = this.metrics?.()
+    if (m) {
+      const failedStep = status === 'failed' ? r.errors.at(-1)?.step : undefined
+      const stepStatus = (step: string): RunStatus => status === 'failed' ? (failedStep === step ? 'failed' : 'stopped') : status
+      r = { ...r, ...runFigures(m, this.workers, stepStatus, now), retryCount: (m as { restarts?: number }).restarts ?? r.retryCount }
+      // Checkpoints that failed or were abandoned since the last write go into the errors list.
+      const c = m.checkpoints
+      const problems = c ? c.failed + c.abandoned : 0
+      if (c && problems > this.checkpointProblems) {
+        // Counted as recorded only once the write succeeds: a lost CAS race calls this again.
+        this.seenProblems = problems
+        r = withRunError(r, { step: null, code: c.abandoned > 0 && c.failed === 0 ? 'ERR_CHECKPOINT_TIMEOUT' : 'ERR_CHECKPOINT_FAILED', offset: null, time: now,
+          retryable: true, message: runErrorOf({ message: `checkpoint failed or abandoned (${c.failed} failed, ${c.abandoned} abandoned so far): ${c.lastError ?? 'no reason given'}` }, now).message })
+      }
+    }
+    return { ...r, status, lastHeartbeat: now, endedAt: status === 'running' ? null : now }
+  }
+
+  /** Writes go one at a time, in order; each is a compare-and-set with re-read (updateRunRecord). */
+  private enqueue(change: (current: RunRecord | undefined) => RunRecord | undefined): void {
+    if (this.ended) return
+    this.queue = this.queue.then(async () => {
+      try {
+        await updateRunRecord(this.store, this.pipelineId, change)
+        this.checkpointProblems = Math.max(this.checkpointProblems, this.seenProblems)
+        this.stats.writes++
+      } catch (e) {
+        this.stats.failedWrites++
+        this.stats.lastWriteError = runErrorOf(e, Date.now()).message
+      }
+    })
+  }
+
+  private async pollStop(): Promise<void> {
+    const l = this.lease
+    if (!l || this.stopping || this.ended) return
+    try {
+      if (await stopRequested(this.store, this.owner.runner, l.name, l.token)) {
+        this.stopping = true
+        this.stop?.()
+      }
+    } catch (e) {
+      this.stats.lastWriteError = `reading the stop request: ${runErrorOf(e, Date.now()).message}`
+    }
+  }
+}
