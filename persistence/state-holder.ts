@@ -27,6 +27,13 @@ export interface StateHolder<S = unknown> {
    * the state can then be split and merged by key group when the parallelism changes.
    */
   readonly keyed?: boolean
+  /**
+   * For unkeyed state that can still follow a change of parallelism (a splittable source's read
+   * position): given every old instance's snapshot (by old instance index), the state this
+   * instance starts from. Without it (and without `keyed`) a restore with another parallelism
+   * is refused.
+   */
+  rescale?(snapshots: readonly S[], oldParallelism: number): S
   /** Plain data (no class instances), or bytes. Runs synchronously at the barrier. */
   snapshot(): S
   /** Replaces the live state with `state`, written by a holder of version `fromVersion`. */

@@ -7,6 +7,7 @@ import { placeInstances } from './placement.ts'
 import { planFingerprint } from './plan-fingerprint.ts'
 import type { Plan } from './plan.ts'
 import type { ResolvedRunOptions } from './run-options.ts'
+import { serveStore } from './worker/store-port.ts'
 import { WorkerHost } from './worker/worker-host.ts'
 
 /**
@@ -35,6 +36,14 @@ export function createHosts(plan: Plan, options: ResolvedRunOptions): Host[] {
     host: i + 1, pipelineId: plan.pipelineId, module: options.module!, params: options.params, workers: options.workers,
     batchSize: options.batchSize, channelCapacity: options.channelCapacity, maxKeyGroups: options.maxKeyGroups,
     fingerprint, ports: Object.fromEntries(ports[i + 1]),
+    ...(cp && { checkpoints: { store: storePort(cp.store), description: cp.store.describe(), codec: cp.codec } }),
   }))
   return [local, ...workers]
+}
+
+/** A port to the job's store for one worker host (it never opens the store itself). */
+function storePort(store: Parameters<typeof serveStore>[0]): MessagePort {
+  const { port1, port2 } = new MessageChannel()
+  serveStore(store, port1)
+  return port2
 }

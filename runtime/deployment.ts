@@ -75,7 +75,7 @@ export class Deployment implements Host {
         for (let i = 0; i < v.parallelism; i++) if (this.options.placement(v, i) === this.options.host) await this.instantiate(v, i)
       }
       const c = this.options.checkpoints
-      if (c) this.checkpoints = new HostCheckpoints(this.instances, c.store, c.codec, this.plan.maxKeyGroups)
+      if (c) this.checkpoints = new HostCheckpoints(this.instances, c.store, c.codec, this.plan.maxKeyGroups, (cuts) => this.startAt(cuts))
     } catch (e) {
       await this.close().catch(() => {})
       throw e

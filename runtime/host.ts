@@ -1,3 +1,4 @@
+import type { CheckpointParticipant } from './checkpoint/checkpoint-participant.ts'
 import type { JobSnapshot } from './job-snapshot.ts'
 import type { Maybe } from './sequence.ts'
 
@@ -44,6 +45,8 @@ export interface Host {
   cancel(reason: unknown): Maybe<void>
   stats(): Maybe<InstanceStats[]>
   results(): Maybe<HostResults>
+  /** The host's part in checkpoints (after `open`), when the job takes them. */
+  readonly checkpoints?: CheckpointParticipant
   /** Snapshots this host's state holders (after `run`, before `close`); hosts without it refuse `snapshotAtEnd`. */
   snapshot?(): Maybe<JobSnapshot>
   /** Restores this host's state holders (after `open`, before `run`); hosts without it refuse `restoreFrom`. */

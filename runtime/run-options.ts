@@ -92,6 +92,6 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     maxKeyGroups: int('maxKeyGroups', options.maxKeyGroups, 1, DEFAULT_MAX_KEY_GROUPS),
     restoreFrom: options.restoreFrom,
     snapshotAtEnd: options.snapshotAtEnd ?? false,
-    checkpointing: resolveCheckpointing(options, workers),
+    checkpointing: resolveCheckpointing(options),
   }
 }

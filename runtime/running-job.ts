@@ -1,6 +1,5 @@
 import type { CheckpointResult } from './checkpoint/checkpoint-coordinator.ts'
 import type { JobCheckpointing } from './checkpoint/job-checkpointing.ts'
-import type { Deployment } from './deployment.ts'
 import { InvalidOptionError } from './errors/invalid-option-error.ts'
 import { OxiflowError } from './errors/oxiflow-error.ts'
 import type { Host, InstanceStats } from './host.ts'
@@ -92,16 +91,15 @@ export class RunningJob implements Job {
     // Timers of the job clock are unref'd (a stopped job must not keep a process up), so a job
     // that only waits on them — a paced source — holds the process alive itself until it ends.
     const keepAlive = setInterval(() => {}, 2 ** 30)
-    const local = this.hosts[0] as Deployment
     try {
       await this.cp?.acquire()
       await this.all((h) => h.open())
-      await this.cp?.restore(local)
+      await this.cp?.restore(this.hosts)
       const restoreFrom = this.handoff.restoreFrom
       if (restoreFrom) for (const h of this.hosts) await (h.restore ?? refuse('restoreFrom')).call(h, restoreFrom)
       this.opened = true
       this.status = 'running'
-      this.cp?.start(local)
+      this.cp?.start(this.hosts)
       if (this.stopRequested) for (const h of this.hosts) await h.stop()
       await Promise.race([this.all((h) => h.run()), this.failure])
       // A checkpoint in flight finishes (with the instances' final state) before anything closes.

@@ -6,7 +6,7 @@ import type { FenceToken } from '../../persistence/stores/state-store.ts'
 import { CheckpointTimeoutError } from '../errors/checkpoint-timeout-error.ts'
 import type { Plan } from '../plan.ts'
 import { faultPoint } from './fault-point.ts'
-import type { HostCheckpoints } from './host-checkpoints.ts'
+import type { CheckpointParticipant } from './checkpoint-participant.ts'
 
 /** What `job.checkpoint()` resolves with. */
 export interface CheckpointResult {
@@ -48,7 +48,7 @@ export class CheckpointCoordinator {
 
   constructor(
     private readonly plan: Plan,
-    private readonly participants: readonly HostCheckpoints[],
+    private readonly participants: readonly CheckpointParticipant[],
     private readonly store: CheckpointStore,
     private readonly settings: CheckpointSettings,
   ) {}
@@ -75,7 +75,8 @@ export class CheckpointCoordinator {
       const cuts: Record<number, number> = {}
       for (const p of pauses) if (p.nextSeq !== undefined) cuts[p.vertex] = Math.max(cuts[p.vertex] ?? 0, p.nextSeq)
       const entries = Promise.all(this.participants.map((p) => p.entries(id)))
-      for (const p of this.participants) p.injectBarrier(barrier, cuts, stopAfter)
+      entries.catch(() => {}) // awaited below; a failure while injecting must not leave it unhandled
+      await Promise.all(this.participants.map((p) => p.injectBarrier(barrier, cuts, stopAfter)))
       const holders = (await this.withTimeout(entries, id)).flat()
       this.assignLevels(holders)
       faultPoint('before-manifest', id)
@@ -103,7 +104,7 @@ export class CheckpointCoordinator {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        for (const p of this.participants) p.abandon(id)
+        for (const p of this.participants) void Promise.resolve(p.abandon(id)).catch(() => {})
         reject(new CheckpointTimeoutError(this.plan.pipelineId, id, this.settings.timeoutMs))
       }, this.settings.timeoutMs)
       timer.unref()

@@ -26,7 +26,7 @@ const CODECS: readonly CodecName[] = ['zstd', 'lz4', 'snappy', 'none']
  * Resolves the checkpoint options; undefined when the job takes no checkpoints (no store, no
  * interval, no restore asked). Checked up front, naming the option and its rule.
  */
-export function resolveCheckpointing(options: CheckpointRunOptions, workers: number): CheckpointingOptions | undefined {
+export function resolveCheckpointing(options: CheckpointRunOptions): CheckpointingOptions | undefined {
   const wanted = options.store !== undefined || options.checkpointInterval !== undefined || options.restore !== undefined
   if (!wanted) return undefined
   const positive = (name: keyof CheckpointRunOptions, value: unknown): number | undefined => {
@@ -47,10 +47,6 @@ export function resolveCheckpointing(options: CheckpointRunOptions, workers: num
   const restore = options.restore
   if (!(restore === undefined || restore === 'latest' || (Number.isInteger(restore) && restore > 0))) {
     throw new InvalidOptionError('restore', `run(options): options.restore must be 'latest' or a checkpoint id (got ${String(restore)})`)
-  }
-  if (workers > 0) {
-    throw new InvalidOptionError('workers', `run(options): checkpoints (store, checkpointInterval, restore) need workers: 0 in this version — ` +
-      'jobs on worker threads run without checkpoints; drop --workers or the store')
   }
   const store = typeof options.store === 'object' ? options.store : openStore(options.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow')
   return {

@@ -3,29 +3,26 @@ import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-s
 import { checkStateVersion } from '../../persistence/checkpoints/check-state-version.ts'
 import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { readHolderState } from '../../persistence/checkpoints/read-holder-state.ts'
-import type { KeyGroup } from '../../persistence/state-holder.ts'
+import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
+import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
 import type { Instance } from '../deployment.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { holdersOf } from '../job-snapshot.ts'
 import { rangeOf } from '../key-groups/key-group-assignment.ts'
 import { contains } from '../key-groups/key-group-range.ts'
 import type { CheckpointBarrier } from '../messages.ts'
+import type { CheckpointParticipant, SourcePause } from './checkpoint-participant.ts'
 import { faultPoint } from './fault-point.ts'
 import { SnapshotTracker } from './snapshot-tracker.ts'
 
-/** Where a paused source instance stands: the number of its next read (undefined: it ended). */
-export interface SourcePause {
-  readonly vertex: number
-  readonly index: number
-  readonly nextSeq: number | undefined
-}
+export type { SourcePause } from './checkpoint-participant.ts'
 
 /**
- * The checkpoint side of one host: pauses and resumes its source instances around a barrier,
- * collects its instances' snapshots, lets its sinks commit, and restores its holders from a
- * manifest level by level.
+ * The checkpoint side of one host (this thread or a worker): pauses and resumes its source
+ * instances around a barrier, collects its instances' snapshots, lets its sinks commit, and
+ * restores its holders from a manifest level by level.
  */
-export class HostCheckpoints {
+export class HostCheckpoints implements CheckpointParticipant {
   private readonly tracker: SnapshotTracker
 
   constructor(
@@ -33,6 +30,7 @@ export class HostCheckpoints {
     private readonly store: CheckpointStore,
     codec: CodecName,
     private readonly maxKeyGroups: number,
+    private readonly startSourcesAt: (cuts: Readonly<Record<number, number>>) => void,
   ) {
     this.tracker = new SnapshotTracker(instances, store, codec, maxKeyGroups)
   }
@@ -76,11 +74,23 @@ export class HostCheckpoints {
     }
   }
 
+  holders(): HolderEntry[] {
+    return this.instances.flatMap((inst) => holdersOf(inst).map((h) => ({
+      stateId: h.stateId, step: h.stateId.slice(0, h.stateId.indexOf('/')), stateVersion: h.stateVersion, dependsOn: [...(h.dependsOn ?? [])],
+      keyGroups: rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism),
+    })))
+  }
+
+  startAt(cuts: Readonly<Record<number, number>>): void {
+    this.startSourcesAt(cuts)
+  }
+
   /**
    * Restores the holders of restore level `level` (all of a level at once: their reads and
    * decompression overlap). Same parallelism: each instance takes its own blob. Another
    * parallelism: a keyed holder takes the key groups it now owns from every old instance's
-   * blob; other state cannot be split and is refused.
+   * blob; an unkeyed one with `rescale` (a source position) gets its state from all old
+   * snapshots; other state cannot be split and is refused.
    */
   async restoreLevel(manifest: Manifest, level: number): Promise<void> {
     const work: Promise<void>[] = []
@@ -90,29 +100,36 @@ export class HostCheckpoints {
         if (entries.length === 0) continue
         // Throws for another major (or a newer minor); a lower minor is migrated by the holder's restore.
         checkStateVersion(entries[0].step, h.stateId, entries[0].stateVersion, h.stateVersion)
-        const sameShape = (entries[0] as { parallelism?: number }).parallelism === inst.vertex.parallelism
-        if (sameShape) {
+        const taken = (entries[0] as { parallelism?: number }).parallelism
+        if (taken === inst.vertex.parallelism) {
           const own = entries.find((m) => (m as { instance?: number }).instance === inst.index)
           if (own) work.push(this.read(manifest, own).then((state) => h.restore(state, own.stateVersion)))
-          continue
-        }
-        if (!h.keyed) {
+        } else if (h.keyed) {
+          work.push(this.restoreKeyGroups(manifest, inst, h, entries))
+        } else if (h.rescale) {
+          const rescale = h.rescale.bind(h)
+          const ordered = [...entries].sort((a, b) => ((a as { instance?: number }).instance ?? 0) - ((b as { instance?: number }).instance ?? 0))
+          work.push(Promise.all(ordered.map((m) => this.read(manifest, m))).then((parts) => h.restore(rescale(parts, taken ?? parts.length), entries[0].stateVersion)))
+        } else {
           throw new InvalidOptionError('restore', `checkpoint ${manifest.checkpointId}: state '${h.stateId}' was taken with ` +
-            `${(entries[0] as { parallelism?: number }).parallelism} instances and this job runs ${inst.vertex.parallelism}; ` +
-            'only keyed state moves between instances — run with the parallelism it was taken with')
+            `${taken} instances and this job runs ${inst.vertex.parallelism}; ` +
+            'only keyed state (and source positions) move between instances — run with the parallelism (workers) it was taken with')
         }
-        const mine = rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism)
-        const overlapping = entries.filter((m) => m.keyGroups && m.keyGroups.start <= mine.end && m.keyGroups.end >= mine.start)
-        work.push(Promise.all(overlapping.map((m) => this.read(manifest, m))).then((parts) => {
-          const merged = new Map<KeyGroup, unknown>()
-          for (const part of parts) {
-            for (const [g, s] of part as Map<KeyGroup, unknown>) if (contains(mine, g)) merged.set(g, s)
-          }
-          h.restore(merged, entries[0].stateVersion)
-        }))
       }
     }
     await Promise.all(work)
+  }
+
+  /** A keyed holder takes the key groups its instance owns now, from every old blob that has some. */
+  private async restoreKeyGroups(manifest: Manifest, inst: Instance, h: StateHolder, entries: ManifestHolder[]): Promise<void> {
+    const mine = rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism)
+    const overlapping = entries.filter((m) => m.keyGroups && m.keyGroups.start <= mine.end && m.keyGroups.end >= mine.start)
+    const parts = await Promise.all(overlapping.map((m) => this.read(manifest, m)))
+    const merged = new Map<KeyGroup, unknown>()
+    for (const part of parts) {
+      for (const [g, s] of part as Map<KeyGroup, unknown>) if (contains(mine, g)) merged.set(g, s)
+    }
+    h.restore(merged, entries[0].stateVersion)
   }
 
   private read(manifest: Manifest, holder: ManifestHolder): Promise<unknown> {

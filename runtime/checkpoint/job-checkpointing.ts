@@ -3,14 +3,13 @@ import { checkNodeVersion } from '../../persistence/checkpoints/check-node-versi
 import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
 import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { StateStore } from '../../persistence/stores/state-store.ts'
-import type { Deployment } from '../deployment.ts'
+import type { Host } from '../host.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
 import type { Plan } from '../plan.ts'
 import { CheckpointCoordinator, type CheckpointResult } from './checkpoint-coordinator.ts'
 import { RunnerLease } from './runner-lease.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
-import { holdersOf } from '../job-snapshot.ts'
-import { rangeOf } from '../key-groups/key-group-assignment.ts'
+import type { CheckpointParticipant } from './checkpoint-participant.ts'
 
 /** Checkpointing options of a run, resolved. */
 export interface CheckpointingOptions {
@@ -67,12 +66,13 @@ export class JobCheckpointing {
   }
 
   /**
-   * Restores the newest valid checkpoint (or the one asked for) into the host's holders, level
-   * by level, before any record flows; checksums and versions are checked first.
+   * Restores the newest valid checkpoint (or the one asked for) into every host's holders,
+   * level by level — all hosts' holders of a level at once, each host reading, checking and
+   * decoding its own blobs on its own thread — before any record flows.
    */
-  async restore(host: Deployment): Promise<void> {
-    checkDependencies(host)
-    const asked = this.options.restore
+  async restore(hosts: readonly Host[], asked = this.options.restore): Promise<void> {
+    const participants = participantsOf(hosts)
+    await checkDependencies(this.plan, participants)
     if (asked === undefined) return
     let manifest: Manifest | undefined
     let skipped: { id: number; reason: string }[] = []
@@ -95,14 +95,15 @@ export class JobCheckpointing {
     }
     checkNodeVersion(manifest)
     const levels = Math.max(-1, ...manifest.holders.map((h) => h.level)) + 1
-    for (let level = 0; level < levels; level++) await host.checkpoints!.restoreLevel(manifest, level)
-    host.startAt((manifest.sources as { cuts?: Record<number, number> }).cuts ?? {})
+    for (let level = 0; level < levels; level++) await Promise.all(participants.map((p) => p.restoreLevel(manifest, level)))
+    const cuts = (manifest.sources as { cuts?: Record<number, number> }).cuts ?? {}
+    await Promise.all(participants.map((p) => p.startAt(cuts)))
     this.restored = { checkpointId: manifest.checkpointId, skipped, message: `restored pipeline '${this.plan.pipelineId}' from checkpoint ${manifest.checkpointId}${why ? ` (${why})` : ''}` }
   }
 
   /** Starts taking checkpoints (every `intervalMs` when set). */
-  start(host: Deployment): void {
-    this.coordinator = new CheckpointCoordinator(this.plan, [host.checkpoints!], this.checkpoints, {
+  start(hosts: readonly Host[]): void {
+    this.coordinator = new CheckpointCoordinator(this.plan, participantsOf(hosts), this.checkpoints, {
       codec: this.options.codec, timeoutMs: this.options.timeoutMs, retain: this.options.retain, fence: () => this.lease?.fence,
     })
     const every = this.options.intervalMs
@@ -142,14 +143,19 @@ export class JobCheckpointing {
 }
 
 /**
- * Builds the job's holder registry before anything runs, so a dependency cycle (or a
- * `dependsOn` naming no holder) is refused at start with the cycle listed, not at the first checkpoint.
+ * Builds the job's holder registry from every host's holders before anything runs, so a
+ * dependency cycle (or a `dependsOn` naming no holder) is refused at start with the cycle
+ * listed, not at the first checkpoint.
  */
-function checkDependencies(host: Deployment): void {
-  const entries = host.instances.flatMap((inst) => holdersOf(inst).map((h) => ({
-    stateId: h.stateId, step: h.stateId.slice(0, h.stateId.indexOf('/')), stateVersion: h.stateVersion, dependsOn: [...(h.dependsOn ?? [])],
-    keyGroups: rangeOf(inst.index, host.plan.maxKeyGroups, inst.vertex.parallelism),
-  })))
-  const dataflow = host.plan.vertices.flatMap((v) => v.steps.flatMap((s) => s.inputs.map((i) => [i.name, s.name] as const)))
+async function checkDependencies(plan: Plan, participants: readonly CheckpointParticipant[]): Promise<void> {
+  const entries = (await Promise.all(participants.map((p) => p.holders()))).flat()
+  const dataflow = plan.vertices.flatMap((v) => v.steps.flatMap((s) => s.inputs.map((i) => [i.name, s.name] as const)))
   new HolderRegistry(entries, dataflow)
+}
+
+function participantsOf(hosts: readonly Host[]): CheckpointParticipant[] {
+  return hosts.map((h) => {
+    if (!h.checkpoints) throw new Error('a host of a job with checkpoints has no checkpoint side (opened without a store?)')
+    return h.checkpoints
+  })
 }

@@ -9,9 +9,12 @@ import { placeInstances } from '../placement.ts'
 import { planFingerprint } from '../plan-fingerprint.ts'
 import { planGraph } from '../plan.ts'
 import type { PipelineGraph } from '../pipeline-graph.ts'
+import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import type { HostCheckpoints } from '../checkpoint/host-checkpoints.ts'
 import { expose, nodeEndpoint } from './comlink.ts'
 import { rebuildError, serializeError, type SerializedError } from './error-transport.ts'
-import type { HostApi, HostSpec } from './host-spec.ts'
+import type { HostApi, HostSpec, Outcome } from './host-spec.ts'
+import { storeOverPort } from './store-port.ts'
 
 let deployment: Deployment | undefined
 
@@ -25,6 +28,29 @@ async function attempt(f: () => Promise<void> | void): Promise<SerializedError |
 }
 
 /** The module's default export, called with the params when it is a function; duck-typed, as the module has its own copy of the runtime. */
+async function outcome<T>(f: () => Promise<T> | T): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await f() }
+  } catch (e) {
+    return { ok: false, error: serializeError(e) }
+  }
+}
+
+function outcomeNow<T>(f: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: f() }
+  } catch (e) {
+    return { ok: false, error: serializeError(e) }
+  }
+}
+
+/** The deployment's checkpoint side; the coordinator only calls these when the job takes checkpoints. */
+function checkpoints(): HostCheckpoints {
+  const c = deployment?.checkpoints
+  if (!c) throw new Error('this worker host takes no checkpoints (deployed without a store, or not deployed)')
+  return c
+}
+
 async function loadGraph(spec: HostSpec): Promise<PipelineGraph> {
   const mod = await tsImport(spec.module, import.meta.url) as { default?: unknown }
   let exported = mod.default
@@ -53,6 +79,9 @@ const api: HostApi = {
     deployment = new Deployment(plan, {
       host: spec.host, placement: placeInstances(plan, spec.workers), ports: new Map(Object.entries(spec.ports)),
       clock: systemClock(), batchSize: spec.batchSize, channelCapacity: spec.channelCapacity,
+      ...(spec.checkpoints && {
+        checkpoints: { store: new CheckpointStore(storeOverPort(spec.checkpoints.store, spec.checkpoints.description), spec.pipelineId), codec: spec.checkpoints.codec },
+      }),
     })
     await deployment.open()
   }),
@@ -62,6 +91,14 @@ const api: HostApi = {
   stats: () => deployment?.stats() ?? [],
   results: async () => deployment ? deployment.results() : { results: {}, deadLetters: {} },
   close: () => attempt(() => deployment?.close()),
+  pauseSources: () => outcome(() => checkpoints().pauseSources()),
+  injectBarrier: (barrier, cuts, stopAfter) => checkpoints().injectBarrier(barrier, cuts, stopAfter),
+  entries: (id) => outcome(() => checkpoints().entries(id)),
+  abandon: (id) => checkpoints().abandon(id),
+  commit: (id) => outcome(() => checkpoints().commit(id)),
+  holders: () => outcomeNow(() => checkpoints().holders()),
+  restoreLevel: (manifest, level) => outcome(() => checkpoints().restoreLevel(manifest, level)),
+  startAt: (cuts) => checkpoints().startAt(cuts),
 }
 
 expose(api, nodeEndpoint(parentPort!))

@@ -1,5 +1,10 @@
 import type { MessagePort } from 'node:worker_threads'
+import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
+import type { CodecName } from '../../persistence/codec/codec-name.ts'
+import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
+import type { SourcePause } from '../checkpoint/checkpoint-participant.ts'
 import type { HostResults, InstanceStats } from '../host.ts'
+import type { CheckpointBarrier } from '../messages.ts'
 import type { SerializedError } from './error-transport.ts'
 
 /** What a worker host needs to rebuild the job's plan and its share of the instances. Plain data. */
@@ -17,7 +22,12 @@ export interface HostSpec {
   readonly fingerprint: string
   /** This host's ends of cross-thread channels, by channel id (transferred). */
   readonly ports: Record<string, MessagePort>
+  /** When the job takes checkpoints: the job's store, served by the main thread (see serveStore), and the codec. */
+  readonly checkpoints?: { readonly store: MessagePort; readonly description: string; readonly codec: CodecName }
 }
+
+/** A control call's value, or its failure with the error's fields. */
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError }
 
 /** The control plane a worker host exposes over comlink. Failures come back as values, with their fields. */
 export interface HostApi {
@@ -28,4 +38,13 @@ export interface HostApi {
   stats(): InstanceStats[]
   results(): Promise<HostResults>
   close(): Promise<SerializedError | undefined>
+  /** The host's CheckpointParticipant side (only with `spec.checkpoints`). */
+  pauseSources(): Promise<Outcome<SourcePause[]>>
+  injectBarrier(barrier: CheckpointBarrier, cuts: Record<number, number>, stopAfter: boolean): void
+  entries(checkpointId: number): Promise<Outcome<ManifestHolder[]>>
+  abandon(checkpointId: number): void
+  commit(checkpointId: number): Promise<Outcome<void>>
+  holders(): Outcome<HolderEntry[]>
+  restoreLevel(manifest: Manifest, level: number): Promise<Outcome<void>>
+  startAt(cuts: Record<number, number>): void
 }

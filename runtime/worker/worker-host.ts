@@ -4,6 +4,7 @@ import type { Host, HostResults, InstanceStats } from '../host.ts'
 import { transfer, wrap, nodeEndpoint, type Remote } from './comlink.ts'
 import { rebuildError, serializeError, type SerializedError } from './error-transport.ts'
 import type { HostApi, HostSpec } from './host-spec.ts'
+import { RemoteCheckpoints } from './remote-checkpoints.ts'
 
 /** How long a closing worker gets to close its writers before it is terminated. */
 const CLOSE_GRACE_MS = 10_000
@@ -20,6 +21,8 @@ export class WorkerHost implements Host {
   /** Rejects when the thread dies; every call races it, so a crash never leaves the job waiting. */
   private readonly crashed: Promise<never>
   private closing = false
+  /** The host's checkpoint side, when the job takes checkpoints. */
+  readonly checkpoints: RemoteCheckpoints | undefined
 
   constructor(private readonly spec: HostSpec) {
     this.worker = new Worker(new URL('./host-entry.mjs', import.meta.url), { workerData: { oxiflowHost: spec.host } })
@@ -29,10 +32,11 @@ export class WorkerHost implements Host {
       this.worker.on('exit', (code) => { if (!this.closing) reject(new WorkerCrashError(spec.host, `its thread exited with code ${code}`)) })
     })
     this.crashed.catch(() => {})
+    this.checkpoints = spec.checkpoints && new RemoteCheckpoints(this.api, (f) => this.call(f))
   }
 
   async open(): Promise<void> {
-    const ports = Object.values(this.spec.ports) as MessagePort[]
+    const ports = [...Object.values(this.spec.ports), ...(this.spec.checkpoints ? [this.spec.checkpoints.store] : [])] as MessagePort[]
     rethrow(await this.call(() => this.api.deploy(transfer(this.spec, ports))))
   }
 

@@ -1,0 +1,33 @@
+import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
+import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
+import type { CheckpointBarrier } from '../messages.ts'
+import type { Maybe } from '../sequence.ts'
+
+/** Where a paused source instance stands: the number of its next read (undefined: it ended). */
+export interface SourcePause {
+  readonly vertex: number
+  readonly index: number
+  readonly nextSeq: number | undefined
+}
+
+/**
+ * One host's part in checkpoints, as the coordinator drives it: this thread's HostCheckpoints,
+ * or a worker host's, reached over its control port. Everything crossing it is plain data.
+ */
+export interface CheckpointParticipant {
+  /** Pauses every source instance on the host at a read boundary. */
+  pauseSources(): Promise<SourcePause[]>
+  /** Resumes the paused sources with `barrier` at each source vertex's cut. */
+  injectBarrier(barrier: CheckpointBarrier, cuts: Readonly<Record<number, number>>, stopAfter: boolean): Maybe<void>
+  /** The host's manifest entries of a checkpoint, once every instance on it snapshotted and its blobs are written. */
+  entries(checkpointId: number): Promise<ManifestHolder[]>
+  abandon(checkpointId: number): Maybe<void>
+  /** The manifest is written: the host's sinks publish what they staged. */
+  commit(checkpointId: number): Promise<void>
+  /** The host's holders, as the registry needs them to check dependencies before the job starts. */
+  holders(): Maybe<HolderEntry[]>
+  /** Restores the host's holders of one restore level from the manifest's blobs. */
+  restoreLevel(manifest: Manifest, level: number): Promise<void>
+  /** After a restore: sources continue at their cuts, sequence-merging receivers expect the first number at or after them. */
+  startAt(cuts: Readonly<Record<number, number>>): Maybe<void>
+}

@@ -1,0 +1,59 @@
+import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
+import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
+import type { CheckpointParticipant, SourcePause } from '../checkpoint/checkpoint-participant.ts'
+import type { CheckpointBarrier } from '../messages.ts'
+import type { Remote } from './comlink.ts'
+import { rebuildError } from './error-transport.ts'
+import type { HostApi, Outcome } from './host-spec.ts'
+
+/**
+ * A worker host's checkpoint side, seen from the coordinator: each call is a message on the
+ * host's control port (in order, so `entries` is registered before its barrier is injected),
+ * and a failure on the worker comes back as the same typed error. `call` races every call
+ * against the thread's death.
+ */
+export class RemoteCheckpoints implements CheckpointParticipant {
+  constructor(private readonly api: Remote<HostApi>, private readonly call: <T>(f: () => Promise<T>) => Promise<T>) {}
+
+  async pauseSources(): Promise<SourcePause[]> {
+    return valueOf(await this.ask<SourcePause[]>(() => this.api.pauseSources()))
+  }
+
+  injectBarrier(barrier: CheckpointBarrier, cuts: Readonly<Record<number, number>>, stopAfter: boolean): Promise<void> {
+    return this.call(() => this.api.injectBarrier(barrier, { ...cuts }, stopAfter))
+  }
+
+  async entries(checkpointId: number): Promise<ManifestHolder[]> {
+    return valueOf(await this.ask<ManifestHolder[]>(() => this.api.entries(checkpointId)))
+  }
+
+  abandon(checkpointId: number): Promise<void> {
+    return this.call(() => this.api.abandon(checkpointId))
+  }
+
+  async commit(checkpointId: number): Promise<void> {
+    valueOf(await this.ask<void>(() => this.api.commit(checkpointId)))
+  }
+
+  async holders(): Promise<HolderEntry[]> {
+    return valueOf(await this.ask<HolderEntry[]>(() => this.api.holders()))
+  }
+
+  async restoreLevel(manifest: Manifest, level: number): Promise<void> {
+    valueOf(await this.ask<void>(() => this.api.restoreLevel(manifest, level)))
+  }
+
+  /** comlink's Remote type does not keep a union result's shape: the call's outcome, typed again. */
+  private ask<T>(f: () => Promise<unknown>): Promise<Outcome<T>> {
+    return this.call(f) as Promise<Outcome<T>>
+  }
+
+  startAt(cuts: Readonly<Record<number, number>>): Promise<void> {
+    return this.call(() => this.api.startAt({ ...cuts }))
+  }
+}
+
+function valueOf<T>(o: Outcome<T>): T {
+  if (!o.ok) throw rebuildError(o.error)
+  return o.value
+}
