@@ -3,19 +3,22 @@ import { StoreUnavailableError } from '../errors/store-unavailable-error.ts'
 import { FileStore } from './file-store.ts'
 import { maskCredentials } from './mask-credentials.ts'
 import { MemoryStore } from './memory-store.ts'
+import { PostgresStore } from './postgres-store.ts'
+import { RedisStore } from './redis-store.ts'
 import type { StateStore } from './state-store.ts'
-
-const LATER: Readonly<Record<string, string>> = { redis: 'redis', rediss: 'redis', postgres: 'postgres', postgresql: 'postgres' }
 
 /**
  * Opens a store by URL or path: a path or `file:` URL is the file store, `memory:` the memory
- * store. `redis://` and `postgres://` are refused for now (StoreUnavailableError: the shared
- * stores arrive with issue 8), as is any other scheme. Messages never show a URL's credentials.
+ * store, `redis://` / `rediss://` the Redis store (`?prefix=P` for its key prefix, default
+ * `oxiflow`) and `postgres://` / `postgresql://` the PostgreSQL store (`?schema=S`, default
+ * `oxiflow`). The shared stores connect on first use. Another scheme is refused
+ * (StoreUnavailableError). Messages never show a URL's credentials.
  *
  * @example
- * openStore('.oxiflow')       // FileStore in ./.oxiflow
- * openStore('memory:')        // MemoryStore
- * openStore('redis://db:6379') // throws StoreUnavailableError
+ * openStore('.oxiflow')                                // FileStore in ./.oxiflow
+ * openStore('memory:')                                 // MemoryStore
+ * openStore('redis://127.0.0.1:6379/0?prefix=clicks')  // RedisStore
+ * openStore('postgres://localhost/test?schema=clicks') // PostgresStore
  */
 export function openStore(urlOrPath: string): StateStore {
   if (typeof urlOrPath !== 'string' || urlOrPath.trim() === '') {
@@ -25,10 +28,9 @@ export function openStore(urlOrPath: string): StateStore {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(urlOrPath)?.[1]?.toLowerCase()
   if (scheme === undefined) return new FileStore(urlOrPath)
   if (scheme === 'file') return new FileStore(fileURLToPath(urlOrPath))
+  if (scheme === 'redis' || scheme === 'rediss') return new RedisStore(urlOrPath)
+  if (scheme === 'postgres' || scheme === 'postgresql') return new PostgresStore(urlOrPath)
   const safe = maskCredentials(urlOrPath)
-  const later = LATER[scheme]
-  if (later !== undefined) {
-    throw new StoreUnavailableError(safe, `${later}:// stores arrive with the shared-stores release; use a path for the file store`)
-  }
-  throw new StoreUnavailableError(safe, `${scheme}:// is not a store oxiflow knows; use a path for the file store or memory: for the memory store`)
+  throw new StoreUnavailableError(safe, `${scheme}:// is not a store oxiflow knows; use a path for the file store, memory: for the memory store, ` +
+    'redis://host:port/db or postgres://host/database for a shared store')
 }
