@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto'
+import type { StateHolder } from '../../persistence/state-holder.ts'
+import type { SinkWriter } from '../../runtime/contracts/sink.ts'
+import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
+
+/**
+ * What a broker sink's holder snapshots. Every output record has an ordinal (its place in the
+ * sink's output since the run started); `pending` holds the encoded records from ordinal
+ * `published` on that were not yet known to be published when the barrier passed.
+ */
+export interface StagedOutputState {
+  /** Names the run the ordinals belong to: random on a fresh start, kept by restores. */
+  readonly run: string
+  readonly published: number
+  readonly pending: readonly string[]
+}
+
+/**
+ * Publishes `payloads`, the records of ordinals `first`, `first + 1`, … Publishing an ordinal
+ * twice (a replay after a restore) must leave one copy: the publisher derives a dedup id from
+ * (run, ordinal) — JetStream's `Nats-Msg-Id`, a Redis high-water mark.
+ */
+export type OrdinalPublisher = (run: string, first: number, payloads: readonly string[]) => Promise<void>
+
+/**
+ * The two-phase-commit core of the broker sinks (exactly-once with checkpoints), the broker
+ * counterpart of `stagedFileWriter`. Records are encoded and kept until a checkpoint covering
+ * them commits: barrier n snapshots `{ run, published, pending }` (so the pending records are
+ * durable in checkpoint n), `commit(n)` publishes them. A restore takes back the snapshot's
+ * pending records with their ordinals and publishes them again at the next commit; those that
+ * already reached the broker before the crash carry the same (run, ordinal) and are dropped
+ * there as duplicates. Without checkpoints every batch is published at once (at-least-once).
+ *
+ * At the end of a bounded input the records after the last checkpoint are published with
+ * ordinals that continue the checkpointed count; a crash in that last stretch replays them with
+ * the same ordinals as long as the pipeline emits them in the same order again (true with
+ * `workers: 0`, and per key in general). Memory: the output of one checkpoint interval.
+ *
+ * @example
+ * const writer = stagedOutput('out/output', ctx.checkpointing === true, publish, close)
+ */
+export function stagedOutput<T>(stateId: string, checkpointing: boolean, publish: OrdinalPublisher, release: () => Promise<void>,
+  encode: (record: T) => string = (r) => JSON.stringify(r) ?? 'null'): SinkWriter<T> & { stats(): { published: number } } {
+  let run: string = randomUUID()
+  /** Ordinals below this reached the broker (or were replayed there as duplicates). */
+  let published = 0
+  /** Taken into a snapshot, not published yet: ordinals published, published + 1, … */
+  let staged: string[] = []
+  /** Written since the last barrier. */
+  let unstaged: string[] = []
+  let closed = false
+  // Publishing in one chain, in ordinal order.
+  let tail: Promise<void> = Promise.resolve()
+
+  const chain = (work: () => Promise<void>): Promise<void> => {
+    // A failed publish was reported to its caller (a failed commit is counted and retried by the
+    // next one, which publishes everything still staged); it must not block the work after it.
+    const next = tail.catch(() => undefined).then(work)
+    tail = next
+    return next
+  }
+  const publishStaged = async (count: number): Promise<void> => {
+    if (count === 0) return
+    await publish(run, published, staged.slice(0, count))
+    staged.splice(0, count)
+    published += count
+  }
+  const shut = async (): Promise<void> => {
+    if (closed) return
+    closed = true
+    await release()
+  }
+
+  const holder: StateHolder<StagedOutputState> = {
+    stateId,
+    stateVersion: '1.0.0',
+    snapshot() {
+      const pending = staged.concat(unstaged)
+      staged = pending
+      unstaged = []
+      return { run, published, pending }
+    },
+    restore(state) {
+      if (typeof state?.run !== 'string' || !Number.isSafeInteger(state.published) || !Array.isArray(state.pending)) {
+        throw new OxiflowError('ERR_STATE_INVALID', `${stateId}: cannot restore broker sink state ${JSON.stringify(state)?.slice(0, 120)}: ` +
+          'expected { run, published, pending }; the checkpoint probably belongs to a different sink under the same step name')
+      }
+      run = state.run
+      published = state.published
+      staged = [...state.pending]
+      unstaged = []
+    },
+  }
+
+  return {
+    write(records) {
+      if (records.length === 0) return
+      if (!checkpointing) {
+        const payloads = records.map(encode)
+        return chain(async () => { staged.push(...payloads); await publishStaged(staged.length) })
+      }
+      for (let i = 0; i < records.length; i++) unstaged.push(encode(records[i]))
+    },
+    // Checkpoints are taken one at a time, so what is staged now was snapshotted at a barrier ≤ n.
+    commit: () => chain(() => publishStaged(staged.length)),
+    end: () => chain(async () => {
+      staged.push(...unstaged.splice(0))
+      await publishStaged(staged.length)
+      await shut()
+    }),
+    async close() {
+      await tail.catch(() => undefined)
+      await shut()
+    },
+    holders: () => (checkpointing ? [holder] : []),
+    stats: () => ({ published }),
+  }
+}
