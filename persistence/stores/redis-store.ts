@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { Socket } from 'node:net'
 import { Redis } from 'ioredis'
 import { StaleFenceError } from '../errors/stale-fence-error.ts'
 import { StoreUnavailableError } from '../errors/store-unavailable-error.ts'
@@ -17,6 +18,8 @@ type Script = (...args: Array<string | number | Buffer>) => Promise<unknown>
 const CHUNK_TTL_MS = 3_600_000
 /** Chunks sent or fetched per round trip. */
 const CHUNKS_PER_TRIP = 8
+/** An idle connection is closed after this long (longer than a runner's lease renewal interval, 5 s). */
+const IDLE_DISCONNECT_MS = 10_000
 
 /**
  * A store in Redis (ioredis), shared by runners on several machines. Every key starts with the
@@ -30,7 +33,9 @@ const CHUNKS_PER_TRIP = 8
  *
  * Commands fail after at most about `connectTimeout` + one reconnect (5 s each) or
  * `commandTimeout` (15 s) with StoreUnavailableError naming the store without credentials; the
- * client keeps reconnecting in the background, so the next operation works once the server is back.
+ * next operation connects again, so a job goes on once the server is back. While no operation
+ * is in flight the connection does not keep the process alive, and after 10 s idle it is closed
+ * (no reconnect loop runs for a store nobody uses): a script that forgets `close()` still exits.
  *
  * @example
  * const store = new RedisStore('redis://127.0.0.1:6379/0', { prefix: 'clicks' })
@@ -40,6 +45,9 @@ export class RedisStore implements StateStore {
   private readonly client: Redis
   private readonly p: string
   private lastConnectionError: string | undefined
+  private pending = 0
+  private idleTimer: NodeJS.Timeout | undefined
+  private closed = false
 
   constructor(url: string, options?: RedisStoreOptions) {
     this.settings = parseRedisUrl(url, options)
@@ -56,6 +64,7 @@ export class RedisStore implements StateStore {
     // Without a listener an 'error' event would crash the process; the last one explains a failure.
     this.client.on('error', (e: Error) => { this.lastConnectionError = e.message })
     this.client.on('ready', () => { this.lastConnectionError = undefined })
+    this.client.on('connect', () => { if (this.pending === 0) this.socket()?.unref() })
     const scripts = { oxPut: [3, PUT], oxDelete: [2, DELETE], oxCas: [1, COMPARE_AND_SET], oxGrant: [3, GRANT], oxRenew: [1, RENEW], oxRelease: [2, RELEASE], oxLeases: [1, LEASES] } as const
     for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) this.client.defineCommand(name, { numberOfKeys, lua })
   }
@@ -188,6 +197,8 @@ export class RedisStore implements StateStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true
+    clearTimeout(this.idleTimer)
     this.client.disconnect()
   }
 
@@ -227,11 +238,31 @@ export class RedisStore implements StateStore {
       `it, or it was deleted halfway); delete it if no runner uses this store, or use another prefix`, { operation })
   }
 
+  /**
+   * Runs one operation: the socket is ref'd while any is in flight (a caller awaiting a reply
+   * keeps the process up), unref'd when none is, and closed after IDLE_DISCONNECT_MS idle.
+   */
   private async call<T>(operation: string, f: () => Promise<T>): Promise<T> {
+    this.pending++
+    clearTimeout(this.idleTimer)
+    this.socket()?.ref()
+    // Closed when idle (or by an earlier failure): connect again; commands wait in the offline queue meanwhile.
+    if (this.client.status === 'end' && !this.closed) this.client.connect().catch(() => undefined) // the command reports the failure
     try {
       return await f()
     } catch (e) {
       throw storeFailure(this.settings.safeUrl, operation, e, this.lastConnectionError && `last connection error: ${this.lastConnectionError}`)
+    } finally {
+      if (--this.pending === 0) {
+        this.socket()?.unref()
+        this.idleTimer = setTimeout(() => { if (this.pending === 0) this.client.disconnect() }, IDLE_DISCONNECT_MS)
+        this.idleTimer.unref()
+      }
     }
+  }
+
+  /** ioredis's current socket (it makes a new one on each reconnect). */
+  private socket(): Socket | undefined {
+    return (this.client as unknown as { stream?: Socket }).stream
   }
 }

@@ -67,10 +67,11 @@ export class CheckpointCoordinator {
 
   private async take(stopAfter: boolean): Promise<CheckpointResult> {
     const started = performance.now()
-    const id = Math.max(await this.store.nextId(), this.lastId + 1)
-    this.lastId = id
-    const barrier = { checkpointId: id, timestamp: Date.now() }
     try {
+      // Inside the try: a store that cannot be read (down) is a failed checkpoint, counted as such.
+      const id = Math.max(await this.store.nextId(), this.lastId + 1)
+      this.lastId = id
+      const barrier = { checkpointId: id, timestamp: Date.now() }
       const pauses = (await Promise.all(this.participants.map((p) => p.pauseSources()))).flat()
       const cuts: Record<number, number> = {}
       for (const p of pauses) if (p.nextSeq !== undefined) cuts[p.vertex] = Math.max(cuts[p.vertex] ?? 0, p.nextSeq)

@@ -18,6 +18,12 @@ export interface CheckpointRunOptions {
   readonly retain?: number
   /** Start from the newest checkpoint that verifies ('latest'; fresh if there is none) or from one id. */
   readonly restore?: 'latest' | number
+  /**
+   * When a periodic checkpoint fails (the store is down): 'continue' (default) counts it in
+   * `job.metrics().checkpoints` and tries again at the next interval, the previous checkpoint
+   * staying the one to restore; 'fail' fails the job with the checkpoint's error.
+   */
+  readonly onCheckpointFailure?: 'continue' | 'fail'
 }
 
 const CODECS: readonly CodecName[] = ['zstd', 'lz4', 'snappy', 'none']
@@ -48,9 +54,13 @@ export function resolveCheckpointing(options: CheckpointRunOptions): Checkpointi
   if (!(restore === undefined || restore === 'latest' || (Number.isInteger(restore) && restore > 0))) {
     throw new InvalidOptionError('restore', `run(options): options.restore must be 'latest' or a checkpoint id (got ${String(restore)})`)
   }
+  const onFailure = options.onCheckpointFailure ?? 'continue'
+  if (onFailure !== 'continue' && onFailure !== 'fail') {
+    throw new InvalidOptionError('onCheckpointFailure', `run(options): options.onCheckpointFailure must be 'continue' or 'fail' (got ${String(onFailure)})`)
+  }
   const store = typeof options.store === 'object' ? options.store : openStore(options.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow')
   return {
-    store, codec, retain, restore,
+    store, codec, retain, restore, onFailure,
     intervalMs: positive('checkpointInterval', options.checkpointInterval),
     timeoutMs: positive('checkpointTimeout', options.checkpointTimeout) ?? 60_000,
   }

@@ -19,6 +19,8 @@ export interface CheckpointingOptions {
   readonly codec: CodecName
   readonly retain: number
   readonly restore: 'latest' | number | undefined
+  /** A failed periodic checkpoint: counted and retried at the next interval ('continue'), or fails the job ('fail'). */
+  readonly onFailure?: 'continue' | 'fail'
 }
 
 /** Where a run started from: a checkpoint (and the newer ones skipped, with why), or fresh. */
@@ -108,8 +110,9 @@ export class JobCheckpointing {
     })
     const every = this.options.intervalMs
     if (every !== undefined) {
-      // A periodic checkpoint that fails is counted and reported; the job goes on (the previous one stays).
-      this.timer = setInterval(() => { this.checkpoint().catch(() => {}) }, every)
+      // A periodic checkpoint that fails is counted and reported; the job goes on (the previous one
+      // stays), unless the run asked to fail on it.
+      this.timer = setInterval(() => { this.checkpoint().catch((e) => { if (this.options.onFailure === 'fail') this.fail(e) }) }, every)
       this.timer.unref()
     }
   }

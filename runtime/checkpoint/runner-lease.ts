@@ -20,7 +20,8 @@ export function runnerOwner(): LeaseOwner {
 /**
  * One runner per pipeline: takes the pipeline's lease (refused with LeaseHeldError naming the
  * holder while another live runner has it; a dead holder on this host is taken over at once,
- * elsewhere after its TTL), renews it in the background, and calls `onLost` when a renewal fails.
+ * elsewhere after its TTL), renews it in the background, and calls `onLost` when a renewal finds
+ * it taken, or fails (store unreachable) until the lease may have expired.
  *
  * @example
  * const lease = await RunnerLease.acquire(store, 'clicks', (e) => job.fail(e))
@@ -32,7 +33,9 @@ export class RunnerLease {
     this.timer = setInterval(() => {
       this.lease.renew().then(
         (ok) => { if (!ok) onLost(new LeaseLostError(pipelineId, 'another runner holds it now')) },
-        (e) => onLost(new LeaseLostError(pipelineId, e instanceof Error ? e.message : String(e), { cause: e })))
+        // A store that is briefly unreachable (a server restart) is not a lost lease: the next
+        // tick tries again, and only once the lease may have expired is the job stopped.
+        (e) => { if (Date.now() >= this.lease.expiresAt) onLost(new LeaseLostError(pipelineId, e instanceof Error ? e.message : String(e), { cause: e })) })
     }, LEASE_TTL_MS / 3)
     this.timer.unref()
   }

@@ -26,7 +26,7 @@ export function chunkedHead(h: ChunkedHead): Buffer {
 
 /** Reads a head: the inline bytes (a copy), the chunks it names, or undefined when it is neither. */
 export function readHead(head: Buffer): { bytes: Uint8Array } | { chunks: ChunkedHead } | undefined {
-  if (head[0] === 0) return { bytes: Uint8Array.prototype.slice.call(head, 1) }
+  if (head[0] === 0) return { bytes: new Uint8Array(head.subarray(1)) } // a plain copy, not a Buffer
   if (head[0] !== 1) return undefined
   try {
     const m = JSON.parse(head.subarray(1).toString('utf8')) as ChunkedHead
