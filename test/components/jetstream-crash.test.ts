@@ -1,0 +1,53 @@
+import test from 'ava'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runBrokerUntilDone } from '../fixtures/broker-cli.ts'
+import type { BrokerParams } from '../fixtures/broker-pipeline.ts'
+import { createStream, deleteStream, events, NATS, publish, readStream, sortRows, suffix, windowsOf, type Event, type WindowRow } from '../fixtures/broker-records.ts'
+
+const count = 6000
+
+/** A fresh stream with `count` events on its input subject; removed after the test. */
+async function setUp(t: { teardown(f: () => Promise<void>): void }): Promise<{ params: BrokerParams; store: string; input: Event[] }> {
+  const s = suffix()
+  const stream = `oxiflow-crash-${s}`
+  await createStream(stream, [`${stream}.>`])
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-js-crash-'))
+  t.teardown(async () => { await deleteStream(stream); await rm(dir, { recursive: true, force: true }) })
+  const input = events(0, count)
+  await publish(`${stream}.in`, input)
+  return {
+    params: { id: `js-crash-${s}`, from: 'jetstream', to: 'jetstream', servers: NATS, stream, input: `${stream}.in`, copies: `${stream}.copies`, windows: `${stream}.windows`, slowEvery: 40 },
+    store: join(dir, 'store'), input,
+  }
+}
+
+/** Exactly-once: every event copied once, in input order, and every window once with the oracle's figures. */
+async function assertExactlyOnce(t: import('ava').ExecutionContext, params: BrokerParams, input: Event[]): Promise<void> {
+  const copies = await readStream<Event & { copied: boolean }>(params.stream!, params.copies)
+  t.is(copies.length, input.length, 'copies: each input event exactly once')
+  t.deepEqual(copies.map((c) => c.id), input.map((e) => e.id), 'copies in input order')
+  const rows = await readStream<WindowRow>(params.stream!, params.windows)
+  t.deepEqual(sortRows(rows), windowsOf(input), 'windows equal the plain loop, none twice')
+}
+
+for (const point of ['before-manifest', 'after-manifest', 'before-commit', 'after-commit'] as const) {
+  test.serial(`JetStream → JetStream: SIGKILL ${point.replace('-', ' ')} of checkpoint 3, then --restore latest: exactly-once output`, async (t) => {
+    t.timeout(120_000)
+    const { params, store, input } = await setUp(t)
+    const killed = await runBrokerUntilDone(params, store, { env: { OXIFLOW_FAULT: `${point}:3` } }, () => undefined)
+    t.is(killed, 1, 'the fault point must have killed the first run')
+    await assertExactlyOnce(t, params, input)
+  })
+}
+
+test.serial('JetStream → JetStream: random SIGKILLs, each run restarted with --restore latest: exactly-once output', async (t) => {
+  t.timeout(240_000)
+  const { params, store, input } = await setUp(t)
+  let kills = 0
+  const nextKill = (): number | undefined => (kills++ < 5 ? 700 + Math.floor(Math.random() * 700) : undefined)
+  const killed = await runBrokerUntilDone(params, store, { killAfterMs: nextKill() }, nextKill)
+  t.log(`${killed} runs killed`)
+  await assertExactlyOnce(t, params, input)
+})

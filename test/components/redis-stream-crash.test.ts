@@ -1,0 +1,63 @@
+import test, { type ExecutionContext } from 'ava'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runBrokerUntilDone } from '../fixtures/broker-cli.ts'
+import type { BrokerParams } from '../fixtures/broker-pipeline.ts'
+import {
+  appendRedis, createStream, deleteRedis, deleteStream, events, NATS, publish, readRedis, readStream, REDIS, sortRows, suffix, windowsOf,
+  type Event, type WindowRow,
+} from '../fixtures/broker-records.ts'
+
+const count = 6000
+type Broker = 'jetstream' | 'redis'
+
+/** Input on `from` (a fresh stream or key with `count` events), outputs on `to`; all removed after the test. */
+async function setUp(t: ExecutionContext, from: Broker, to: Broker): Promise<{ params: BrokerParams; store: string; input: Event[] }> {
+  const s = suffix()
+  const stream = `oxiflow-crash-${s}`
+  // A subject of the stream on JetStream, a key on Redis.
+  const name = (what: string, on: Broker): string => (on === 'jetstream' ? `${stream}.${what}` : `${stream}:${what}`)
+  if (from === 'jetstream' || to === 'jetstream') await createStream(stream, [`${stream}.>`])
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-redis-crash-'))
+  const params: BrokerParams = { id: `crash-${s}`, from, to, servers: NATS, url: REDIS, stream, input: name('in', from), copies: name('copies', to), windows: name('windows', to), slowEvery: 40 }
+  t.teardown(async () => {
+    await deleteStream(stream)
+    await deleteRedis([params.input, params.copies, params.windows, `${params.copies}:oxiflow-written`, `${params.windows}:oxiflow-written`])
+    await rm(dir, { recursive: true, force: true })
+  })
+  const input = events(0, count)
+  if (from === 'jetstream') await publish(params.input, input)
+  else await appendRedis(params.input, input)
+  return { params, store: join(dir, 'store'), input }
+}
+
+async function assertExactlyOnce(t: ExecutionContext, params: BrokerParams, input: Event[]): Promise<void> {
+  const read = <T>(where: string): Promise<T[]> => (params.to === 'jetstream' ? readStream<T>(params.stream!, where) : readRedis<T>(where))
+  const copies = await read<Event & { copied: boolean }>(params.copies)
+  t.is(copies.length, input.length, 'copies: each input event exactly once')
+  t.deepEqual(copies.map((c) => c.id), input.map((e) => e.id), 'copies in input order')
+  t.deepEqual(sortRows(await read<WindowRow>(params.windows)), windowsOf(input), 'windows equal the plain loop, none twice')
+}
+
+for (const point of ['before-manifest', 'after-manifest', 'before-commit', 'after-commit'] as const) {
+  test.serial(`Redis → Redis: SIGKILL ${point.replace('-', ' ')} of checkpoint 3, then --restore latest: exactly-once output`, async (t) => {
+    t.timeout(120_000)
+    const { params, store, input } = await setUp(t, 'redis', 'redis')
+    const killed = await runBrokerUntilDone(params, store, { env: { OXIFLOW_FAULT: `${point}:3` } }, () => undefined)
+    t.is(killed, 1, 'the fault point must have killed the first run')
+    await assertExactlyOnce(t, params, input)
+  })
+}
+
+for (const [from, to] of [['redis', 'redis'], ['redis', 'jetstream'], ['jetstream', 'redis']] as const) {
+  test.serial(`${from} → ${to}: random SIGKILLs, each run restarted with --restore latest: exactly-once output`, async (t) => {
+    t.timeout(240_000)
+    const { params, store, input } = await setUp(t, from, to)
+    let kills = 0
+    const nextKill = (): number | undefined => (kills++ < 4 ? 700 + Math.floor(Math.random() * 700) : undefined)
+    const killed = await runBrokerUntilDone(params, store, { killAfterMs: nextKill() }, nextKill)
+    t.log(`${killed} runs killed`)
+    await assertExactlyOnce(t, params, input)
+  })
+}
