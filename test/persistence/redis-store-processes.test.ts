@@ -1,0 +1,25 @@
+import test from 'ava'
+import { REDIS_URL, dropRedisPrefix, uniqueName } from '../fixtures/store-servers.ts'
+import { killedRunnerTakenOver, otherHostsLeaseAfterTtl, secondRunnerRefused } from '../fixtures/store-process-runs.ts'
+
+/** A Redis store URL under a prefix of this test's own, removed after it. */
+function isolated(t: { teardown(f: () => Promise<void>): void }): string {
+  const prefix = uniqueName('processes')
+  t.teardown(() => dropRedisPrefix(prefix))
+  return `${REDIS_URL}?prefix=${prefix}`
+}
+
+test('redis: two runners on one store — the second exits 3 naming the holder', async (t) => {
+  t.timeout(90_000)
+  await secondRunnerRefused(t, isolated(t))
+})
+
+test('redis: SIGKILL after a manifest, restarted on this host — taken over at once, output exactly once', async (t) => {
+  t.timeout(120_000)
+  await killedRunnerTakenOver(t, isolated(t))
+})
+
+test("redis: another host's lease — refused with exit 3 until its TTL passes, then taken over", async (t) => {
+  t.timeout(90_000)
+  await otherHostsLeaseAfterTtl(t, isolated(t))
+})
