@@ -1,8 +1,8 @@
 /** The commands this version has; the others DESIGN §7 names come later. */
-export const COMMANDS = ['run', 'checkpoints'] as const
+export const COMMANDS = ['run', 'checkpoints', 'state', 'runner'] as const
 
 /** Commands planned but not built yet: asking for one is a usage error that says so. */
-export const PLANNED_COMMANDS = ['state', 'runner', 'bench'] as const
+export const PLANNED_COMMANDS = ['bench'] as const
 
 /** `oxiflow --help`. */
 export const MAIN_HELP = `oxiflow — run TypeScript stream pipelines
@@ -11,7 +11,11 @@ Usage:
   oxiflow run <module> [options]   run the pipeline a module exports by default
   oxiflow checkpoints list|show|verify|delete <pipeline> [id] [step] --store S [--json]
                                    inspect, check and delete a pipeline's checkpoints offline
-  oxiflow --help                   this help (also: oxiflow run --help, oxiflow checkpoints --help)
+  oxiflow state show|list|cleanup|export|import [pipeline] [FILE] --store S [--json]
+                                   a pipeline's run record: status, counts, steps, errors, lease
+  oxiflow runner list|stop [runner-id] --store S [--json]
+                                   the runners holding leases; ask one to stop gracefully
+  oxiflow --help                   this help (also: oxiflow <command> --help)
   oxiflow --version                the installed version
 
 Exit codes:
@@ -37,6 +41,8 @@ Options:
   --checkpoint-interval MS   take a checkpoint every MS milliseconds (off by default)
   --restore latest|ID        start from the newest valid checkpoint (fresh if none) or from one
   --codec C        snapshot compression: zstd (default), lz4, snappy, none
+  --metrics-port P serve Prometheus metrics on http://127.0.0.1:P/metrics while the job runs
+  --metrics-host H the address to serve them on (default 127.0.0.1)
   --json           print one JSON object on stdout at the end: the summary, or the error
   -h, --help       this help
 
@@ -68,4 +74,56 @@ Options:
 
 Example:
   oxiflow checkpoints verify clicks --store .oxiflow
+`
+
+/** `oxiflow state --help`. */
+export const STATE_HELP = `Usage: oxiflow state <action> [pipeline] [FILE] [--store S] [--json]
+
+A pipeline's run record (kept in the store by every job that runs with one: status, counts,
+per-step figures, errors, last checkpoint, runner), read and repaired offline.
+
+Actions:
+  show <pipeline>                  status, records processed/failed, last processed id, a table
+                                   per step, errors (newest last), last checkpoint and the lease
+  list [--active]                  every pipeline of the store; --active: only those running now
+  cleanup [--stale]                remove stale leases (dead or expired runners), abandoned temp
+                                   files and the run records of deleted pipelines (their
+                                   checkpoints are gone); --stale: leases and temp files only.
+                                   Prints what it removed
+  export <pipeline> [--out FILE]   run record and checkpoints as one portable JSON file (stdout
+                                   without --out)
+  import <pipeline> FILE           replace the pipeline's state in this store with an export;
+                                   refused while a runner holds its lease (exit 3)
+
+Options:
+  --store S        the store: a directory or URL (default OXIFLOW_STORE or .oxiflow)
+  --json           print JSON on stdout (stable for scripts)
+  -h, --help       this help
+
+Example:
+  oxiflow state show clicks --store .oxiflow
+`
+
+/** `oxiflow runner --help`. */
+export const RUNNER_HELP = `Usage: oxiflow runner list [--pipeline P] | oxiflow runner stop <runner-id> [--pipeline P] [--timeout MS]
+
+The runners (oxiflow processes) holding pipeline leases in a store. A runner's id is
+OXIFLOW_RUNNER_ID where it runs, or host:pid.
+
+Actions:
+  list                             lease holders: runner, pipeline, host, pid, token, heartbeat
+                                   age, and whether the lease is stale
+  stop <runner-id>                 ask the runner through the store to stop gracefully: it takes
+                                   a final checkpoint, releases its lease and exits 0. Waits for
+                                   that (up to --timeout MS, default 60000; 0: do not wait);
+                                   exit 1 if it did not stop in time
+
+Options:
+  --pipeline P     only the leases of pipeline P
+  --store S        the store: a directory or URL (default OXIFLOW_STORE or .oxiflow)
+  --json           print JSON on stdout
+  -h, --help       this help
+
+Example:
+  oxiflow runner stop box:4242 --store .oxiflow
 `

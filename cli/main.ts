@@ -2,6 +2,8 @@ import { checkpointsCommand } from './checkpoints-command.ts'
 import { errorText } from './error-text.ts'
 import { COMMANDS, MAIN_HELP, PLANNED_COMMANDS } from './help.ts'
 import { runCommand } from './run-command.ts'
+import { runnerCommand } from './runner-command.ts'
+import { stateCommand } from './state-command.ts'
 import { UsageError } from './usage-error.ts'
 import { version } from './version.ts'
 
@@ -24,6 +26,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'run') return runCommand(rest)
   if (command === 'checkpoints') return checkpointsCommand(rest)
+  if (command === 'state') return stateCommand(rest)
+  if (command === 'runner') return runnerCommand(rest)
   process.stderr.write(errorText(unknownCommand(command), false))
   return 2
 }

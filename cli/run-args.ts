@@ -16,6 +16,9 @@ export interface RunArgs {
   readonly checkpointInterval: number | undefined
   readonly restore: 'latest' | number | undefined
   readonly codec: CodecName | undefined
+  /** `--metrics-port P` (0 picks a free port) and `--metrics-host H` (default 127.0.0.1). */
+  readonly metricsPort: number | undefined
+  readonly metricsHost: string | undefined
 }
 
 const OPTIONS = {
@@ -26,6 +29,8 @@ const OPTIONS = {
   'checkpoint-interval': { type: 'string' },
   restore: { type: 'string' },
   codec: { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -33,7 +38,7 @@ const OPTIONS = {
 /** The snapshot codecs, default first (as `run --help` lists them). */
 const CODECS: readonly CodecName[] = ['zstd', 'lz4', 'snappy', 'none']
 
-const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --codec C, --json, --help'
+const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --codec C, --metrics-port P, --metrics-host H, --json, --help'
 
 /**
  * Parses the arguments after `run`. Every mistake becomes a UsageError naming the flag and the fix.
@@ -44,7 +49,7 @@ const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --c
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   const { values, positionals } = parse(argv)
   if (values.help) {
-    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, codec: undefined }
+    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, codec: undefined, metricsPort: undefined, metricsHost: undefined }
   }
   if (positionals.length === 0) {
     throw new UsageError('oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts', 'run')
@@ -64,6 +69,8 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     checkpointInterval: values['checkpoint-interval'] === undefined ? undefined : integer('--checkpoint-interval', values['checkpoint-interval'], 1, 'a positive number of milliseconds'),
     restore: restore(values.restore),
     codec: codec(values.codec),
+    metricsPort: values['metrics-port'] === undefined ? undefined : port(values['metrics-port']),
+    metricsHost: metricsHost(values['metrics-host'], values['metrics-port']),
   }
 }
 
@@ -71,6 +78,18 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
 function codec(raw: string | undefined): CodecName | undefined {
   if (raw === undefined || (CODECS as readonly string[]).includes(raw)) return raw as CodecName | undefined
   throw new UsageError(`--codec must be one of ${CODECS.join(', ')} (got '${raw}')`, 'run')
+}
+
+function port(raw: string): number {
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN
+  if (!(Number.isSafeInteger(n) && n <= 65535)) throw new UsageError(`--metrics-port must be a port number from 0 to 65535 (got '${raw}'); 0 picks a free port`, 'run')
+  return n
+}
+
+function metricsHost(raw: string | undefined, port: string | undefined): string | undefined {
+  if (raw !== undefined && port === undefined) throw new UsageError('--metrics-host needs --metrics-port: the metrics endpoint is served only when a port is given', 'run')
+  if (raw !== undefined && raw.trim() === '') throw new UsageError("--metrics-host must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got '')", 'run')
+  return raw
 }
 
 function restore(raw: string | undefined): 'latest' | number | undefined {

@@ -1,6 +1,7 @@
 import { errorText } from './error-text.ts'
 import { RUN_HELP } from './help.ts'
-import type { CliRunOptions, JobSummary, RunnablePipeline } from './job-shape.ts'
+import { serveMetrics } from '../runtime/metrics/metrics-server.ts'
+import type { CliRunOptions, Job, JobSummary, RunnablePipeline } from './job-shape.ts'
 import { errorReport, summaryReport, toJson } from './json-report.ts'
 import { loadPipeline } from './load-pipeline.ts'
 import { startProgress } from './progress-line.ts'
@@ -39,7 +40,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       ...(args.store !== undefined && { store: args.store }),
       ...(args.checkpointInterval !== undefined && { checkpointInterval: args.checkpointInterval }),
       ...(args.restore !== undefined && { restore: args.restore }),
-      ...(args.codec !== undefined && { codec: args.codec }) })
+      ...(args.codec !== undefined && { codec: args.codec }) },
+    args.metricsPort === undefined ? undefined : { port: args.metricsPort, ...(args.metricsHost !== undefined && { host: args.metricsHost }) })
     if (json) process.stdout.write(toJson(summaryReport(summary)) + '\n')
     else process.stderr.write(summaryTable(summary))
     return 0
@@ -54,8 +56,20 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function runJob(pipeline: RunnablePipeline, options: CliRunOptions): Promise<JobSummary> {
-  const job = pipeline.run(options)
+async function runJob(pipeline: RunnablePipeline, options: CliRunOptions, metrics?: { port: number; host?: string }): Promise<JobSummary> {
+  // The endpoint listens before the job starts, so a port in use fails the command before any record flows.
+  let running: Job | undefined
+  const server = metrics && await serveMetrics(typeof pipeline.id === 'string' ? pipeline.id : 'pipeline', () => running?.metrics(), metrics)
+  if (server) process.stderr.write(`oxiflow: metrics on ${server.url}\n`)
+  try {
+    running = pipeline.run(options)
+    return await watchJob(running)
+  } finally {
+    await server?.close()
+  }
+}
+
+async function watchJob(job: Job): Promise<JobSummary> {
   const progress = startProgress(() => job.metrics(), process.stderr, process.stdout)
   const signals = stopOnSignal(() => job.stop(), (line) => progress.note(line))
   // Say where the run started from as soon as the restore is done, not only at the end.
@@ -68,6 +82,8 @@ async function runJob(pipeline: RunnablePipeline, options: CliRunOptions): Promi
   try {
     const summary = await job.done
     if (summary.restore && !told) process.stderr.write(`oxiflow: ${summary.restore.message}\n`)
+    const record = job.metrics().runRecord
+    if (record?.failedWrites) process.stderr.write(`oxiflow: warning: ${record.failedWrites} run record write(s) failed; last: ${record.lastWriteError}\n`)
     return summary
   } finally {
     clearInterval(watch)

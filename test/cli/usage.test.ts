@@ -4,10 +4,10 @@ import { root, runCli } from './run-cli.ts'
 
 /** Each command line, and a part of the message its exit code 2 must come with. */
 const usageErrors: Array<[args: string[], message: string]> = [
-  [['frobnicate'], "unknown command 'frobnicate'; the commands are: run, checkpoints"],
+  [['frobnicate'], "unknown command 'frobnicate'; the commands are: run, checkpoints, state, runner"],
   [['checkpoints', 'list'], 'oxiflow checkpoints list needs a pipeline id'],
-  [['state', 'show'], "'oxiflow state' is not available in this version"],
-  [['runner', 'list'], "'oxiflow runner' is not available in this version"],
+  [['state', 'show'], 'oxiflow state show needs pipeline'],
+  [['runner', 'list', 'extra'], 'too many arguments for oxiflow runner list: extra'],
   [['bench'], "'oxiflow bench' is not available in this version"],
   [[], 'no command given; write oxiflow run <module>'],
   [['run'], 'oxiflow run needs a module'],

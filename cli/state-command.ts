@@ -1,0 +1,134 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { InvalidStateBundleError } from '../persistence/errors/invalid-state-bundle-error.ts'
+import { PipelineUnknownError } from '../persistence/errors/pipeline-unknown-error.ts'
+import { cleanupState } from '../persistence/run-state/cleanup-state.ts'
+import { checkStateBundle, exportPipelineState, importPipelineState } from '../persistence/run-state/state-bundle.ts'
+import { sweepTempFiles } from '../persistence/stores/atomic-file.ts'
+import { existsSync } from 'node:fs'
+import { errorText } from './error-text.ts'
+import { STATE_HELP } from './help.ts'
+import { errorReport, toJson } from './json-report.ts'
+import { fileStoreTempDir, openExistingStore, storeLocation } from './state-store-arg.ts'
+import { cleanupText, stateListText, stateShowText } from './state-text.ts'
+import { stateList, stateView } from './state-views.ts'
+import { UsageError, isUsageError } from './usage-error.ts'
+
+const USAGE = 'oxiflow state show|list|cleanup|export|import [pipeline] [FILE] [--store S] [--json] [--active] [--stale] [--out FILE]'
+
+/** Per action: positionals it takes (after the action) and the flags beyond --store/--json/--help. */
+const ACTIONS: Readonly<Record<string, { args: readonly string[]; flags: readonly string[] }>> = {
+  show: { args: ['pipeline'], flags: [] },
+  list: { args: [], flags: ['active'] },
+  cleanup: { args: [], flags: ['stale'] },
+  export: { args: ['pipeline'], flags: ['out'] },
+  import: { args: ['pipeline', 'FILE'], flags: [] },
+}
+
+/**
+ * `oxiflow state …`: a pipeline's run record, offline. `show <pipeline>` (status, counts, last
+ * processed id, steps, errors, last checkpoint, lease), `list [--active]`, `cleanup [--stale]`
+ * (stale leases, abandoned temp files and — without --stale — run records of deleted
+ * pipelines; prints what it removed), `export <pipeline> [--out FILE]` and `import <pipeline>
+ * FILE` (run record and checkpoints as one file; import refuses a live pipeline: exit 3).
+ * `--json` prints one JSON object (or list) on stdout. Returns the exit code.
+ *
+ * @example
+ * process.exitCode = await stateCommand(['show', 'clicks', '--store', '.oxiflow', '--json'])
+ */
+export async function stateCommand(argv: readonly string[]): Promise<number> {
+  let json = argv.includes('--json')
+  try {
+    const { values, positionals } = parse(argv)
+    if (values.help) return process.stdout.write(STATE_HELP), 0
+    json = values.json === true
+    const [action, ...args] = positionals
+    if (!action || !Object.hasOwn(ACTIONS, action)) throw usage(`unknown state action '${action ?? ''}'; ${USAGE}`)
+    const spec = ACTIONS[action]!
+    if (args.length < spec.args.length) throw usage(`oxiflow state ${action} needs ${spec.args.slice(args.length).join(' and ')}; ${USAGE}`)
+    if (args.length > spec.args.length) throw usage(`too many arguments for oxiflow state ${action}: ${args.join(' ')}; ${USAGE}`)
+    for (const flag of ['active', 'stale', 'out'] as const) {
+      if (values[flag] !== undefined && !spec.flags.includes(flag)) throw usage(`option --${flag} does not apply to oxiflow state ${action}; ${USAGE}`)
+    }
+    const where = storeLocation(values.store)
+    const out = (text: string): void => { process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) }
+    // Count temp files before opening: opening a file store sweeps them silently.
+    const tempDir = action === 'cleanup' ? fileStoreTempDir(where) : undefined
+    const tempFiles = tempDir !== undefined && existsSync(tempDir) ? sweepTempFiles(tempDir) : 0
+    const store = openExistingStore(where, 'state', action === 'import')
+    try {
+      const pipelineId = args[0]!
+      switch (action) {
+        case 'show': {
+          const view = await stateView(store, pipelineId)
+          if (!view) throw new PipelineUnknownError(pipelineId, store.describe())
+          out(json ? toJson(view) : stateShowText(view))
+          return 0
+        }
+        case 'list': {
+          const rows = (await stateList(store)).filter((r) => !values.active || r.active)
+          out(json ? toJson(rows) : stateListText(rows))
+          return 0
+        }
+        case 'cleanup': {
+          const report = { ...await cleanupState(store, { staleOnly: values.stale === true }), tempFiles }
+          out(json ? toJson(report) : cleanupText(report))
+          return 0
+        }
+        case 'export': {
+          const bundle = await exportPipelineState(store, pipelineId)
+          if (!bundle.run && bundle.checkpoints.length === 0) throw new PipelineUnknownError(pipelineId, store.describe())
+          const text = toJson(bundle)
+          if (values.out === undefined) return out(text), 0
+          await writeFile(values.out, text + '\n', { mode: 0o600 })
+          const report = { pipelineId, file: values.out, runRecord: bundle.run !== null, checkpointKeys: bundle.checkpoints.length }
+          if (json) out(toJson(report))
+          else process.stderr.write(`exported pipeline '${pipelineId}' (${bundle.run ? 'run record and ' : ''}${bundle.checkpoints.length} checkpoint keys) to ${values.out}\n`)
+          return 0
+        }
+        default: {
+          const file = args[1]!
+          const bundle = checkStateBundle(parseJson(await readFile(file, 'utf8'), file), pipelineId, file)
+          const report = await importPipelineState(store, bundle)
+          out(json ? toJson(report) : `imported pipeline '${pipelineId}' from ${file}: ${report.writtenKeys} checkpoint keys ` +
+            `(checkpoints ${report.checkpointIds.join(', ') || 'none'})${report.runRecord ? ' and its run record' : ''}, ` +
+            `replacing ${report.removedKeys} keys; continue it with oxiflow run <module> --store ${where} --restore latest`)
+          return 0
+        }
+      }
+    } finally {
+      await store.close()
+    }
+  } catch (e) {
+    process.stderr.write(errorText(e, process.env.OXIFLOW_DEBUG === '1'))
+    if (json) process.stdout.write(toJson({ status: 'failed', error: errorReport(e) }) + '\n')
+    return isUsageError(e) ? 2 : (e as { code?: string }).code === 'ERR_LEASE_HELD' ? 3 : 1
+  }
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    throw new InvalidStateBundleError(file, `not JSON (${(e as Error).message})`)
+  }
+}
+
+function usage(message: string): UsageError {
+  return new UsageError(message, 'state')
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: {
+      store: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      active: { type: 'boolean' }, stale: { type: 'boolean' }, out: { type: 'string' },
+    } })
+  } catch (e) {
+    const flag = /'(-[^' ]*)/.exec((e as Error).message)?.[1] ?? 'an option'
+    const code = (e as { code?: string }).code
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usage(`unknown option '${flag}' for oxiflow state; the options are --store S, --json, --active (list), --stale (cleanup), --out FILE (export), --help`)
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw usage(`option '${flag}' ${(e as Error).message.includes('does not take') ? 'takes no value' : 'needs a value'}; ${USAGE}`)
+    throw usage(`could not read the arguments: ${(e as Error).message}; ${USAGE}`)
+  }
+}

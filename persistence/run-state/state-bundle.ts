@@ -1,0 +1,107 @@
+import { checkpointsPrefix, MANIFEST_FILE } from '../checkpoints/checkpoint-layout.ts'
+import { InvalidStateBundleError } from '../errors/invalid-state-bundle-error.ts'
+import { PipelineLiveError } from '../errors/pipeline-live-error.ts'
+import type { StateStore } from '../stores/state-store.ts'
+import { isRunRecord, type RunRecord } from './run-record.ts'
+import { readRunRecord, updateRunRecord } from './run-records.ts'
+import { toolOwner } from './lease-health.ts'
+
+/**
+ * A pipeline's state as one portable JSON file (`oxiflow state export`): its run record and
+ * every key of its checkpoints (manifests and blobs, base64), keys relative to the pipeline's
+ * checkpoints folder. Holds nothing about the store it came from (no URL, no credentials).
+ *
+ * @example
+ * const bundle: StateBundle = await exportPipelineState(store, 'clicks')
+ */
+export interface StateBundle {
+  readonly format: 1
+  readonly kind: 'oxiflow-pipeline-state'
+  readonly pipelineId: string
+  readonly exportedAt: number
+  readonly run: RunRecord | null
+  readonly checkpoints: readonly { readonly key: string; readonly base64: string }[]
+}
+
+/**
+ * Reads a pipeline's run record and checkpoints into a StateBundle.
+ *
+ * @example
+ * await writeFile('clicks.state.json', JSON.stringify(await exportPipelineState(store, 'clicks')))
+ */
+export async function exportPipelineState(store: StateStore, pipelineId: string): Promise<StateBundle> {
+  const prefix = checkpointsPrefix(pipelineId)
+  const checkpoints: { key: string; base64: string }[] = []
+  for (const key of await store.list(prefix)) {
+    const bytes = await store.get(key)
+    if (bytes !== undefined) checkpoints.push({ key: key.slice(prefix.length), base64: Buffer.from(bytes).toString('base64') })
+  }
+  return { format: 1, kind: 'oxiflow-pipeline-state', pipelineId, exportedAt: Date.now(), run: (await readRunRecord(store, pipelineId)) ?? null, checkpoints }
+}
+
+/**
+ * Checks that `value` (a parsed file) is a StateBundle of `pipelineId` (InvalidStateBundleError naming `file` otherwise).
+ *
+ * @example
+ * const bundle = checkStateBundle(JSON.parse(text), 'clicks', 'clicks.state.json')
+ */
+export function checkStateBundle(value: unknown, pipelineId: string, file: string): StateBundle {
+  const b = value as Partial<StateBundle> | null
+  if (typeof b !== 'object' || b === null || b.kind !== 'oxiflow-pipeline-state' || b.format !== 1) {
+    throw new InvalidStateBundleError(file, 'no "kind": "oxiflow-pipeline-state" with "format": 1')
+  }
+  if (b.pipelineId !== pipelineId) {
+    throw new InvalidStateBundleError(file, `it holds pipeline '${String(b.pipelineId)}', not '${pipelineId}' (checkpoints name their pipeline)`)
+  }
+  if (!Array.isArray(b.checkpoints) || !b.checkpoints.every((c) => typeof c?.key === 'string' && typeof c.base64 === 'string')) {
+    throw new InvalidStateBundleError(file, '"checkpoints" is not a list of { key, base64 }')
+  }
+  if (b.run !== null && !isRunRecord(b.run)) throw new InvalidStateBundleError(file, '"run" is neither null nor a run record of format 1')
+  return b as StateBundle
+}
+
+/** What an import replaced and wrote. */
+export interface ImportReport {
+  readonly pipelineId: string
+  readonly removedKeys: number
+  readonly writtenKeys: number
+  readonly checkpointIds: number[]
+  readonly runRecord: boolean
+}
+
+/**
+ * Writes a bundle into `store` as the pipeline's whole state, replacing what it had there.
+ * Refused (PipelineLiveError) while a live runner holds the pipeline's lease; while importing,
+ * this process holds that lease itself, so no runner starts on half-written state, and every
+ * write is fenced by it. Manifests are written after their blobs (a manifest is the commit
+ * point). An imported run record that says running becomes pending: nothing runs it here yet.
+ *
+ * @example
+ * await importPipelineState(store, checkStateBundle(JSON.parse(text), 'clicks', file))
+ */
+export async function importPipelineState(store: StateStore, bundle: StateBundle): Promise<ImportReport> {
+  const id = bundle.pipelineId
+  const name = `pipelines/${id}/lease`
+  const lease = await store.lease(name, toolOwner('import'), 120_000)
+  if (!lease) {
+    const held = (await store.leases()).find((l) => l.name === name)
+    throw new PipelineLiveError(id, 'import state into', held?.owner.runner ?? 'another runner', (held?.expiresAt ?? Date.now()) - Date.now())
+  }
+  try {
+    const fence = { lease: lease.name, token: lease.token }
+    const prefix = checkpointsPrefix(id)
+    const existing = await store.list(prefix)
+    // Manifests first on removal, last on writing: no state in between ever looks committed.
+    const manifestsFirst = [...existing].sort((a, b) => Number(b.endsWith(MANIFEST_FILE)) - Number(a.endsWith(MANIFEST_FILE)))
+    for (const key of manifestsFirst) await store.delete(key)
+    const ordered = [...bundle.checkpoints].sort((a, b) => Number(a.key.endsWith(MANIFEST_FILE)) - Number(b.key.endsWith(MANIFEST_FILE)))
+    for (const c of ordered) await store.put(prefix + c.key, new Uint8Array(Buffer.from(c.base64, 'base64')), { fence })
+    const run = bundle.run
+    // The bundle is the pipeline's whole state: without a run record, the store keeps none either.
+    await updateRunRecord(store, id, () => run && { ...run, status: run.status === 'running' ? 'pending' : run.status, runner: null, lease: null })
+    const checkpointIds = [...new Set(bundle.checkpoints.filter((c) => c.key.endsWith(MANIFEST_FILE)).map((c) => Number(c.key.split('/')[0])))].sort((a, b) => a - b)
+    return { pipelineId: id, removedKeys: existing.length, writtenKeys: bundle.checkpoints.length, checkpointIds, runRecord: run !== null }
+  } finally {
+    await lease.release()
+  }
+}
