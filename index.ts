@@ -61,3 +61,4 @@ export { PipelineLiveError, isPipelineLiveError } from './persistence/errors/pip
 export { PipelineUnknownError, isPipelineUnknownError } from './persistence/errors/pipeline-unknown-error.ts'
 export { InvalidStateBundleError, isInvalidStateBundleError } from './persistence/errors/invalid-state-bundle-error.ts'
 export { MetricsServerError, isMetricsServerError } from './runtime/errors/metrics-server-error.ts'
+export * as partitions from './components/partitions/index.ts'

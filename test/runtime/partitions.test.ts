@@ -1,0 +1,100 @@
+import test from 'ava'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { checkpoints, keyGroupOf, stores } from '../../index.ts'
+import type { PartitionEvent } from '../../components/partitions/index.ts'
+import type { BrokerParams } from '../fixtures/broker-pipeline.ts'
+import { createStream, deleteStream, events, NATS, publish, readStream, sortRows, suffix, windowsOf, type Event, type WindowRow } from '../fixtures/broker-records.ts'
+
+const PARTITIONS = 4
+const PER_PARTITION_EVENTS = 6000
+
+/** Which partition an event's key goes to (the producer's choice; by key, so a keyed window sees all of a key). */
+const partitionOf = (e: Event): number => keyGroupOf(e.key, PARTITIONS)
+
+interface Runner { child: ChildProcess; lines: unknown[]; exited: Promise<number | string> }
+
+function startRunner(name: string, params: object): Runner {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/broker-partitions.ts', JSON.stringify(params)],
+    { env: { ...process.env, OXIFLOW_RUNNER_ID: name }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const lines: unknown[] = []
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', (d) => {
+    out += d
+    for (let i = out.indexOf('\n'); i >= 0; i = out.indexOf('\n')) { lines.push(JSON.parse(out.slice(0, i))); out = out.slice(i + 1) }
+  })
+  child.stderr!.on('data', (d) => { err += d })
+  const exited = new Promise<number | string>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('exit', (code, signal) => (code !== null && code !== 0 ? reject(new Error(`runner ${name} exit ${code}: ${err}`)) : resolve(code ?? signal!)))
+  })
+  return { child, lines, exited }
+}
+
+/** The partitions a runner holds now, from its events. */
+function held(r: Runner): Set<number> {
+  const now = new Set<number>()
+  for (const l of r.lines as { event?: PartitionEvent }[]) {
+    if (!l.event) continue
+    if (l.event.kind === 'acquired') now.add(l.event.partition)
+    else now.delete(l.event.partition)
+  }
+  return now
+}
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+test.serial('two runners split four partitions; one is SIGKILLed, the other finishes all four from the checkpoints with exactly-once output', async (t) => {
+  t.timeout(180_000)
+  const s = suffix()
+  const stream = `oxiflow-parts-${s}`
+  await createStream(stream, [`${stream}.>`])
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-parts-'))
+  t.teardown(async () => { await deleteStream(stream); await rm(dir, { recursive: true, force: true }) })
+  const input = events(0, PARTITIONS * PER_PARTITION_EVENTS)
+  for (let p = 0; p < PARTITIONS; p++) await publish(`${stream}.in.${p}`, input.filter((e) => partitionOf(e) === p))
+  const base: BrokerParams = { id: `parts-${s}`, from: 'jetstream', to: 'jetstream', servers: NATS, stream, input: `${stream}.in`,
+    copies: `${stream}.copies`, windows: `${stream}.windows`, slowEvery: 20, slowMs: 10 }
+  const params = { group: `g-${s}`, store: join(dir, 'store'), partitions: PARTITIONS, base }
+
+  const a = startRunner('runner-a', params)
+  const b = startRunner('runner-b', params)
+  await until('each runner to hold two partitions', () => held(a).size === 2 && held(b).size === 2)
+  const store = stores.file(join(dir, 'store'))
+  t.teardown(() => store.close())
+  const aHeld = [...held(a)]
+  // Kill A once each of its partitions committed a checkpoint under A, so B must restore, not start over.
+  await until("a checkpoint of each of runner A's partitions", async () => {
+    for (const p of aHeld) if ((await checkpoints(store, `${base.id}-p${p}`).list()).length === 0) return false
+    return true
+  })
+  a.child.kill('SIGKILL')
+  t.is(await a.exited, 'SIGKILL')
+  await b.exited
+  const bEvents = (b.lines as { event?: PartitionEvent }[]).flatMap((l) => (l.event ? [l.event] : []))
+  for (const p of aHeld) {
+    const takeover = bEvents.filter((e) => e.kind === 'acquired' && e.partition === p).at(-1)
+    t.truthy(takeover?.checkpointId, `runner B restored partition ${p} from a checkpoint`)
+  }
+  const summary = (b.lines as { summary?: { status: string; completed: number[] } }[]).find((l) => l.summary)?.summary
+  t.is(summary?.status, 'completed')
+  t.deepEqual(new Set((await store.list(`partitions/${params.group}/done/`)).map((k) => k.split('/').at(-1))), new Set(['0', '1', '2', '3']))
+
+  const copies = await readStream<Event>(stream, `${stream}.copies`)
+  t.is(copies.length, input.length, 'every event copied exactly once')
+  t.deepEqual(copies.map((c) => c.id).sort((x, y) => x - y), input.map((e) => e.id))
+  for (let p = 0; p < PARTITIONS; p++) {
+    const ids = copies.filter((c) => partitionOf(c) === p).map((c) => c.id)
+    t.deepEqual(ids, input.filter((e) => partitionOf(e) === p).map((e) => e.id), `partition ${p} in input order`)
+  }
+  t.deepEqual(sortRows(await readStream<WindowRow>(stream, `${stream}.windows`)), windowsOf(input), 'windows equal the plain loop, none twice')
+})
