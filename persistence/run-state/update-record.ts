@@ -29,8 +29,9 @@ export async function updateRecord<T>(store: StateStore, key: string, change: (c
     if (next === undefined) return current
     if (next === null && found === undefined) return undefined // nothing to remove
     if (await store.compareAndSet(key, found?.version ?? 0, next)) return next ?? undefined
-    // Another writer got in between: its value is the one to build on, so read again.
-    if (attempt < CAS_ATTEMPTS) await new Promise((r) => setImmediate(r))
+    // Another writer got in between: its value is the one to build on, so read again — after a
+    // random pause that grows with the losses, or writers that keep colliding would livelock.
+    if (attempt < CAS_ATTEMPTS) await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)))
   }
   throw new RecordConflictError(key, store.describe(), CAS_ATTEMPTS)
 }
