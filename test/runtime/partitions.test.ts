@@ -6,13 +6,23 @@ import { join } from 'node:path'
 import { checkpoints, keyGroupOf, stores } from '../../index.ts'
 import type { PartitionEvent } from '../../components/partitions/index.ts'
 import type { BrokerParams } from '../fixtures/broker-pipeline.ts'
-import { createStream, deleteStream, events, NATS, publish, readStream, sortRows, suffix, windowsOf, type Event, type WindowRow } from '../fixtures/broker-records.ts'
+import { Redis } from 'ioredis'
+import { createStream, deleteStream, events, NATS, publish, readStream, REDIS, sortRows, suffix, windowsOf, type Event, type WindowRow } from '../fixtures/broker-records.ts'
 
 const PARTITIONS = 4
 const PER_PARTITION_EVENTS = 6000
 
 /** Which partition an event's key goes to (the producer's choice; by key, so a keyed window sees all of a key). */
 const partitionOf = (e: Event): number => keyGroupOf(e.key, PARTITIONS)
+
+/** Removes every Redis key under `prefix` (the Redis store's keys of one test). */
+async function deleteRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS)
+  try {
+    const keys = await redis.keys(`${prefix}*`)
+    if (keys.length > 0) await redis.del(...keys)
+  } finally { redis.disconnect() }
+}
 
 interface Runner { child: ChildProcess; lines: unknown[]; exited: Promise<number | string> }
 
@@ -45,38 +55,47 @@ function held(r: Runner): Set<number> {
   return now
 }
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
+async function until(what: string, ok: () => boolean | Promise<boolean>, seen: () => string, ms = 90_000): Promise<void> {
   const deadline = Date.now() + ms
   while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; runners said: ${seen()}`)
     await new Promise((r) => setTimeout(r, 50))
   }
 }
 
-test.serial('two runners split four partitions; one is SIGKILLed, the other finishes all four from the checkpoints with exactly-once output', async (t) => {
+for (const kind of ['file', 'redis'] as const) {
+test.serial(`${kind} store: two runners split four partitions; one is SIGKILLed, the other finishes all four from the checkpoints with exactly-once output`, async (t) => {
   t.timeout(180_000)
   const s = suffix()
   const stream = `oxiflow-parts-${s}`
   await createStream(stream, [`${stream}.>`])
   const dir = await mkdtemp(join(tmpdir(), 'oxiflow-parts-'))
-  t.teardown(async () => { await deleteStream(stream); await rm(dir, { recursive: true, force: true }) })
+  const storeAt = kind === 'file' ? join(dir, 'store') : `${REDIS}/0?prefix=oxiflow-parts-${s}`
+  t.teardown(async () => {
+    await deleteStream(stream)
+    await rm(dir, { recursive: true, force: true })
+    if (kind === 'redis') await deleteRedisPrefix(`oxiflow-parts-${s}`)
+  })
   const input = events(0, PARTITIONS * PER_PARTITION_EVENTS)
   for (let p = 0; p < PARTITIONS; p++) await publish(`${stream}.in.${p}`, input.filter((e) => partitionOf(e) === p))
   const base: BrokerParams = { id: `parts-${s}`, from: 'jetstream', to: 'jetstream', servers: NATS, stream, input: `${stream}.in`,
     copies: `${stream}.copies`, windows: `${stream}.windows`, slowEvery: 20, slowMs: 10 }
-  const params = { group: `g-${s}`, store: join(dir, 'store'), partitions: PARTITIONS, base }
+  const params = { group: `g-${s}`, store: storeAt, partitions: PARTITIONS, base }
 
   const a = startRunner('runner-a', params)
   const b = startRunner('runner-b', params)
-  await until('each runner to hold two partitions', () => held(a).size === 2 && held(b).size === 2)
-  const store = stores.file(join(dir, 'store'))
+  const store = stores.open(storeAt)
   t.teardown(() => store.close())
-  const aHeld = [...held(a)]
-  // Kill A once each of its partitions committed a checkpoint under A, so B must restore, not start over.
-  await until("a checkpoint of each of runner A's partitions", async () => {
+  // Kill A while both run partitions and each partition A holds committed a checkpoint under A, so
+  // B must take them over and restore them, not start over. (Not "two each": under load a
+  // partition may finish before the hand-over settles.)
+  let aHeld: number[] = []
+  await until('both runners running partitions, with a checkpoint of each of runner A\'s', async () => {
+    aHeld = [...held(a)]
+    if (aHeld.length === 0 || held(b).size === 0) return false
     for (const p of aHeld) if ((await checkpoints(store, `${base.id}-p${p}`).list()).length === 0) return false
     return true
-  })
+  }, () => JSON.stringify({ a: a.lines, b: b.lines }))
   a.child.kill('SIGKILL')
   t.is(await a.exited, 'SIGKILL')
   await b.exited
@@ -98,3 +117,4 @@ test.serial('two runners split four partitions; one is SIGKILLed, the other fini
   }
   t.deepEqual(sortRows(await readStream<WindowRow>(stream, `${stream}.windows`)), windowsOf(input), 'windows equal the plain loop, none twice')
 })
+}
