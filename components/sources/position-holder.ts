@@ -20,7 +20,10 @@ export interface PositionFormat {
  * restore moves the reader there, so a checkpoint resumes the source exactly where it was.
  * `check` returns why a restored value is unusable (or undefined when it is fine): a checkpoint
  * of another source, or a hand-edited one, must fail loudly instead of reading from a wrong place.
- * `format` (default: version 1.0.0, no migration) versions the snapshot's schema.
+ * `format` (default: version 1.0.0, no migration) versions the snapshot's schema. `rescale`,
+ * for a splittable source, picks the position a split starts from when the checkpoint was taken
+ * with another number of splits (it gets every old split's snapshot); without it such a restore
+ * is refused.
  *
  * @example
  * let next = 0
@@ -33,12 +36,14 @@ export function positionHolder<S>(
   set: (state: S) => void,
   check: (state: unknown) => string | undefined,
   format: PositionFormat = { version: VERSION },
+  rescale?: (snapshots: readonly S[]) => S,
 ): StateHolder<S> {
   const major = Number(format.version.split('.')[0])
   return {
     stateId,
     stateVersion: format.version,
     snapshot: get,
+    ...(rescale && { rescale }),
     restore(snapshot, fromVersion) {
       const from = Number(fromVersion.split('.')[0])
       let state: unknown = snapshot

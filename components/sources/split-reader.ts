@@ -49,7 +49,7 @@ export class SplitReader<T> implements SourceReader<T> {
     this.frontier = this.count === 1 ? { byte: 0, line: 1 } : undefined
     this.counter = new LineCounter((into, length, at) => lines.readAt(into, length, at))
     this.holder = positionHolder<LinePosition>(`${ctx.step}/position`, () => this.position(), (p) => this.restore(p),
-      checkLinePosition, linePositionFormat(lines.chunkSize))
+      checkLinePosition, linePositionFormat(lines.chunkSize), earliestPosition)
   }
 
   /** The records of this split's next chunk (possibly none), or undefined when it has no more chunks. */
@@ -117,6 +117,16 @@ export class SplitReader<T> implements SourceReader<T> {
     if (known !== undefined) this.counter.remember(known.byte, known.line)
     this.frontier = this.count === 1 ? known : undefined
   }
+}
+
+/**
+ * Where a split resumes when the checkpoint was taken with another number of splits: at the
+ * earliest old split's position. At a barrier every old split had read all its chunks below
+ * the cut and none at or above it, so the earliest position is the cut itself (or past the
+ * file's end), and `{ chunk: C }` resumes any number of splits (see LinePosition).
+ */
+function earliestPosition(snapshots: readonly LinePosition[]): LinePosition {
+  return snapshots.reduce((a, b) => (typeof b?.chunk === 'number' && b.chunk < a.chunk ? b : a))
 }
 
 /**
