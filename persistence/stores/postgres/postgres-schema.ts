@@ -18,6 +18,9 @@ export async function createSchema(pool: pg.Pool, schema: string): Promise<void>
     await client.query("SELECT pg_advisory_xact_lock(hashtext('oxiflow store schema'))")
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
     await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".blobs (key text COLLATE "C" PRIMARY KEY, bytes bytea NOT NULL)`)
+    // Snapshots come compressed by their codec: no second compression (TOAST's pglz) on the way in,
+    // and slices (substring) of an uncompressed value are read without decompressing it all.
+    await client.query(`ALTER TABLE "${schema}".blobs ALTER COLUMN bytes SET STORAGE EXTERNAL`)
     await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".records (key text COLLATE "C" PRIMARY KEY, version bigint NOT NULL, value jsonb NOT NULL)`)
     await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".leases (name text COLLATE "C" PRIMARY KEY, token bigint NOT NULL, ` +
       'owner jsonb, acquired_at double precision NOT NULL, expires_at double precision NOT NULL)')
