@@ -12,9 +12,9 @@ export function checkObject(component: string, options: unknown, exampleText: st
   }
 }
 
-/** Refuses anything but a non-empty string without whitespace. */
-export function checkName(component: string, option: string, value: unknown, rule = 'a non-empty string without spaces'): void {
-  if (typeof value !== 'string' || value === '' || /\s/.test(value)) {
+/** Refuses anything but a non-empty string without whitespace (that matches `pattern` when given). */
+export function checkName(component: string, option: string, value: unknown, rule = 'a non-empty string without spaces', pattern?: RegExp): void {
+  if (typeof value !== 'string' || value === '' || /\s/.test(value) || (pattern !== undefined && !pattern.test(value))) {
     throw new InvalidOptionError(option, `${component}: options.${option} must be ${rule} (got ${shown(value)})`)
   }
 }

@@ -39,10 +39,10 @@ export interface PartitionRunOptions {
 export function checkPartitionOptions(options: PartitionRunOptions): void {
   const component = 'partitions.run'
   checkObject(component, options, "{ group: 'orders', partitions: 4, store: '.oxiflow', pipeline: (p) => build(p) }")
-  checkName(component, 'group', options.group, 'a name of letters, digits, ., _, ~ or -')
-  if (!/^[A-Za-z0-9._~-]+$/.test(options.group)) checkName(component, 'group', 0, 'a name of letters, digits, ., _, ~ or -')
-  checkPositiveInt(component, 'partitions', options.partitions)
-  if (options.partitions === undefined) checkPositiveInt(component, 'partitions', 0)
+  checkName(component, 'group', options.group, 'a name of letters, digits, ., _, ~ or -', /^[A-Za-z0-9._~-]+$/)
+  if (!(Number.isSafeInteger(options.partitions) && options.partitions > 0)) {
+    throw new InvalidOptionError('partitions', `${component}: options.partitions must be a positive integer (got ${shown(options.partitions)})`)
+  }
   if (typeof options.pipeline !== 'function') {
     throw new InvalidOptionError('pipeline', `${component}: options.pipeline must be a function of the partition number returning its Pipeline (got ${shown(options.pipeline)})`)
   }

@@ -45,8 +45,7 @@ export function jetstream<T = unknown>(options: JetStreamSinkOptions<T>): Sink<T
   const component = 'jetstream sink'
   checkObject(component, options, "{ servers: '127.0.0.1:4222', subject: 'out' }")
   checkServers(component, options.servers)
-  checkName(component, 'subject', options.subject, 'a subject without wildcards, e.g. "totals.minute"')
-  if (/[*>]/.test(options.subject)) checkName(component, 'subject', 0, 'a subject without wildcards, e.g. "totals.minute"')
+  checkName(component, 'subject', options.subject, 'a subject without wildcards, e.g. "totals.minute"', /^[^*>]+$/)
   checkPositiveInt(component, 'retryForMs', options.retryForMs)
   checkFunction(component, 'encode', options.encode)
   const { servers, subject, retryForMs = 60_000, encode } = options

@@ -58,8 +58,7 @@ return added`
 export function redisStream<T = unknown>(options: RedisStreamSinkOptions<T>): Sink<T> {
   const component = 'redisStream sink'
   checkObject(component, options, "{ url: 'redis://127.0.0.1:6379', key: 'out' }")
-  checkName(component, 'url', options.url, 'a redis:// URL, e.g. "redis://127.0.0.1:6379"')
-  if (!/^rediss?:\/\//.test(options.url)) checkName(component, 'url', 0, 'a redis:// URL, e.g. "redis://127.0.0.1:6379"')
+  checkName(component, 'url', options.url, 'a redis:// URL, e.g. "redis://127.0.0.1:6379"', /^rediss?:\/\//)
   checkName(component, 'key', options.key)
   if (options.field !== undefined) checkName(component, 'field', options.field)
   if (options.markKey !== undefined) checkName(component, 'markKey', options.markKey)

@@ -50,8 +50,7 @@ export function jetstream<T = unknown>(options: JetStreamSourceOptions<T>): Sour
   const component = 'jetstream source'
   checkObject(component, options, "{ servers: '127.0.0.1:4222', stream: 'ORDERS' }")
   checkServers(component, options.servers)
-  checkName(component, 'stream', options.stream, 'a stream name without spaces, dots, * or >')
-  if (/[.*>]/.test(options.stream)) checkName(component, 'stream', 0, 'a stream name without spaces, dots, * or >')
+  checkName(component, 'stream', options.stream, 'a stream name without spaces, dots, * or >', /^[^.*>]+$/)
   if (options.subject !== undefined) checkName(component, 'subject', options.subject, 'a subject, e.g. "orders.*"')
   checkBoolean(component, 'stopAtEnd', options.stopAtEnd)
   checkFunction(component, 'decode', options.decode)
@@ -135,7 +134,7 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
       try {
         out.push(decode(m.data, { subject: m.subject, seq: m.seq }))
       } catch (e) {
-        ctx.reject(new MessageDecodeError(`jetstream stream ${stream} seq ${m.seq}`, (e as Error).message), `${stream}#${m.seq}`, m.string())
+        ctx.reject(new MessageDecodeError(`jetstream stream ${stream} seq ${m.seq}`, (e as Error).message), `jetstream stream ${stream} seq ${m.seq}`, m.string())
       }
       // No further message on the subject up to the end (pending counts what the filter still has).
       if (end !== undefined && (m.seq >= end || m.info.pending === 0)) { ended = true; break }

@@ -43,8 +43,7 @@ export interface RedisStreamPosition {
 export function redisStream<T = unknown>(options: RedisStreamSourceOptions<T>): Source<T> {
   const component = 'redisStream source'
   checkObject(component, options, "{ url: 'redis://127.0.0.1:6379', key: 'orders' }")
-  checkName(component, 'url', options.url, 'a redis:// URL, e.g. "redis://127.0.0.1:6379"')
-  if (!/^rediss?:\/\//.test(options.url)) checkName(component, 'url', 0, 'a redis:// URL, e.g. "redis://127.0.0.1:6379"')
+  checkName(component, 'url', options.url, 'a redis:// URL, e.g. "redis://127.0.0.1:6379"', /^rediss?:\/\//)
   checkName(component, 'key', options.key)
   if (options.field !== undefined) checkName(component, 'field', options.field)
   checkBoolean(component, 'stopAtEnd', options.stopAtEnd)
@@ -101,7 +100,7 @@ async function openReader<T>(ctx: SourceContext, options: RedisStreamSourceOptio
         if (index < 0) throw new Error(`the entry has no field '${field}' (fields: ${fields.filter((_, i) => i % 2 === 0).join(', ')})`)
         out.push(decode(fields[index + 1], { id }))
       } catch (e) {
-        ctx.reject(new MessageDecodeError(`redis stream ${key} id ${id}`, (e as Error).message), `${key}#${id}`, fields)
+        ctx.reject(new MessageDecodeError(`redis stream ${key} id ${id}`, (e as Error).message), `redis stream ${key} id ${id}`, fields)
       }
     }
     return out.length === 0 && ended ? undefined : out
