@@ -1,4 +1,6 @@
+import { hostname } from 'node:os'
 import { checkpointsPrefix } from '../checkpoints/checkpoint-layout.ts'
+import { pidAlive } from '../stores/pid-alive.ts'
 import { isCorruptRunRecordError } from '../errors/corrupt-run-record-error.ts'
 import type { LeaseOwner, StateStore } from '../stores/state-store.ts'
 import { isStaleLease, pipelineOfLease, toolOwner } from './lease-health.ts'
@@ -32,7 +34,9 @@ export async function cleanupState(store: StateStore, options: { readonly staleO
     const mine = await store.lease(l.name, toolOwner('cleanup'), 5_000)
     if (!mine) continue // a runner took it (or renewed) in between: not stale any more
     await mine.release()
-    const reason = l.expiresAt < now ? `expired ${new Date(l.expiresAt).toISOString()}` : `its process ${l.owner.pid} on ${l.owner.host} is dead`
+    // A dead process is the more useful reason: it says the runner is gone, not just late.
+    const dead = l.owner.host === hostname() && !pidAlive(l.owner.pid)
+    const reason = dead ? `its process ${l.owner.pid} on ${l.owner.host} is dead` : `expired ${new Date(l.expiresAt).toISOString()}`
     leases.push({ name: l.name, runner: l.owner.runner, token: l.token, reason })
     const pipelineId = pipelineOfLease(l.name)
     if (pipelineId !== undefined) await markDead(store, pipelineId, l.owner, reason, now)

@@ -62,6 +62,8 @@ export class RunRecorder {
   private stopping = false
   private checkpointProblems = 0
   private seenProblems = 0
+  private restartsRecorded = 0
+  private seenRestarts = 0
   private stats = { writes: 0, failedWrites: 0, lastWriteError: undefined as string | undefined }
 
   constructor(private readonly plan: Plan, private readonly store: StateStore, private readonly settings: RunRecorderSettings) {
@@ -167,7 +169,14 @@ export class RunRecorder {
     if (m) {
       const failedStep = status === 'failed' ? r.errors.at(-1)?.step : undefined
       const stepStatus = (step: string): RunStatus => status === 'failed' ? (failedStep === step ? 'failed' : 'stopped') : status
-      r = { ...r, ...runFigures(m, this.workers, stepStatus, now), retryCount: (m as { restarts?: number }).restarts ?? r.retryCount }
+      r = { ...r, ...runFigures(m, this.workers, stepStatus, now), retryCount: restartsOf(m) ?? r.retryCount }
+      // Failures the job restarted from (supervision) go into the errors list, once each.
+      const causes = (m as { restarts?: { causes?: readonly RestartCause[] } }).restarts?.causes ?? []
+      for (const c of causes.slice(this.restartsRecorded)) {
+        r = withRunError(r, { step: null, code: c.cause.code ?? 'ERR_UNEXPECTED', offset: null, time: c.at, retryable: true,
+          message: runErrorOf({ message: `attempt ${c.attempt} failed and the job restarted${c.restoredFrom === undefined ? '' : ` from checkpoint ${c.restoredFrom}`}: ${c.cause.message}` }, now).message })
+      }
+      this.seenRestarts = causes.length
       // Checkpoints that failed or were abandoned since the last write go into the errors list.
       const c = m.checkpoints
       const problems = c ? c.failed + c.abandoned : 0
@@ -188,6 +197,7 @@ export class RunRecorder {
       try {
         await updateRunRecord(this.store, this.pipelineId, change)
         this.checkpointProblems = Math.max(this.checkpointProblems, this.seenProblems)
+        this.restartsRecorded = Math.max(this.restartsRecorded, this.seenRestarts)
         this.stats.writes++
       } catch (e) {
         this.stats.failedWrites++
@@ -208,4 +218,18 @@ export class RunRecorder {
       this.stats.lastWriteError = `reading the stop request: ${runErrorOf(e, Date.now()).message}`
     }
   }
+}
+
+/** Restarts of the job inside this runner (supervision's `restarts.attempts`), read by shape. */
+function restartsOf(m: JobMetrics): number | undefined {
+  const r = (m as { restarts?: { attempts?: unknown } }).restarts
+  return typeof r?.attempts === 'number' ? r.attempts : undefined
+}
+
+/** A restart as supervision reports it (`metrics().restarts.causes`), read by shape. */
+interface RestartCause {
+  readonly attempt: number
+  readonly cause: { readonly code?: string; readonly message: string }
+  readonly at: number
+  readonly restoredFrom?: number
 }
