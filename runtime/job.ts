@@ -2,6 +2,7 @@ import type { CheckpointResult } from './checkpoint/checkpoint-coordinator.ts'
 import type { CheckpointStats, RestoreReport } from './checkpoint/job-checkpointing.ts'
 import { JobCheckpointing } from './checkpoint/job-checkpointing.ts'
 import type { JobSnapshot } from './job-snapshot.ts'
+import type { RestartStats } from './restart-policy.ts'
 import type { PipelineGraph } from './pipeline-graph.ts'
 import { planGraph } from './plan.ts'
 import { resolveRunOptions, type RunOptions } from './run-options.ts'
@@ -44,6 +45,8 @@ export interface JobSummary {
   readonly checkpoints?: CheckpointStats
   /** Where the run started from, with `restore`: the checkpoint, the newer ones skipped and why, or fresh. */
   readonly restore?: RestoreReport
+  /** With `restart`: the restarts taken, each with its cause and the checkpoint it restored. */
+  readonly restarts?: RestartStats
 }
 
 /** Live figures of a step (`job.metrics()`). */
@@ -65,7 +68,8 @@ export interface StepMetrics {
   readonly queueDepth: number
 }
 
-export type JobStatus = 'starting' | 'running' | 'completed' | 'stopped' | 'failed'
+/** `restarting`: an attempt failed and the job waits out its backoff before starting again from its last checkpoint. */
+export type JobStatus = 'starting' | 'running' | 'restarting' | 'completed' | 'stopped' | 'failed'
 
 export interface JobMetrics {
   readonly pipelineId: string
@@ -75,6 +79,8 @@ export interface JobMetrics {
   readonly checkpoints?: CheckpointStats
   /** Where the run started from (with `restore`), as soon as the restore is done. */
   readonly restore?: RestoreReport
+  /** With `restart`: the restarts so far, with their causes. */
+  readonly restarts?: RestartStats
   /** The pipeline's lease as this runner holds it (jobs with a store). */
   readonly lease?: LeaseState
   /** The run record's writes: count, failures and the last failure (jobs with a store). */
@@ -114,10 +120,11 @@ export function startJob(graph: PipelineGraph, options: RunOptions): Job {
   const plan = planGraph(graph, resolved)
   const cp = resolved.checkpointing
   const heartbeatMs = resolveHeartbeat(options)
-  if (!cp) return new RunningJob(plan, createHosts(plan, resolved), resolved)
+  if (!cp) return new RunningJob(plan, () => createHosts(plan, resolved), resolved)
   // A job with a store keeps its run record there (DESIGN §6); one without a store keeps none.
   const recorder = new RunRecorder(plan, cp.store, { workers: resolved.workers, heartbeatMs, stopPollMs: 1000 })
-  return new RecordedJob(new RunningJob(plan, createHosts(plan, resolved), resolved, (fail) => recorder.watch(new JobCheckpointing(plan, cp, fail))), recorder)
+  return new RecordedJob(new RunningJob(plan, () => createHosts(plan, resolved), resolved, (fail) => recorder.watch(new JobCheckpointing(plan, cp, fail)),
+    resolved.restart), recorder)
 }
 
 function inertJob(pipelineId: string): Job {

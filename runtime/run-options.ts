@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.ts'
 import { InvalidOptionError } from './errors/invalid-option-error.ts'
 import type { JobSnapshot } from './job-snapshot.ts'
 import { DEFAULT_MAX_KEY_GROUPS } from './key-groups/key-group-assignment.ts'
+import { resolveRestart, type RestartOptions, type RestartPolicy } from './restart-policy.ts'
 import type { RunStateRunOptions } from './run-state/run-state-options.ts'
 
 /** Options of `p.run(options)`. */
@@ -26,6 +27,12 @@ export interface RunOptions extends CheckpointRunOptions, RunStateRunOptions {
   readonly restoreFrom?: JobSnapshot
   /** Snapshot every state holder once the job ended or stopped, into `summary.snapshot` (default false). */
   readonly snapshotAtEnd?: boolean
+  /**
+   * Supervision: a job that fails (a step under `onError: 'fail'`, a worker thread that died, a
+   * store or broker that was away) starts again from its last checkpoint, at most `attempts`
+   * times, after `backoffMs` (doubling). Needs checkpoints. Off by default.
+   */
+  readonly restart?: RestartOptions
 }
 
 /** RunOptions with defaults applied. */
@@ -41,6 +48,8 @@ export interface ResolvedRunOptions {
   readonly snapshotAtEnd: boolean
   /** Undefined when the job takes no checkpoints. */
   readonly checkpointing: CheckpointingOptions | undefined
+  /** Undefined when a failure ends the job. */
+  readonly restart: RestartPolicy | undefined
 }
 
 /** Checks run options up front, naming the option and its rule. */
@@ -82,6 +91,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
   if (options.restoreFrom !== undefined && !(options.restoreFrom instanceof Map)) {
     throw new InvalidOptionError('restoreFrom', 'run(options): options.restoreFrom must be a job snapshot (summary.snapshot of a run with snapshotAtEnd: true)')
   }
+  const checkpointing = resolveCheckpointing(options)
   return {
     workers,
     module: options.module,
@@ -92,6 +102,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     maxKeyGroups: int('maxKeyGroups', options.maxKeyGroups, 1, DEFAULT_MAX_KEY_GROUPS),
     restoreFrom: options.restoreFrom,
     snapshotAtEnd: options.snapshotAtEnd ?? false,
-    checkpointing: resolveCheckpointing(options),
+    checkpointing,
+    restart: resolveRestart(options.restart, checkpointing),
   }
 }

@@ -7,12 +7,14 @@ import type { Job, JobMetrics, JobStatus, JobSummary, StepMetrics, StepSummary }
 import { joinResults, stepTotals } from './job-stats.ts'
 import { mergeSnapshots, type JobSnapshot } from './job-snapshot.ts'
 import type { Plan } from './plan.ts'
+import { backoffFor, isRestartable, type RestartPolicy, type RestartRecord, type RestartStats } from './restart-policy.ts'
 import type { ResolvedRunOptions } from './run-options.ts'
 
 /**
  * A job over one or more hosts (this thread, worker threads): opens them all, runs them to the
  * end, gathers figures and results, closes them. On the first failure anywhere every host is
- * cancelled and closed, and `done` rejects with that (typed) error.
+ * cancelled and closed; with a restart policy and attempts left, new hosts start from the last
+ * checkpoint (same runner, same lease), otherwise `done` rejects with that (typed) error.
  */
 export class RunningJob implements Job {
   readonly pipelineId: string
@@ -29,9 +31,16 @@ export class RunningJob implements Job {
   private readonly failure: Promise<never>
   private fail!: (e: unknown) => void
 
-  constructor(private readonly plan: Plan, private readonly hosts: readonly Host[],
+  /** The current attempt's hosts. */
+  private hosts: readonly Host[] = []
+  /** Figures of the hosts of failed attempts (their work counts, replays included). */
+  private earlier: InstanceStats[] = []
+  private readonly restarts: RestartRecord[] = []
+
+  constructor(private readonly plan: Plan, private readonly makeHosts: () => Host[],
     private readonly handoff: Pick<ResolvedRunOptions, 'restoreFrom' | 'snapshotAtEnd'> = { restoreFrom: undefined, snapshotAtEnd: false },
-    private readonly checkpointing?: (fail: (e: unknown) => void) => JobCheckpointing) {
+    private readonly checkpointing?: (fail: (e: unknown) => void) => JobCheckpointing,
+    private readonly restart?: RestartPolicy) {
     this.pipelineId = plan.pipelineId
     this.failure = new Promise<never>((_, reject) => { this.fail = reject })
     this.failure.catch(() => {})
@@ -84,7 +93,11 @@ export class RunningJob implements Job {
     }
     this.lastSample = { at: now, recordsIn }
     return { pipelineId: this.pipelineId, status: this.status, elapsedMs, steps, ...(this.cp && { checkpoints: this.cp.stats() }),
-      ...(this.cp?.restored && { restore: this.cp.restored }) }
+      ...(this.cp?.restored && { restore: this.cp.restored }), ...(this.restart && { restarts: this.restartStats() }) }
+  }
+
+  private restartStats(): RestartStats {
+    return { attempts: this.restarts.length, allowed: this.restart?.attempts ?? 0, causes: [...this.restarts] }
   }
 
   private async execute(): Promise<JobSummary> {
@@ -93,43 +106,83 @@ export class RunningJob implements Job {
     const keepAlive = setInterval(() => {}, 2 ** 30)
     try {
       await this.cp?.acquire()
-      await this.all((h) => h.open())
-      await this.cp?.restore(this.hosts)
-      const restoreFrom = this.handoff.restoreFrom
-      if (restoreFrom) for (const h of this.hosts) await (h.restore ?? refuse('restoreFrom')).call(h, restoreFrom)
-      this.opened = true
-      this.status = 'running'
-      this.cp?.start(this.hosts)
-      if (this.stopRequested) for (const h of this.hosts) await h.stop()
-      await Promise.race([this.all((h) => h.run()), this.failure])
-      // A checkpoint in flight finishes (with the instances' final state) before anything closes.
-      await this.cp?.quiesce()
-      const snapshot = this.handoff.snapshotAtEnd
-        ? mergeSnapshots(await Promise.all(this.hosts.map((h) => (h.snapshot ?? refuse('snapshotAtEnd')).call(h)))) : undefined
-      await this.refreshStats()
-      const parts = await Promise.all(this.hosts.map((h) => h.results()))
-      await this.all((h) => h.close())
-      this.endedAt = performance.now()
-      this.status = this.stopRequested ? 'stopped' : 'completed'
-      const steps: Record<string, StepSummary> = {}
-      for (const [name, s] of Object.entries(stepTotals(this.plan, this.currentStats()))) {
-        steps[name] = { kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
-          ...(s.late !== undefined && { late: s.late }), busyMs: s.busyMs }
+      for (;;) {
+        this.hosts = this.makeHosts()
+        try {
+          return await this.attempt()
+        } catch (e) {
+          await this.cp?.halt()
+          await this.refreshStats()
+          await Promise.all(this.hosts.map(async (h) => {
+            try { await h.cancel(e) } catch { /* the host is already gone; closing below ends it */ }
+            try { await h.close() } catch { /* the first failure is what the caller needs to see */ }
+          }))
+          if (!(await this.restartAfter(e))) throw e
+        }
       }
-      return { pipelineId: this.pipelineId, status: this.status, durationMs: this.endedAt - this.startedAt, steps, ...joinResults(this.plan, parts),
-        ...(snapshot && { snapshot }), ...(this.cp && { checkpoints: this.cp.stats() }), ...(this.cp?.restored && { restore: this.cp.restored }) }
     } catch (e) {
       this.endedAt = performance.now()
       this.status = 'failed'
-      await Promise.all(this.hosts.map(async (h) => {
-        try { await h.cancel(e) } catch { /* the host is already gone; closing below ends it */ }
-        try { await h.close() } catch { /* the first failure is what the caller needs to see */ }
-      }))
       throw e
     } finally {
       clearInterval(keepAlive)
       await this.cp?.close().catch(() => {}) // a lease that cannot be released expires by itself
     }
+  }
+
+  /** One attempt: open the hosts, restore (the asked checkpoint, or after a restart the latest), run to the end, close. */
+  private async attempt(): Promise<JobSummary> {
+    await this.all((h) => h.open())
+    await this.cp?.restore(this.hosts, this.restarts.length > 0 ? 'latest' : undefined)
+    const restart = this.restarts.at(-1)
+    if (restart) this.restarts[this.restarts.length - 1] = { ...restart, ...(this.cp?.restored?.checkpointId !== undefined && { restoredFrom: this.cp.restored.checkpointId }) }
+    const restoreFrom = this.handoff.restoreFrom
+    if (restoreFrom && this.restarts.length === 0) for (const h of this.hosts) await (h.restore ?? refuse('restoreFrom')).call(h, restoreFrom)
+    this.opened = true
+    this.status = 'running'
+    this.cp?.start(this.hosts)
+    if (this.stopRequested) for (const h of this.hosts) await h.stop()
+    await Promise.race([this.all((h) => h.run()), this.failure])
+    // A checkpoint in flight finishes (with the instances' final state) before anything closes.
+    await this.cp?.quiesce()
+    const snapshot = this.handoff.snapshotAtEnd
+      ? mergeSnapshots(await Promise.all(this.hosts.map((h) => (h.snapshot ?? refuse('snapshotAtEnd')).call(h)))) : undefined
+    await this.refreshStats()
+    const parts = await Promise.all(this.hosts.map((h) => h.results()))
+    await this.all((h) => h.close())
+    this.endedAt = performance.now()
+    this.status = this.stopRequested ? 'stopped' : 'completed'
+    const steps: Record<string, StepSummary> = {}
+    for (const [name, s] of Object.entries(stepTotals(this.plan, this.currentStats()))) {
+      steps[name] = { kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
+        ...(s.late !== undefined && { late: s.late }), busyMs: s.busyMs }
+    }
+    return { pipelineId: this.pipelineId, status: this.status, durationMs: this.endedAt - this.startedAt, steps, ...joinResults(this.plan, parts),
+      ...(snapshot && { snapshot }), ...(this.cp && { checkpoints: this.cp.stats() }), ...(this.cp?.restored && { restore: this.cp.restored }),
+      ...(this.restart && { restarts: this.restartStats() }) }
+  }
+
+  /**
+   * After a failed attempt: true (having waited the backoff) when the policy allows another
+   * one and the failure is one a restart can get past; the failure is recorded either way.
+   */
+  private async restartAfter(e: unknown): Promise<boolean> {
+    const policy = this.restart
+    if (!policy || this.restarts.length >= policy.attempts || this.stopRequested || !isRestartable(e)) return false
+    const attempt = this.restarts.length + 1
+    const err = e as { name?: unknown; code?: unknown; message?: unknown } | null
+    this.status = 'restarting'
+    this.opened = false
+    // The stats of the failed hosts stay in the totals; the new hosts count from zero.
+    this.earlier.push(...this.hosts.flatMap((h) => (this.stats.get(h) ?? []).map((s) => ({ ...s, queueDepth: 0 }))))
+    for (const h of this.hosts) this.stats.delete(h)
+    await new Promise((resolve) => setTimeout(resolve, backoffFor(policy, attempt)))
+    this.restarts.push({
+      attempt, at: Date.now(),
+      cause: { name: typeof err?.name === 'string' ? err.name : 'Error', code: typeof err?.code === 'string' ? err.code : undefined,
+        message: typeof err?.message === 'string' ? err.message : String(e) },
+    })
+    return !this.stopRequested
   }
 
   /** Runs `f` on every host; rejects with the first failure without waiting for the others. */
@@ -157,7 +210,7 @@ export class RunningJob implements Job {
       }
       out.push(...(this.stats.get(h) ?? []))
     }
-    return out
+    return this.earlier.length === 0 ? out : [...this.earlier, ...out]
   }
 
   private lastRemoteFetch = -Infinity

@@ -4,6 +4,7 @@ import type { ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 import type { FenceToken } from '../../persistence/stores/state-store.ts'
 import { CheckpointTimeoutError } from '../errors/checkpoint-timeout-error.ts'
+import { OxiflowError } from '../errors/oxiflow-error.ts'
 import type { Plan } from '../plan.ts'
 import { faultPoint } from './fault-point.ts'
 import type { CheckpointParticipant } from './checkpoint-participant.ts'
@@ -45,6 +46,7 @@ export class CheckpointCoordinator {
   lastError: unknown
   private queue: Promise<unknown> = Promise.resolve()
   private lastId = 0
+  private halted = false
 
   constructor(
     private readonly plan: Plan,
@@ -56,6 +58,11 @@ export class CheckpointCoordinator {
   /** Settles once no checkpoint is in progress or queued (their outcome is in the figures). */
   async idle(): Promise<void> {
     await this.queue
+  }
+
+  /** The hosts failed: nothing more is committed (a checkpoint in flight fails before its manifest). */
+  halt(): void {
+    this.halted = true
   }
 
   /** Takes a checkpoint after the ones already asked for. `stopAfter`: sources end right after its barrier. */
@@ -80,6 +87,7 @@ export class CheckpointCoordinator {
       await Promise.all(this.participants.map((p) => p.injectBarrier(barrier, cuts, stopAfter)))
       const holders = (await this.withTimeout(entries, id)).flat()
       this.assignLevels(holders)
+      if (this.halted) throw new OxiflowError('ERR_CHECKPOINT_HALTED', `pipeline '${this.plan.pipelineId}': checkpoint ${id} dropped: the job failed while it was taken`)
       faultPoint('before-manifest', id)
       await this.store.commit({
         format: 1, pipelineId: this.plan.pipelineId, checkpointId: id, time: barrier.timestamp, nodeVersion: process.version,

@@ -126,16 +126,40 @@ export class JobCheckpointing {
 
   stats(): CheckpointStats {
     const c = this.coordinator
-    const e = c?.lastError
-    return { completed: c?.completed ?? 0, abandoned: c?.abandoned ?? 0, failed: c?.failed ?? 0, last: c?.last,
+    const before = this.beforeRestart
+    const e = c?.lastError ?? before.lastError
+    return { completed: (c?.completed ?? 0) + before.completed, abandoned: (c?.abandoned ?? 0) + before.abandoned,
+      failed: (c?.failed ?? 0) + before.failed, last: c?.last ?? before.last,
       lastError: e === undefined ? undefined : e instanceof Error ? e.message : String(e) }
   }
+
+  /** The figures of coordinators of earlier attempts (a restarted job's totals include them). */
+  private beforeRestart: { completed: number; abandoned: number; failed: number; last: CheckpointResult | undefined; lastError: unknown } =
+    { completed: 0, abandoned: 0, failed: 0, last: undefined, lastError: undefined }
 
   /** No new periodic checkpoint; settles once the one in progress (if any) finished. */
   async quiesce(): Promise<void> {
     clearInterval(this.timer)
     this.timer = undefined
     await this.coordinator?.idle()
+  }
+
+  /**
+   * After a failed attempt, before the job restarts on new hosts: no periodic checkpoint, and
+   * the coordinator of the failed hosts commits nothing more (its checkpoint in flight, if any,
+   * is dropped; the restart restores the last committed one).
+   */
+  async halt(): Promise<void> {
+    clearInterval(this.timer)
+    this.timer = undefined
+    const c = this.coordinator
+    if (c) {
+      c.halt()
+      const b = this.beforeRestart
+      this.beforeRestart = { completed: b.completed + c.completed, abandoned: b.abandoned + c.abandoned, failed: b.failed + c.failed,
+        last: c.last ?? b.last, lastError: c.lastError ?? b.lastError }
+    }
+    this.coordinator = undefined
   }
 
   /** Stops periodic checkpoints and releases the lease. */
