@@ -4,6 +4,7 @@ import { openStore } from '../../persistence/stores/open-store.ts'
 import type { Lease, LeaseOwner, StateStore } from '../../persistence/stores/state-store.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 import { LeaseHeldError } from '../../runtime/errors/lease-held-error.ts'
+import { StaleFenceError } from '../../persistence/errors/stale-fence-error.ts'
 import type { Job, JobSummary } from '../../runtime/job.ts'
 import { liveMembers } from './live-members.ts'
 import { checkPartitionOptions, type PartitionEvent, type PartitionRunOptions } from './partition-options.ts'
@@ -133,8 +134,9 @@ export class PartitionRunner {
     const job = p.run({ ...this.options.run, store: this.store, restore: 'latest' })
     const entry: Owned = { lease, job }
     this.owned.set(partition, entry)
+    // The partition stays owned until its done marker and lease release are written, so a round
+    // in between neither takes it again nor counts it as free.
     job.done.then(async (summary) => {
-      this.owned.delete(partition)
       if (summary.status === 'completed' && entry.leaving !== 'lost') {
         // Fenced by the partition lease: a runner that lost it meanwhile cannot mark it done.
         await this.store.put(doneMarker(this.options.group, partition), new TextEncoder().encode(this.owner.runner), { fence: { lease: lease.name, token: lease.token } })
@@ -142,12 +144,13 @@ export class PartitionRunner {
         this.emit({ kind: 'completed', partition, runner: this.owner.runner })
       }
       await lease.release()
-    }).catch(async (e: unknown) => {
       this.owned.delete(partition)
+    }).catch(async (e: unknown) => {
       await lease.release().catch(() => undefined)
+      this.owned.delete(partition)
       // The previous owner's job lease is still valid (another host, within its TTL): try again at a later round.
-      if (!(e instanceof LeaseHeldError) && !entry.leaving) this.failure ??= e
-      this.wake.abort()
+      // A fenced done marker: the lease was lost meanwhile, the new holder finishes the partition.
+      if (!(e instanceof LeaseHeldError || e instanceof StaleFenceError) && !entry.leaving) this.failure ??= e
     }).finally(() => { if (this.stopRequested || this.failure !== undefined) this.wake.abort() })
     // 'acquired' once the job restored (or started fresh), so the event can say from where.
     void waitForRestore(job).then((checkpointId) => this.emit({ kind: 'acquired', partition, runner: this.owner.runner, checkpointId }))
