@@ -28,7 +28,7 @@ for (const [args, message] of usageErrors) {
     const r = await runCli(args)
     t.is(r.code, 2, r.stderr)
     t.true(r.stderr.includes(message), r.stderr)
-    t.regex(r.stderr, /Run 'oxiflow (run |checkpoints )?--help' for usage\./)
+    t.regex(r.stderr, /Run 'oxiflow (run |checkpoints |state |runner )?--help' for usage\./)
     t.is(r.stdout, '')
   })
 }
