@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { agg, pipeline, sources, windows, type RunOptions, type Sink } from '../index.ts'
+import { agg, pipeline, sources, stores, updateRunRecord, windows, type RunOptions, type RunRecord, type Sink } from '../index.ts'
 import { collectGarbage, environment, fmt, formatEnvironment, formatTable, otherNote, spread, watchOtherProcesses, writeResults } from './measure.ts'
 import { buildEvents, type WEvent } from './workload-w.ts'
 
@@ -25,6 +25,11 @@ function wJob(events: readonly WEvent[]) {
     .window('w100', windows.lengthBatch(100))
     .aggregate('stats', { count: agg.count(), sum: agg.sum((r: WEvent) => r.value), min: agg.min((r: WEvent) => r.value), max: agg.max((r: WEvent) => r.value), avg: agg.avg((r: WEvent) => r.value) })
     .sink('out', counting)
+}
+
+function blankRecord(): RunRecord {
+  return { format: 1, pipelineId: 'w', runId: 'bench', status: 'running', startedAt: Date.now(), endedAt: null, recordsProcessed: 0, recordsFailed: 0,
+    lastProcessedId: null, steps: {}, errors: [], errorsDropped: 0, retryCount: 0, runner: null, lease: null, takeover: null, lastHeartbeat: 0, lastCheckpoint: null }
 }
 
 try {
@@ -57,9 +62,21 @@ try {
   })
   console.log(`\n## Workload W with and without the run record (${fmt(events.length)} events, ${ROUNDS - 1} rounds after a warm-up, interleaved)\n`)
   console.log(formatTable(['variant', 'events/s median (range)', 'time median', 'time vs no store', 'run-record writes per run'], rows))
+  // One write measured alone (less exposed to a shared CPU than a whole W run): what a heartbeat costs.
+  const store = stores.file(join(dir, 'writes'))
+  const writeMs: number[] = []
+  const sample = blankRecord()
+  for (let i = 0; i < 201; i++) {
+    const started = performance.now()
+    await updateRunRecord(store, 'w', (r) => ({ ...(r ?? sample), recordsProcessed: i, lastHeartbeat: Date.now() }))
+    if (i > 0) writeMs.push(performance.now() - started)
+  }
+  const w = spread(writeMs)
+  console.log(`\nOne run-record write (compare-and-set with re-read, file store, fsync'd; 200 writes): median ${fmt(w.median, 2)} ms ` +
+    `(${fmt(w.min, 2)}–${fmt(w.max, 2)}); at the default 10 s heartbeat that is ${fmt(100 * w.median / 10_000, 3)} % of one core's time.`)
   const note = otherNote(others())
   console.log(`\n${note}`)
-  console.log(`results: ${writeResults('run-state', { environment: env, rows, times: Object.fromEntries(times), note })}`)
+  console.log(`results: ${writeResults('run-state', { environment: env, rows, times: Object.fromEntries(times), writeMs, note })}`)
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

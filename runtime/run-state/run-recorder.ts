@@ -5,11 +5,13 @@ import { stopRequested } from '../../persistence/run-state/stop-request.ts'
 import type { LeaseOwner, StateStore } from '../../persistence/stores/state-store.ts'
 import type { CheckpointResult } from '../checkpoint/checkpoint-coordinator.ts'
 import type { JobCheckpointing } from '../checkpoint/job-checkpointing.ts'
-import { leaseName, runnerOwner } from '../checkpoint/runner-lease.ts'
+import { runnerOwner } from '../checkpoint/runner-lease.ts'
 import type { JobMetrics, JobSummary } from '../job.ts'
 import type { Plan } from '../plan.ts'
 import { runErrorOf } from './run-error-of.ts'
 import { runFigures, stepWorkers } from './step-run-states.ts'
+import { restartsOf, withJobProblems, type ProblemsSeen } from './job-problems.ts'
+import { startedRecord } from './started-record.ts'
 
 /** How a job keeps its run record. */
 export interface RunRecorderSettings {
@@ -60,10 +62,8 @@ export class RunRecorder {
   private metrics: (() => JobMetrics) | undefined
   private stop: (() => void) | undefined
   private stopping = false
-  private checkpointProblems = 0
-  private seenProblems = 0
-  private restartsRecorded = 0
-  private seenRestarts = 0
+  private problemsRecorded: ProblemsSeen = { restarts: 0, checkpointProblems: 0 }
+  private problemsSeen: ProblemsSeen = this.problemsRecorded
   private stats = { writes: 0, failedWrites: 0, lastWriteError: undefined as string | undefined }
 
   constructor(private readonly plan: Plan, private readonly store: StateStore, private readonly settings: RunRecorderSettings) {
@@ -138,25 +138,7 @@ export class RunRecorder {
   }
 
   private started(current: RunRecord | undefined): RunRecord {
-    const now = Date.now()
-    const base: RunRecord = {
-      format: 1, pipelineId: this.pipelineId, runId: this.runId, status: 'running', startedAt: this.startedAt, endedAt: null,
-      recordsProcessed: 0, recordsFailed: 0, lastProcessedId: null, steps: {}, errors: current?.errors ?? [], errorsDropped: current?.errorsDropped ?? 0,
-      retryCount: 0, runner: this.owner, lease: this.lease ?? null, takeover: null, lastHeartbeat: now, lastCheckpoint: current?.lastCheckpoint ?? null,
-    }
-    const previous = current?.runner
-    // We hold the lease now, so a run still on record as running lost its runner without an end
-    // (SIGKILL, power loss): its lease was stale and we took it over. Say so in the record.
-    if (current && (current.status === 'running' || current.status === 'pending') && previous && current.runId !== this.runId) {
-      const heartbeat = current.lastHeartbeat ?? null
-      return withRunError({ ...base, takeover: { from: previous, at: now, lastHeartbeat: heartbeat } }, {
-        step: null, code: 'ERR_LEASE_TAKEOVER', offset: null, time: now, retryable: true,
-        message: `runner ${previous.runner} (host ${previous.host}, pid ${previous.pid}) left pipeline '${this.pipelineId}' running without an end ` +
-          `(last heartbeat ${heartbeat === null ? 'never' : new Date(heartbeat).toISOString()}); runner ${this.owner.runner} took over its stale lease ` +
-          `(${leaseName(this.pipelineId)}) and continues from the last checkpoint`,
-      })
-    }
-    return base
+    return startedRecord(current, { pipelineId: this.pipelineId, runId: this.runId, startedAt: this.startedAt, owner: this.owner, lease: this.lease ?? null }, Date.now())
   }
 
   /** The record with fresh figures, or undefined when another run owns it now (we lost the pipeline). */
@@ -170,22 +152,10 @@ export class RunRecorder {
       const failedStep = status === 'failed' ? r.errors.at(-1)?.step : undefined
       const stepStatus = (step: string): RunStatus => status === 'failed' ? (failedStep === step ? 'failed' : 'stopped') : status
       r = { ...r, ...runFigures(m, this.workers, stepStatus, now), retryCount: restartsOf(m) ?? r.retryCount }
-      // Failures the job restarted from (supervision) go into the errors list, once each.
-      const causes = (m as { restarts?: { causes?: readonly RestartCause[] } }).restarts?.causes ?? []
-      for (const c of causes.slice(this.restartsRecorded)) {
-        r = withRunError(r, { step: null, code: c.cause.code ?? 'ERR_UNEXPECTED', offset: null, time: c.at, retryable: true,
-          message: runErrorOf({ message: `attempt ${c.attempt} failed and the job restarted${c.restoredFrom === undefined ? '' : ` from checkpoint ${c.restoredFrom}`}: ${c.cause.message}` }, now).message })
-      }
-      this.seenRestarts = causes.length
-      // Checkpoints that failed or were abandoned since the last write go into the errors list.
-      const c = m.checkpoints
-      const problems = c ? c.failed + c.abandoned : 0
-      if (c && problems > this.checkpointProblems) {
-        // Counted as recorded only once the write succeeds: a lost CAS race calls this again.
-        this.seenProblems = problems
-        r = withRunError(r, { step: null, code: c.abandoned > 0 && c.failed === 0 ? 'ERR_CHECKPOINT_TIMEOUT' : 'ERR_CHECKPOINT_FAILED', offset: null, time: now,
-          retryable: true, message: runErrorOf({ message: `checkpoint failed or abandoned (${c.failed} failed, ${c.abandoned} abandoned so far): ${c.lastError ?? 'no reason given'}` }, now).message })
-      }
+      // Restarts and checkpoint failures since the last write; counted as recorded once written.
+      const problems = withJobProblems(r, m, this.problemsRecorded, now)
+      r = problems.record
+      this.problemsSeen = problems.seen
     }
     return { ...r, status, lastHeartbeat: now, endedAt: status === 'running' ? null : now }
   }
@@ -196,8 +166,7 @@ export class RunRecorder {
     this.queue = this.queue.then(async () => {
       try {
         await updateRunRecord(this.store, this.pipelineId, change)
-        this.checkpointProblems = Math.max(this.checkpointProblems, this.seenProblems)
-        this.restartsRecorded = Math.max(this.restartsRecorded, this.seenRestarts)
+        this.problemsRecorded = this.problemsSeen
         this.stats.writes++
       } catch (e) {
         this.stats.failedWrites++
@@ -218,18 +187,4 @@ export class RunRecorder {
       this.stats.lastWriteError = `reading the stop request: ${runErrorOf(e, Date.now()).message}`
     }
   }
-}
-
-/** Restarts of the job inside this runner (supervision's `restarts.attempts`), read by shape. */
-function restartsOf(m: JobMetrics): number | undefined {
-  const r = (m as { restarts?: { attempts?: unknown } }).restarts
-  return typeof r?.attempts === 'number' ? r.attempts : undefined
-}
-
-/** A restart as supervision reports it (`metrics().restarts.causes`), read by shape. */
-interface RestartCause {
-  readonly attempt: number
-  readonly cause: { readonly code?: string; readonly message: string }
-  readonly at: number
-  readonly restoredFrom?: number
 }

@@ -1,0 +1,52 @@
+import { withRunError, type RunRecord } from '../../persistence/run-state/run-record.ts'
+import type { JobMetrics } from '../job.ts'
+import { runErrorOf } from './run-error-of.ts'
+
+/** How many restarts and checkpoint problems the run record already lists. */
+export interface ProblemsSeen {
+  readonly restarts: number
+  readonly checkpointProblems: number
+}
+
+/**
+ * The record with what went wrong since `seen` appended to its errors: each restart the job
+ * took after a failure (supervision), and checkpoints that failed or were abandoned. Returns
+ * the new counts too; the caller keeps them once the record is written (a lost CAS race calls
+ * this again with the same `seen`).
+ *
+ * @example
+ * const { record, seen: next } = withJobProblems(r, job.metrics(), seen, Date.now())
+ */
+export function withJobProblems(r: RunRecord, m: JobMetrics, seen: ProblemsSeen, now: number): { record: RunRecord; seen: ProblemsSeen } {
+  const causes = (m as { restarts?: { causes?: readonly RestartCause[] } }).restarts?.causes ?? []
+  for (const c of causes.slice(seen.restarts)) {
+    r = withRunError(r, { step: null, code: c.cause.code ?? 'ERR_UNEXPECTED', offset: null, time: c.at, retryable: true,
+      message: runErrorOf({ message: `attempt ${c.attempt} failed and the job restarted${c.restoredFrom === undefined ? '' : ` from checkpoint ${c.restoredFrom}`}: ${c.cause.message}` }, now).message })
+  }
+  const cp = m.checkpoints
+  const problems = cp ? cp.failed + cp.abandoned : 0
+  if (cp && problems > seen.checkpointProblems) {
+    r = withRunError(r, { step: null, code: cp.abandoned > 0 && cp.failed === 0 ? 'ERR_CHECKPOINT_TIMEOUT' : 'ERR_CHECKPOINT_FAILED', offset: null, time: now,
+      retryable: true, message: runErrorOf({ message: `checkpoint failed or abandoned (${cp.failed} failed, ${cp.abandoned} abandoned so far): ${cp.lastError ?? 'no reason given'}` }, now).message })
+  }
+  return { record: r, seen: { restarts: Math.max(seen.restarts, causes.length), checkpointProblems: Math.max(seen.checkpointProblems, problems) } }
+}
+
+/**
+ * Restarts of the job inside this runner (supervision's `restarts.attempts`), read by shape.
+ *
+ * @example
+ * restartsOf(job.metrics()) // 2
+ */
+export function restartsOf(m: JobMetrics): number | undefined {
+  const r = (m as { restarts?: { attempts?: unknown } }).restarts
+  return typeof r?.attempts === 'number' ? r.attempts : undefined
+}
+
+/** A restart as supervision reports it (`metrics().restarts.causes`), read by shape. */
+interface RestartCause {
+  readonly attempt: number
+  readonly cause: { readonly code?: string; readonly message: string }
+  readonly at: number
+  readonly restoredFrom?: number
+}
