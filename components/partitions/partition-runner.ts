@@ -50,6 +50,7 @@ export class PartitionRunner {
   private readonly completed: Record<number, JobSummary> = {}
   private readonly pipelineIds = new Map<string, number>()
   private member: Lease | undefined
+  private joined = false
   private failure: unknown
   private stopRequested = false
   private wake = new AbortController()
@@ -101,6 +102,12 @@ export class PartitionRunner {
   private async tick(): Promise<boolean> {
     const { group, partitions } = this.options
     if (!this.member || !(await this.member.renew())) this.member = await this.store.lease(memberLease(group, this.owner.runner), this.owner, this.ttl)
+    if (!this.joined) {
+      // The first round only announces this runner: runners started together then see each
+      // other before taking partitions, and split them without a hand-over.
+      this.joined = true
+      return false
+    }
     for (const [p, o] of this.owned) {
       if (!o.leaving && !(await o.lease.renew())) this.leave(p, 'lost')
     }
@@ -116,7 +123,11 @@ export class PartitionRunner {
     for (let p = 0; p < partitions && this.owned.size < share; p++) {
       if (done.has(p) || this.owned.has(p)) continue
       const lease = await this.store.lease(partitionLease(group, p), this.owner, this.ttl)
-      if (lease) this.start(p, lease)
+      if (!lease) continue
+      // Its last holder writes the done marker before releasing the lease: read after taking it,
+      // the marker tells whether the partition finished since the list above.
+      if (await this.store.get(doneMarker(group, p)) !== undefined) { await lease.release(); continue }
+      this.start(p, lease)
     }
     return false
   }

@@ -104,6 +104,8 @@ test.serial(`${kind} store: two runners split four partitions; one is SIGKILLed,
     const takeover = bEvents.filter((e) => e.kind === 'acquired' && e.partition === p).at(-1)
     t.truthy(takeover?.checkpointId, `runner B restored partition ${p} from a checkpoint`)
   }
+  const completions = [a, b].flatMap((r) => (r.lines as { event?: PartitionEvent }[]).flatMap((l) => (l.event?.kind === 'completed' ? [l.event.partition] : [])))
+  t.deepEqual(completions.sort(), [0, 1, 2, 3], 'each partition ran to its end once, in one runner')
   const summary = (b.lines as { summary?: { status: string; completed: number[] } }[]).find((l) => l.summary)?.summary
   t.is(summary?.status, 'completed')
   t.deepEqual(new Set((await store.list(`partitions/${params.group}/done/`)).map((k) => k.split('/').at(-1))), new Set(['0', '1', '2', '3']))
