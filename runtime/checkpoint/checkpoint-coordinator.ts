@@ -17,6 +17,8 @@ export interface CheckpointResult {
   readonly rawBytes: number
   /** From the trigger to the sinks' commit. */
   readonly durationMs: number
+  /** From injecting barrier n until every instance's snapshot arrived: barrier alignment plus the synchronous snapshots. */
+  readonly alignmentMs: number
   readonly steps: Readonly<Record<string, { readonly bytes: number; readonly rawBytes: number }>>
 }
 
@@ -84,8 +86,10 @@ export class CheckpointCoordinator {
       for (const p of pauses) if (p.nextSeq !== undefined) cuts[p.vertex] = Math.max(cuts[p.vertex] ?? 0, p.nextSeq)
       const entries = Promise.all(this.participants.map((p) => p.entries(id)))
       entries.catch(() => {}) // awaited below; a failure while injecting must not leave it unhandled
+      const injected = performance.now()
       await Promise.all(this.participants.map((p) => p.injectBarrier(barrier, cuts, stopAfter)))
       const holders = (await this.withTimeout(entries, id)).flat()
+      const alignmentMs = performance.now() - injected
       this.assignLevels(holders)
       if (this.halted) throw new OxiflowError('ERR_CHECKPOINT_HALTED', `pipeline '${this.plan.pipelineId}': checkpoint ${id} dropped: the job failed while it was taken`)
       faultPoint('before-manifest', id)
@@ -97,7 +101,7 @@ export class CheckpointCoordinator {
       for (const p of this.participants) await p.commit(id)
       faultPoint('after-commit', id)
       await this.store.retain(this.settings.retain)
-      const result = summarize(id, holders, performance.now() - started)
+      const result = summarize(id, holders, performance.now() - started, alignmentMs)
       this.completed++
       this.last = result
       return result
@@ -129,7 +133,7 @@ export class CheckpointCoordinator {
   }
 }
 
-function summarize(id: number, holders: readonly ManifestHolder[], durationMs: number): CheckpointResult {
+function summarize(id: number, holders: readonly ManifestHolder[], durationMs: number, alignmentMs: number): CheckpointResult {
   const steps: Record<string, { bytes: number; rawBytes: number }> = {}
   let bytes = 0
   let rawBytes = 0
@@ -140,5 +144,5 @@ function summarize(id: number, holders: readonly ManifestHolder[], durationMs: n
     bytes += h.storedBytes
     rawBytes += h.rawBytes
   }
-  return { id, bytes, rawBytes, durationMs, steps }
+  return { id, bytes, rawBytes, durationMs, alignmentMs, steps }
 }

@@ -5,7 +5,7 @@ import type { JobMetrics } from '../job.ts'
  * A fresh prom-client Registry (never the global one) whose metrics are read from a JobMetrics
  * sample at each scrape: `sample()` gives the one sample a scrape uses for every metric.
  * Per step (label `step`): records in/out/failed, rate, backpressure time, queue depth; per job:
- * elapsed time, checkpoints (completed, failed, abandoned, last duration and size), the lease
+ * elapsed time, checkpoints (completed, failed, abandoned, last duration, alignment time and size), the lease
  * (held, token) and the run record's writes. No store URL or credential is ever a label or value.
  *
  * @example
@@ -48,6 +48,7 @@ export function jobRegistry(pipelineId: string, sample: () => JobMetrics | undef
   job('oxiflow_checkpoints_failed_total', 'Checkpoints that failed', (m) => m.checkpoints?.failed)
   job('oxiflow_checkpoints_abandoned_total', 'Checkpoints abandoned after their timeout', (m) => m.checkpoints?.abandoned)
   job('oxiflow_checkpoint_last_duration_seconds', 'Trigger-to-commit time of the last checkpoint', (m) => m.checkpoints?.last && m.checkpoints.last.durationMs / 1000)
+  job('oxiflow_checkpoint_last_alignment_seconds', 'Barrier injection to the last snapshot of the last checkpoint (alignment)', (m) => m.checkpoints?.last && m.checkpoints.last.alignmentMs / 1000)
   job('oxiflow_checkpoint_last_size_bytes', 'Bytes written by the last checkpoint (compressed)', (m) => m.checkpoints?.last?.bytes)
   job('oxiflow_lease_held', "1 while this runner holds the pipeline's lease", (m) => m.lease && (m.lease.state === 'held' ? 1 : 0))
   job('oxiflow_lease_token', "Token of the pipeline's lease this runner was granted", (m) => m.lease?.token)

@@ -46,6 +46,8 @@ test('the metrics endpoint serves Prometheus text during a run and the final fig
   t.is(during.get('oxiflow_job_running{pipeline="scraped"}'), 1)
   t.true(during.get('oxiflow_step_records_in_total{step="some",pipeline="scraped"}')! > 0)
   t.true(during.get('oxiflow_checkpoint_last_size_bytes{pipeline="scraped"}')! > 0)
+  const alignment = during.get('oxiflow_checkpoint_last_alignment_seconds{pipeline="scraped"}')!
+  t.true(alignment >= 0 && alignment <= during.get('oxiflow_checkpoint_last_duration_seconds{pipeline="scraped"}')!)
   t.is(during.get('oxiflow_lease_held{pipeline="scraped"}'), 1)
   for (const name of ['oxiflow_step_queue_depth', 'oxiflow_step_backpressure_seconds_total', 'oxiflow_step_rate_records_per_second']) {
     t.true(during.has(`${name}{step="gen",pipeline="scraped"}`), name)

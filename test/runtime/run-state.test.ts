@@ -80,6 +80,7 @@ test('heartbeats put a running job on record; each checkpoint commit and the sto
   t.is(job.metrics().lease?.state, 'held')
   t.is(job.metrics().lease?.token, running.lease?.token)
   const c = await job.checkpoint()
+  t.true(c.alignmentMs >= 0 && c.alignmentMs <= c.durationMs, 'alignment is part of trigger-to-commit')
   const committed = await until(store, 'beats', (r) => r.lastCheckpoint?.id === c.id)
   t.is(committed.lastCheckpoint!.bytes, c.bytes)
   const summary = await job.stop()
