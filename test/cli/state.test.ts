@@ -187,3 +187,27 @@ test('state show of a pipeline the store does not know exits 1 naming it; --json
   t.is((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'ERR_PIPELINE_UNKNOWN')
   t.true(r.stderr.includes("pipeline 'clikcs' is unknown to file store "), r.stderr)
 })
+
+test('state show and runner list work on a shared Redis store; a store URL\'s credentials never reach the output', async (t) => {
+  t.timeout(180_000)
+  const { Redis } = await import('ioredis')
+  const prefix = `oxiflow-cli-state-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
+  const url = `redis://127.0.0.1:6379/0?prefix=${prefix}`
+  t.teardown(async () => {
+    const redis = new Redis('redis://127.0.0.1:6379/0')
+    const keys = await redis.keys(`${prefix}:*`)
+    if (keys.length > 0) await redis.del(...keys)
+    await redis.quit()
+  })
+  const run = await runCli(['run', 'test/fixtures/cli/completes.ts', '--store', url])
+  t.is(run.code, 0, run.stderr)
+  const v = await show(url, 'cli-completes')
+  t.is(v.run?.status, 'completed')
+  t.is(v.run?.recordsProcessed, 100)
+  const secret = 's3cret-pw'
+  const refused = await runCli(['state', 'list', '--store', `redis://u:${secret}@127.0.0.1:1/0`, '--json'])
+  t.is(refused.code, 1)
+  t.is((JSON.parse(refused.stdout) as { error: { code: string } }).error.code, 'ERR_STORE_UNAVAILABLE')
+  t.false(refused.stdout.includes(secret) || refused.stderr.includes(secret), refused.stderr)
+  t.true(refused.stderr.includes('redis://***@127.0.0.1:1/0'), refused.stderr)
+})
