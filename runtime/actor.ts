@@ -25,7 +25,9 @@ export class Actor {
   private readonly endedInputs = new Set<number>()
   private watermark = -Infinity
   private allFinal = true
-  private aligning: { barrier: CheckpointBarrier; arrived: Set<number> } | undefined
+  private aligning: { barrier: CheckpointBarrier; arrived: Set<number>; since: number } | undefined
+  /** Barrier alignment: from the first input's barrier to the last one's (inputs that delivered it wait meanwhile). */
+  readonly alignment = { count: 0, totalMs: 0, maxMs: 0, lastMs: 0 }
   private held = new Map<number, Message[]>()
   private done = false
   /** Ordered merge: messages per input, waiting for their turn (see `plan.orderedInput`). */
@@ -170,7 +172,7 @@ export class Actor {
   }
 
   private onBarrier(input: number, barrier: CheckpointBarrier): Maybe<void> {
-    if (!this.aligning) this.aligning = { barrier, arrived: new Set() }
+    if (!this.aligning) this.aligning = { barrier, arrived: new Set(), since: performance.now() }
     else if (this.aligning.barrier.checkpointId !== barrier.checkpointId) {
       throw new Error(`actor '${this.name}': barrier ${barrier.checkpointId} arrived while aligning ${this.aligning.barrier.checkpointId}; barriers must be injected in order`)
     }
@@ -183,6 +185,12 @@ export class Actor {
     const a = this.aligning
     if (!a) return
     for (let i = 0; i < this.inputs.length; i++) if (!a.arrived.has(i) && !this.endedInputs.has(i)) return
+    const ms = performance.now() - a.since
+    const f = this.alignment
+    f.count++
+    f.totalMs += ms
+    f.lastMs = ms
+    if (ms > f.maxMs) f.maxMs = ms
     return andThen(this.onAligned(a.barrier), () => andThen(this.router?.broadcast({ kind: 'barrier', barrier: a.barrier }), () => {
       this.aligning = undefined
       if (this.ordered) return this.drain()

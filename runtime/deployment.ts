@@ -153,6 +153,7 @@ export class Deployment implements Host {
       busyMs: inst.actor?.busyMs ?? inst.source?.busyMs ?? 0,
       blockedMs: inst.router?.blockedMs ?? 0,
       queueDepth: inst.actor?.queueDepth ?? 0,
+      ...(inst.actor && { alignment: { ...inst.actor.alignment } }),
     }))
   }
 

@@ -20,6 +20,16 @@ export interface InstanceStats {
   readonly busyMs: number
   readonly blockedMs: number
   readonly queueDepth: number
+  /** Barrier alignment of the instance's actor (sources do not align): how many, and how long. */
+  readonly alignment?: AlignmentStats
+}
+
+/** Barrier alignment figures: from an actor's first input delivering barrier n to its last. */
+export interface AlignmentStats {
+  readonly count: number
+  readonly totalMs: number
+  readonly maxMs: number
+  readonly lastMs: number
 }
 
 /** Sinks' and dead-letter sinks' results on one host, by step name. */

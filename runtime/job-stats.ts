@@ -1,9 +1,9 @@
-import type { HostResults, InstanceStats } from './host.ts'
+import type { AlignmentStats, HostResults, InstanceStats } from './host.ts'
 import type { StepSummary } from './job.ts'
 import type { Plan } from './plan.ts'
 
 /** A step's totals plus the live-only figures. */
-export type StepTotals = { -readonly [K in keyof StepSummary]: StepSummary[K] } & { backpressureMs: number; queueDepth: number }
+export type StepTotals = { -readonly [K in keyof StepSummary]: StepSummary[K] } & { backpressureMs: number; queueDepth: number; alignment: AlignmentStats }
 
 /**
  * Adds up instance figures per step. Fused steps share their actor's busy, backpressure and
@@ -13,7 +13,8 @@ export function stepTotals(plan: Plan, stats: readonly InstanceStats[]): Record<
   const totals: Record<string, StepTotals> = {}
   for (const v of plan.vertices) {
     for (const step of v.steps) {
-      totals[step.name] = { kind: step.spec.kind, parallelism: v.parallelism, recordsIn: 0, recordsOut: 0, failed: 0, busyMs: 0, backpressureMs: 0, queueDepth: 0 }
+      totals[step.name] = { kind: step.spec.kind, parallelism: v.parallelism, recordsIn: 0, recordsOut: 0, failed: 0, busyMs: 0, backpressureMs: 0, queueDepth: 0,
+        alignment: { count: 0, totalMs: 0, maxMs: 0, lastMs: 0 } }
     }
   }
   for (const inst of stats) {
@@ -26,6 +27,10 @@ export function stepTotals(plan: Plan, stats: readonly InstanceStats[]): Record<
       t.busyMs += inst.busyMs
       t.backpressureMs += inst.blockedMs
       t.queueDepth += inst.queueDepth
+      const a = inst.alignment
+      // Per step: alignments counted once per instance; the last and longest are the slowest instance's.
+      if (a) t.alignment = { count: t.alignment.count + a.count, totalMs: t.alignment.totalMs + a.totalMs,
+        maxMs: Math.max(t.alignment.maxMs, a.maxMs), lastMs: Math.max(t.alignment.lastMs, a.lastMs) }
     }
   }
   return totals

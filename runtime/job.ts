@@ -2,6 +2,7 @@ import type { CheckpointResult } from './checkpoint/checkpoint-coordinator.ts'
 import type { CheckpointStats, RestoreReport } from './checkpoint/job-checkpointing.ts'
 import { JobCheckpointing } from './checkpoint/job-checkpointing.ts'
 import type { JobSnapshot } from './job-snapshot.ts'
+import type { AlignmentStats } from './host.ts'
 import type { RestartStats } from './restart-policy.ts'
 import type { PipelineGraph } from './pipeline-graph.ts'
 import { planGraph } from './plan.ts'
@@ -66,6 +67,12 @@ export interface StepMetrics {
   readonly backpressureMs: number
   /** Messages delivered to the step's actors and not yet handled. */
   readonly queueDepth: number
+  /**
+   * Checkpoint barrier alignment of the step's actors: from the first input delivering a
+   * barrier to the last (meanwhile the inputs that delivered it are held back). `count` adds
+   * up the instances; `lastMs` and `maxMs` are the slowest instance's. Sources do not align.
+   */
+  readonly alignment: AlignmentStats
 }
 
 /** `restarting`: an attempt failed and the job waits out its backoff before starting again from its last checkpoint. */

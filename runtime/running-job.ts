@@ -89,6 +89,7 @@ export class RunningJob implements Job {
         busyPercent: elapsedMs > 0 ? Math.min(100, (100 * Math.max(0, s.busyMs - s.backpressureMs)) / (elapsedMs * s.parallelism)) : 0,
         backpressureMs: s.backpressureMs,
         queueDepth: s.queueDepth,
+        alignment: s.alignment,
       }
     }
     this.lastSample = { at: now, recordsIn }

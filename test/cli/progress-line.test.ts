@@ -7,8 +7,8 @@ const metrics: JobMetrics = {
   status: 'running',
   elapsedMs: 2500,
   steps: {
-    events: { kind: 'source', parallelism: 1, recordsIn: 0, recordsOut: 120_000, failed: 0, ratePerSec: 48_000, busyPercent: 40, backpressureMs: 15, queueDepth: 0 },
-    counts: { kind: 'process', parallelism: 1, recordsIn: 119_000, recordsOut: 2_000, failed: 2, ratePerSec: 47_600, busyPercent: 70, backpressureMs: 0, queueDepth: 3 },
+    events: { kind: 'source', parallelism: 1, recordsIn: 0, recordsOut: 120_000, failed: 0, ratePerSec: 48_000, busyPercent: 40, backpressureMs: 15, queueDepth: 0, alignment: { count: 0, totalMs: 0, maxMs: 0, lastMs: 0 } },
+    counts: { kind: 'process', parallelism: 1, recordsIn: 119_000, recordsOut: 2_000, failed: 2, ratePerSec: 47_600, busyPercent: 70, backpressureMs: 0, queueDepth: 3, alignment: { count: 0, totalMs: 0, maxMs: 0, lastMs: 0 } },
   },
 }
 
