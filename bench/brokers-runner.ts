@@ -13,7 +13,7 @@ lines.close()
 const start = Date.now()
 const ran: number[] = []
 const runner = partitions.run({
-  group, partitions: PARTITIONS, store, pollMs: 100,
+  group, partitions: PARTITIONS, store, pollMs: 500,
   pipeline: (p) => windowJob(`${id}-p${p}`, stream, `${stream}.in.${p}`, `${stream}.out.runners`),
   run: { checkpointInterval: 1000 },
   onEvent: (e) => { if (e.kind === 'completed') ran.push(e.partition) },

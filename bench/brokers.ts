@@ -20,6 +20,8 @@ import { collectGarbage, environment, fmt, formatEnvironment, formatTable, libra
 const EVENTS = Number(process.env.BENCH_BROKERS_EVENTS ?? 200_000)
 const ROUNDS = Number(process.env.BENCH_BROKERS_ROUNDS ?? 3)
 const dir = mkdtempSync(join(tmpdir(), 'oxiflow-bench-brokers-'))
+/** How the 2 runners split the 2 partitions, per round (1+1 expected; a runner that joins late gets less). */
+const splits: string[] = []
 
 type Variant = 'plain client loop' | 'oxiflow, 1 runner, no checkpoints' | 'oxiflow, 1 runner, exactly-once (checkpoint every 1 s)' | 'oxiflow, 2 runners, exactly-once (checkpoint every 1 s)'
 
@@ -56,6 +58,7 @@ async function runVariant(variant: Variant, stream: string, tag: string): Promis
   for (const c of children) c.stdin!.write('go\n')
   const done = await Promise.all(reports)
   const split = done.map((d) => d.partitions.length).join('+')
+  splits.push(split)
   if (split !== '1+1') console.error(`  note: the runners split the partitions ${split}`)
   return Math.max(...done.map((d) => d.end)) - Math.min(...done.map((d) => d.start))
 }
@@ -92,5 +95,6 @@ const rows = variants.map((v) => {
   return [v, `${fmt(EVENTS / s.median * 1000)} rec/s`, `${fmt(EVENTS / s.max * 1000)}–${fmt(EVENTS / s.min * 1000)}`, `${(loop / s.median).toFixed(2)}×`]
 })
 console.log(formatTable(['variant', 'median', 'range', 'vs loop'], rows))
-console.log(`results: ${writeResults('brokers', { env, events: EVENTS, times: Object.fromEntries(times) })}`)
+console.log(`2-runner partition split per round: ${splits.join(', ')}`)
+console.log(`results: ${writeResults('brokers', { env, events: EVENTS, times: Object.fromEntries(times), splits })}`)
 process.exit(failed ? 1 : 0)

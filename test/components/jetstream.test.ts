@@ -18,7 +18,10 @@ async function stream(t: { teardown(f: () => Promise<void>): void }, servers = N
 
 /** Resolves once the step has sent `n` records on (a condition, not a time). */
 async function untilOut(job: Job, step: string, n: number): Promise<void> {
-  while ((job.metrics().steps[step]?.recordsOut ?? 0) < n) await sleep(10)
+  while ((job.metrics().steps[step]?.recordsOut ?? 0) < n) {
+    if (job.metrics().status === 'failed') await job.done // throws the job's error
+    await sleep(10)
+  }
 }
 
 /** A paced copy job: source → 1 ms every 10 records → collect. */

@@ -18,7 +18,10 @@ function keys(t: { teardown(f: () => Promise<void>): void }, url = REDIS): (what
 }
 
 async function untilOut(job: Job, step: string, n: number): Promise<void> {
-  while ((job.metrics().steps[step]?.recordsOut ?? 0) < n) await sleep(10)
+  while ((job.metrics().steps[step]?.recordsOut ?? 0) < n) {
+    if (job.metrics().status === 'failed') await job.done // throws the job's error
+    await sleep(10)
+  }
 }
 
 function copyJob(id: string, key: string, opts: { stopAtEnd: boolean }) {
