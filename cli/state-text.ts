@@ -2,7 +2,12 @@ import type { CleanupReport } from '../persistence/run-state/cleanup-state.ts'
 import { columns, count, duration } from './format.ts'
 import type { LeaseView, StateListRow, StateView } from './state-views.ts'
 
-/** How long ago `t` was, e.g. '3.20 s ago'; '-' when never. */
+/**
+ * How long ago `t` was; '-' when never.
+ *
+ * @example
+ * ago(Date.now() - 3200) // '3.20 s ago'
+ */
 export function ago(t: number | null | undefined, now = Date.now()): string {
   return t === null || t === undefined ? '-' : `${duration(Math.max(0, now - t))} ago`
 }

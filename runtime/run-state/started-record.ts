@@ -1,4 +1,6 @@
+import { hostname } from 'node:os'
 import { withRunError, type RunRecord } from '../../persistence/run-state/run-record.ts'
+import { pidAlive } from '../../persistence/stores/pid-alive.ts'
 import type { LeaseOwner } from '../../persistence/stores/state-store.ts'
 import { leaseName } from '../checkpoint/runner-lease.ts'
 
@@ -28,6 +30,9 @@ export function startedRecord(current: RunRecord | undefined, run: RunStart, now
   }
   const previous = current?.runner
   if (!current || !(current.status === 'running' || current.status === 'pending') || !previous || current.runId === run.runId) return base
+  // A previous runner alive on this host released its lease and is writing its end right now
+  // (it releases the lease before its last write): a handover, not a takeover.
+  if (previous.host === hostname() && previous.pid !== process.pid && pidAlive(previous.pid)) return base
   const heartbeat = current.lastHeartbeat ?? null
   return withRunError({ ...base, takeover: { from: previous, at: now, lastHeartbeat: heartbeat } }, {
     step: null, code: 'ERR_LEASE_TAKEOVER', offset: null, time: now, retryable: true,
