@@ -166,3 +166,23 @@ test('a process whose job with a store ended exits by itself: the run record tim
   t.is(status, 'completed')
   if (dir) await rm(dir, { recursive: true, force: true })
 })
+
+test('a job restarted after a failure (supervision) counts the restart and lists its cause in the run record', async (t) => {
+  t.timeout(60_000)
+  const store = stores.memory()
+  let thrown = false // throws once, on the first attempt only
+  const summary = await pipeline('restarted')
+    .source('gen', sources.generator({ seed: 4, count: 20_000, keys: 3 }))
+    .map('flaky', (r) => { if (r.id === 12_345 && !thrown) { thrown = true; throw new Error('flaky once') } return r })
+    .sink('out', sinks.collect())
+    .run({ store, checkpointInterval: 20, restart: { attempts: 2, backoffMs: 10 } }).done
+  t.is(summary.status, 'completed')
+  const r = (await readRunRecord(store, 'restarted'))!
+  t.is(r.status, 'completed')
+  t.is(r.retryCount, 1)
+  const cause = r.errors.find((e) => e.message.includes('flaky once'))
+  t.truthy(cause, JSON.stringify(r.errors))
+  t.is(cause!.code, 'ERR_STEP')
+  t.true(cause!.message.startsWith('attempt 1 failed and the job restarted'), cause!.message)
+  t.true(cause!.retryable)
+})
