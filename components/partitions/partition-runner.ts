@@ -36,7 +36,8 @@ interface Owned {
  * another runner joins. A runner that dies loses its leases after `ttlMs`, at once on the same
  * host (its pid is dead); the others then take its partitions and restore them from their latest
  * checkpoints, so with replayable sources and exactly-once sinks the output stays exactly-once.
- * A partition that ran to its end is marked done in the store and never run again.
+ * A partition that ran to its end is marked done in the store and never run again. A runner's
+ * first round only announces it, so runners started together split the partitions at once.
  *
  * @example
  * const runner = new PartitionRunner({ group: 'orders', partitions: 4, store: '.oxiflow', pipeline: (p) => build(p), run: { checkpointInterval: 1000 } })
