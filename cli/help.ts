@@ -43,6 +43,8 @@ Options:
   --codec C        snapshot compression: zstd (default), lz4, snappy, none
   --metrics-port P serve Prometheus metrics on http://127.0.0.1:P/metrics while the job runs
   --metrics-host H the address to serve them on (default 127.0.0.1)
+  --restart N      restart a failed job from its last checkpoint, at most N times (needs checkpoints)
+  --restart-backoff MS       wait before a restart (default 1000; doubles each time, at most 30 s)
   --json           print one JSON object on stdout at the end: the summary, or the error
   -h, --help       this help
 

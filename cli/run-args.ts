@@ -19,6 +19,8 @@ export interface RunArgs {
   /** `--metrics-port P` (0 picks a free port) and `--metrics-host H` (default 127.0.0.1). */
   readonly metricsPort: number | undefined
   readonly metricsHost: string | undefined
+  /** `--restart N [--restart-backoff MS]`: supervision, restarts from the last checkpoint. */
+  readonly restart: { readonly attempts: number; readonly backoffMs?: number } | undefined
 }
 
 const OPTIONS = {
@@ -31,6 +33,8 @@ const OPTIONS = {
   codec: { type: 'string' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
+  restart: { type: 'string' },
+  'restart-backoff': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -38,7 +42,7 @@ const OPTIONS = {
 /** The snapshot codecs, default first (as `run --help` lists them). */
 const CODECS: readonly CodecName[] = ['zstd', 'lz4', 'snappy', 'none']
 
-const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --codec C, --metrics-port P, --metrics-host H, --json, --help'
+const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --codec C, --metrics-port P, --metrics-host H, --restart N, --restart-backoff MS, --json, --help'
 
 /**
  * Parses the arguments after `run`. Every mistake becomes a UsageError naming the flag and the fix.
@@ -49,7 +53,7 @@ const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --c
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   const { values, positionals } = parse(argv)
   if (values.help) {
-    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, codec: undefined, metricsPort: undefined, metricsHost: undefined }
+    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, codec: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined }
   }
   if (positionals.length === 0) {
     throw new UsageError('oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts', 'run')
@@ -71,6 +75,18 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     codec: codec(values.codec),
     metricsPort: values['metrics-port'] === undefined ? undefined : port(values['metrics-port']),
     metricsHost: metricsHost(values['metrics-host'], values['metrics-port']),
+    restart: restart(values.restart, values['restart-backoff']),
+  }
+}
+
+function restart(attempts: string | undefined, backoff: string | undefined): RunArgs['restart'] {
+  if (attempts === undefined) {
+    if (backoff !== undefined) throw new UsageError('--restart-backoff needs --restart N (the number of restarts allowed)', 'run')
+    return undefined
+  }
+  return {
+    attempts: integer('--restart', attempts, 0, 'a non-negative integer (restarts allowed)'),
+    ...(backoff !== undefined && { backoffMs: integer('--restart-backoff', backoff, 0, 'a number of milliseconds ≥ 0') }),
   }
 }
 

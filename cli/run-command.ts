@@ -40,7 +40,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       ...(args.store !== undefined && { store: args.store }),
       ...(args.checkpointInterval !== undefined && { checkpointInterval: args.checkpointInterval }),
       ...(args.restore !== undefined && { restore: args.restore }),
-      ...(args.codec !== undefined && { codec: args.codec }) },
+      ...(args.codec !== undefined && { codec: args.codec }),
+      ...(args.restart !== undefined && { restart: args.restart }) },
     args.metricsPort === undefined ? undefined : { port: args.metricsPort, ...(args.metricsHost !== undefined && { host: args.metricsHost }) })
     if (json) process.stdout.write(toJson(summaryReport(summary)) + '\n')
     else process.stderr.write(summaryTable(summary))

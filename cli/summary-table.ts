@@ -3,7 +3,7 @@ import { columns, count, duration } from './format.ts'
 
 /**
  * The end-of-run table: one row per step with records in/out, failed, busy time and throughput
- * (records in per second, or out for a source, over the job's duration).
+ * (records in per second, or out for a source, over the job's duration), then a line per restart.
  *
  * @example
  * process.stderr.write(summaryTable(await job.done))
@@ -16,5 +16,8 @@ export function summaryTable(s: JobSummary): string {
     rows.push([name, step.kind, count(step.recordsIn), count(step.recordsOut), count(step.failed),
       duration(step.busyMs), count(through / seconds)])
   }
-  return [`pipeline '${s.pipelineId}' ${s.status} in ${duration(s.durationMs)}`, ...columns(rows).map((l) => `  ${l}`)].join('\n') + '\n'
+  const restartLines = s.restarts && s.restarts.attempts > 0
+    ? s.restarts.causes.map((c) => `  restart ${c.attempt} (from ${c.restoredFrom === undefined ? 'the start' : `checkpoint ${c.restoredFrom}`}) after: ${c.cause.message}`)
+    : []
+  return [`pipeline '${s.pipelineId}' ${s.status} in ${duration(s.durationMs)}`, ...columns(rows).map((l) => `  ${l}`), ...restartLines].join('\n') + '\n'
 }
