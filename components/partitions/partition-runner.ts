@@ -3,11 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { openStore } from '../../persistence/stores/open-store.ts'
 import type { Lease, LeaseOwner, StateStore } from '../../persistence/stores/state-store.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
-import { LeaseHeldError } from '../../runtime/errors/lease-held-error.ts'
-import { StaleFenceError } from '../../persistence/errors/stale-fence-error.ts'
-import type { Job, JobSummary } from '../../runtime/job.ts'
+import type { JobSummary } from '../../runtime/job.ts'
 import { liveMembers } from './live-members.ts'
 import { checkPartitionOptions, type PartitionEvent, type PartitionRunOptions } from './partition-options.ts'
+import { PartitionJob } from './partition-job.ts'
 import { doneMarker, donePrefix, memberLease, partitionLease } from './partition-keys.ts'
 
 /** What `runner.done` resolves with. */
@@ -21,10 +20,9 @@ export interface PartitionsSummary {
 }
 
 interface Owned {
-  readonly lease: Lease
-  readonly job: Job
-  /** Set when this runner stops the job itself (hand-over, lost lease, stop). */
-  leaving?: PartitionEvent['kind']
+  readonly pj: PartitionJob
+  /** Settles once the runner took note of the job's end. */
+  readonly finished: Promise<void>
 }
 
 /**
@@ -110,12 +108,12 @@ export class PartitionRunner {
       return false
     }
     for (const [p, o] of this.owned) {
-      if (!o.leaving && !(await o.lease.renew())) this.leave(p, 'lost')
+      if (!o.pj.leaving && !(await o.pj.lease.renew())) this.leave(p, 'lost')
     }
     const done = new Set((await this.store.list(donePrefix(group))).map((k) => Number(k.slice(k.lastIndexOf('/') + 1))))
     if (done.size >= partitions && this.owned.size === 0) return true
     const share = Math.ceil((partitions - done.size) / await liveMembers(this.store, group))
-    const active = [...this.owned.entries()].filter(([, o]) => !o.leaving)
+    const active = [...this.owned.entries()].filter(([, o]) => !o.pj.leaving)
     if (active.length > share) {
       // One at a time: the other runners take it over before this one gives up more.
       this.leave(active[active.length - 1][0], 'handed-over')
@@ -143,44 +141,32 @@ export class PartitionRunner {
       return
     }
     this.pipelineIds.set(p.id, partition)
-    const job = p.run({ ...this.options.run, store: this.store, restore: 'latest' })
-    const entry: Owned = { lease, job }
-    this.owned.set(partition, entry)
+    const pj = new PartitionJob(partition, lease, p.run({ ...this.options.run, store: this.store, restore: 'latest' }), this.store, this.options.group, this.owner.runner)
     // The partition stays owned until its done marker and lease release are written, so a round
     // in between neither takes it again nor counts it as free.
-    job.done.then(async (summary) => {
-      if (summary.status === 'completed' && entry.leaving !== 'lost') {
-        // Fenced by the partition lease: a runner that lost it meanwhile cannot mark it done.
-        await this.store.put(doneMarker(this.options.group, partition), new TextEncoder().encode(this.owner.runner), { fence: { lease: lease.name, token: lease.token } })
-        this.completed[partition] = summary
+    const finished = pj.settled.then(({ completed, failure }) => {
+      this.owned.delete(partition)
+      if (completed) {
+        this.completed[partition] = completed
         this.emit({ kind: 'completed', partition, runner: this.owner.runner })
       }
-      await lease.release()
-      this.owned.delete(partition)
-    }).catch(async (e: unknown) => {
-      await lease.release().catch(() => undefined)
-      this.owned.delete(partition)
-      // The previous owner's job lease is still valid (another host, within its TTL): try again at a later round.
-      // A fenced done marker: the lease was lost meanwhile, the new holder finishes the partition.
-      if (!(e instanceof LeaseHeldError || e instanceof StaleFenceError) && !entry.leaving) this.failure ??= e
-    }).finally(() => { if (this.stopRequested || this.failure !== undefined) this.wake.abort() })
+      if (failure !== undefined) this.failure ??= failure
+      if (this.stopRequested || this.failure !== undefined) this.wake.abort()
+    })
+    this.owned.set(partition, { pj, finished })
     // 'acquired' once the job restored (or started fresh), so the event can say from where.
-    void waitForRestore(job).then((checkpointId) => this.emit({ kind: 'acquired', partition, runner: this.owner.runner, checkpointId }))
+    void pj.restoredFrom().then((checkpointId) => this.emit({ kind: 'acquired', partition, runner: this.owner.runner, checkpointId }))
   }
 
   private leave(partition: number, why: PartitionEvent['kind']): void {
     const o = this.owned.get(partition)
-    if (!o || o.leaving) return
-    o.leaving = why
-    this.emit({ kind: why, partition, runner: this.owner.runner })
-    void o.job.stop().catch(() => undefined)
+    if (o?.pj.leave(why)) this.emit({ kind: why, partition, runner: this.owner.runner })
   }
 
   private async leaveAll(why: PartitionEvent['kind']): Promise<void> {
-    const jobs = [...this.owned.entries()].map(([p, o]) => { this.leave(p, why); return o.job.done.catch(() => undefined) })
-    await Promise.all(jobs)
-    // Let the completion handlers release the leases.
-    while (this.owned.size > 0) await sleep(5)
+    const owned = [...this.owned.entries()]
+    for (const [p] of owned) this.leave(p, why)
+    await Promise.all(owned.map(([, o]) => o.finished))
   }
 
   private emit(event: PartitionEvent): void {
@@ -190,14 +176,4 @@ export class PartitionRunner {
   private summary(status: PartitionsSummary['status']): PartitionsSummary {
     return { group: this.options.group, runner: this.owner.runner, status, completed: { ...this.completed } }
   }
-}
-
-/** The checkpoint a job restored, once it knows (polls its metrics while it starts). */
-async function waitForRestore(job: Job): Promise<number | undefined> {
-  for (let i = 0; i < 400; i++) {
-    const m = job.metrics()
-    if (m.status !== 'starting') return m.restore?.checkpointId
-    await sleep(25)
-  }
-  return undefined
 }
