@@ -6,7 +6,13 @@ import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { pathToFileURL } from 'node:url'
+import { stores } from '../../index.ts'
 import { perKey } from '../fixtures/crash/harness.ts'
+import build from '../fixtures/crash/rescale.ts'
+
+const module = pathToFileURL(join(import.meta.dirname, '../fixtures/crash/rescale.ts')).href
 
 const lines = 12_000
 
@@ -57,3 +63,23 @@ for (const [from, to] of [[2, 1], [1, 3], [3, 2]] as const) {
     t.deepEqual(perKey(actual), perKey(expected))
   })
 }
+
+test('in process with a memory store: stopped on 2 workers (final checkpoint), restored on 3 from the same store object', async (t) => {
+  t.timeout(180_000)
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-rescale-memory-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  await mkdir(join(dir, 'out'))
+  const records = Array.from({ length: lines }, (_, id) => ({ id, key: `k${(id * 7919) % 61}` }))
+  await writeFile(join(dir, 'in.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n')
+  const store = stores.memory()
+  const params = { input: join(dir, 'in.jsonl'), out: join(dir, 'out'), slowFrom: lines / 2, slowMs: 0.15 }
+  const first = build(params).run({ workers: 2, module, params, store, checkpointInterval: 30 })
+  while ((first.metrics().checkpoints?.completed ?? 0) < 1) await sleep(5)
+  const stopped = await first.stop()
+  t.is(stopped.status, 'stopped')
+  const second = await build(params).run({ workers: 3, module, params, store, restore: 'latest' }).done
+  t.is(second.status, 'completed')
+  t.true(second.restore?.checkpointId !== undefined, 'restored from the stop\'s checkpoint')
+  t.true(second.steps.lines.recordsOut < lines, 'the restored run did not read the input again')
+  t.deepEqual(perKey(await readFile(join(dir, 'out', 'counts.jsonl'), 'utf8')), perKey(oracle(records)))
+})
