@@ -42,6 +42,8 @@ const QUEUE = 4096
  * sink (`sinks.jetstream`, `sinks.redisStream`, `sinks.jsonl`) the output is exactly-once. Reads
  * use an ordered (ephemeral, flow-controlled) consumer started at that sequence; at most 4096
  * messages wait in memory. Unbounded unless `stopAtEnd`. The connection reconnects without limit.
+ * There is no durable-consumer option: a durable consumer's ack floor on the server would be a
+ * second position, advanced ahead of or behind the checkpoints; the position lives only in them.
  *
  * @example
  * p.source('orders', sources.jetstream({ servers: '127.0.0.1:4222', stream: 'ORDERS', subject: 'orders.eu' }))
