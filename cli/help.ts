@@ -89,8 +89,9 @@ Actions:
                                    per step, errors (newest last), last checkpoint and the lease
   list [--active]                  every pipeline of the store; --active: only those running now
   cleanup [--stale]                remove stale leases (dead or expired runners), abandoned temp
-                                   files and the run records of deleted pipelines (their
-                                   checkpoints are gone); --stale: leases and temp files only.
+                                   files, the run records of deleted pipelines (their
+                                   checkpoints are gone) and spent runner stop requests;
+                                   --stale: leases and temp files only.
                                    Prints what it removed
   export <pipeline> [--out FILE]   run record and checkpoints as one portable JSON file (stdout
                                    without --out)

@@ -6,6 +6,7 @@ import type { LeaseOwner, StateStore } from '../stores/state-store.ts'
 import { isStaleLease, pipelineOfLease, toolOwner } from './lease-health.ts'
 import { withRunError } from './run-record.ts'
 import { readRunRecord, runRecordIds, updateRunRecord } from './run-records.ts'
+import { removeSpentStopRequests } from './stop-request.ts'
 
 /** What `oxiflow state cleanup` removed. */
 export interface CleanupReport {
@@ -13,6 +14,8 @@ export interface CleanupReport {
   readonly leases: readonly { readonly name: string; readonly runner: string; readonly token: number; readonly reason: string }[]
   /** Run records removed: pipelines whose checkpoints were all deleted, and unreadable records, with no runner. */
   readonly runRecords: readonly { readonly pipelineId: string; readonly reason: string }[]
+  /** Runners whose `oxiflow runner stop` request was spent: none of the leases it named is held any more. */
+  readonly stopRequests: readonly string[]
 }
 
 /**
@@ -20,7 +23,8 @@ export interface CleanupReport {
  * over and released, so a live runner that renewed in between keeps its lease), and — unless
  * `staleOnly` — run records of deleted pipelines: the record names a checkpoint but the store
  * holds none of the pipeline's any more, and no runner holds its lease. A record that still
- * says running under a released stale lease is marked failed, naming the dead runner.
+ * says running under a released stale lease is marked failed, naming the dead runner. Also
+ * without `staleOnly`: stop requests (`oxiflow runner stop`) whose leases are all gone.
  *
  * @example
  * const report = await cleanupState(store, { staleOnly: false }); for (const l of report.leases) console.log('released', l.name)
@@ -61,7 +65,8 @@ export async function cleanupState(store: StateStore, options: { readonly staleO
       runRecords.push({ pipelineId: id, reason })
     }
   }
-  return { leases, runRecords }
+  const stopRequests = options.staleOnly ? [] : await removeSpentStopRequests(store)
+  return { leases, runRecords, stopRequests }
 }
 
 /** A run still on record as running under the stale lease of `owner` ended without saying so: it failed. */

@@ -40,7 +40,35 @@ export async function requestStop(store: StateStore, runner: string, leases: Sto
     const kept = (current?.leases ?? []).filter((l) => !leases.some((n) => n.name === l.name))
     return { requestedAt: Date.now(), by, leases: [...kept, ...leases.map((l) => ({ name: l.name, token: l.token }))] }
   })
+  // Stores cannot list records: the index lets `state cleanup` find requests whose runner is gone.
+  await updateRecord<string[]>(store, STOP_INDEX_KEY, (ids = []) => ids.includes(runner) ? undefined : [...ids, runner].sort())
   return written!
+}
+
+/** The record listing the runners that have a stop request (see requestStop). */
+export const STOP_INDEX_KEY = 'run-state/stop-requests'
+
+/**
+ * Removes the stop requests none of whose leases is still held at the token it names (the
+ * runner stopped, or its lease moved on), returning those runners' ids.
+ *
+ * @example
+ * await removeSpentStopRequests(store) // ['box:4242']
+ */
+export async function removeSpentStopRequests(store: StateStore): Promise<string[]> {
+  const held = await store.leases()
+  const removed: string[] = []
+  for (const runner of (await store.getRecord<string[] | null>(STOP_INDEX_KEY))?.value ?? []) {
+    let spent = false
+    await updateRecord<StopRequest>(store, stopRequestKey(runner), (r) => {
+      spent = !r || !r.leases.some((l) => held.some((h) => h.name === l.name && h.token === l.token))
+      return spent ? null : undefined
+    })
+    if (!spent) continue
+    await updateRecord<string[]>(store, STOP_INDEX_KEY, (ids = []) => ids.includes(runner) ? ids.filter((i) => i !== runner) : undefined)
+    removed.push(runner)
+  }
+  return removed
 }
 
 /**

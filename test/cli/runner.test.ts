@@ -79,6 +79,8 @@ test('runner list shows a live runner, its metrics are scraped over HTTP, runner
   t.true(position >= 500 && position < 1_000_000, 'stopped mid-stream')
   t.is(stopped.stopped[0]?.lastCheckpoint, summary.checkpoints.last.id, 'the final checkpoint is on record')
   t.deepEqual(JSON.parse((await runCli(['runner', 'list', '--store', store, '--json'])).stdout), [], 'the lease was released')
+  const cleanup = await runCli(['state', 'cleanup', '--store', store, '--json'])
+  t.like(JSON.parse(cleanup.stdout), { leases: [], stopRequests: [runner] }, 'the spent stop request is cleaned up')
 
   // The restore continues the same stream (records are a function of seed and id) up to a bound
   // past where it stopped; an uninterrupted run to that bound is the oracle.

@@ -6,6 +6,7 @@ import { PipelineLiveError } from '../../persistence/errors/pipeline-live-error.
 import { cleanupState } from '../../persistence/run-state/cleanup-state.ts'
 import { readRunRecord, updateRunRecord } from '../../persistence/run-state/run-records.ts'
 import { checkStateBundle, exportPipelineState, importPipelineState } from '../../persistence/run-state/state-bundle.ts'
+import { requestStop, stopRequestKey, stopRequested } from '../../persistence/run-state/stop-request.ts'
 import { MemoryStore } from '../../persistence/stores/memory-store.ts'
 import type { LeaseOwner } from '../../persistence/stores/state-store.ts'
 import { blankRunRecord } from '../fixtures/run-state-blank.ts'
@@ -33,7 +34,7 @@ test('cleanupState_deadRunnersLease_releasedAndItsRunMarkedFailed_liveLeaseKept'
   const a = await readRunRecord(store, 'a')
   t.is(a?.status, 'failed')
   t.is(a?.errors.at(-1)?.code, 'ERR_RUNNER_DIED')
-  t.deepEqual(await cleanupState(store, { staleOnly: false }), { leases: [], runRecords: [] }, 'a second cleanup finds nothing')
+  t.deepEqual(await cleanupState(store, { staleOnly: false }), { leases: [], runRecords: [], stopRequests: [] }, 'a second cleanup finds nothing')
 })
 
 test('cleanupState_runRecordWhoseCheckpointsWereDeleted_removedUnlessStaleOnly', async (t) => {
@@ -89,4 +90,16 @@ test('checkStateBundle_wrongShapes_namedInTheMessage', (t) => {
     const e = t.throws(() => checkStateBundle(value, 'p', 'f.json'), { instanceOf: InvalidStateBundleError })
     t.is(e?.message, `f.json is not an oxiflow state export of the pipeline asked for: ${problem} — import a file written by oxiflow state export <pipeline> --out FILE, under the same pipeline id`)
   }
+})
+
+test('cleanupState_stopRequestWhoseLeasesAreGone_removed_oneStillPendingKept', async (t) => {
+  const store = new MemoryStore()
+  const held = (await store.lease('pipelines/live/lease', live('r-live'), 60_000))!
+  await requestStop(store, 'r-live', [{ name: held.name, token: held.token }], 'test')
+  await requestStop(store, 'r-gone', [{ name: 'pipelines/gone/lease', token: 4 }], 'test')
+  const report = await cleanupState(store, { staleOnly: false })
+  t.deepEqual(report.stopRequests, ['r-gone'])
+  t.is((await store.getRecord(stopRequestKey('r-gone')))?.value, null)
+  t.truthy(await stopRequested(store, 'r-live', held.name, held.token), 'a request its runner has not acted on yet stays')
+  t.deepEqual((await cleanupState(store, { staleOnly: false })).stopRequests, [])
 })
