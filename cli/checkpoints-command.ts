@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { checkpoints } from '../persistence/checkpoints-api.ts'
 import { openStore } from '../persistence/stores/open-store.ts'
 import { errorText } from './error-text.ts'
 import { CHECKPOINTS_HELP } from './help.ts'
 import { plainJson } from './plain-json.ts'
+import { parseCommandArgs } from './parse-command-args.ts'
 import { UsageError, isUsageError } from './usage-error.ts'
 
 const USAGE = 'oxiflow checkpoints list|show|verify|delete <pipeline> [id] [step] [--store S] [--json]'
@@ -89,17 +89,7 @@ function usage(message: string): UsageError {
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], allowPositionals: true, strict: true,
-      options: { store: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
-  } catch (e) {
-    // parseArgs's own text suggests `--` tricks; say which option and what the options are.
-    const flag = /'(-[^' ]*)/.exec((e as Error).message)?.[1] ?? 'an option'
-    const code = (e as { code?: string }).code
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usage(`unknown option '${flag}' for oxiflow checkpoints; the options are --store S, --json, --help`)
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw usage(`option '${flag}' ${(e as Error).message.includes('does not take') ? 'takes no value' : 'needs a value'}; ${USAGE}`)
-    throw usage(`could not read the arguments: ${(e as Error).message}; ${USAGE}`)
-  }
+  return parseCommandArgs(argv, { command: 'checkpoints', options: {}, listed: '--store S, --json, --help', usage: USAGE })
 }
 
 /** The directory of a file-store location (a path or file:// URL, as openStore reads it), undefined for other stores. */

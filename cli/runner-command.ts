@@ -1,5 +1,4 @@
 import { hostname } from 'node:os'
-import { parseArgs } from 'node:util'
 import { readRunRecord } from '../persistence/run-state/run-records.ts'
 import { requestStop } from '../persistence/run-state/stop-request.ts'
 import type { StateStore } from '../persistence/stores/state-store.ts'
@@ -10,6 +9,7 @@ import { RunnerStopError } from './runner-stop-error.ts'
 import { openExistingStore, storeLocation } from './state-store-arg.ts'
 import { runnerListText } from './state-text.ts'
 import { leaseView, type LeaseView } from './state-views.ts'
+import { parseCommandArgs } from './parse-command-args.ts'
 import { UsageError, isUsageError } from './usage-error.ts'
 
 const USAGE = 'oxiflow runner list [--pipeline P] | oxiflow runner stop <runner-id> [--pipeline P] [--timeout MS] [--store S] [--json]'
@@ -106,16 +106,5 @@ function usage(message: string): UsageError {
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: {
-      store: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      pipeline: { type: 'string' }, timeout: { type: 'string' },
-    } })
-  } catch (e) {
-    const flag = /'(-[^' ]*)/.exec((e as Error).message)?.[1] ?? 'an option'
-    const code = (e as { code?: string }).code
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usage(`unknown option '${flag}' for oxiflow runner; the options are --store S, --json, --pipeline P, --timeout MS (stop), --help`)
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw usage(`option '${flag}' ${(e as Error).message.includes('does not take') ? 'takes no value' : 'needs a value'}; ${USAGE}`)
-    throw usage(`could not read the arguments: ${(e as Error).message}; ${USAGE}`)
-  }
+  return parseCommandArgs(argv, { command: 'runner', options: { pipeline: { type: 'string' }, timeout: { type: 'string' } } as const, listed: '--store S, --json, --pipeline P, --timeout MS (stop), --help', usage: USAGE })
 }

@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import { InvalidStateBundleError } from '../persistence/errors/invalid-state-bundle-error.ts'
 import { PipelineUnknownError } from '../persistence/errors/pipeline-unknown-error.ts'
 import { cleanupState } from '../persistence/run-state/cleanup-state.ts'
@@ -12,6 +11,7 @@ import { errorReport, toJson } from './json-report.ts'
 import { fileStoreTempDir, openExistingStore, storeLocation } from './state-store-arg.ts'
 import { cleanupText, stateListText, stateShowText } from './state-text.ts'
 import { stateList, stateView } from './state-views.ts'
+import { parseCommandArgs } from './parse-command-args.ts'
 import { UsageError, isUsageError } from './usage-error.ts'
 
 const USAGE = 'oxiflow state show|list|cleanup|export|import [pipeline] [FILE] [--store S] [--json] [--active] [--stale] [--out FILE]'
@@ -119,16 +119,5 @@ function usage(message: string): UsageError {
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: {
-      store: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      active: { type: 'boolean' }, stale: { type: 'boolean' }, out: { type: 'string' },
-    } })
-  } catch (e) {
-    const flag = /'(-[^' ]*)/.exec((e as Error).message)?.[1] ?? 'an option'
-    const code = (e as { code?: string }).code
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usage(`unknown option '${flag}' for oxiflow state; the options are --store S, --json, --active (list), --stale (cleanup), --out FILE (export), --help`)
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw usage(`option '${flag}' ${(e as Error).message.includes('does not take') ? 'takes no value' : 'needs a value'}; ${USAGE}`)
-    throw usage(`could not read the arguments: ${(e as Error).message}; ${USAGE}`)
-  }
+  return parseCommandArgs(argv, { command: 'state', options: { active: { type: 'boolean' }, stale: { type: 'boolean' }, out: { type: 'string' } } as const, listed: '--store S, --json, --active (list), --stale (cleanup), --out FILE (export), --help', usage: USAGE })
 }
