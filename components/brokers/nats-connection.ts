@@ -1,6 +1,5 @@
-import { connect } from '@nats-io/transport-node'
 import type { NatsConnection } from '@nats-io/nats-core'
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
 import { BrokerUnavailableError } from '../../runtime/errors/broker-unavailable-error.ts'
 import { maskCredentials } from './mask-address.ts'
 
@@ -23,6 +22,8 @@ export interface NatsSession {
 export async function openNats(servers: string | readonly string[], doing: string): Promise<NatsSession> {
   const list = typeof servers === 'string' ? [servers] : [...servers]
   const address = list.map(maskCredentials).join(',')
+  // Loaded on first use: every process and worker thread imports oxiflow, few talk to NATS.
+  const [{ connect }, { jetstream, jetstreamManager }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')])
   let nc: NatsConnection
   try {
     nc = await connect({ servers: list, maxReconnectAttempts: -1, reconnectTimeWait: 250, name: 'oxiflow' })

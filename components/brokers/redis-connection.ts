@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { BrokerUnavailableError } from '../../runtime/errors/broker-unavailable-error.ts'
 import { maskCredentials } from './mask-address.ts'
 
@@ -11,6 +11,8 @@ import { maskCredentials } from './mask-address.ts'
  * const redis = await openRedis('redis://127.0.0.1:6379', 'read stream events'); await redis.quit()
  */
 export async function openRedis(url: string, doing: string): Promise<Redis> {
+  // Loaded on first use: every process and worker thread imports oxiflow, few talk to Redis.
+  const { Redis } = await import('ioredis')
   const redis = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: null,

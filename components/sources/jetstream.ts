@@ -1,4 +1,4 @@
-import { DeliverPolicy, type ConsumerMessages, type JsMsg, type MsgRequest } from '@nats-io/jetstream'
+import type { ConsumerMessages, DeliverPolicy, JsMsg, MsgRequest } from '@nats-io/jetstream'
 import type { Source, SourceContext, SourceReader } from '../../runtime/contracts/source.ts'
 import { BrokerUnavailableError } from '../../runtime/errors/broker-unavailable-error.ts'
 import { MessageDecodeError } from '../../runtime/errors/message-decode-error.ts'
@@ -103,7 +103,7 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
     try {
       const consumer = await nats.js.consumers.get(stream, {
         ...(subject === undefined ? {} : { filter_subjects: subject }),
-        deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: next,
+        deliver_policy: 'by_start_sequence' as DeliverPolicy, opt_start_seq: next,
       })
       messages = await consumer.consume({ max_messages: 1024 })
     } catch (e) { throw fail(`read stream '${stream}'`, e) }

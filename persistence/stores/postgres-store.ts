@@ -1,4 +1,5 @@
-import pg from 'pg'
+import { createRequire } from 'node:module'
+import type pg from 'pg'
 import { StaleFenceError } from '../errors/stale-fence-error.ts'
 import { checkStoreKey } from './check-store-key.ts'
 import type { LeaseRecord } from './lease-record.ts'
@@ -37,7 +38,9 @@ export class PostgresStore implements StateStore {
   constructor(url: string, options?: PostgresStoreOptions) {
     this.settings = parsePostgresUrl(url, options)
     this.s = `"${this.settings.schema}"`
-    this.pool = new pg.Pool({
+    // Loaded when a PostgreSQL store is opened: every process and worker thread imports oxiflow.
+    const { Pool } = createRequire(import.meta.url)('pg') as typeof import('pg')
+    this.pool = new Pool({
       connectionString: this.settings.connectUrl,
       max: this.settings.poolSize,
       connectionTimeoutMillis: 5_000,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Socket } from 'node:net'
-import { Redis } from 'ioredis'
+import { createRequire } from 'node:module'
+import type { Redis } from 'ioredis'
 import { StaleFenceError } from '../errors/stale-fence-error.ts'
 import { StoreUnavailableError } from '../errors/store-unavailable-error.ts'
 import { checkStoreKey } from './check-store-key.ts'
@@ -52,7 +53,9 @@ export class RedisStore implements StateStore {
   constructor(url: string, options?: RedisStoreOptions) {
     this.settings = parseRedisUrl(url, options)
     this.p = `${this.settings.prefix}:`
-    this.client = new Redis(this.settings.connectUrl, {
+    // Loaded when a Redis store is opened: every process and worker thread imports oxiflow.
+    const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis')
+    this.client = new RedisClient(this.settings.connectUrl, {
       lazyConnect: true,
       connectTimeout: 5_000,
       commandTimeout: 15_000,

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry } from 'prom-client'
+import { createRequire } from 'node:module'
+import type { Registry } from 'prom-client'
 import type { JobMetrics } from '../job.ts'
 
 /**
@@ -12,7 +13,9 @@ import type { JobMetrics } from '../job.ts'
  * const registry = jobRegistry('clicks', () => job.metrics()); const text = await registry.metrics()
  */
 export function jobRegistry(pipelineId: string, sample: () => JobMetrics | undefined): Registry {
-  const registry = new Registry()
+  // Loaded when metrics are served: every process and worker thread imports oxiflow.
+  const { Counter, Gauge, Registry: PromRegistry } = createRequire(import.meta.url)('prom-client') as typeof import('prom-client')
+  const registry = new PromRegistry()
   registry.setDefaultLabels({ pipeline: pipelineId })
   let m: JobMetrics | undefined
   const registers = [registry]
