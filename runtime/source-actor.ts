@@ -25,7 +25,7 @@ export class SourceActor {
   /** The next read's sequence number; reads of split i of P are numbered i, i + P, … */
   private seq: number
   private ended = false
-  private pauseRequest: ((nextSeq: number | undefined) => void) | undefined
+  private pauseRequest: ((nextSeq: number) => void) | undefined
   private resumed: Promise<void> | undefined
   private resume: (() => void) | undefined
   /** A checkpoint barrier to put before the first own read numbered ≥ `cut`. */
@@ -69,13 +69,15 @@ export class SourceActor {
 
   /**
    * Pauses at the next read boundary and resolves with the number of the read that would come
-   * next (undefined once the input ended). The coordinator pauses every instance of a source,
+   * next — also once the input ended: the cut must not fall before what an ended split already
+   * sent, or a receiver would take those records after the barrier and a restore would read them
+   * again (and a sequence-merging receiver would wait for them forever). The coordinator pauses every instance of a source,
    * takes the highest as the cut, and resumes them with the barrier at that cut, so every
    * instance puts the barrier at the same place in the shared sequence; receivers that merge
    * by sequence could otherwise wait for a read that is held behind another input's barrier.
    */
-  pause(): Promise<number | undefined> {
-    if (this.ended) return Promise.resolve(undefined)
+  pause(): Promise<number> {
+    if (this.ended) return Promise.resolve(this.seq)
     this.resumed = new Promise((resolve) => { this.resume = resolve })
     return new Promise((resolve) => { this.pauseRequest = resolve })
   }
@@ -138,7 +140,7 @@ export class SourceActor {
 
   private async end(final: boolean): Promise<void> {
     this.ended = true
-    this.pauseRequest?.(undefined)
+    this.pauseRequest?.(this.seq)
     this.pauseRequest = undefined
     await this.head.end(final)
   }

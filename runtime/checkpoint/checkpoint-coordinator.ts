@@ -83,7 +83,7 @@ export class CheckpointCoordinator {
       const barrier = { checkpointId: id, timestamp: Date.now() }
       const pauses = (await Promise.all(this.participants.map((p) => p.pauseSources()))).flat()
       const cuts: Record<number, number> = {}
-      for (const p of pauses) if (p.nextSeq !== undefined) cuts[p.vertex] = Math.max(cuts[p.vertex] ?? 0, p.nextSeq)
+      for (const p of pauses) cuts[p.vertex] = Math.max(cuts[p.vertex] ?? 0, p.nextSeq)
       const entries = Promise.all(this.participants.map((p) => p.entries(id)))
       entries.catch(() => {}) // awaited below; a failure while injecting must not leave it unhandled
       const injected = performance.now()

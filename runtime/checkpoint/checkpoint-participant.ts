@@ -3,11 +3,11 @@ import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { CheckpointBarrier } from '../messages.ts'
 import type { Maybe } from '../sequence.ts'
 
-/** Where a paused source instance stands: the number of its next read (undefined: it ended). */
+/** Where a paused source instance stands: the number of its next read (for one that ended, the one after its last). */
 export interface SourcePause {
   readonly vertex: number
   readonly index: number
-  readonly nextSeq: number | undefined
+  readonly nextSeq: number
 }
 
 /**
