@@ -32,7 +32,9 @@ async function assertExactlyOnce(t: import('ava').ExecutionContext, params: Brok
   t.deepEqual(sortRows(rows), windowsOf(input), 'windows equal the plain loop, none twice')
 }
 
-for (const point of ['before-manifest', 'after-manifest', 'before-commit', 'after-commit'] as const) {
+// Two of the four fault points (crash-recovery.test.ts covers all four for the checkpoint protocol itself):
+// after the manifest (staged output not yet published) and after the commit (published, checkpoint done).
+for (const point of ['after-manifest', 'after-commit'] as const) {
   test.serial(`JetStream → JetStream: SIGKILL ${point.replace('-', ' ')} of checkpoint 3, then --restore latest: exactly-once output`, async (t) => {
     t.timeout(120_000)
     const { params, store, input } = await setUp(t)

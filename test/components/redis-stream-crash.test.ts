@@ -40,7 +40,8 @@ async function assertExactlyOnce(t: ExecutionContext, params: BrokerParams, inpu
   t.deepEqual(sortRows(await read<WindowRow>(params.windows)), windowsOf(input), 'windows equal the plain loop, none twice')
 }
 
-for (const point of ['before-manifest', 'after-manifest', 'before-commit', 'after-commit'] as const) {
+// Two of the four fault points (crash-recovery.test.ts covers all four for the checkpoint protocol itself).
+for (const point of ['after-manifest', 'after-commit'] as const) {
   test.serial(`Redis → Redis: SIGKILL ${point.replace('-', ' ')} of checkpoint 3, then --restore latest: exactly-once output`, async (t) => {
     t.timeout(120_000)
     const { params, store, input } = await setUp(t, 'redis', 'redis')
@@ -50,7 +51,7 @@ for (const point of ['before-manifest', 'after-manifest', 'before-commit', 'afte
   })
 }
 
-for (const [from, to] of [['redis', 'redis'], ['redis', 'jetstream'], ['jetstream', 'redis']] as const) {
+for (const [from, to] of [['redis', 'redis'], ['jetstream', 'redis']] as const) {
   test.serial(`${from} → ${to}: random SIGKILLs, each run restarted with --restore latest: exactly-once output`, async (t) => {
     t.timeout(240_000)
     const { params, store, input } = await setUp(t, from, to)
