@@ -29,7 +29,7 @@ function wJob(events: readonly WEvent[]) {
 
 function blankRecord(): RunRecord {
   return { format: 1, pipelineId: 'w', runId: 'bench', status: 'running', startedAt: Date.now(), endedAt: null, recordsProcessed: 0, recordsFailed: 0,
-    lastProcessedId: null, steps: {}, errors: [], errorsDropped: 0, retryCount: 0, runner: null, lease: null, takeover: null, lastHeartbeat: 0, lastCheckpoint: null }
+    lastProcessedId: null, bytesProcessed: 0, batchNumber: 0, steps: {}, errors: [], errorsDropped: 0, retryCount: 0, runner: null, lease: null, takeover: null, lastHeartbeat: 0, lastCheckpoint: null }
 }
 
 try {

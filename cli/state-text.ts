@@ -38,6 +38,7 @@ export function stateShowText(v: StateView): string {
       `  run               ${r.runId}, started ${when(r.startedAt)}`,
       `  records           ${count(r.recordsProcessed)} processed, ${count(r.recordsFailed)} failed`,
       `  last processed id ${r.lastProcessedId ?? '-'}`,
+      `  read              ${count(r.batchNumber ?? 0)} batches${r.bytesProcessed ? `, ${count(r.bytesProcessed)} bytes` : ''}`,
       `  runner            ${r.runner ? `${r.runner.runner} (host ${r.runner.host}, pid ${r.runner.pid})` : '-'}`,
       `  last heartbeat    ${ago(r.lastHeartbeat)}`,
       `  restarts          ${r.retryCount}`)

@@ -154,6 +154,7 @@ export class Deployment implements Host {
       blockedMs: inst.router?.blockedMs ?? 0,
       queueDepth: inst.actor?.queueDepth ?? 0,
       ...(inst.actor && { alignment: { ...inst.actor.alignment } }),
+      ...(inst.source && { read: { step: inst.vertex.steps[0].name, batches: inst.source.batches, bytes: inst.reader?.bytesRead?.() } }),
     }))
   }
 

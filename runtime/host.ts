@@ -22,6 +22,8 @@ export interface InstanceStats {
   readonly queueDepth: number
   /** Barrier alignment of the instance's actor (sources do not align): how many, and how long. */
   readonly alignment?: AlignmentStats
+  /** A source instance: batches read, and bytes read when its reader counts them. */
+  readonly read?: { readonly step: string; readonly batches: number; readonly bytes: number | undefined }
 }
 
 /** Barrier alignment figures: from an actor's first input delivering barrier n to its last. */

@@ -3,7 +3,7 @@ import type { StepSummary } from './job.ts'
 import type { Plan } from './plan.ts'
 
 /** A step's totals plus the live-only figures. */
-export type StepTotals = { -readonly [K in keyof StepSummary]: StepSummary[K] } & { backpressureMs: number; queueDepth: number; alignment: AlignmentStats }
+export type StepTotals = { -readonly [K in keyof StepSummary]: StepSummary[K] } & { backpressureMs: number; queueDepth: number; alignment: AlignmentStats; batches?: number; bytes?: number }
 
 /**
  * Adds up instance figures per step. Fused steps share their actor's busy, backpressure and
@@ -27,6 +27,10 @@ export function stepTotals(plan: Plan, stats: readonly InstanceStats[]): Record<
       t.busyMs += inst.busyMs
       t.backpressureMs += inst.blockedMs
       t.queueDepth += inst.queueDepth
+      if (inst.read && s.step === inst.read.step) {
+        t.batches = (t.batches ?? 0) + inst.read.batches
+        if (inst.read.bytes !== undefined) t.bytes = (t.bytes ?? 0) + inst.read.bytes
+      }
       const a = inst.alignment
       // Per step: alignments counted once per instance; the last and longest are the slowest instance's.
       if (a) t.alignment = { count: t.alignment.count + a.count, totalMs: t.alignment.totalMs + a.totalMs,

@@ -73,6 +73,9 @@ export interface StepMetrics {
    * up the instances; `lastMs` and `maxMs` are the slowest instance's. Sources do not align.
    */
   readonly alignment: AlignmentStats
+  /** Sources: batches read, and bytes read when the source counts them (files do). */
+  readonly batches?: number
+  readonly bytes?: number
 }
 
 /** `restarting`: an attempt failed and the job waits out its backoff before starting again from its last checkpoint. */

@@ -90,6 +90,8 @@ export class RunningJob implements Job {
         backpressureMs: s.backpressureMs,
         queueDepth: s.queueDepth,
         alignment: s.alignment,
+        ...(s.batches !== undefined && { batches: s.batches }),
+        ...(s.bytes !== undefined && { bytes: s.bytes }),
       }
     }
     this.lastSample = { at: now, recordsIn }

@@ -18,6 +18,8 @@ const YIELD_EVERY_MS = 8
 export class SourceActor {
   /** Time spent reading and pushing batches through the chain, not waiting. */
   busyMs = 0
+  /** Batches read from the reader (empty ones included). */
+  batches = 0
   private started: Promise<void> | undefined
   private stopRequested = false
   private wakeOnStop!: () => void
@@ -123,6 +125,7 @@ export class SourceActor {
         await this.head.watermark(Infinity)
         return this.end(true)
       }
+      this.batches++
       start = performance.now()
       this.router?.beginSeq(this.seq)
       let sent = batch.length > 0 ? this.head.batch(batch) : undefined

@@ -39,6 +39,8 @@ export class SplitReader<T> implements SourceReader<T> {
   private readonly holder: StateHolder<LinePosition>
   private readonly index: number
   private readonly count: number
+  /** Bytes of the lines of the chunks read so far (this run). */
+  private bytes = 0
 
   constructor(private readonly lines: LineReader, private readonly parser: LineParser<T>, private readonly path: string,
     private readonly ctx: SourceContext) {
@@ -56,6 +58,7 @@ export class SplitReader<T> implements SourceReader<T> {
   async read(): Promise<T[] | undefined> {
     const chunk = await this.lines.chunk(this.next, this.parser.keepsText === true, this.next + this.count)
     if (chunk === undefined) return undefined
+    this.bytes += chunk.end - chunk.byte
     this.next += this.count
     const { texts } = chunk
     let line0 = this.counter.known(chunk.byte) // the number of texts[0], if known
@@ -98,6 +101,10 @@ export class SplitReader<T> implements SourceReader<T> {
 
   close(): Promise<void> {
     return this.lines.close()
+  }
+
+  bytesRead(): number {
+    return this.bytes
   }
 
   holders(): StateHolder[] {

@@ -66,6 +66,10 @@ export interface RunRecord {
   readonly recordsFailed: number
   /** Sequence number of the last record read from the sources (recordsProcessed − 1 this run), null before the first. */
   readonly lastProcessedId: number | null
+  /** Bytes the sources read this run, for sources that count bytes (files); 0 when none does. */
+  readonly bytesProcessed: number
+  /** Batches the sources read this run (each read of a source is one batch). */
+  readonly batchNumber: number
   readonly steps: Readonly<Record<string, StepRunState>>
   /** Newest last, at most MAX_RUN_ERRORS; `errorsDropped` counts older ones that made room. */
   readonly errors: readonly RunError[]

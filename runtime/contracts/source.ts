@@ -27,6 +27,8 @@ export interface SourceReader<T> {
   read(max: number): readonly T[] | undefined | Promise<readonly T[] | undefined>
   /** Where the next read starts, as plain data (a checkpoint stores it). */
   position(): unknown
+  /** Bytes of input consumed so far (a file source: the bytes of the chunks read), for the run record; absent when the source has no bytes. */
+  bytesRead?(): number
   /** Releases files and connections; called once, at the end or on stop. */
   close?(): void | Promise<void>
   holders?(): StateHolder[]

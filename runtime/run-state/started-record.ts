@@ -25,7 +25,7 @@ export interface RunStart {
 export function startedRecord(current: RunRecord | undefined, run: RunStart, now: number): RunRecord {
   const base: RunRecord = {
     format: 1, pipelineId: run.pipelineId, runId: run.runId, status: 'running', startedAt: run.startedAt, endedAt: null,
-    recordsProcessed: 0, recordsFailed: 0, lastProcessedId: null, steps: {}, errors: current?.errors ?? [], errorsDropped: current?.errorsDropped ?? 0,
+    recordsProcessed: 0, recordsFailed: 0, lastProcessedId: null, bytesProcessed: 0, batchNumber: 0, steps: {}, errors: current?.errors ?? [], errorsDropped: current?.errorsDropped ?? 0,
     retryCount: 0, runner: run.owner, lease: run.lease, takeover: null, lastHeartbeat: now, lastCheckpoint: current?.lastCheckpoint ?? null,
   }
   const previous = current?.runner

@@ -29,13 +29,20 @@ export function stepWorkers(plan: Plan, workers: number): Record<string, string>
  * const figures = runFigures(job.metrics(), workersOf, 'running', Date.now())
  */
 export function runFigures(m: JobMetrics, workers: Readonly<Record<string, string>>, status: (step: string) => RunStatus, now: number): {
-  recordsProcessed: number; recordsFailed: number; lastProcessedId: number | null; steps: Record<string, StepRunState>
+  recordsProcessed: number; recordsFailed: number; lastProcessedId: number | null; bytesProcessed: number; batchNumber: number
+  steps: Record<string, StepRunState>
 } {
   let recordsProcessed = 0
+  let bytesProcessed = 0
+  let batchNumber = 0
   let recordsFailed = 0
   const steps: Record<string, StepRunState> = {}
   for (const [name, s] of Object.entries(m.steps)) {
-    if (s.kind === 'source') recordsProcessed += s.recordsOut
+    if (s.kind === 'source') {
+      recordsProcessed += s.recordsOut
+      bytesProcessed += s.bytes ?? 0
+      batchNumber += s.batches ?? 0
+    }
     recordsFailed += s.failed
     steps[name] = {
       status: status(name), kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
@@ -44,5 +51,5 @@ export function runFigures(m: JobMetrics, workers: Readonly<Record<string, strin
       worker: workers[name] ?? 'main', lastHeartbeat: now,
     }
   }
-  return { recordsProcessed, recordsFailed, lastProcessedId: recordsProcessed > 0 ? recordsProcessed - 1 : null, steps }
+  return { recordsProcessed, recordsFailed, lastProcessedId: recordsProcessed > 0 ? recordsProcessed - 1 : null, bytesProcessed, batchNumber, steps }
 }

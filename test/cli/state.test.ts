@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli, startCli } from './run-cli.ts'
@@ -16,7 +16,7 @@ const RATE = 10_000
 interface StateJson {
   pipelineId: string
   run: {
-    status: string; recordsProcessed: number; recordsFailed: number; lastProcessedId: number | null
+    status: string; recordsProcessed: number; recordsFailed: number; lastProcessedId: number | null; bytesProcessed: number; batchNumber: number
     steps: Record<string, { status: string; recordsIn: number; recordsOut: number }>
     errors: Array<{ step: string | null; code: string; offset: string | null; message: string }>
     lastCheckpoint: { id: number } | null
@@ -81,6 +81,25 @@ test('state show after a batch job: status completed and the exact record counts
     [['cli-completes', 'completed', false]])
   const active = await runCli(['state', 'list', '--active', '--store', store, '--json'])
   t.deepEqual(JSON.parse(active.stdout), [])
+})
+
+test('state show after a JSONL job: bytesProcessed is the file size and batchNumber the chunks read', async (t) => {
+  t.timeout(120_000)
+  const dir = await tempDir(t)
+  const store = join(dir, 'store')
+  const input = join(dir, 'flights.jsonl')
+  const text = Array.from({ length: 3000 }, (_, id) => JSON.stringify({ id, origin: `o${id % 17}` })).join('\n') + '\n'
+  await writeFile(input, text)
+  const chunkSize = 4096
+  const run = await runCli(['run', 'test/fixtures/workers/jsonl-keyed.ts', '--store', store, '--params', JSON.stringify({ path: input, chunkSize })])
+  t.is(run.code, 0, run.stderr)
+  const bytes = Buffer.byteLength(text)
+  const v = await show(store, 'jsonl-keyed')
+  t.is(v.run?.recordsProcessed, 3000)
+  t.is(v.run?.bytesProcessed, bytes, 'every byte of the file, once')
+  t.is(v.run?.batchNumber, Math.ceil(bytes / chunkSize), 'one batch per chunk')
+  const shown = await runCli(['state', 'show', 'jsonl-keyed', '--store', store])
+  t.regex(shown.stdout, new RegExp(`read {14}${Math.ceil(bytes / chunkSize)} batches, ${bytes.toLocaleString('en-US')} bytes`))
 })
 
 test("a failing job's errors appear in state show with the step and the offset", async (t) => {
