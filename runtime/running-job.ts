@@ -166,8 +166,9 @@ export class RunningJob implements Job {
   }
 
   /**
-   * After a failed attempt: true (having waited the backoff) when the policy allows another
-   * one and the failure is one a restart can get past; the failure is recorded either way.
+   * After a failed attempt: true (having waited the backoff, and recorded the failure as the
+   * restart's cause) when the policy allows another attempt and the failure is one a restart
+   * can get past; false when the job must fail with it.
    */
   private async restartAfter(e: unknown): Promise<boolean> {
     const policy = this.restart
