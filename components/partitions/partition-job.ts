@@ -51,13 +51,18 @@ export class PartitionJob {
     return true
   }
 
-  /** The checkpoint the job restored (undefined: a fresh start), once it knows. */
+  /**
+   * The checkpoint the job restored (undefined: a fresh start), once it knows: when it leaves
+   * 'starting'. No time limit — on a loaded machine opening and restoring can take long, and an
+   * answer given before the restore would say "fresh" wrongly.
+   */
   async restoredFrom(): Promise<number | undefined> {
-    for (let i = 0; i < 400; i++) {
+    let ended = false
+    this.job.done.then(() => { ended = true }, () => { ended = true })
+    for (;;) {
       const m = this.job.metrics()
-      if (m.status !== 'starting') return m.restore?.checkpointId
+      if (m.status !== 'starting' || ended) return m.restore?.checkpointId
       await sleep(25)
     }
-    return undefined
   }
 }
