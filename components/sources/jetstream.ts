@@ -1,4 +1,4 @@
-import type { ConsumerMessages, DeliverPolicy, JsMsg, MsgRequest } from '@nats-io/jetstream'
+import type { AckPolicy, Consumer, ConsumerMessages, DeliverPolicy, JsMsg, MsgRequest } from '@nats-io/jetstream'
 import type { Source, SourceContext, SourceReader } from '../../runtime/contracts/source.ts'
 import { BrokerUnavailableError } from '../../runtime/errors/broker-unavailable-error.ts'
 import { MessageDecodeError } from '../../runtime/errors/message-decode-error.ts'
@@ -25,6 +25,17 @@ export interface JetStreamSourceOptions<T> {
   readonly decode?: (data: Uint8Array, message: { readonly subject: string; readonly seq: number }) => T
   /** With nothing to read, a read returns empty after this long so checkpoints and stops get through (default 100 ms). */
   readonly idleMs?: number
+  /**
+   * Read through a durable pull consumer of this name instead of an ephemeral one. The position
+   * still lives in the checkpoints; the consumer is acknowledged only up to a committed
+   * checkpoint's position (after the commit, never ahead of it), so the server's ack floor shows
+   * what the job durably consumed: lag in `nats consumer info`, and messages of an
+   * interest-retention stream removed only once a checkpoint covers them (work-queue streams,
+   * which require explicit acks, are refused by the server). A fresh start (no checkpoint)
+   * continues after the consumer's ack floor. One reader per name: the consumer is re-created at
+   * the checkpointed sequence each time the job starts.
+   */
+  readonly durable?: string
 }
 
 /** The checkpointed position: the next stream sequence to read, and the last one when the source stops at the end. */
@@ -34,6 +45,10 @@ export interface JetStreamPosition {
 }
 
 const QUEUE = 4096
+/** How long the server waits for an ack before redelivering (to a durable consumer): an hour, as acks come only with checkpoint commits. Redelivered messages are skipped by sequence. */
+const ACK_WAIT_NS = 3_600_000 * 1_000_000
+/** JetStream's error code for "consumer not found". */
+const CONSUMER_NOT_FOUND = 10014
 
 /**
  * A replayable source reading a JetStream stream by stream sequence. Its position (the next
@@ -42,8 +57,8 @@ const QUEUE = 4096
  * sink (`sinks.jetstream`, `sinks.redisStream`, `sinks.jsonl`) the output is exactly-once. Reads
  * use an ordered (ephemeral, flow-controlled) consumer started at that sequence; at most 4096
  * messages wait in memory. Unbounded unless `stopAtEnd`. The connection reconnects without limit.
- * There is no durable-consumer option: a durable consumer's ack floor on the server would be a
- * second position, advanced ahead of or behind the checkpoints; the position lives only in them.
+ * With `durable`, it reads through a durable consumer acknowledged at checkpoint commits (see
+ * the option): the server then shows the committed position, but the checkpoints still decide.
  *
  * @example
  * p.source('orders', sources.jetstream({ servers: '127.0.0.1:4222', stream: 'ORDERS', subject: 'orders.eu' }))
@@ -57,6 +72,7 @@ export function jetstream<T = unknown>(options: JetStreamSourceOptions<T>): Sour
   checkBoolean(component, 'stopAtEnd', options.stopAtEnd)
   checkFunction(component, 'decode', options.decode)
   checkPositiveInt(component, 'idleMs', options.idleMs)
+  if (options.durable !== undefined) checkName(component, 'durable', options.durable, 'a consumer name without spaces, dots, * or >', /^[^.*>]+$/)
   return {
     kind: 'source',
     description: `jetstream(${options.stream}${options.subject === undefined ? '' : `, ${options.subject}`})`,
@@ -72,11 +88,18 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
   let next = 1
   let end: number | undefined
   let ended = false
+  let restored = false
+  /** The last message read, and that message at the last snapshot: what a commit acknowledges (durable consumer, ack policy 'all'). */
+  let lastRead: JsMsg | undefined
+  let toAck: JsMsg | undefined
   let messages: ConsumerMessages | undefined
   const queue = new MessageQueue<JsMsg>(QUEUE)
 
-  const holder = positionHolder<JetStreamPosition>(`${ctx.step}/position`, () => (end === undefined ? { next } : { next, end }),
-    (p) => { next = p.next; end = p.end },
+  const holder = positionHolder<JetStreamPosition>(`${ctx.step}/position`, () => {
+    toAck = lastRead
+    return end === undefined ? { next } : { next, end }
+  },
+    (p) => { next = p.next; end = p.end; restored = true },
     (s) => {
       const p = s as JetStreamPosition
       return typeof p === 'object' && p !== null && Number.isSafeInteger(p.next) && p.next >= 1 && (p.end === undefined || Number.isSafeInteger(p.end))
@@ -86,8 +109,37 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
   const fail = (doing: string, e: unknown): BrokerUnavailableError =>
     new BrokerUnavailableError('nats', nats.address, doing, (e as Error).message, { cause: e })
 
+  /**
+   * The durable consumer, re-created to deliver from `next` (its start sequence cannot change,
+   * and after a crash the server has delivered past the checkpoint). On a fresh start `next`
+   * first moves past the consumer's ack floor: what an earlier run's checkpoints covered.
+   */
+  const durableConsumer = async (name: string): Promise<Consumer> => {
+    let floor: number | undefined
+    try {
+      // A consumer re-created at sequence s with nothing acknowledged yet reports a floor of 0.
+      const info = await nats.jsm.consumers.info(stream, name)
+      floor = Math.max(info.ack_floor.stream_seq, (info.config.opt_start_seq ?? 1) - 1)
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== CONSUMER_NOT_FOUND) throw e
+    }
+    if (floor !== undefined) {
+      if (!restored) next = Math.max(next, floor + 1)
+      await nats.jsm.consumers.delete(stream, name)
+    }
+    await nats.jsm.consumers.add(stream, {
+      durable_name: name, ack_policy: 'all' as AckPolicy, deliver_policy: 'by_start_sequence' as DeliverPolicy, opt_start_seq: next,
+      ack_wait: ACK_WAIT_NS, max_ack_pending: -1, ...(subject === undefined ? {} : { filter_subject: subject }),
+    })
+    return nats.js.consumers.get(stream, name)
+  }
+
   /** Runs after any restore: fixes the end on a fresh start, and starts the consumer at `next`. */
   const start = async (): Promise<void> => {
+    let consumer: Consumer | undefined
+    if (options.durable !== undefined) {
+      try { consumer = await durableConsumer(options.durable) } catch (e) { throw fail(`open durable consumer '${options.durable}' of stream '${stream}'`, e) }
+    }
     if (stopAtEnd) {
       if (end === undefined) {
         try { end = (await nats.jsm.streams.info(stream)).state.last_seq } catch (e) { throw fail(`read stream '${stream}'`, e) }
@@ -101,7 +153,7 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
       if (first === null || first.seq > end) { ended = true; return }
     }
     try {
-      const consumer = await nats.js.consumers.get(stream, {
+      consumer ??= await nats.js.consumers.get(stream, {
         ...(subject === undefined ? {} : { filter_subjects: subject }),
         deliver_policy: 'by_start_sequence' as DeliverPolicy, opt_start_seq: next,
       })
@@ -132,7 +184,10 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
     for (let m = queue.peek(); m !== undefined && out.length < max; m = queue.peek()) {
       if (end !== undefined && m.seq > end) { ended = true; break }
       queue.shift()
+      // A redelivery (a durable consumer's ack wait passed): read already.
+      if (m.seq < next) continue
       next = m.seq + 1
+      lastRead = m
       try {
         out.push(decode(m.data, { subject: m.subject, seq: m.seq }))
       } catch (e) {
@@ -148,6 +203,14 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
     read,
     position: () => (end === undefined ? { next } : { next, end }),
     holders: () => [holder],
+    async commit() {
+      // Ack policy 'all': acknowledging the checkpoint's last message acknowledges all before it.
+      // An ack that fails (broker away) only leaves the floor behind; the next commit covers it.
+      if (options.durable === undefined || toAck === undefined) return
+      const m = toAck
+      toAck = undefined
+      await m.ackAck({ timeout: 5000 }).catch(() => false)
+    },
     async close() {
       queue.drain()
       await messages?.close().catch(() => undefined)

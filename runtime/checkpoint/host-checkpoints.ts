@@ -60,7 +60,7 @@ export class HostCheckpoints implements CheckpointParticipant {
     this.tracker.abandon(checkpointId)
   }
 
-  /** The manifest of `checkpointId` is written: every sink here may publish what it staged. */
+  /** The manifest of `checkpointId` is written: every sink here may publish what it staged, then every source reader may acknowledge its position. */
   async commit(checkpointId: number): Promise<void> {
     let first = true
     for (const inst of this.instances) {
@@ -72,6 +72,8 @@ export class HostCheckpoints implements CheckpointParticipant {
         await op.commit(checkpointId)
       }
     }
+    // Then the sources: what they acknowledge upstream is covered by the committed checkpoint.
+    for (const inst of this.instances) await inst.reader?.commit?.(checkpointId)
   }
 
   holders(): HolderEntry[] {

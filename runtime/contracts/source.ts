@@ -29,6 +29,13 @@ export interface SourceReader<T> {
   position(): unknown
   /** Bytes of input consumed so far (a file source: the bytes of the chunks read), for the run record; absent when the source has no bytes. */
   bytesRead?(): number
+  /**
+   * Checkpoint `checkpointId` is committed (its manifest is written): the position this reader
+   * had at that checkpoint's barrier (its holder's last snapshot) is now durable, so the reader
+   * may tell its input, e.g. acknowledge up to there on a broker. Called once per committed
+   * checkpoint, in order, after the sinks committed; never before the commit.
+   */
+  commit?(checkpointId: number): void | Promise<void>
   /** Releases files and connections; called once, at the end or on stop. */
   close?(): void | Promise<void>
   holders?(): StateHolder[]

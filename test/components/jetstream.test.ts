@@ -87,6 +87,45 @@ test('unbounded: runs until stopped (idle reads let the stop through), and a res
   t.deepEqual([...part1, ...part2].map((e) => e.id), events(0, 800).map((e) => e.id))
 })
 
+test('durable: the consumer is acknowledged only at checkpoint commits; a restore reads from its checkpoint, a fresh start after the ack floor', async (t) => {
+  const name = await stream(t)
+  await publish(`${name}.in`, events(0, 1000)) // only this subject: stream sequence = id + 1
+  const durable = `d-${suffix()}`
+  const { connect } = await import('@nats-io/transport-node')
+  const { jetstreamManager } = await import('@nats-io/jetstream')
+  const nc = await connect({ servers: NATS })
+  t.teardown(() => nc.close())
+  const jsm = await jetstreamManager(nc)
+  const floor = async (): Promise<number> => (await jsm.consumers.info(name, durable)).ack_floor.stream_seq
+  const job = (id: string, stopAtEnd: boolean) => pipeline(id)
+    .source('in', sources.jetstream<Event>({ servers: NATS, stream: name, subject: `${name}.in`, stopAtEnd, durable }))
+    .mapAsync('pace', async (e) => { if (e.id % 10 === 0) await sleep(1); return e })
+    .sink('out', sinks.collect())
+  const store = stores.memory()
+  const id = `js-durable-${suffix()}`
+  const first = job(id, false).run({ store, batchSize: 50 })
+  await untilOut(first, 'pace', 300)
+  t.true((await jsm.consumers.info(name, durable)).delivered.stream_seq >= 300, 'messages were delivered')
+  t.is(await floor(), 0, 'nothing acknowledged before a checkpoint commits')
+  const early = await first.checkpoint()
+  const earlyNext = ((await checkpoints(store, id).read(early.id, 'in'))['in/position'] as { next: number }).next
+  t.is(await floor(), earlyNext - 1, 'acknowledged up to the committed checkpoint\'s position')
+  await untilOut(first, 'pace', earlyNext + 200)
+  const part1 = (await first.stop()).results.out as Event[]
+  t.is(await floor(), part1.length, 'the final checkpoint of the stop is acknowledged')
+
+  // The checkpoint decides, not the floor: restoring the early checkpoint replays from there.
+  const again = (await job(id, true).run({ store, restore: early.id }).done).results.out as Event[]
+  t.deepEqual(again.map((e) => e.id), events(earlyNext - 1, 1000 - (earlyNext - 1)).map((e) => e.id))
+
+  // A fresh start (another store, no checkpoint) continues after what the consumer last had
+  // committed: the restore re-created it at the early checkpoint, and that run (bounded, no
+  // interval) committed nothing more.
+  const at = earlyNext - 1
+  const fresh = (await job(`js-durable-fresh-${suffix()}`, true).run({ store: stores.memory() }).done).results.out as Event[]
+  t.deepEqual(fresh.map((e) => e.id), events(at, 1000 - at).map((e) => e.id))
+})
+
 test("a payload that is not JSON follows the source's onError: skipped and counted, or failing with the sequence named", async (t) => {
   const name = await stream(t)
   await publish(`${name}.in`, [{ id: 1 }])
@@ -123,6 +162,7 @@ const badOptions: [string, () => unknown, string][] = [
   ['stream', () => sources.jetstream({ servers: NATS, stream: 'a.b' }), 'jetstream source: options.stream must be a stream name without spaces, dots, * or > (got "a.b")'],
   ['stopAtEnd', () => sources.jetstream({ servers: NATS, stream: 's', stopAtEnd: 'yes' as never }), 'jetstream source: options.stopAtEnd must be true or false (got "yes")'],
   ['idleMs', () => sources.jetstream({ servers: NATS, stream: 's', idleMs: 0 }), 'jetstream source: options.idleMs must be a positive integer (got 0)'],
+  ['durable', () => sources.jetstream({ servers: NATS, stream: 's', durable: 'a.b' }), 'jetstream source: options.durable must be a consumer name without spaces, dots, * or > (got "a.b")'],
   ['subject', () => sinks.jetstream({ servers: NATS, subject: 'a.*' }), 'jetstream sink: options.subject must be a subject without wildcards, e.g. "totals.minute" (got "a.*")'],
   ['retryForMs', () => sinks.jetstream({ servers: NATS, subject: 'a', retryForMs: -1 }), 'jetstream sink: options.retryForMs must be a positive integer (got -1)'],
 ]
