@@ -3,7 +3,7 @@ import { cp, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs
 import { existsSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli, startCli, type CliResult } from './run-cli.ts'
+import { cliInProcess, runCli, startCli, type CliResult } from './run-cli.ts'
 
 // The CLI's checkpointing end to end: `run --store/--checkpoint-interval/--restore`, Ctrl-C, a
 // SIGKILL, two runners on one store, and `oxiflow checkpoints list|show|verify|delete`. Each test
@@ -308,7 +308,7 @@ const usageErrors: Array<[args: string[], message: string]> = [
 for (const [args, message] of usageErrors) {
   test(`oxiflow ${args.join(' ')} is a usage error (exit 2) saying the fix`, async (t) => {
     t.timeout(120_000)
-    const r = await runCli(args)
+    const r = await cliInProcess(args)
     t.is(r.code, 2, r.stderr)
     t.true(r.stderr.includes(message), r.stderr)
     t.regex(r.stderr, new RegExp(`Run 'oxiflow ${args[0]} --help' for usage\\.`))

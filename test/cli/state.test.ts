@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli, startCli } from './run-cli.ts'
+import { cliInProcess, runCli, startCli } from './run-cli.ts'
 
 // `oxiflow state` end to end, against stores written by real `oxiflow run` processes. Each test
 // has its own directory. ava starts every test at once and run-cli.ts runs few CLI processes at
@@ -191,7 +191,7 @@ const usageErrors: Array<[args: string[], message: string]> = [
 for (const [args, message] of usageErrors) {
   test(`oxiflow ${args.join(' ')} is a usage error (exit 2) saying the fix`, async (t) => {
     t.timeout(180_000)
-    const r = await runCli(args)
+    const r = await cliInProcess(args)
     t.is(r.code, 2, r.stderr)
     t.true(r.stderr.includes(message), r.stderr)
   })

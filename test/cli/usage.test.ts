@@ -1,6 +1,6 @@
 import test from 'ava'
 import { readFileSync } from 'node:fs'
-import { root, runCli } from './run-cli.ts'
+import { root, cliInProcess, runCli } from './run-cli.ts'
 
 /** Each command line, and a part of the message its exit code 2 must come with. */
 const usageErrors: Array<[args: string[], message: string]> = [
@@ -25,7 +25,7 @@ const usageErrors: Array<[args: string[], message: string]> = [
 for (const [args, message] of usageErrors) {
   test(`oxiflow ${args.join(' ')} is a usage error (exit 2) saying the fix`, async (t) => {
     t.timeout(60_000)
-    const r = await runCli(args)
+    const r = await cliInProcess(args)
     t.is(r.code, 2, r.stderr)
     t.true(r.stderr.includes(message), r.stderr)
     t.regex(r.stderr, /Run 'oxiflow (run |checkpoints |state |runner )?--help' for usage\./)
