@@ -90,7 +90,7 @@ async function blobFile(store: string, id: number, step: string): Promise<string
 }
 
 async function listIds(store: string): Promise<number[]> {
-  const r = await runCli(['checkpoints', 'list', PIPELINE, '--store', store, '--json'])
+  const r = await cliInProcess(['checkpoints', 'list', PIPELINE, '--store', store, '--json'])
   if (r.code !== 0) throw new Error(`checkpoints list failed (${r.code}): ${r.stderr}`)
   return (JSON.parse(r.stdout) as Array<{ id: number }>).map((c) => c.id)
 }
@@ -116,12 +116,12 @@ test('SIGINT stops with a final checkpoint; checkpoints list shows it; --restore
   t.true(summary.steps['gen']!.recordsOut < COUNT, 'stopped before the end of input')
   t.true(last >= 1, 'the summary reports the final checkpoint')
 
-  const text = await runCli(['checkpoints', 'list', PIPELINE, '--store', store])
+  const text = await cliInProcess(['checkpoints', 'list', PIPELINE, '--store', store])
   t.is(text.code, 0, text.stderr)
   const first = text.stdout.split('\n')[0]!
   t.true(first.startsWith(`${last}\t`), text.stdout)
   t.regex(first, /\t3 holders\t\d+ bytes \(\d+ raw, zstd\)\tsteps: gen, out, totals$/)
-  const json = await runCli(['checkpoints', 'list', PIPELINE, '--store', store, '--json'])
+  const json = await cliInProcess(['checkpoints', 'list', PIPELINE, '--store', store, '--json'])
   t.is(json.code, 0, json.stderr)
   const list = JSON.parse(json.stdout) as Array<{ id: number; ok: boolean; codec: string; steps: string[] }>
   t.like(list[0], { id: last, ok: true, codec: 'zstd', steps: ['gen', 'out', 'totals'] })
@@ -154,13 +154,13 @@ test('checkpoints show prints the manifest, and with a step that step\'s state a
   const { r, summary, last } = await stoppedRun(dir)
   t.is(r.code, 0, r.stderr)
 
-  const manifest = await runCli(['checkpoints', 'show', PIPELINE, String(last), '--store', store])
+  const manifest = await cliInProcess(['checkpoints', 'show', PIPELINE, String(last), '--store', store])
   t.is(manifest.code, 0, manifest.stderr)
   const m = JSON.parse(manifest.stdout) as { pipelineId: string; checkpointId: number; holders: Array<{ stateId: string; step: string }> }
   t.like(m, { pipelineId: PIPELINE, checkpointId: last })
   t.deepEqual(m.holders.map((h) => h.stateId).sort(), ['gen/position', 'out/output', 'totals/accumulators'])
 
-  const totals = await runCli(['checkpoints', 'show', PIPELINE, String(last), 'totals', '--store', store])
+  const totals = await cliInProcess(['checkpoints', 'show', PIPELINE, String(last), 'totals', '--store', store])
   t.is(totals.code, 0, totals.stderr)
   // The reduce state is a Map of key group → [key, count] pairs: the Map prints as an object.
   const state = JSON.parse(totals.stdout) as Record<string, unknown>
@@ -171,10 +171,10 @@ test('checkpoints show prints the manifest, and with a step that step\'s state a
   const counted = Object.values(groups).flat().reduce((sum, [, n]) => sum + n, 0)
   t.is(counted, summary.steps['gen']!.recordsOut, 'the final checkpoint counts every record read before the stop')
 
-  const gen = await runCli(['checkpoints', 'show', PIPELINE, String(last), 'gen', '--store', store])
+  const gen = await cliInProcess(['checkpoints', 'show', PIPELINE, String(last), 'gen', '--store', store])
   t.deepEqual(JSON.parse(gen.stdout), { 'gen/position': summary.steps['gen']!.recordsOut })
 
-  const stateless = await runCli(['checkpoints', 'show', PIPELINE, String(last), 'mark', '--store', store])
+  const stateless = await cliInProcess(['checkpoints', 'show', PIPELINE, String(last), 'mark', '--store', store])
   t.is(stateless.code, 1)
   t.true(stateless.stderr.includes(`checkpoint ${last} of pipeline '${PIPELINE}' has no state of step 'mark'`), stateless.stderr)
 })
@@ -185,7 +185,7 @@ test('checkpoints verify exits 0 when sound, 1 naming the step of a flipped, tru
   const store = join(dir, 'store')
   const { r, last } = await stoppedRun(dir)
   t.is(r.code, 0, r.stderr)
-  const sound = await runCli(['checkpoints', 'verify', PIPELINE, '--store', store])
+  const sound = await cliInProcess(['checkpoints', 'verify', PIPELINE, '--store', store])
   t.is(sound.code, 0, sound.stdout + sound.stderr)
   t.true(sound.stdout.includes(`checkpoint ${last}: ok`), sound.stdout)
 
@@ -203,13 +203,13 @@ test('checkpoints verify exits 0 when sound, 1 naming the step of a flipped, tru
     const copy = join(dir, `store-${name}`)
     await cp(store, copy, { recursive: true })
     await damage(await blobFile(copy, last, 'totals'))
-    const v = await runCli(['checkpoints', 'verify', PIPELINE, '--store', copy])
+    const v = await cliInProcess(['checkpoints', 'verify', PIPELINE, '--store', copy])
     t.is(v.code, 1, `${name}: ${v.stdout}${v.stderr}`)
     const line = v.stdout.split('\n').find((l) => l.includes("step 'totals' (totals/accumulators): ")) ?? ''
     t.regex(line, problem, `${name}: ${v.stdout}`)
     t.true(v.stdout.includes(`checkpoint ${last}: CORRUPT (1 bad blob)`), `${name}: ${v.stdout}`)
     if (name !== 'flipped') continue
-    const json = await runCli(['checkpoints', 'verify', PIPELINE, String(last), '--store', copy, '--json'])
+    const json = await cliInProcess(['checkpoints', 'verify', PIPELINE, String(last), '--store', copy, '--json'])
     t.is(json.code, 1)
     t.like((JSON.parse(json.stdout) as Array<{ problems: unknown[] }>)[0], { checkpointId: last, ok: false, problems: [{ step: 'totals', stateId: 'totals/accumulators' }] })
     // --restore latest skips the corrupt checkpoint and says so.
@@ -228,11 +228,11 @@ test('checkpoints delete removes the checkpoint from the list; --restore ID then
   const before = await listIds(store)
   t.is(before[0], last)
   t.true(before.length >= 2, `checkpoints ${before.join(', ')}`)
-  const deleted = await runCli(['checkpoints', 'delete', PIPELINE, String(last), '--store', store])
+  const deleted = await cliInProcess(['checkpoints', 'delete', PIPELINE, String(last), '--store', store])
   t.is(deleted.code, 0, deleted.stderr)
   t.is(deleted.stdout, `deleted checkpoint ${last} of pipeline '${PIPELINE}'\n`)
   t.deepEqual(await listIds(store), before.slice(1))
-  const again = await runCli(['checkpoints', 'show', PIPELINE, String(last), '--store', store])
+  const again = await cliInProcess(['checkpoints', 'show', PIPELINE, String(last), '--store', store])
   t.is(again.code, 1)
   t.true(again.stderr.includes(`checkpoint ${last} of pipeline '${PIPELINE}' does not exist`), again.stderr)
 
@@ -320,7 +320,7 @@ test('oxiflow checkpoints with a --store that does not exist is a usage error an
   t.timeout(120_000)
   const dir = await tempDir(t)
   const missing = join(dir, 'no-such-store')
-  const r = await runCli(['checkpoints', 'list', PIPELINE, '--store', missing])
+  const r = await cliInProcess(['checkpoints', 'list', PIPELINE, '--store', missing])
   t.is(r.code, 2, r.stderr)
   t.true(r.stderr.includes(`no store at ${missing}: the directory does not exist`), r.stderr)
   t.false(existsSync(missing))
@@ -328,7 +328,7 @@ test('oxiflow checkpoints with a --store that does not exist is a usage error an
 
 test('oxiflow checkpoints --help prints its usage on stdout and exits 0', async (t) => {
   t.timeout(120_000)
-  const r = await runCli(['checkpoints', '--help'])
+  const r = await cliInProcess(['checkpoints', '--help'])
   t.is(r.code, 0, r.stderr)
   t.true(r.stdout.startsWith('Usage: oxiflow checkpoints <action> <pipeline>'), r.stdout)
   t.true(r.stdout.includes('verify <pipeline> [id]'))

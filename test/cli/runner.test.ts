@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { root, runCli, type CliResult } from './run-cli.ts'
+import { root, cliInProcess, runCli, type CliResult } from './run-cli.ts'
 
 // `oxiflow runner` and `run --metrics-port` against a live `oxiflow run` process: list the
 // runner, scrape its metrics over HTTP, refuse an import into its live pipeline, stop it through
@@ -54,20 +54,20 @@ test('runner list shows a live runner, its metrics are scraped over HTTP, runner
   t.true(Number(marked![1]) > 0)
   t.regex(text, /oxiflow_lease_held\{pipeline="cli-checkpointed"\} 1/)
 
-  const list = await runCli(['runner', 'list', '--store', store, '--json'], {}, { queued: false })
+  const list = await cliInProcess(['runner', 'list', '--store', store, '--json'])
   t.is(list.code, 0, list.stderr)
   const leases = JSON.parse(list.stdout) as Array<{ runner: string; pipelineId: string; stale: boolean; token: number }>
   t.deepEqual(leases.map((l) => [l.runner, l.pipelineId, l.stale]), [[runner, 'cli-checkpointed', false]])
-  const active = await runCli(['state', 'list', '--active', '--store', store, '--json'], {}, { queued: false })
+  const active = await cliInProcess(['state', 'list', '--active', '--store', store, '--json'])
   t.deepEqual((JSON.parse(active.stdout) as Array<{ pipelineId: string }>).map((r) => r.pipelineId), ['cli-checkpointed'])
 
   const bundle = join(dir, 'empty.json')
   await writeFile(bundle, JSON.stringify({ format: 1, kind: 'oxiflow-pipeline-state', pipelineId: 'cli-checkpointed', exportedAt: 0, run: null, checkpoints: [] }))
-  const refused = await runCli(['state', 'import', 'cli-checkpointed', bundle, '--store', store], {}, { queued: false })
+  const refused = await cliInProcess(['state', 'import', 'cli-checkpointed', bundle, '--store', store])
   t.is(refused.code, 3, refused.stderr)
   t.true(refused.stderr.includes(`cannot import state into pipeline 'cli-checkpointed': it is live — runner ${runner} holds its lease`), refused.stderr)
 
-  const stop = await runCli(['runner', 'stop', runner, '--store', store, '--json'], {}, { queued: false })
+  const stop = await cliInProcess(['runner', 'stop', runner, '--store', store, '--json'])
   t.is(stop.code, 0, stop.stderr)
   const stopped = JSON.parse(stop.stdout) as { stopped: Array<{ pipelineId: string; status: string; lastCheckpoint: number }> }
   t.is(stopped.stopped[0]?.status, 'stopped')
@@ -78,8 +78,8 @@ test('runner list shows a live runner, its metrics are scraped over HTTP, runner
   const position = summary.steps['gen']!.recordsOut
   t.true(position >= 500 && position < 1_000_000, 'stopped mid-stream')
   t.is(stopped.stopped[0]?.lastCheckpoint, summary.checkpoints.last.id, 'the final checkpoint is on record')
-  t.deepEqual(JSON.parse((await runCli(['runner', 'list', '--store', store, '--json'])).stdout), [], 'the lease was released')
-  const cleanup = await runCli(['state', 'cleanup', '--store', store, '--json'])
+  t.deepEqual(JSON.parse((await cliInProcess(['runner', 'list', '--store', store, '--json'])).stdout), [], 'the lease was released')
+  const cleanup = await cliInProcess(['state', 'cleanup', '--store', store, '--json'])
   t.like(JSON.parse(cleanup.stdout), { leases: [], stopRequests: [runner] }, 'the spent stop request is cleaned up')
 
   // The restore continues the same stream (records are a function of seed and id) up to a bound
@@ -100,7 +100,7 @@ test('runner stop of a runner that holds no lease exits 1 saying so', async (t) 
   t.timeout(120_000)
   const dir = await tempDir(t)
   await runCli(['run', 'test/fixtures/cli/completes.ts', '--store', join(dir, 'store')])
-  const r = await runCli(['runner', 'stop', 'nobody', '--store', join(dir, 'store')])
+  const r = await cliInProcess(['runner', 'stop', 'nobody', '--store', join(dir, 'store')])
   t.is(r.code, 1)
   t.true(r.stderr.includes('cannot stop runner nobody: it holds no live lease in file store '), r.stderr)
 })

@@ -32,7 +32,7 @@ async function tempDir(t: ExecutionContext): Promise<string> {
 }
 
 async function show(store: string, pipelineId: string): Promise<StateJson> {
-  const r = await runCli(['state', 'show', pipelineId, '--store', store, '--json'])
+  const r = await cliInProcess(['state', 'show', pipelineId, '--store', store, '--json'])
   if (r.code !== 0) throw new Error(`state show failed (${r.code}): ${r.stderr}`)
   return JSON.parse(r.stdout) as StateJson
 }
@@ -71,15 +71,15 @@ test('state show after a batch job: status completed and the exact record counts
     numbers: ['completed', 100, 100], double: ['completed', 100, 100], 'multiples-of-3': ['completed', 100, kept], out: ['completed', kept, kept],
   })
   t.is(v.lease, null)
-  const text = await runCli(['state', 'show', 'cli-completes', '--store', store])
+  const text = await cliInProcess(['state', 'show', 'cli-completes', '--store', store])
   t.is(text.code, 0, text.stderr)
   t.regex(text.stdout, /status {12}completed/)
   t.regex(text.stdout, /records {11}100 processed, 0 failed/)
   t.regex(text.stdout, new RegExp(`multiples-of-3 +map|multiples-of-3 +filter +completed +100 +${kept} `))
-  const list = await runCli(['state', 'list', '--store', store, '--json'])
+  const list = await cliInProcess(['state', 'list', '--store', store, '--json'])
   t.deepEqual((JSON.parse(list.stdout) as Array<{ pipelineId: string; status: string; active: boolean }>).map((r) => [r.pipelineId, r.status, r.active]),
     [['cli-completes', 'completed', false]])
-  const active = await runCli(['state', 'list', '--active', '--store', store, '--json'])
+  const active = await cliInProcess(['state', 'list', '--active', '--store', store, '--json'])
   t.deepEqual(JSON.parse(active.stdout), [])
 })
 
@@ -98,7 +98,7 @@ test('state show after a JSONL job: bytesProcessed is the file size and batchNum
   t.is(v.run?.recordsProcessed, 3000)
   t.is(v.run?.bytesProcessed, bytes, 'every byte of the file, once')
   t.is(v.run?.batchNumber, Math.ceil(bytes / chunkSize), 'one batch per chunk')
-  const shown = await runCli(['state', 'show', 'jsonl-keyed', '--store', store])
+  const shown = await cliInProcess(['state', 'show', 'jsonl-keyed', '--store', store])
   t.regex(shown.stdout, new RegExp(`read {14}${Math.ceil(bytes / chunkSize)} batches, ${bytes.toLocaleString('en-US')} bytes`))
 })
 
@@ -117,7 +117,7 @@ test("a failing job's errors appear in state show with the step and the offset",
   t.regex(e.offset!, /record 4\b/) // the fixture throws on its 4th record
   t.is(e.code, 'ERR_STEP')
   t.is(e.message, reported.message)
-  const text = await runCli(['state', 'show', 'cli-throws', '--store', store])
+  const text = await cliInProcess(['state', 'show', 'cli-throws', '--store', store])
   t.true(text.stdout.includes(`ERR_STEP step 'explode' at ${reported.offset}: `), text.stdout)
 })
 
@@ -135,10 +135,10 @@ test('export, import into an empty store, run --restore latest there: the same o
   const stopped = await result
   t.is(stopped.code, 0, stopped.stderr)
   const file = join(dir, 'state.json')
-  const exported = await runCli(['state', 'export', 'cli-checkpointed', '--store', storeA, '--out', file, '--json'])
+  const exported = await cliInProcess(['state', 'export', 'cli-checkpointed', '--store', storeA, '--out', file, '--json'])
   t.is(exported.code, 0, exported.stderr)
   t.true((JSON.parse(exported.stdout) as { checkpointKeys: number }).checkpointKeys > 0)
-  const imported = await runCli(['state', 'import', 'cli-checkpointed', file, '--store', storeB, '--json'])
+  const imported = await cliInProcess(['state', 'import', 'cli-checkpointed', file, '--store', storeB, '--json'])
   t.is(imported.code, 0, imported.stderr)
   const before = await show(storeB, 'cli-checkpointed')
   t.is(before.run?.status, 'stopped')
@@ -161,17 +161,17 @@ test("state cleanup removes a SIGKILLed runner's stale lease and says so", async
   child.kill('SIGKILL')
   t.is((await result).signal, 'SIGKILL')
   const runner = `${hostname()}:${child.pid}`
-  const listed = JSON.parse((await runCli(['runner', 'list', '--store', store, '--json'])).stdout) as Array<{ runner: string; stale: boolean }>
+  const listed = JSON.parse((await cliInProcess(['runner', 'list', '--store', store, '--json'])).stdout) as Array<{ runner: string; stale: boolean }>
   t.deepEqual(listed.map((l) => [l.runner, l.stale]), [[runner, true]])
-  const cleanup = await runCli(['state', 'cleanup', '--store', store])
+  const cleanup = await cliInProcess(['state', 'cleanup', '--store', store])
   t.is(cleanup.code, 0, cleanup.stderr)
   t.true(cleanup.stdout.includes(`removed stale lease pipelines/cli-checkpointed/lease of runner ${runner} (token 1): its process ${child.pid} on ${hostname()} is dead`), cleanup.stdout)
-  t.deepEqual(JSON.parse((await runCli(['runner', 'list', '--store', store, '--json'])).stdout), [])
+  t.deepEqual(JSON.parse((await cliInProcess(['runner', 'list', '--store', store, '--json'])).stdout), [])
   const v = await show(store, 'cli-checkpointed')
   t.is(v.run?.status, 'failed')
   t.is(v.run?.errors.at(-1)?.code, 'ERR_RUNNER_DIED')
   t.is(v.lease, null)
-  const again = await runCli(['state', 'cleanup', '--store', store, '--json'])
+  const again = await cliInProcess(['state', 'cleanup', '--store', store, '--json'])
   t.deepEqual(JSON.parse(again.stdout), { leases: [], runRecords: [], stopRequests: [], tempFiles: 0 })
 })
 
@@ -201,7 +201,7 @@ test('state show of a pipeline the store does not know exits 1 naming it; --json
   t.timeout(180_000)
   const dir = await tempDir(t)
   await runCli(['run', 'test/fixtures/cli/completes.ts', '--store', join(dir, 'store')])
-  const r = await runCli(['state', 'show', 'clikcs', '--store', join(dir, 'store'), '--json'])
+  const r = await cliInProcess(['state', 'show', 'clikcs', '--store', join(dir, 'store'), '--json'])
   t.is(r.code, 1)
   t.is((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'ERR_PIPELINE_UNKNOWN')
   t.true(r.stderr.includes("pipeline 'clikcs' is unknown to file store "), r.stderr)
@@ -224,7 +224,7 @@ test('state show and runner list work on a shared Redis store; a store URL\'s cr
   t.is(v.run?.status, 'completed')
   t.is(v.run?.recordsProcessed, 100)
   const secret = 's3cret-pw'
-  const refused = await runCli(['state', 'list', '--store', `redis://u:${secret}@127.0.0.1:1/0`, '--json'])
+  const refused = await cliInProcess(['state', 'list', '--store', `redis://u:${secret}@127.0.0.1:1/0`, '--json'])
   t.is(refused.code, 1)
   t.is((JSON.parse(refused.stdout) as { error: { code: string } }).error.code, 'ERR_STORE_UNAVAILABLE')
   t.false(refused.stdout.includes(secret) || refused.stderr.includes(secret), refused.stderr)
