@@ -1,4 +1,5 @@
-import semver from 'semver'
+// The one function used: the package's index loads all of semver (~50 modules) into every process and worker.
+import parse from 'semver/functions/parse.js'
 import { CorruptManifestError } from '../errors/corrupt-manifest-error.ts'
 import { NodeVersionError } from '../errors/node-version-error.ts'
 import { manifestKey } from './checkpoint-layout.ts'
@@ -14,8 +15,8 @@ import type { Manifest } from './manifest.ts'
  * checkNodeVersion(manifest) // throws for a manifest written by v22.1.0 when running v20.20.2
  */
 export function checkNodeVersion(manifest: Pick<Manifest, 'pipelineId' | 'checkpointId' | 'nodeVersion'>, running: string = process.version): void {
-  const written = semver.parse(manifest.nodeVersion)
-  const here = semver.parse(running)
+  const written = parse(manifest.nodeVersion)
+  const here = parse(running)
   if (written === null) {
     throw new CorruptManifestError(manifest.pipelineId, manifest.checkpointId, manifestKey(manifest.pipelineId, manifest.checkpointId),
       `nodeVersion '${manifest.nodeVersion}' is not a Node version`)

@@ -1,4 +1,5 @@
-import semver from 'semver'
+// The one function used: the package's index loads all of semver (~50 modules) into every process and worker.
+import parse from 'semver/functions/parse.js'
 import { StateVersionError } from '../errors/state-version-error.ts'
 
 /**
@@ -13,8 +14,8 @@ import { StateVersionError } from '../errors/state-version-error.ts'
  * checkStateVersion('agg', 'agg/sum', '2.0.0', '1.3.1') // throws StateVersionError
  */
 export function checkStateVersion(step: string, stateId: string, found: string, expected: string): 'same' | 'migrate' {
-  const f = semver.parse(found)
-  const e = semver.parse(expected)
+  const f = parse(found)
+  const e = parse(expected)
   if (f === null || e === null) throw new StateVersionError(step, stateId, found, expected, 'not-semver')
   if (f.major !== e.major) throw new StateVersionError(step, stateId, found, expected, 'major')
   if (f.minor > e.minor) throw new StateVersionError(step, stateId, found, expected, 'newer-minor')

@@ -1,5 +1,10 @@
-import { compress, uncompressSync } from 'lz4-napi'
+import { createRequire } from 'node:module'
 import type { Compressor } from './compressor.ts'
+
+type Lz4 = typeof import('lz4-napi')
+let lz4: Lz4 | undefined
+/** Loaded on first use: most processes and worker threads never compress with lz4. */
+const load = (): Lz4 => (lz4 ??= createRequire(import.meta.url)('lz4-napi') as Lz4)
 
 /**
  * LZ4 in lz4-napi's BLOCK format: a u32 little-endian raw length followed by one LZ4 block
@@ -15,12 +20,12 @@ import type { Compressor } from './compressor.ts'
  */
 export const lz4Compressor: Compressor = {
   codec: 'lz4',
-  compress: (raw) => compress(raw),
+  compress: (raw) => load().compress(raw),
   decompress(payload, rawBytes) {
     // The block carries its own length: a disagreement with the header means the two were not
     // written together, which the checksums alone cannot see (both can be valid).
     const prefix = payload.byteLength >= 4 ? new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0, true) : -1
     if (prefix !== rawBytes) throw new Error(`the lz4 block says ${prefix} raw bytes, the header ${rawBytes}`)
-    return uncompressSync(payload)
+    return load().uncompressSync(payload)
   },
 }

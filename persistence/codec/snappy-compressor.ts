@@ -1,5 +1,10 @@
-import { compress, uncompressSync } from 'snappy'
+import { createRequire } from 'node:module'
 import type { Compressor } from './compressor.ts'
+
+type Snappy = typeof import('snappy')
+let snappy: Snappy | undefined
+/** Loaded on first use: most processes and worker threads never compress with snappy. */
+const load = (): Snappy => (snappy ??= createRequire(import.meta.url)('snappy') as Snappy)
 
 /**
  * Snappy (raw, one-shot format). Both directions pass `copyOutputData: true`: snappy then copies
@@ -14,6 +19,6 @@ import type { Compressor } from './compressor.ts'
  */
 export const snappyCompressor: Compressor = {
   codec: 'snappy',
-  compress: (raw) => compress(raw, { copyOutputData: true }),
-  decompress: (payload) => uncompressSync(payload, { asBuffer: true, copyOutputData: true }) as Buffer,
+  compress: (raw) => load().compress(raw, { copyOutputData: true }),
+  decompress: (payload) => load().uncompressSync(payload, { asBuffer: true, copyOutputData: true }) as Buffer,
 }
