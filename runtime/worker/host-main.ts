@@ -1,6 +1,7 @@
 // The worker-thread side of a host: imports the pipeline module again, plans it, and runs the
 // instances placed on this thread. Driven by the coordinator over comlink (HostApi).
 import { parentPort } from 'node:worker_threads'
+import { tsImport } from 'tsx/esm/api'
 import { systemClock } from '../clock.ts'
 import { Deployment } from '../deployment.ts'
 import { PipelineDefinitionError } from '../errors/pipeline-definition-error.ts'
@@ -26,7 +27,7 @@ async function attempt(f: () => Promise<void> | void): Promise<SerializedError |
   }
 }
 
-/** The module's default export, called with the params when it is a function; duck-typed, as a module that imports oxiflow from another path (an installed package) has its own copy of the runtime. */
+/** The module's default export, called with the params when it is a function; duck-typed, as the module has its own copy of the runtime. */
 async function outcome<T>(f: () => Promise<T> | T): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await f() }
@@ -51,7 +52,7 @@ function checkpoints(): HostCheckpoints {
 }
 
 async function loadGraph(spec: HostSpec): Promise<PipelineGraph> {
-  const mod = await import(spec.module) as { default?: unknown }
+  const mod = await tsImport(spec.module, import.meta.url) as { default?: unknown }
   let exported = mod.default
   if (typeof exported === 'function') exported = await (exported as (p: unknown) => unknown)(spec.params)
   const graph = (exported as { graph?: PipelineGraph } | undefined)?.graph
