@@ -44,6 +44,17 @@ test.serial('a module whose functions close over module-level values gives the s
   t.is(onWorkers.steps.price.parallelism, 2)
 })
 
+test.serial('a pipeline module in a package of type commonjs runs on a worker through the oxiflow command', async (t) => {
+  t.timeout(60_000)
+  // Through the command, as a user runs it: under ava the test process itself has tsx's hooks,
+  // which its workers inherit and which would hide a loader that fails in a plain process.
+  const { stdout } = await exec(process.execPath, ['bin/oxiflow.mjs', 'run', 'test/fixtures/workers/commonjs-project/job.ts', '--workers', '1', '--json'], { timeout: 50_000 })
+  const s = JSON.parse(stdout) as { status: string; steps: Record<string, { recordsIn: number }>; results: { out: { count: number } } }
+  t.is(s.status, 'completed', stdout)
+  t.is(s.steps.sum.recordsIn, 1000)
+  t.is(s.results.out.count, 1000)
+})
+
 test.serial('a throw inside a worker reaches the caller as a StepError naming the step and the record', async (t) => {
   t.timeout(60_000)
   const { default: p } = await import(fixture('throws.ts')) as { default: Pipeline<never> }
