@@ -1,5 +1,8 @@
 import test from 'ava'
-import { runCli, startCli } from './run-cli.ts'
+
+// Exit codes and the process ending by itself go through the real command (runCli, startCli);
+// what a run prints is checked in process (cliInProcess: the same main(), no process start).
+import { cliInProcess, runCli, startCli } from './run-cli.ts'
 
 test('a pipeline that completes exits 0 and --json gives its summary with exact counts', async (t) => {
   t.timeout(60_000)
@@ -31,14 +34,14 @@ test('--workers 2 runs the module on two worker threads with the same counts and
 
 test('a map that throws on a worker fails the job naming the step, exit 1', async (t) => {
   t.timeout(60_000)
-  const r = await runCli(['run', 'test/fixtures/cli/throwing-map.ts', '--workers', '2'])
+  const r = await cliInProcess(['run', 'test/fixtures/cli/throwing-map.ts', '--workers', '2'])
   t.is(r.code, 1)
   t.regex(r.stderr, /step 'explode' failed at input record \d+/)
 })
 
 test('without --json the summary is a table on stderr and stdout stays empty', async (t) => {
   t.timeout(60_000)
-  const r = await runCli(['run', 'test/fixtures/cli/completes.ts'])
+  const r = await cliInProcess(['run', 'test/fixtures/cli/completes.ts'])
   t.is(r.code, 0, r.stderr)
   t.is(r.stdout, '')
   t.true(r.stderr.includes("pipeline 'cli-completes' completed in"), r.stderr)
@@ -47,16 +50,16 @@ test('without --json the summary is a table on stderr and stdout stays empty', a
 
 test('--params reaches a function default export', async (t) => {
   t.timeout(60_000)
-  const withParams = await runCli(['run', 'test/fixtures/cli/with-params.ts', '--params', '{"count":7}', '--json'])
+  const withParams = await cliInProcess(['run', 'test/fixtures/cli/with-params.ts', '--params', '{"count":7}', '--json'])
   t.is(withParams.code, 0, withParams.stderr)
   t.deepEqual(JSON.parse(withParams.stdout).results, { out: { count: 7 } })
-  const defaults = await runCli(['run', 'test/fixtures/cli/with-params.ts', '--json'])
+  const defaults = await cliInProcess(['run', 'test/fixtures/cli/with-params.ts', '--json'])
   t.deepEqual(JSON.parse(defaults.stdout).results, { out: { count: 10 } })
 })
 
 test('--batch-size is passed to run', async (t) => {
   t.timeout(60_000)
-  const r = await runCli(['run', 'test/fixtures/cli/completes.ts', '--batch-size', '7', '--json'])
+  const r = await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--batch-size', '7', '--json'])
   t.is(r.code, 0, r.stderr)
   t.is(JSON.parse(r.stdout).status, 'completed')
 })
@@ -80,7 +83,7 @@ test('OXIFLOW_DEBUG=1 adds the stack to a failure', async (t) => {
 
 test('a failure under --json is one JSON object with the error, its step and offset', async (t) => {
   t.timeout(60_000)
-  const r = await runCli(['run', 'test/fixtures/cli/throwing-map.ts', '--json'])
+  const r = await cliInProcess(['run', 'test/fixtures/cli/throwing-map.ts', '--json'])
   t.is(r.code, 1)
   const report = JSON.parse(r.stdout) as { status: string; error: Record<string, unknown> }
   t.is(report.status, 'failed')
@@ -91,7 +94,7 @@ test('a failure under --json is one JSON object with the error, its step and off
 
 test('a malformed JSONL line fails the job with a message naming line 3', async (t) => {
   t.timeout(60_000)
-  const r = await runCli(['run', 'test/fixtures/cli/malformed-jsonl.ts'])
+  const r = await cliInProcess(['run', 'test/fixtures/cli/malformed-jsonl.ts'])
   t.is(r.code, 1)
   t.true(r.stderr.includes('line 3'), r.stderr)
   t.true(r.stderr.includes('malformed.jsonl'), r.stderr)
@@ -99,7 +102,7 @@ test('a malformed JSONL line fails the job with a message naming line 3', async 
 
 test('a module that throws on import fails with exit 1 and its message', async (t) => {
   t.timeout(60_000)
-  const r = await runCli(['run', 'test/fixtures/cli/throws-on-load.ts'])
+  const r = await cliInProcess(['run', 'test/fixtures/cli/throws-on-load.ts'])
   t.is(r.code, 1)
   t.true(r.stderr.includes('this module fails on import'), r.stderr)
 })
