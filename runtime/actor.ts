@@ -1,4 +1,4 @@
-import { concatMap, EMPTY, from, map, merge, Subject, type Observable, type Subscription } from 'rxjs'
+import { concatMap, EMPTY, from, map, merge, Subject, type Observable, type Subscription } from './rx.ts'
 import type { InputChannel } from './channel-ends.ts'
 import type { CheckpointBarrier, Message } from './messages.ts'
 import type { Output } from './operators/operator.ts'

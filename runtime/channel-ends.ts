@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs'
+import type { Observable } from './rx.ts'
 import type { Message } from './messages.ts'
 
 /** The receiving end of a channel, as an actor sees it. */

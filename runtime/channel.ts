@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs'
+import { Subject } from './rx.ts'
 import type { InputChannel, OutputChannel } from './channel-ends.ts'
 import type { Message } from './messages.ts'
 

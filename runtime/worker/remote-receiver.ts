@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads'
-import { Observable } from 'rxjs'
+import { Observable } from '../rx.ts'
 import type { InputChannel } from '../channel-ends.ts'
 import { ChannelDecoder } from '../exchange/channel-decoder.ts'
 import type { Message } from '../messages.ts'
