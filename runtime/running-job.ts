@@ -36,6 +36,8 @@ export class RunningJob implements Job {
   /** Figures of the hosts of failed attempts (their work counts, replays included). */
   private earlier: InstanceStats[] = []
   private readonly restarts: RestartRecord[] = []
+  /** Ends a restart's backoff early: a stop was asked meanwhile. */
+  private wakeBackoff: (() => void) | undefined
 
   constructor(private readonly plan: Plan, private readonly makeHosts: () => Host[],
     private readonly handoff: Pick<ResolvedRunOptions, 'restoreFrom' | 'snapshotAtEnd'> = { restoreFrom: undefined, snapshotAtEnd: false },
@@ -59,11 +61,17 @@ export class RunningJob implements Job {
   stop(): Promise<JobSummary> {
     if (this.stopRequested) return this.done
     this.stopRequested = true
-    if (!this.opened) return this.done
+    // Between attempts: the next one starts at once, restores the last checkpoint and stops.
+    this.wakeBackoff?.()
+    if (this.opened) this.stopHosts()
+    return this.done
+  }
+
+  /** Stops the running hosts: with checkpoints after a final one (sources end at its barrier). */
+  private stopHosts(): void {
     const plain = (): void => { for (const h of this.hosts) void Promise.resolve(h.stop()).catch(() => {}) }
     if (this.cp) this.cp.checkpoint(true).catch(plain)
     else plain()
-    return this.done
   }
 
   checkpoint(): Promise<CheckpointResult> {
@@ -144,7 +152,7 @@ export class RunningJob implements Job {
     this.opened = true
     this.status = 'running'
     this.cp?.start(this.hosts)
-    if (this.stopRequested) for (const h of this.hosts) await h.stop()
+    if (this.stopRequested) this.stopHosts()
     await Promise.race([this.all((h) => h.run()), this.failure])
     // A checkpoint in flight finishes (with the instances' final state) before anything closes.
     await this.cp?.quiesce()
@@ -180,13 +188,19 @@ export class RunningJob implements Job {
     // The stats of the failed hosts stay in the totals; the new hosts count from zero.
     this.earlier.push(...this.hosts.flatMap((h) => (this.stats.get(h) ?? []).map((s) => ({ ...s, queueDepth: 0 }))))
     for (const h of this.hosts) this.stats.delete(h)
-    await new Promise((resolve) => setTimeout(resolve, backoffFor(policy, attempt)))
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, backoffFor(policy, attempt))
+      this.wakeBackoff = () => { clearTimeout(timer); resolve() }
+    })
+    this.wakeBackoff = undefined
     this.restarts.push({
       attempt, at: Date.now(),
       cause: { name: typeof err?.name === 'string' ? err.name : 'Error', code: typeof err?.code === 'string' ? err.code : undefined,
         message: typeof err?.message === 'string' ? err.message : String(e) },
     })
-    return !this.stopRequested
+    // A stop asked during the backoff still takes the attempt: it restores the last checkpoint
+    // and stops at once, so the job ends 'stopped' (with a summary), not failed with the cause.
+    return true
   }
 
   /** Runs `f` on every host; rejects with the first failure without waiting for the others. */

@@ -83,6 +83,23 @@ test('when the attempts run out the job fails with the cause, and metrics list e
   t.deepEqual(m.restarts?.causes.map((c) => c.attempt), [1, 2])
 })
 
+test('a stop asked during a restart\'s backoff ends the job stopped, from the last checkpoint, without waiting the backoff out', async (t) => {
+  t.timeout(60_000)
+  const { dir, params } = await setup(t, 'throw')
+  const job = build(params).run({ store: join(dir, 'store'), checkpointInterval: 50, restart: { attempts: 2, backoffMs: 30_000 } })
+  await armAfterFirstCheckpoint(job, params)
+  while (job.metrics().status !== 'restarting') {
+    if (job.metrics().status !== 'running') return t.fail(`expected a restart, the job is ${job.metrics().status}`)
+    await sleep(5)
+  }
+  const asked = Date.now()
+  const summary = await job.stop()
+  t.is(summary.status, 'stopped')
+  t.true(Date.now() - asked < 15_000, `stopped ${Date.now() - asked} ms after the stop, within the 30 s backoff`)
+  t.is(summary.restarts?.attempts, 1)
+  t.true((summary.restarts?.causes[0].restoredFrom ?? 0) >= 1, 'the stopping attempt restored the last checkpoint')
+})
+
 test('restart without checkpoints, or with bad values, is refused up front', (t) => {
   const p = build({ out: '/nonexistent', marker: '/nonexistent/m', arm: '/nonexistent/a', mode: 'throw', count: 1, rate: 1 })
   for (const restart of [{ attempts: 1 }, { attempts: -1 }, { attempts: 1.5 }, { attempts: 1, backoffMs: -5 }, 3]) {
