@@ -63,7 +63,10 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, seen: (
   }
 }
 
-for (const kind of ['file', 'redis'] as const) {
+// On the Redis store, the shared store several machines' runners would use. (Partitions on the
+// file store: test/runtime/partitions-balance.test.ts runs the same runner on a memory store, and
+// the file store's leases across processes are tested in test/persistence/file-store-processes.test.ts.)
+for (const kind of ['redis'] as Array<'file' | 'redis'>) {
 test.serial(`${kind} store: two runners split four partitions; one is SIGKILLed, the other finishes all four from the checkpoints with exactly-once output`, async (t) => {
   t.timeout(180_000)
   const s = suffix()
