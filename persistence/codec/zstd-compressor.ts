@@ -1,7 +1,15 @@
 import { compress, decompress, init } from '@bokuweb/zstd-wasm'
 import type { Compressor } from './compressor.ts'
 
-let ready: Promise<void> | undefined
+/**
+ * Once per process, not per copy of this module: the package's `init()` instantiates its one
+ * shared WebAssembly module again, and every decompression after a second `init()` fails
+ * (measured: 396 of 400 after a re-init). A process holds several copies of oxiflow's modules
+ * when it loads it from two places — the CLI and the pipeline module it imports through tsx,
+ * or a process running the CLI's `main()` twice — while the package is loaded once.
+ */
+const READY = Symbol.for('oxiflow.zstd-wasm.ready')
+const ready = (): Promise<void> => ((globalThis as { [READY]?: Promise<void> })[READY] ??= init())
 
 /**
  * zstd through its WebAssembly build (@bokuweb/zstd-wasm), initialised once on first use. It
@@ -16,11 +24,11 @@ let ready: Promise<void> | undefined
 export const zstdCompressor: Compressor = {
   codec: 'zstd',
   async compress(raw, level) {
-    await (ready ??= init())
+    await ready()
     return compress(raw, level)
   },
   async decompress(payload, rawBytes) {
-    await (ready ??= init())
+    await ready()
     // The frame records its content size (ZSTD_compress writes it); the heap size only matters
     // for a frame without one, which this codec never writes.
     return decompress(payload, { defaultHeapSize: Math.max(rawBytes, 1) })

@@ -253,3 +253,24 @@ test('tableCrc32_anyBytes_equalsZlib', (t) => {
   }), { numRuns: 500 })
   t.pass()
 })
+
+test('zstd_twoCopiesOfOxiflowInOneProcess_bothKeepDecompressing', async (t) => {
+  // The CLI and the pipeline module it loads through tsx hold two copies of oxiflow's modules,
+  // but one copy of the zstd package and its one WebAssembly instance; a second init() of that
+  // instance broke every later decompression in the process.
+  const { tsImport } = await import('tsx/esm/api')
+  const url = new URL('../../persistence/codec/zstd-compressor.ts', import.meta.url).href
+  const a = compressorFor('zstd')
+  const { zstdCompressor: b } = await tsImport(url, import.meta.url) as typeof import('../../persistence/codec/zstd-compressor.ts')
+  t.not(a, b, 'two copies of the module')
+  const raw = serialize(Array.from({ length: 5000 }, (_, i) => ({ i, s: `v${(i * 7919) % 100_003}` })))
+  const fromA = await a.compress(raw, 1)
+  const fromB = await b.compress(raw, 1)
+  for (let round = 0; round < 20; round++) {
+    for (const [codec, payload] of [[a, fromB], [b, fromA]] as const) {
+      t.true(Buffer.from(await codec.decompress(payload, raw.length)).equals(raw), `round ${round}`)
+    }
+    await a.compress(serialize({ round, filler: 'x'.repeat(round * 1000) }), 1)
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+})
