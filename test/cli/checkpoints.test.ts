@@ -141,7 +141,7 @@ test('SIGINT stops with a final checkpoint; checkpoints list shows it; --restore
 test('--restore latest with an empty store starts fresh and says so on stderr', async (t) => {
   t.timeout(120_000)
   const dir = await tempDir(t)
-  const r = await runCli(runArgs(dir, { count: 100 }, '--restore', 'latest'))
+  const r = await cliInProcess(runArgs(dir, { count: 100 }, '--restore', 'latest'))
   t.is(r.code, 0, r.stderr)
   t.true(r.stderr.includes(`no valid checkpoint of pipeline '${PIPELINE}' in file store ${join(dir, 'store')}: starting fresh`), r.stderr)
   t.is((await readFile(join(dir, 'out.jsonl'), 'utf8')).split('\n').length, 101)
@@ -213,7 +213,7 @@ test('checkpoints verify exits 0 when sound, 1 naming the step of a flipped, tru
     t.is(json.code, 1)
     t.like((JSON.parse(json.stdout) as Array<{ problems: unknown[] }>)[0], { checkpointId: last, ok: false, problems: [{ step: 'totals', stateId: 'totals/accumulators' }] })
     // --restore latest skips the corrupt checkpoint and says so.
-    const restored = await runCli([...runArgs(dir, {}, '--restore', 'latest').map((a) => a === store ? copy : a)])
+    const restored = await cliInProcess([...runArgs(dir, {}, '--restore', 'latest').map((a) => a === store ? copy : a)])
     t.is(restored.code, 0, restored.stderr)
     t.true(restored.stderr.includes(`skipped checkpoint ${last}: `), restored.stderr)
   }
@@ -236,11 +236,11 @@ test('checkpoints delete removes the checkpoint from the list; --restore ID then
   t.is(again.code, 1)
   t.true(again.stderr.includes(`checkpoint ${last} of pipeline '${PIPELINE}' does not exist`), again.stderr)
 
-  const gone = await runCli(runArgs(dir, {}, '--restore', String(last)))
+  const gone = await cliInProcess(runArgs(dir, {}, '--restore', String(last)))
   t.is(gone.code, 1, gone.stderr)
   t.true(gone.stderr.includes(`checkpoint ${last} of pipeline '${PIPELINE}' does not exist`), gone.stderr)
   const older = before[1]!
-  const restored = await runCli(runArgs(dir, {}, '--restore', String(older)))
+  const restored = await cliInProcess(runArgs(dir, {}, '--restore', String(older)))
   t.is(restored.code, 0, restored.stderr)
   t.true(restored.stderr.includes(`restored pipeline '${PIPELINE}' from checkpoint ${older}`), restored.stderr)
   const [actual, expected] = await Promise.all([readFile(join(dir, 'out.jsonl'), 'utf8'), uninterrupted(t)])
