@@ -86,9 +86,9 @@ test('runner list shows a live runner, its metrics are scraped over HTTP, runner
   // past where it stopped; an uninterrupted run to that bound is the oracle.
   const end = position + 3000
   const reference = join(dir, 'reference.jsonl')
-  const whole = await runCli(['run', FIXTURE, '--params', JSON.stringify({ out: reference, count: end, rate: 50_000 })])
+  const whole = await cliInProcess(['run', FIXTURE, '--params', JSON.stringify({ out: reference, count: end, rate: 50_000 })])
   t.is(whole.code, 0, whole.stderr)
-  const resumed = await runCli(['run', FIXTURE, '--store', store, '--restore', 'latest', '--params', JSON.stringify({ out: join(dir, 'out.jsonl'), count: end, rate: 50_000 })])
+  const resumed = await cliInProcess(['run', FIXTURE, '--store', store, '--restore', 'latest', '--params', JSON.stringify({ out: join(dir, 'out.jsonl'), count: end, rate: 50_000 })])
   t.is(resumed.code, 0, resumed.stderr)
   t.true(resumed.stderr.includes(`restored pipeline 'cli-checkpointed' from checkpoint ${summary.checkpoints.last.id}`), resumed.stderr)
   const [actual, expected] = await Promise.all([readFile(join(dir, 'out.jsonl'), 'utf8'), readFile(reference, 'utf8')])
@@ -99,7 +99,7 @@ test('runner list shows a live runner, its metrics are scraped over HTTP, runner
 test('runner stop of a runner that holds no lease exits 1 saying so', async (t) => {
   t.timeout(120_000)
   const dir = await tempDir(t)
-  await runCli(['run', 'test/fixtures/cli/completes.ts', '--store', join(dir, 'store')])
+  await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', join(dir, 'store')])
   const r = await cliInProcess(['runner', 'stop', 'nobody', '--store', join(dir, 'store')])
   t.is(r.code, 1)
   t.true(r.stderr.includes('cannot stop runner nobody: it holds no live lease in file store '), r.stderr)

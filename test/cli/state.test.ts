@@ -57,7 +57,7 @@ test('state show after a batch job: status completed and the exact record counts
   t.timeout(120_000)
   const dir = await tempDir(t)
   const store = join(dir, 'store')
-  const run = await runCli(['run', 'test/fixtures/cli/completes.ts', '--store', store])
+  const run = await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', store])
   t.is(run.code, 0, run.stderr)
   // The oracle: the fixture's 100 numbers, doubled, multiples of 3 kept.
   let kept = 0
@@ -91,7 +91,7 @@ test('state show after a JSONL job: bytesProcessed is the file size and batchNum
   const text = Array.from({ length: 3000 }, (_, id) => JSON.stringify({ id, origin: `o${id % 17}` })).join('\n') + '\n'
   await writeFile(input, text)
   const chunkSize = 4096
-  const run = await runCli(['run', 'test/fixtures/workers/jsonl-keyed.ts', '--store', store, '--params', JSON.stringify({ path: input, chunkSize })])
+  const run = await cliInProcess(['run', 'test/fixtures/workers/jsonl-keyed.ts', '--store', store, '--params', JSON.stringify({ path: input, chunkSize })])
   t.is(run.code, 0, run.stderr)
   const bytes = Buffer.byteLength(text)
   const v = await show(store, 'jsonl-keyed')
@@ -106,7 +106,7 @@ test("a failing job's errors appear in state show with the step and the offset",
   t.timeout(120_000)
   const dir = await tempDir(t)
   const store = join(dir, 'store')
-  const run = await runCli(['run', 'test/fixtures/cli/throwing-map.ts', '--store', store, '--json'])
+  const run = await cliInProcess(['run', 'test/fixtures/cli/throwing-map.ts', '--store', store, '--json'])
   t.is(run.code, 1)
   const reported = (JSON.parse(run.stdout) as { error: { step: string; offset: string; message: string } }).error
   const v = await show(store, 'cli-throws')
@@ -127,7 +127,7 @@ test('export, import into an empty store, run --restore latest there: the same o
   const storeA = join(dir, 'a')
   const storeB = join(dir, 'b')
   const reference = join(dir, 'reference.jsonl')
-  const whole = await runCli(['run', CHECKPOINTED, '--params', JSON.stringify({ out: reference, count: COUNT, rate: RATE })])
+  const whole = await cliInProcess(['run', CHECKPOINTED, '--params', JSON.stringify({ out: reference, count: COUNT, rate: RATE })])
   t.is(whole.code, 0, whole.stderr)
   const { child, result } = await startCli(checkpointedArgs(dir, storeA), 'ready')
   await untilCommitted(storeA)
@@ -143,7 +143,7 @@ test('export, import into an empty store, run --restore latest there: the same o
   const before = await show(storeB, 'cli-checkpointed')
   t.is(before.run?.status, 'stopped')
   t.is(before.run?.lastCheckpoint?.id, (await show(storeA, 'cli-checkpointed')).run?.lastCheckpoint?.id)
-  const resumed = await runCli(checkpointedArgs(dir, storeB, '--restore', 'latest'))
+  const resumed = await cliInProcess(checkpointedArgs(dir, storeB, '--restore', 'latest'))
   t.is(resumed.code, 0, resumed.stderr)
   t.regex(resumed.stderr, /restored pipeline 'cli-checkpointed' from checkpoint \d+/)
   const [actual, expected] = await Promise.all([readFile(join(dir, 'out.jsonl'), 'utf8'), readFile(reference, 'utf8')])
@@ -200,7 +200,7 @@ for (const [args, message] of usageErrors) {
 test('state show of a pipeline the store does not know exits 1 naming it; --json has the error', async (t) => {
   t.timeout(180_000)
   const dir = await tempDir(t)
-  await runCli(['run', 'test/fixtures/cli/completes.ts', '--store', join(dir, 'store')])
+  await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', join(dir, 'store')])
   const r = await cliInProcess(['state', 'show', 'clikcs', '--store', join(dir, 'store'), '--json'])
   t.is(r.code, 1)
   t.is((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'ERR_PIPELINE_UNKNOWN')
@@ -218,7 +218,7 @@ test('state show and runner list work on a shared Redis store; a store URL\'s cr
     if (keys.length > 0) await redis.del(...keys)
     await redis.quit()
   })
-  const run = await runCli(['run', 'test/fixtures/cli/completes.ts', '--store', url])
+  const run = await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', url])
   t.is(run.code, 0, run.stderr)
   const v = await show(url, 'cli-completes')
   t.is(v.run?.status, 'completed')

@@ -10,7 +10,7 @@ import { openStore } from '../../persistence/stores/open-store.ts'
 import { PostgresStore } from '../../persistence/stores/postgres-store.ts'
 import { RedisStore } from '../../persistence/stores/redis-store.ts'
 import { POSTGRES_URL, REDIS_URL, dropPostgresSchema, dropRedisPrefix, freePort, uniqueName } from '../fixtures/store-servers.ts'
-import { runCli } from './run-cli.ts'
+import { cliInProcess, runCli } from './run-cli.ts'
 
 test('openStore_sharedStoreUrls_openTheRightStoreAndDescribeWithoutCredentials', async (t) => {
   const cases: Array<[url: string, kind: typeof RedisStore | typeof PostgresStore, secrets: string[], described: string]> = [
@@ -88,7 +88,7 @@ for (const kind of ['redis', 'postgres'] as const) {
     t.true(listed.length >= 1 && listed.every((c) => c.ok), JSON.stringify(listed))
     const lines = (await readFile(join(dir, 'out.jsonl'), 'utf8')).trim().split('\n')
     t.is(lines.length, 3000, 'one running total per record, each once')
-    const again = await runCli(['run', 'test/fixtures/cli/checkpointed.ts', '--store', url, '--restore', 'latest', '--params', params])
+    const again = await cliInProcess(['run', 'test/fixtures/cli/checkpointed.ts', '--store', url, '--restore', 'latest', '--params', params])
     t.is(again.code, 0, again.stderr)
     t.regex(again.stderr, new RegExp(`restored pipeline 'cli-checkpointed' from checkpoint ${listed[0]!.id}`))
   })
@@ -97,7 +97,7 @@ for (const kind of ['redis', 'postgres'] as const) {
 test('cli_unreachableStoreWithPassword_failsWithoutPrintingIt', async (t) => {
   t.timeout(60_000)
   const port = await freePort()
-  const r = await runCli(['run', 'test/fixtures/cli/checkpointed.ts', '--store', `redis://admin:hunter2@127.0.0.1:${port}/0`, '--json',
+  const r = await cliInProcess(['run', 'test/fixtures/cli/checkpointed.ts', '--store', `redis://admin:hunter2@127.0.0.1:${port}/0`, '--json',
     '--params', JSON.stringify({ out: join(tmpdir(), `never-${port}.jsonl`), count: 10 })])
   t.is(r.code, 1)
   t.false(r.stderr.includes('hunter2') || r.stdout.includes('hunter2'), r.stderr)

@@ -48,9 +48,10 @@ test.serial('JetStream → JetStream: random SIGKILLs, each run restarted with -
   t.timeout(240_000)
   const { params, store, input } = await setUp(t)
   let kills = 0
-  const nextKill = (): number | undefined => (kills++ < 5 ? 700 + Math.floor(Math.random() * 700) : undefined)
+  const nextKill = (): number | undefined => (kills++ < 3 ? 700 + Math.floor(Math.random() * 700) : undefined)
   const killed = await runBrokerUntilDone(params, store, { killAfterMs: nextKill() }, nextKill)
   t.log(`${killed} runs killed`)
+  t.true(killed >= 1, 'at least one run was killed before it finished')
   await assertExactlyOnce(t, params, input)
 })
 
