@@ -115,12 +115,15 @@ export class RunningJob implements Job {
     // Timers of the job clock are unref'd (a stopped job must not keep a process up), so a job
     // that only waits on them — a paced source — holds the process alive itself until it ends.
     const keepAlive = setInterval(() => {}, 2 ** 30)
+    let summary: JobSummary | undefined
+    let failure: unknown
     try {
       await this.cp?.acquire()
       for (;;) {
         this.hosts = this.makeHosts()
         try {
-          return await this.attempt()
+          summary = await this.attempt()
+          return summary
         } catch (e) {
           await this.cp?.halt()
           await this.refreshStats()
@@ -134,10 +137,13 @@ export class RunningJob implements Job {
     } catch (e) {
       this.endedAt = performance.now()
       this.status = 'failed'
+      failure = e
       throw e
     } finally {
       clearInterval(keepAlive)
-      await this.cp?.close().catch(() => {}) // a lease that cannot be released expires by itself
+      // The end goes on record before the lease is released (whoever sees the lease free then
+      // reads the final status); a lease that cannot be released expires by itself.
+      await this.cp?.close(summary, failure).catch(() => {})
     }
   }
 

@@ -4,6 +4,7 @@ import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.
 import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { StateStore } from '../../persistence/stores/state-store.ts'
 import type { Host } from '../host.ts'
+import type { JobSummary } from '../job.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
 import type { Plan } from '../plan.ts'
 import { CheckpointCoordinator, type CheckpointResult } from './checkpoint-coordinator.ts'
@@ -61,6 +62,8 @@ export class JobCheckpointing {
   onAcquired: ((fence: { lease: string; token: number }) => void) | undefined
   /** Hook (the run recorder): called after each checkpoint commit, periodic, on demand or final. */
   onCommitted: ((result: CheckpointResult) => void) | undefined
+  /** Called with the job's outcome before the lease is released (the run record's final write). */
+  onClosing: ((summary: JobSummary | undefined, error: unknown) => Promise<void>) | undefined
 
   constructor(private readonly plan: Plan, private readonly options: CheckpointingOptions, private readonly fail: (e: unknown) => void) {
     this.checkpoints = new CheckpointStore(options.store, plan.pipelineId)
@@ -169,9 +172,10 @@ export class JobCheckpointing {
     this.coordinator = undefined
   }
 
-  /** Stops periodic checkpoints and releases the lease. */
-  async close(): Promise<void> {
+  /** Stops periodic checkpoints, reports the job's outcome (onClosing) and releases the lease. */
+  async close(summary?: JobSummary, error?: unknown): Promise<void> {
     clearInterval(this.timer)
+    await this.onClosing?.(summary, error).catch(() => undefined)
     await this.lease?.release()
   }
 }

@@ -80,10 +80,11 @@ export class RunRecorder {
     this.stop = stop
   }
 
-  /** Hooks the recorder into a job's checkpointing: lease taken, checkpoint committed. */
+  /** Hooks the recorder into a job's checkpointing: lease taken, checkpoint committed, job ending (before the lease goes). */
   watch(cp: JobCheckpointing): JobCheckpointing {
     cp.onAcquired = (fence) => this.begin(fence)
     cp.onCommitted = (result) => this.committed(result)
+    cp.onClosing = (summary, error) => this.end(summary, error)
     return cp
   }
 
@@ -115,7 +116,11 @@ export class RunRecorder {
     })
   }
 
-  /** The job ended (summary) or failed (error): the final write, awaited; nothing is written afterwards. */
+  /**
+   * The job ended (summary) or failed (error): the final write, awaited; nothing is written
+   * afterwards. Called before the lease is released, and again (a no-op that waits for that
+   * write) when `done` settles.
+   */
   async end(summary: JobSummary | undefined, error: unknown): Promise<void> {
     for (const t of this.timers) clearInterval(t)
     this.timers = []

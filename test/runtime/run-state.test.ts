@@ -52,6 +52,25 @@ test('a batch job with a store ends with its run record completed and exact coun
   t.deepEqual(r.errors, [])
 })
 
+test('the final status is on record before the lease is released (what `runner stop` reads once the lease is free)', async (t) => {
+  const memory = stores.memory()
+  const atRelease: Array<string | undefined> = []
+  // The memory store, with each lease's release first noting the run record's status.
+  const store: StateStore = Object.assign(Object.create(memory) as StateStore, {
+    async lease(...args: Parameters<StateStore['lease']>) {
+      const l = await memory.lease(...args)
+      return l && Object.assign(Object.create(l) as typeof l, {
+        async release() { atRelease.push((await readRunRecord(memory, 'release-order'))?.status); return l.release() },
+      })
+    },
+  })
+  const job = pipeline('release-order').source('gen', sources.generator({ seed: 1, keys: 3, rate: 5000 }))
+    .sink('out', sinks.collect()).run({ store, checkpointInterval: 50 })
+  await new Promise((r) => setTimeout(r, 200))
+  t.is((await job.stop()).status, 'stopped')
+  t.deepEqual(atRelease, ['stopped'])
+})
+
 test("a failing job's run record is failed with the error's step, offset and code", async (t) => {
   const store = stores.memory()
   const job = pipeline('fails')
