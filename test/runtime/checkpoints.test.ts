@@ -52,7 +52,9 @@ test('job.checkpoint() commits a checkpoint and reports its id, sizes, duration 
 test('stop then restore latest continues exactly: the two runs together equal one uninterrupted run', async (t) => {
   const store = stores.memory()
   const whole = (await job(30_000).run().done).results.out as unknown[]
-  const first = job(30_000, '1.0.0', undefined, 60_000).run({ store })
+  // 1.5 s of input, stopped after 150 ms: mid-stream even when the stop's final checkpoint is
+  // slow on a loaded machine (at 60,000/s the input ended first there once).
+  const first = job(30_000, '1.0.0', undefined, 20_000).run({ store })
   await new Promise((r) => setTimeout(r, 150))
   const a = await first.stop()
   const b = await job(30_000).run({ store, restore: 'latest' }).done
