@@ -1,4 +1,4 @@
-import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises'
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { SourceReader } from './contracts/source.ts'
 import type { CheckpointBarrier } from './messages.ts'
 import type { Output } from './operators/operator.ts'
@@ -22,8 +22,8 @@ export class SourceActor {
   batches = 0
   private started: Promise<void> | undefined
   private stopRequested = false
-  private wakeOnStop!: () => void
-  private readonly stopped = new Promise<void>((resolve) => { this.wakeOnStop = resolve })
+  /** Set while a read is awaited: a stop then gives that read `STOP_GRACE_MS` before abandoning it. */
+  private onStopDuringRead: (() => void) | undefined
   /** The next read's sequence number; reads of split i of P are numbered i, i + P, … */
   private seq: number
   private ended = false
@@ -66,7 +66,7 @@ export class SourceActor {
     if (this.stopRequested) return
     this.stopRequested = true
     this.signalStop()
-    this.wakeOnStop()
+    this.onStopDuringRead?.()
   }
 
   /**
@@ -148,11 +148,26 @@ export class SourceActor {
     await this.head.end(final)
   }
 
-  private async readUnlessStopped(read: Promise<readonly unknown[] | undefined>): Promise<readonly unknown[] | undefined> {
-    read.catch(() => {}) // may be abandoned below; its failure must not go unhandled
-    const grace = this.stopped.then(() => sleep(STOP_GRACE_MS, 'abandoned' as const, { ref: false }))
-    const r = await Promise.race([read, grace])
-    return r === 'abandoned' ? undefined : r
+  /**
+   * Awaits `read`, or abandons it (undefined) `STOP_GRACE_MS` after a stop. Nothing of one read
+   * may outlive it: racing each read against a promise that settles only at stop kept every
+   * batch reachable from that promise's reactions until the job ended (memory grew without bound
+   * for every source whose reads wait). The stop hook is per read and cleared when it settles.
+   */
+  private readUnlessStopped(read: Promise<readonly unknown[] | undefined>): Promise<readonly unknown[] | undefined> {
+    return new Promise((resolve, reject) => {
+      let grace: NodeJS.Timeout | undefined
+      const settle = (): void => {
+        this.onStopDuringRead = undefined
+        if (grace) clearTimeout(grace)
+      }
+      this.onStopDuringRead = () => {
+        grace ??= setTimeout(() => { settle(); resolve(undefined) }, STOP_GRACE_MS)
+        grace.unref()
+      }
+      if (this.stopRequested) this.onStopDuringRead()
+      read.then((batch) => { settle(); resolve(batch) }, (e: unknown) => { settle(); reject(e) })
+    })
   }
 }
 
