@@ -60,5 +60,6 @@ export { CorruptRunRecordError, isCorruptRunRecordError } from './persistence/er
 export { PipelineLiveError, isPipelineLiveError } from './persistence/errors/pipeline-live-error.ts'
 export { PipelineUnknownError, isPipelineUnknownError } from './persistence/errors/pipeline-unknown-error.ts'
 export { InvalidStateBundleError, isInvalidStateBundleError } from './persistence/errors/invalid-state-bundle-error.ts'
+export { NonRestoredStateError, isNonRestoredStateError } from './persistence/errors/non-restored-state-error.ts'
 export { MetricsServerError, isMetricsServerError } from './runtime/errors/metrics-server-error.ts'
 export * as partitions from './components/partitions/index.ts'

@@ -40,6 +40,8 @@ Options:
   --store S        checkpoint store: a directory (file store) or URL (default OXIFLOW_STORE or .oxiflow)
   --checkpoint-interval MS   take a checkpoint every MS milliseconds (off by default)
   --restore latest|ID        start from the newest valid checkpoint (fresh if none) or from one
+  --allow-non-restored-state with --restore: drop checkpointed state of steps this pipeline no
+                             longer has (renamed or removed) instead of refusing (exit 2)
   --codec C        snapshot compression: zstd (default), lz4, snappy, none
   --metrics-port P serve Prometheus metrics on http://127.0.0.1:P/metrics while the job runs
   --metrics-host H the address to serve them on (default 127.0.0.1)

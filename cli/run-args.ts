@@ -15,6 +15,8 @@ export interface RunArgs {
   readonly store: string | undefined
   readonly checkpointInterval: number | undefined
   readonly restore: 'latest' | number | undefined
+  /** `--allow-non-restored-state`: restore even when the checkpoint holds state of steps the pipeline lacks (dropped). */
+  readonly allowNonRestoredState: boolean
   readonly codec: CodecName | undefined
   /** `--metrics-port P` (0 picks a free port) and `--metrics-host H` (default 127.0.0.1). */
   readonly metricsPort: number | undefined
@@ -30,6 +32,7 @@ const OPTIONS = {
   store: { type: 'string' },
   'checkpoint-interval': { type: 'string' },
   restore: { type: 'string' },
+  'allow-non-restored-state': { type: 'boolean' },
   codec: { type: 'string' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
@@ -42,7 +45,7 @@ const OPTIONS = {
 /** The snapshot codecs, default first (as `run --help` lists them). */
 const CODECS: readonly CodecName[] = ['zstd', 'lz4', 'snappy', 'none']
 
-const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --codec C, --metrics-port P, --metrics-host H, --restart N, --restart-backoff MS, --json, --help'
+const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --allow-non-restored-state, --codec C, --metrics-port P, --metrics-host H, --restart N, --restart-backoff MS, --json, --help'
 
 /**
  * Parses the arguments after `run`. Every mistake becomes a UsageError naming the flag and the fix.
@@ -53,7 +56,7 @@ const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --c
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   const { values, positionals } = parse(argv)
   if (values.help) {
-    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, codec: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined }
+    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined }
   }
   if (positionals.length === 0) {
     throw new UsageError('oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts', 'run')
@@ -72,6 +75,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     store: values.store,
     checkpointInterval: values['checkpoint-interval'] === undefined ? undefined : integer('--checkpoint-interval', values['checkpoint-interval'], 1, 'a positive number of milliseconds'),
     restore: restore(values.restore),
+    allowNonRestoredState: allowNonRestored(values['allow-non-restored-state'], values.restore),
     codec: codec(values.codec),
     metricsPort: values['metrics-port'] === undefined ? undefined : port(values['metrics-port']),
     metricsHost: metricsHost(values['metrics-host'], values['metrics-port']),
@@ -106,6 +110,11 @@ function metricsHost(raw: string | undefined, port: string | undefined): string 
   if (raw !== undefined && port === undefined) throw new UsageError('--metrics-host needs --metrics-port: the metrics endpoint is served only when a port is given', 'run')
   if (raw !== undefined && raw.trim() === '') throw new UsageError("--metrics-host must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got '')", 'run')
   return raw
+}
+
+function allowNonRestored(flag: boolean | undefined, restore: string | undefined): boolean {
+  if (flag === true && restore === undefined) throw new UsageError('--allow-non-restored-state needs --restore latest|ID: it only changes what a restore does', 'run')
+  return flag === true
 }
 
 function restore(raw: string | undefined): 'latest' | number | undefined {

@@ -14,7 +14,8 @@ import { isUsageError } from './usage-error.ts'
  * `oxiflow run <module> [options]`: loads the pipeline, runs it with a live progress display on a
  * TTY and stop-on-Ctrl-C, and reports the end — a table on stderr, or with `--json` exactly one
  * JSON object on stdout (the summary, or `{ status: 'failed', error }`). Returns the exit code:
- * 0 completed or stopped, 1 failed, 2 usage error, 3 the pipeline's lease is held by another runner.
+ * 0 completed or stopped, 1 failed, 2 usage error (also: a checkpoint holding state of steps the
+ * pipeline lacks, without --allow-non-restored-state), 3 the pipeline's lease is held by another runner.
  *
  * @example
  * process.exitCode = await runCommand(['examples/clickstream.ts', '--json'])
@@ -40,6 +41,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       ...(args.store !== undefined && { store: args.store }),
       ...(args.checkpointInterval !== undefined && { checkpointInterval: args.checkpointInterval }),
       ...(args.restore !== undefined && { restore: args.restore }),
+      ...(args.allowNonRestoredState && { allowNonRestoredState: true }),
       ...(args.codec !== undefined && { codec: args.codec }),
       ...(args.restart !== undefined && { restart: args.restart }) },
     args.metricsPort === undefined ? undefined : { port: args.metricsPort, ...(args.metricsHost !== undefined && { host: args.metricsHost }) })
@@ -53,8 +55,14 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       const id = pipeline?.id
       process.stdout.write(toJson({ ...(typeof id === 'string' ? { pipelineId: id } : {}), status: 'failed', error: errorReport(e) }) + '\n')
     }
-    return isUsageError(e) ? 2 : (e as { code?: string } | null)?.code === 'ERR_LEASE_HELD' ? 3 : 1
+    return exitCode(e)
   }
+}
+
+/** Orphaned state is refused before anything ran and is fixed on the command line (a name or a flag): a usage error. */
+function exitCode(e: unknown): number {
+  const code = (e as { code?: string } | null)?.code
+  return isUsageError(e) || code === 'ERR_NON_RESTORED_STATE' ? 2 : code === 'ERR_LEASE_HELD' ? 3 : 1
 }
 
 async function runJob(pipeline: RunnablePipeline, options: CliRunOptions, metrics?: { port: number; host?: string }): Promise<JobSummary> {

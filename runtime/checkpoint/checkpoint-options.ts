@@ -19,6 +19,12 @@ export interface CheckpointRunOptions {
   /** Start from the newest checkpoint that verifies ('latest'; fresh if there is none) or from one id. */
   readonly restore?: 'latest' | number
   /**
+   * Restore even when the checkpoint holds state that no step of this pipeline has (a stateful
+   * step renamed or removed): that state is dropped and the restore report names it. Default
+   * false: such a restore is refused (NonRestoredStateError) before any record flows.
+   */
+  readonly allowNonRestoredState?: boolean
+  /**
    * When a periodic checkpoint fails (the store is down): 'continue' (default) counts it in
    * `job.metrics().checkpoints` and tries again at the next interval, the previous checkpoint
    * staying the one to restore; 'fail' fails the job with the checkpoint's error.
@@ -58,9 +64,13 @@ export function resolveCheckpointing(options: CheckpointRunOptions): Checkpointi
   if (onFailure !== 'continue' && onFailure !== 'fail') {
     throw new InvalidOptionError('onCheckpointFailure', `run(options): options.onCheckpointFailure must be 'continue' or 'fail' (got ${String(onFailure)})`)
   }
+  const allowNonRestoredState = options.allowNonRestoredState ?? false
+  if (typeof allowNonRestoredState !== 'boolean') {
+    throw new InvalidOptionError('allowNonRestoredState', `run(options): options.allowNonRestoredState must be true or false (got ${String(allowNonRestoredState)})`)
+  }
   const store = typeof options.store === 'object' ? options.store : openStore(options.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow')
   return {
-    store, codec, retain, restore, onFailure,
+    store, codec, retain, restore, onFailure, allowNonRestoredState,
     intervalMs: positive('checkpointInterval', options.checkpointInterval),
     timeoutMs: positive('checkpointTimeout', options.checkpointTimeout) ?? 60_000,
   }

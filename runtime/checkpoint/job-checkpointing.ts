@@ -11,6 +11,8 @@ import { CheckpointCoordinator, type CheckpointResult } from './checkpoint-coord
 import { RunnerLease } from './runner-lease.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 import type { CheckpointParticipant } from './checkpoint-participant.ts'
+import { checkRestoredState } from '../../persistence/checkpoints/check-restored-state.ts'
+import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 
 /** Checkpointing options of a run, resolved. */
 export interface CheckpointingOptions {
@@ -22,6 +24,8 @@ export interface CheckpointingOptions {
   readonly restore: 'latest' | number | undefined
   /** A failed periodic checkpoint: counted and retried at the next interval ('continue'), or fails the job ('fail'). */
   readonly onFailure?: 'continue' | 'fail'
+  /** Restore a checkpoint holding state of steps this pipeline lacks, dropping that state (default: refuse). */
+  readonly allowNonRestoredState?: boolean
 }
 
 /** Where a run started from: a checkpoint (and the newer ones skipped, with why), or fresh. */
@@ -29,6 +33,8 @@ export interface RestoreReport {
   readonly checkpointId: number | undefined
   readonly skipped: readonly { readonly id: number; readonly reason: string }[]
   readonly message: string
+  /** With `allowNonRestoredState`: the checkpoint's states that no step took, dropped. */
+  readonly dropped?: readonly { readonly stateId: string; readonly step: string }[]
   /** From reading the manifest to the last holder restored (every level, every host), when a checkpoint was restored. */
   readonly durationMs?: number
   /** Bytes of state restored, as stored and before compression. */
@@ -82,7 +88,7 @@ export class JobCheckpointing {
    */
   async restore(hosts: readonly Host[], asked = this.options.restore): Promise<void> {
     const participants = participantsOf(hosts)
-    await checkDependencies(this.plan, participants)
+    const holders = await checkDependencies(this.plan, participants)
     if (asked === undefined) return
     let manifest: Manifest | undefined
     let skipped: { id: number; reason: string }[] = []
@@ -104,12 +110,16 @@ export class JobCheckpointing {
       return
     }
     checkNodeVersion(manifest)
+    // Before any holder is restored: a refusal must leave the job's state untouched.
+    const dropped = checkRestoredState(manifest, holders, this.options.allowNonRestoredState === true)
+    const dropNote = dropped.length === 0 ? '' : `; dropped state of steps this pipeline lacks (allowNonRestoredState): ${dropped.map((d) => `'${d.stateId}'`).join(', ')}`
     const started = performance.now()
     const levels = Math.max(-1, ...manifest.holders.map((h) => h.level)) + 1
     for (let level = 0; level < levels; level++) await Promise.all(participants.map((p) => p.restoreLevel(manifest, level)))
     const cuts = (manifest.sources as { cuts?: Record<number, number> }).cuts ?? {}
     await Promise.all(participants.map((p) => p.startAt(cuts)))
-    this.restored = { checkpointId: manifest.checkpointId, skipped, message: `restored pipeline '${this.plan.pipelineId}' from checkpoint ${manifest.checkpointId}${why ? ` (${why})` : ''}`,
+    this.restored = { checkpointId: manifest.checkpointId, skipped, message: `restored pipeline '${this.plan.pipelineId}' from checkpoint ${manifest.checkpointId}${why ? ` (${why})` : ''}${dropNote}`,
+      ...(dropped.length > 0 && { dropped }),
       durationMs: performance.now() - started, bytes: sum(manifest.holders.map((h) => h.storedBytes)), rawBytes: sum(manifest.holders.map((h) => h.rawBytes)) }
   }
 
@@ -183,12 +193,14 @@ export class JobCheckpointing {
 /**
  * Builds the job's holder registry from every host's holders before anything runs, so a
  * dependency cycle (or a `dependsOn` naming no holder) is refused at start with the cycle
- * listed, not at the first checkpoint.
+ * listed, not at the first checkpoint. Returns the entries (the restore matches them with the
+ * checkpoint's states).
  */
-async function checkDependencies(plan: Plan, participants: readonly CheckpointParticipant[]): Promise<void> {
+async function checkDependencies(plan: Plan, participants: readonly CheckpointParticipant[]): Promise<HolderEntry[]> {
   const entries = (await Promise.all(participants.map((p) => p.holders()))).flat()
   const dataflow = plan.vertices.flatMap((v) => v.steps.flatMap((s) => s.inputs.map((i) => [i.name, s.name] as const)))
   new HolderRegistry(entries, dataflow)
+  return entries
 }
 
 function sum(xs: readonly number[]): number {

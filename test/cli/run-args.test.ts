@@ -2,14 +2,15 @@ import test from 'ava'
 import { parseRunArgs } from '../../cli/run-args.ts'
 import { UsageError } from '../../cli/usage-error.ts'
 
-const noCheckpoints = { store: undefined, checkpointInterval: undefined, restore: undefined, codec: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined }
+const noCheckpoints = { store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined }
 
 test('parseRunArgs reads the module and every flag', (t) => {
   t.deepEqual(parseRunArgs(['m.ts', '--workers', '0', '--params', '{"a":1}', '--batch-size', '64', '--json']),
     { help: false, module: 'm.ts', workers: 0, params: { a: 1 }, batchSize: 64, json: true, ...noCheckpoints })
   t.deepEqual(parseRunArgs(['m.ts', '--store', 's', '--checkpoint-interval', '50', '--restore', '7', '--codec', 'lz4']),
-    { help: false, module: 'm.ts', workers: 0, params: {}, batchSize: undefined, json: false, store: 's', checkpointInterval: 50, restore: 7, codec: 'lz4', metricsPort: undefined, metricsHost: undefined, restart: undefined })
+    { help: false, module: 'm.ts', workers: 0, params: {}, batchSize: undefined, json: false, store: 's', checkpointInterval: 50, restore: 7, allowNonRestoredState: false, codec: 'lz4', metricsPort: undefined, metricsHost: undefined, restart: undefined })
   t.is(parseRunArgs(['m.ts', '--restore', 'latest']).restore, 'latest')
+  t.true(parseRunArgs(['m.ts', '--restore', 'latest', '--allow-non-restored-state']).allowNonRestoredState)
   t.like(parseRunArgs(['m.ts', '--metrics-port', '9464', '--metrics-host', '0.0.0.0']), { metricsPort: 9464, metricsHost: '0.0.0.0' })
   t.is(parseRunArgs(['m.ts', '--metrics-port', '0']).metricsPort, 0)
   t.deepEqual(parseRunArgs(['m.ts', '--restart', '3', '--restart-backoff', '250']).restart, { attempts: 3, backoffMs: 250 })
@@ -28,7 +29,7 @@ const refusals: Array<[argv: string[], message: string]> = [
   [[], 'oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts'],
   [['a.ts', 'b.ts'], 'oxiflow run takes one module, got 2: a.ts b.ts; quote --params JSON that contains spaces'],
   [['m.ts', '--nope'], "unknown option '--nope' for oxiflow run; the options are --workers N, --params JSON, --batch-size N, " +
-    '--store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --codec C, --metrics-port P, --metrics-host H, --restart N, --restart-backoff MS, --json, --help'],
+    '--store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --allow-non-restored-state, --codec C, --metrics-port P, --metrics-host H, --restart N, --restart-backoff MS, --json, --help'],
   [['m.ts', '--workers'], `option '--workers' needs a value, e.g. --workers 0, --batch-size 1024, --params '{"seconds":2}'`],
   [['m.ts', '--workers', '-1'], "option '--workers' got a value starting with '-'; write --workers=VALUE if you mean it"],
   [['m.ts', '--workers', 'two'], "--workers must be a non-negative integer (got 'two')"],
@@ -40,6 +41,7 @@ const refusals: Array<[argv: string[], message: string]> = [
   [['m.ts', '--checkpoint-interval', '0'], "--checkpoint-interval must be a positive number of milliseconds (got '0')"],
   [['m.ts', '--restore', 'abc'], "--restore must be 'latest' or a checkpoint id (got 'abc'); oxiflow checkpoints list <pipeline> shows the ids"],
   [['m.ts', '--restore', '0'], "--restore must be 'latest' or a checkpoint id (got '0'); oxiflow checkpoints list <pipeline> shows the ids"],
+  [['m.ts', '--allow-non-restored-state'], '--allow-non-restored-state needs --restore latest|ID: it only changes what a restore does'],
   [['m.ts', '--restart', 'many'], "--restart must be a non-negative integer (restarts allowed) (got 'many')"],
   [['m.ts', '--restart-backoff', '100'], '--restart-backoff needs --restart N (the number of restarts allowed)'],
   [['m.ts', '--restart', '1', '--restart-backoff', '-5'], "option '--restart-backoff' got a value starting with '-'; write --restart-backoff=VALUE if you mean it"],
