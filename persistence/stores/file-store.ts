@@ -8,7 +8,7 @@ import { keyFile, listKeyFiles, removeEmptyDirs } from './key-files.ts'
 import { formatLeaseRecord, parseLeaseRecord, type LeaseRecord } from './lease-record.ts'
 import { checkFenceToken } from './lease-rules.ts'
 import { LeaseTable } from './lease-table.ts'
-import { withLockFile } from './lock-file.ts'
+import { sweepLockTempFiles, withLockFile } from './lock-file.ts'
 import type { FenceToken, Lease, LeaseInfo, LeaseOwner, StateStore, StoreRecord } from './state-store.ts'
 
 /**
@@ -33,6 +33,7 @@ export class FileStore implements StateStore {
     for (const sub of ['', 'data', 'records', 'leases', 'tmp']) mkdirSync(join(this.root, sub), { recursive: true, mode: 0o700 })
     this.tmp = join(this.root, 'tmp')
     sweepTempFiles(this.tmp)
+    sweepLockTempFiles(join(this.root, '.lock'))
     this.leaseTable = new LeaseTable({
       read: async (name) => {
         const path = this.file('leases', name)

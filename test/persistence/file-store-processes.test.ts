@@ -113,8 +113,11 @@ test('delete_racingPutsInTheSameDirectory_everyPutLands', async (t) => {
 test('lockFile_heldByALiveProcess_waitedFor', async (t) => {
   const dir = await tempDir(t)
   const store = new FileStore(dir)
-  // A live pid of this host holds the lock (this process stands in for another runner).
-  await writeFile(join(dir, '.lock'), `${hostname()} ${process.pid}`, { mode: 0o600 })
+  // A live pid of this host holds the lock (a sleeping child stands in for another runner; our
+  // own pid would not do: a lock naming us with a token we do not hold is stale).
+  const holder = spawn('sleep', ['30'], { stdio: 'ignore' })
+  t.teardown(() => { holder.kill('SIGKILL') })
+  await writeFile(join(dir, '.lock'), `${hostname()} ${holder.pid}`, { mode: 0o600 })
   let done = false
   const cas = store.compareAndSet('r', 0, 1).then((ok) => { done = true; return ok })
   await new Promise((r) => setTimeout(r, 150))
