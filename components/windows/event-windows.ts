@@ -55,38 +55,43 @@ export function addToWindow(host: WindowHost, key: unknown, state: EventWindowsS
 }
 
 /**
- * Fires the windows whose end − 1 the watermark `at` reached, in end order, and drops those whose
- * end − 1 + lateness it reached.
+ * Fires the windows whose last joinable time (end − 1 + reach) the watermark `at` reached, in end
+ * order, and drops those whose last joinable time + lateness it reached. `reach` is 0 for fixed
+ * windows [start, end), which take records up to end − 1, and 1 for sessions, which a record at
+ * their end still joins (sessions touching at a point merge).
  *
  * @example
  * fireWindows(host, key, state, watermark, allowedLateness)
  */
-export function fireWindows(host: WindowHost, key: unknown, state: EventWindowsState, at: number, lateness: number): void {
+export function fireWindows(host: WindowHost, key: unknown, state: EventWindowsState, at: number, lateness: number, reach = 0): void {
   const ws = state.windows
+  const shift = reach - 1
   let kept = 0
   for (let i = 0; i < ws.length; i++) {
     const w = ws[i]
-    if (!w.fired && w.end - 1 <= at) {
+    if (!w.fired && w.end + shift <= at) {
       host.emit(key, w.start, w.end, w.acc)
       w.fired = true
     }
-    if (w.fired && w.end - 1 + lateness <= at) continue
+    if (w.fired && w.end + shift + lateness <= at) continue
     ws[kept++] = w
   }
   ws.length = kept
 }
 
 /**
- * When the key's windows next need the watermark: the earliest end − 1 of an unfired window or
- * end − 1 + lateness of a fired one; Infinity when it has none.
+ * When the key's windows next need the watermark: the earliest last joinable time (end − 1 +
+ * reach, as `fireWindows`) of an unfired window, or that + lateness of a fired one; Infinity when
+ * it has none.
  *
  * @example
  * dueWindows({ windows: [{ start: 0, end: 10, acc, fired: false }] }, 0) // 9
  */
-export function dueWindows(state: EventWindowsState, lateness: number): number {
+export function dueWindows(state: EventWindowsState, lateness: number, reach = 0): number {
+  const shift = reach - 1
   let due = Infinity
   for (const w of state.windows) {
-    const t = w.fired ? w.end - 1 + lateness : w.end - 1
+    const t = w.fired ? w.end + shift + lateness : w.end + shift
     if (t < due) due = t
   }
   return due

@@ -2,6 +2,9 @@ import type { Window } from '../../runtime/contracts/window.ts'
 import { dueWindows, fireWindows, type EventWindow, type EventWindowsState } from './event-windows.ts'
 import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger, type EventTimeInput } from './window-options.ts'
 
+/** A record at a session's windowEnd still joins it: it closes one ms later than [start, end) would. */
+const REACH = 1
+
 /**
  * Options of `windows.session`.
  *
@@ -14,12 +17,20 @@ export interface SessionOptions<R> extends EventTimeInput<R> {
 }
 
 /**
- * Event-time session window (Flink's EventTimeSessionWindows): per key, a record at t opens
- * [t, t + gap); sessions that touch or overlap merge, so `windowStart` is the first record's time
- * and `windowEnd` the last one's + gap. A session fires when the watermark reaches windowEnd − 1
- * (watermark, lateness and late-record rules as `tumbling`). An out-of-order record that bridges two
- * sessions merges them (accumulators merged, in start order) into one, which fires again. In a
- * merged session `agg.first`/`agg.last` see the earlier session's records before the later's.
+ * Event-time session window (Flink's EventTimeSessionWindows): per key, records at most `gap`
+ * apart share a session. A record at t opens [t, t + gap); sessions that touch or overlap merge
+ * (a record at exactly windowEnd joins: Flink's `TimeWindow.intersects` is inclusive), so
+ * `windowStart` is the first record's time and `windowEnd` the last one's + gap.
+ *
+ * A session fires only once no record can still join it: when the watermark reaches windowEnd
+ * (not windowEnd − 1 as fixed windows do). Firing at windowEnd − 1 made a record exactly `gap`
+ * after the last one join or start a new session depending on whether another key's record had
+ * moved the watermark first — on batching and on how keys spread over instances. It stays until
+ * the watermark reaches windowEnd + allowedLateness, taking late records and firing again; a record
+ * that touches no kept session and whose own [t, t + gap) that point has passed is late. An
+ * out-of-order record that bridges two sessions merges them (accumulators merged, in start order)
+ * into one. In a merged session `agg.first`/`agg.last` see the earlier session's records before
+ * the later's.
  *
  * @example
  * p.source('in', src).keyBy((r) => r.user)
@@ -51,7 +62,7 @@ export function session<R>(options: SessionOptions<R>): Window<R, EventWindowsSt
       while (last < ws.length && ws[last].start <= end) last++
       let w: EventWindow
       if (first === last) {
-        if (end - 1 + lateness <= watermark) { host.late(record); return }
+        if (end + lateness <= watermark) { host.late(record); return }
         w = { start, end, acc: host.acc.add(host.acc.create(), record), fired: false }
         ws.splice(first, 0, w)
       } else if (last - first === 1) {
@@ -68,12 +79,12 @@ export function session<R>(options: SessionOptions<R>): Window<R, EventWindowsSt
         w = { start: Math.min(ws[first].start, start), end: Math.max(ws[last - 1].end, end), acc, fired: false }
         ws.splice(first, last - first, w)
       }
-      // Fires now when the watermark is already past its end (again, if it had fired); else later.
-      w.fired = w.end - 1 <= watermark
+      // Fires now when the watermark already reached its end (again, if it had fired); else later.
+      w.fired = w.end <= watermark
       if (w.fired) host.emit(key, w.start, w.end, w.acc)
     },
-    due: (state) => dueWindows(state, lateness),
-    fire: (host, key, state, at) => fireWindows(host, key, state, at, lateness),
-    flush: (host, key, state) => fireWindows(host, key, state, Infinity, lateness),
+    due: (state) => dueWindows(state, lateness, REACH),
+    fire: (host, key, state, at) => fireWindows(host, key, state, at, lateness, REACH),
+    flush: (host, key, state) => fireWindows(host, key, state, Infinity, lateness, REACH),
   }
 }

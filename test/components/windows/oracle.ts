@@ -179,7 +179,8 @@ export function slidingOracle(input: readonly Rec[], size: number, slide: number
 /**
  * Session windows by simulation: sessions are lists of records with [start, end]; a record at t
  * joins every session that [t, t + gap] touches (merged: earlier sessions' records first, then
- * the new one), unless it touches none and t + gap − 1 + lateness ≤ watermark (late).
+ * the new one), unless it touches none and t + gap + lateness ≤ watermark (late). A session fires
+ * once the watermark reaches its end (a record at end could still join it).
  */
 export function sessionOracle(input: readonly Rec[], gap: number, o: EventOptions): OracleResult {
   const p = o.parallelism ?? 1
@@ -195,12 +196,12 @@ export function sessionOracle(input: readonly Rec[], gap: number, o: EventOption
       if (instanceOfKey(key, p) !== inst) continue
       ss.sort((a, b) => a.s - b.s)
       for (const w of ss) {
-        if (!w.fired && w.e - 1 <= wm) {
+        if (!w.fired && w.e <= wm) {
           w.fired = true
           windows.push({ key, windowStart: w.s, windowEnd: w.e, records: [...w.records] })
         }
       }
-      state.set(key, ss.filter((w) => !(w.fired && w.e - 1 + L <= wm)))
+      state.set(key, ss.filter((w) => !(w.fired && w.e + L <= wm)))
     }
   }
   for (const r of input) {
@@ -209,7 +210,7 @@ export function sessionOracle(input: readonly Rec[], gap: number, o: EventOption
     const wm = wmOf.get(inst) ?? -Infinity
     const ss = (state.get(key) ?? []).sort((a, b) => a.s - b.s)
     const touching = ss.filter((w) => w.s <= r.t + gap && w.e >= r.t)
-    if (touching.length === 0 && r.t + gap - 1 + L <= wm) {
+    if (touching.length === 0 && r.t + gap + L <= wm) {
       late.push(r)
     } else {
       const merged: Session = {
@@ -221,7 +222,7 @@ export function sessionOracle(input: readonly Rec[], gap: number, o: EventOption
       const rest = ss.filter((w) => !touching.includes(w))
       rest.push(merged)
       state.set(key, rest)
-      if (merged.e - 1 <= wm) {
+      if (merged.e <= wm) {
         merged.fired = true
         windows.push({ key, windowStart: merged.s, windowEnd: merged.e, records: [...merged.records] })
       }
