@@ -4,7 +4,9 @@ import { PipelineUnknownError } from '../persistence/errors/pipeline-unknown-err
 import { cleanupState } from '../persistence/run-state/cleanup-state.ts'
 import { checkStateBundle, exportPipelineState, importPipelineState } from '../persistence/run-state/state-bundle.ts'
 import { sweepTempFiles } from '../persistence/stores/atomic-file.ts'
+import { sweepStaleLocks } from '../persistence/stores/lock-file.ts'
 import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { errorText } from './error-text.ts'
 import { STATE_HELP } from './help.ts'
 import { errorReport, toJson } from './json-report.ts'
@@ -55,6 +57,8 @@ export async function stateCommand(argv: readonly string[]): Promise<number> {
     // Count temp files before opening: opening a file store sweeps them silently.
     const tempDir = action === 'cleanup' ? fileStoreTempDir(where) : undefined
     const tempFiles = tempDir !== undefined && existsSync(tempDir) ? sweepTempFiles(tempDir) : 0
+    // Lock files whose holder is gone (SIGKILLed, or an earlier life of a reused pid).
+    const lockFiles = tempDir !== undefined && existsSync(tempDir) ? await sweepStaleLocks(join(dirname(tempDir), '.lock')) : []
     const store = openExistingStore(where, 'state', action === 'import')
     try {
       const pipelineId = args[0]!
@@ -71,7 +75,7 @@ export async function stateCommand(argv: readonly string[]): Promise<number> {
           return 0
         }
         case 'cleanup': {
-          const report = { ...await cleanupState(store, { staleOnly: values.stale === true }), tempFiles }
+          const report = { ...await cleanupState(store, { staleOnly: values.stale === true }), tempFiles, lockFiles }
           out(json ? toJson(report) : cleanupText(report))
           return 0
         }

@@ -83,12 +83,13 @@ export function stateListText(rows: readonly StateListRow[]): string {
  * @example
  * process.stdout.write(cleanupText(report, 2))
  */
-export function cleanupText(report: CleanupReport & { readonly tempFiles: number }): string {
+export function cleanupText(report: CleanupReport & { readonly tempFiles: number; readonly lockFiles: readonly string[] }): string {
   const lines = [
     ...report.leases.map((l) => `removed stale lease ${l.name} of runner ${l.runner} (token ${l.token}): ${l.reason}`),
     ...report.runRecords.map((r) => `removed run record of pipeline '${r.pipelineId}': ${r.reason}`),
     ...report.stopRequests.map((r) => `removed the spent stop request of runner ${r} (none of the leases it named is held)`),
     ...(report.tempFiles > 0 ? [`removed ${report.tempFiles} abandoned temp file${report.tempFiles === 1 ? '' : 's'}`] : []),
+    ...report.lockFiles.map((f) => `removed stale lock file ${f} (its holder is gone)`),
   ]
   return (lines.length ? lines : ['nothing to clean up']).join('\n') + '\n'
 }
