@@ -30,6 +30,10 @@ export class Actor {
   readonly alignment = { count: 0, totalMs: 0, maxMs: 0, lastMs: 0 }
   private held = new Map<number, Message[]>()
   private done = false
+  /** Every input ended, all of them final, and the chain's end ran (not a stop): see `restoreEnded`. */
+  endedFinal = false
+  /** Restored from a checkpoint taken after this instance had ended. */
+  private endedBefore = false
   /** Ordered merge: messages per input, waiting for their turn (see `plan.orderedInput`). */
   private readonly queues: Message[][]
   private expected: number
@@ -67,6 +71,16 @@ export class Actor {
   /** After a restore: the first sequence number due is `seq` (see `Deployment.startAt`). */
   startAt(seq: number): void {
     this.expected = seq
+  }
+
+  /**
+   * After a restore: this instance had ended before the checkpoint (so had every instance
+   * upstream of it). Its inputs end again at once; then only the end goes on to its receivers —
+   * its chain's end (an Oxi's onEnd, the last windows fired) ran before the checkpoint and its
+   * output is already in the restored state downstream.
+   */
+  restoreEnded(): void {
+    this.endedBefore = true
   }
 
   /** Runs `tick` in this actor's mailbox, after the messages already queued (timers use it). */
@@ -157,7 +171,10 @@ export class Actor {
         this.endedInputs.add(input)
         if (!m.final) this.allFinal = false
         this.inputWatermarks[input] = Infinity // an ended input no longer holds event time back
-        if (this.endedInputs.size === this.inputs.length) return andThen(this.head.end(this.allFinal), () => this.finish())
+        if (this.endedInputs.size === this.inputs.length) {
+          if (this.endedBefore && this.allFinal) return andThen(this.router?.end(true), () => this.finish())
+          return andThen(this.head.end(this.allFinal), () => this.finish())
+        }
         return andThen(this.allFinal ? this.advanceWatermark() : undefined, () => this.maybeAligned())
       }
     }
@@ -208,6 +225,7 @@ export class Actor {
   }
 
   private finish(): void {
+    this.endedFinal = this.allFinal
     this.done = true
     this.subscription?.unsubscribe()
     this.ticks.complete()

@@ -27,6 +27,10 @@ export class SourceActor {
   /** The next read's sequence number; reads of split i of P are numbered i, i + P, … */
   private seq: number
   private ended = false
+  /** The input was exhausted and the end went downstream (not a stop): see `restoreEnded`. */
+  endedFinal = false
+  /** Restored from a checkpoint taken after this instance had ended. */
+  private endedBefore = false
   private pauseRequest: ((nextSeq: number) => void) | undefined
   private resumed: Promise<void> | undefined
   private resume: (() => void) | undefined
@@ -94,12 +98,28 @@ export class SourceActor {
     this.resume = undefined
   }
 
+  /**
+   * After a restore: this instance had ended before the checkpoint, so it reads nothing and its
+   * chain's end (an Oxi's onEnd, windows fired at the end) does not run again — that output is
+   * already in the restored state. Its receivers are only told that it ended (final), so its
+   * watermark counts as +∞ for them and barriers align on their inputs that are still open.
+   */
+  restoreEnded(): void {
+    this.ended = true
+    this.endedBefore = true
+  }
+
   /** After a restore at `cut`: the first read is this split's first numbered ≥ cut. */
   startAt(cut: number): void {
     this.seq = firstAtOrAfter(cut, this.split.index, this.split.count)
   }
 
   private async loop(): Promise<void> {
+    if (this.endedBefore) {
+      this.endedFinal = true
+      await this.router?.end(true)
+      return
+    }
     let lastYield = performance.now()
     for (;;) {
       if (this.pauseRequest) {
@@ -146,6 +166,7 @@ export class SourceActor {
     this.pauseRequest?.(this.seq)
     this.pauseRequest = undefined
     await this.head.end(final)
+    this.endedFinal = final
   }
 
   /**

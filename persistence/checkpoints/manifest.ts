@@ -28,9 +28,22 @@ export interface ManifestHolder {
 }
 
 /**
+ * The instances of one step that had ended — input exhausted, end run (an Oxi's `onEnd`, the
+ * last windows fired) — before a checkpoint's barrier, and how many instances the step had.
+ *
+ * @example
+ * const e: EndedStep = { parallelism: 2, instances: [0, 1] }
+ */
+export interface EndedStep {
+  parallelism: number
+  instances: number[]
+}
+
+/**
  * A committed checkpoint: written last, with one atomic put — the commit point. `sources` holds
- * the sources' offsets (JSON values); `checksum` is the crc32 of the manifest's JSON without
- * the checksum field.
+ * the sources' offsets (JSON values); `ended`, by step name, the instances that had ended before
+ * the barrier (absent in manifests written before it existed: nothing had ended); `checksum` is
+ * the crc32 of the manifest's JSON without the checksum field.
  *
  * @example
  * const m = await checkpointStore.read(7); m.holders.map((h) => h.stateId)
@@ -44,6 +57,7 @@ export interface Manifest {
   codec: CodecName
   sources: Record<string, unknown>
   holders: ManifestHolder[]
+  ended?: Record<string, EndedStep>
   checksum: number
 }
 
@@ -111,7 +125,22 @@ export function decodeManifest(bytes: Uint8Array, pipelineId: string, checkpoint
     const bad = holderProblem(h)
     if (bad) throw corrupt(`holder ${i}: ${bad}`)
   })
+  const bad = endedProblem(m.ended)
+  if (bad) throw corrupt(bad)
   return m
+}
+
+function endedProblem(ended: unknown): string | undefined {
+  if (ended === undefined) return undefined
+  if (typeof ended !== 'object' || ended === null || Array.isArray(ended)) return 'ended is not an object'
+  for (const [step, e] of Object.entries(ended as Record<string, EndedStep>)) {
+    const p = e?.parallelism
+    if (!(Number.isSafeInteger(p) && p >= 1 && Array.isArray(e.instances) &&
+      e.instances.every((i) => Number.isSafeInteger(i) && i >= 0 && i < p))) {
+      return `ended['${step}'] is not { parallelism, instances } with instances below the parallelism`
+    }
+  }
+  return undefined
 }
 
 function holderProblem(h: ManifestHolder): string | undefined {

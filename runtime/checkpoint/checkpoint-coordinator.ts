@@ -8,6 +8,7 @@ import { OxiflowError } from '../errors/oxiflow-error.ts'
 import type { Plan } from '../plan.ts'
 import { faultPoint } from './fault-point.ts'
 import type { CheckpointParticipant } from './checkpoint-participant.ts'
+import { endedSteps } from './ended-steps.ts'
 
 /** What `job.checkpoint()` resolves with. */
 export interface CheckpointResult {
@@ -88,14 +89,16 @@ export class CheckpointCoordinator {
       entries.catch(() => {}) // awaited below; a failure while injecting must not leave it unhandled
       const injected = performance.now()
       await Promise.all(this.participants.map((p) => p.injectBarrier(barrier, cuts, stopAfter)))
-      const holders = (await this.withTimeout(entries, id)).flat()
+      const parts = await this.withTimeout(entries, id)
+      const holders = parts.flatMap((p) => p.holders)
+      const ended = endedSteps(parts.flatMap((p) => p.ended))
       const alignmentMs = performance.now() - injected
       this.assignLevels(holders)
       if (this.halted) throw new OxiflowError('ERR_CHECKPOINT_HALTED', `pipeline '${this.plan.pipelineId}': checkpoint ${id} dropped: the job failed while it was taken`)
       faultPoint('before-manifest', id)
       await this.store.commit({
         format: 1, pipelineId: this.plan.pipelineId, checkpointId: id, time: barrier.timestamp, nodeVersion: process.version,
-        codec: this.settings.codec, sources: { cuts }, holders,
+        codec: this.settings.codec, sources: { cuts }, holders, ended,
       }, this.settings.fence())
       faultPoint('after-manifest', id)
       for (const p of this.participants) await p.commit(id)

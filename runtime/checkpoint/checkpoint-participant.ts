@@ -1,13 +1,20 @@
-import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
+import type { EndedStep, Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { CheckpointBarrier } from '../messages.ts'
 import type { Maybe } from '../sequence.ts'
+import type { EndedInstance } from './ended-steps.ts'
 
 /** Where a paused source instance stands: the number of its next read (for one that ended, the one after its last). */
 export interface SourcePause {
   readonly vertex: number
   readonly index: number
   readonly nextSeq: number
+}
+
+/** A host's part of one checkpoint's manifest: its holders' entries and its instances that had ended before the barrier. */
+export interface HostEntries {
+  readonly holders: ManifestHolder[]
+  readonly ended: EndedInstance[]
 }
 
 /**
@@ -20,7 +27,7 @@ export interface CheckpointParticipant {
   /** Resumes the paused sources with `barrier` at each source vertex's cut. */
   injectBarrier(barrier: CheckpointBarrier, cuts: Readonly<Record<number, number>>, stopAfter: boolean): Maybe<void>
   /** The host's manifest entries of a checkpoint, once every instance on it snapshotted and its blobs are written. */
-  entries(checkpointId: number): Promise<ManifestHolder[]>
+  entries(checkpointId: number): Promise<HostEntries>
   abandon(checkpointId: number): Maybe<void>
   /** The manifest is written: the host's sinks publish what they staged. */
   commit(checkpointId: number): Promise<void>
@@ -28,6 +35,9 @@ export interface CheckpointParticipant {
   holders(): Maybe<HolderEntry[]>
   /** Restores the host's holders of one restore level from the manifest's blobs. */
   restoreLevel(manifest: Manifest, level: number): Promise<void>
-  /** After a restore: sources continue at their cuts, sequence-merging receivers expect the first number at or after them. */
-  startAt(cuts: Readonly<Record<number, number>>): Maybe<void>
+  /**
+   * After a restore: sources continue at their cuts, sequence-merging receivers expect the first
+   * number at or after them, and instances that had ended (the manifest's `ended`) only pass their end on.
+   */
+  startAt(cuts: Readonly<Record<number, number>>, ended: Readonly<Record<string, EndedStep>>): Maybe<void>
 }

@@ -1,7 +1,7 @@
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
 import { checkStateVersion } from '../../persistence/checkpoints/check-state-version.ts'
-import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
+import type { EndedStep, Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { readHolderState } from '../../persistence/checkpoints/read-holder-state.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
@@ -11,7 +11,8 @@ import { holdersOf } from '../job-snapshot.ts'
 import { rangeOf } from '../key-groups/key-group-assignment.ts'
 import { contains } from '../key-groups/key-group-range.ts'
 import type { CheckpointBarrier } from '../messages.ts'
-import type { CheckpointParticipant, SourcePause } from './checkpoint-participant.ts'
+import type { CheckpointParticipant, HostEntries, SourcePause } from './checkpoint-participant.ts'
+import { endedBefore } from './ended-steps.ts'
 import { faultPoint } from './fault-point.ts'
 import { SnapshotTracker } from './snapshot-tracker.ts'
 
@@ -52,7 +53,7 @@ export class HostCheckpoints implements CheckpointParticipant {
     for (const i of this.instances) i.source?.resumeWith(barrier, cuts[i.vertex.id] ?? 0, stopAfter)
   }
 
-  entries(checkpointId: number): Promise<ManifestHolder[]> {
+  entries(checkpointId: number): Promise<HostEntries> {
     return this.tracker.entries(checkpointId)
   }
 
@@ -83,7 +84,13 @@ export class HostCheckpoints implements CheckpointParticipant {
     })))
   }
 
-  startAt(cuts: Readonly<Record<number, number>>): void {
+  /** After a restore: instances that had ended only pass their end on; the others continue at their source's cut. */
+  startAt(cuts: Readonly<Record<number, number>>, ended: Readonly<Record<string, EndedStep>>): void {
+    for (const inst of this.instances) {
+      if (!endedBefore(ended, inst.vertex, inst.index)) continue
+      inst.source?.restoreEnded()
+      inst.actor?.restoreEnded()
+    }
     this.startSourcesAt(cuts)
   }
 

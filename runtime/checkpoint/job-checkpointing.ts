@@ -117,7 +117,9 @@ export class JobCheckpointing {
     const levels = Math.max(-1, ...manifest.holders.map((h) => h.level)) + 1
     for (let level = 0; level < levels; level++) await Promise.all(participants.map((p) => p.restoreLevel(manifest, level)))
     const cuts = (manifest.sources as { cuts?: Record<number, number> }).cuts ?? {}
-    await Promise.all(participants.map((p) => p.startAt(cuts)))
+    // Instances that had ended before the checkpoint only pass their end on: their end (an Oxi's
+    // onEnd, the last windows) ran before it and is in the restored state and output.
+    await Promise.all(participants.map((p) => p.startAt(cuts, manifest.ended ?? {})))
     this.restored = { checkpointId: manifest.checkpointId, skipped, message: `restored pipeline '${this.plan.pipelineId}' from checkpoint ${manifest.checkpointId}${why ? ` (${why})` : ''}${dropNote}`,
       ...(dropped.length > 0 && { dropped }),
       durationMs: performance.now() - started, bytes: sum(manifest.holders.map((h) => h.storedBytes)), rawBytes: sum(manifest.holders.map((h) => h.rawBytes)) }

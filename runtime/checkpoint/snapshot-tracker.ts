@@ -5,11 +5,15 @@ import type { ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import type { Instance } from '../deployment.ts'
 import { holdersOf } from '../job-snapshot.ts'
 import { rangeOf } from '../key-groups/key-group-assignment.ts'
+import type { HostEntries } from './checkpoint-participant.ts'
+import type { EndedInstance } from './ended-steps.ts'
 
 /** One checkpoint on this host: the instances still to snapshot and the blobs being written. */
 interface Pending {
   readonly waiting: Set<Instance>
   readonly writes: Promise<ManifestHolder>[]
+  /** Instances whose snapshot is their final state after a final end: they ended before the barrier. */
+  readonly ended: EndedInstance[]
   settle: (() => void) | undefined
   readonly done: Promise<void>
 }
@@ -19,7 +23,11 @@ interface Pending {
  * serialized synchronously where the barrier aligned (a live object cannot leave its thread
  * for less), then compressed, checksummed and written asynchronously while the actor goes on.
  * An instance that finished before its barrier came (its inputs ended) contributes its final
- * state, which is consistent: no barrier can follow an end.
+ * state, which is consistent: no barrier can follow an end. When that end was final (input
+ * exhausted, not a stop), the instance is reported as ended, so a restore does not run its end
+ * again: every instance upstream of it had ended before the barrier too, since an actor ends
+ * only once each of its inputs delivered its end, and in band an end comes after all its
+ * sender sent.
  */
 export class SnapshotTracker {
   private readonly pending = new Map<number, Pending>()
@@ -34,10 +42,13 @@ export class SnapshotTracker {
   ) {}
 
   /** At the barrier of `checkpointId` (called by the actor): snapshot now, write in the background. */
-  take(inst: Instance, checkpointId: number): void {
+  take(inst: Instance, checkpointId: number, atEnd = false): void {
     if (this.abandoned.has(checkpointId)) return
     const p = this.pendingOf(checkpointId)
     if (!p.waiting.delete(inst)) return // already taken (finished instance, or a repeated call)
+    if (atEnd && (inst.actor ?? inst.source)?.endedFinal) {
+      p.ended.push({ steps: inst.vertex.steps.map((s) => s.name), index: inst.index, parallelism: inst.vertex.parallelism })
+    }
     const range = rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism)
     for (const h of holdersOf(inst)) {
       const raw = serializeSnapshot(h.snapshot())
@@ -58,16 +69,16 @@ export class SnapshotTracker {
   /** An instance ended: it snapshots its final state for every checkpoint it has not reached. */
   instanceFinished(inst: Instance): void {
     this.finished.add(inst)
-    for (const [id, p] of this.pending) if (p.waiting.has(inst)) this.take(inst, id)
+    for (const [id, p] of this.pending) if (p.waiting.has(inst)) this.take(inst, id, true)
   }
 
-  /** Resolves with this host's manifest entries of `checkpointId` once every instance took it. */
-  async entries(checkpointId: number): Promise<ManifestHolder[]> {
+  /** Resolves with this host's manifest entries of `checkpointId` once every instance took it, and the instances that had ended. */
+  async entries(checkpointId: number): Promise<HostEntries> {
     const p = this.pendingOf(checkpointId)
-    for (const inst of this.finished) if (p.waiting.has(inst)) this.take(inst, checkpointId)
+    for (const inst of this.finished) if (p.waiting.has(inst)) this.take(inst, checkpointId, true)
     try {
       await p.done
-      return await Promise.all(p.writes)
+      return { holders: await Promise.all(p.writes), ended: p.ended }
     } finally {
       this.pending.delete(checkpointId)
     }
@@ -84,7 +95,7 @@ export class SnapshotTracker {
     if (!p) {
       let settle: (() => void) | undefined
       const done = new Promise<void>((resolve) => { settle = resolve })
-      p = { waiting: new Set(this.instances), writes: [], settle, done }
+      p = { waiting: new Set(this.instances), writes: [], ended: [], settle, done }
       this.pending.set(checkpointId, p)
       if (p.waiting.size === 0) settle!()
     }

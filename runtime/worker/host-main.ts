@@ -98,7 +98,7 @@ const api: HostApi = {
   commit: (id) => outcome(() => checkpoints().commit(id)),
   holders: () => outcomeNow(() => checkpoints().holders()),
   restoreLevel: (manifest, level) => outcome(() => checkpoints().restoreLevel(manifest, level)),
-  startAt: (cuts) => checkpoints().startAt(cuts),
+  startAt: (cuts, ended) => checkpoints().startAt(cuts, ended),
 }
 
 expose(api, nodeEndpoint(parentPort!))

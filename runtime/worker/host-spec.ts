@@ -1,8 +1,8 @@
 import type { MessagePort } from 'node:worker_threads'
-import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
+import type { EndedStep, Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
-import type { SourcePause } from '../checkpoint/checkpoint-participant.ts'
+import type { HostEntries, SourcePause } from '../checkpoint/checkpoint-participant.ts'
 import type { HostResults, InstanceStats } from '../host.ts'
 import type { CheckpointBarrier } from '../messages.ts'
 import type { SerializedError } from './error-transport.ts'
@@ -41,10 +41,10 @@ export interface HostApi {
   /** The host's CheckpointParticipant side (only with `spec.checkpoints`). */
   pauseSources(): Promise<Outcome<SourcePause[]>>
   injectBarrier(barrier: CheckpointBarrier, cuts: Record<number, number>, stopAfter: boolean): void
-  entries(checkpointId: number): Promise<Outcome<ManifestHolder[]>>
+  entries(checkpointId: number): Promise<Outcome<HostEntries>>
   abandon(checkpointId: number): void
   commit(checkpointId: number): Promise<Outcome<void>>
   holders(): Outcome<HolderEntry[]>
   restoreLevel(manifest: Manifest, level: number): Promise<Outcome<void>>
-  startAt(cuts: Record<number, number>): void
+  startAt(cuts: Record<number, number>, ended: Record<string, EndedStep>): void
 }

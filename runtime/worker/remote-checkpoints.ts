@@ -1,6 +1,6 @@
-import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
+import type { EndedStep, Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
-import type { CheckpointParticipant, SourcePause } from '../checkpoint/checkpoint-participant.ts'
+import type { CheckpointParticipant, HostEntries, SourcePause } from '../checkpoint/checkpoint-participant.ts'
 import type { CheckpointBarrier } from '../messages.ts'
 import type { Remote } from './comlink.ts'
 import { rebuildError } from './error-transport.ts'
@@ -23,8 +23,8 @@ export class RemoteCheckpoints implements CheckpointParticipant {
     return this.call(() => this.api.injectBarrier(barrier, { ...cuts }, stopAfter))
   }
 
-  async entries(checkpointId: number): Promise<ManifestHolder[]> {
-    return valueOf(await this.ask<ManifestHolder[]>(() => this.api.entries(checkpointId)))
+  async entries(checkpointId: number): Promise<HostEntries> {
+    return valueOf(await this.ask<HostEntries>(() => this.api.entries(checkpointId)))
   }
 
   abandon(checkpointId: number): Promise<void> {
@@ -48,8 +48,8 @@ export class RemoteCheckpoints implements CheckpointParticipant {
     return this.call(f) as Promise<Outcome<T>>
   }
 
-  startAt(cuts: Readonly<Record<number, number>>): Promise<void> {
-    return this.call(() => this.api.startAt({ ...cuts }))
+  startAt(cuts: Readonly<Record<number, number>>, ended: Readonly<Record<string, EndedStep>>): Promise<void> {
+    return this.call(() => this.api.startAt({ ...cuts }, { ...ended }))
   }
 }
 
