@@ -15,6 +15,8 @@ import { version } from './version.ts'
  * process.exitCode = await main(process.argv.slice(2))
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout)
+  quietOnClosedPipe(process.stderr)
   const [command, ...rest] = argv
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(MAIN_HELP)
@@ -40,4 +42,19 @@ function unknownCommand(command: string | undefined): UsageError {
   }
   if (command.startsWith('-')) return new UsageError(`unknown option '${command}'; options go after the command (oxiflow run <module> ${command}); ${exists}`)
   return new UsageError(`unknown command '${command}'; ${exists}`)
+}
+
+const quieted = new WeakSet<NodeJS.WriteStream>()
+
+/**
+ * A reader that closed the pipe early (`oxiflow checkpoints list | head -1`) has all it wanted:
+ * EPIPE is not a failure of the command, whose output nobody reads any more. Without a listener
+ * the stream's 'error' event crashed the process with a stack; other errors still do.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (quieted.has(stream)) return // main() runs more than once in one process (tests)
+  quieted.add(stream)
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e
+  })
 }

@@ -59,10 +59,14 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** Orphaned state is refused before anything ran and is fixed on the command line (a name or a flag): a usage error. */
+/**
+ * Orphaned state is refused before anything ran and is fixed on the command line (a name or a
+ * flag): a usage error. So is an invalid pipeline definition (a duplicate or bad step name): the
+ * module given is not a runnable pipeline, as a module without one is.
+ */
 function exitCode(e: unknown): number {
   const code = (e as { code?: string } | null)?.code
-  return isUsageError(e) || code === 'ERR_NON_RESTORED_STATE' ? 2 : code === 'ERR_LEASE_HELD' ? 3 : 1
+  return isUsageError(e) || code === 'ERR_NON_RESTORED_STATE' || code === 'ERR_PIPELINE_DEFINITION' ? 2 : code === 'ERR_LEASE_HELD' ? 3 : 1
 }
 
 async function runJob(pipeline: RunnablePipeline, options: CliRunOptions, metrics?: { port: number; host?: string }): Promise<JobSummary> {

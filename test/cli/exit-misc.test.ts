@@ -1,0 +1,38 @@
+import test from 'ava'
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { FileStore } from '../../persistence/stores/file-store.ts'
+import { cliInProcess, root } from './run-cli.ts'
+
+const bin = fileURLToPath(new URL('../../bin/oxiflow.mjs', import.meta.url))
+
+/** Runs the CLI with a stdout pipe that is closed before it writes (`oxiflow … | head -0`). */
+function withClosedStdout(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  child.stdout!.destroy() // the reader is gone: the CLI's first write gets EPIPE
+  let stderr = ''
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr })))
+}
+
+for (const args of [['--help'], ['state', 'list', '--store', 'STORE']]) {
+  test(`oxiflow ${args.join(' ')} into a closed pipe exits 0 without an EPIPE crash`, async (t) => {
+    t.timeout(60_000)
+    const dir = await mkdtemp(join(tmpdir(), 'oxiflow-exit-misc-'))
+    t.teardown(() => rm(dir, { recursive: true, force: true }))
+    new FileStore(join(dir, 'store')) // eslint-disable-line no-new -- an empty store to list
+    const r = await withClosedStdout(args.map((a) => a === 'STORE' ? join(dir, 'store') : a))
+    t.is(r.code, 0, r.stderr)
+    t.false(r.stderr.includes('EPIPE'), r.stderr)
+  })
+}
+
+test('run of a pipeline with a duplicate step name exits 2 (a usage error) naming the step', async (t) => {
+  t.timeout(30_000)
+  const r = await cliInProcess(['run', 'test/fixtures/misc/duplicate-steps.ts'])
+  t.is(r.code, 2)
+  t.true(r.stderr.includes("step name 'double' is used twice (map at position 1 and map at position 2); give each step its own name"), r.stderr)
+})
