@@ -1,4 +1,6 @@
 import type { KeyGroupSpan } from '../registry/holder-entry.ts'
+import { isInvalidStoreKeyError } from '../errors/invalid-store-key-error.ts'
+import { checkStoreKey } from '../stores/check-store-key.ts'
 
 /**
  * Where checkpoints live in a store. Part of the stored format:
@@ -96,4 +98,30 @@ export function checkpointIdOfKey(pipelineId: string, key: string): number | und
  */
 export function blobLocation(manifest: { pipelineId: string; checkpointId: number }, holder: { stateId: string; step: string; blob: string }): string {
   return `checkpoint ${manifest.checkpointId} of pipeline '${manifest.pipelineId}', state '${holder.stateId}' of step '${holder.step}' (${holder.blob})`
+}
+
+/**
+ * What makes `key` unfit as a blob key of pipeline `pipelineId`'s manifests, or undefined when
+ * it is fit: a valid store key (no empty, '.' or '..' segment), inside one checkpoint folder of
+ * this pipeline, naming a `.blob`. A manifest whose checksum holds can still name another key (a
+ * broken writer, a hand-edited import): reading it would fail in the store, or read outside the
+ * pipeline's checkpoints.
+ *
+ * @example
+ * blobKeyProblem('clicks', 'pipelines/clicks/checkpoints/../../x') // "it is not inside pipeline 'clicks''s checkpoint folders (…)"
+ */
+export function blobKeyProblem(pipelineId: string, key: string): string | undefined {
+  if (typeof key !== 'string') return `it is a ${typeof key}, not a string`
+  try {
+    checkStoreKey(key)
+  } catch (e) {
+    if (!isInvalidStoreKeyError(e)) throw e
+    return `not a valid store key: ${e.problem}`
+  }
+  const prefix = checkpointsPrefix(pipelineId)
+  const rest = key.startsWith(prefix) ? key.slice(prefix.length) : ''
+  if (!/^\d{10}\/[^/]+\.blob$/.test(rest) || checkpointIdOfKey(pipelineId, key) === undefined) {
+    return `it is not a .blob inside pipeline '${pipelineId}''s checkpoint folders (${prefix}<10-digit id>/<name>.blob)`
+  }
+  return undefined
 }

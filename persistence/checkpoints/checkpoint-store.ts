@@ -2,7 +2,7 @@ import { CheckpointNotFoundError } from '../errors/checkpoint-not-found-error.ts
 import { isCorruptManifestError } from '../errors/corrupt-manifest-error.ts'
 import type { KeyGroupSpan } from '../registry/holder-entry.ts'
 import type { FenceToken } from '../stores/state-store.ts'
-import { blobKey, blobLocation, isCheckpointId, manifestKey } from './checkpoint-layout.ts'
+import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey } from './checkpoint-layout.ts'
 import type { BlobProblem, CheckpointListing, CheckpointStorage, VerifyReport } from './checkpoint-reports.ts'
 import { holderBlobProblem } from './holder-blob-problem.ts'
 import type { Manifest, ManifestContent } from './manifest.ts'
@@ -76,7 +76,7 @@ export class CheckpointStore {
     return decodeManifest(bytes, this.pipelineId, checkpointId, key)
   }
 
-  /** Verifies the manifest and every holder's blob (present, length, header, checksum). */
+  /** Verifies the manifest and every holder's blob (key, present, length, header, checksum, decodes). */
   async verify(checkpointId: number): Promise<VerifyReport> {
     let manifest: Manifest
     try {
@@ -109,7 +109,9 @@ export class CheckpointStore {
     const key = manifestKey(this.pipelineId, checkpointId)
     await this.store.delete(key)
     if (referenced === undefined) return
-    for (const blob of new Set([...folder.keys, ...own])) if (blob !== key && !referenced.has(blob)) await this.store.delete(blob)
+    // Only keys of this pipeline's checkpoints: a manifest naming a key elsewhere must not delete it.
+    const mine = [...own].filter((blob) => blobKeyProblem(this.pipelineId, blob) === undefined)
+    for (const blob of new Set([...folder.keys, ...mine])) if (blob !== key && !referenced.has(blob)) await this.store.delete(blob)
   }
 
   /** Keeps the newest `keep` committed checkpoints and deletes older ones (see retainCheckpoints). */
@@ -155,7 +157,9 @@ export class CheckpointStore {
   private async blobProblems(manifest: Manifest): Promise<BlobProblem[]> {
     const problems: BlobProblem[] = []
     for (const h of manifest.holders) {
-      const problem = await holderBlobProblem(await this.store.get(h.blob), h, blobLocation(manifest, h))
+      // A key outside this pipeline's checkpoints is a problem of this checkpoint, not a store error that aborts the scan.
+      const badKey = blobKeyProblem(this.pipelineId, h.blob)
+      const problem = badKey !== undefined ? `invalid blob key: ${badKey}` : await holderBlobProblem(await this.store.get(h.blob), h, blobLocation(manifest, h))
       if (problem !== undefined) problems.push({ step: h.step, stateId: h.stateId, ...(h.keyGroups ? { keyGroups: h.keyGroups } : {}), blob: h.blob, problem })
     }
     return problems

@@ -3,7 +3,7 @@ import { readBlobHeader } from '../codec/read-blob-header.ts'
 import { CorruptSnapshotError } from '../errors/corrupt-snapshot-error.ts'
 import { MissingBlobError } from '../errors/missing-blob-error.ts'
 import type { StateStore } from '../stores/state-store.ts'
-import { blobLocation } from './checkpoint-layout.ts'
+import { blobKeyProblem, blobLocation } from './checkpoint-layout.ts'
 import type { Manifest, ManifestHolder } from './manifest.ts'
 
 /**
@@ -16,9 +16,11 @@ import type { Manifest, ManifestHolder } from './manifest.ts'
  * const state = await readHolderState(store, manifest, manifest.holders[0])
  */
 export async function readHolderState(store: Pick<StateStore, 'get'>, manifest: Manifest, holder: ManifestHolder): Promise<unknown> {
+  const where = blobLocation(manifest, holder)
+  const badKey = blobKeyProblem(manifest.pipelineId, holder.blob)
+  if (badKey !== undefined) throw new CorruptSnapshotError(where, `the manifest names an invalid blob key: ${badKey}`)
   const bytes = await store.get(holder.blob)
   if (bytes === undefined) throw new MissingBlobError(manifest.pipelineId, manifest.checkpointId, holder.step, holder.stateId, holder.blob)
-  const where = blobLocation(manifest, holder)
   // The codec checks the blob against its own header; these check it is the blob the
   // manifest names (cheap: no second checksum pass).
   if (bytes.length !== holder.storedBytes) {
