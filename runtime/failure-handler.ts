@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { InvalidKeyError } from './errors/invalid-key-error.ts'
 import { StepError } from './errors/step-error.ts'
 import type { Maybe } from './sequence.ts'
 import type { DeadLetter, ErrorPolicy } from './step-options.ts'
@@ -24,6 +25,9 @@ export class FailureHandler {
   ) {}
 
   handle(records: readonly unknown[], offset: string, error: unknown, retry: () => Maybe<void>): Maybe<boolean> {
+    // An invalid key is a bug in the keyBy function, not in one record: no policy applies, and the
+    // error reads as the router's, which checks keys before sending when a step has instances.
+    if (error instanceof InvalidKeyError) throw new StepError(this.step, 'its keyBy function on a record', error, '; fix the keyBy function')
     const policy = this.policy
     if (policy === 'fail') throw new StepError(this.step, offset, error)
     if (policy === 'skip') {

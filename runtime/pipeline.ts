@@ -4,6 +4,7 @@ import type { Source } from './contracts/source.ts'
 import type { Window } from './contracts/window.ts'
 import { PipelineDefinitionError } from './errors/pipeline-definition-error.ts'
 import { InvalidOptionError } from './errors/invalid-option-error.ts'
+import { keySelector } from './key-groups/key.ts'
 import { KEYED_KINDS, type KeySelector, type Partitioning, type StepNode, type StepSpec } from './graph.ts'
 import { PipelineGraph } from './pipeline-graph.ts'
 import type { StepOptions } from './step-options.ts'
@@ -92,13 +93,16 @@ export class Pipeline<T = unknown> {
   /**
    * Partitions the stream by `key`: the next step receives every record of a key on the same
    * instance, in order. Not a step of its own (it names the exchange into the next step).
+   * A key is a string, a number, a boolean or a bigint (runtime/key-groups/key.ts); anything else
+   * fails the step at the first such record, whatever its `onError`.
    */
   keyBy(key: (record: T) => unknown): Pipeline<T> {
     this.requireTail('keyBy')
     if (typeof key !== 'function') {
       throw new InvalidOptionError('key', `pipeline '${this.id}': keyBy after '${this.tail!.name}' needs a function, e.g. .keyBy((r) => r.userId)`)
     }
-    return new Pipeline<T>(this.graph, this.tail, { fn: key, partitioned: false })
+    // Checked once here, so routing and the keyed step's state lookup see the same canonical key.
+    return new Pipeline<T>(this.graph, this.tail, { fn: keySelector(key), partitioned: false })
   }
 
   /** Groups records into arrays of `size`; a partial group is sent after `maxWaitMs` (job clock) or at the end of input. */

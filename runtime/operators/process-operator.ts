@@ -1,5 +1,6 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { Oxi, OxiContext } from '../contracts/oxi.ts'
+import { EmitOutsideCallbackError } from '../errors/emit-outside-callback-error.ts'
 import { andThen, attempt, type Maybe } from '../sequence.ts'
 import { releaseOxi } from './oxi-instances.ts'
 import { inputOffset, type Operator, type OperatorContext, type Output } from './operator.ts'
@@ -8,10 +9,14 @@ import { inputOffset, type Operator, type OperatorContext, type Output } from '.
  * `.process`: runs a user Oxi. Emits are buffered and sent as one batch after each callback.
  * The error policy applies per batch: a retry calls `onBatch` again with the same records
  * (discarding what the failed call emitted), skip and dead letter drop the whole batch.
+ * `ctx.emit` works only while onBatch, onWatermark or onEnd runs (until its promise settles):
+ * anywhere else the record could never be sent, so it throws EmitOutsideCallbackError.
  */
 export class ProcessOperator implements Operator {
   private out: unknown[] = []
   private readonly oxiCtx: OxiContext<unknown>
+  /** Where the Oxi is: emits are taken only `inCallback`. */
+  private phase: 'opening' | 'idle' | 'inCallback' | 'ended' = 'opening'
 
   constructor(private readonly ctx: OperatorContext, private readonly oxi: Oxi, private readonly next: Output) {
     const key = ctx.step.key
@@ -19,22 +24,29 @@ export class ProcessOperator implements Operator {
       pipelineId: ctx.pipelineId,
       step: ctx.step.name,
       instance: ctx.instance,
-      emit: (record) => { this.out.push(record) },
+      emit: (record) => {
+        if (this.phase !== 'inCallback') throw new EmitOutsideCallbackError(ctx.step.name, WHEN[this.phase])
+        this.out.push(record)
+      },
       key: key ? (record) => key(record) : () => null,
       now: () => ctx.clock.now(),
     }
   }
 
   open(): Maybe<void> {
-    return this.oxi.open?.(this.oxiCtx)
+    return andThen(this.oxi.open?.(this.oxiCtx), () => { this.phase = 'idle' })
   }
 
   batch(records: readonly unknown[]): Maybe<void> {
     const c = this.ctx.counters
     const base = c.recordsIn
     c.recordsIn += records.length
+    const key = this.ctx.step.key
     const run = (): Maybe<void> => {
       this.out = []
+      // Every record's key is checked, used or not: on several instances the router checks them
+      // all, so an invalid key must fail here too, whatever the parallelism.
+      if (key) for (let i = 0; i < records.length; i++) key(records[i])
       return this.oxi.onBatch(records, this.oxiCtx)
     }
     const offset = `${inputOffset(base, 0)}..${base + records.length}`
@@ -45,12 +57,15 @@ export class ProcessOperator implements Operator {
   }
 
   watermark(time: number): Maybe<void> {
-    return andThen(this.oxi.onWatermark?.(time, this.oxiCtx), () => andThen(this.flush(), () => this.next.watermark(time)))
+    return andThen(this.during(() => this.oxi.onWatermark?.(time, this.oxiCtx)), () => andThen(this.flush(), () => this.next.watermark(time)))
   }
 
   end(final: boolean): Maybe<void> {
-    const ended = final ? this.oxi.onEnd?.(this.oxiCtx) : undefined
-    return andThen(ended, () => andThen(this.flush(), () => this.next.end(final)))
+    const ended = final ? this.during(() => this.oxi.onEnd?.(this.oxiCtx)) : undefined
+    return andThen(ended, () => {
+      this.phase = 'ended'
+      return andThen(this.flush(), () => this.next.end(final))
+    })
   }
 
   close(): void {
@@ -61,6 +76,23 @@ export class ProcessOperator implements Operator {
     return this.oxi.holders?.() ?? []
   }
 
+  /** Runs one Oxi callback with emits taken until it returns (or its promise settles). */
+  private during(callback: () => Maybe<void>): Maybe<void> {
+    this.phase = 'inCallback'
+    let r: Maybe<void>
+    try {
+      r = callback()
+    } catch (e) {
+      this.phase = 'idle'
+      throw e
+    }
+    if (!(r instanceof Promise)) {
+      this.phase = 'idle'
+      return
+    }
+    return r.finally(() => { this.phase = 'idle' })
+  }
+
   private flush(): Maybe<void> {
     const out = this.out
     if (out.length === 0) return
@@ -69,3 +101,10 @@ export class ProcessOperator implements Operator {
     return this.next.batch(out)
   }
 }
+
+/** How an emit outside a callback is told, by where the Oxi is. */
+const WHEN = {
+  opening: 'in open (nothing can be sent before the input starts)',
+  idle: 'outside a callback (from a timer, or a promise onBatch/onWatermark/onEnd did not await)',
+  ended: 'after onEnd (the step has ended: nothing more goes downstream)',
+} as const
