@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import type { CodecName } from '../index.ts'
+import { MAX_BATCH_SIZE, maxWorkers } from '../runtime/run-options.ts'
 import { UsageError } from './usage-error.ts'
 
 /** What `oxiflow run` was asked to do. */
@@ -68,9 +70,11 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   return {
     help: false,
     module: positionals[0]!,
-    workers: integer('--workers', values.workers, 0, 'a non-negative integer'),
+    workers: atMost('--workers', integer('--workers', values.workers, 0, 'a non-negative integer'), maxWorkers(),
+      `twice the ${availableParallelism()} cores here, at least 4: each worker thread costs ~60 MB and workers beyond the cores only take turns on them`),
     params: params(values.params),
-    batchSize: values['batch-size'] === undefined ? undefined : integer('--batch-size', values['batch-size'], 1, 'a positive integer'),
+    batchSize: values['batch-size'] === undefined ? undefined : atMost('--batch-size', integer('--batch-size', values['batch-size'], 1, 'a positive integer'),
+      MAX_BATCH_SIZE, 'a channel holds 8 batches, so memory grows with the batch, and larger batches are no faster (default 1024)'),
     json: values.json === true,
     store: values.store,
     checkpointInterval: values['checkpoint-interval'] === undefined ? undefined : integer('--checkpoint-interval', values['checkpoint-interval'], 1, 'a positive number of milliseconds'),
@@ -150,6 +154,12 @@ function integer(flag: string, raw: string | undefined, min: number, rule: strin
   if (raw === undefined) return min
   const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN
   if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be ${rule} (got '${raw}')`, 'run')
+  return n
+}
+
+// The same bounds as run() checks, as usage errors (exit 2) before the module is even loaded.
+function atMost(flag: string, n: number, max: number, why: string): number {
+  if (n > max) throw new UsageError(`${flag} must be at most ${max} (got ${n}): ${why}`, 'run')
   return n
 }
 
