@@ -4,6 +4,9 @@ import { MetricsServerError } from '../errors/metrics-server-error.ts'
 import type { JobMetrics } from '../job.ts'
 import { jobRegistry } from './job-registry.ts'
 
+/** Addresses that listen on every interface (IPv4 and IPv6 spellings). */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '::0', '0:0:0:0:0:0:0:0'])
+
 /** A running metrics endpoint. */
 export interface MetricsServer {
   /** `http://host:port/metrics`. */
@@ -14,7 +17,8 @@ export interface MetricsServer {
 
 /**
  * Serves a job's metrics as Prometheus text at `GET /metrics` (prom-client, a registry of its
- * own: see jobRegistry), on 127.0.0.1 unless `host` says otherwise; port 0 picks a free port.
+ * own: see jobRegistry), on 127.0.0.1 unless `host` says otherwise (a wildcard such as 0.0.0.0
+ * is warned about on stderr: the endpoint has no authentication); port 0 picks a free port.
  * `sample` is read once per scrape (undefined before the job exists). Rejects with
  * MetricsServerError when it cannot listen. Close it when the job ends (`oxiflow run
  * --metrics-port` does).
@@ -42,6 +46,11 @@ export async function serveMetrics(pipelineId: string, sample: () => JobMetrics 
     server.listen(options.port, host, () => resolve())
   })
   const port = (server.address() as AddressInfo).port
+  if (WILDCARD_HOSTS.has(host)) {
+    // The endpoint has no authentication: on a wildcard address anyone who can reach the machine reads it.
+    process.stderr.write(`oxiflow: warning: metrics are served on all network interfaces (${host}:${port}), without ` +
+      'authentication: anyone who can reach this machine can read them; listen on 127.0.0.1 (the default) unless that is intended\n')
+  }
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`,
     port,
