@@ -93,7 +93,7 @@ export async function stateCommand(argv: readonly string[]): Promise<number> {
         default: {
           const file = args[1]!
           const bundle = checkStateBundle(parseJson(await readFile(file, 'utf8'), file), pipelineId, file)
-          const report = await importPipelineState(store, bundle)
+          const report = await importPipelineState(store, bundle, file)
           out(json ? toJson(report) : `imported pipeline '${pipelineId}' from ${file}: ${report.writtenKeys} checkpoint keys ` +
             `(checkpoints ${report.checkpointIds.join(', ') || 'none'})${report.runRecord ? ' and its run record' : ''}, ` +
             `replacing ${report.removedKeys} keys; continue it with oxiflow run <module> --store ${where} --restore latest`)

@@ -5,6 +5,7 @@ import type { StateStore } from '../stores/state-store.ts'
 import { isRunRecord, type RunRecord } from './run-record.ts'
 import { readRunRecord, updateRunRecord } from './run-records.ts'
 import { toolOwner } from './lease-health.ts'
+import { checkBundleCheckpoints } from './check-bundle-checkpoints.ts'
 
 /**
  * A pipeline's state as one portable JSON file (`oxiflow state export`): its run record and
@@ -57,6 +58,7 @@ export function checkStateBundle(value: unknown, pipelineId: string, file: strin
     throw new InvalidStateBundleError(file, '"checkpoints" is not a list of { key, base64 }')
   }
   if (b.run !== null && !isRunRecord(b.run)) throw new InvalidStateBundleError(file, '"run" is neither null nor a run record of format 1')
+  if (b.run !== null && b.run?.pipelineId !== pipelineId) throw new InvalidStateBundleError(file, `its run record is of pipeline '${String(b.run?.pipelineId)}'`)
   return b as StateBundle
 }
 
@@ -70,7 +72,9 @@ export interface ImportReport {
 }
 
 /**
- * Writes a bundle into `store` as the pipeline's whole state, replacing what it had there.
+ * Writes a bundle into `store` as the pipeline's whole state, replacing what it had there —
+ * only once every key, manifest and blob of the bundle verified (checkBundleCheckpoints: an
+ * InvalidStateBundleError naming `file` leaves the store untouched).
  * Refused (PipelineLiveError) while a live runner holds the pipeline's lease; while importing,
  * this process holds that lease itself, so no runner starts on half-written state, and every
  * write is fenced by it. Manifests are written after their blobs (a manifest is the commit
@@ -79,8 +83,10 @@ export interface ImportReport {
  * @example
  * await importPipelineState(store, checkStateBundle(JSON.parse(text), 'clicks', file))
  */
-export async function importPipelineState(store: StateStore, bundle: StateBundle): Promise<ImportReport> {
+export async function importPipelineState(store: StateStore, bundle: StateBundle, file = 'the state bundle'): Promise<ImportReport> {
   const id = bundle.pipelineId
+  // Everything is checked before the lease is taken and anything deleted: a bad file must not cost the target its checkpoints.
+  const keys = await checkBundleCheckpoints(bundle, file)
   const name = `pipelines/${id}/lease`
   const lease = await store.lease(name, toolOwner('import'), 120_000)
   if (!lease) {
@@ -94,8 +100,8 @@ export async function importPipelineState(store: StateStore, bundle: StateBundle
     // Manifests first on removal, last on writing: no state in between ever looks committed.
     const manifestsFirst = [...existing].sort((a, b) => Number(b.endsWith(MANIFEST_FILE)) - Number(a.endsWith(MANIFEST_FILE)))
     for (const key of manifestsFirst) await store.delete(key)
-    const ordered = [...bundle.checkpoints].sort((a, b) => Number(a.key.endsWith(MANIFEST_FILE)) - Number(b.key.endsWith(MANIFEST_FILE)))
-    for (const c of ordered) await store.put(prefix + c.key, new Uint8Array(Buffer.from(c.base64, 'base64')), { fence })
+    const ordered = [...keys].sort(([a], [b]) => Number(a.endsWith(MANIFEST_FILE)) - Number(b.endsWith(MANIFEST_FILE)))
+    for (const [key, bytes] of ordered) await store.put(key, bytes, { fence })
     const run = bundle.run
     // The bundle is the pipeline's whole state: without a run record, the store keeps none either.
     await updateRunRecord(store, id, () => run && { ...run, status: run.status === 'running' ? 'pending' : run.status, runner: null, lease: null })
