@@ -8,8 +8,8 @@ import { ChannelWiring } from './channel-wiring.ts'
 import type { Clock } from './clock.ts'
 import type { SinkWriter } from './contracts/sink.ts'
 import type { SourceReader } from './contracts/source.ts'
-import { DeadLetterWriters } from './dead-letter-writers.ts'
-import { FailureHandler } from './failure-handler.ts'
+import { deadLetterPolicyOf, isDeadLetterStep } from './dead-letter-steps.ts'
+import { FailureHandler, type DeadLetterOutlet } from './failure-handler.ts'
 import type { StepNode } from './graph.ts'
 import type { CheckpointBarrier } from './messages.ts'
 import { createOperator } from './operators/create-operator.ts'
@@ -19,7 +19,7 @@ import { restoreInstances, snapshotInstances, type JobSnapshot } from './job-sna
 import type { HostId, Placement } from './placement.ts'
 import { orderedInput, type Plan, type Vertex } from './plan.ts'
 import { Router, type RouteTarget } from './router.ts'
-import type { Maybe } from './sequence.ts'
+import { andThen, type Maybe } from './sequence.ts'
 import { SourceActor } from './source-actor.ts'
 import { newCounters, type StepCounters } from './step-counters.ts'
 
@@ -56,7 +56,6 @@ export interface Instance {
 export class Deployment implements Host {
   readonly remote = false
   readonly instances: Instance[] = []
-  readonly deadLetters: DeadLetterWriters
   /** This host's side of checkpoints (after `open`, when the job takes them). */
   checkpoints: HostCheckpoints | undefined
   private readonly abort = new AbortController()
@@ -64,7 +63,6 @@ export class Deployment implements Host {
   private readonly wiring: ChannelWiring
 
   constructor(readonly plan: Plan, private readonly options: DeploymentOptions) {
-    this.deadLetters = new DeadLetterWriters(plan.pipelineId, options.clock)
     this.wiring = new ChannelWiring(options.host, options.placement, options.ports, options.channelCapacity)
   }
 
@@ -129,7 +127,7 @@ export class Deployment implements Host {
     }
   }
 
-  /** Closes every operator, reader and dead-letter writer; the first close error is thrown after all ran. */
+  /** Closes every operator (sinks' writers, dead-letter sinks' too) and reader; the first close error is thrown after all ran. */
   async close(): Promise<void> {
     const errors: unknown[] = []
     const run = async (f: (() => Maybe<void>) | undefined): Promise<void> => {
@@ -139,7 +137,6 @@ export class Deployment implements Host {
       for (const op of inst.operators) await run(op.close && (() => op.close!()))
       await run(inst.reader?.close && (() => inst.reader!.close!()))
     }
-    await run(() => this.deadLetters.close())
     this.wiring.close()
     if (errors.length > 0) throw errors[0]
   }
@@ -168,15 +165,22 @@ export class Deployment implements Host {
     restoreInstances(this.instances, snapshot, this.instances.length === this.plan.vertices.reduce((n, v) => n + v.parallelism, 0))
   }
 
-  /** Each sink instance's result (in instance order) and each dead-letter sink's, by step name. */
-  async results(): Promise<HostResults> {
+  /**
+   * Each sink instance's result (in instance order) by step name; a dead-letter sink's result
+   * goes under the name of every step whose letters it writes (as `summary.deadLetters` has it).
+   */
+  results(): HostResults {
     const results: Record<string, unknown[]> = {}
+    const deadLetters: Record<string, unknown> = {}
     for (const inst of this.instances) {
       inst.vertex.steps.forEach((step, i) => {
-        if (step.spec.kind === 'sink') (results[step.name] ??= [])[inst.index] = inst.operators[i].result?.()
+        if (step.spec.kind !== 'sink') return
+        const result = inst.operators[i].result?.()
+        if (step.spec.deadLettersOf) for (const from of step.spec.deadLettersOf) deadLetters[from] = result
+        else (results[step.name] ??= [])[inst.index] = result
       })
     }
-    return { results, deadLetters: await this.deadLetters.results() }
+    return { results, deadLetters }
   }
 
   private async instantiate(vertex: Vertex, index: number): Promise<void> {
@@ -185,10 +189,12 @@ export class Deployment implements Host {
     const targets: RouteTarget[] = vertex.outputs.map((edge) => ({
       exchange: edge.exchange,
       toStep: edge.to.steps[0].name,
+      side: edge.deadLetters,
       channels: edge.exchange.kind === 'forward' ? [this.wiring.output(edge, index, index)]
         : Array.from({ length: edge.to.parallelism }, (_, j) => this.wiring.output(edge, index, j)),
     }))
     inst.router = targets.length > 0 ? new Router(targets, this.plan.maxKeyGroups) : undefined
+    const router = inst.router
     let next: Output = inst.router ?? NOWHERE
     let schedule: (tick: () => Maybe<void>) => void = () => {}
     const contexts: OperatorContext[] = []
@@ -199,7 +205,7 @@ export class Deployment implements Host {
       const ctx: OperatorContext = {
         pipelineId: this.plan.pipelineId, step, instance: index, parallelism: vertex.parallelism,
         maxKeyGroups: this.plan.maxKeyGroups, clock: this.options.clock, counters,
-        failures: new FailureHandler(step.name, step.options.onError ?? 'fail', counters, this.deadLetters.outletFor(step)),
+        failures: new FailureHandler(step.name, step.options.onError ?? 'fail', counters, router && deadLetterOutlet(vertex, step, router)),
         setTimer: (ms, fn) => this.options.clock.setTimer(ms, () => schedule(fn)),
       }
       contexts.unshift(ctx)
@@ -212,6 +218,8 @@ export class Deployment implements Host {
       next = op
     }
     for (const op of inst.operators) await op.open?.()
+    // A chain ending in a sink ends there, but its side edges (dead letters) must see the end too.
+    if (router && vertex.steps[vertex.steps.length - 1].spec.kind === 'sink') next = endingSideEdges(next, router)
     const onAligned = (b: CheckpointBarrier): void => this.checkpoints?.aligned(inst, b)
     const head = vertex.steps[0]
     if (head.spec.kind === 'source') {
@@ -241,6 +249,27 @@ export class Deployment implements Host {
   /** Readers see one signal: aborted when the job stops gracefully or fails. */
   private abortOrStop(): AbortSignal {
     return AbortSignal.any([this.abort.signal, this.stopSignal.signal])
+  }
+}
+
+/**
+ * Where `step`'s dead letters go: the side edge of its vertex into the dead-letter sink step its
+ * policy names (see `deadLetterSteps`), undefined when its policy sends none.
+ */
+function deadLetterOutlet(vertex: Vertex, step: StepNode, router: Router): DeadLetterOutlet | undefined {
+  if (!deadLetterPolicyOf(step)) return undefined
+  const target = vertex.outputs.findIndex((e) => e.deadLetters && isDeadLetterStep(e.to.steps[0]) &&
+    e.to.steps[0].inputs.includes(step))
+  if (target < 0) throw new Error(`step '${step.name}': no dead-letter edge in the plan; the planner and this host disagree`)
+  return (letters) => router.side(target, letters)
+}
+
+/** `head`, whose end also ends `router`'s side edges once the chain (ending in a sink) has ended. */
+function endingSideEdges(head: Output, router: Router): Output {
+  return {
+    batch: (records) => head.batch(records),
+    watermark: (time) => head.watermark(time),
+    end: (final) => andThen(head.end(final), () => router.end(final)),
   }
 }
 

@@ -26,7 +26,11 @@ export type StepSpec =
    * named by the second call. Keyed after keyBy, else unkeyed (key null, one instance).
    */
   | { readonly kind: 'window'; readonly window: Window; readonly windowName: string; readonly output: WindowOutput; readonly lateTo: Sink<unknown> | undefined }
-  | { readonly kind: 'sink'; readonly sink: Sink<unknown> }
+  /**
+   * `deadLettersOf`: a dead-letter sink step the planner added (see `deadLetterSteps`), writing
+   * the dead letters of these steps; absent for the pipeline's own `.sink` steps.
+   */
+  | { readonly kind: 'sink'; readonly sink: Sink<unknown>; readonly deadLettersOf?: readonly StepName[] }
 
 export type StepKind = StepSpec['kind']
 

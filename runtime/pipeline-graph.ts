@@ -1,3 +1,6 @@
+import type { Sink } from './contracts/sink.ts'
+import { deadLetterPolicyOf } from './dead-letter-steps.ts'
+import { InvalidOptionError } from './errors/invalid-option-error.ts'
 import { PipelineDefinitionError } from './errors/pipeline-definition-error.ts'
 import type { KeySelector, Partitioning, StepNode, StepSpec } from './graph.ts'
 import { checkName } from './step-name.ts'
@@ -34,6 +37,11 @@ export class PipelineGraph {
         `and ${spec.kind} at position ${index}); give each step its own name`, stepName)
     }
     validateStepOptions(stepName, options)
+    const parallelism = options?.parallelism ?? 1
+    if (spec.kind === 'sink' && spec.sink.singleWriter && parallelism > 1) {
+      throw new InvalidOptionError('parallelism', `step '${stepName}': ${spec.sink.description} takes one writer, so options.parallelism ` +
+        `must be 1 (got ${parallelism}); parallel instances would each write the same target. Parallelise the steps before the sink instead`)
+    }
     const node: StepNode = { name: stepName, index, spec, inputs, partitioning, key, options: options ?? {} }
     this.steps.push(node)
     this.byName.set(stepName, node)
@@ -46,8 +54,9 @@ export class PipelineGraph {
   }
 
   /**
-   * Checks the whole graph before a run: a source and a sink exist, and every branch ends in
-   * a sink (a record that reaches no sink would be dropped silently).
+   * Checks the whole graph before a run: a source and a sink exist, every branch ends in a sink
+   * (a record that reaches no sink would be dropped silently), and a one-writer sink (a file)
+   * has one writer: one `.sink` step, or the dead-letter step of the steps naming it.
    */
   validate(): void {
     const where = `pipeline '${this.id}'`
@@ -63,6 +72,27 @@ export class PipelineGraph {
           `${where}: step '${s.name}' (${s.spec.kind}) leads to no sink, so its records would be dropped; ` +
           `end that branch with .sink(name, sink)`, s.name)
       }
+    }
+    this.checkSingleWriters()
+  }
+
+  private checkSingleWriters(): void {
+    const writers = new Map<Sink<unknown>, string[]>()
+    const add = (sink: Sink<unknown>, writer: string): void => {
+      if (!sink.singleWriter) return
+      const list = writers.get(sink) ?? []
+      if (!list.includes(writer)) list.push(writer)
+      writers.set(sink, list)
+    }
+    for (const s of this.steps) {
+      if (s.spec.kind === 'sink') add(s.spec.sink, `step '${s.name}'`)
+      const dead = deadLetterPolicyOf(s)
+      if (dead) add(dead.deadLetter as Sink<unknown>, 'the dead letters of ' + this.steps.filter((d) => deadLetterPolicyOf(d)?.deadLetter === dead.deadLetter).map((d) => `'${d.name}'`).join(', '))
+    }
+    for (const [sink, list] of writers) {
+      if (list.length < 2) continue
+      throw new PipelineDefinitionError(`pipeline '${this.id}': ${sink.description} takes one writer but is written by ${list.join(' and by ')}; ` +
+        'two writers of one file overwrite each other. Join the branches with .union before one .sink, or give each its own sink')
     }
   }
 }

@@ -1,3 +1,4 @@
+import { deadLetterSteps } from './dead-letter-steps.ts'
 import { PipelineDefinitionError } from './errors/pipeline-definition-error.ts'
 import { STATELESS_KINDS, type KeySelector, type StepNode } from './graph.ts'
 import type { PipelineGraph } from './pipeline-graph.ts'
@@ -13,6 +14,11 @@ export interface PlanEdge {
   readonly from: Vertex
   readonly to: Vertex
   readonly exchange: Exchange
+  /**
+   * A side edge into a dead-letter sink step: it carries the dead letters of the steps of `from`
+   * that name that sink, not `from`'s output (control messages travel on it as on any edge).
+   */
+  readonly deadLetters?: true
 }
 
 /** A chain of fused steps run by one actor per parallel instance. */
@@ -31,7 +37,7 @@ export interface Vertex {
   sequenced: boolean
 }
 
-/** The physical plan: vertices in topological order (sources first). */
+/** The physical plan: vertices in topological order (sources first, dead-letter sinks last). */
 export interface Plan {
   readonly pipelineId: string
   readonly vertices: readonly Vertex[]
@@ -42,6 +48,8 @@ export interface Plan {
  * Plans a validated graph: decides each step's parallelism, fuses chains (a stateless step or a
  * sink joins the actor of its only input when the edge is forward, the parallelism is the same
  * and that input feeds nothing else, as Flink chains operators) and picks each edge's exchange.
+ * Each dead-letter sink becomes a one-instance vertex of its own, after all others, with a side
+ * edge from every vertex holding a step that names it (see `deadLetterSteps`).
  *
  * @example
  * const plan = planGraph(p.graph, { workers: 0, maxKeyGroups: 128 })
@@ -88,6 +96,15 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
       vertex.inputs.push(edge)
     }
   }
+  for (const step of deadLetterSteps(graph)) {
+    const vertex: Vertex = { id: vertices.length, steps: [step], parallelism: 1, inputs: [], outputs: [], sequenced: false }
+    vertices.push(vertex)
+    for (const from of new Set(step.inputs.map((s) => vertexOf.get(s)!))) {
+      const edge: PlanEdge = { from, to: vertex, exchange: { kind: 'rebalance' }, deadLetters: true }
+      from.outputs.push(edge)
+      vertex.inputs.push(edge)
+    }
+  }
   for (const v of vertices) {
     const input = v.inputs.length === 1 ? v.inputs[0] : undefined
     v.sequenced = v.steps[0].spec.kind === 'source' || (input !== undefined && input.from.sequenced &&
@@ -105,7 +122,8 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
  */
 export function orderedInput(vertex: Vertex, index: number): { first: number; stride: number; senders: number } | undefined {
   const edge = vertex.inputs.length === 1 ? vertex.inputs[0] : undefined
-  if (!edge || !edge.from.sequenced) return undefined
+  // Dead letters carry no sequence numbers: they are sent as they come, beside the numbered output.
+  if (!edge || !edge.from.sequenced || edge.deadLetters) return undefined
   if (edge.exchange.kind === 'hash') return { first: 0, stride: 1, senders: edge.from.parallelism }
   if (edge.exchange.kind === 'forward') return { first: index, stride: vertex.parallelism, senders: 1 }
   return { first: index, stride: vertex.parallelism, senders: edge.from.parallelism }

@@ -13,6 +13,8 @@ export interface RouteTarget {
   readonly channels: readonly OutputChannel[]
   /** The receiving step, for errors thrown by a keyBy function. */
   readonly toStep: string
+  /** A side output (dead letters): fed only through `side()`, never by the chain's batches or seqs. */
+  readonly side?: boolean
 }
 
 /**
@@ -48,7 +50,8 @@ export class Router implements Output {
     this.seq = undefined
     let pending: Promise<void> | undefined
     for (const t of this.targets) {
-      const { exchange, channels } = t.target
+      const { exchange, channels, side } = t.target
+      if (side) continue
       const only = exchange.kind === 'rebalance' ? seq % channels.length : -1
       for (let i = 0; i < channels.length; i++) {
         if (only >= 0 && i !== only) continue
@@ -63,7 +66,8 @@ export class Router implements Output {
     let pending: Promise<void> | undefined
     const sequenced = this.seq !== undefined
     for (const t of this.targets) {
-      const { exchange, channels } = t.target
+      const { exchange, channels, side } = t.target
+      if (side) continue
       if (exchange.kind !== 'hash' || channels.length === 1) {
         const i = exchange.kind === 'rebalance' ? (sequenced ? this.seq! % channels.length : t.nextIndex++ % channels.length) : 0
         if (sequenced) t.parts[i] = gather(t.parts[i], records)
@@ -96,11 +100,29 @@ export class Router implements Output {
     return this.broadcast({ kind: 'end', final })
   }
 
-  /** Control messages go to every receiving instance, behind the data already sent. */
+  /** Control messages go to every receiving instance, behind the data already sent (side data too). */
   broadcast(message: Message): Maybe<void> {
     let pending: Promise<void> | undefined
-    for (const t of this.targets) for (const ch of t.target.channels) pending = send(pending, ch, message)
+    for (const t of this.targets) {
+      const before = t.sideTail
+      if (before) pending = pending ? pending.then(() => before) : before
+      for (const ch of t.target.channels) pending = send(pending, ch, message)
+    }
     return this.timed(pending)
+  }
+
+  /**
+   * Sends `records` on side target `index` (its one channel) now, unnumbered. Calls may overlap
+   * (a reader's rejects, mapAsync's concurrent failures): each waits for the one before, as a
+   * channel takes one sender at a time.
+   */
+  side(index: number, records: readonly unknown[]): Maybe<void> {
+    const t = this.targets[index]
+    const sent = send(t.sideTail, t.target.channels[0], { kind: 'batch', records } satisfies BatchMessage)
+    if (!sent) return
+    t.sideTail = sent
+    sent.then(() => { if (t.sideTail === sent) t.sideTail = undefined }, () => {})
+    return this.timed(sent)
   }
 
   private timed(pending: Promise<void> | undefined): Maybe<void> {
@@ -117,6 +139,8 @@ interface Target {
   readonly groupOf: (k: unknown) => number
   /** Sequenced mode: records gathered per channel for the current seq. */
   readonly parts: (readonly unknown[])[]
+  /** A side send still waiting for credit: later side sends and control messages go after it. */
+  sideTail?: Promise<void>
 }
 
 const EMPTY: readonly unknown[] = Object.freeze([])

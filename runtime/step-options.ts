@@ -13,7 +13,9 @@ export interface DeadLetter {
  * What a step does when its function throws on a record:
  * `'fail'` (default) fails the job; `'skip'` drops the record and counts it as failed;
  * `{ retry, backoffMs }` calls again up to `retry` times, waiting `backoffMs` (doubling) between,
- * then fails; `{ deadLetter }` sends `{ step, error, offset, record }` to a sink and goes on.
+ * then fails; `{ deadLetter }` sends `{ step, error, offset, record }` to a sink and goes on. The
+ * dead-letter sink is a sink step of its own, one per sink object however many steps name it;
+ * `name` names that step (its state is stored under it), else it is `<first step naming it>-dead-letter`.
  *
  * @example
  * p.map('parse', JSON.parse, { onError: { deadLetter: sinks.jsonl('bad.jsonl') } })
@@ -22,7 +24,7 @@ export type ErrorPolicy =
   | 'fail'
   | 'skip'
   | { readonly retry: number; readonly backoffMs?: number }
-  | { readonly deadLetter: Sink<DeadLetter> }
+  | { readonly deadLetter: Sink<DeadLetter>; readonly name?: string }
 
 /** Trailing options every step takes. */
 export interface StepOptions {
@@ -56,6 +58,10 @@ export function validateStepOptions(step: string, options: StepOptions | undefin
     if ('deadLetter' in onError) {
       if ((onError.deadLetter as { kind?: string } | undefined)?.kind !== 'sink') {
         throw new InvalidOptionError('onError.deadLetter', `step '${step}': options.onError.deadLetter must be a sink, e.g. sinks.jsonl('dead.jsonl')`)
+      }
+      const name = onError.name
+      if (name !== undefined && !(typeof name === 'string' && /^[A-Za-z0-9_-]+$/.test(name))) {
+        throw new InvalidOptionError('onError.name', `step '${step}': options.onError.name names the dead-letter step and must match [A-Za-z0-9_-]+ (got ${JSON.stringify(name)})`)
       }
       return
     }

@@ -41,5 +41,10 @@ export interface SinkWriter<T> {
 export interface Sink<T> {
   readonly kind: 'sink'
   readonly description: string
+  /**
+   * True when the sink's output takes one writer per job (a file): a step giving it parallelism
+   * above 1, or a second step writing to the same sink object, is refused when the pipeline is built.
+   */
+  readonly singleWriter?: boolean
   open(ctx: SinkContext): SinkWriter<T> | Promise<SinkWriter<T>>
 }
