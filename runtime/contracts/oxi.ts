@@ -6,7 +6,11 @@ export interface OxiContext<O> {
   readonly step: string
   /** Index of this instance among the step's parallel instances. */
   readonly instance: number
-  /** Sends a record downstream (buffered and sent as one batch after the callback returns). */
+  /**
+   * Sends a record downstream (buffered and sent as one batch after the callback returns). Only
+   * while onBatch, onWatermark or onEnd runs (an async one: until its promise settles); anywhere
+   * else — in open, after the end, from a timer — it throws EmitOutsideCallbackError.
+   */
   emit(record: O): void
   /** The keyBy key of a record of this step's input; `null` when the stream is not keyed. */
   key(record: unknown): unknown

@@ -47,7 +47,7 @@ export class ProcessOperator implements Operator {
       // Every record's key is checked, used or not: on several instances the router checks them
       // all, so an invalid key must fail here too, whatever the parallelism.
       if (key) for (let i = 0; i < records.length; i++) key(records[i])
-      return this.oxi.onBatch(records, this.oxiCtx)
+      return this.during(() => this.oxi.onBatch(records, this.oxiCtx))
     }
     const offset = `${inputOffset(base, 0)}..${base + records.length}`
     const done = attempt<unknown>(run, (e) => andThen(this.ctx.failures.handle(records, offset, e, run), (kept) => {
@@ -106,5 +106,5 @@ export class ProcessOperator implements Operator {
 const WHEN = {
   opening: 'in open (nothing can be sent before the input starts)',
   idle: 'outside a callback (from a timer, or a promise onBatch/onWatermark/onEnd did not await)',
-  ended: 'after onEnd (the step has ended: nothing more goes downstream)',
+  ended: 'after the step ended (onEnd ran, or the job stopped): nothing more goes downstream',
 } as const
