@@ -65,4 +65,5 @@ export { PipelineUnknownError, isPipelineUnknownError } from './persistence/erro
 export { InvalidStateBundleError, isInvalidStateBundleError } from './persistence/errors/invalid-state-bundle-error.ts'
 export { NonRestoredStateError, isNonRestoredStateError } from './persistence/errors/non-restored-state-error.ts'
 export { MetricsServerError, isMetricsServerError } from './runtime/errors/metrics-server-error.ts'
+export { SinkTargetChangedError, isSinkTargetChangedError } from './runtime/errors/sink-target-changed-error.ts'
 export * as partitions from './components/partitions/index.ts'

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import type { Sink, SinkWriter } from '../../runtime/contracts/sink.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
@@ -13,7 +14,10 @@ import { stagedFileWriter } from './staged-file-writer.ts'
  * path otherwise). A record JSON cannot represent (`undefined`, a function) is written as `null`.
  * In a job that takes checkpoints the sink is two-phase-commit (exactly-once): lines reach the
  * file when the checkpoint covering them commits, and a restore rewinds the file to that
- * checkpoint (see `stagedFileWriter`).
+ * checkpoint (see `stagedFileWriter`); its path is part of that state, so a restore that names
+ * another path is refused. One writer per file: `parallelism` above 1, or a second step writing
+ * to the same sink object, is refused (send several branches to one sink with `.union`). A new
+ * file is created with mode 0644 (less the umask): output is meant to be read by other tools.
  *
  * @example
  * pipeline('p').source('n', sources.iterable([{ a: 1 }])).sink('out', sinks.jsonl('out/result.jsonl'))
@@ -25,6 +29,7 @@ export function jsonl<T = unknown>(path: string): Sink<T> {
   return {
     kind: 'sink',
     description: `jsonl(${path})`,
+    singleWriter: true,
     async open(ctx): Promise<SinkWriter<T>> {
       let fh: FileHandle
       try {
@@ -36,7 +41,7 @@ export function jsonl<T = unknown>(path: string): Sink<T> {
           `jsonl sink: cannot open '${path}' for writing: ${(e as Error).message}; check that its directory exists and is writable`,
           { cause: e })
       }
-      return ctx?.checkpointing ? stagedFileWriter<T>(fh, `${ctx.step}/output`) : fileWriter<T>(fh)
+      return ctx?.checkpointing ? stagedFileWriter<T>(fh, { step: ctx.step, path: resolve(path) }) : fileWriter<T>(fh)
     },
   }
 }

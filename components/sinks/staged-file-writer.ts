@@ -1,11 +1,23 @@
+import { fstatSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { SinkWriter } from '../../runtime/contracts/sink.ts'
+import { SinkTargetChangedError } from '../../runtime/errors/sink-target-changed-error.ts'
 
-/** What the writer's holder snapshots: the file length known durable, and what is not in it yet. */
+/**
+ * What the writer's holder snapshots: the file length known durable, what is not in it yet, and
+ * (since 1.1.0) the file's absolute path — the target is part of the state a restore continues.
+ */
 export interface StagedFileState {
   readonly committedLength: number
   readonly pending: string
+  readonly path?: string
+}
+
+/** The file a staged writer continues: its sink step and absolute path. */
+export interface StagedFileTarget {
+  readonly step: string
+  readonly path: string
 }
 
 /**
@@ -15,12 +27,14 @@ export interface StagedFileState {
  * the checkpoint); when manifest n is written, `commit(n)` appends it and `committedLength`
  * grows. A restore truncates the file to the checkpoint's `committedLength` and appends its
  * pending part — the same bytes whether the crash came before or after that commit's append.
- * Memory: the output of one checkpoint interval.
+ * A restore whose checkpoint wrote another path, or whose file is now shorter than the committed
+ * length, is refused (SinkTargetChangedError): cutting back to that length would pad the file
+ * with NUL bytes. Memory: the output of one checkpoint interval.
  *
  * @example
- * const writer = stagedFileWriter(fh, 'out/step')
+ * const writer = stagedFileWriter(fh, { step: 'out', path: '/srv/out.jsonl' })
  */
-export function stagedFileWriter<T>(fh: FileHandle, stateId: string): SinkWriter<T> {
+export function stagedFileWriter<T>(fh: FileHandle, target: StagedFileTarget): SinkWriter<T> {
   let committedLength = 0
   /** Segments snapshotted at barriers and not yet committed, oldest first. */
   let staged: Buffer[] = []
@@ -53,15 +67,16 @@ export function stagedFileWriter<T>(fh: FileHandle, stateId: string): SinkWriter
   }
 
   const holder: StateHolder<StagedFileState> = {
-    stateId,
-    stateVersion: '1.0.0',
+    stateId: `${target.step}/output`,
+    stateVersion: '1.1.0',
     snapshot() {
       const pending = Buffer.concat([...staged, ...unstaged])
       if (unstaged.length > 0) staged.push(Buffer.concat(unstaged))
       unstaged = []
-      return { committedLength, pending: pending.toString('utf8') }
+      return { committedLength, pending: pending.toString('utf8'), path: target.path }
     },
     restore(state) {
+      checkTarget(fh, target, state)
       // At once, not at the first write: the next snapshot must already count this state (a
       // crash before the next commit restores from that snapshot).
       committedLength = state.committedLength
@@ -89,5 +104,22 @@ export function stagedFileWriter<T>(fh: FileHandle, stateId: string): SinkWriter
       if (!closed) { closed = true; await fh.close() }
     },
     holders: () => [holder],
+  }
+}
+
+/** Refuses to continue a checkpoint's file elsewhere, or a file cut shorter than what was committed to it. */
+function checkTarget(fh: FileHandle, target: StagedFileTarget, state: StagedFileState): void {
+  const where = `step '${target.step}' (jsonl sink)`
+  // A 1.0.0 state has no path: only its length can be checked.
+  if (state.path !== undefined && state.path !== target.path) {
+    throw new SinkTargetChangedError(target.step, state.path, target.path,
+      `${where}: the checkpoint continues '${state.path}' (${state.committedLength} bytes committed) but the sink now writes '${target.path}'; ` +
+      'a restore appends to the file the checkpoint wrote — restore with the old path, or start without restore to write the new file from the start')
+  }
+  const size = fstatSync(fh.fd).size
+  if (size < state.committedLength) {
+    throw new SinkTargetChangedError(target.step, target.path, target.path,
+      `${where}: '${target.path}' has ${size} bytes but the checkpoint committed ${state.committedLength} bytes to it, ` +
+      'so it was cut or replaced outside oxiflow; put the file back as the checkpoint left it, or start without restore to write it from the start')
   }
 }
