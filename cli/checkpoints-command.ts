@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { checkpoints } from '../persistence/checkpoints-api.ts'
+import { isCorruptRunRecordError } from '../persistence/errors/corrupt-run-record-error.ts'
+import { PipelineUnknownError } from '../persistence/errors/pipeline-unknown-error.ts'
+import { readRunRecord } from '../persistence/run-state/run-records.ts'
 import { openStore } from '../persistence/stores/open-store.ts'
+import type { StateStore } from '../persistence/stores/state-store.ts'
 import { errorText } from './error-text.ts'
 import { CHECKPOINTS_HELP } from './help.ts'
 import { plainJson } from './plain-json.ts'
@@ -62,6 +66,12 @@ export async function checkpointsCommand(argv: readonly string[]): Promise<numbe
           return 0
         case 'verify': {
           const reports = id === undefined ? await cps.verify() : [await cps.verify(id)]
+          if (reports.length === 0) {
+            // Nothing to verify is a finding only for a pipeline the store knows; a mistyped id must not pass as "all sound".
+            if (!(await pipelineKnown(store, pipelineId))) throw new PipelineUnknownError(pipelineId, store.describe())
+            out(json ? plainJson(reports) : `no checkpoints of pipeline '${pipelineId}' in ${store.describe()}: nothing to verify`)
+            return 0
+          }
           if (json) out(plainJson(reports))
           else for (const r of reports) {
             out(r.ok ? `checkpoint ${r.checkpointId}: ok` : `checkpoint ${r.checkpointId}: ${r.manifest ?? `CORRUPT (${r.problems.length} bad blob${r.problems.length === 1 ? '' : 's'})`}` +
@@ -90,6 +100,18 @@ function usage(message: string): UsageError {
 
 function parse(argv: readonly string[]) {
   return parseCommandArgs(argv, { command: 'checkpoints', options: {}, listed: '--store S, --json, --help', usage: USAGE })
+}
+
+/** True when the store has a run record, a checkpoint key or a lease of the pipeline (an unreadable run record counts). */
+async function pipelineKnown(store: StateStore, pipelineId: string): Promise<boolean> {
+  if ((await store.list(`pipelines/${pipelineId}/`)).length > 0) return true
+  if ((await store.leases()).some((l) => l.name === `pipelines/${pipelineId}/lease`)) return true
+  try {
+    return (await readRunRecord(store, pipelineId)) !== undefined
+  } catch (e) {
+    if (isCorruptRunRecordError(e)) return true
+    throw e
+  }
 }
 
 /** The directory of a file-store location (a path or file:// URL, as openStore reads it), undefined for other stores. */

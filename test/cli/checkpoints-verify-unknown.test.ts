@@ -1,0 +1,37 @@
+import test from 'ava'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import { pipeline, sinks, sources, stores } from '../../index.ts'
+import { writeCheckpoint } from '../persistence/checkpoint-fixture.ts'
+import { cliInProcess } from './run-cli.ts'
+
+// Issue 13, low item: `checkpoints verify <unknown pipeline>` printed nothing and exited 0 — a
+// mistyped id passed for "every checkpoint sound".
+
+test('checkpoints verify of a pipeline the store does not know: says so, exit 1; a known one without checkpoints: nothing to verify, exit 0', async (t) => {
+  t.timeout(60_000)
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-verify-unknown-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const store = stores.file(dir)
+  await writeCheckpoint(new CheckpointStore(store, 'p'), [{ stateId: 'agg/sum', state: new Map([['a', 1]]) }])
+  // A pipeline with a run record and no checkpoint: a batch job run with the store, none taken.
+  await pipeline('r').source('gen', sources.generator({ seed: 1, count: 10, keys: 2 })).sink('out', sinks.collect()).run({ store }).done
+  await store.close()
+
+  const unknown = await cliInProcess(['checkpoints', 'verify', 'pq', '--store', dir])
+  t.is(unknown.code, 1, unknown.stdout)
+  t.regex(unknown.stderr, /pipeline 'pq' is unknown to file store .*: no run record, checkpoint or lease/)
+  const json = await cliInProcess(['checkpoints', 'verify', 'pq', '--store', dir, '--json'])
+  t.is(json.code, 1)
+  t.like(JSON.parse(json.stdout), { status: 'failed', error: { name: 'PipelineUnknownError', code: 'ERR_PIPELINE_UNKNOWN' } })
+
+  const none = await cliInProcess(['checkpoints', 'verify', 'r', '--store', dir])
+  t.is(none.code, 0, none.stderr)
+  t.regex(none.stdout, /no checkpoints of pipeline 'r' in file store .*: nothing to verify/)
+
+  const known = await cliInProcess(['checkpoints', 'verify', 'p', '--store', dir])
+  t.is(known.code, 0, known.stderr)
+  t.is(known.stdout, 'checkpoint 1: ok\n')
+})
