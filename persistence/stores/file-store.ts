@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path'
 import { CorruptStoreFileError } from '../errors/corrupt-store-file-error.ts'
 import { renameInto, sweepTempFiles, syncDir, writeFileAtomic, writeTempFile } from './atomic-file.ts'
 import { checkStoreKey } from './check-store-key.ts'
+import { fileStoreFailure } from './file-store-failure.ts'
 import { keyFile, listKeyFiles, removeEmptyDirs } from './key-files.ts'
 import { formatLeaseRecord, parseLeaseRecord, type LeaseRecord } from './lease-record.ts'
 import { checkFenceToken } from './lease-rules.ts'
@@ -17,7 +18,8 @@ import type { FenceToken, Lease, LeaseInfo, LeaseOwner, StateStore, StoreRecord 
  * Every write is atomic and durable (temp file + fsync, rename, fsync of the directory). CAS,
  * leases and the check-and-rename of fenced puts run under a lock file, so runners in several
  * processes of one machine share it safely; across machines use a shared store (redis,
- * postgres). Files are 0600, directories it creates 0700.
+ * postgres). Files are 0600, directories it creates 0700. A filesystem error (a full disk, a
+ * permission) rejects with StoreIoError naming the store, operation, key, file and errno.
  *
  * @example
  * const store = new FileStore('.oxiflow')
@@ -30,28 +32,36 @@ export class FileStore implements StateStore {
 
   constructor(dir: string) {
     this.root = resolve(dir)
-    for (const sub of ['', 'data', 'records', 'leases', 'tmp']) mkdirSync(join(this.root, sub), { recursive: true, mode: 0o700 })
     this.tmp = join(this.root, 'tmp')
-    sweepTempFiles(this.tmp)
-    sweepLockTempFiles(join(this.root, '.lock'))
+    try {
+      for (const sub of ['', 'data', 'records', 'leases', 'tmp']) mkdirSync(join(this.root, sub), { recursive: true, mode: 0o700 })
+      sweepTempFiles(this.tmp)
+      sweepLockTempFiles(join(this.root, '.lock'))
+    } catch (e) {
+      throw fileStoreFailure(this.root, 'open', e)
+    }
+    // Lease renewals and releases reach the files only through these: each names its lease.
     this.leaseTable = new LeaseTable({
-      read: async (name) => {
+      read: (name) => this.failing(`lease('${name}')`, async () => {
         const path = this.file('leases', name)
         const text = await readIfExists(path)
         return text === undefined ? undefined : parseLeaseRecord(text.toString('utf8'), path)
-      },
-      write: (name, r) => writeFileAtomic(this.tmp, this.file('leases', name), Buffer.from(formatLeaseRecord(r))),
-      all: async () => Promise.all((await listKeyFiles(join(this.root, 'leases'), '')).map(async (name): Promise<[string, LeaseRecord]> => {
+      }),
+      write: (name, r) => this.failing(`lease('${name}')`, () => writeFileAtomic(this.tmp, this.file('leases', name), Buffer.from(formatLeaseRecord(r)))),
+      all: () => this.failing('leases()', async () => Promise.all((await listKeyFiles(join(this.root, 'leases'), '')).map(async (name): Promise<[string, LeaseRecord]> => {
         const path = this.file('leases', name)
         return [name, parseLeaseRecord(await readFile(path, 'utf8'), path)]
-      })),
-      exclusive: (f) => this.exclusive(f),
+      }))),
+      exclusive: (f) => this.failing('the lease lock', () => this.exclusive(f)),
     })
   }
 
   async put(key: string, bytes: Uint8Array, opts?: { readonly fence?: FenceToken }): Promise<void> {
     checkStoreKey(key)
-    const fence = opts?.fence
+    return this.failing(`put('${key}')`, () => this.putChecked(key, bytes, opts?.fence))
+  }
+
+  private async putChecked(key: string, bytes: Uint8Array, fence: FenceToken | undefined): Promise<void> {
     if (fence !== undefined) checkFenceToken(fence)
     const path = this.file('data', key)
     // The slow part (write + fsync) happens before the lock; only the fence check and the
@@ -69,41 +79,43 @@ export class FileStore implements StateStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     checkStoreKey(key)
-    const b = await readIfExists(this.file('data', key))
+    const b = await this.failing(`get('${key}')`, () => readIfExists(this.file('data', key)))
     return b && new Uint8Array(b.buffer, b.byteOffset, b.byteLength) // a plain Uint8Array, not a Buffer (slice semantics)
   }
 
   async list(prefix: string): Promise<string[]> {
     checkStoreKey(prefix, 'prefix')
-    return listKeyFiles(join(this.root, 'data'), prefix)
+    return this.failing(`list('${prefix}')`, () => listKeyFiles(join(this.root, 'data'), prefix))
   }
 
   async delete(key: string): Promise<void> {
     checkStoreKey(key)
     const path = this.file('data', key)
-    try {
-      await unlink(path)
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw e
-    }
-    await removeEmptyDirs(dirname(path), join(this.root, 'data'))
+    await this.failing(`delete('${key}')`, async () => {
+      try {
+        await unlink(path)
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
+        throw e
+      }
+      await removeEmptyDirs(dirname(path), join(this.root, 'data'))
+    })
   }
 
   async getRecord<T>(key: string): Promise<StoreRecord<T> | undefined> {
     checkStoreKey(key)
-    return this.readRecord<T>(this.file('records', key))
+    return this.failing(`getRecord('${key}')`, () => this.readRecord<T>(this.file('records', key)))
   }
 
   async compareAndSet<T>(key: string, expectedVersion: number, value: T): Promise<boolean> {
     checkStoreKey(key)
     const path = this.file('records', key)
     const json = JSON.stringify(value) ?? 'null'
-    return this.exclusive(async () => {
+    return this.failing(`compareAndSet('${key}')`, () => this.exclusive(async () => {
       if (((await this.readRecord(path))?.version ?? 0) !== expectedVersion) return false
       await writeFileAtomic(this.tmp, path, Buffer.from(`{"version":${expectedVersion + 1},"value":${json}}`))
       return true
-    })
+    }))
   }
 
   async lease(name: string, owner: LeaseOwner, ttlMs: number): Promise<Lease | undefined> {
@@ -135,6 +147,15 @@ export class FileStore implements StateStore {
     }
     if (!(Number.isSafeInteger(r?.version) && (r.version as number) > 0)) throw new CorruptStoreFileError(path, 'not a record { version, value }')
     return { version: r.version as number, value: r.value as T }
+  }
+
+  /** Runs `f`, turning a filesystem error into a StoreIoError naming this store and `operation`. */
+  private async failing<T>(operation: string, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f()
+    } catch (e) {
+      throw fileStoreFailure(this.root, operation, e)
+    }
   }
 
   /** One section at a time in this process (a queue), and across processes (the lock file). */
