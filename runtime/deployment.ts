@@ -12,6 +12,7 @@ import { deadLetterPolicyOf, isDeadLetterStep } from './dead-letter-steps.ts'
 import { FailureHandler, type DeadLetterOutlet } from './failure-handler.ts'
 import type { StepNode } from './graph.ts'
 import type { CheckpointBarrier } from './messages.ts'
+import { computesKeys } from './key-groups/key.ts'
 import { createOperator } from './operators/create-operator.ts'
 import type { Operator, OperatorContext, Output } from './operators/operator.ts'
 import type { Host, HostResults, InstanceStats } from './host.ts'
@@ -189,6 +190,7 @@ export class Deployment implements Host {
     const targets: RouteTarget[] = vertex.outputs.map((edge) => ({
       exchange: edge.exchange,
       toStep: edge.to.steps[0].name,
+      receiverComputesKeys: computesKeys(edge.to.steps[0]),
       side: edge.deadLetters,
       channels: edge.exchange.kind === 'forward' ? [this.wiring.output(edge, index, index)]
         : Array.from({ length: edge.to.parallelism }, (_, j) => this.wiring.output(edge, index, j)),

@@ -1,6 +1,7 @@
 import type { OutputChannel } from './channel-ends.ts'
 import { StepError } from './errors/step-error.ts'
 import { instanceOf, keyGroupCache } from './key-groups/key-group-assignment.ts'
+import type { KeySelector } from './graph.ts'
 import type { BatchMessage, Message } from './messages.ts'
 import type { Output } from './operators/operator.ts'
 import type { Exchange } from './plan.ts'
@@ -13,6 +14,12 @@ export interface RouteTarget {
   readonly channels: readonly OutputChannel[]
   /** The receiving step, for errors thrown by a keyBy function. */
   readonly toStep: string
+  /**
+   * True when the receiving step computes every record's key itself (`computesKeys`): a hash
+   * edge with one channel then sends without computing keys. Otherwise such an edge computes
+   * them anyway, so an invalid key fails with one instance as it does with several.
+   */
+  readonly receiverComputesKeys?: boolean
   /** A side output (dead letters): fed only through `side()`, never by the chain's batches or seqs. */
   readonly side?: boolean
 }
@@ -32,7 +39,8 @@ export class Router implements Output {
       const n = target.channels.length
       // Key group → receiving instance, precomputed: the per-record cost is one cached hash.
       const instanceOfGroup = Int32Array.from({ length: maxKeyGroups }, (_, g) => instanceOf(g, maxKeyGroups, n))
-      return { target, nextIndex: 0, instanceOfGroup, groupOf: keyGroupCache(maxKeyGroups), parts: target.channels.map(() => EMPTY) }
+      const checkKeys = target.exchange.kind === 'hash' && n === 1 && !target.receiverComputesKeys
+      return { target, nextIndex: 0, instanceOfGroup, groupOf: keyGroupCache(maxKeyGroups), parts: target.channels.map(() => EMPTY), checkKeys }
     })
   }
 
@@ -69,6 +77,7 @@ export class Router implements Output {
       const { exchange, channels, side } = t.target
       if (side) continue
       if (exchange.kind !== 'hash' || channels.length === 1) {
+        if (t.checkKeys) for (let i = 0; i < records.length; i++) keyOf(t.target, records[i])
         const i = exchange.kind === 'rebalance' ? (sequenced ? this.seq! % channels.length : t.nextIndex++ % channels.length) : 0
         if (sequenced) t.parts[i] = gather(t.parts[i], records)
         else pending = send(pending, channels[i], { kind: 'batch', records })
@@ -76,13 +85,7 @@ export class Router implements Output {
       }
       const parts: unknown[][] = channels.map(() => [])
       for (let i = 0; i < records.length; i++) {
-        let group: number
-        try {
-          group = t.groupOf(exchange.key(records[i]))
-        } catch (e) {
-          throw new StepError(t.target.toStep, `its keyBy function on a record`, e, '; fix the keyBy function')
-        }
-        parts[t.instanceOfGroup[group]].push(records[i])
+        parts[t.instanceOfGroup[t.groupOf(keyOf(t.target, records[i]))]].push(records[i])
       }
       for (let i = 0; i < parts.length; i++) {
         if (sequenced) t.parts[i] = gather(t.parts[i], parts[i])
@@ -139,11 +142,22 @@ interface Target {
   readonly groupOf: (k: unknown) => number
   /** Sequenced mode: records gathered per channel for the current seq. */
   readonly parts: (readonly unknown[])[]
+  /** A one-channel hash edge into a step that does not compute keys: keys are computed only to check them. */
+  readonly checkKeys: boolean
   /** A side send still waiting for credit: later side sends and control messages go after it. */
   sideTail?: Promise<void>
 }
 
 const EMPTY: readonly unknown[] = Object.freeze([])
+
+/** The record's key by the edge's keyBy (a checked key, see key.ts); a throw fails the receiving step whatever its onError. */
+function keyOf(target: RouteTarget, record: unknown): unknown {
+  try {
+    return (target.exchange as { readonly key: KeySelector }).key(record)
+  } catch (e) {
+    throw new StepError(target.toStep, 'its keyBy function on a record', e, '; fix the keyBy function')
+  }
+}
 
 function gather(part: readonly unknown[], records: readonly unknown[]): readonly unknown[] {
   if (records.length === 0) return part

@@ -1,4 +1,5 @@
 import { InvalidKeyError } from '../errors/invalid-key-error.ts'
+import type { StepNode } from '../graph.ts'
 
 /**
  * What a keyBy key is: a string, a number, a boolean or a bigint. Keys are compared by value as
@@ -44,4 +45,16 @@ export function checkedKey(key: unknown): Key {
  */
 export function keySelector<T>(fn: (record: T) => unknown): (record: T) => Key {
   return (record) => checkedKey(fn(record))
+}
+
+/**
+ * True for a keyed step that computes the key of every record it receives (a keyed window, a
+ * reduce, a keyed `.process`), so it meets an invalid key at the first such record by itself.
+ * Any other step after keyBy (a map, a filter, a sink) has its keys computed by the router.
+ *
+ * @example
+ * computesKeys(reduceStep) // true
+ */
+export function computesKeys(step: StepNode): boolean {
+  return step.key !== undefined && (step.spec.kind === 'window' || step.spec.kind === 'reduce' || step.spec.kind === 'process')
 }

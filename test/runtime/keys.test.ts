@@ -24,6 +24,7 @@ const refusals: [string, KeyCase, number, string, string][] = [
   ['object keys before a reduce with onError skip, inline', { keys: 'object', step: 'reduce', onError: 'skip' }, 0, 'object', objectMessage],
   ['object keys before a window, inline', { keys: 'object', step: 'window' }, 0, 'object', objectMessage],
   ['object keys before a process step whose Oxi never asks for the key, inline', { keys: 'object', step: 'process' }, 0, 'object', objectMessage],
+  ['object keys before a map that never uses them, with onError skip, inline', { keys: 'object', step: 'map', onError: 'skip' }, 0, 'object', objectMessage],
   ['object keys before a reduce, on 2 workers', { keys: 'object', step: 'reduce' }, 2, 'object', objectMessage],
   ['object keys before a process step, on 2 workers', { keys: 'object', step: 'process', onError: 'skip' }, 2, 'object', objectMessage],
   ['symbol keys before a window, on 2 workers', { keys: 'symbol', step: 'window' }, 2, 'symbol', symbolMessage],
