@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { InvalidKeyError } from './errors/invalid-key-error.ts'
+import { KeyFunctionError } from './errors/key-function-error.ts'
 import { StepError } from './errors/step-error.ts'
 import type { Maybe } from './sequence.ts'
 import type { DeadLetter, ErrorPolicy } from './step-options.ts'
 import type { StepCounters } from './step-counters.ts'
 
-/** Where dead letters of one step go (the deployment opens the step's dead-letter sink). */
+/** Where dead letters of one step go: its vertex's side edge into the dead-letter sink step (see `deadLetterSteps`). */
 export type DeadLetterOutlet = (letters: DeadLetter[]) => Maybe<void>
 
 /**
@@ -25,9 +26,9 @@ export class FailureHandler {
   ) {}
 
   handle(records: readonly unknown[], offset: string, error: unknown, retry: () => Maybe<void>): Maybe<boolean> {
-    // An invalid key is a bug in the keyBy function, not in one record: no policy applies, and the
-    // error reads as the router's, which checks keys before sending when a step has instances.
-    if (error instanceof InvalidKeyError) throw new StepError(this.step, 'its keyBy function on a record', error, '; fix the keyBy function')
+    // An invalid key or a throwing keyBy is a bug in the keyBy function, not in one record: no
+    // policy applies, and the error reads as the router's, which meets it first on several instances.
+    if (error instanceof InvalidKeyError || error instanceof KeyFunctionError) throw new StepError(this.step, 'its keyBy function on a record', error, '; fix the keyBy function')
     const policy = this.policy
     if (policy === 'fail') throw new StepError(this.step, offset, error)
     if (policy === 'skip') {

@@ -43,7 +43,7 @@ export interface Sink<T> {
   readonly description: string
   /**
    * True when the sink's output takes one writer per job (a file): a step giving it parallelism
-   * above 1, or a second step writing to the same sink object, is refused when the pipeline is built.
+   * above 1, or a second step writing to the same sink object, is refused before the job runs.
    */
   readonly singleWriter?: boolean
   open(ctx: SinkContext): SinkWriter<T> | Promise<SinkWriter<T>>
