@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline, PipelineDefinitionError, sinks, sources, type DeadLetter } from '../../index.ts'
+import keyed from '../fixtures/dead-letters/keyed.ts'
 import build, { failsCheck, letterKeys, readLetters, writeInput } from '../fixtures/dead-letters/rejects.ts'
 
 const fixture = new URL('../fixtures/dead-letters/rejects.ts', import.meta.url).href
@@ -107,4 +108,17 @@ test('onError: { deadLetter, name } names the dead-letter step; a clash or two n
   t.throws(() => pipeline('bad-name').source('in', sources.iterable([1])).map('a', (n) => n, { onError: { deadLetter: dead, name: 'no spaces' } }), {
     message: 'step \'a\': options.onError.name names the dead-letter step and must match [A-Za-z0-9_-]+ (got "no spaces")',
   })
+})
+
+test.serial('on 2 workers the failures of keyed instances (a reduce, a window) reach their one dead-letter sink: the inline run\'s letters', async (t) => {
+  t.timeout(60_000)
+  const inline = await keyed().run().done
+  const onWorkers = await keyed().run({ workers: 2, module: new URL('../fixtures/dead-letters/keyed.ts', import.meta.url).href }).done
+  const records = (letters: unknown): string[] => (letters as DeadLetter[]).map((l) => JSON.stringify([l.step, l.error, l.record])).sort()
+  const expected = records(inline.deadLetters.sum)
+  // The oracle: ids 0..3999, the reduce refuses multiples of 53, the window's time function multiples of 71.
+  t.is(expected.length, Math.floor(3999 / 53) + 1 + Math.floor(3999 / 71) + 1)
+  t.deepEqual(records(onWorkers.deadLetters.sum), expected)
+  t.deepEqual(records(onWorkers.deadLetters.counts), expected, 'one sink: both steps see the same letters')
+  t.is(onWorkers.steps['sum-dead-letter'].parallelism, 1)
 })
