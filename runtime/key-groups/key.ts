@@ -1,4 +1,5 @@
 import { InvalidKeyError } from '../errors/invalid-key-error.ts'
+import { KeyFunctionError } from '../errors/key-function-error.ts'
 import type { StepNode } from '../graph.ts'
 
 /**
@@ -38,13 +39,23 @@ export function checkedKey(key: unknown): Key {
 /**
  * Wraps a user's keyBy function so that every caller — the router that sends a record to the
  * instance owning its key group, and the keyed step that finds the key's state — sees the same
- * checked, canonical key. The builder wraps once, in `keyBy`, so no caller can forget.
+ * checked, canonical key. The builder wraps once, in `keyBy`, so no caller can forget. A throw
+ * of the function becomes a KeyFunctionError.
  *
  * @example
  * const key = keySelector((r: { user: string }) => r.user); key({ user: 'u1' }) // 'u1'
  */
 export function keySelector<T>(fn: (record: T) => unknown): (record: T) => Key {
-  return (record) => checkedKey(fn(record))
+  return (record) => {
+    let key: unknown
+    try {
+      key = fn(record)
+    } catch (e) {
+      // Marked, so that a keyed step fails on it whatever its onError, as the router does.
+      throw new KeyFunctionError(e)
+    }
+    return checkedKey(key)
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { WorkerCrashError } from '../errors/worker-crash-error.ts'
 import { IncompatibleStateError } from '../errors/incompatible-state-error.ts'
 import { PartialAggregateError } from '../errors/partial-aggregate-error.ts'
 import { InvalidKeyError } from '../errors/invalid-key-error.ts'
+import { KeyFunctionError } from '../errors/key-function-error.ts'
 import { CorruptSnapshotError } from '../../persistence/errors/corrupt-snapshot-error.ts'
 import { StateVersionError } from '../../persistence/errors/state-version-error.ts'
 
@@ -22,7 +23,7 @@ export interface SerializedError {
 /** The typed errors a worker can throw, rebuilt with their class on the main thread. */
 const CLASSES: Record<string, new (...args: never[]) => Error> = {
   OxiflowError, PipelineDefinitionError, InvalidOptionError, StepError, RecordParseError, WorkerCrashError,
-  IncompatibleStateError, PartialAggregateError, CorruptSnapshotError, StateVersionError, InvalidKeyError,
+  IncompatibleStateError, PartialAggregateError, CorruptSnapshotError, StateVersionError, InvalidKeyError, KeyFunctionError,
 }
 
 /** Turns any thrown value into plain data that survives postMessage with its fields. */

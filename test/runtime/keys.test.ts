@@ -1,5 +1,5 @@
 import test from 'ava'
-import { InvalidKeyError, StepError, keyGroupOf } from '../../index.ts'
+import { InvalidKeyError, KeyFunctionError, StepError, keyGroupOf } from '../../index.ts'
 import { checkedKey } from '../../runtime/key-groups/key.ts'
 import { buildKeyed, inputOf, type KeyCase } from '../fixtures/keys/keyed-pipeline.ts'
 
@@ -39,6 +39,16 @@ for (const [title, c, workers, keyType, message] of refusals) {
     t.true(e?.cause instanceof InvalidKeyError)
     t.is((e?.cause as InvalidKeyError).keyType, keyType)
     t.is(e?.message, message)
+  })
+}
+
+for (const [step, workers] of [['reduce', 0], ['process', 0], ['map', 0], ['reduce', 2]] as const) {
+  test.serial(`a throwing keyBy before a ${step} with onError skip fails the step as on several instances (${workers} workers)`, async (t) => {
+    t.timeout(30_000)
+    const e = await t.throwsAsync(run({ keys: 'throws', step, onError: 'skip' }, workers), { instanceOf: StepError })
+    t.is(e?.step, 'counts')
+    t.true(e?.cause instanceof KeyFunctionError)
+    t.is(e?.message, "step 'counts' failed at its keyBy function on a record: no user u1 here; fix the keyBy function")
   })
 }
 
