@@ -16,6 +16,7 @@ export class SinkTargetChangedError extends OxiflowError {
   }
 }
 
+/** True when `e` is a SinkTargetChangedError. */
 export function isSinkTargetChangedError(e: unknown): e is SinkTargetChangedError {
   return e instanceof SinkTargetChangedError
 }
