@@ -126,6 +126,7 @@ test('a second SIGINT while stopping exits at once with code 130', async (t) => 
   await new Promise((r) => setTimeout(r, 300))
   child.kill('SIGINT')
   const r = await result
-  t.is(r.code, 130, r.stderr)
+  // It dies by SIGINT's default action (status 130 in a shell): process.exit could hang.
+  t.true(r.code === 130 || r.signal === 'SIGINT', `code ${r.code}, signal ${r.signal}: ${r.stderr}`)
   t.true(r.stderr.includes('SIGINT again: exiting now'), r.stderr)
 })
