@@ -36,7 +36,7 @@ test('sliding fires each of a record\'s windows when the watermark passes its en
   }), runs(t, 80))
 })
 
-test('session merges records at most gap apart, bridges sessions out of order, fires past windowEnd − 1, as the oracle', async (t) => {
+test('session merges records at most gap apart, bridges sessions out of order, fires once the watermark reaches windowEnd, as the oracle', async (t) => {
   await fc.assert(fc.asyncProperty(caseArb, fc.integer({ min: 1, max: 30 }), async ({ input, o, kind, batchSize }, gap) => {
     const run = await runWindow({ input, window: { type: 'session', gap, ...o }, kind, keyed: o.keyed }, { batchSize })
     check(t, run, kind, sessionOracle(input, gap, { ...o, parallelism: parallelism(o) }))
