@@ -1,5 +1,5 @@
 import { FileWindow } from './file-window.ts'
-import { decodeLines, lineText } from './line-texts.ts'
+import { decodeLines, invalidUtf8Lines, lineText } from './line-texts.ts'
 import { openForReading } from './open-for-reading.ts'
 
 /** The lines that start in one chunk of a file, without their `\n` or `\r\n`. */
@@ -10,6 +10,8 @@ export interface ChunkLines {
   readonly byte: number
   /** File offset just past the last line and its `\n`: where the next line starts. */
   readonly end: number
+  /** Lines (by index into `texts`) whose bytes are not valid UTF-8, with the offset of the first bad byte in the line; absent when all are valid. */
+  readonly invalidUtf8?: ReadonlyMap<number, number>
 }
 
 const LF = 0x0a
@@ -22,7 +24,8 @@ const LOOKAHEAD = 1024
  * byte before it (does a line start right at the chunk's first byte?) and a little more to
  * finish the last line; a line longer than that reads on. So any reader can read any chunk
  * without reading what comes before it. `\r\n` and a last line without `\n` are handled; a
- * UTF-8 byte-order mark at byte 0 is dropped from the first line. The file size is taken at
+ * UTF-8 byte-order mark at byte 0 is dropped from the first line; lines that are not valid
+ * UTF-8 are listed (`invalidUtf8`) for the source to reject. The file size is taken at
  * open: bytes appended later are not read.
  *
  * @example
@@ -85,7 +88,8 @@ export class LineReader {
     if (then !== undefined && then * this.chunkSize < this.size) w.readAhead(start(then * this.chunkSize), this.want(then))
     const texts = decodeLines(w.buf, p, end, found, perLine)
     if (a === 0 && texts.length > 0 && texts[0].charCodeAt(0) === 0xfeff) texts[0] = texts[0].slice(1)
-    return { texts, byte: from + p, end: from + end }
+    const invalidUtf8 = invalidUtf8Lines(w.buf, p, end)
+    return invalidUtf8 === undefined ? { texts, byte: from + p, end: from + end } : { texts, byte: from + p, end: from + end, invalidUtf8 }
   }
 
   /** File offset of line `k` of the last chunk read (its first line is 0): found again by scanning, for error messages. */

@@ -74,6 +74,12 @@ export class SplitReader<T> implements SourceReader<T> {
     for (; k < texts.length; k++) {
       const text = texts[k]
       if (isBlank(text)) continue
+      const badByte = chunk.invalidUtf8?.get(k)
+      if (badByte !== undefined) {
+        (bad ??= []).push({ k, why: `invalid UTF-8 at byte ${badByte} of the line (decoding would replace it with U+FFFD); ` +
+          'the file is in another encoding (e.g. Latin-1: convert it with iconv -f latin1 -t utf-8) or damaged' })
+        continue
+      }
       try {
         out.push(this.parser.parse(text))
       } catch (e) {
