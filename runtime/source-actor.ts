@@ -31,8 +31,10 @@ export class SourceActor {
   endedFinal = false
   /** Restored from a checkpoint taken after this instance had ended. */
   private endedBefore = false
-  private pauseRequest: ((nextSeq: number) => void) | undefined
-  private resumed: Promise<void> | undefined
+  /** Set by `pause` until `resumeWith`: no read starts meanwhile. */
+  private parked: Promise<void> | undefined
+  /** From the start of a read until its batch was sent (see `pause`). */
+  private inRead = false
   private resume: (() => void) | undefined
   /** A checkpoint barrier to put before the first own read numbered ≥ `cut`. */
   private barrierAt: { barrier: CheckpointBarrier; cut: number; stopAfter: boolean } | undefined
@@ -74,18 +76,25 @@ export class SourceActor {
   }
 
   /**
-   * Pauses at the next read boundary and resolves with the number of the read that would come
-   * next — also once the input ended: the cut must not fall before what an ended split already
-   * sent, or a receiver would take those records after the barrier and a restore would read them
-   * again (and a sequence-merging receiver would wait for them forever). The coordinator pauses every instance of a source,
-   * takes the highest as the cut, and resumes them with the barrier at that cut, so every
-   * instance puts the barrier at the same place in the shared sequence; receivers that merge
-   * by sequence could otherwise wait for a read that is held behind another input's barrier.
+   * Pauses before the next read and resolves at once with the number of the first read not yet
+   * started — also once the input ended: the cut must not fall before what an ended split
+   * already sent, or a receiver would take those records after the barrier and a restore would
+   * read them again (and a sequence-merging receiver would wait for them forever). The
+   * coordinator pauses every instance of a source, takes the highest as the cut, and resumes
+   * them with the barrier at that cut, so every instance puts the barrier at the same place in
+   * the shared sequence; receivers that merge by sequence could otherwise wait for a read that
+   * is held behind another input's barrier.
+   *
+   * It must not wait for the instance to reach a read boundary: a split that ran ahead of a
+   * slower one waits in a send for credit that only comes once the receiver got the slower
+   * split's next batch — which a paused split never reads. Waiting there deadlocked the
+   * checkpoint, and with it the job and any graceful stop queued behind it. A read in flight
+   * (or its batch still being sent) counts as started.
    */
   pause(): Promise<number> {
     if (this.ended) return Promise.resolve(this.seq)
-    this.resumed = new Promise((resolve) => { this.resume = resolve })
-    return new Promise((resolve) => { this.pauseRequest = resolve })
+    this.parked = new Promise((resolve) => { this.resume = resolve })
+    return Promise.resolve(this.inRead ? this.seq + this.split.count : this.seq)
   }
 
   /**
@@ -96,6 +105,7 @@ export class SourceActor {
     if (!this.ended) this.barrierAt = { barrier, cut, stopAfter }
     this.resume?.()
     this.resume = undefined
+    this.parked = undefined
   }
 
   /**
@@ -122,11 +132,7 @@ export class SourceActor {
     }
     let lastYield = performance.now()
     for (;;) {
-      if (this.pauseRequest) {
-        this.pauseRequest(this.seq)
-        this.pauseRequest = undefined
-        await this.resumed
-      }
+      if (this.parked) await this.parked
       const at = this.barrierAt
       if (at && this.seq >= at.cut) {
         this.barrierAt = undefined
@@ -135,6 +141,8 @@ export class SourceActor {
         if (at.stopAfter) this.requestStop()
       }
       if (this.stopRequested) return this.end(false)
+      if (this.parked) continue // paused while the barrier went out: no read before the resume
+      this.inRead = true
       let start = performance.now()
       let batch = this.reader.read(this.batchSize)
       if (batch instanceof Promise) batch = await this.readUnlessStopped(batch)
@@ -154,6 +162,7 @@ export class SourceActor {
       this.busyMs += performance.now() - start
       if (sent instanceof Promise) await sent
       this.seq += this.split.count
+      this.inRead = false
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await yieldToEventLoop()
         lastYield = performance.now()
@@ -163,8 +172,6 @@ export class SourceActor {
 
   private async end(final: boolean): Promise<void> {
     this.ended = true
-    this.pauseRequest?.(this.seq)
-    this.pauseRequest = undefined
     await this.head.end(final)
     this.endedFinal = final
   }
