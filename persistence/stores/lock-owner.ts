@@ -8,6 +8,10 @@ const FOREIGN_STALE_AFTER_MS = 30_000
 /** A lock whose content cannot be read (written by something else, or truncated) is broken after this. */
 const UNREADABLE_STALE_AFTER_MS = 5_000
 
+/** processIdentity of this process, read once: it cannot change while we run. */
+let own: string | undefined | null = null
+const ownIdentity = (): string | undefined => own === null ? (own = processIdentity(process.pid)) : own
+
 /** Who wrote a lock file: `host pid identity thread token` (identity '-' where /proc is missing). */
 export interface LockOwner {
   readonly host: string
@@ -27,7 +31,7 @@ export interface LockOwner {
  * ownLockText('9f2c0d1e') // 'box 4242 3f0c…/48213 0 9f2c0d1e'
  */
 export function ownLockText(token: string): string {
-  return `${hostname()} ${process.pid} ${processIdentity(process.pid) ?? '-'} ${threadId} ${token}`
+  return `${hostname()} ${process.pid} ${ownIdentity() ?? '-'} ${threadId} ${token}`
 }
 
 /**
@@ -62,7 +66,7 @@ export function isStaleLock(owner: LockOwner | undefined, ageMs: number, heldHer
   if (owner.host !== hostname()) return ageMs > FOREIGN_STALE_AFTER_MS
   if (owner.pid === process.pid) {
     if (owner.token !== undefined && heldHere(owner.token)) return false
-    if (owner.identity !== undefined && owner.identity !== processIdentity(process.pid)) return true
+    if (owner.identity !== undefined && owner.identity !== ownIdentity()) return true
     // Another thread of this process may hold it, and its tokens are not visible from here; a
     // section lasts milliseconds, so one that lasts this long belongs to a terminated thread.
     if (owner.thread !== undefined && owner.thread !== threadId) return ageMs > FOREIGN_STALE_AFTER_MS
