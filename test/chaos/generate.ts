@@ -1,0 +1,151 @@
+// fast-check arbitraries of whole chaos pipelines (test/fixtures/chaos/spec.ts), and the flags
+// that keep out features whose defects are being fixed (each enabled once its fix lands).
+import fc from 'fast-check'
+import type { WindowParams } from '../fixtures/windows/window-pipeline.ts'
+import type { AggName, BranchSpec, ChaosSpec, KeyedSpec, SourceSpec, StatelessSpec } from '../fixtures/chaos/spec.ts'
+
+/** Features a known, in-flight defect breaks: off unless named in OXIFLOW_CHAOS_DEFECTS (or 'all'). */
+export interface Features {
+  /** Dead-letter sinks (issue 13 item 3: lost, torn, duplicated on workers and after restore). */
+  readonly deadLetters: boolean
+  /** An Oxi that emits in onEnd (item 2: ends again after a restore). */
+  readonly onEnd: boolean
+  /** Session windows (item 5: differ inline and on workers). */
+  readonly session: boolean
+  /** Restoring with another worker count than the killed run's (item 6: stalls). */
+  readonly rescale: boolean
+  /**
+   * Per-key order through a union on workers (found by this harness: a branch's records reach the
+   * sink out of order when another branch has parallel instances, e.g. a file source's splits).
+   * Off: pipelines with several branches have no stage after the union, and their output is
+   * compared per key as a multiset.
+   */
+  readonly unionOrder: boolean
+  /**
+   * Dead letters' `offset` compared too (found by this harness: after a restore a generator's or
+   * iterable's letters say `input record N` counted from the restore, not from the input's start).
+   */
+  readonly letterOffsets: boolean
+}
+
+/** The feature names, as OXIFLOW_CHAOS_DEFECTS lists them (comma-separated). */
+export const featureNames = ['deadLetters', 'onEnd', 'session', 'rescale', 'unionOrder', 'letterOffsets'] as const
+
+/** Features from a comma-separated list ('all' for every one). */
+export function parseFeatures(list: string | undefined): Features {
+  const on = new Set((list ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+  const all = on.has('all')
+  for (const name of on) {
+    if (name !== 'all' && !(featureNames as readonly string[]).includes(name)) {
+      throw new Error(`OXIFLOW_CHAOS_DEFECTS: unknown feature '${name}'; use 'all' or some of ${featureNames.join(', ')}`)
+    }
+  }
+  return Object.fromEntries(featureNames.map((n) => [n, all || on.has(n)])) as unknown as Features
+}
+
+const parArb = fc.constantFrom<number | undefined>(undefined, undefined, 1, 2, 3)
+const AGGS: AggName[] = ['count', 'sum', 'avg', 'min', 'max', 'distinctCount', 'stddev', 'first', 'last', 'percentile']
+
+function statelessArb(f: Features, ordered: boolean): fc.Arbitrary<StatelessSpec> {
+  // Steps before an order-sensitive stage run as one instance: parallel instances keep each
+  // key's order but not the order across keys, which an event-time watermark depends on.
+  const p = ordered ? fc.constant(1) : parArb
+  const policies = f.deadLetters ? (['skip', 'retry', 'deadLetter'] as const) : (['skip', 'retry'] as const)
+  return fc.oneof(
+    fc.record({ op: fc.constant('map' as const), a: fc.integer({ min: -3, max: 3 }), c: fc.integer({ min: 0, max: 999 }), par: p }),
+    fc.record({ op: fc.constant('filter' as const), m: fc.integer({ min: 2, max: 7 }), r: fc.integer({ min: 0, max: 6 }), par: p }),
+    fc.record({ op: fc.constant('flatMap' as const), copies: fc.integer({ min: 0, max: 2 }), par: p }),
+    fc.record({ op: fc.constant('mapAsync' as const), c: fc.integer({ min: 0, max: 999 }), par: p }),
+    fc.record({ op: fc.constant('throw' as const), m: fc.integer({ min: 11, max: 29 }), r: fc.integer({ min: 0, max: 4 }), policy: fc.constantFrom(...policies), par: p }),
+  ).map((s) => (s.par === undefined ? (({ par: _, ...rest }) => rest)(s) as StatelessSpec : s))
+}
+
+function windowArb(f: Features, ordered: boolean, inTail: boolean): fc.Arbitrary<WindowParams> {
+  // Out of order (file splits, parallel steps), only a watermark that never passes a window
+  // before the end makes the output independent of arrival order across keys.
+  const ooo = ordered ? fc.constantFrom(0, 0, 5, 20) : fc.constant(1e12)
+  const event = [
+    fc.record({ type: fc.constant('tumbling' as const), size: fc.constantFrom(20, 50, 100, 1000), maxOutOfOrderness: ooo, allowedLateness: fc.constant(0) }),
+    fc.record({ type: fc.constant('sliding' as const), size: fc.constantFrom(50, 100), slide: fc.constantFrom(10, 25, 50), maxOutOfOrderness: ooo, allowedLateness: fc.constant(0) }),
+    ...(f.session ? [fc.record({ type: fc.constant('session' as const), gap: fc.constantFrom(10, 20, 50), maxOutOfOrderness: ooo, allowedLateness: fc.constant(0) })] : []),
+  ]
+  return fc.oneof(
+    fc.record({ type: fc.constantFrom('length' as const, 'lengthBatch' as const, 'sort' as const), n: fc.integer({ min: 1, max: 5 }) }),
+    // Processing time on the wall clock: a span of ~23 days keeps every record in one window (a
+    // longer one overflows Node's 32-bit timers: the step then wakes every millisecond).
+    fc.record({ type: fc.constantFrom('time' as const, 'timeBatch' as const), ms: fc.constant(2_000_000_000) }),
+    // Not after the union: a branch's window forwards its watermark in band, and whether the
+    // tail sees it before or after another branch's records depends on timing.
+    ...(inTail ? [] : event),
+  )
+}
+
+function stageArb(f: Features, ordered: boolean, inTail: boolean): fc.Arbitrary<KeyedSpec> {
+  return fc.oneof(
+    fc.record({ op: fc.constant('process' as const), emitEnd: f.onEnd ? fc.boolean() : fc.constant(false), par: parArb }),
+    fc.record({ op: fc.constant('reduce' as const), par: parArb }),
+    fc.record({
+      op: fc.constant('window' as const),
+      window: windowArb(f, ordered, inTail),
+      // An unkeyed window sees the records of all keys in arrival order: only where that is fixed.
+      keyed: ordered ? fc.boolean() : fc.constant(true),
+      out: fc.constantFrom('aggregate' as const, 'reduce' as const, 'collect' as const),
+      aggs: fc.subarray(AGGS, { minLength: 1, maxLength: 4 }),
+      par: parArb,
+    }).map((w) => (w.keyed ? w : { ...w, par: 1 })),
+  ).map((s) => (s.par === undefined ? (({ par: _, ...rest }) => rest)(s) as KeyedSpec : s))
+}
+
+function sourceArb(f: Features, first: boolean): fc.Arbitrary<SourceSpec> {
+  // The first branch is a paced generator, so every job runs long enough (~0.3–1.5 s) to be
+  // killed mid-stream; the others end early, as bounded inputs do beside a stream.
+  if (first) return fc.record({ kind: fc.constant('generator' as const), count: fc.integer({ min: 300, max: 900 }), keys: fc.integer({ min: 1, max: 12 }), rate: fc.constantFrom(600, 1000) })
+  return fc.oneof(
+    fc.record({ kind: fc.constant('iterable' as const), count: fc.integer({ min: 0, max: 400 }), keys: fc.integer({ min: 1, max: 12 }) }),
+    fc.record({ kind: fc.constant('generator' as const), count: fc.integer({ min: 0, max: 400 }), keys: fc.integer({ min: 1, max: 12 }) }),
+    fc.record({ kind: fc.constantFrom('jsonl' as const, 'csv' as const), count: fc.integer({ min: 1, max: 600 }), keys: fc.integer({ min: 1, max: 12 }),
+      bad: fc.integer({ min: 0, max: 4 }), onError: f.deadLetters ? fc.constantFrom('skip' as const, 'deadLetter' as const) : fc.constant('skip' as const) }),
+  )
+}
+
+function branchArb(f: Features, first: boolean): fc.Arbitrary<BranchSpec> {
+  return sourceArb(f, first).chain((source) => {
+    const single = source.kind === 'iterable' || source.kind === 'generator'
+    return fc.boolean().chain((ordered0) => {
+      const ordered = single && ordered0
+      return fc.record({
+        source: fc.constant(source),
+        before: fc.array(statelessArb(f, ordered), { maxLength: 3 }),
+        stage: fc.option(stageArb(f, ordered, false), { nil: undefined, freq: 3 }),
+        after: fc.array(statelessArb(f, false), { maxLength: 2 }),
+      }).map((b) => (b.stage === undefined ? (({ stage: _, ...rest }) => rest)(b) : b))
+    })
+  })
+}
+
+/** A whole chaos pipeline: 1–3 branches of different lengths unioned, a tail, one sink. */
+export function specArb(f: Features): fc.Arbitrary<ChaosSpec> {
+  return fc.record({
+    seed: fc.integer({ min: 1, max: 1_000_000 }),
+    branches: fc.tuple(branchArb(f, true), fc.array(branchArb(f, false), { maxLength: 2 })).map(([a, rest]) => [a, ...rest]),
+    tail: fc.record({
+      before: fc.array(statelessArb(f, false), { maxLength: 2 }),
+      stage: fc.option(stageArb(f, false, true), { nil: undefined, freq: 2 }),
+      after: fc.array(statelessArb(f, false), { maxLength: 2 }),
+    }),
+  }).map(({ seed, branches, tail }) => {
+    // A stage after a union sees each key in order only where the union keeps it (unionOrder).
+    const staged = tail.stage !== undefined && (branches.length === 1 || f.unionOrder)
+    const { stage: _, ...rest } = tail
+    // sinks.jsonl is a single writer: parallelism 2 is refused (it dropped records, item 4).
+    return { seed, branches, tail: staged ? tail : rest, sinkParallelism: 1 }
+  })
+}
+
+/** Whether a run of `spec` must keep each key's order (see Features.unionOrder). */
+export function keepsOrder(spec: ChaosSpec, f: Features): boolean {
+  return spec.branches.length === 1 || f.unionOrder
+}
+
+/** The features whose defects have been fixed on main: on by default in `npm test` and `npm run chaos`. */
+export const defaultFeatures = 'deadLetters,onEnd,session'
