@@ -11,13 +11,27 @@ export interface Clock {
   setTimer(ms: number, fn: () => void): () => void
 }
 
+/** setTimeout's longest delay (2^31 − 1 ms, ~24.8 days); a longer one fires after 1 ms. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
 /** Wall-clock time (`Date.now()`), timers on the event loop. */
 export function systemClock(): Clock {
   return {
     now: () => Date.now(),
     setTimer(ms, fn) {
-      const t = setTimeout(fn, Math.max(0, ms))
-      t.unref?.()
+      // A timer further away than setTimeout can wait is armed in hops: a processing-time window
+      // of more than ~24.8 days otherwise woke its step every millisecond, with a warning each time.
+      const due = Date.now() + Math.max(0, ms)
+      let t: ReturnType<typeof setTimeout>
+      const arm = (left: number): void => {
+        t = setTimeout(() => {
+          const rest = due - Date.now()
+          if (rest > 0) arm(rest)
+          else fn()
+        }, Math.min(MAX_TIMEOUT_MS, left))
+        t.unref?.()
+      }
+      arm(Math.max(0, ms))
       return () => clearTimeout(t)
     },
   }
