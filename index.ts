@@ -65,6 +65,8 @@ export { PipelineLiveError, isPipelineLiveError } from './persistence/errors/pip
 export { PipelineUnknownError, isPipelineUnknownError } from './persistence/errors/pipeline-unknown-error.ts'
 export { InvalidStateBundleError, isInvalidStateBundleError } from './persistence/errors/invalid-state-bundle-error.ts'
 export { NonRestoredStateError, isNonRestoredStateError } from './persistence/errors/non-restored-state-error.ts'
+export { StateSnapshotError, isStateSnapshotError } from './persistence/errors/state-snapshot-error.ts'
+export { StateRestoreError, isStateRestoreError } from './persistence/errors/state-restore-error.ts'
 export { MetricsServerError, isMetricsServerError } from './runtime/errors/metrics-server-error.ts'
 export { SinkTargetChangedError, isSinkTargetChangedError } from './runtime/errors/sink-target-changed-error.ts'
 export * as partitions from './components/partitions/index.ts'

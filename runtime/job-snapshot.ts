@@ -1,6 +1,8 @@
 import type { StateHolder } from '../persistence/state-holder.ts'
 import type { Instance } from './deployment.ts'
 import { InvalidOptionError } from './errors/invalid-option-error.ts'
+import { restoreHolder } from '../persistence/checkpoints/restore-holder.ts'
+import { snapshotHolder } from '../persistence/checkpoints/snapshot-holder.ts'
 
 /**
  * Every state holder's snapshot of a job at one moment, by state id: the holder's version and
@@ -29,7 +31,7 @@ export function snapshotInstances(instances: readonly Instance[]): JobSnapshot {
       if (inst.index in entry.instances) {
         throw new InvalidOptionError('snapshotAtEnd', `two state holders of instance ${inst.index} use the state id '${h.stateId}'; state ids must be unique per step instance`)
       }
-      entry.instances[inst.index] = h.snapshot()
+      entry.instances[inst.index] = snapshotHolder(h, stepOf(h.stateId))
     }
   }
   return out
@@ -74,7 +76,7 @@ export function restoreInstances(instances: readonly Instance[], snapshot: JobSn
         throw new InvalidOptionError('restoreFrom', `run(options): state '${h.stateId}' was snapshotted with ${entry.instances.length} instances, ` +
           `this job runs ${inst.vertex.parallelism}; restore with the same parallelism`)
       }
-      if (inst.index in entry.instances) h.restore(entry.instances[inst.index], entry.stateVersion)
+      if (inst.index in entry.instances) restoreHolder(h, stepOf(h.stateId), entry.instances[inst.index], entry.stateVersion, 'the job snapshot given as restoreFrom')
     }
   }
   if (!expectAll) return
@@ -91,4 +93,10 @@ export function holdersOf(inst: Instance): StateHolder[] {
   for (const op of inst.operators) for (const h of op.holders?.() ?? []) hs.push(h)
   for (const h of inst.reader?.holders?.() ?? []) hs.push(h)
   return hs
+}
+
+/** The step a state id belongs to (`<step>/<part>`). */
+function stepOf(stateId: string): string {
+  const slash = stateId.indexOf('/')
+  return slash < 0 ? stateId : stateId.slice(0, slash)
 }

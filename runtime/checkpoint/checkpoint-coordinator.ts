@@ -50,6 +50,7 @@ export class CheckpointCoordinator {
   private queue: Promise<unknown> = Promise.resolve()
   private lastId = 0
   private halted = false
+  private onHalt: (() => void) | undefined
 
   constructor(
     private readonly plan: Plan,
@@ -63,9 +64,13 @@ export class CheckpointCoordinator {
     await this.queue
   }
 
-  /** The hosts failed: nothing more is committed (a checkpoint in flight fails before its manifest). */
+  /**
+   * The hosts failed: nothing more is committed, and a checkpoint waiting for snapshots fails now
+   * (an actor that died at its barrier sends none: `job.checkpoint()` would hang until the timeout).
+   */
   halt(): void {
     this.halted = true
+    this.onHalt?.()
   }
 
   /** Takes a checkpoint after the ones already asked for. `stopAfter`: sources end right after its barrier. */
@@ -125,7 +130,11 @@ export class CheckpointCoordinator {
       }, this.settings.timeoutMs)
       timer.unref()
     })
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+    const halted = new Promise<never>((_, reject) => {
+      this.onHalt = () => reject(new OxiflowError('ERR_CHECKPOINT_HALTED', `pipeline '${this.plan.pipelineId}': checkpoint ${id} dropped: the job failed while it was taken`))
+    })
+    if (this.halted) this.onHalt?.()
+    return Promise.race([work, timeout, halted]).finally(() => { clearTimeout(timer); this.onHalt = undefined })
   }
 
   /** Restore levels: declared dependencies plus dataflow (a step's state after its inputs'). */

@@ -3,6 +3,7 @@ import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-s
 import { checkStateVersion } from '../../persistence/checkpoints/check-state-version.ts'
 import type { EndedStep, Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { readHolderState } from '../../persistence/checkpoints/read-holder-state.ts'
+import { restoreHolder } from '../../persistence/checkpoints/restore-holder.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
 import type { Instance } from '../deployment.ts'
@@ -112,13 +113,13 @@ export class HostCheckpoints implements CheckpointParticipant {
         const taken = (entries[0] as { parallelism?: number }).parallelism
         if (taken === inst.vertex.parallelism) {
           const own = entries.find((m) => (m as { instance?: number }).instance === inst.index)
-          if (own) work.push(this.read(manifest, own).then((state) => h.restore(state, own.stateVersion)))
+          if (own) work.push(this.read(manifest, own).then((state) => restoreHolder(h, own.step, state, own.stateVersion, from(manifest))))
         } else if (h.keyed) {
           work.push(this.restoreKeyGroups(manifest, inst, h, entries))
         } else if (h.rescale) {
           const rescale = h.rescale.bind(h)
           const ordered = [...entries].sort((a, b) => ((a as { instance?: number }).instance ?? 0) - ((b as { instance?: number }).instance ?? 0))
-          work.push(Promise.all(ordered.map((m) => this.read(manifest, m))).then((parts) => h.restore(rescale(parts, taken ?? parts.length), entries[0].stateVersion)))
+          work.push(Promise.all(ordered.map((m) => this.read(manifest, m))).then((parts) => restoreHolder(h, entries[0].step, rescale(parts, taken ?? parts.length), entries[0].stateVersion, from(manifest))))
         } else {
           throw new InvalidOptionError('restore', `checkpoint ${manifest.checkpointId}: state '${h.stateId}' was taken with ` +
             `${taken} instances and this job runs ${inst.vertex.parallelism}; ` +
@@ -138,10 +139,15 @@ export class HostCheckpoints implements CheckpointParticipant {
     for (const part of parts) {
       for (const [g, s] of part as Map<KeyGroup, unknown>) if (contains(mine, g)) merged.set(g, s)
     }
-    h.restore(merged, entries[0].stateVersion)
+    restoreHolder(h, entries[0].step, merged, entries[0].stateVersion, from(manifest))
   }
 
   private read(manifest: Manifest, holder: ManifestHolder): Promise<unknown> {
     return readHolderState(this.store.store, manifest, holder)
   }
+}
+
+/** Where restored state comes from, for StateRestoreError. */
+function from(manifest: Manifest): string {
+  return `checkpoint ${manifest.checkpointId} of pipeline '${manifest.pipelineId}'`
 }

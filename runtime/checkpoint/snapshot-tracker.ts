@@ -1,5 +1,6 @@
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import { encodeSerialized, serializeSnapshot } from '../../persistence/codec/index.ts'
+import { snapshotHolder } from '../../persistence/checkpoints/snapshot-holder.ts'
 import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
 import type { ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import type { Instance } from '../deployment.ts'
@@ -51,8 +52,9 @@ export class SnapshotTracker {
     }
     const range = rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism)
     for (const h of holdersOf(inst)) {
-      const raw = serializeSnapshot(h.snapshot())
       const step = h.stateId.slice(0, h.stateId.indexOf('/'))
+      // Typed errors naming the step and state id: a snapshot() that throws or returns what v8 cannot take.
+      const raw = serializeSnapshot(snapshotHolder(h, step), { step, stateId: h.stateId })
       p.writes.push(encodeSerialized(raw, this.codec).then(async (encoded) => {
         const blob = await this.store.writeBlob(checkpointId, h.stateId, range, encoded)
         return {

@@ -10,6 +10,8 @@ import { InvalidKeyError } from '../errors/invalid-key-error.ts'
 import { KeyFunctionError } from '../errors/key-function-error.ts'
 import { CorruptSnapshotError } from '../../persistence/errors/corrupt-snapshot-error.ts'
 import { StateVersionError } from '../../persistence/errors/state-version-error.ts'
+import { StateRestoreError } from '../../persistence/errors/state-restore-error.ts'
+import { StateSnapshotError } from '../../persistence/errors/state-snapshot-error.ts'
 
 /** An error as plain data: its class name, message, stack, own fields and cause. */
 export interface SerializedError {
@@ -24,6 +26,7 @@ export interface SerializedError {
 const CLASSES: Record<string, new (...args: never[]) => Error> = {
   OxiflowError, PipelineDefinitionError, InvalidOptionError, StepError, RecordParseError, WorkerCrashError,
   IncompatibleStateError, PartialAggregateError, CorruptSnapshotError, StateVersionError, InvalidKeyError, KeyFunctionError,
+  StateSnapshotError, StateRestoreError,
 }
 
 /** Turns any thrown value into plain data that survives postMessage with its fields. */

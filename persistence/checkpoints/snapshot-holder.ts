@@ -1,0 +1,46 @@
+import { findNonPlain } from '../codec/find-non-plain.ts'
+import { StateSnapshotError } from '../errors/state-snapshot-error.ts'
+import { isOxiflowError } from '../errors/oxiflow-error.ts'
+import type { StateHolder } from '../state-holder.ts'
+
+/** Values of a snapshot looked at for class instances, per snapshot, until a holder was warned about. */
+const LOOKED_AT = 1_000
+
+/** Holders already warned about: once each, not at every barrier. */
+const warned = new WeakSet<StateHolder>()
+
+/**
+ * Calls `holder.snapshot()`: a throw becomes a StateSnapshotError naming the step and state id
+ * (an oxiflow error passes through).
+ * A snapshot holding an instance of a class (a bounded look at its first values) is taken — v8
+ * serializes it as a plain object — but `warn` is called once per holder, naming the step, the
+ * state, the class and where it is: after a restore it comes back without its prototype. A
+ * warning, not a refusal: a checkpoint refused at every barrier would leave a running job with
+ * none at all, while a holder whose restore() rebuilds its class from the fields works.
+ *
+ * @example
+ * const value = snapshotHolder(h, 'count') // what h.snapshot() returned
+ */
+export function snapshotHolder(holder: StateHolder, step: string, warn: (message: string) => void = emitWarning): unknown {
+  let value: unknown
+  try {
+    value = holder.snapshot()
+  } catch (e) {
+    if (isOxiflowError(e)) throw e
+    throw new StateSnapshotError(step, holder.stateId, `snapshot() threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e })
+  }
+  if (!warned.has(holder)) {
+    const found = findNonPlain(value, LOOKED_AT)
+    if (found?.serializable) {
+      warned.add(holder)
+      warn(`step '${step}': the snapshot of state '${holder.stateId}' holds ${found.what} at ${found.path}; checkpoints keep ` +
+        'its fields only, so a restore gives restore() a plain object without the class — snapshot plain data, or rebuild the ' +
+        'instance in restore()')
+    }
+  }
+  return value
+}
+
+function emitWarning(message: string): void {
+  process.emitWarning(message, { code: 'OXIFLOW_SNAPSHOT_CLASS_INSTANCE' })
+}
