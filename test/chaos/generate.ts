@@ -148,4 +148,4 @@ export function keepsOrder(spec: ChaosSpec, f: Features): boolean {
 }
 
 /** The features whose defects have been fixed on main: on by default in `npm test` and `npm run chaos`. */
-export const defaultFeatures = 'deadLetters,onEnd,session'
+export const defaultFeatures = 'deadLetters,onEnd,session,rescale'
