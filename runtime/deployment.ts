@@ -8,8 +8,7 @@ import { ChannelWiring } from './channel-wiring.ts'
 import type { Clock } from './clock.ts'
 import type { SinkWriter } from './contracts/sink.ts'
 import type { SourceReader } from './contracts/source.ts'
-import { deadLetterPolicyOf, isDeadLetterStep } from './dead-letter-steps.ts'
-import { FailureHandler, type DeadLetterOutlet } from './failure-handler.ts'
+import { FailureHandler } from './failure-handler.ts'
 import type { StepNode } from './graph.ts'
 import type { CheckpointBarrier } from './messages.ts'
 import { computesKeys } from './key-groups/key.ts'
@@ -21,6 +20,7 @@ import type { HostId, Placement } from './placement.ts'
 import { orderedInput, type Plan, type Vertex } from './plan.ts'
 import { Router, type RouteTarget } from './router.ts'
 import { andThen, type Maybe } from './sequence.ts'
+import { deadLetterPolicyOf, type SideOutlet } from './side-output-steps.ts'
 import { SourceActor } from './source-actor.ts'
 import { newCounters, type StepCounters } from './step-counters.ts'
 
@@ -168,7 +168,8 @@ export class Deployment implements Host {
 
   /**
    * Each sink instance's result (in instance order) by step name; a dead-letter sink's result
-   * goes under the name of every step whose letters it writes (as `summary.deadLetters` has it).
+   * goes under the name of every step whose letters it writes (as `summary.deadLetters` has it),
+   * a late-record sink's under its own step name (`<window step>-late`).
    */
   results(): HostResults {
     const results: Record<string, unknown[]> = {}
@@ -177,8 +178,9 @@ export class Deployment implements Host {
       inst.vertex.steps.forEach((step, i) => {
         if (step.spec.kind !== 'sink') return
         const result = inst.operators[i].result?.()
-        if (step.spec.deadLettersOf) for (const from of step.spec.deadLettersOf) deadLetters[from] = result
-        else (results[step.name] ??= [])[inst.index] = result
+        const side = step.spec.sideOutputOf
+        if (side) for (const from of side.deadLetters) deadLetters[from] = result
+        if (!side || side.late.length > 0) (results[step.name] ??= [])[inst.index] = result
       })
     }
     return { results, deadLetters }
@@ -191,7 +193,7 @@ export class Deployment implements Host {
       exchange: edge.exchange,
       toStep: edge.to.steps[0].name,
       receiverComputesKeys: computesKeys(edge.to.steps[0]),
-      side: edge.deadLetters,
+      side: edge.side,
       channels: edge.exchange.kind === 'forward' ? [this.wiring.output(edge, index, index)]
         : Array.from({ length: edge.to.parallelism }, (_, j) => this.wiring.output(edge, index, j)),
     }))
@@ -207,7 +209,9 @@ export class Deployment implements Host {
       const ctx: OperatorContext = {
         pipelineId: this.plan.pipelineId, step, instance: index, parallelism: vertex.parallelism,
         maxKeyGroups: this.plan.maxKeyGroups, clock: this.options.clock, counters,
-        failures: new FailureHandler(step.name, step.options.onError ?? 'fail', counters, router && deadLetterOutlet(vertex, step, router)),
+        failures: new FailureHandler(step.name, step.options.onError ?? 'fail', counters,
+          router && deadLetterPolicyOf(step) ? sideOutlet(vertex, step, deadLetterPolicyOf(step)!.deadLetter, router) : undefined),
+        lateRecords: router && step.spec.kind === 'window' && step.spec.lateTo ? sideOutlet(vertex, step, step.spec.lateTo, router) : undefined,
         setTimer: (ms, fn) => this.options.clock.setTimer(ms, () => schedule(fn)),
       }
       contexts.unshift(ctx)
@@ -220,7 +224,7 @@ export class Deployment implements Host {
       next = op
     }
     for (const op of inst.operators) await op.open?.()
-    // A chain ending in a sink ends there, but its side edges (dead letters) must see the end too.
+    // A chain ending in a sink ends there, but its side edges (dead letters, late records) must see the end too.
     if (router && vertex.steps[vertex.steps.length - 1].spec.kind === 'sink') next = endingSideEdges(next, router)
     const onAligned = (b: CheckpointBarrier): void => this.checkpoints?.aligned(inst, b)
     const head = vertex.steps[0]
@@ -255,15 +259,13 @@ export class Deployment implements Host {
 }
 
 /**
- * Where `step`'s dead letters go: the side edge of its vertex into the dead-letter sink step its
- * policy names (see `deadLetterSteps`), undefined when its policy sends none.
+ * Where `step` sends what goes to `sink` (its dead letters, a window's late records): the side
+ * edge of its vertex into the one side-output sink step of that sink object (see `sideOutputSteps`).
  */
-function deadLetterOutlet(vertex: Vertex, step: StepNode, router: Router): DeadLetterOutlet | undefined {
-  if (!deadLetterPolicyOf(step)) return undefined
-  const target = vertex.outputs.findIndex((e) => e.deadLetters && isDeadLetterStep(e.to.steps[0]) &&
-    e.to.steps[0].inputs.includes(step))
-  if (target < 0) throw new Error(`step '${step.name}': no dead-letter edge in the plan; the planner and this host disagree`)
-  return (letters) => router.side(target, letters)
+function sideOutlet(vertex: Vertex, step: StepNode, sink: unknown, router: Router): SideOutlet {
+  const target = vertex.outputs.findIndex((e) => e.side && e.to.steps[0].spec.kind === 'sink' && e.to.steps[0].spec.sink === sink)
+  if (target < 0) throw new Error(`step '${step.name}': no side edge to ${(sink as { description?: string }).description} in the plan; the planner and this host disagree`)
+  return (records) => router.side(target, records)
 }
 
 /** `head`, whose end also ends `router`'s side edges once the chain (ending in a sink) has ended. */

@@ -27,10 +27,10 @@ export type StepSpec =
    */
   | { readonly kind: 'window'; readonly window: Window; readonly windowName: string; readonly output: WindowOutput; readonly lateTo: Sink<unknown> | undefined }
   /**
-   * `deadLettersOf`: a dead-letter sink step the planner added (see `deadLetterSteps`), writing
-   * the dead letters of these steps; absent for the pipeline's own `.sink` steps.
+   * `sideOutputOf`: a side-output sink step the planner added (see `sideOutputSteps`), writing
+   * the dead letters and late records of these steps; absent for the pipeline's own `.sink` steps.
    */
-  | { readonly kind: 'sink'; readonly sink: Sink<unknown>; readonly deadLettersOf?: readonly StepName[] }
+  | { readonly kind: 'sink'; readonly sink: Sink<unknown>; readonly sideOutputOf?: { readonly deadLetters: readonly StepName[]; readonly late: readonly StepName[] } }
 
 export type StepKind = StepSpec['kind']
 

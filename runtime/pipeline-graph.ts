@@ -1,5 +1,5 @@
 import type { Sink } from './contracts/sink.ts'
-import { deadLetterPolicyOf } from './dead-letter-steps.ts'
+import { describeSideOutput, sideOutputsOf } from './side-output-steps.ts'
 import { InvalidOptionError } from './errors/invalid-option-error.ts'
 import { PipelineDefinitionError } from './errors/pipeline-definition-error.ts'
 import type { KeySelector, Partitioning, StepNode, StepSpec } from './graph.ts'
@@ -56,7 +56,8 @@ export class PipelineGraph {
   /**
    * Checks the whole graph before a run: a source and a sink exist, every branch ends in a sink
    * (a record that reaches no sink would be dropped silently), and a one-writer sink (a file)
-   * has one writer: one `.sink` step, or the dead-letter step of the steps naming it.
+   * has one writer: one `.sink` step, or the side-output step of the steps sending it dead
+   * letters or late records.
    */
   validate(): void {
     const where = `pipeline '${this.id}'`
@@ -86,8 +87,8 @@ export class PipelineGraph {
     }
     for (const s of this.steps) {
       if (s.spec.kind === 'sink') add(s.spec.sink, `step '${s.name}'`)
-      const dead = deadLetterPolicyOf(s)
-      if (dead) add(dead.deadLetter as Sink<unknown>, 'the dead letters of ' + this.steps.filter((d) => deadLetterPolicyOf(d)?.deadLetter === dead.deadLetter).map((d) => `'${d.name}'`).join(', '))
+      // A side-output sink is one writer however many steps send to it (see sideOutputSteps).
+      for (const o of sideOutputsOf(s)) add(o.sink, describeSideOutput(this, o.sink)!)
     }
     for (const [sink, list] of writers) {
       if (list.length < 2) continue

@@ -1,4 +1,4 @@
-import { deadLetterSteps } from './dead-letter-steps.ts'
+import { sideOutputSteps } from './side-output-steps.ts'
 import { PipelineDefinitionError } from './errors/pipeline-definition-error.ts'
 import { STATELESS_KINDS, type KeySelector, type StepNode } from './graph.ts'
 import type { PipelineGraph } from './pipeline-graph.ts'
@@ -15,10 +15,11 @@ export interface PlanEdge {
   readonly to: Vertex
   readonly exchange: Exchange
   /**
-   * A side edge into a dead-letter sink step: it carries the dead letters of the steps of `from`
-   * that name that sink, not `from`'s output (control messages travel on it as on any edge).
+   * A side edge into a side-output sink step: it carries the dead letters or late records of the
+   * steps of `from` that send to that sink, not `from`'s output (control messages travel on it as
+   * on any edge).
    */
-  readonly deadLetters?: true
+  readonly side?: true
 }
 
 /** A chain of fused steps run by one actor per parallel instance. */
@@ -37,7 +38,7 @@ export interface Vertex {
   sequenced: boolean
 }
 
-/** The physical plan: vertices in topological order (sources first, dead-letter sinks last). */
+/** The physical plan: vertices in topological order (sources first, side-output sinks last). */
 export interface Plan {
   readonly pipelineId: string
   readonly vertices: readonly Vertex[]
@@ -48,8 +49,9 @@ export interface Plan {
  * Plans a validated graph: decides each step's parallelism, fuses chains (a stateless step or a
  * sink joins the actor of its only input when the edge is forward, the parallelism is the same
  * and that input feeds nothing else, as Flink chains operators) and picks each edge's exchange.
- * Each dead-letter sink becomes a one-instance vertex of its own, after all others, with a side
- * edge from every vertex holding a step that names it (see `deadLetterSteps`).
+ * Each side-output sink (dead letters, late records) becomes a one-instance vertex of its own,
+ * after all others, with a side edge from every vertex holding a step that sends to it (see
+ * `sideOutputSteps`).
  *
  * @example
  * const plan = planGraph(p.graph, { workers: 0, maxKeyGroups: 128 })
@@ -96,11 +98,11 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
       vertex.inputs.push(edge)
     }
   }
-  for (const step of deadLetterSteps(graph)) {
+  for (const step of sideOutputSteps(graph)) {
     const vertex: Vertex = { id: vertices.length, steps: [step], parallelism: 1, inputs: [], outputs: [], sequenced: false }
     vertices.push(vertex)
     for (const from of new Set(step.inputs.map((s) => vertexOf.get(s)!))) {
-      const edge: PlanEdge = { from, to: vertex, exchange: { kind: 'rebalance' }, deadLetters: true }
+      const edge: PlanEdge = { from, to: vertex, exchange: { kind: 'rebalance' }, side: true }
       from.outputs.push(edge)
       vertex.inputs.push(edge)
     }
@@ -122,8 +124,8 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
  */
 export function orderedInput(vertex: Vertex, index: number): { first: number; stride: number; senders: number } | undefined {
   const edge = vertex.inputs.length === 1 ? vertex.inputs[0] : undefined
-  // Dead letters carry no sequence numbers: they are sent as they come, beside the numbered output.
-  if (!edge || !edge.from.sequenced || edge.deadLetters) return undefined
+  // Side outputs carry no sequence numbers: they are sent as they come, beside the numbered output.
+  if (!edge || !edge.from.sequenced || edge.side) return undefined
   if (edge.exchange.kind === 'hash') return { first: 0, stride: 1, senders: edge.from.parallelism }
   if (edge.exchange.kind === 'forward') return { first: index, stride: vertex.parallelism, senders: 1 }
   return { first: index, stride: vertex.parallelism, senders: edge.from.parallelism }

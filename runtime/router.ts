@@ -20,7 +20,7 @@ export interface RouteTarget {
    * them anyway, so an invalid key fails with one instance as it does with several.
    */
   readonly receiverComputesKeys?: boolean
-  /** A side output (dead letters): fed only through `side()`, never by the chain's batches or seqs. */
+  /** A side output (dead letters, late records): fed only through `side()`, never by the chain's batches or seqs. */
   readonly side?: boolean
 }
 

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts'
 import type { FailureHandler } from '../failure-handler.ts'
 import type { StepNode } from '../graph.ts'
 import type { Maybe } from '../sequence.ts'
+import type { SideOutlet } from '../side-output-steps.ts'
 import type { StepCounters } from '../step-counters.ts'
 
 /** Where a step sends its output: the next operator of the chain, or the actor's router. */
@@ -35,6 +36,8 @@ export interface OperatorContext {
   readonly clock: Clock
   readonly counters: StepCounters
   readonly failures: FailureHandler
+  /** A window step with `.lateTo`: its vertex's side edge into the late sink's step (see `sideOutputSteps`). */
+  readonly lateRecords?: SideOutlet
   /** Runs `fn` inside the actor's mailbox (one message at a time) after `ms` on the job clock. */
   setTimer(ms: number, fn: () => Maybe<void>): () => void
 }

@@ -59,7 +59,7 @@ export class WindowOperator implements Operator {
     this.delay = spec.window.eventTime?.maxOutOfOrderness ?? 0
     this.timed = spec.window.time !== 'count'
     this.processing = spec.window.time === 'processing'
-    this.late = new WindowLateRecords(ctx, spec.lateTo)
+    this.late = new WindowLateRecords(ctx)
     this.signature = windowSignature(spec.window, spec.output)
     this.clock = new WindowClock(ctx, () => {
       this.fireDue(this.ctx.clock.now())
@@ -79,10 +79,6 @@ export class WindowOperator implements Operator {
       },
       late: (record) => this.late.add(record),
     }
-  }
-
-  open(): Maybe<void> {
-    return this.late.open()
   }
 
   batch(records: readonly unknown[]): Maybe<void> {
@@ -119,12 +115,11 @@ export class WindowOperator implements Operator {
         throw e instanceof StepError ? e : new StepError(this.ctx.step.name, 'firing windows at the end of input', e, '; fix the function that threw')
       }
     }
-    return andThen(this.flush(), () => andThen(final ? this.late.end() : undefined, () => this.next.end(final)))
+    return andThen(this.flush(), () => this.next.end(final))
   }
 
-  close(): Maybe<void> {
+  close(): void {
     this.clock.disarm()
-    return this.late.close()
   }
 
   holders(): StateHolder[] {
@@ -148,7 +143,7 @@ export class WindowOperator implements Operator {
         if (this.processing) this.clock.arm(this.timers.next)
       },
     }
-    return [own, ...this.late.holders()]
+    return [own]
   }
 
   /**
@@ -257,7 +252,7 @@ export class WindowOperator implements Operator {
     return t
   }
 
-  /** Sends the windows fired so far downstream and the late records to the late sink. */
+  /** Sends the windows fired so far downstream and the late records on the side edge to the late sink's step. */
   private flush(): Maybe<void> {
     if (this.processing) this.clock.arm(this.timers.next)
     return andThen(this.late.flush(), () => {
