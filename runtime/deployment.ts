@@ -235,7 +235,7 @@ export class Deployment implements Host {
         pipelineId: this.plan.pipelineId, step: head.name, clock: this.options.clock, signal: this.abortOrStop(),
         split: { index, count: vertex.parallelism },
         reject: (error, offset, raw) => {
-          const r = ctx.failures.handle([raw], offset, error, () => { throw error })
+          const r = ctx.failures.reject(raw, offset, error)
           if (r instanceof Promise) rejects.push(r)
         },
       })

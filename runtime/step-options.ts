@@ -5,7 +5,11 @@ import { InvalidOptionError } from './errors/invalid-option-error.ts'
 export interface DeadLetter {
   readonly step: string
   readonly error: string
-  readonly offset: string
+  /**
+   * Where a source's rejected record lies (`<file> line L byte B`, a stream id or sequence): the
+   * same inline, on N workers and after a restore. Absent for a step's failure, which `record` identifies.
+   */
+  readonly offset?: string
   readonly record: unknown
 }
 
@@ -13,7 +17,7 @@ export interface DeadLetter {
  * What a step does when its function throws on a record:
  * `'fail'` (default) fails the job; `'skip'` drops the record and counts it as failed;
  * `{ retry, backoffMs }` calls again up to `retry` times, waiting `backoffMs` (doubling) between,
- * then fails; `{ deadLetter }` sends `{ step, error, offset, record }` to a sink and goes on. The
+ * then fails; `{ deadLetter }` sends `{ step, error, record }` (and a source's `offset`) to a sink and goes on. The
  * dead-letter sink is a sink step of its own, one per sink object however many steps name it;
  * `name` names that step (its state is stored under it), else it is `<first step naming it>-dead-letter`.
  *

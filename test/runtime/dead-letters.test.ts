@@ -48,7 +48,7 @@ test.serial('on 2 workers a split file\'s rejects and a map step\'s failures rea
   t.deepEqual(letterKeys(got.letters), letterKeys(want.letters))
   const torn37 = got.letters.find((l) => l.step === 'lines' && l.record === '{"n":37,"k')
   t.truthy(torn37, 'the torn line 37 is a letter with its raw text')
-  t.regex(torn37!.offset, /in\.jsonl line 37 byte \d+$/)
+  t.regex(torn37!.offset ?? '', /in\.jsonl line 37 byte \d+$/)
   const out = (await readFile(join(onWorkers.out, 'out.jsonl'), 'utf8')).split('\n').filter(Boolean)
   t.is(out.length, LINES - torn - failed)
 })
