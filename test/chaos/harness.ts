@@ -41,9 +41,13 @@ export function specOf(seed: number, f: Features): ChaosSpec {
   return fc.sample(specArb(f), { seed, numRuns: 1 })[0]!
 }
 
-/** The plans of a seed's cases: case i draws from seed·16 + i, so a case replays from its seed. */
+/**
+ * The plans of a seed's cases: case 0 an uninterrupted run on 1–3 workers (whose run-record
+ * counts must equal the oracle's too), the others fault plans; case i draws from seed·16 + i, so
+ * a case replays from its seed.
+ */
 export function plansOf(seed: number, f: Features, cases: number): Plan[] {
-  return Array.from({ length: cases }, (_, i) => fc.sample(planArb(f), { seed: seed * 16 + i, numRuns: 1 })[0]!)
+  return Array.from({ length: cases }, (_, i) => fc.sample(planArb(f, i > 0), { seed: seed * 16 + i, numRuns: 1 })[0]!)
 }
 
 /** Writes the spec's input files into a fresh directory and runs the oracle there. */

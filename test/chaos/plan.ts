@@ -25,14 +25,17 @@ export interface Plan {
 
 const points: FaultPoint[] = ['before-manifest', 'after-manifest', 'before-commit', 'after-commit']
 
-/** Fault plans; without rescaling every restore uses the interrupted run's worker count. */
-export function planArb(f: Features): fc.Arbitrary<Plan> {
+/**
+ * Fault plans (`faults: false`: an uninterrupted run on 1–3 workers); without rescaling every
+ * restore uses the interrupted run's worker count.
+ */
+export function planArb(f: Features, faults = true): fc.Arbitrary<Plan> {
   const workers = fc.integer({ min: 0, max: 3 })
   const next = (w: number) => (f.rescale ? fc.integer({ min: 0, max: 3 }).filter((x) => x !== w) : fc.constant(w))
   const interrupt = (signal: Interrupt['signal']) =>
     fc.record({ signal: fc.constant(signal), afterCheckpoints: fc.integer({ min: 1, max: 4 }), delayMs: fc.integer({ min: 0, max: 150 }) })
-  const plans: fc.Arbitrary<Omit<Plan, 'interval'>> = fc.oneof(
-    fc.integer({ min: 1, max: 3 }).map((w): Omit<Plan, 'interval'> => ({ kind: 'workers', runs: [{ workers: w }] })),
+  const uninterrupted = fc.integer({ min: 1, max: 3 }).map((w): Omit<Plan, 'interval'> => ({ kind: 'workers', runs: [{ workers: w }] }))
+  const plans: fc.Arbitrary<Omit<Plan, 'interval'>> = !faults ? uninterrupted : fc.oneof(
     workers.chain((w) => fc.tuple(interrupt('SIGKILL'), next(w), fc.option(interrupt('SIGKILL'), { nil: undefined })).chain(([i, w2, again]) =>
       next(w2).map((w3): Omit<Plan, 'interval'> => ({ kind: 'kill', runs: [{ workers: w, interrupt: i }, ...(again ? [{ workers: w2, interrupt: again }, { workers: w3 }] : [{ workers: w2 }])] })))),
     workers.chain((w) => fc.tuple(fc.constantFrom(...points), fc.integer({ min: 1, max: 4 }), next(w))
