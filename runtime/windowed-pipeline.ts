@@ -69,8 +69,9 @@ export class WindowedStream<T> {
 
   /**
    * Sends late records — those whose event-time windows had closed (fired, and `allowedLateness`
-   * passed) — to `sink`, opened by the window step itself. Without it they are dropped; either
-   * way the step's `late` figure counts them. Event-time windows only.
+   * passed) — to `sink`: a sink step of its own, `<window step>-late`, fed by every instance of the
+   * window (one writer, in the checkpoint, like a dead-letter sink; see `sideOutputSteps`). Without
+   * it they are dropped; either way the step's `late` figure counts them. Event-time windows only.
    *
    * @example
    * .window('w', windows.tumbling({ size: 1000, time: (r) => r.ts })).lateTo(sinks.jsonl('late.jsonl'))
