@@ -10,6 +10,8 @@ import { requestStop, stopRequestKey, stopRequested } from '../../persistence/ru
 import { MemoryStore } from '../../persistence/stores/memory-store.ts'
 import type { LeaseOwner } from '../../persistence/stores/state-store.ts'
 import { blankRunRecord } from '../fixtures/run-state-blank.ts'
+import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import { writeCheckpoint } from './checkpoint-fixture.ts'
 
 function deadPid(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,7 +36,7 @@ test('cleanupState_deadRunnersLease_releasedAndItsRunMarkedFailed_liveLeaseKept'
   const a = await readRunRecord(store, 'a')
   t.is(a?.status, 'failed')
   t.is(a?.errors.at(-1)?.code, 'ERR_RUNNER_DIED')
-  t.deepEqual(await cleanupState(store, { staleOnly: false }), { leases: [], runRecords: [], stopRequests: [] }, 'a second cleanup finds nothing')
+  t.deepEqual(await cleanupState(store, { staleOnly: false }), { leases: [], runRecords: [], stopRequests: [], orphanCheckpoints: [] }, 'a second cleanup finds nothing')
 })
 
 test('cleanupState_runRecordWhoseCheckpointsWereDeleted_removedUnlessStaleOnly', async (t) => {
@@ -54,8 +56,10 @@ test('cleanupState_runRecordWhoseCheckpointsWereDeleted_removedUnlessStaleOnly',
 
 test('exportPipelineState_thenImportIntoAnEmptyStore_sameKeysBytesAndRunRecord', async (t) => {
   const from = new MemoryStore()
-  const keys = ['0000000001/manifest.json', '0000000001/gen~pos.blob', '0000000002/manifest.json', '0000000002/agg~sum.0-63.blob']
-  for (const [i, k] of keys.entries()) await from.put(`pipelines/p/checkpoints/${k}`, new Uint8Array([i, 255, 0, i * 7]))
+  // Real checkpoints: an import verifies every manifest and blob before it writes anything.
+  const cs = new CheckpointStore(from, 'p')
+  await writeCheckpoint(cs, [{ stateId: 'gen/pos', state: { offset: 7 } }])
+  await writeCheckpoint(cs, [{ stateId: 'agg/sum', state: new Map([[3, 21n]]), keyGroups: { start: 0, end: 63 } }])
   await from.put('pipelines/other/checkpoints/0000000001/manifest.json', new Uint8Array([9]))
   await updateRunRecord(from, 'p', () => blankRunRecord('p', { status: 'running', recordsProcessed: 77 }))
   const bundle = checkStateBundle(JSON.parse(JSON.stringify(await exportPipelineState(from, 'p'))), 'p', 'p.json')
