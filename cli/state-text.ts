@@ -90,6 +90,7 @@ export function cleanupText(report: CleanupReport & { readonly tempFiles: number
     ...report.stopRequests.map((r) => `removed the spent stop request of runner ${r} (none of the leases it named is held)`),
     ...(report.tempFiles > 0 ? [`removed ${report.tempFiles} abandoned temp file${report.tempFiles === 1 ? '' : 's'}`] : []),
     ...report.lockFiles.map((f) => `removed stale lock file ${f} (its holder is gone)`),
+    ...report.orphanCheckpoints.map((o) => `removed unfinished checkpoint ${o.checkpointId} of pipeline '${o.pipelineId}' (${o.keys} key${o.keys === 1 ? '' : 's'}): ${o.reason}`),
   ]
   return (lines.length ? lines : ['nothing to clean up']).join('\n') + '\n'
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os'
 import { checkpointsPrefix } from '../checkpoints/checkpoint-layout.ts'
+import { removeOrphanCheckpoints, type OrphanCheckpoint } from '../checkpoints/orphan-checkpoints.ts'
 import { pidAlive } from '../stores/pid-alive.ts'
 import { isCorruptRunRecordError } from '../errors/corrupt-run-record-error.ts'
 import type { LeaseOwner, StateStore } from '../stores/state-store.ts'
@@ -16,6 +17,8 @@ export interface CleanupReport {
   readonly runRecords: readonly { readonly pipelineId: string; readonly reason: string }[]
   /** Runners whose `oxiflow runner stop` request was spent: none of the leases it named is held any more. */
   readonly stopRequests: readonly string[]
+  /** Checkpoint folders without a manifest that no runner can still be writing (see removeOrphanCheckpoints). */
+  readonly orphanCheckpoints: readonly OrphanCheckpoint[]
 }
 
 /**
@@ -24,7 +27,8 @@ export interface CleanupReport {
  * `staleOnly` — run records of deleted pipelines: the record names a checkpoint but the store
  * holds none of the pipeline's any more, and no runner holds its lease. A record that still
  * says running under a released stale lease is marked failed, naming the dead runner. Also
- * without `staleOnly`: stop requests (`oxiflow runner stop`) whose leases are all gone.
+ * without `staleOnly`: stop requests (`oxiflow runner stop`) whose leases are all gone. Always:
+ * checkpoint folders that never got a manifest and that no runner can still be writing.
  *
  * @example
  * const report = await cleanupState(store, { staleOnly: false }); for (const l of report.leases) console.log('released', l.name)
@@ -45,6 +49,8 @@ export async function cleanupState(store: StateStore, options: { readonly staleO
     const pipelineId = pipelineOfLease(l.name)
     if (pipelineId !== undefined) await markDead(store, pipelineId, l.owner, reason, now)
   }
+  // After the stale leases went: a dead runner's last, half-written checkpoint is an orphan now.
+  const orphanCheckpoints = await removeOrphanCheckpoints(store)
   const runRecords: { pipelineId: string; reason: string }[] = []
   if (!options.staleOnly) {
     const held = new Set((await store.leases()).map((l) => pipelineOfLease(l.name)))
@@ -66,7 +72,7 @@ export async function cleanupState(store: StateStore, options: { readonly staleO
     }
   }
   const stopRequests = options.staleOnly ? [] : await removeSpentStopRequests(store)
-  return { leases, runRecords, stopRequests }
+  return { leases, runRecords, stopRequests, orphanCheckpoints }
 }
 
 /** A run still on record as running under the stale lease of `owner` ended without saying so: it failed. */

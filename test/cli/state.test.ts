@@ -172,7 +172,7 @@ test("state cleanup removes a SIGKILLed runner's stale lease and says so", async
   t.is(v.run?.errors.at(-1)?.code, 'ERR_RUNNER_DIED')
   t.is(v.lease, null)
   const again = await cliInProcess(['state', 'cleanup', '--store', store, '--json'])
-  t.deepEqual(JSON.parse(again.stdout), { leases: [], runRecords: [], stopRequests: [], tempFiles: 0, lockFiles: [] })
+  t.deepEqual(JSON.parse(again.stdout), { leases: [], runRecords: [], stopRequests: [], orphanCheckpoints: [], tempFiles: 0, lockFiles: [] })
 })
 
 const usageErrors: Array<[args: string[], message: string]> = [
