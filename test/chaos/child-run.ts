@@ -2,11 +2,10 @@
 // that makes no checkpoint progress for `stallMs`, outlives `totalMs`, or does not finish a
 // graceful stop within `stopMs` is SIGKILLed and reported with its stderr and run record —
 // long before ava's timeout.
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { readRunRecord, stores } from '../../index.ts'
 import type { ChaosParams } from '../fixtures/chaos/spec.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -59,10 +58,13 @@ export async function latestCheckpoint(store: string): Promise<number> {
   return max
 }
 
-/** The run record and checkpoints of a stuck run, as text for its report. */
+/** What `oxiflow state show chaos --json` prints for a stuck run's store (run record, checkpoints, lease). */
 export async function stateReport(store: string): Promise<string> {
-  const record = await readRunRecord(stores.file(store), 'chaos').catch((e: Error) => ({ error: e.message }))
-  return `latest checkpoint: ${await latestCheckpoint(store)}\nrun record: ${JSON.stringify(record, null, 1)}`
+  const shown = await new Promise<string>((resolve) => {
+    execFile(process.execPath, ['bin/oxiflow.mjs', 'state', 'show', 'chaos', '--store', store, '--json'], { cwd: root, timeout: 20_000 },
+      (error, stdout, stderr) => resolve(error ? `oxiflow state show failed (${error.message}): ${stderr}` : stdout))
+  })
+  return `latest checkpoint: ${await latestCheckpoint(store)}\noxiflow state show chaos --json:\n${shown}`
 }
 
 const tail = (s: string, n = 4000): string => (s.length > n ? `…${s.slice(-n)}` : s)
