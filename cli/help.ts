@@ -21,7 +21,9 @@ Usage:
 Exit codes:
   0  the job completed, or stopped gracefully (Ctrl-C)
   1  the job failed (the message names the step, the position and a fix)
-  2  usage error (unknown command or flag, bad value, missing module, no pipeline exported)
+  2  usage error (unknown command or flag, bad value, missing module, no pipeline exported;
+     a restore whose checkpoint holds state of steps the pipeline lacks, without
+     --allow-non-restored-state)
   3  the pipeline's lease is held by another runner
 
 Set OXIFLOW_DEBUG=1 to print stacks with errors.
@@ -67,8 +69,9 @@ Actions:
   list <pipeline>                  the checkpoints, newest first (id, time, holders, bytes, steps)
   show <pipeline> <id>             the checkpoint's manifest as JSON
   show <pipeline> <id> <step>      the step's state as JSON (Maps become objects, Sets lists)
-  verify <pipeline> [id]           check every blob (or those of one checkpoint); exit 1 naming
-                                   each corrupt, truncated or missing blob's step
+  verify <pipeline> [id]           check every blob (or those of one checkpoint): key, length,
+                                   checksum, decompresses and deserializes; exit 1 naming each
+                                   bad blob's step, or a pipeline the store does not know
   delete <pipeline> <id>           delete a checkpoint (keeping blobs other checkpoints reference)
 
 Options:
@@ -92,13 +95,16 @@ Actions:
   list [--active]                  every pipeline of the store; --active: only those running now
   cleanup [--stale]                remove stale leases (dead or expired runners), abandoned temp
                                    files, the run records of deleted pipelines (their
-                                   checkpoints are gone) and spent runner stop requests;
-                                   --stale: leases and temp files only.
+                                   checkpoints are gone), spent runner stop requests, and
+                                   checkpoint folders without a manifest that no runner can
+                                   be writing; --stale: leases, temp files and those folders.
                                    Prints what it removed
   export <pipeline> [--out FILE]   run record and checkpoints as one portable JSON file (stdout
                                    without --out)
-  import <pipeline> FILE           replace the pipeline's state in this store with an export;
-                                   refused while a runner holds its lease (exit 3)
+  import <pipeline> FILE           replace the pipeline's state in this store with an export,
+                                   once every key, manifest and blob of the file verified (exit 1
+                                   naming the problems otherwise); refused while a runner holds
+                                   its lease (exit 3)
 
 Options:
   --store S        the store: a directory or URL (default OXIFLOW_STORE or .oxiflow)
