@@ -169,7 +169,7 @@ export class Deployment implements Host {
   /**
    * Each sink instance's result (in instance order) by step name; a dead-letter sink's result
    * goes under the name of every step whose letters it writes (as `summary.deadLetters` has it),
-   * a late-record sink's under its own step name (`<window step>-late`).
+   * a late-record sink's (when it keeps one: `collect()`) under its own step name (`<window step>-late`).
    */
   results(): HostResults {
     const results: Record<string, unknown[]> = {}
@@ -180,7 +180,8 @@ export class Deployment implements Host {
         const result = inst.operators[i].result?.()
         const side = step.spec.sideOutputOf
         if (side) for (const from of side.deadLetters) deadLetters[from] = result
-        if (!side || side.late.length > 0) (results[step.name] ??= [])[inst.index] = result
+        // A late sink that keeps nothing (a file) adds no result: it is no branch of the pipeline's own.
+        if (!side || (side.late.length > 0 && result !== undefined)) (results[step.name] ??= [])[inst.index] = result
       })
     }
     return { results, deadLetters }
