@@ -4,7 +4,7 @@ import type { KeyGroupSpan } from '../registry/holder-entry.ts'
 import type { FenceToken } from '../stores/state-store.ts'
 import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey } from './checkpoint-layout.ts'
 import type { BlobProblem, CheckpointListing, CheckpointStorage, VerifyReport } from './checkpoint-reports.ts'
-import { holderBlobProblem } from './holder-blob-problem.ts'
+import { holderBlobProblem, type BlobCheck } from './holder-blob-problem.ts'
 import type { Manifest, ManifestContent } from './manifest.ts'
 import { decodeManifest, encodeManifest } from './manifest.ts'
 import { readStepState } from './read-step-state.ts'
@@ -120,8 +120,8 @@ export class CheckpointStore {
   }
 
   /**
-   * The newest checkpoint whose manifest and blobs all verify, and the newer ones skipped with
-   * the reason. `checkpoint` is undefined when none verifies (or there are none).
+   * The newest checkpoint whose manifest and blobs all verify (blobs decompressed, not
+   * deserialized: see holderBlobProblem), and the newer ones skipped with the reason. `checkpoint` is undefined when none verifies (or there are none).
    */
   async latestValid(): Promise<{ checkpoint: Manifest | undefined; skipped: Array<{ id: number; reason: string }> }> {
     const skipped: Array<{ id: number; reason: string }> = []
@@ -130,7 +130,7 @@ export class CheckpointStore {
         skipped.push({ id: listing.id, reason: `corrupt manifest: ${listing.problem}` })
         continue
       }
-      const problems = await this.blobProblems(listing.manifest)
+      const problems = await this.blobProblems(listing.manifest, 'decompress')
       if (problems.length === 0) return { checkpoint: listing.manifest, skipped }
       skipped.push({ id: listing.id, reason: problems.map((p) => `state '${p.stateId}' of step '${p.step}': ${p.problem}`).join('; ') })
     }
@@ -154,12 +154,12 @@ export class CheckpointStore {
     return keys
   }
 
-  private async blobProblems(manifest: Manifest): Promise<BlobProblem[]> {
+  private async blobProblems(manifest: Manifest, check: BlobCheck = 'decode'): Promise<BlobProblem[]> {
     const problems: BlobProblem[] = []
     for (const h of manifest.holders) {
       // A key outside this pipeline's checkpoints is a problem of this checkpoint, not a store error that aborts the scan.
       const badKey = blobKeyProblem(this.pipelineId, h.blob)
-      const problem = badKey !== undefined ? `invalid blob key: ${badKey}` : await holderBlobProblem(await this.store.get(h.blob), h, blobLocation(manifest, h))
+      const problem = badKey !== undefined ? `invalid blob key: ${badKey}` : await holderBlobProblem(await this.store.get(h.blob), h, blobLocation(manifest, h), check)
       if (problem !== undefined) problems.push({ step: h.step, stateId: h.stateId, ...(h.keyGroups ? { keyGroups: h.keyGroups } : {}), blob: h.blob, problem })
     }
     return problems
