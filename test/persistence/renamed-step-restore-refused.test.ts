@@ -44,6 +44,20 @@ test('restore_renamed_step_refused: no record flows, the error names the orphane
   t.is(job.metrics().steps.out?.recordsIn ?? 0, 0)
 })
 
+test('restore_renamed_step_onWorkers_refused: the holders of every worker host are matched, nothing flows', async (t) => {
+  t.timeout(60_000)
+  const store = stores.memory()
+  await stoppedMidStream(store)
+  const params = { step: 'counter' }
+  const module = new URL('../fixtures/cli/renamed-step.ts', import.meta.url).href
+  const job = renamedStep(params).run({ store, restore: 'latest', workers: 2, module, params })
+  const e = await t.throwsAsync(job.done, { instanceOf: NonRestoredStateError })
+  t.deepEqual(e!.orphans.map((o) => o.step), ['count'])
+  t.true(e!.steps.includes('counter') && e!.steps.includes('gen'), e!.steps.join())
+  t.false(e!.steps.includes('count'))
+  t.is(job.metrics().steps.out?.recordsIn ?? 0, 0)
+})
+
 test('restore_renamed_step_allowed: allowNonRestoredState drops the old state, says so, and the step counts from zero', async (t) => {
   t.timeout(60_000)
   const store = stores.memory()
