@@ -5,7 +5,7 @@ import { scanCheckpoints } from './scan-checkpoints.ts'
  * A checkpoint folder without a committed manifest that `removeOrphanCheckpoints` deleted.
  *
  * @example
- * const o: OrphanCheckpoint = { pipelineId: 'clicks', checkpointId: 8, keys: 3, reason: 'checkpoint 9 came after it' }
+ * const o: OrphanCheckpoint = { pipelineId: 'clicks', checkpointId: 8, keys: 3, reason: 'no manifest, and checkpoint 9 came after it' }
  */
 export interface OrphanCheckpoint {
   readonly pipelineId: string
