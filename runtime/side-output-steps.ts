@@ -101,7 +101,7 @@ export function sideOutputSteps(graph: PipelineGraph): StepNode[] {
 
 /** What the side-output sink step of `sink` writes, for messages ("the dead letters of 'a' and the late records of 'w'"); undefined if no step sends to it. */
 export function describeSideOutput(graph: PipelineGraph, sink: Sink<unknown>): string | undefined {
-  const group: Group = { first: undefined!, deadLetters: [], late: [] }
+  const group: Senders = { deadLetters: [], late: [] }
   for (const step of graph.steps) for (const o of sideOutputsOf(step)) if (o.sink === sink && !group[o.kind].includes(step)) group[o.kind].push(step)
   return group.deadLetters.length + group.late.length === 0 ? undefined : `the ${describe(group)}`
 }
@@ -112,20 +112,16 @@ export function deadLetterPolicyOf(step: StepNode): { readonly deadLetter: Sink<
   return typeof policy === 'object' && 'deadLetter' in policy ? policy : undefined
 }
 
-/** True for a side-output sink step the planner added. */
-export function isSideOutputStep(step: StepNode): boolean {
-  return step.spec.kind === 'sink' && step.spec.sideOutputOf !== undefined
-}
+/** The steps sending to one side-output sink, by what they send. */
+type Senders = Record<SideOutputKind, StepNode[]>
 
-interface Group {
+interface Group extends Senders {
   readonly first: { readonly step: StepNode; readonly kind: SideOutputKind }
-  readonly deadLetters: StepNode[]
-  readonly late: StepNode[]
   name?: string
   namedBy?: StepName
 }
 
-function describe(group: Pick<Group, 'deadLetters' | 'late'>): string {
+function describe(group: Senders): string {
   const list = (steps: readonly StepNode[]): string => steps.map((s) => `'${s.name}'`).join(', ')
   const parts: string[] = []
   if (group.deadLetters.length > 0) parts.push(`dead letters of ${list(group.deadLetters)}`)
