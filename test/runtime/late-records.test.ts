@@ -53,6 +53,7 @@ test.serial('keyed event-time windows on 2 workers: the late file holds the inli
 })
 
 test('a late sink is a step named <window step>-late; a collect() one gives its records under that name; one sink object for late records and dead letters is one step', async (t) => {
+  t.timeout(20_000)
   const rec = (k: string, t: number, id: number) => ({ k, t, id })
   const input = [rec('a', 100, 1), rec('a', 250, 2), rec('a', 120, 3), rec('b', 10, 4), rec('a', 199, 5)]
   const shared = sinks.collect<unknown>()
@@ -82,6 +83,7 @@ test('a late sink is a step named <window step>-late; a collect() one gives its 
 })
 
 test('a late jsonl sink that is also a .sink step\'s, or a step name taken, is refused naming both', (t) => {
+  t.timeout(10_000)
   const file = sinks.jsonl('late-refused/shared.jsonl')
   const p = pipeline('late-two-writers')
   p.source('in', sources.iterable([{ k: 'a', t: 1 }])).keyBy((r) => r.k)
