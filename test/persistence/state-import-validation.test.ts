@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
 import { encodeManifest, type Manifest } from '../../persistence/checkpoints/manifest.ts'
 import { InvalidStateBundleError } from '../../persistence/errors/invalid-state-bundle-error.ts'
-import { importPipelineState, type StateBundle } from '../../persistence/run-state/state-bundle.ts'
+import { checkStateBundle, importPipelineState, type StateBundle } from '../../persistence/run-state/state-bundle.ts'
+import { blankRunRecord } from '../fixtures/run-state-blank.ts'
 import { stores, type StateStore } from '../../index.ts'
 import { cliInProcess } from '../cli/run-cli.ts'
 import { writeCheckpoint } from './checkpoint-fixture.ts'
@@ -139,4 +140,10 @@ test('importPipelineState_badBundle_throwsInvalidStateBundleErrorBeforeTakingThe
   t.regex(e!.message, /^x\.json is not an oxiflow state export/)
   t.deepEqual(await store.list('pipelines/p/'), before)
   t.deepEqual(await store.leases(), [])
+})
+
+test('checkStateBundle_runRecordOfAnotherPipeline_refused', (t) => {
+  const bundle = { format: 1, kind: 'oxiflow-pipeline-state', pipelineId: 'p', exportedAt: 0, run: blankRunRecord('q'), checkpoints: [] }
+  const e = t.throws(() => checkStateBundle(bundle, 'p', 'p.json'), { instanceOf: InvalidStateBundleError })
+  t.regex(e!.message, /^p\.json is not an oxiflow state export of the pipeline asked for: its run record is of pipeline 'q'/)
 })
