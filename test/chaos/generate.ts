@@ -34,9 +34,9 @@ export interface Features {
 /** The feature names, as OXIFLOW_CHAOS_DEFECTS lists them (comma-separated). */
 export const featureNames = ['deadLetters', 'onEnd', 'session', 'rescale', 'mergeOrder', 'letterOffsets'] as const
 
-/** Features from a comma-separated list ('all' for every one). */
+/** Features from a comma-separated list ('all' for every one, 'none' for none). */
 export function parseFeatures(list: string | undefined): Features {
-  const on = new Set((list ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+  const on = new Set((list ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none'))
   const all = on.has('all')
   for (const name of on) {
     if (name !== 'all' && !(featureNames as readonly string[]).includes(name)) {

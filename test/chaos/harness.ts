@@ -10,7 +10,7 @@ import build from '../fixtures/chaos/pipeline.ts'
 import { inputPath, inputText, type ChaosParams, type ChaosSpec } from '../fixtures/chaos/spec.ts'
 import { runChild, stateReport } from './child-run.ts'
 import { describeSpec } from './describe.ts'
-import { keepsOrder, specArb, type Features } from './generate.ts'
+import { featureNames, keepsOrder, specArb, type Features } from './generate.ts'
 import { compareOutputs, readOutputs, type Outputs, type Strictness } from './outputs.ts'
 import { describePlan, planArb, type Plan } from './plan.ts'
 
@@ -23,6 +23,8 @@ export interface Prepared {
   readonly record: RunRecord
   /** How strictly its runs' outputs are compared with the oracle's. */
   readonly strict: Strictness
+  /** The features it was generated with (they shape the spec: a replay needs the same). */
+  readonly features: Features
 }
 
 /** What one fault plan gave. */
@@ -63,7 +65,7 @@ export async function prepare(seed: number, f: Features): Promise<Prepared> {
   const store = stores.memory()
   await build({ spec, dir, out, unpaced: true }).run({ store }).done
   const record = (await readRunRecord(store, 'chaos'))!
-  return { seed, spec, dir, oracle: await readOutputs(out), record, strict: { ordered: keepsOrder(spec, f), offsets: f.letterOffsets } }
+  return { seed, spec, dir, oracle: await readOutputs(out), record, strict: { ordered: keepsOrder(spec, f), offsets: f.letterOffsets }, features: f }
 }
 
 /** Removes a prepared pipeline's directory. */
@@ -127,10 +129,11 @@ export async function runCase(p: Prepared, plan: Plan, caseDir: string): Promise
 }
 
 /** The failure report: seed, how to replay, the plan, the pipeline as text and as JSON, what differed. */
-export function report(p: { seed: number; spec: ChaosSpec }, caseIndex: number, plan: Plan, problems: readonly string[]): string {
+export function report(p: { seed: number; spec: ChaosSpec; features: Features }, caseIndex: number, plan: Plan, problems: readonly string[]): string {
+  const features = featureNames.filter((n) => p.features[n]).join(',')
   return [
     `chaos case failed — seed ${p.seed}, case ${caseIndex}`,
-    `replay: OXIFLOW_CHAOS_SEED=${p.seed} npx ava test/chaos/quick.test.ts   (or npm run chaos -- --seed ${p.seed})`,
+    `replay: OXIFLOW_CHAOS_DEFECTS=${features || 'none'} OXIFLOW_CHAOS_SEED=${p.seed} npx ava test/chaos/quick.test.ts   (or npm run chaos -- --seed ${p.seed} --defects ${features || 'none'})`,
     `plan: ${describePlan(plan)}`,
     describeSpec(p.spec),
     `spec: ${JSON.stringify(p.spec)}`,
