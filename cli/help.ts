@@ -49,12 +49,15 @@ Options:
   --metrics-host H the address to serve them on (default 127.0.0.1)
   --restart N      restart a failed job from its last checkpoint, at most N times (needs checkpoints)
   --restart-backoff MS       wait before a restart (default 1000; doubles each time, at most 30 s)
+  --stall-timeout MS         warn when work is queued but no step progressed for MS (default 60000; 0 off)
+  --stop-timeout MS          a graceful stop not done after MS fails, naming what it waits for (default 60000)
   --json           print one JSON object on stdout at the end: the summary, or the error
   -h, --help       this help
 
 On a terminal a live line per step shows records/s, records in/out, backpressure and queue
 depth; a summary table per step follows at the end (on stderr). Ctrl-C stops the job
-gracefully; a second Ctrl-C exits at once with code 130.
+gracefully (exit 1 with what it waits for if it cannot finish within --stop-timeout); a
+second Ctrl-C exits at once with code 130.
 
 Example:
   oxiflow run examples/clickstream.ts --params '{"seconds":2}'

@@ -25,6 +25,9 @@ export interface RunArgs {
   readonly metricsHost: string | undefined
   /** `--restart N [--restart-backoff MS]`: supervision, restarts from the last checkpoint. */
   readonly restart: { readonly attempts: number; readonly backoffMs?: number } | undefined
+  /** `--stall-timeout MS` (0: off) and `--stop-timeout MS`: see RunOptions.stallTimeout and stopTimeout. */
+  readonly stallTimeout: number | undefined
+  readonly stopTimeout: number | undefined
 }
 
 const OPTIONS = {
@@ -40,6 +43,8 @@ const OPTIONS = {
   'metrics-host': { type: 'string' },
   restart: { type: 'string' },
   'restart-backoff': { type: 'string' },
+  'stall-timeout': { type: 'string' },
+  'stop-timeout': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -47,7 +52,7 @@ const OPTIONS = {
 /** The snapshot codecs, default first (as `run --help` lists them). */
 const CODECS: readonly CodecName[] = ['zstd', 'lz4', 'snappy', 'none']
 
-const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --allow-non-restored-state, --codec C, --metrics-port P, --metrics-host H, --restart N, --restart-backoff MS, --json, --help'
+const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --allow-non-restored-state, --codec C, --metrics-port P, --metrics-host H, --restart N, --restart-backoff MS, --stall-timeout MS, --stop-timeout MS, --json, --help'
 
 /**
  * Parses the arguments after `run`. Every mistake becomes a UsageError naming the flag and the fix.
@@ -58,7 +63,7 @@ const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --c
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   const { values, positionals } = parse(argv)
   if (values.help) {
-    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined }
+    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined, stallTimeout: undefined, stopTimeout: undefined }
   }
   if (positionals.length === 0) {
     throw new UsageError('oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts', 'run')
@@ -84,6 +89,8 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     metricsPort: values['metrics-port'] === undefined ? undefined : port(values['metrics-port']),
     metricsHost: metricsHost(values['metrics-host'], values['metrics-port']),
     restart: restart(values.restart, values['restart-backoff']),
+    stallTimeout: values['stall-timeout'] === undefined ? undefined : integer('--stall-timeout', values['stall-timeout'], 0, 'a number of milliseconds ≥ 0 (0 turns stall detection off)'),
+    stopTimeout: values['stop-timeout'] === undefined ? undefined : integer('--stop-timeout', values['stop-timeout'], 1, 'a positive number of milliseconds'),
   }
 }
 

@@ -43,7 +43,9 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       ...(args.restore !== undefined && { restore: args.restore }),
       ...(args.allowNonRestoredState && { allowNonRestoredState: true }),
       ...(args.codec !== undefined && { codec: args.codec }),
-      ...(args.restart !== undefined && { restart: args.restart }) },
+      ...(args.restart !== undefined && { restart: args.restart }),
+      ...(args.stallTimeout !== undefined && { stallTimeout: args.stallTimeout }),
+      ...(args.stopTimeout !== undefined && { stopTimeout: args.stopTimeout }) },
     args.metricsPort === undefined ? undefined : { port: args.metricsPort, ...(args.metricsHost !== undefined && { host: args.metricsHost }) })
     if (json) process.stdout.write(toJson(summaryReport(summary)) + '\n')
     else process.stderr.write(summaryTable(summary))
@@ -87,9 +89,13 @@ async function watchJob(job: Job): Promise<JobSummary> {
   const signals = stopOnSignal(() => job.stop(), (line) => progress.note(line))
   // Say where the run started from as soon as the restore is done, not only at the end.
   let told = false
+  let stallsTold = 0
   const tell = (): void => {
-    const r = job.metrics().restore
+    const m = job.metrics()
+    const r = m.restore
     if (r && !told) { told = true; progress.note(`oxiflow: ${r.message}`) }
+    // Each stall once, as it starts (stallTimeout; with onStall 'fail' the job's error says it instead).
+    if (m.stall?.active && m.stall.count > stallsTold) { stallsTold = m.stall.count; progress.note(`oxiflow: warning: ${m.stall.message}`) }
   }
   const watch = setInterval(tell, 100)
   try {

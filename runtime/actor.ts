@@ -38,6 +38,8 @@ export class Actor {
   private readonly queues: Message[][]
   private expected: number
   private draining = false
+  /** When the message being handled started; undefined while idle (see `waitingFor`). */
+  private handlingSince: number | undefined
 
   constructor(
     readonly name: string,
@@ -61,9 +63,11 @@ export class Actor {
     streams.push(this.ticks.pipe(map((tick) => ({ tick }))))
     this.subscription = merge(...streams).pipe(concatMap((item) => {
       const start = performance.now()
+      this.handlingSince = start
       const r = item.tick ? item.tick() : this.ordered ? this.arrive(item.input, item.message) : this.receive(item.input, item.message)
-      if (r instanceof Promise) return from(r.finally(() => { this.busyMs += performance.now() - start }))
+      if (r instanceof Promise) return from(r.finally(() => { this.busyMs += performance.now() - start; this.handlingSince = undefined }))
       this.busyMs += performance.now() - start
+      this.handlingSince = undefined
       return EMPTY
     })).subscribe({ error: (e) => this.rejectFinished(e) })
   }
@@ -92,6 +96,28 @@ export class Actor {
   cancel(): void {
     this.done = true
     this.subscription?.unsubscribe()
+  }
+
+  /**
+   * What this actor waits for now, in words, for a stall report: a handler that has not settled
+   * (a user function, a sink write, a send waiting for credit), the inputs a barrier still waits
+   * for, or the sequence number an ordered merge waits for; undefined when idle.
+   */
+  waitingFor(now = performance.now()): string | undefined {
+    if (this.handlingSince !== undefined) {
+      return `handling a message for ${((now - this.handlingSince) / 1000).toFixed(1)} s (a user function, a sink write or a send waiting for credit has not settled)`
+    }
+    const a = this.aligning
+    if (a) {
+      const missing = this.inputs.map((_, i) => i).filter((i) => !a.arrived.has(i) && !this.endedInputs.has(i))
+      return `aligning barrier ${a.barrier.checkpointId}: waiting for input(s) ${missing.join(', ')} to deliver it (input(s) ${[...a.arrived].join(', ')} held back)`
+    }
+    if (this.ordered && !this.draining) {
+      const i = this.queues.length === 1 ? 0 : this.expected % this.ordered.senders
+      const held = this.queues.reduce((n, q) => n + q.length, 0)
+      if (held > 0 && this.queues[i].length === 0) return `merging in sequence: waiting for batch ${this.expected} from input ${i}, ${held} later message(s) held`
+    }
+    return undefined
   }
 
   /** Messages received but not yet handled, over all inputs. */

@@ -16,6 +16,8 @@ export interface InputChannel {
 export interface OutputChannel {
   /** Undefined when delivered at once; a promise when it must wait for credit. */
   send(message: Message): void | Promise<void>
+  /** Since when a send waits for credit (performance.now()); undefined when none does. */
+  readonly waitingSince?: number
   /** Fails a waiting send and every later one. */
   fail(error: unknown): void
   close?(): void

@@ -14,6 +14,8 @@ import { RemoteSender } from './worker/remote-sender.ts'
 export class ChannelWiring {
   private readonly local = new Map<string, LocalChannel>()
   private readonly remote: (RemoteSender | RemoteReceiver)[] = []
+  /** Output channels by sending instance (`vertex:index`), with the receiver they go to (for stall reports). */
+  private readonly outputs = new Map<string, { channel: OutputChannel; to: string }[]>()
 
   constructor(
     private readonly host: HostId,
@@ -23,10 +25,23 @@ export class ChannelWiring {
   ) {}
 
   output(edge: PlanEdge, from: number, to: number): OutputChannel {
-    if (this.placement(edge.to, to) === this.host) return this.localChannel(edge, from, to)
-    const sender = new RemoteSender(this.port(edge, from, to), this.capacity)
-    this.remote.push(sender)
-    return sender
+    const channel = this.placement(edge.to, to) === this.host ? this.localChannel(edge, from, to) : new RemoteSender(this.port(edge, from, to), this.capacity)
+    if (channel instanceof RemoteSender) this.remote.push(channel)
+    const key = `${edge.from.id}:${from}`
+    const list = this.outputs.get(key) ?? []
+    list.push({ channel, to: `'${edge.to.steps[0].name}' #${to}${channel instanceof RemoteSender ? ' (another thread)' : ''}` })
+    this.outputs.set(key, list)
+    return channel
+  }
+
+  /** The sends of instance `index` of `vertex` that wait for credit, in words (for stall reports). */
+  creditWaits(vertex: number, index: number, now = performance.now()): string[] {
+    const out: string[] = []
+    for (const { channel, to } of this.outputs.get(`${vertex}:${index}`) ?? []) {
+      const since = channel.waitingSince
+      if (since !== undefined) out.push(`waiting ${((now - since) / 1000).toFixed(1)} s for credit on its channel to ${to} (the receiver has not handled what it holds)`)
+    }
+    return out
   }
 
   input(edge: PlanEdge, from: number, to: number): InputChannel {

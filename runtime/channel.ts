@@ -17,7 +17,7 @@ export class LocalChannel implements InputChannel, OutputChannel {
   private credits: number
   private delivered = 0
   private handled = 0
-  private waiter: { resolve: () => void; reject: (e: unknown) => void; message: Message } | undefined
+  private waiter: { resolve: () => void; reject: (e: unknown) => void; message: Message; since: number } | undefined
   private failure: unknown
 
   constructor(readonly capacity: number) {
@@ -32,7 +32,7 @@ export class LocalChannel implements InputChannel, OutputChannel {
     if (this.failure !== undefined) return Promise.reject(this.failure)
     if (message.kind === 'batch') {
       if (this.credits === 0) {
-        return new Promise<void>((resolve, reject) => { this.waiter = { resolve, reject, message } })
+        return new Promise<void>((resolve, reject) => { this.waiter = { resolve, reject, message, since: performance.now() } })
       }
       this.credits--
     }
@@ -54,6 +54,11 @@ export class LocalChannel implements InputChannel, OutputChannel {
     } else {
       this.credits++
     }
+  }
+
+  /** Since when the sender waits for credit (performance.now()); undefined when it does not. */
+  get waitingSince(): number | undefined {
+    return this.waiter?.since
   }
 
   /** Messages delivered but not yet handled by the receiver. */

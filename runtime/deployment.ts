@@ -151,6 +151,7 @@ export class Deployment implements Host {
       busyMs: inst.actor?.busyMs ?? inst.source?.busyMs ?? 0,
       blockedMs: inst.router?.blockedMs ?? 0,
       queueDepth: inst.actor?.queueDepth ?? 0,
+      ...waitingOf(inst, this.wiring),
       ...(inst.actor && { alignment: { ...inst.actor.alignment } }),
       ...(inst.source && { read: { step: inst.vertex.steps[0].name, batches: inst.source.batches, bytes: inst.reader?.bytesRead?.() } }),
     }))
@@ -276,6 +277,12 @@ function endingSideEdges(head: Output, router: Router): Output {
     watermark: (time) => head.watermark(time),
     end: (final) => andThen(head.end(final), () => router.end(final)),
   }
+}
+
+/** What an instance waits for, for stall reports: its actor's or source's state and its sends waiting for credit. */
+function waitingOf(inst: Instance, wiring: ChannelWiring): { waiting?: string } {
+  const parts = [inst.actor?.waitingFor() ?? inst.source?.waitingFor(), ...wiring.creditWaits(inst.vertex.id, inst.index)].filter((w) => w !== undefined)
+  return parts.length === 0 ? {} : { waiting: parts.join('; ') }
 }
 
 /** The output of a chain that ends in a sink: nothing goes further. */

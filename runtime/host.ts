@@ -22,6 +22,8 @@ export interface InstanceStats {
   readonly queueDepth: number
   /** Barrier alignment of the instance's actor (sources do not align): how many, and how long. */
   readonly alignment?: AlignmentStats
+  /** What the instance waits for now, in words (a handler that has not settled, credit, a barrier, a sequence number); absent when idle. */
+  readonly waiting?: string
   /** A source instance: batches read, and bytes read when its reader counts them. */
   readonly read?: { readonly step: string; readonly batches: number; readonly bytes: number | undefined }
 }

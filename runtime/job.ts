@@ -4,6 +4,7 @@ import { JobCheckpointing } from './checkpoint/job-checkpointing.ts'
 import type { JobSnapshot } from './job-snapshot.ts'
 import type { AlignmentStats } from './host.ts'
 import type { RestartStats } from './restart-policy.ts'
+import type { StallState } from './stall-detector.ts'
 import type { PipelineGraph } from './pipeline-graph.ts'
 import { planGraph } from './plan.ts'
 import { resolveRunOptions, type RunOptions } from './run-options.ts'
@@ -95,6 +96,8 @@ export interface JobMetrics {
   readonly lease?: LeaseState
   /** The run record's writes: count, failures and the last failure (jobs with a store). */
   readonly runRecord?: RunRecordStats
+  /** The current stall (`active`), or the last one: which steps, channels, credits or barriers held the work (see `stallTimeout`). */
+  readonly stall?: StallState
 }
 
 /**

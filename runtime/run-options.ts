@@ -7,9 +7,10 @@ import type { JobSnapshot } from './job-snapshot.ts'
 import { DEFAULT_MAX_KEY_GROUPS } from './key-groups/key-group-assignment.ts'
 import { resolveRestart, type RestartOptions, type RestartPolicy } from './restart-policy.ts'
 import type { RunStateRunOptions } from './run-state/run-state-options.ts'
+import { resolveStall, type StallRunOptions, type StallSettings } from './stall-options.ts'
 
 /** Options of `p.run(options)`. */
-export interface RunOptions extends CheckpointRunOptions, RunStateRunOptions {
+export interface RunOptions extends CheckpointRunOptions, RunStateRunOptions, StallRunOptions {
   /** Worker threads hosting the actors; 0 (default) runs every actor on this thread. */
   readonly workers?: number
   /** The pipeline module's URL (`import.meta.url`), which worker hosts import again. */
@@ -76,6 +77,8 @@ export interface ResolvedRunOptions {
   readonly checkpointing: CheckpointingOptions | undefined
   /** Undefined when a failure ends the job. */
   readonly restart: RestartPolicy | undefined
+  /** Stall detection and the graceful stop's time limit. */
+  readonly stall: StallSettings
 }
 
 /** Checks run options up front, naming the option and its rule. */
@@ -133,6 +136,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     snapshotAtEnd: options.snapshotAtEnd ?? false,
     checkpointing,
     restart: resolveRestart(options.restart, checkpointing),
+    stall: resolveStall(options),
   }
 }
 

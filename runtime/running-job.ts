@@ -9,6 +9,8 @@ import { mergeSnapshots, type JobSnapshot } from './job-snapshot.ts'
 import type { Plan } from './plan.ts'
 import { backoffFor, isRestartable, type RestartPolicy, type RestartRecord, type RestartStats } from './restart-policy.ts'
 import type { ResolvedRunOptions } from './run-options.ts'
+import { StallDetector } from './stall-detector.ts'
+import type { StallSettings } from './stall-options.ts'
 
 /**
  * A job over one or more hosts (this thread, worker threads): opens them all, runs them to the
@@ -39,14 +41,20 @@ export class RunningJob implements Job {
   /** Ends a restart's backoff early: a stop was asked meanwhile. */
   private wakeBackoff: (() => void) | undefined
 
+  /** Stall detection over the current attempt's hosts; its report also says what a stop that timed out waits for. */
+  private readonly detector: StallDetector
+
   constructor(private readonly plan: Plan, private readonly makeHosts: () => Host[],
-    private readonly handoff: Pick<ResolvedRunOptions, 'restoreFrom' | 'snapshotAtEnd'> = { restoreFrom: undefined, snapshotAtEnd: false },
+    private readonly handoff: Pick<ResolvedRunOptions, 'restoreFrom' | 'snapshotAtEnd'> & { readonly stall?: StallSettings } = { restoreFrom: undefined, snapshotAtEnd: false },
     private readonly checkpointing?: (fail: (e: unknown) => void) => JobCheckpointing,
     private readonly restart?: RestartPolicy) {
     this.pipelineId = plan.pipelineId
     this.failure = new Promise<never>((_, reject) => { this.fail = reject })
     this.failure.catch(() => {})
     this.cp = checkpointing?.((e) => this.fail(e))
+    const stall = handoff.stall ?? { timeoutMs: 0, onStall: 'warn', stopTimeoutMs: 60_000 }
+    // 'fail' ends the job with the report; 'warn' leaves it in metrics().stall (and the run record).
+    this.detector = new StallDetector(plan, stall.timeoutMs, () => this.sampleHosts(), (e) => { if (stall.onStall === 'fail') this.fail(e) })
     this.done = this.execute()
     this.done.catch(() => {}) // a caller that only awaits stop() must not see an unhandled rejection
   }
@@ -64,7 +72,22 @@ export class RunningJob implements Job {
     // Between attempts: the next one starts at once, restores the last checkpoint and stops.
     this.wakeBackoff?.()
     if (this.opened) this.stopHosts()
+    this.limitStop(this.handoff.stall?.stopTimeoutMs ?? 60_000)
     return this.done
+  }
+
+  /**
+   * A graceful stop that has not finished after `ms` fails the job with a StallError naming what
+   * it waits for (a step that does not return, a barrier that cannot align): the hosts are then
+   * stopped hard, and a restore resumes from the last committed checkpoint.
+   */
+  private limitStop(ms: number): void {
+    const timer = setTimeout(() => {
+      void this.detector.report('stop', `pipeline '${this.pipelineId}': the graceful stop did not finish within ${ms} ms (stopTimeout); it waits for`)
+        .then((e) => this.fail(e), (e: unknown) => this.fail(e))
+    }, ms)
+    timer.unref()
+    void this.done.finally(() => clearTimeout(timer)).catch(() => {})
   }
 
   /** Stops the running hosts: with checkpoints after a final one (sources end at its barrier). */
@@ -103,7 +126,8 @@ export class RunningJob implements Job {
       }
     }
     this.lastSample = { at: now, recordsIn }
-    return { pipelineId: this.pipelineId, status: this.status, elapsedMs, steps, ...(this.cp && { checkpoints: this.cp.stats() }),
+    const stall = this.detector.state
+    return { pipelineId: this.pipelineId, status: this.status, elapsedMs, steps, ...(stall && { stall }), ...(this.cp && { checkpoints: this.cp.stats() }),
       ...(this.cp?.restored && { restore: this.cp.restored }), ...(this.restart && { restarts: this.restartStats() }) }
   }
 
@@ -159,7 +183,12 @@ export class RunningJob implements Job {
     this.status = 'running'
     this.cp?.start(this.hosts)
     if (this.stopRequested) this.stopHosts()
-    await Promise.race([this.all((h) => h.run()), this.failure])
+    this.detector.start()
+    try {
+      await Promise.race([this.all((h) => h.run()), this.failure])
+    } finally {
+      this.detector.stop()
+    }
     // A checkpoint in flight finishes (with the instances' final state) before anything closes.
     await this.cp?.quiesce()
     const snapshot = this.handoff.snapshotAtEnd
@@ -238,6 +267,21 @@ export class RunningJob implements Job {
   }
 
   private lastRemoteFetch = -Infinity
+
+  /** Fresh figures of every host for the stall detector; a host that does not answer within 2 s keeps its last ones. */
+  private async sampleHosts(): Promise<{ stats: InstanceStats[]; complete: boolean }> {
+    let complete = true
+    const parts = await Promise.all(this.hosts.map(async (h) => {
+      let timer: NodeJS.Timeout | undefined
+      const answer = await Promise.race([Promise.resolve(h.stats()),
+        new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), 2_000); timer.unref() })]).catch(() => undefined)
+      clearTimeout(timer)
+      if (answer === undefined) { complete = false; return this.stats.get(h) ?? [] }
+      this.stats.set(h, answer)
+      return answer
+    }))
+    return { stats: parts.flat(), complete }
+  }
 
   private async refreshStats(): Promise<void> {
     await Promise.all(this.hosts.map(async (h) => {

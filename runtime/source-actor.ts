@@ -35,6 +35,8 @@ export class SourceActor {
   private parked: Promise<void> | undefined
   /** From the start of a read until its batch was sent (see `pause`). */
   private inRead = false
+  /** The read or send in progress, for `waitingFor`. */
+  private doing: { what: 'reading batch' | 'sending batch'; seq: number; since: number } | undefined
   private resume: (() => void) | undefined
   /** A checkpoint barrier to put before the first own read numbered ≥ `cut`. */
   private barrierAt: { barrier: CheckpointBarrier; cut: number; stopAfter: boolean } | undefined
@@ -119,6 +121,13 @@ export class SourceActor {
     this.endedBefore = true
   }
 
+  /** What this instance waits for now, in words, for a stall report; undefined when idle. */
+  waitingFor(now = performance.now()): string | undefined {
+    const d = this.doing
+    if (d) return `${d.what} ${d.seq} for ${((now - d.since) / 1000).toFixed(1)} s`
+    return this.parked ? 'paused for a checkpoint' : undefined
+  }
+
   /** After a restore at `cut`: the first read is this split's first numbered ≥ cut. */
   startAt(cut: number): void {
     this.seq = firstAtOrAfter(cut, this.split.index, this.split.count)
@@ -144,17 +153,20 @@ export class SourceActor {
       if (this.parked) continue // paused while the barrier went out: no read before the resume
       this.inRead = true
       let start = performance.now()
+      this.doing = { what: 'reading batch', seq: this.seq, since: start }
       let batch = this.reader.read(this.batchSize)
       if (batch instanceof Promise) batch = await this.readUnlessStopped(batch)
       else this.busyMs += performance.now() - start
       await this.settleRejects()
       if (batch === undefined) {
+        this.doing = undefined
         if (this.stopRequested) return this.end(false)
         await this.head.watermark(Infinity)
         return this.end(true)
       }
       this.batches++
       start = performance.now()
+      this.doing = { what: 'sending batch', seq: this.seq, since: start }
       this.router?.beginSeq(this.seq)
       let sent = batch.length > 0 ? this.head.batch(batch) : undefined
       if (sent instanceof Promise) await sent
@@ -163,6 +175,7 @@ export class SourceActor {
       if (sent instanceof Promise) await sent
       this.seq += this.split.count
       this.inRead = false
+      this.doing = undefined
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await yieldToEventLoop()
         lastYield = performance.now()

@@ -12,7 +12,7 @@ import type { PortCredit, PortMessage } from './port-protocol.ts'
  */
 export class RemoteSender implements OutputChannel {
   private credits: number
-  private waiter: { resolve: () => void; reject: (e: unknown) => void; message: Message } | undefined
+  private waiter: { resolve: () => void; reject: (e: unknown) => void; message: Message; since: number } | undefined
   private failure: unknown
   private readonly encoder = new ChannelEncoder()
 
@@ -24,10 +24,15 @@ export class RemoteSender implements OutputChannel {
   send(message: Message): void | Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure)
     if (message.kind === 'batch') {
-      if (this.credits === 0) return new Promise<void>((resolve, reject) => { this.waiter = { resolve, reject, message } })
+      if (this.credits === 0) return new Promise<void>((resolve, reject) => { this.waiter = { resolve, reject, message, since: performance.now() } })
       this.credits--
     }
     this.post(message)
+  }
+
+  /** Since when the sender waits for credit (performance.now()); undefined when it does not. */
+  get waitingSince(): number | undefined {
+    return this.waiter?.since
   }
 
   fail(error: unknown): void {

@@ -1,0 +1,67 @@
+// Stall detection: a job with work queued and no step progressing is reported — which step,
+// which wait — within its stallTimeout, and with onStall 'fail' it fails with a StallError
+// carrying that report instead of hanging. A graceful stop that cannot finish within its
+// stopTimeout fails the same way. Waiting on a source's input with nothing queued is no stall.
+import test from 'ava'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { pipeline, sinks, type Source } from '../../index.ts'
+import { isStallError, type StallError } from '../../runtime/errors/stall-error.ts'
+import build from '../fixtures/stall/stuck-sink.ts'
+
+const module = pathToFileURL(join(import.meta.dirname, '../fixtures/stall/stuck-sink.ts')).href
+
+test('onStall fail: a sink whose write never settles fails the job within the timeout, the report names the sink', async (t) => {
+  t.timeout(20_000)
+  const started = Date.now()
+  const e = await t.throwsAsync(build({ records: 50_000 }).run({ stallTimeout: 400, onStall: 'fail' }).done) as StallError
+  t.true(isStallError(e), String(e))
+  t.is(e.code, 'ERR_STALLED')
+  t.is(e.during, 'run')
+  t.true(Date.now() - started < 10_000, `failed after ${Date.now() - started} ms`)
+  const out = e.waits.find((w) => w.step.includes('out'))
+  t.truthy(out, JSON.stringify(e.waits))
+  t.regex(out!.waiting ?? '', /handling a message for \d+\.\d s/)
+  t.regex(e.message, /stalled .*step '[^']*out' #0: \d+ message\(s\) queued, handling a message/)
+})
+
+test('onStall warn: metrics show the stall; the graceful stop then times out naming what it waits for', async (t) => {
+  t.timeout(20_000)
+  const job = build({ records: 50_000 }).run({ stallTimeout: 300, onStall: 'warn', stopTimeout: 800 })
+  for (let i = 0; i < 100 && !job.metrics().stall?.active; i++) await new Promise((r) => setTimeout(r, 50))
+  const stall = job.metrics().stall
+  t.true(stall?.active, JSON.stringify(stall))
+  t.is(stall!.count, 1)
+  t.true(stall!.waits.some((w) => w.step.includes('out') && w.queued > 0), JSON.stringify(stall!.waits))
+  const started = Date.now()
+  const e = await t.throwsAsync(job.stop()) as StallError
+  t.true(isStallError(e), String(e))
+  t.is(e.during, 'stop')
+  t.true(Date.now() - started < 8_000, `the stop failed after ${Date.now() - started} ms`)
+  t.regex(e.message, /graceful stop did not finish within 800 ms .*step '[^']*out' #0/)
+})
+
+test('on a worker: the keyed step waits for credit toward the stuck sink, and the report says so', async (t) => {
+  t.timeout(60_000)
+  const params = { records: 100_000 }
+  const e = await t.throwsAsync(build(params).run({ workers: 1, module, params, stallTimeout: 1_000, onStall: 'fail' }).done) as StallError
+  t.true(isStallError(e), String(e))
+  t.regex(e.message, /step '[^']*out' #0/)
+  t.regex(e.message, /waiting [\d.]+ s for credit on its channel to 'out' #0/)
+})
+
+test('a source that waits for input with nothing queued is not a stall', async (t) => {
+  t.timeout(20_000)
+  // Three reads, each 500 ms apart: longer than the stall timeout, but nothing waits in a queue.
+  const slow: Source<number> = {
+    kind: 'source', description: 'slow', bounded: true,
+    open() {
+      let n = 0
+      return { read: async () => (n >= 3 ? undefined : (await new Promise((r) => setTimeout(r, 500)), [n++])), position: () => n }
+    },
+  }
+  const p = pipeline('stall-slow-source')
+  p.source('slow', slow).map('double', (x: number) => x * 2).sink('out', sinks.collect())
+  const summary = await p.run({ stallTimeout: 200, onStall: 'fail' }).done
+  t.deepEqual(summary.results.out, [0, 2, 4])
+})
