@@ -53,7 +53,8 @@ function statelessArb(f: Features, ordered: boolean): fc.Arbitrary<StatelessSpec
   // Steps before an order-sensitive stage run as one instance: parallel instances keep each
   // key's order but not the order across keys, which an event-time watermark depends on.
   const p = ordered ? fc.constant(1) : parArb
-  const policies = f.deadLetters ? (['skip', 'retry', 'deadLetter'] as const) : (['skip', 'retry'] as const)
+  // 'fail' rarely: the job then fails, and every run must fail the same way as the oracle.
+  const policies = [...['skip', 'skip', 'retry', 'retry'] as const, ...(f.deadLetters ? ['deadLetter', 'deadLetter'] as const : []), 'fail' as const]
   return fc.oneof(
     fc.record({ op: fc.constant('map' as const), a: fc.integer({ min: -3, max: 3 }), c: fc.integer({ min: 0, max: 999 }), par: p }),
     fc.record({ op: fc.constant('filter' as const), m: fc.integer({ min: 2, max: 7 }), r: fc.integer({ min: 0, max: 6 }), par: p }),
@@ -140,9 +141,9 @@ export function specArb(f: Features): fc.Arbitrary<ChaosSpec> {
     // A stage after a merge sees each key in order only where the merge keeps it (mergeOrder).
     const staged = tail.stage !== undefined && keepsOrder({ branches }, f)
     const { stage: _, ...rest } = tail
-    // sinks.jsonl is a single writer: parallelism 2 is refused (it dropped records, item 4).
-    return { seed, branches, tail: staged ? tail : rest, sinkParallelism: 1 }
-  })
+    return { seed, branches, tail: staged ? tail : rest }
+  // A sink parallelism of 2 must be refused (sinks.jsonl is one writer; item 4: it dropped records).
+  }).chain((p) => fc.integer({ min: 0, max: 9 }).map((i) => ({ ...p, sinkParallelism: i === 0 ? 2 : 1 })))
 }
 
 /** Whether a run of `spec` must keep each key's order (see Features.mergeOrder). */

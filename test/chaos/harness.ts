@@ -20,11 +20,13 @@ export interface Prepared {
   readonly spec: ChaosSpec
   readonly dir: string
   readonly oracle: Outputs
-  readonly record: RunRecord
+  readonly record: RunRecord | undefined
   /** How strictly its runs' outputs are compared with the oracle's. */
   readonly strict: Strictness
   /** The features it was generated with (they shape the spec: a replay needs the same). */
   readonly features: Features
+  /** How the oracle failed (a refused option, a step under onError 'fail'): every run must fail so too. */
+  readonly failure?: { readonly name: string; readonly message: string }
 }
 
 /** What one fault plan gave. */
@@ -63,9 +65,14 @@ export async function prepare(seed: number, f: Features): Promise<Prepared> {
   const out = join(dir, 'oracle')
   await mkdir(out)
   const store = stores.memory()
-  await build({ spec, dir, out, unpaced: true }).run({ store }).done
-  const record = (await readRunRecord(store, 'chaos'))!
-  return { seed, spec, dir, oracle: await readOutputs(out), record, strict: { ordered: keepsOrder(spec, f), offsets: f.letterOffsets }, features: f }
+  let failure: Prepared['failure']
+  try {
+    await build({ spec, dir, out, unpaced: true }).run({ store }).done
+  } catch (e) {
+    failure = { name: (e as Error).name, message: (e as Error).message }
+  }
+  const record = await readRunRecord(store, 'chaos') // none when the pipeline was refused before it ran
+  return { seed, spec, dir, oracle: await readOutputs(out), record, strict: { ordered: keepsOrder(spec, f), offsets: f.letterOffsets }, features: f, ...(failure && { failure }) }
 }
 
 /** Removes a prepared pipeline's directory. */
@@ -117,11 +124,18 @@ export async function runCase(p: Prepared, plan: Plan, caseDir: string): Promise
       status = (JSON.parse(run.stdout) as { status?: string }).status
     } catch { /* reported below with the exit code */ }
     if (run.code === 0 && status === 'stopped' && run.interrupted === 'SIGTERM') { faults++; continue }
+    if (p.failure) {
+      // The oracle failed: so must the run (a refusal exits 2, a failed step 1), with the same error.
+      const error = (() => { try { return (JSON.parse(run.stdout) as { error?: { name?: string } }).error } catch { return undefined } })()
+      const same = error?.name === p.failure.name || run.stderr.includes(p.failure.message.slice(0, 80))
+      if ((run.code === 1 || run.code === 2) && same) return { problems: [], faults, runs: i + 1 }
+      return { problems: [`${which} ended with code ${run.code} status ${status}, but the oracle failed with ${p.failure.name}: ${p.failure.message}\n${tail(run.stderr)}`], faults, runs: i + 1 }
+    }
     if (run.code === 0 && status === 'completed') {
       const problems = compareOutputs(p.oracle, await readOutputs(out), p.strict)
       const record = await readRunRecord(stores.file(store), 'chaos')
       // Counts are per run: only a job that ran in one piece can be held to the oracle's counts.
-      problems.push(...(i === 0 ? compareRecords(p.record, record) : record?.status === 'completed' ? [] : [`run record status ${record?.status}, expected completed`]))
+      problems.push(...(i === 0 ? compareRecords(p.record!, record) : record?.status === 'completed' ? [] : [`run record status ${record?.status}, expected completed`]))
       return { problems, faults, runs: i + 1 }
     }
     return { problems: [`${which} ended with code ${run.code} signal ${run.signal} status ${status}${run.interrupted ? ` after ${run.interrupted}` : ''}:\n${tail(run.stderr)}`], faults, runs: i + 1 }
