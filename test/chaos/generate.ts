@@ -19,9 +19,9 @@ export interface Features {
    * sequence (found by this harness, on 5a5b78f too, 2 workers, no fault: a union with a branch
    * of parallel instances, e.g. a file source's splits, reorders the other branch's keys; a keyed
    * step with parallelism 3 → a step with parallelism 1 → a step with parallelism 3 reorders
-   * each key). Off: only pipelines of one branch without a branch stage are held to per-key
-   * order (and only they get a stage after the union); the others are compared per key as a
-   * multiset.
+   * each key). Off: steps from the first stage on keep the default parallelism, only pipelines of
+   * one branch are held to per-key order (and only they get a stage after the union), the others
+   * are compared per key as a multiset.
    */
   readonly mergeOrder: boolean
   /**
@@ -137,18 +137,33 @@ export function specArb(f: Features): fc.Arbitrary<ChaosSpec> {
       stage: fc.option(stageArb(f, false, true), { nil: undefined, freq: 2 }),
       after: fc.array(statelessArb(f, false), { maxLength: 2 }),
     }),
-  }).map(({ seed, branches, tail }) => {
+  }).map(({ seed, branches: drawn, tail: t }) => {
     // A stage after a merge sees each key in order only where the merge keeps it (mergeOrder).
-    const staged = tail.stage !== undefined && keepsOrder({ branches }, f)
-    const { stage: _, ...rest } = tail
-    return { seed, branches, tail: staged ? tail : rest }
+    const staged = t.stage !== undefined && keepsOrder({ branches: drawn }, f)
+    const { stage: _, ...rest } = t
+    const tail: ChaosSpec['tail'] = staged ? t : rest
+    if (f.mergeOrder) return { seed, branches: drawn, tail }
+    // Without mergeOrder, every step from the first stage on has the default parallelism: a
+    // keyed stage's instances merged into fewer and fanned out again lose each key's order.
+    const branches = drawn.map((b) => (b.stage ? { ...b, stage: defaultPar(b.stage), after: b.after.map(defaultPar) } : b))
+    const branchStage = branches.some((b) => b.stage)
+    const before = branchStage ? tail.before.map(defaultPar) : tail.before
+    const after = branchStage || tail.stage ? tail.after.map(defaultPar) : tail.after
+    return { seed, branches, tail: { before, ...(tail.stage && { stage: defaultPar(tail.stage) }), after } }
   // A sink parallelism of 2 must be refused (sinks.jsonl is one writer; item 4: it dropped records).
   }).chain((p) => fc.integer({ min: 0, max: 9 }).map((i) => ({ ...p, sinkParallelism: i === 0 ? 2 : 1 })))
 }
 
 /** Whether a run of `spec` must keep each key's order (see Features.mergeOrder). */
 export function keepsOrder(spec: Pick<ChaosSpec, 'branches'>, f: Features): boolean {
-  return f.mergeOrder || (spec.branches.length === 1 && spec.branches[0]!.stage === undefined)
+  return f.mergeOrder || spec.branches.length === 1
+}
+
+/** A step with the default parallelism; an unkeyed window keeps its one instance. */
+function defaultPar<T extends { readonly par?: number }>(step: T): T {
+  if ('keyed' in step && step.keyed === false) return step
+  const { par: _, ...rest } = step
+  return rest as T
 }
 
 /** The features whose defects have been fixed on main: on by default in `npm test` and `npm run chaos`. */
