@@ -6,11 +6,14 @@ import { runErrorOf } from './run-error-of.ts'
 export interface ProblemsSeen {
   readonly restarts: number
   readonly checkpointProblems: number
+  /** Stalls (`metrics().stall.count`). */
+  readonly stalls: number
 }
 
 /**
  * The record with what went wrong since `seen` appended to its errors: each restart the job
- * took after a failure (supervision), and checkpoints that failed or were abandoned. Returns
+ * took after a failure (supervision), checkpoints that failed or were abandoned, and a stall
+ * (its report: which step waits for what). Returns
  * the new counts too; the caller keeps them once the record is written (a lost CAS race calls
  * this again with the same `seen`).
  *
@@ -29,7 +32,13 @@ export function withJobProblems(r: RunRecord, m: JobMetrics, seen: ProblemsSeen,
     r = withRunError(r, { step: null, code: cp.abandoned > 0 && cp.failed === 0 ? 'ERR_CHECKPOINT_TIMEOUT' : 'ERR_CHECKPOINT_FAILED', offset: null, time: now,
       retryable: true, message: runErrorOf({ message: `checkpoint failed or abandoned (${cp.failed} failed, ${cp.abandoned} abandoned so far): ${cp.lastError ?? 'no reason given'}` }, now).message })
   }
-  return { record: r, seen: { restarts: Math.max(seen.restarts, causes.length), checkpointProblems: Math.max(seen.checkpointProblems, problems) } }
+  const stall = m.stall
+  if (stall && stall.count > seen.stalls) {
+    r = withRunError(r, { step: stall.waits[0]?.step.split(' → ')[0] ?? null, code: 'ERR_STALLED', offset: null, time: now, retryable: true,
+      message: runErrorOf({ message: stall.message }, now).message })
+  }
+  return { record: r, seen: { restarts: Math.max(seen.restarts, causes.length), checkpointProblems: Math.max(seen.checkpointProblems, problems),
+    stalls: Math.max(seen.stalls, stall?.count ?? 0) } }
 }
 
 /**

@@ -62,7 +62,7 @@ export class RunRecorder {
   private metrics: (() => JobMetrics) | undefined
   private stop: (() => void) | undefined
   private stopping = false
-  private problemsRecorded: ProblemsSeen = { restarts: 0, checkpointProblems: 0 }
+  private problemsRecorded: ProblemsSeen = { restarts: 0, checkpointProblems: 0, stalls: 0 }
   private problemsSeen: ProblemsSeen = this.problemsRecorded
   private stats = { writes: 0, failedWrites: 0, lastWriteError: undefined as string | undefined }
 

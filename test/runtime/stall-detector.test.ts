@@ -5,7 +5,9 @@
 import test from 'ava'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { pipeline, sinks, type Source } from '../../index.ts'
+import { pipeline, sinks, stores, type Source } from '../../index.ts'
+import type { RunError } from '../../persistence/run-state/run-record.ts'
+import { readRunRecord } from '../../persistence/run-state/run-records.ts'
 import { isStallError, type StallError } from '../../runtime/errors/stall-error.ts'
 import build from '../fixtures/stall/stuck-sink.ts'
 
@@ -64,4 +66,22 @@ test('a source that waits for input with nothing queued is not a stall', async (
   p.source('slow', slow).map('double', (x: number) => x * 2).sink('out', sinks.collect())
   const summary = await p.run({ stallTimeout: 200, onStall: 'fail' }).done
   t.deepEqual(summary.results.out, [0, 2, 4])
+})
+
+test('the run record lists the stall (step and report) and, after a stop that timed out, the job as failed', async (t) => {
+  t.timeout(20_000)
+  const store = stores.memory()
+  const job = build({ records: 50_000 }).run({ store, heartbeatInterval: 100, stallTimeout: 300, onStall: 'warn', stopTimeout: 600 })
+  let stalled: RunError | undefined
+  for (let i = 0; i < 100 && !stalled; i++) {
+    await new Promise((r) => setTimeout(r, 50))
+    stalled = (await readRunRecord(store, 'stall-stuck-sink'))?.errors.find((e) => e.code === 'ERR_STALLED')
+  }
+  t.truthy(stalled, 'the stall is on record while the job still runs')
+  t.true(['tag', 'out'].includes(stalled!.step!), `step: ${stalled!.step}`) // inline, the sink is fused into the chain 'tag → out'
+  t.regex(stalled!.message, /step '[^']*out' #0: \d+ message\(s\) queued/)
+  await t.throwsAsync(job.stop(), { code: 'ERR_STALLED' })
+  const record = await readRunRecord(store, 'stall-stuck-sink')
+  t.is(record?.status, 'failed')
+  t.regex(record!.errors.at(-1)!.message, /graceful stop did not finish within 600 ms/)
 })
