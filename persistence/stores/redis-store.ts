@@ -28,7 +28,8 @@ const IDLE_DISCONNECT_MS = 10_000
  * Blobs are binary values, chunked above `chunkSize` (1 MiB) with the head put last, so a reader
  * sees the old blob or the new one; records are compare-and-set by Lua; a lease is one key set
  * with `SET NX PX` (Redis drops it when its TTL passes, by the server's clock), its token comes
- * from INCR on a counter that never expires, and renew, release and fenced puts are Lua scripts
+ * from a counter that never expires and is at least the server's time in ms (so tokens still
+ * increase after a restart without persistence lost the counter), and renew, release and fenced puts are Lua scripts
  * that check and write in one step. Unlike the file store, an expired lease is gone at once: it
  * is neither listed nor renewable.
  *

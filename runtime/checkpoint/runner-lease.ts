@@ -29,10 +29,10 @@ export function runnerOwner(): LeaseOwner {
 export class RunnerLease {
   private readonly timer: NodeJS.Timeout
 
-  private constructor(private readonly lease: Lease, private readonly pipelineId: string, onLost: (e: LeaseLostError) => void) {
+  private constructor(private readonly lease: Lease, private readonly store: StateStore, pipelineId: string, onLost: (e: LeaseLostError) => void) {
     this.timer = setInterval(() => {
       this.lease.renew().then(
-        (ok) => { if (!ok) onLost(new LeaseLostError(pipelineId, 'another runner holds it now')) },
+        (ok) => { if (!ok) void this.whyLost().then((why) => onLost(new LeaseLostError(pipelineId, why))) },
         // A store that is briefly unreachable (a server restart) is not a lost lease: the next
         // tick tries again, and only once the lease may have expired is the job stopped.
         (e) => { if (Date.now() >= this.lease.expiresAt) onLost(new LeaseLostError(pipelineId, e instanceof Error ? e.message : String(e), { cause: e })) })
@@ -43,9 +43,27 @@ export class RunnerLease {
   static async acquire(store: StateStore, pipelineId: string, onLost: (e: LeaseLostError) => void): Promise<RunnerLease> {
     const name = leaseName(pipelineId)
     const lease = await store.lease(name, runnerOwner(), LEASE_TTL_MS)
-    if (lease) return new RunnerLease(lease, pipelineId, onLost)
+    if (lease) return new RunnerLease(lease, store, pipelineId, onLost)
     const held = (await store.leases()).find((l) => l.name === name)
     throw new LeaseHeldError(pipelineId, held?.owner.runner ?? 'another runner', held?.acquiredAt, Math.max(0, (held?.expiresAt ?? Date.now()) - Date.now()))
+  }
+
+  /**
+   * Why a renewal was refused: another runner holds the lease now (named), or nobody does — it
+   * expired unrenewed, or the store lost it (a Redis restarted without persistence loses every
+   * key); blaming another runner then sends the user looking for one that does not exist.
+   */
+  private async whyLost(): Promise<string> {
+    let held
+    try {
+      held = (await this.store.leases()).find((l) => l.name === this.lease.name)
+    } catch (e) {
+      return `its renewal was refused and the store cannot say who holds it now: ${e instanceof Error ? e.message : String(e)}`
+    }
+    if (held) return `another runner holds it now: ${held.owner.runner} (token ${held.token}; ours was ${this.lease.token})`
+    return `it is gone from the store and no runner holds it: it expired before this runner could renew it (the process was paused or ` +
+      `the store unreachable for over ${LEASE_TTL_MS / 1000} s), or the store lost it — a Redis server restarted without persistence loses ` +
+      'every lease, run record and checkpoint'
   }
 
   /** The fence every checkpoint write carries: a store refuses it once a newer runner holds the lease. */

@@ -9,7 +9,9 @@
  * - `P:keys` a sorted set of every blob key (score 0: ordered by bytes, for list by prefix);
  * - `P:r:<key>` a record: hash `{ v: version, j: JSON }`;
  * - `P:l:<name>` a held lease: `{"token","owner","acquiredAt","expiresAt"}` with PX = its TTL;
- *   `P:t:<name>` its token counter (INCR; never expires, so tokens are never reused);
+ *   `P:t:<name>` its token counter (never expires, so tokens are never reused; a grant takes at
+ *   least the server's clock in ms, so tokens keep increasing when a Redis restarted without
+ *   persistence lost the counter);
  *   `P:leases` a sorted set of lease names.
  */
 
@@ -72,8 +74,17 @@ local cur = redis.call('GET', KEYS[1])
 if ARGV[1] == '' then
   if cur then return false end
 elseif cur ~= ARGV[1] then return false end
+-- At least the server's time in ms: a Redis that restarted without persistence lost this
+-- counter, and a counter starting at 1 again would grant tokens lower than the fence a stale
+-- runner still writes with, so fencing would no longer hold.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local token = redis.call('INCR', KEYS[2])
-local value = '{"token":' .. token .. ',"owner":' .. ARGV[2] .. ',"acquiredAt":' .. ARGV[3] .. ',"expiresAt":' .. ARGV[4] .. '}'
+if token < now then
+  token = now
+  redis.call('SET', KEYS[2], string.format('%d', token))
+end
+local value = '{"token":' .. string.format('%d', token) .. ',"owner":' .. ARGV[2] .. ',"acquiredAt":' .. ARGV[3] .. ',"expiresAt":' .. ARGV[4] .. '}'
 local ok = redis.call('SET', KEYS[1], value, ARGV[1] == '' and 'NX' or 'XX', 'PX', ARGV[5])
 if not ok then return false end
 redis.call('ZADD', KEYS[3], 0, ARGV[6])
