@@ -133,8 +133,15 @@ export class JobCheckpointing {
     const every = this.options.intervalMs
     if (every !== undefined) {
       // A periodic checkpoint that fails is counted and reported; the job goes on (the previous one
-      // stays), unless the run asked to fail on it.
-      this.timer = setInterval(() => { this.checkpoint().catch((e) => { if (this.options.onFailure === 'fail') this.fail(e) }) }, every)
+      // stays), unless the run asked to fail on it. A tick while the last periodic one is still
+      // in flight is skipped (Flink's one concurrent checkpoint): queued, checkpoints slower than
+      // the interval piled up without bound, and a stop's final checkpoint waited behind them all.
+      let inFlight = false
+      this.timer = setInterval(() => {
+        if (inFlight) return
+        inFlight = true
+        this.checkpoint().catch((e) => { if (this.options.onFailure === 'fail') this.fail(e) }).finally(() => { inFlight = false })
+      }, every)
       this.timer.unref()
     }
   }
