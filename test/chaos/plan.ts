@@ -33,16 +33,17 @@ export function planArb(f: Features, faults = true): fc.Arbitrary<Plan> {
   const workers = fc.integer({ min: 0, max: 3 })
   const next = (w: number) => (f.rescale ? fc.integer({ min: 0, max: 3 }).filter((x) => x !== w) : fc.constant(w))
   const interrupt = (signal: Interrupt['signal']) =>
-    fc.record({ signal: fc.constant(signal), afterCheckpoints: fc.integer({ min: 1, max: 4 }), delayMs: fc.integer({ min: 0, max: 150 }) })
+    fc.record({ signal: fc.constant(signal), afterCheckpoints: fc.integer({ min: 1, max: 3 }), delayMs: fc.integer({ min: 0, max: 150 }) })
   const uninterrupted = fc.integer({ min: 1, max: 3 }).map((w): Omit<Plan, 'interval'> => ({ kind: 'workers', runs: [{ workers: w }] }))
   const plans: fc.Arbitrary<Omit<Plan, 'interval'>> = !faults ? uninterrupted : fc.oneof(
     workers.chain((w) => fc.tuple(interrupt('SIGKILL'), next(w), fc.option(interrupt('SIGKILL'), { nil: undefined })).chain(([i, w2, again]) =>
       next(w2).map((w3): Omit<Plan, 'interval'> => ({ kind: 'kill', runs: [{ workers: w, interrupt: i }, ...(again ? [{ workers: w2, interrupt: again }, { workers: w3 }] : [{ workers: w2 }])] })))),
-    workers.chain((w) => fc.tuple(fc.constantFrom(...points), fc.integer({ min: 1, max: 4 }), next(w))
+    workers.chain((w) => fc.tuple(fc.constantFrom(...points), fc.integer({ min: 1, max: 3 }), next(w))
       .map(([point, id, w2]): Omit<Plan, 'interval'> => ({ kind: 'fault', runs: [{ workers: w, fault: `${point}:${id}` }, { workers: w2 }] }))),
     workers.chain((w) => fc.tuple(interrupt('SIGTERM'), next(w)).map(([i, w2]): Omit<Plan, 'interval'> => ({ kind: 'stop', runs: [{ workers: w, interrupt: i }, { workers: w2 }] }))),
   )
-  return fc.tuple(plans, fc.constantFrom(50, 100, 200)).map(([p, interval]) => ({ ...p, interval }))
+  // Jobs last ~0.3–1.5 s: intervals short enough that kills and fault points land mid-stream.
+  return fc.tuple(plans, fc.constantFrom(50, 100, 150)).map(([p, interval]) => ({ ...p, interval }))
 }
 
 /** A plan as one line, e.g. `kill: w2 SIGKILL after checkpoint 2 +40 ms → restore w1`. */

@@ -13,7 +13,7 @@ import { describePlan } from './plan.ts'
 
 const features = parseFeatures(process.env.OXIFLOW_CHAOS_DEFECTS ?? defaultFeatures)
 // Fixed seeds, so `npm test` is repeatable; `npm run chaos` draws new ones.
-const seeds = process.env.OXIFLOW_CHAOS_SEED ? [Number(process.env.OXIFLOW_CHAOS_SEED)] : [2, 3, 4, 5, 6, 7]
+const seeds = process.env.OXIFLOW_CHAOS_SEED ? [Number(process.env.OXIFLOW_CHAOS_SEED)] : [2, 3, 4, 5, 6, 17]
 const casesPerPipeline = 2
 
 for (const seed of seeds) {
