@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { defaultFeatures, parseFeatures } from './generate.ts'
+import { defaultFeatures, parseFeatures } from './features.ts'
 import { cleanup, plansOf, prepare, report, runCase } from './harness.ts'
 
 const { values } = parseArgs({ options: { minutes: { type: 'string' }, seed: { type: 'string' }, cases: { type: 'string' }, defects: { type: 'string' } } })

@@ -5,7 +5,7 @@
 import fc from 'fast-check'
 import type { FaultPoint } from '../../runtime/checkpoint/fault-point.ts'
 import type { Interrupt } from './child-run.ts'
-import type { Features } from './generate.ts'
+import type { Features } from './features.ts'
 
 /** One planned run: its worker count and what interrupts it (nothing: it must complete). */
 export interface RunPlan {

@@ -7,7 +7,7 @@ import test from 'ava'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { defaultFeatures, parseFeatures } from './generate.ts'
+import { defaultFeatures, parseFeatures } from './features.ts'
 import { cleanup, plansOf, prepare, report, runCase } from './harness.ts'
 import { describePlan } from './plan.ts'
 
