@@ -57,5 +57,7 @@ export function jobRegistry(pipelineId: string, sample: () => JobMetrics | undef
   job('oxiflow_lease_token', "Token of the pipeline's lease this runner was granted", (m) => m.lease?.token)
   job('oxiflow_run_record_writes_total', 'Run record writes', (m) => m.runRecord?.writes)
   job('oxiflow_run_record_failed_writes_total', 'Run record writes that failed', (m) => m.runRecord?.failedWrites)
+  job('oxiflow_job_stalled', '1 while work is queued and no step progressed for stallTimeout (metrics().stall says what waits), else 0', (m) => (m.stall?.active ? 1 : 0))
+  job('oxiflow_job_stalls_total', 'Stalls seen since the job started', (m) => m.stall?.count ?? 0)
   return registry
 }

@@ -5,7 +5,7 @@
 import test from 'ava'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { pipeline, sinks, stores, type Source } from '../../index.ts'
+import { pipeline, serveMetrics, sinks, stores, type Source } from '../../index.ts'
 import type { RunError } from '../../persistence/run-state/run-record.ts'
 import { readRunRecord } from '../../persistence/run-state/run-records.ts'
 import { isStallError, type StallError } from '../../runtime/errors/stall-error.ts'
@@ -35,6 +35,10 @@ test('onStall warn: metrics show the stall; the graceful stop then times out nam
   t.true(stall?.active, JSON.stringify(stall))
   t.is(stall!.count, 1)
   t.true(stall!.waits.some((w) => w.step.includes('out') && w.queued > 0), JSON.stringify(stall!.waits))
+  const server = await serveMetrics('stall-stuck-sink', () => job.metrics(), { port: 0 })
+  const scraped = await (await fetch(server.url)).text().finally(() => server.close())
+  t.regex(scraped, /^oxiflow_job_stalled\{pipeline="stall-stuck-sink"\} 1$/m)
+  t.regex(scraped, /^oxiflow_job_stalls_total\{pipeline="stall-stuck-sink"\} 1$/m)
   const started = Date.now()
   const e = await t.throwsAsync(job.stop()) as StallError
   t.true(isStallError(e), String(e))
