@@ -33,7 +33,9 @@ export function planArb(f: Features, faults = true): fc.Arbitrary<Plan> {
   const workers = fc.integer({ min: 0, max: 3 })
   const next = (w: number) => (f.rescale ? fc.integer({ min: 0, max: 3 }).filter((x) => x !== w) : fc.constant(w))
   const interrupt = (signal: Interrupt['signal']) =>
-    fc.record({ signal: fc.constant(signal), afterCheckpoints: fc.integer({ min: 1, max: 3 }), delayMs: fc.integer({ min: 0, max: 150 }) })
+    // A SIGKILL after checkpoint 0 lands in the start, before any checkpoint (the restore starts
+    // fresh); a graceful stop comes once the job runs.
+    fc.record({ signal: fc.constant(signal), afterCheckpoints: fc.integer({ min: signal === 'SIGKILL' ? 0 : 1, max: 3 }), delayMs: fc.integer({ min: 0, max: 150 }) })
   const uninterrupted = fc.integer({ min: 1, max: 3 }).map((w): Omit<Plan, 'interval'> => ({ kind: 'workers', runs: [{ workers: w }] }))
   const plans: fc.Arbitrary<Omit<Plan, 'interval'>> = !faults ? uninterrupted : fc.oneof(
     workers.chain((w) => fc.tuple(interrupt('SIGKILL'), next(w), fc.option(interrupt('SIGKILL'), { nil: undefined })).chain(([i, w2, again]) =>
