@@ -1,7 +1,6 @@
-import { hostname } from 'node:os'
 import { checkpointsPrefix } from '../checkpoints/checkpoint-layout.ts'
 import { removeOrphanCheckpoints, type OrphanCheckpoint } from '../checkpoints/orphan-checkpoints.ts'
-import { pidAlive } from '../stores/pid-alive.ts'
+import { leaseHolderGone } from '../stores/lease-holder.ts'
 import { isCorruptRunRecordError } from '../errors/corrupt-run-record-error.ts'
 import type { LeaseOwner, StateStore } from '../stores/state-store.ts'
 import { isStaleLease, pipelineOfLease, toolOwner } from './lease-health.ts'
@@ -11,7 +10,7 @@ import { removeSpentStopRequests } from './stop-request.ts'
 
 /** What `oxiflow state cleanup` removed. */
 export interface CleanupReport {
-  /** Stale leases released: a dead runner's (SIGKILL) or one whose TTL passed. */
+  /** Stale leases released: a gone runner's (SIGKILL, its pid reused) or one whose TTL passed. */
   readonly leases: readonly { readonly name: string; readonly runner: string; readonly token: number; readonly reason: string }[]
   /** Run records removed: pipelines whose checkpoints were all deleted, and unreadable records, with no runner. */
   readonly runRecords: readonly { readonly pipelineId: string; readonly reason: string }[]
@@ -42,9 +41,8 @@ export async function cleanupState(store: StateStore, options: { readonly staleO
     const mine = await store.lease(l.name, toolOwner('cleanup'), 5_000)
     if (!mine) continue // a runner took it (or renewed) in between: not stale any more
     await mine.release()
-    // A dead process is the more useful reason: it says the runner is gone, not just late.
-    const dead = l.owner.host === hostname() && !pidAlive(l.owner.pid)
-    const reason = dead ? `its process ${l.owner.pid} on ${l.owner.host} is dead` : `expired ${new Date(l.expiresAt).toISOString()}`
+    // A gone process is the more useful reason: it says the runner is gone, not just late.
+    const reason = leaseHolderGone(l.owner) ?? `expired ${new Date(l.expiresAt).toISOString()}`
     leases.push({ name: l.name, runner: l.owner.runner, token: l.token, reason })
     const pipelineId = pipelineOfLease(l.name)
     if (pipelineId !== undefined) await markDead(store, pipelineId, l.owner, reason, now)

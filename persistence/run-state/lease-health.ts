@@ -1,16 +1,17 @@
 import { hostname } from 'node:os'
-import { pidAlive } from '../stores/pid-alive.ts'
+import { leaseHolderGone, ownProcessStart } from '../stores/lease-holder.ts'
 import type { LeaseInfo, LeaseOwner } from '../stores/state-store.ts'
 
 /**
  * Whether a listed lease is stale — what a store would let another runner take over: its TTL
- * passed, or its holder is a process of this host that is dead (a SIGKILLed runner).
+ * passed, or its holder is a process of this host that is gone: dead (a SIGKILLed runner), or
+ * its pid now another process (leaseHolderGone).
  *
  * @example
  * const stale = (await store.leases()).filter((l) => isStaleLease(l, Date.now()))
  */
 export function isStaleLease(lease: LeaseInfo, now: number): boolean {
-  return lease.expiresAt < now || (lease.owner.host === hostname() && !pidAlive(lease.owner.pid))
+  return lease.expiresAt < now || leaseHolderGone(lease.owner) !== undefined
 }
 
 /**
@@ -20,7 +21,7 @@ export function isStaleLease(lease: LeaseInfo, now: number): boolean {
  * await store.lease('pipelines/p/lease', toolOwner('import'), 60_000)
  */
 export function toolOwner(tool: string): LeaseOwner {
-  return { runner: `oxiflow-${tool}:${hostname()}:${process.pid}`, host: hostname(), pid: process.pid }
+  return { runner: `oxiflow-${tool}:${hostname()}:${process.pid}`, host: hostname(), pid: process.pid, ...ownProcessStart() }
 }
 
 /**

@@ -1,15 +1,15 @@
-import { hostname } from 'node:os'
 import { InvalidLeaseRequestError } from '../errors/invalid-lease-request-error.ts'
+import { leaseHolderGone } from './lease-holder.ts'
 import type { LeaseRecord } from './lease-record.ts'
-import { pidAlive } from './pid-alive.ts'
 import { checkStoreKey } from './check-store-key.ts'
 import type { FenceToken, LeaseOwner } from './state-store.ts'
 
 /**
  * Whether `owner` may take a lease now held as `current`: never granted, released, expired
  * (expiresAt < now), asked again by the same owner, or held by a process of this host that is
- * dead — a SIGKILLed runner restarted by hand must not wait for the TTL. A holder on another
- * host cannot be probed, so only its TTL frees the lease.
+ * gone — dead, or its pid now another process (leaseHolderGone) — a SIGKILLed runner restarted
+ * by hand must not wait for the TTL. A holder on another host cannot be probed, so only its TTL
+ * frees the lease.
  *
  * @example
  * if (mayTakeLease(current, owner, Date.now())) grant()
@@ -18,17 +18,30 @@ export function mayTakeLease(current: LeaseRecord | undefined, owner: LeaseOwner
   const held = current?.owner
   if (!held || current.expiresAt < now) return true
   if (sameOwner(held, owner)) return true
-  return held.host === hostname() && !pidAlive(held.pid)
+  return leaseHolderGone(held) !== undefined
 }
 
 /**
- * Two owners are the same runner process: runner, host and pid equal.
+ * Two owners are the same runner process: runner, host and pid equal, and their starts where
+ * both have one (an owner of an earlier version has none).
  *
  * @example
  * sameOwner(a, a) // true
  */
 export function sameOwner(a: LeaseOwner | null | undefined, b: LeaseOwner): boolean {
-  return !!a && a.runner === b.runner && a.host === b.host && a.pid === b.pid
+  return !!a && a.runner === b.runner && a.host === b.host && a.pid === b.pid && (a.start === undefined || b.start === undefined || a.start === b.start)
+}
+
+/**
+ * The owner as a store records it: exactly runner, host, pid and, when given, start — nothing
+ * else the caller's object may carry.
+ *
+ * @example
+ * const mine = leaseOwnerRecord(owner) // { runner: 'r1', host: 'a1', pid: 42, start: '3f0c…/48213' }
+ */
+export function leaseOwnerRecord(owner: LeaseOwner): LeaseOwner {
+  const { runner, host, pid, start } = owner
+  return start === undefined ? { runner, host, pid } : { runner, host, pid, start }
 }
 
 /**
@@ -48,6 +61,9 @@ export function checkLeaseRequest(name: string, owner: LeaseOwner, ttlMs: number
     }
   }
   if (!(Number.isInteger(owner.pid) && owner.pid > 0)) throw new InvalidLeaseRequestError(name, `owner.pid must be a positive integer (got ${String(owner.pid)})`)
+  if (owner.start !== undefined && !(typeof owner.start === 'string' && owner.start !== '')) {
+    throw new InvalidLeaseRequestError(name, `owner.start must be a non-empty string (the process's start, e.g. from ownProcessStart()) or absent (got ${JSON.stringify(owner.start)})`)
+  }
 }
 
 /**

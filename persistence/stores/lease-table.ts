@@ -1,5 +1,5 @@
 import { StaleFenceError } from '../errors/stale-fence-error.ts'
-import { checkLeaseRequest, mayTakeLease, sameOwner } from './lease-rules.ts'
+import { checkLeaseRequest, leaseOwnerRecord, mayTakeLease, sameOwner } from './lease-rules.ts'
 import type { LeaseRecord } from './lease-record.ts'
 import { checkStoreKey } from './check-store-key.ts'
 import type { FenceToken, Lease, LeaseInfo, LeaseOwner } from './state-store.ts'
@@ -31,7 +31,7 @@ export class LeaseTable {
   async lease(name: string, owner: LeaseOwner, ttlMs: number): Promise<Lease | undefined> {
     checkStoreKey(name, 'lease name')
     checkLeaseRequest(name, owner, ttlMs)
-    const mine: LeaseOwner = { runner: owner.runner, host: owner.host, pid: owner.pid }
+    const mine = leaseOwnerRecord(owner)
     return this.io.exclusive(async () => {
       // The clock is read inside the section: a grant decided on a stale `now` could outlive
       // a takeover that another process decided in between.

@@ -3,7 +3,7 @@ import type pg from 'pg'
 import { StaleFenceError } from '../errors/stale-fence-error.ts'
 import { checkStoreKey } from './check-store-key.ts'
 import type { LeaseRecord } from './lease-record.ts'
-import { checkFenceToken, checkLeaseRequest, mayTakeLease } from './lease-rules.ts'
+import { checkFenceToken, checkLeaseRequest, leaseOwnerRecord, mayTakeLease } from './lease-rules.ts'
 import { createSchema } from './postgres/postgres-schema.ts'
 import { parsePostgresUrl, type PostgresSettings, type PostgresStoreOptions } from './postgres/postgres-url.ts'
 import type { FenceToken, Lease, LeaseInfo, LeaseOwner, StateStore, StoreRecord } from './state-store.ts'
@@ -124,7 +124,7 @@ export class PostgresStore implements StateStore {
   async lease(name: string, owner: LeaseOwner, ttlMs: number): Promise<Lease | undefined> {
     checkStoreKey(name, 'lease name')
     checkLeaseRequest(name, owner, ttlMs)
-    const mine: LeaseOwner = { runner: owner.runner, host: owner.host, pid: owner.pid }
+    const mine = leaseOwnerRecord(owner)
     return this.call(`lease('${name}')`, () => this.transaction(async (client) => {
       // A row for every name ever asked for (token 0, no owner), so there is always a row to lock.
       await client.query(`INSERT INTO ${this.s}.leases (name, token, owner, acquired_at, expires_at) VALUES ($1, 0, NULL, 0, 0) ON CONFLICT (name) DO NOTHING`, [name])

@@ -6,7 +6,7 @@ import { StaleFenceError } from '../errors/stale-fence-error.ts'
 import { StoreUnavailableError } from '../errors/store-unavailable-error.ts'
 import { checkStoreKey } from './check-store-key.ts'
 import type { LeaseRecord } from './lease-record.ts'
-import { checkFenceToken, checkLeaseRequest, mayTakeLease } from './lease-rules.ts'
+import { checkFenceToken, checkLeaseRequest, leaseOwnerRecord, mayTakeLease } from './lease-rules.ts'
 import { chunkedHead, inlineHead, readHead } from './redis/redis-blob-head.ts'
 import { COMPARE_AND_SET, DELETE, GRANT, LEASES, PUT, RELEASE, RENEW } from './redis/redis-scripts.ts'
 import { parseRedisUrl, type RedisSettings, type RedisStoreOptions } from './redis/redis-url.ts'
@@ -166,7 +166,7 @@ export class RedisStore implements StateStore {
   async lease(name: string, owner: LeaseOwner, ttlMs: number): Promise<Lease | undefined> {
     checkStoreKey(name, 'lease name')
     checkLeaseRequest(name, owner, ttlMs)
-    const mine: LeaseOwner = { runner: owner.runner, host: owner.host, pid: owner.pid }
+    const mine = leaseOwnerRecord(owner)
     const ownerJson = JSON.stringify(mine)
     return this.call(`lease('${name}')`, async () => {
       // Read, decide here (only this host can probe its pids), then grant only if the lease is

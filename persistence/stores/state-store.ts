@@ -1,14 +1,21 @@
 /**
  * Who holds a lease: the runner's id, its host and process. A holder on this host whose pid is
- * dead loses the lease at once; elsewhere it lasts until its TTL.
+ * dead, or is another process now (its `start` differs), loses the lease at once; elsewhere it
+ * lasts until its TTL (persistence/stores/lease-holder.ts).
  *
  * @example
- * const owner: LeaseOwner = { runner: 'r1', host: os.hostname(), pid: process.pid }
+ * const owner: LeaseOwner = { runner: 'r1', host: os.hostname(), pid: process.pid, ...ownProcessStart() }
  */
 export interface LeaseOwner {
   readonly runner: string
   readonly host: string
   readonly pid: number
+  /**
+   * The process's start, `<boot id>/<start ticks>` (processIdentity): tells a reused pid, or PID 1
+   * of a later container life, from the holder. Optional: absent in leases of earlier versions
+   * and where /proc is missing; such an owner is judged by its pid alone.
+   */
+  readonly start?: string
 }
 
 /**

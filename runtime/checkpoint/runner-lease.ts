@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import { ownProcessStart } from '../../persistence/stores/lease-holder.ts'
 import type { Lease, LeaseOwner, StateStore } from '../../persistence/stores/state-store.ts'
 import { LeaseHeldError } from '../errors/lease-held-error.ts'
 import { LeaseLostError } from '../errors/lease-lost-error.ts'
@@ -19,8 +20,8 @@ export function runnerOwner(): LeaseOwner {
 
 /**
  * One runner per pipeline: takes the pipeline's lease (refused with LeaseHeldError naming the
- * holder while another live runner has it; a dead holder on this host is taken over at once,
- * elsewhere after its TTL), renews it in the background, and calls `onLost` when a renewal finds
+ * holder while another live runner has it; a holder on this host that is dead, or whose pid is
+ * another process now, is taken over at once, elsewhere after its TTL), renews it in the background, and calls `onLost` when a renewal finds
  * it taken, or fails (store unreachable) until the lease may have expired.
  *
  * @example
@@ -42,7 +43,9 @@ export class RunnerLease {
 
   static async acquire(store: StateStore, pipelineId: string, onLost: (e: LeaseLostError) => void): Promise<RunnerLease> {
     const name = leaseName(pipelineId)
-    const lease = await store.lease(name, runnerOwner(), LEASE_TTL_MS)
+    // The process's start goes into the lease (not the run record's runner): a lease left by an
+    // earlier process with this pid — PID 1 of a restarted container — is then seen as gone.
+    const lease = await store.lease(name, { ...runnerOwner(), ...ownProcessStart() }, LEASE_TTL_MS)
     if (lease) return new RunnerLease(lease, store, pipelineId, onLost)
     const held = (await store.leases()).find((l) => l.name === name)
     throw new LeaseHeldError(pipelineId, held?.owner.runner ?? 'another runner', held?.acquiredAt, Math.max(0, (held?.expiresAt ?? Date.now()) - Date.now()))
