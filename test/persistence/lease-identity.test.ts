@@ -109,6 +109,14 @@ for (const [kind, make] of Object.entries(makers)) {
     t.is(await store.lease('pipelines/q/lease', here('next', process.pid, startOf(process.pid)), 60_000), undefined)
   })
 
+  storeTest('lease_malformedStart_refusedWithExactMessage', async (t, store) => {
+    for (const start of ['', 42]) {
+      await t.throwsAsync(store.lease('pipelines/p/lease', { ...here('r', process.pid), start } as unknown as LeaseOwner, 1000), {
+        message: `lease('pipelines/p/lease'): owner.start must be a non-empty string (the process's start, e.g. from ownProcessStart()) or absent (got ${JSON.stringify(start)})`,
+      })
+    }
+  })
+
   storeTest('runnerLease_earlierLifeHolder_takenAndCleanupReleasesAReusedPidsLease', async (t, store) => {
     t.truthy(await store.lease('pipelines/p/lease', here('earlier-life', process.pid, EARLIER_LIFE), 60_000))
     const runner = await RunnerLease.acquire(store, 'p', () => undefined)
