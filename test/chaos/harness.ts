@@ -124,6 +124,9 @@ export async function runCase(p: Prepared, plan: Plan, caseDir: string): Promise
     try {
       status = (JSON.parse(run.stdout) as { status?: string }).status
     } catch { /* reported below with the exit code */ }
+    // A SIGTERM that lands once the job has completed (summary printed, the CLI's handlers gone)
+    // ends the process by the signal: that run completed. Before that it must stop gracefully.
+    const terminated = run.signal === 'SIGTERM' && run.interrupted === 'SIGTERM'
     if (run.code === 0 && status === 'stopped' && run.interrupted === 'SIGTERM') { faults++; continue }
     if (p.failure) {
       // The oracle failed: so must the run (a refusal exits 2, a failed step 1), with the same error.
@@ -132,7 +135,7 @@ export async function runCase(p: Prepared, plan: Plan, caseDir: string): Promise
       if ((run.code === 1 || run.code === 2) && same) return { problems: [], faults, runs: i + 1 }
       return { problems: [`${which} ended with code ${run.code} status ${status}, but the oracle failed with ${p.failure.name}: ${p.failure.message}\n${tail(run.stderr)}`], faults, runs: i + 1 }
     }
-    if (run.code === 0 && status === 'completed') {
+    if ((run.code === 0 || terminated) && status === 'completed') {
       const problems = compareOutputs(p.oracle, await readOutputs(out), p.strict)
       const record = await readRunRecord(stores.file(store), 'chaos')
       // Counts are per run: only a job that ran in one piece can be held to the oracle's counts.
