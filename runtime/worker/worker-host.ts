@@ -18,8 +18,10 @@ export class WorkerHost implements Host {
   readonly remote = true
   private readonly worker: Worker
   private readonly api: Remote<HostApi>
-  /** Rejects when the thread dies; every call races it, so a crash never leaves the job waiting. */
-  private readonly crashed: Promise<never>
+  /** Why the thread died, once it did: every call in flight then fails with it, and every later one. */
+  private crash: WorkerCrashError | undefined
+  /** Rejecters of the calls in flight: a crash never leaves the job waiting on a dead thread. */
+  private readonly inFlight = new Set<(e: WorkerCrashError) => void>()
   private closing = false
   /** The host's checkpoint side, when the job takes checkpoints. */
   readonly checkpoints: RemoteCheckpoints | undefined
@@ -27,11 +29,8 @@ export class WorkerHost implements Host {
   constructor(private readonly spec: HostSpec) {
     this.worker = new Worker(new URL('./host-entry.mjs', import.meta.url), { workerData: { oxiflowHost: spec.host } })
     this.api = wrap<HostApi>(nodeEndpoint(this.worker))
-    this.crashed = new Promise<never>((_, reject) => {
-      this.worker.on('error', (e) => reject(new WorkerCrashError(spec.host, e instanceof Error ? e.message : String(e), { cause: e })))
-      this.worker.on('exit', (code) => { if (!this.closing) reject(new WorkerCrashError(spec.host, `its thread exited with code ${code}`)) })
-    })
-    this.crashed.catch(() => {})
+    this.worker.on('error', (e) => this.crashed(new WorkerCrashError(spec.host, e instanceof Error ? e.message : String(e), { cause: e })))
+    this.worker.on('exit', (code) => { if (!this.closing) this.crashed(new WorkerCrashError(spec.host, `its thread exited with code ${code}`)) })
     this.checkpoints = spec.checkpoints && new RemoteCheckpoints(this.api, (f) => this.call(f))
   }
 
@@ -72,8 +71,26 @@ export class WorkerHost implements Host {
     rethrow(failure)
   }
 
+  /**
+   * `f()`, or a WorkerCrashError if the thread dies first. Nothing of a call may outlive it: racing
+   * each call against one promise that settles only at a crash kept every call's result (stats,
+   * snapshot entries) reachable from that promise's reactions until the worker ended — ~7 KB a
+   * checkpoint on the main thread. The crash hook is per call and removed when the call settles.
+   */
   private call<T>(f: () => Promise<T>): Promise<T> {
-    return Promise.race([f(), this.crashed])
+    if (this.crash) return Promise.reject(this.crash)
+    return new Promise<T>((resolve, reject) => {
+      this.inFlight.add(reject)
+      const settled = (): void => { this.inFlight.delete(reject) }
+      f().then((v) => { settled(); resolve(v) }, (e: unknown) => { settled(); reject(e) })
+    })
+  }
+
+  private crashed(e: WorkerCrashError): void {
+    if (this.crash) return
+    this.crash = e
+    for (const reject of this.inFlight) reject(e)
+    this.inFlight.clear()
   }
 }
 
