@@ -1,5 +1,6 @@
 import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { ownProcessStart } from '../../persistence/stores/lease-holder.ts'
 import { openStore } from '../../persistence/stores/open-store.ts'
 import type { Lease, LeaseOwner, StateStore } from '../../persistence/stores/state-store.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
@@ -57,7 +58,7 @@ export class PartitionRunner {
   constructor(private readonly options: PartitionRunOptions) {
     checkPartitionOptions(options)
     const host = hostname()
-    this.owner = { runner: options.runner ?? process.env.OXIFLOW_RUNNER_ID ?? `${host}:${process.pid}`, host, pid: process.pid }
+    this.owner = { runner: options.runner ?? process.env.OXIFLOW_RUNNER_ID ?? `${host}:${process.pid}`, host, pid: process.pid, ...ownProcessStart() }
     this.store = typeof options.store === 'string' ? openStore(options.store) : options.store
     this.done = this.loop()
     this.done.catch(() => {})
