@@ -199,7 +199,7 @@ export class Deployment implements Host {
       channels: edge.exchange.kind === 'forward' ? [this.wiring.output(edge, index, index)]
         : Array.from({ length: edge.to.parallelism }, (_, j) => this.wiring.output(edge, index, j)),
     }))
-    inst.router = targets.length > 0 ? new Router(targets, this.plan.maxKeyGroups) : undefined
+    inst.router = targets.length > 0 ? new Router(targets, this.plan.maxKeyGroups, index) : undefined
     const router = inst.router
     let next: Output = inst.router ?? NOWHERE
     let schedule: (tick: () => Maybe<void>) => void = () => {}

@@ -6,7 +6,7 @@ import type { PipelineGraph } from './pipeline-graph.ts'
 /** How an edge between two vertices moves batches. */
 export type Exchange =
   | { readonly kind: 'forward' }                        // instance i → instance i
-  | { readonly kind: 'rebalance' }                      // whole batches round-robin
+  | { readonly kind: 'rebalance'; readonly pinned?: true } // whole batches round-robin; pinned: sender i → receiver i mod P
   | { readonly kind: 'hash'; readonly key: KeySelector } // by key group to the owning instance
 
 /** An edge of the physical plan: the output of `fromStep` (last step of `from`) into `to`. */
@@ -112,12 +112,28 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
     v.sequenced = v.steps[0].spec.kind === 'source' || (input !== undefined && input.from.sequenced &&
       input.exchange.kind !== 'hash' && v.steps.every((s) => STATELESS_KINDS.has(s.spec.kind) && s.spec.kind !== 'union'))
   }
+  for (const v of vertices) for (const edge of v.inputs) if (mustPin(edge)) (edge as { exchange: Exchange }).exchange = { kind: 'rebalance', pinned: true }
   return { pipelineId: graph.id, vertices, maxKeyGroups: options.maxKeyGroups }
 }
 
 /**
+ * Whether a rebalance edge must send each sender's batches to one receiver instead of round
+ * robin. Round robin spreads one key's records over several receivers; only sequence numbers
+ * put them back in order where the paths meet again, so it is safe only when the sender numbers
+ * its batches (it is sequenced) and the receiver carries those numbers on (it is sequenced too).
+ * Otherwise (a keyed step's output, a union, an unkeyed stateful step with parallelism > 1)
+ * each sender's batches stay on one FIFO path, so a key's records keep their order whatever
+ * merges them downstream — at the price of receivers that get no records when they outnumber
+ * the senders (a keyed step's parallelism 1 → a map's parallelism 3: the map runs on one).
+ */
+function mustPin(edge: PlanEdge): boolean {
+  // A sequenced receiver's one input is sequenced by definition (see Vertex.sequenced).
+  return edge.exchange.kind === 'rebalance' && !edge.side && edge.to.parallelism > 1 && !edge.to.sequenced
+}
+
+/**
  * How instance `index` of `vertex` merges its input in sequence order, or undefined when it
- * takes messages as they come (several inputs, or an input that is not sequenced). Sequence
+ * takes messages as they come (several inputs, an input that is not sequenced or is pinned). Sequence
  * numbers restore input order across parallel senders: after a hash exchange the receiver takes
  * every seq in turn (seq s comes from sender s mod P); after forward or rebalance only those
  * ≡ index (mod its parallelism).
@@ -126,6 +142,8 @@ export function orderedInput(vertex: Vertex, index: number): { first: number; st
   const edge = vertex.inputs.length === 1 ? vertex.inputs[0] : undefined
   // Side outputs carry no sequence numbers: they are sent as they come, beside the numbered output.
   if (!edge || !edge.from.sequenced || edge.side) return undefined
+  // A pinned edge feeds each receiver from one FIFO path per sender (see mustPin): nothing to merge.
+  if (edge.exchange.kind === 'rebalance' && edge.exchange.pinned) return undefined
   if (edge.exchange.kind === 'hash') return { first: 0, stride: 1, senders: edge.from.parallelism }
   if (edge.exchange.kind === 'forward') return { first: index, stride: vertex.parallelism, senders: 1 }
   return { first: index, stride: vertex.parallelism, senders: edge.from.parallelism }

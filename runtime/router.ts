@@ -34,13 +34,15 @@ export class Router implements Output {
   /** In a sequenced vertex, the seq of the input batch being handled (see `beginSeq`). */
   private seq: number | undefined
 
-  constructor(targets: readonly RouteTarget[], private readonly maxKeyGroups: number) {
+  /** `index`: this sender's instance index, which picks the one receiver of a pinned edge. */
+  constructor(targets: readonly RouteTarget[], private readonly maxKeyGroups: number, index = 0) {
     this.targets = targets.map((target) => {
       const n = target.channels.length
+      const pinned = target.exchange.kind === 'rebalance' && target.exchange.pinned === true ? index % n : -1
       // Key group → receiving instance, precomputed: the per-record cost is one cached hash.
       const instanceOfGroup = Int32Array.from({ length: maxKeyGroups }, (_, g) => instanceOf(g, maxKeyGroups, n))
       const checkKeys = target.exchange.kind === 'hash' && n === 1 && !target.receiverComputesKeys
-      return { target, nextIndex: 0, instanceOfGroup, groupOf: keyGroupCache(maxKeyGroups), parts: target.channels.map(() => EMPTY), checkKeys }
+      return { target, nextIndex: 0, instanceOfGroup, groupOf: keyGroupCache(maxKeyGroups), parts: target.channels.map(() => EMPTY), checkKeys, pinned }
     })
   }
 
@@ -59,7 +61,8 @@ export class Router implements Output {
     let pending: Promise<void> | undefined
     for (const t of this.targets) {
       const { exchange, channels, side } = t.target
-      if (side) continue
+      // A pinned edge's receiver does not merge by sequence (see plan.ts mustPin): batch() sent its records unnumbered.
+      if (side || t.pinned >= 0) continue
       const only = exchange.kind === 'rebalance' ? seq % channels.length : -1
       for (let i = 0; i < channels.length; i++) {
         if (only >= 0 && i !== only) continue
@@ -76,6 +79,10 @@ export class Router implements Output {
     for (const t of this.targets) {
       const { exchange, channels, side } = t.target
       if (side) continue
+      if (t.pinned >= 0) {
+        if (records.length > 0) pending = send(pending, channels[t.pinned], { kind: 'batch', records })
+        continue
+      }
       if (exchange.kind !== 'hash' || channels.length === 1) {
         if (t.checkKeys) for (let i = 0; i < records.length; i++) keyOf(t.target, records[i])
         const i = exchange.kind === 'rebalance' ? (sequenced ? this.seq! % channels.length : t.nextIndex++ % channels.length) : 0
@@ -144,6 +151,8 @@ interface Target {
   readonly parts: (readonly unknown[])[]
   /** A one-channel hash edge into a step that does not compute keys: keys are computed only to check them. */
   readonly checkKeys: boolean
+  /** A pinned rebalance edge: the one channel this sender's batches go to; -1 otherwise. */
+  readonly pinned: number
   /** A side send still waiting for credit: later side sends and control messages go after it. */
   sideTail?: Promise<void>
 }
