@@ -58,6 +58,7 @@ export class RunRecorder {
   private leaseLost = false
   private ended = false
   private queue: Promise<void> = Promise.resolve()
+  private heartbeatWaiting = false
   private timers: NodeJS.Timeout[] = []
   private metrics: (() => JobMetrics) | undefined
   private stop: (() => void) | undefined
@@ -103,8 +104,19 @@ export class RunRecorder {
       t.unref()
       this.timers.push(t)
     }
-    every(this.settings.heartbeatMs, () => this.enqueue((current) => this.figures(current, 'running')))
+    every(this.settings.heartbeatMs, () => this.heartbeat())
     every(this.settings.stopPollMs, () => void this.pollStop())
+  }
+
+  /**
+   * One heartbeat write, unless one is already waiting: figures are read when a write runs, so
+   * a waiting heartbeat already carries the newest. Without this, a store slower than the
+   * heartbeat (an outage) queued one more write per tick, without bound.
+   */
+  private heartbeat(): void {
+    if (this.heartbeatWaiting) return
+    this.heartbeatWaiting = true
+    this.enqueue((current) => this.figures(current, 'running'), () => { this.heartbeatWaiting = false })
   }
 
   /** A checkpoint was committed: its figures go on record. */
@@ -165,10 +177,11 @@ export class RunRecorder {
     return { ...r, status, lastHeartbeat: now, endedAt: status === 'running' ? null : now }
   }
 
-  /** Writes go one at a time, in order; each is a compare-and-set with re-read (updateRunRecord). */
-  private enqueue(change: (current: RunRecord | undefined) => RunRecord | undefined): void {
+  /** Writes go one at a time, in order; each is a compare-and-set with re-read (updateRunRecord). `starting` runs as the write's turn comes. */
+  private enqueue(change: (current: RunRecord | undefined) => RunRecord | undefined, starting?: () => void): void {
     if (this.ended) return
     this.queue = this.queue.then(async () => {
+      starting?.()
       try {
         await updateRunRecord(this.store, this.pipelineId, change)
         this.problemsRecorded = this.problemsSeen
