@@ -2,6 +2,7 @@ import { concatMap, EMPTY, from, map, merge, Subject, type Observable, type Subs
 import type { InputChannel } from './channel-ends.ts'
 import type { CheckpointBarrier, Message } from './messages.ts'
 import type { Output } from './operators/operator.ts'
+import type { OrderedGroup } from './ordered-inputs.ts'
 import type { Router } from './router.ts'
 import { andThen, type Maybe } from './sequence.ts'
 
@@ -34,10 +35,13 @@ export class Actor {
   endedFinal = false
   /** Restored from a checkpoint taken after this instance had ended. */
   private endedBefore = false
-  /** Ordered merge: messages per input, waiting for their turn (see `plan.orderedInput`). */
+  /** Ordered merge: messages per input, waiting for their turn (see `orderedInputs`). */
   private readonly queues: Message[][]
-  private expected: number
-  private draining = false
+  /** Per ordered group: the sequence number due next, and whether its due sender ended (the rest is taken as it comes). */
+  private readonly expected: number[]
+  private readonly draining: boolean[]
+  /** Inputs in no ordered group (an edge from a vertex that numbers nothing): taken as they come. */
+  private readonly loose: number[]
   /** When the message being handled started; undefined while idle (see `waitingFor`). */
   private handlingSince: number | undefined
 
@@ -47,13 +51,16 @@ export class Actor {
     private readonly head: Output,
     private readonly router: Router | undefined,
     private readonly onAligned: (barrier: CheckpointBarrier) => Maybe<void>,
-    private readonly ordered: { readonly first: number; readonly stride: number; readonly senders: number } | undefined,
+    private readonly ordered: readonly OrderedGroup[] | undefined,
     /** This vertex is sequenced: each input batch's seq brackets what the chain emits for it. */
     private readonly sequenced: boolean,
   ) {
     this.inputWatermarks = inputs.map(() => -Infinity)
     this.queues = inputs.map(() => [])
-    this.expected = ordered?.first ?? 0
+    this.expected = (ordered ?? []).map((g) => g.first)
+    this.draining = (ordered ?? []).map(() => false)
+    const grouped = new Set((ordered ?? []).flatMap((g) => g.inputs))
+    this.loose = inputs.map((_, i) => i).filter((i) => !grouped.has(i))
     this.finished = new Promise((resolve, reject) => { this.resolveFinished = resolve; this.rejectFinished = reject })
     this.finished.catch(() => {}) // observed by the deployment; never an unhandled rejection
   }
@@ -72,9 +79,9 @@ export class Actor {
     })).subscribe({ error: (e) => this.rejectFinished(e) })
   }
 
-  /** After a restore: the first sequence number due is `seq` (see `Deployment.startAt`). */
-  startAt(seq: number): void {
-    this.expected = seq
+  /** After a restore: the first sequence number due in ordered group `group` is `seq` (see `Deployment.startAt`). */
+  startAt(group: number, seq: number): void {
+    this.expected[group] = seq
   }
 
   /**
@@ -112,10 +119,12 @@ export class Actor {
       const missing = this.inputs.map((_, i) => i).filter((i) => !a.arrived.has(i) && !this.endedInputs.has(i))
       return `aligning barrier ${a.barrier.checkpointId}: waiting for input(s) ${missing.join(', ')} to deliver it (input(s) ${[...a.arrived].join(', ')} held back)`
     }
-    if (this.ordered && !this.draining) {
-      const i = this.queues.length === 1 ? 0 : this.expected % this.ordered.senders
-      const held = this.queues.reduce((n, q) => n + q.length, 0)
-      if (held > 0 && this.queues[i].length === 0) return `merging in sequence: waiting for batch ${this.expected} from input ${i}, ${held} later message(s) held`
+    const held = this.queues.reduce((n, q) => n + q.length, 0)
+    if (held === 0) return undefined
+    for (const [g, group] of (this.ordered ?? []).entries()) {
+      if (this.draining[g]) continue
+      const i = this.dueInput(g, group)
+      if (this.queues[i].length === 0) return `merging in sequence: waiting for batch ${this.expected[g]} from input ${i}, ${held} later message(s) held`
     }
     return undefined
   }
@@ -150,11 +159,18 @@ export class Actor {
     }
   }
 
+  /** The input of ordered group `g` whose turn it is: sender `expected mod senders`. */
+  private dueInput(g: number, group: OrderedGroup): number {
+    return group.inputs[group.inputs.length === 1 ? 0 : this.expected[g] % group.senders]
+  }
+
   /**
    * The input whose head goes next: a control message at any head (it waited only for the data
-   * before it on its own channel); else the batch numbered `expected`, from sender
-   * `expected mod senders`. Once that sender has ended (a graceful stop ends senders at different
-   * seqs), the rest is taken as it comes.
+   * before it on its own channel); else, in each ordered group (one input edge, one sequence
+   * space), the batch numbered `expected` from sender `expected mod senders` — once that sender
+   * has ended (a graceful stop ends senders at different seqs), the group's rest is taken as it
+   * comes; else any head of an input in no group. Groups never wait for each other: a batch due
+   * in one is taken whatever another waits for.
    */
   private nextInOrder(): number | undefined {
     const blocked = (i: number): boolean => this.aligning?.arrived.has(i) === true
@@ -162,21 +178,24 @@ export class Actor {
       const head = this.queues[i][0]
       if (head && head.kind !== 'batch' && !blocked(i)) return i
     }
-    const o = this.ordered!
-    if (!this.draining) {
-      const i = this.queues.length === 1 ? 0 : this.expected % o.senders
-      if (!this.endedInputs.has(i)) {
-        const head = this.queues[i][0]
-        if (!head || blocked(i)) return undefined
-        if (head.kind === 'batch' && head.seq !== this.expected) {
-          throw new Error(`actor '${this.name}': input ${i} sent batch ${head.seq} where ${this.expected} was due; a sender broke the sequence`)
+    const groups = this.ordered!
+    for (let g = 0; g < groups.length; g++) {
+      if (!this.draining[g]) {
+        const i = this.dueInput(g, groups[g])
+        if (!this.endedInputs.has(i)) {
+          const head = this.queues[i][0]
+          if (!head || blocked(i)) continue
+          if (head.kind === 'batch' && head.seq !== this.expected[g]) {
+            throw new Error(`actor '${this.name}': input ${i} sent batch ${head.seq} where ${this.expected[g]} was due; a sender broke the sequence`)
+          }
+          this.expected[g] += groups[g].stride
+          return i
         }
-        this.expected += o.stride
-        return i
+        this.draining[g] = true
       }
-      this.draining = true
+      for (const i of groups[g].inputs) if (this.queues[i].length > 0 && !blocked(i)) return i
     }
-    for (let i = 0; i < this.queues.length; i++) if (this.queues[i].length > 0 && !blocked(i)) return i
+    for (const i of this.loose) if (this.queues[i].length > 0 && !blocked(i)) return i
     return undefined
   }
 

@@ -17,7 +17,8 @@ import type { Operator, OperatorContext, Output } from './operators/operator.ts'
 import type { Host, HostResults, InstanceStats } from './host.ts'
 import { restoreInstances, snapshotInstances, type JobSnapshot } from './job-snapshot.ts'
 import type { HostId, Placement } from './placement.ts'
-import { orderedInput, type Plan, type Vertex } from './plan.ts'
+import { orderedInputs } from './ordered-inputs.ts'
+import type { Plan, Vertex } from './plan.ts'
 import { Router, type RouteTarget } from './router.ts'
 import { andThen, type Maybe } from './sequence.ts'
 import { deadLetterPolicyOf, type SideOutlet } from './side-output-steps.ts'
@@ -106,10 +107,13 @@ export class Deployment implements Host {
     for (const inst of this.instances) {
       const lineage = lineageSource(inst.vertex)
       const cut = lineage === undefined ? undefined : cuts[lineage.id]
-      if (cut === undefined) continue
-      inst.source?.startAt(cut)
-      const o = orderedInput(inst.vertex, inst.index)
-      if (o) inst.actor?.startAt(firstAtOrAfter(cut, o.first, o.stride))
+      if (cut !== undefined) inst.source?.startAt(cut)
+      // Each ordered input edge has its own source's numbers (a union merges several).
+      for (const [g, o] of (inst.actor ? orderedInputs(inst.vertex, inst.index) ?? [] : []).entries()) {
+        const from = lineageSource(o.edge.from)
+        const at = from === undefined ? undefined : cuts[from.id]
+        if (at !== undefined) inst.actor!.startAt(g, firstAtOrAfter(at, o.first, o.stride))
+      }
     }
   }
 
@@ -248,7 +252,7 @@ export class Deployment implements Host {
     } else {
       const inputs = vertex.inputs.flatMap((edge) => edge.exchange.kind === 'forward' ? [this.wiring.input(edge, index, index)]
         : Array.from({ length: edge.from.parallelism }, (_, u) => this.wiring.input(edge, u, index)))
-      const actor = new Actor(`${head.name}#${index}`, inputs, next, inst.router, onAligned, orderedInput(vertex, index), vertex.sequenced)
+      const actor = new Actor(`${head.name}#${index}`, inputs, next, inst.router, onAligned, orderedInputs(vertex, index), vertex.sequenced)
       inst.actor = actor
       schedule = (tick) => actor.schedule(tick)
     }

@@ -60,8 +60,10 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
   const defaultParallelism = Math.max(1, options.workers)
   const parallelismOf = (s: StepNode): number => {
     if (s.spec.kind === 'source') return sourceParallelism(graph.id, s, defaultParallelism)
-    // An unkeyed window (no keyBy before it) sees every record: one instance.
-    const p = s.options.parallelism ?? (s.spec.kind === 'sink' || (s.spec.kind === 'window' && !s.key) ? 1 : defaultParallelism)
+    // An unkeyed window (no keyBy before it) sees every record: one instance. A union is one
+    // instance too: it merges each input edge by that edge's sequence numbers (orderedInputs),
+    // which only one receiver can do; several would each see part of a split file's order.
+    const p = s.options.parallelism ?? (s.spec.kind === 'sink' || s.spec.kind === 'union' || (s.spec.kind === 'window' && !s.key) ? 1 : defaultParallelism)
     if (s.key && p > options.maxKeyGroups) {
       throw new PipelineDefinitionError(`pipeline '${graph.id}': step '${s.name}' has parallelism ${p} but only ${options.maxKeyGroups} key groups; ` +
         `lower its parallelism or raise maxKeyGroups`, s.name)
@@ -129,24 +131,6 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
 function mustPin(edge: PlanEdge): boolean {
   // A sequenced receiver's one input is sequenced by definition (see Vertex.sequenced).
   return edge.exchange.kind === 'rebalance' && !edge.side && edge.to.parallelism > 1 && !edge.to.sequenced
-}
-
-/**
- * How instance `index` of `vertex` merges its input in sequence order, or undefined when it
- * takes messages as they come (several inputs, an input that is not sequenced or is pinned). Sequence
- * numbers restore input order across parallel senders: after a hash exchange the receiver takes
- * every seq in turn (seq s comes from sender s mod P); after forward or rebalance only those
- * ≡ index (mod its parallelism).
- */
-export function orderedInput(vertex: Vertex, index: number): { first: number; stride: number; senders: number } | undefined {
-  const edge = vertex.inputs.length === 1 ? vertex.inputs[0] : undefined
-  // Side outputs carry no sequence numbers: they are sent as they come, beside the numbered output.
-  if (!edge || !edge.from.sequenced || edge.side) return undefined
-  // A pinned edge feeds each receiver from one FIFO path per sender (see mustPin): nothing to merge.
-  if (edge.exchange.kind === 'rebalance' && edge.exchange.pinned) return undefined
-  if (edge.exchange.kind === 'hash') return { first: 0, stride: 1, senders: edge.from.parallelism }
-  if (edge.exchange.kind === 'forward') return { first: index, stride: vertex.parallelism, senders: 1 }
-  return { first: index, stride: vertex.parallelism, senders: edge.from.parallelism }
 }
 
 /** A splittable source (a file) reads one split per instance; any other source runs once. */
