@@ -16,9 +16,10 @@ export interface Features {
    * sequence (found by this harness, on 5a5b78f too, 2 workers, no fault: a union with a branch
    * of parallel instances, e.g. a file source's splits, reorders the other branch's keys; a keyed
    * step with parallelism 3 → a step with parallelism 1 → a step with parallelism 3 reorders
-   * each key). Off: steps from the first stage on keep the default parallelism, only pipelines of
-   * one branch are held to per-key order (and only they get a stage after the union), the others
-   * are compared per key as a multiset.
+   * each key). Fixed in a36a9ce (pinned rebalance edges) and 49cbceb (a union merges each input
+   * edge by its own sequence). Off: steps from the first stage on keep the default parallelism,
+   * only pipelines of one branch are held to per-key order (and only they get a stage after the
+   * union), the others are compared per key as a multiset.
    */
   readonly mergeOrder: boolean
   /**
@@ -45,4 +46,4 @@ export function parseFeatures(list: string | undefined): Features {
 }
 
 /** The features whose defects have been fixed on main: on by default in `npm test` and `npm run chaos`. */
-export const defaultFeatures = 'deadLetters,onEnd,session,rescale,letterOffsets'
+export const defaultFeatures = 'deadLetters,onEnd,session,rescale,mergeOrder,letterOffsets'
