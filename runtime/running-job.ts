@@ -153,7 +153,9 @@ export class RunningJob implements Job {
           await this.refreshStats()
           await Promise.all(this.hosts.map(async (h) => {
             try { await h.cancel(e) } catch { /* the host is already gone; closing below ends it */ }
-            try { await h.close() } catch { /* the first failure is what the caller needs to see */ }
+            // Bounded: a reader whose close waits for a read that never settles (a stuck async
+            // iterable, a FIFO) must not keep the failure from being reported.
+            try { await closeWithin(h, FAILED_CLOSE_GRACE_MS) } catch { /* the first failure is what the caller needs to see */ }
           }))
           if (!(await this.restartAfter(e))) throw e
         }
@@ -288,6 +290,15 @@ export class RunningJob implements Job {
       try { this.stats.set(h, await h.stats()) } catch { /* a host that is closing keeps its last figures */ }
     }))
   }
+}
+
+/** How long a failed attempt's hosts get to close before the failure is reported anyway. */
+const FAILED_CLOSE_GRACE_MS = 5_000
+
+function closeWithin(h: Host, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); timer.unref() })
+  return Promise.race([h.close(), grace]).finally(() => clearTimeout(timer))
 }
 
 /** A host that cannot hand its state over (a worker host, for now). */

@@ -20,9 +20,11 @@ export interface StallState {
  * Watches a running job for stalls: samples every instance's figures (`sample`) a few times per
  * timeout, and when messages are queued somewhere but the progress signature (see `progressOf`)
  * has not moved for `timeoutMs`, reports which steps, channels, credits or barriers hold the
- * work (`onStall`, once per stall). A host that does not answer a sample in time keeps its last
- * figures and blocks the verdict: a busy thread is not proof of a stall. Waiting on a source's
- * input with nothing queued is never one.
+ * work (`onStall`, once per stall). A read of a bounded source (a file, an iterable) that has
+ * not returned while nothing progressed is one too, queued work or not: its input exists, so
+ * such a read hangs (a FIFO with no writer, a stuck async iterable). A host that does not answer
+ * a sample in time keeps its last figures and blocks the verdict: a busy thread is not proof of
+ * a stall. An unbounded source waiting for input with nothing queued is never one.
  *
  * @example
  * const d = new StallDetector(plan, 60_000, () => sampleHosts(), (e) => warn(e.message)); d.start(); …; d.stop()
@@ -73,16 +75,22 @@ export class StallDetector {
         return
       }
       const idleMs = now - this.last.at
-      const queued = stats.some((s) => s.queueDepth > 0)
+      const queued = stats.some((s) => s.queueDepth > 0 || this.boundedReadPending(s))
       if (!complete || !queued || idleMs < this.timeoutMs || this.state?.active) return
       const waits = stallWaits(this.plan, stats)
-      const message = `pipeline '${this.plan.pipelineId}': stalled — work is queued but no step made progress for ${(idleMs / 1000).toFixed(1)} s: ` +
-        `${describeWaits(waits)}. A step whose handler does not settle (an async function or sink write that never resolves) holds ` +
-        'everything behind it; fix or time out that call (stallTimeout sets how long counts as a stall)'
+      const message = `pipeline '${this.plan.pipelineId}': stalled — work is pending but no step made progress for ${(idleMs / 1000).toFixed(1)} s: ` +
+        `${describeWaits(waits)}. A handler that does not settle (an async function or sink write that never resolves), or a read of a ` +
+        'bounded source that never returns, holds everything behind it; fix or time out that call (stallTimeout sets how long counts as a stall)'
       this.state = { count: (this.state?.count ?? 0) + 1, active: true, since: this.last.at, idleMs, waits, message }
       this.onStall(new StallError(this.plan.pipelineId, 'run', idleMs, waits, message))
     } finally {
       this.sampling = false
     }
+  }
+
+  /** An instance of a bounded source with a read in progress (see `SourceActor.waitingFor`). */
+  private boundedReadPending(s: InstanceStats): boolean {
+    const head = this.plan.vertices[s.vertex]?.steps[0]?.spec
+    return head?.kind === 'source' && head.source.bounded && s.waiting?.startsWith('reading batch') === true
   }
 }

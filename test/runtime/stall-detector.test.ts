@@ -5,7 +5,7 @@
 import test from 'ava'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { pipeline, serveMetrics, sinks, stores, type Source } from '../../index.ts'
+import { pipeline, serveMetrics, sinks, sources, stores, type Source } from '../../index.ts'
 import type { RunError } from '../../persistence/run-state/run-record.ts'
 import { readRunRecord } from '../../persistence/run-state/run-records.ts'
 import { isStallError, type StallError } from '../../runtime/errors/stall-error.ts'
@@ -56,11 +56,12 @@ test('on a worker: the keyed step waits for credit toward the stuck sink, and th
   t.regex(e.message, /waiting [\d.]+ s for credit on its channel to 'out' #0/)
 })
 
-test('a source that waits for input with nothing queued is not a stall', async (t) => {
+test('an unbounded source that waits for input with nothing queued is not a stall', async (t) => {
   t.timeout(20_000)
-  // Three reads, each 500 ms apart: longer than the stall timeout, but nothing waits in a queue.
+  // Three reads, each 500 ms apart (a broker with little traffic): longer than the stall
+  // timeout, but nothing waits in a queue.
   const slow: Source<number> = {
-    kind: 'source', description: 'slow', bounded: true,
+    kind: 'source', description: 'slow', bounded: false,
     open() {
       let n = 0
       return { read: async () => (n >= 3 ? undefined : (await new Promise((r) => setTimeout(r, 500)), [n++])), position: () => n }
@@ -88,4 +89,39 @@ test('the run record lists the stall (step and report) and, after a stop that ti
   const record = await readRunRecord(store, 'stall-stuck-sink')
   t.is(record?.status, 'failed')
   t.regex(record!.errors.at(-1)!.message, /graceful stop did not finish within 600 ms/)
+})
+
+test('a source stuck in a read holds a barrier: the report names the barrier, the input it waits for, and the read', async (t) => {
+  t.timeout(20_000)
+  // B reads one batch, then its second read never settles: A's barrier arrives at the union,
+  // B's never does, so A's input is held back (its batches queue) until the stall is reported.
+  type Generated = { id: number; key: string; value: number; ts: number }
+  const stuck: Source<Generated> = {
+    kind: 'source', description: 'stuck', bounded: false,
+    open() {
+      let n = 0
+      return { read: () => (n++ === 0 ? [{ id: -1, key: 'b', value: 0, ts: 0 }] : new Promise<never>(() => {})), position: () => n }
+    },
+  }
+  const p = pipeline('stall-barrier')
+  const a = p.source('a', sources.generator({ seed: 1, rate: 20_000 }))
+  a.union('both', p.source('b', stuck)).map('id', (x) => x).sink('out', sinks.collect())
+  const e = await t.throwsAsync(p.run({ store: stores.memory(), checkpointInterval: 50, stallTimeout: 500, onStall: 'fail', batchSize: 100 }).done) as StallError
+  t.true(isStallError(e), String(e))
+  t.regex(e.message, /aligning barrier \d+: waiting for input\(s\) 1 to deliver it \(input\(s\) 0 held back\)/)
+  t.regex(e.message, /step 'b' #0: 0 message\(s\) queued, reading batch 1 for \d+\.\d s/)
+})
+
+test('a bounded source whose read never returns is a stall even with nothing queued (a FIFO, a stuck iterable)', async (t) => {
+  t.timeout(20_000)
+  async function* hangs() {
+    yield 1
+    await new Promise<never>(() => {})
+  }
+  const p = pipeline('stall-bounded-read')
+  p.source('numbers', sources.iterable(hangs())).map('double', (x: number) => x * 2).sink('out', sinks.collect())
+  // The job's end waits at most 5 s for the reader's close, which waits for the hung read.
+  const e = await t.throwsAsync(p.run({ stallTimeout: 400, onStall: 'fail' }).done) as StallError
+  t.true(isStallError(e), String(e))
+  t.regex(e.message, /step 'numbers → double → out' #0: 0 message\(s\) queued, reading batch 0 for \d+\.\d s/)
 })
