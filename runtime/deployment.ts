@@ -203,7 +203,7 @@ export class Deployment implements Host {
       channels: edge.exchange.kind === 'forward' ? [this.wiring.output(edge, index, index)]
         : Array.from({ length: edge.to.parallelism }, (_, j) => this.wiring.output(edge, index, j)),
     }))
-    inst.router = targets.length > 0 ? new Router(targets, this.plan.maxKeyGroups, index) : undefined
+    inst.router = targets.length > 0 ? new Router(targets, this.plan.maxKeyGroups, index, vertex.renumbers) : undefined
     const router = inst.router
     let next: Output = inst.router ?? NOWHERE
     let schedule: (tick: () => Maybe<void>) => void = () => {}
@@ -252,7 +252,7 @@ export class Deployment implements Host {
     } else {
       const inputs = vertex.inputs.flatMap((edge) => edge.exchange.kind === 'forward' ? [this.wiring.input(edge, index, index)]
         : Array.from({ length: edge.from.parallelism }, (_, u) => this.wiring.input(edge, u, index)))
-      const actor = new Actor(`${head.name}#${index}`, inputs, next, inst.router, onAligned, orderedInputs(vertex, index), vertex.sequenced)
+      const actor = new Actor(`${head.name}#${index}`, inputs, next, inst.router, onAligned, orderedInputs(vertex, index), vertex.sequenced && !vertex.renumbers)
       inst.actor = actor
       schedule = (tick) => actor.schedule(tick)
     }
@@ -297,7 +297,8 @@ function lineageSource(vertex: Vertex): Vertex | undefined {
   let v: Vertex = vertex
   for (;;) {
     if (v.steps[0].spec.kind === 'source') return v
-    if (v.inputs.length !== 1 || !v.inputs[0].from.sequenced) return undefined
+    // A renumbering vertex starts its own numbers at 0 on every start: no source's cut applies.
+    if (v.renumbers || v.inputs.length !== 1 || !v.inputs[0].from.sequenced) return undefined
     v = v.inputs[0].from
   }
 }

@@ -33,9 +33,16 @@ export interface Vertex {
   /**
    * True for a source and for a stateless chain fed in sequence order by one sequenced input:
    * every input batch (seq s) yields exactly one message per receiving channel, numbered s.
-   * Instance i of a sequenced vertex handles the seqs ≡ i (mod parallelism).
+   * Instance i of a sequenced vertex handles the seqs ≡ i (mod parallelism). A renumbering
+   * vertex is sequenced too, by numbers of its own.
    */
   sequenced: boolean
+  /**
+   * True for a union of one instance: its inputs' numbers are unrelated sequences, so it numbers
+   * its output batches itself (0, 1, 2, … from each start), and the steps after it can run in
+   * parallel and be merged back by those numbers.
+   */
+  renumbers?: boolean
 }
 
 /** The physical plan: vertices in topological order (sources first, side-output sinks last). */
@@ -111,7 +118,8 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
   }
   for (const v of vertices) {
     const input = v.inputs.length === 1 ? v.inputs[0] : undefined
-    v.sequenced = v.steps[0].spec.kind === 'source' || (input !== undefined && input.from.sequenced &&
+    if (v.steps[0].spec.kind === 'union' && v.parallelism === 1) v.renumbers = true
+    v.sequenced = v.steps[0].spec.kind === 'source' || v.renumbers === true || (input !== undefined && input.from.sequenced &&
       input.exchange.kind !== 'hash' && v.steps.every((s) => STATELESS_KINDS.has(s.spec.kind) && s.spec.kind !== 'union'))
   }
   for (const v of vertices) for (const edge of v.inputs) if (mustPin(edge)) (edge as { exchange: Exchange }).exchange = { kind: 'rebalance', pinned: true }

@@ -5,7 +5,7 @@ import type { KeySelector } from './graph.ts'
 import type { BatchMessage, Message } from './messages.ts'
 import type { Output } from './operators/operator.ts'
 import type { Exchange } from './plan.ts'
-import type { Maybe } from './sequence.ts'
+import { andThen, type Maybe } from './sequence.ts'
 
 /** One outgoing edge of an actor instance: its exchange and a channel per receiving instance. */
 export interface RouteTarget {
@@ -33,9 +33,11 @@ export class Router implements Output {
   private readonly targets: Target[]
   /** In a sequenced vertex, the seq of the input batch being handled (see `beginSeq`). */
   private seq: number | undefined
+  /** A renumbering vertex (plan.ts `renumbers`): the number of its next output batch. */
+  private nextSeq = 0
 
   /** `index`: this sender's instance index, which picks the one receiver of a pinned edge. */
-  constructor(targets: readonly RouteTarget[], private readonly maxKeyGroups: number, index = 0) {
+  constructor(targets: readonly RouteTarget[], private readonly maxKeyGroups: number, index = 0, private readonly renumbers = false) {
     this.targets = targets.map((target) => {
       const n = target.channels.length
       const pinned = target.exchange.kind === 'rebalance' && target.exchange.pinned === true ? index % n : -1
@@ -74,6 +76,13 @@ export class Router implements Output {
   }
 
   batch(records: readonly unknown[]): Maybe<void> {
+    if (!this.renumbers) return this.route(records)
+    // Each output batch gets the next number of this vertex's own sequence (see plan.ts `renumbers`).
+    this.beginSeq(this.nextSeq++)
+    return andThen(this.route(records), () => this.endSeq())
+  }
+
+  private route(records: readonly unknown[]): Maybe<void> {
     let pending: Promise<void> | undefined
     const sequenced = this.seq !== undefined
     for (const t of this.targets) {
