@@ -3,34 +3,17 @@
 // count and killed again, then restored to the end; the dead-letter file must hold the letters of
 // one uninterrupted inline run, each once, with the torn lines' true file line and byte.
 import test from 'ava'
-import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runKilledPast } from '../fixtures/crash/run-killed-past.ts'
 import build, { letterKeys, readLetters, writeInput } from '../fixtures/dead-letters/rejects.ts'
 
 const LINES = 30_000
 
 /** Runs the fixture through the CLI; with `killPast`, SIGKILLs it once dead.jsonl is bigger than that many bytes. */
 function run(dir: string, workers: number, killPast?: number): Promise<number | string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/oxiflow.mjs', 'run', 'test/fixtures/dead-letters/rejects.ts', '--workers', String(workers),
-      '--store', join(dir, 'store'), '--checkpoint-interval', '30', '--restore', 'latest',
-      '--params', JSON.stringify({ input: join(dir, 'in.jsonl'), out: join(dir, 'out'), paceMs: 10 })],
-    { stdio: ['ignore', 'pipe', 'pipe'] })
-    const poll = killPast === undefined ? undefined : setInterval(() => {
-      stat(join(dir, 'out', 'dead.jsonl')).then((s) => { if (s.size > killPast) child.kill('SIGKILL') }, () => {})
-    }, 5)
-    let output = ''
-    child.stdout.on('data', (d) => { output += d })
-    child.stderr.on('data', (d) => { output += d })
-    child.on('error', reject)
-    child.on('exit', (code, signal) => {
-      clearInterval(poll)
-      if (code !== null && code !== 0) reject(new Error(`exit ${code}: ${output}`))
-      else resolve(code ?? signal!)
-    })
-  })
+  return runKilledPast({ module: 'test/fixtures/dead-letters/rejects.ts', dir, workers, params: { input: join(dir, 'in.jsonl'), out: join(dir, 'out'), paceMs: 10 }, watch: join(dir, 'out', 'dead.jsonl'), killPast })
 }
 
 test.serial('SIGKILL on 2 workers, restore on 1 and SIGKILL again, restore on 3: every dead letter once, as the inline run wrote them', async (t) => {

@@ -3,34 +3,17 @@
 // records, restored on 1 worker and killed again, then restored on 3 to the end. The late file —
 // and the dead letters, offsets included, and the windows — must be the inline uninterrupted run's, each once.
 import test from 'ava'
-import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runKilledPast } from '../fixtures/crash/run-killed-past.ts'
 import build, { isLate, checkFails, readLines, writeInput } from '../fixtures/late/late-windows.ts'
 
 const LINES = 30_000
 
 /** Runs the fixture through the CLI; with `killPast`, SIGKILLs it once late.jsonl is bigger than that many bytes. */
 function run(dir: string, workers: number, killPast?: number): Promise<number | string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/oxiflow.mjs', 'run', 'test/fixtures/late/late-windows.ts', '--workers', String(workers),
-      '--store', join(dir, 'store'), '--checkpoint-interval', '30', '--restore', 'latest',
-      '--params', JSON.stringify({ input: join(dir, 'in.jsonl'), out: join(dir, 'out'), paceMs: 10 })],
-    { stdio: ['ignore', 'pipe', 'pipe'] })
-    const poll = killPast === undefined ? undefined : setInterval(() => {
-      stat(join(dir, 'out', 'late.jsonl')).then((s) => { if (s.size > killPast) child.kill('SIGKILL') }, () => {})
-    }, 5)
-    let output = ''
-    child.stdout.on('data', (d) => { output += d })
-    child.stderr.on('data', (d) => { output += d })
-    child.on('error', reject)
-    child.on('exit', (code, signal) => {
-      clearInterval(poll)
-      if (code !== null && code !== 0) reject(new Error(`exit ${code}: ${output}`))
-      else resolve(code ?? signal!)
-    })
-  })
+  return runKilledPast({ module: 'test/fixtures/late/late-windows.ts', dir, workers, params: { input: join(dir, 'in.jsonl'), out: join(dir, 'out'), paceMs: 10 }, watch: join(dir, 'out', 'late.jsonl'), killPast })
 }
 
 test.serial('SIGKILL on 2 workers, restore on 1 and SIGKILL again, restore on 3: every late record once, as the inline run wrote them', async (t) => {

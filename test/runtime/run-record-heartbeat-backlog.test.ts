@@ -1,20 +1,7 @@
 import test from 'ava'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { pipeline, sources, stores, type Sink, type StateStore } from '../../index.ts'
-
-/** A memory store whose every compare-and-set (each run-record write) takes `ms`. */
-function slowRecordWrites(ms: number): StateStore {
-  const inner = stores.memory()
-  return new Proxy(inner, {
-    get(target, prop) {
-      if (prop === 'compareAndSet') {
-        return async (...args: Parameters<StateStore['compareAndSet']>) => { await sleep(ms); return target.compareAndSet(...args) }
-      }
-      const v = Reflect.get(target, prop, target) as unknown
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
-    },
-  })
-}
+import { pipeline, sources, type Sink } from '../../index.ts'
+import { slowStore } from '../fixtures/slow-store.ts'
 
 const counting = (): Sink<unknown> => ({ kind: 'sink', description: 'counting', open: () => ({ write() {} }) })
 
@@ -24,7 +11,7 @@ test('heartbeats slower to write than their interval do not pile up: the end is 
   p.source('gen', sources.generator({ seed: 1, rate: 2000, keys: 5 })).sink('out', counting())
   // Each run-record write takes 100 ms, a heartbeat is asked every 10 ms: before, every tick queued
   // one more write, so after 2 s the stop's final write waited behind ~180 of them (≥ 18 s).
-  const job = p.run({ store: slowRecordWrites(100), heartbeatInterval: 10 })
+  const job = p.run({ store: slowStore('compareAndSet', 100), heartbeatInterval: 10 })
   await sleep(2000)
   const asked = performance.now()
   const stopped = await Promise.race([job.stop(), sleep(30_000, undefined, { ref: false })])

@@ -1,18 +1,7 @@
 import test from 'ava'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { pipeline, sources, stores, type Sink, type StateStore } from '../../index.ts'
-
-/** A memory store whose every put takes `ms`: checkpoints slower than the interval asks for. */
-function slowPuts(ms: number): StateStore {
-  const inner = stores.memory()
-  return new Proxy(inner, {
-    get(target, prop) {
-      if (prop === 'put') return async (...args: Parameters<StateStore['put']>) => { await sleep(ms); return target.put(...args) }
-      const v = Reflect.get(target, prop, target) as unknown
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
-    },
-  })
-}
+import { pipeline, sources, type Sink } from '../../index.ts'
+import { slowStore } from '../fixtures/slow-store.ts'
 
 const counting = (): Sink<unknown> => ({ kind: 'sink', description: 'counting', open: () => ({ write() {} }) })
 
@@ -25,7 +14,7 @@ test('periodic checkpoints slower than their interval do not pile up: a stop is 
     .sink('out', counting())
   // Each checkpoint writes a few blobs and a manifest at 60 ms a put (≥ 180 ms), asked every 10 ms:
   // before, every tick queued one more, so after 2 s the stop waited behind ~190 of them (≥ 35 s).
-  const job = p.run({ store: slowPuts(60), checkpointInterval: 10 })
+  const job = p.run({ store: slowStore('put', 60), checkpointInterval: 10 })
   await sleep(2000)
   const asked = performance.now()
   const stopped = await Promise.race([job.stop(), sleep(30_000, undefined, { ref: false })])
