@@ -133,15 +133,23 @@ export class JobCheckpointing {
     const every = this.options.intervalMs
     if (every !== undefined) {
       // A periodic checkpoint that fails is counted and reported; the job goes on (the previous one
-      // stays), unless the run asked to fail on it. A tick while the last periodic one is still
-      // in flight is skipped (Flink's one concurrent checkpoint): queued, checkpoints slower than
-      // the interval piled up without bound, and a stop's final checkpoint waited behind them all.
+      // stays), unless the run asked to fail on it. Ticks while one is in flight leave one due, taken
+      // as soon as it ends (Flink's one concurrent checkpoint): queued, checkpoints slower than the
+      // interval piled up without bound and a stop's final checkpoint waited behind them all;
+      // dropped, a slow store got one checkpoint per two intervals at best.
       let inFlight = false
-      this.timer = setInterval(() => {
-        if (inFlight) return
+      let due = false
+      const take = (): void => {
+        if (inFlight) { due = true; return }
         inFlight = true
-        this.checkpoint().catch((e) => { if (this.options.onFailure === 'fail') this.fail(e) }).finally(() => { inFlight = false })
-      }, every)
+        due = false
+        this.checkpoint().catch((e) => { if (this.options.onFailure === 'fail') this.fail(e) }).finally(() => {
+          inFlight = false
+          // Not once periodic checkpoints were stopped (quiesce, halt, close clear the timer).
+          if (due && this.timer !== undefined) take()
+        })
+      }
+      this.timer = setInterval(take, every)
       this.timer.unref()
     }
   }
