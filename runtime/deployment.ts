@@ -20,8 +20,9 @@ import type { HostId, Placement } from './placement.ts'
 import { orderedInputs } from './ordered-inputs.ts'
 import type { Plan, Vertex } from './plan.ts'
 import { Router, type RouteTarget } from './router.ts'
-import { andThen, type Maybe } from './sequence.ts'
-import { deadLetterPolicyOf, type SideOutlet } from './side-output-steps.ts'
+import type { Maybe } from './sequence.ts'
+import { endingSideEdges, sideOutlet } from './side-outlets.ts'
+import { deadLetterPolicyOf } from './side-output-steps.ts'
 import { SourceActor } from './source-actor.ts'
 import { newCounters, type StepCounters } from './step-counters.ts'
 
@@ -261,25 +262,6 @@ export class Deployment implements Host {
   /** Readers see one signal: aborted when the job stops gracefully or fails. */
   private abortOrStop(): AbortSignal {
     return AbortSignal.any([this.abort.signal, this.stopSignal.signal])
-  }
-}
-
-/**
- * Where `step` sends what goes to `sink` (its dead letters, a window's late records): the side
- * edge of its vertex into the one side-output sink step of that sink object (see `sideOutputSteps`).
- */
-function sideOutlet(vertex: Vertex, step: StepNode, sink: unknown, router: Router): SideOutlet {
-  const target = vertex.outputs.findIndex((e) => e.side && e.to.steps[0].spec.kind === 'sink' && e.to.steps[0].spec.sink === sink)
-  if (target < 0) throw new Error(`step '${step.name}': no side edge to ${(sink as { description?: string }).description} in the plan; the planner and this host disagree`)
-  return (records) => router.side(target, records)
-}
-
-/** `head`, whose end also ends `router`'s side edges once the chain (ending in a sink) has ended. */
-function endingSideEdges(head: Output, router: Router): Output {
-  return {
-    batch: (records) => head.batch(records),
-    watermark: (time) => head.watermark(time),
-    end: (final) => andThen(head.end(final), () => router.end(final)),
   }
 }
 

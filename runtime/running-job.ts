@@ -11,6 +11,7 @@ import { backoffFor, isRestartable, type RestartPolicy, type RestartRecord, type
 import type { ResolvedRunOptions } from './run-options.ts'
 import { StallDetector } from './stall-detector.ts'
 import type { StallSettings } from './stall-options.ts'
+import { within } from './within.ts'
 
 /**
  * A job over one or more hosts (this thread, worker threads): opens them all, runs them to the
@@ -155,7 +156,7 @@ export class RunningJob implements Job {
             try { await h.cancel(e) } catch { /* the host is already gone; closing below ends it */ }
             // Bounded: a reader whose close waits for a read that never settles (a stuck async
             // iterable, a FIFO) must not keep the failure from being reported.
-            try { await closeWithin(h, FAILED_CLOSE_GRACE_MS) } catch { /* the first failure is what the caller needs to see */ }
+            try { await within(h.close(), FAILED_CLOSE_GRACE_MS) } catch { /* the first failure is what the caller needs to see */ }
           }))
           if (!(await this.restartAfter(e))) throw e
         }
@@ -274,10 +275,7 @@ export class RunningJob implements Job {
   private async sampleHosts(): Promise<{ stats: InstanceStats[]; complete: boolean }> {
     let complete = true
     const parts = await Promise.all(this.hosts.map(async (h) => {
-      let timer: NodeJS.Timeout | undefined
-      const answer = await Promise.race([Promise.resolve(h.stats()),
-        new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), 2_000); timer.unref() })]).catch(() => undefined)
-      clearTimeout(timer)
+      const answer = await within(h.stats(), 2_000).catch(() => undefined)
       if (answer === undefined) { complete = false; return this.stats.get(h) ?? [] }
       this.stats.set(h, answer)
       return answer
@@ -295,11 +293,6 @@ export class RunningJob implements Job {
 /** How long a failed attempt's hosts get to close before the failure is reported anyway. */
 const FAILED_CLOSE_GRACE_MS = 5_000
 
-function closeWithin(h: Host, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); timer.unref() })
-  return Promise.race([h.close(), grace]).finally(() => clearTimeout(timer))
-}
 
 /** A host that cannot hand its state over (a worker host, for now). */
 function refuse(option: 'restoreFrom' | 'snapshotAtEnd'): never {

@@ -1,6 +1,7 @@
 import { MessagePort, Worker } from 'node:worker_threads'
 import { WorkerCrashError } from '../errors/worker-crash-error.ts'
 import type { Host, HostResults, InstanceStats } from '../host.ts'
+import { within } from '../within.ts'
 import { transfer, wrap, nodeEndpoint, type Remote } from './comlink.ts'
 import { rebuildError, serializeError, type SerializedError } from './error-transport.ts'
 import type { HostApi, HostSpec } from './host-spec.ts'
@@ -62,8 +63,7 @@ export class WorkerHost implements Host {
   async close(): Promise<void> {
     let failure: SerializedError | undefined
     try {
-      const grace = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), CLOSE_GRACE_MS).unref())
-      failure = await Promise.race([this.call(() => this.api.close()), grace])
+      failure = await within(this.call(() => this.api.close()), CLOSE_GRACE_MS)
     } finally {
       this.closing = true
       await this.worker.terminate()
