@@ -70,3 +70,6 @@ export { StateRestoreError, isStateRestoreError } from './persistence/errors/sta
 export { MetricsServerError, isMetricsServerError } from './runtime/errors/metrics-server-error.ts'
 export { SinkTargetChangedError, isSinkTargetChangedError } from './runtime/errors/sink-target-changed-error.ts'
 export * as partitions from './components/partitions/index.ts'
+export { isWorkerHost } from './runtime/worker/is-worker-host.ts'
+export { TypeScriptLoaderError, isTypeScriptLoaderError } from './runtime/errors/typescript-loader-error.ts'
+export { HandedJobError, isHandedJobError } from './runtime/errors/handed-job-error.ts'

@@ -1,10 +1,16 @@
 #!/usr/bin/env node
-// The `oxiflow` command. oxiflow is TypeScript run through tsx: this shim loads the CLI with
-// tsImport (resolved from this package, so it works from any directory), which `node --import tsx`
-// would not — that resolves tsx from the current directory.
-import { tsImport } from 'tsx/esm/api'
-
-const { main } = await tsImport(new URL('../cli/main.ts', import.meta.url).href, import.meta.url)
+// The `oxiflow` command: runs the compiled CLI in dist/ (built by `npm run build`, and by
+// `prepare` on install). It loads no TypeScript loader itself: tsx is imported only when a
+// pipeline module is TypeScript and this Node cannot strip types (see runtime/modules).
+let main
+try {
+  ({ main } = await import('../dist/cli/main.js'))
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist/cli/main.js')) throw e
+  process.stderr.write(`oxiflow: not built — ${new URL('../dist/cli/main.js', import.meta.url).pathname} is missing; ` +
+    `run npm run build in ${new URL('..', import.meta.url).pathname}\n`)
+  process.exit(1)
+}
 const code = await main(process.argv.slice(2))
 // Exit explicitly once stdout and stderr are flushed: a stopped job may leave handles (a
 // source's socket, a user timer) that would otherwise keep the process alive.

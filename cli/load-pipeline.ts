@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { tsImport } from 'tsx/esm/api'
+import { loadModule } from '../runtime/modules/load-module.ts'
 import type { RunnablePipeline } from './job-shape.ts'
 import { UsageError } from './usage-error.ts'
 
@@ -14,10 +14,12 @@ export interface LoadedPipeline {
 const FIX = "export default pipeline('id').source(...).sink(...), or export default (params) => pipeline('id')..."
 
 /**
- * Imports a pipeline module (a path relative to `cwd`, .ts or .js, through tsx) and returns the
- * Pipeline its default export is, or that its default export (a function of `params`, maybe
- * async) returns. A missing file or a default export that is neither is a UsageError saying the
- * fix; an error thrown by the module itself propagates unchanged (the job fails, exit 1).
+ * Imports a pipeline module (a path relative to `cwd`, .js, or .ts — see importModule) and
+ * returns the Pipeline its default export is, or that its default export (a function of
+ * `params`, maybe async) returns; a module without a default export that runs a pipeline itself
+ * gives that one (its run() started nothing: see loadModule). A missing file or a default export
+ * that is neither is a UsageError saying the fix; an error thrown by the module itself
+ * propagates unchanged (the job fails, exit 1).
  *
  * @example
  * const { pipeline, module } = await loadPipeline('examples/clickstream.ts', { seconds: 2 })
@@ -31,9 +33,9 @@ export async function loadPipeline(path: string, params: Record<string, unknown>
       `relative to the current directory (${cwd}), e.g. oxiflow run examples/clickstream.ts`, 'run')
   }
   const module = pathToFileURL(file).href
-  const mod = await tsImport(module, import.meta.url) as { default?: unknown }
-  const exported = mod.default
+  const { exported, ran } = await loadModule(module)
   if (isRunnable(exported)) return { pipeline: exported, module }
+  if (exported === undefined && ran[0]) return { pipeline: ran[0], module }
   if (exported === undefined) {
     throw new UsageError(`${path} has no default export; ${FIX}`, 'run')
   }

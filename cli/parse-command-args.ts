@@ -17,6 +17,9 @@ export interface CommandArgs<O extends Options> {
 
 const COMMON = { store: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const
 
+/** What parseArgs returns for a subcommand's options (named, so that declarations can be emitted). */
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[], allowPositionals: true, strict: true, options: typeof COMMON & O }>>
+
 /**
  * parseArgs with positionals and strict options, whose errors become UsageErrors naming the
  * option and listing the valid ones (parseArgs's own text suggests `--` tricks instead).
@@ -24,7 +27,7 @@ const COMMON = { store: { type: 'string' }, json: { type: 'boolean' }, help: { t
  * @example
  * const { values, positionals } = parseCommandArgs(argv, { command: 'state', options: { active: { type: 'boolean' } }, listed: '--store S, --json, --active, --help', usage: USAGE })
  */
-export function parseCommandArgs<O extends Options>(argv: readonly string[], spec: CommandArgs<O>) {
+export function parseCommandArgs<O extends Options>(argv: readonly string[], spec: CommandArgs<O>): Parsed<O> {
   try {
     return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { ...COMMON, ...spec.options } })
   } catch (e) {

@@ -60,7 +60,7 @@ export interface Host {
   stats(): Maybe<InstanceStats[]>
   results(): Maybe<HostResults>
   /** The host's part in checkpoints (after `open`), when the job takes them. */
-  readonly checkpoints?: CheckpointParticipant
+  readonly checkpoints?: CheckpointParticipant | undefined
   /** Snapshots this host's state holders (after `run`, before `close`); hosts without it refuse `snapshotAtEnd`. */
   snapshot?(): Maybe<JobSnapshot>
   /** Restores this host's state holders (after `open`, before `run`); hosts without it refuse `restoreFrom`. */

@@ -10,7 +10,7 @@ import { planGraph } from './plan.ts'
 import { resolveRunOptions, type RunOptions } from './run-options.ts'
 import { createHosts } from './create-hosts.ts'
 import { RunningJob } from './running-job.ts'
-import { isWorkerHost } from './worker/is-worker-host.ts'
+import { handToTaker } from './modules/module-runs.ts'
 import { RecordedJob } from './run-state/recorded-job.ts'
 import { RunRecorder, type LeaseState, type RunRecordStats } from './run-state/run-recorder.ts'
 import { resolveHeartbeat } from './run-state/run-state-options.ts'
@@ -123,11 +123,15 @@ export interface Job {
 }
 
 /**
- * Validates, plans and starts a pipeline graph (what `Pipeline.run` calls). Inside a worker host
- * it starts nothing and returns a job that is done at once (see `isWorkerHost`).
+ * Validates, plans and starts a pipeline graph (what `Pipeline.run` calls). Where oxiflow loaded
+ * the module itself (`oxiflow run`, a worker host) it starts nothing here and hands the graph to
+ * that loader (see takeRuns).
  */
 export function startJob(graph: PipelineGraph, options: RunOptions): Job {
-  if (isWorkerHost()) return inertJob(graph.id)
+  return handToTaker(graph, (o) => launch(graph, o)) ?? launch(graph, options)
+}
+
+function launch(graph: PipelineGraph, options: RunOptions): Job {
   const resolved = resolveRunOptions(options)
   graph.validate()
   const plan = planGraph(graph, resolved)
@@ -138,15 +142,4 @@ export function startJob(graph: PipelineGraph, options: RunOptions): Job {
   const recorder = new RunRecorder(plan, cp.store, { workers: resolved.workers, heartbeatMs, stopPollMs: 1000 })
   return new RecordedJob(new RunningJob(plan, () => createHosts(plan, resolved), resolved, (fail) => recorder.watch(new JobCheckpointing(plan, cp, fail)),
     resolved.restart), recorder)
-}
-
-function inertJob(pipelineId: string): Job {
-  const summary: JobSummary = { pipelineId, status: 'completed', durationMs: 0, steps: {}, results: {}, deadLetters: {} }
-  return {
-    pipelineId,
-    done: Promise.resolve(summary),
-    stop: () => Promise.resolve(summary),
-    metrics: () => ({ pipelineId, status: 'completed', elapsedMs: 0, steps: {} }),
-    checkpoint: () => Promise.reject(new Error('a job inside a worker host takes no checkpoints')),
-  }
 }

@@ -1,7 +1,6 @@
 // The worker-thread side of a host: imports the pipeline module again, plans it, and runs the
 // instances placed on this thread. Driven by the coordinator over comlink (HostApi).
 import { parentPort } from 'node:worker_threads'
-import { tsImport } from 'tsx/esm/api'
 import { systemClock } from '../clock.ts'
 import { Deployment } from '../deployment.ts'
 import { PipelineDefinitionError } from '../errors/pipeline-definition-error.ts'
@@ -15,6 +14,7 @@ import { expose, nodeEndpoint } from './comlink.ts'
 import { rebuildError, serializeError, type SerializedError } from './error-transport.ts'
 import type { HostApi, HostSpec, Outcome } from './host-spec.ts'
 import { storeOverPort } from './store-port.ts'
+import { loadModule } from '../modules/load-module.ts'
 
 let deployment: Deployment | undefined
 
@@ -51,17 +51,27 @@ function checkpoints(): HostCheckpoints {
   return c
 }
 
+/**
+ * The running pipeline's graph, rebuilt from its module: the default export (called with the
+ * params when it is a function), or else the pipeline the module ran itself — whose run() here
+ * started nothing and whose job never finishes, so the module's code after it does not run in
+ * this thread. Duck-typed: the module may have its own copy of the runtime.
+ */
 async function loadGraph(spec: HostSpec): Promise<PipelineGraph> {
-  const mod = await tsImport(spec.module, import.meta.url) as { default?: unknown }
-  let exported = mod.default
-  if (typeof exported === 'function') exported = await (exported as (p: unknown) => unknown)(spec.params)
-  const graph = (exported as { graph?: PipelineGraph } | undefined)?.graph
+  const where = `worker ${spec.host}: ${spec.module}`
+  const { exported, ran } = await loadModule(spec.module)
+  const built = typeof exported === 'function' ? await (exported as (p: unknown) => unknown)(spec.params) : exported
+  const graph = (built as { graph?: PipelineGraph } | undefined)?.graph ?? ran.find((r) => r.id === spec.pipelineId)?.graph
   if (!graph || typeof graph.validate !== 'function') {
-    throw new PipelineDefinitionError(`worker ${spec.host}: the default export of ${spec.module} is not a pipeline; ` +
-      'export the pipeline (or a function of params returning it) as default')
+    if (ran.length > 0) {
+      throw new PipelineDefinitionError(`${where} ran pipeline '${ran[0]!.id}', not '${spec.pipelineId}', which is running; ` +
+        'a module run on workers must build the running pipeline first: give each pipeline its own module, or export it as default')
+    }
+    throw new PipelineDefinitionError(`${where}: the default export is not a pipeline; ` +
+      'export the pipeline (or a function of params returning it) as default, or run it in the module with run({ workers, module: import.meta.url })')
   }
   if (graph.id !== spec.pipelineId) {
-    throw new PipelineDefinitionError(`worker ${spec.host}: ${spec.module} exports pipeline '${graph.id}' but '${spec.pipelineId}' is running; ` +
+    throw new PipelineDefinitionError(`${where} exports pipeline '${graph.id}' but '${spec.pipelineId}' is running; ` +
       'export the running pipeline as the module default')
   }
   return graph

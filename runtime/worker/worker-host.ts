@@ -15,6 +15,13 @@ const CLOSE_GRACE_MS = 10_000
  * its failures back into typed errors, and terminates it on close (comlink keeps a worker
  * alive, so nothing else would).
  */
+/**
+ * The worker thread's first module: the compiled host-main.js, or, where oxiflow runs from its
+ * TypeScript sources (its own tests, through tsx), a plain module that loads host-main.ts through
+ * tsx — a Worker cannot start from a .ts file.
+ */
+const HOST_ENTRY = new URL(new URL(import.meta.url).pathname.endsWith('.ts') ? './host-entry.mjs' : './host-main.js', import.meta.url)
+
 export class WorkerHost implements Host {
   readonly remote = true
   private readonly worker: Worker
@@ -28,7 +35,7 @@ export class WorkerHost implements Host {
   readonly checkpoints: RemoteCheckpoints | undefined
 
   constructor(private readonly spec: HostSpec) {
-    this.worker = new Worker(new URL('./host-entry.mjs', import.meta.url), { workerData: { oxiflowHost: spec.host } })
+    this.worker = new Worker(HOST_ENTRY, { workerData: { oxiflowHost: spec.host } })
     this.api = wrap<HostApi>(nodeEndpoint(this.worker))
     this.worker.on('error', (e) => this.crashed(new WorkerCrashError(spec.host, e instanceof Error ? e.message : String(e), { cause: e })))
     this.worker.on('exit', (code) => { if (!this.closing) this.crashed(new WorkerCrashError(spec.host, `its thread exited with code ${code}`)) })
