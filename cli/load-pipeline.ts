@@ -34,7 +34,8 @@ export async function loadPipeline(path: string, params: Record<string, unknown>
   }
   const module = pathToFileURL(file).href
   const { exported, ran } = await loadModule(module)
-  if (isRunnable(exported)) return { pipeline: exported, module }
+  // The module also ran the pipeline it exports: run that one, so that the job its run() returned is the one that runs.
+  if (isRunnable(exported)) return { pipeline: ran.find((r) => r.graph === (exported as { graph?: unknown }).graph) ?? exported, module }
   if (exported === undefined && ran[0]) return { pipeline: ran[0], module }
   if (exported === undefined) {
     throw new UsageError(`${path} has no default export; ${FIX}`, 'run')

@@ -27,7 +27,7 @@ async function attempt(f: () => Promise<void> | void): Promise<SerializedError |
   }
 }
 
-/** The module's default export, called with the params when it is a function; duck-typed, as the module has its own copy of the runtime. */
+/** A call's value, or its error serialized for the coordinator. */
 async function outcome<T>(f: () => Promise<T> | T): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await f() }
@@ -52,21 +52,18 @@ function checkpoints(): HostCheckpoints {
 }
 
 /**
- * The running pipeline's graph, rebuilt from its module: the default export (called with the
- * params when it is a function), or else the pipeline the module ran itself — whose run() here
- * started nothing and whose job never finishes, so the module's code after it does not run in
+ * The running pipeline's graph, rebuilt from its module: the pipeline of that id the module ran
+ * itself, or else the default export (called with the params when it is a function). A run()
+ * here starts nothing and its job never finishes, so the module's code after it does not run in
  * this thread. Duck-typed: the module may have its own copy of the runtime.
  */
 async function loadGraph(spec: HostSpec): Promise<PipelineGraph> {
   const where = `worker ${spec.host}: ${spec.module}`
-  const { exported, ran } = await loadModule(spec.module)
-  const built = typeof exported === 'function' ? await (exported as (p: unknown) => unknown)(spec.params) : exported
-  const graph = (built as { graph?: PipelineGraph } | undefined)?.graph ?? ran.find((r) => r.id === spec.pipelineId)?.graph
+  const { exported, ran, loading } = await loadModule(spec.module)
+  // The running pipeline, when the module ran it, even if its default export is another one.
+  const graph = ran.find((r) => r.id === spec.pipelineId)?.graph ?? (await built(exported, spec.params))?.graph
   if (!graph || typeof graph.validate !== 'function') {
-    if (ran.length > 0) {
-      throw new PipelineDefinitionError(`${where} ran pipeline '${ran[0]!.id}', not '${spec.pipelineId}', which is running; ` +
-        'a module run on workers must build the running pipeline first: give each pipeline its own module, or export it as default')
-    }
+    if (ran.length > 0) throw ranOther(where, ran.map((r) => r.id), spec.pipelineId, loading)
     throw new PipelineDefinitionError(`${where}: the default export is not a pipeline; ` +
       'export the pipeline (or a function of params returning it) as default, or run it in the module with run({ workers, module: import.meta.url })')
   }
@@ -75,6 +72,25 @@ async function loadGraph(spec: HostSpec): Promise<PipelineGraph> {
       'export the running pipeline as the module default')
   }
   return graph
+}
+
+/** The default export, called with the params when it is a function. */
+async function built(exported: unknown, params: unknown): Promise<{ graph?: PipelineGraph } | undefined> {
+  return (typeof exported === 'function' ? await (exported as (p: unknown) => unknown)(params) : exported) as { graph?: PipelineGraph } | undefined
+}
+
+/**
+ * The module ran other pipelines than the running one. Still loading, it waits for the last one's
+ * job, which never finishes in a worker host: the code that runs the running one is never reached.
+ */
+function ranOther(where: string, ran: readonly string[], running: string, loading: boolean): PipelineDefinitionError {
+  const names = ran.map((id) => `'${id}'`).join(', ')
+  return new PipelineDefinitionError(loading
+    ? `${where} ran pipeline ${names} and waits for it there, but '${running}' is running: in a worker host a run() starts ` +
+      `nothing and its job never finishes, so the module never reaches '${running}'; a module run on workers must run ` +
+      `the running pipeline first: give '${running}' its own module, or start it before awaiting another job`
+    : `${where} ran pipeline ${names}, not '${running}', which is running; a module run on workers must build the running ` +
+      `pipeline every time it is imported: give '${running}' its own module, or export it as default`)
 }
 
 const api: HostApi = {
