@@ -31,14 +31,40 @@ export interface StepSummary {
   readonly busyMs: number
 }
 
-/** What `job.done` resolves with. */
-export interface JobSummary {
+/**
+ * The sinks' results by step name. `S` maps the sink names a pipeline chain added with `.sink(name, sink)`
+ * to each sink's result (`sinks.collect()`: its records, `T[]`); other names — sinks added on another
+ * branch, `<window step>-late` — read as `unknown`. A sink that keeps nothing (a file) has no result:
+ * `undefined`.
+ *
+ * @example
+ * const r: SinkResults<{ out: number[] }> = { out: [1, 2] }
+ */
+export type SinkResults<S = {}> = { readonly [K in keyof S]: S[K] } & Readonly<Record<string, unknown>>
+
+/**
+ * The entry `.sink(name, sink)` adds to a pipeline's sink results: `{ [name]: result }`, or
+ * nothing when the name is not a literal (a `string` variable) and so cannot be looked up by type.
+ *
+ * @example
+ * type E = SinkEntry<'out', number[]> // { readonly out: number[] }
+ */
+export type SinkEntry<N extends string, R> = string extends N ? {} : { readonly [P in N]: R }
+
+/**
+ * What `job.done` resolves with. `S` types `results` (see SinkResults); `p.run()` fills it in.
+ *
+ * @example
+ * const { results } = await pipeline('p').source('in', sources.iterable([1, 2])).sink('out', sinks.collect()).run().done
+ * const out: number[] = results.out
+ */
+export interface JobSummary<S = {}> {
   readonly pipelineId: string
   readonly status: 'completed' | 'stopped'
   readonly durationMs: number
   readonly steps: Readonly<Record<string, StepSummary>>
   /** Each sink's result by step name: `results.out` holds the records of `.sink('out', sinks.collect())`. */
-  readonly results: Readonly<Record<string, unknown>>
+  readonly results: SinkResults<S>
   /** Each dead-letter sink's result by the name of the step whose records it took. */
   readonly deadLetters: Readonly<Record<string, unknown>>
   /** Every state holder's snapshot at the end, with `run({ snapshotAtEnd: true })`; `run({ restoreFrom })` takes it. */
@@ -107,11 +133,11 @@ export interface JobMetrics {
  * @example
  * const job = p.run(); setTimeout(() => job.stop(), 5000); const summary = await job.done
  */
-export interface Job {
+export interface Job<S = {}> {
   readonly pipelineId: string
-  readonly done: Promise<JobSummary>
+  readonly done: Promise<JobSummary<S>>
   /** Graceful stop: sources read no more, in-flight batches drain, open windows do not fire. */
-  stop(): Promise<JobSummary>
+  stop(): Promise<JobSummary<S>>
   metrics(): JobMetrics
   /**
    * Takes a checkpoint now (the job needs a store): resolves once its manifest is committed.

@@ -7,13 +7,13 @@ import type { Pipeline } from './pipeline.ts'
 import type { StepOptions } from './step-options.ts'
 
 /**
- * What every window result holds: the key (`null` for an unkeyed window) and the window's bounds —
+ * What every window result holds: the key `K` (`null` for an unkeyed window) and the window's bounds —
  * epoch ms for time windows, the key's record sequence numbers [first, last + 1) for count windows.
  *
  * @example
- * const r: WindowResult<{ n: number }> = { key: 'u1', windowStart: 0, windowEnd: 60_000, n: 3 }
+ * const r: WindowResult<{ n: number }, string> = { key: 'u1', windowStart: 0, windowEnd: 60_000, n: 3 }
  */
-export type WindowResult<F = unknown> = { readonly key: unknown; readonly windowStart: number; readonly windowEnd: number } & F
+export type WindowResult<F = unknown, K = unknown> = { readonly key: K; readonly windowStart: number; readonly windowEnd: number } & F
 
 /**
  * An aggregator of records of type R, as `agg.*` builds them.
@@ -21,9 +21,12 @@ export type WindowResult<F = unknown> = { readonly key: unknown; readonly window
  * @example
  * const total: AggregatorOf<{ v: number }> = agg.sum((r: { v: number }) => r.v)
  */
-export interface AggregatorOf<R> extends Omit<WindowAggregator, 'add' | 'evict'> {
+export interface AggregatorOf<R> extends Omit<WindowAggregator, 'add' | 'evict' | 'appendOnly'> {
   add(acc: any, record: R): unknown
   evict(acc: any, record: R): unknown
+  // Typed too: WindowAggregator's own appendOnly takes `any` records, and `agg.sum((r) => …)` inferred
+  // its record type from it as `any` instead of the stream's.
+  readonly appendOnly?: Omit<AggregatorOf<R>, 'appendOnly'>
 }
 
 /**
@@ -40,7 +43,7 @@ export type AggregateFields<A> = { readonly [K in keyof A]: A[K] extends { resul
  * @example
  * new WindowedStream(id, 'w', window, true, undefined, (name, spec, options) => this.append(name, spec, options))
  */
-export type AddWindowStep = (name: string, spec: StepSpec, options: StepOptions | undefined) => Pipeline<any>
+export type AddWindowStep = (name: string, spec: StepSpec, options: StepOptions | undefined) => Pipeline<any, any, any>
 
 const RESERVED = new Set(['key', 'windowStart', 'windowEnd'])
 
@@ -48,6 +51,7 @@ const RESERVED = new Set(['key', 'windowStart', 'windowEnd'])
  * A stream cut into windows, waiting for what to compute per window. `.aggregate`, `.reduce` and
  * `.collect` add ONE stateful step named by their first argument; the window's own name (from
  * `.window(name, …)`) names its state inside that step: state id `${stepName}/${windowName}`.
+ * `T`, `S` and `K` are the pipeline's (records, sink results, key); results carry `key: K`.
  *
  * @example
  * p.source('in', src).keyBy((r) => r.user)
@@ -56,7 +60,7 @@ const RESERVED = new Set(['key', 'windowStart', 'windowEnd'])
  *   .aggregate('clicks', { n: agg.count(), spent: agg.sum((r) => r.amount) })
  *   .sink('out', sinks.collect())
  */
-export class WindowedStream<T> {
+export class WindowedStream<T, S = {}, K = unknown> {
   /** @internal Use `pipeline.window(name, window)`. */
   constructor(
     private readonly pipelineId: string,
@@ -76,7 +80,7 @@ export class WindowedStream<T> {
    * @example
    * .window('w', windows.tumbling({ size: 1000, time: (r) => r.ts })).lateTo(sinks.jsonl('late.jsonl'))
    */
-  lateTo(sink: Sink<T>): WindowedStream<T> {
+  lateTo(sink: Sink<T>): WindowedStream<T, S, K> {
     const where = `pipeline '${this.pipelineId}': window '${this.windowName}'`
     if ((sink as { kind?: string } | undefined)?.kind !== 'sink') {
       throw new InvalidOptionError('sink', `${where}: .lateTo needs a sink, e.g. .lateTo(sinks.jsonl('late.jsonl'))`)
@@ -86,7 +90,7 @@ export class WindowedStream<T> {
         `(tumbling, sliding, session) do; remove .lateTo`, this.windowName)
     }
     if (this.lateSink) throw new PipelineDefinitionError(`${where} has a late sink already; call .lateTo once`, this.windowName)
-    return new WindowedStream(this.pipelineId, this.windowName, this.window, this.keyed, sink, this.add)
+    return new WindowedStream<T, S, K>(this.pipelineId, this.windowName, this.window, this.keyed, sink, this.add)
   }
 
   /**
@@ -96,7 +100,7 @@ export class WindowedStream<T> {
    * @example
    * .aggregate('stats', { n: agg.count(), mean: agg.avg((r) => r.value), p99: agg.percentile((r) => r.value, 99) })
    */
-  aggregate<A extends Record<string, AggregatorOf<T>>>(name: string, aggregates: A, options?: StepOptions): Pipeline<WindowResult<AggregateFields<A>>> {
+  aggregate<A extends Record<string, AggregatorOf<T>>>(name: string, aggregates: A, options?: StepOptions): Pipeline<WindowResult<AggregateFields<A>, K>, S, null> {
     requireName('aggregate', name)
     if (typeof aggregates !== 'object' || aggregates === null || Array.isArray(aggregates) || Object.keys(aggregates).length === 0) {
       throw new InvalidOptionError('aggregates', `step '${name}': .aggregate(name, aggregates) needs an object of aggregators, ` +
@@ -123,7 +127,7 @@ export class WindowedStream<T> {
    * @example
    * .reduce('longest', (best, r) => (r.ms > best ? r.ms : best), () => 0)
    */
-  reduce<V>(name: string, fn: (acc: V, record: T) => V, init: () => V, options?: StepOptions): Pipeline<WindowResult<{ readonly value: V }>> {
+  reduce<V>(name: string, fn: (acc: V, record: T) => V, init: () => V, options?: StepOptions): Pipeline<WindowResult<{ readonly value: V }, K>, S, null> {
     requireName('reduce', name)
     if (typeof fn !== 'function' || typeof init !== 'function') {
       throw new InvalidOptionError('fn', `step '${name}': .reduce(name, fn, init) after a window needs two functions, ` +
@@ -139,12 +143,12 @@ export class WindowedStream<T> {
    * @example
    * .collect('batches')
    */
-  collect(name: string, options?: StepOptions): Pipeline<WindowResult<{ readonly records: T[] }>> {
+  collect(name: string, options?: StepOptions): Pipeline<WindowResult<{ readonly records: T[] }, K>, S, null> {
     requireName('collect', name)
     return this.step(name, { kind: 'collect' }, options)
   }
 
-  private step(name: string, output: WindowOutput, options: StepOptions | undefined): Pipeline<any> {
+  private step(name: string, output: WindowOutput, options: StepOptions | undefined): Pipeline<any, any, any> {
     if (!this.keyed && options?.parallelism !== undefined && options.parallelism !== 1) {
       throw new PipelineDefinitionError(`pipeline '${this.pipelineId}': window step '${name}' is not keyed, so it runs as one instance ` +
         `(key null); remove options.parallelism, or add .keyBy(...) before .window`, name)

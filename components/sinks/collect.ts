@@ -1,12 +1,12 @@
 import type { Sink, SinkContext, SinkWriter } from '../../runtime/contracts/sink.ts'
 
 /** The writer of a `collect()` sink: `result()` is every record written, in order. */
-export interface CollectWriter<T> extends SinkWriter<T> {
+export interface CollectWriter<T> extends SinkWriter<T, T[]> {
   result(): T[]
 }
 
 /** A sink that keeps its records in memory; each `open()` gives a fresh, typed writer. */
-export interface CollectSink<T> extends Sink<T> {
+export interface CollectSink<T> extends Sink<T, T[]> {
   open(ctx: SinkContext): CollectWriter<T>
 }
 

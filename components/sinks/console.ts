@@ -15,7 +15,7 @@ export interface ConsoleOptions<T> {
  * @example
  * pipeline('p').source('n', sources.iterable([1, 2])).sink('print', sinks.console({ format: (n) => `n=${n}` }))
  */
-export function console<T = unknown>(options: ConsoleOptions<T> = {}): Sink<T> {
+export function console<T = unknown>(options: ConsoleOptions<T> = {}): Sink<T, undefined> {
   const format = options?.format ?? ((r: T) => JSON.stringify(r) ?? String(r))
   if (typeof format !== 'function') {
     throw new InvalidOptionError('format', `console: options.format must be a function (record) => string (got ${typeof format})`)

@@ -41,7 +41,7 @@ const WINDOW = 256
  * p.source('in', sources.jetstream({ servers: '127.0.0.1:4222', stream: 'orders' }))
  *   .sink('out', sinks.jetstream({ servers: '127.0.0.1:4222', subject: 'totals.minute' }))
  */
-export function jetstream<T = unknown>(options: JetStreamSinkOptions<T>): Sink<T> {
+export function jetstream<T = unknown>(options: JetStreamSinkOptions<T>): Sink<T, JetStreamSinkResult> {
   const component = 'jetstream sink'
   checkObject(component, options, "{ servers: '127.0.0.1:4222', subject: 'out' }")
   checkServers(component, options.servers)
@@ -52,7 +52,7 @@ export function jetstream<T = unknown>(options: JetStreamSinkOptions<T>): Sink<T
   return {
     kind: 'sink',
     description: `jetstream(${subject})`,
-    async open(ctx): Promise<SinkWriter<T>> {
+    async open(ctx): Promise<SinkWriter<T, JetStreamSinkResult>> {
       const nats = await openNats(servers, `publish to '${subject}'`)
       try {
         await nats.jsm.streams.find(subject)

@@ -22,7 +22,7 @@ import { stagedFileWriter } from './staged-file-writer.ts'
  * @example
  * pipeline('p').source('n', sources.iterable([{ a: 1 }])).sink('out', sinks.jsonl('out/result.jsonl'))
  */
-export function jsonl<T = unknown>(path: string): Sink<T> {
+export function jsonl<T = unknown>(path: string): Sink<T, undefined> {
   if (typeof path !== 'string' || path === '') {
     throw new InvalidOptionError('path', `jsonl sink: path must be a non-empty string (got ${typeof path === 'string' ? '""' : String(path)})`)
   }
@@ -30,7 +30,7 @@ export function jsonl<T = unknown>(path: string): Sink<T> {
     kind: 'sink',
     description: `jsonl(${path})`,
     singleWriter: true,
-    async open(ctx): Promise<SinkWriter<T>> {
+    async open(ctx): Promise<SinkWriter<T, undefined>> {
       let fh: FileHandle
       try {
         // With checkpoints the file is kept until it is known whether a restore rewinds it or a fresh start empties it.
@@ -46,7 +46,7 @@ export function jsonl<T = unknown>(path: string): Sink<T> {
   }
 }
 
-function fileWriter<T>(fh: FileHandle): SinkWriter<T> {
+function fileWriter<T>(fh: FileHandle): SinkWriter<T, undefined> {
   let position = 0
   let closed = false
   // Writes chain on one another, so the file stays in batch order even if a caller does not await.

@@ -22,6 +22,12 @@ export interface RedisStreamSinkOptions<T> {
   readonly encode?: (record: T) => string
 }
 
+/** What the sink's `result()` reports (in `summary.results[step]`). */
+export interface RedisStreamSinkResult {
+  /** Entries this run appended (a replay's entries already in the stream are not appended again). */
+  readonly appended: number
+}
+
 /** Records per script call: one round trip and one atomic step each. */
 const CHUNK = 500
 
@@ -55,7 +61,7 @@ return added`
  * p.source('in', sources.redisStream({ url: 'redis://127.0.0.1:6379', key: 'orders' }))
  *   .sink('out', sinks.redisStream({ url: 'redis://127.0.0.1:6379', key: 'orders:valid' }))
  */
-export function redisStream<T = unknown>(options: RedisStreamSinkOptions<T>): Sink<T> {
+export function redisStream<T = unknown>(options: RedisStreamSinkOptions<T>): Sink<T, RedisStreamSinkResult> {
   const component = 'redisStream sink'
   checkObject(component, options, "{ url: 'redis://127.0.0.1:6379', key: 'out' }")
   checkName(component, 'url', options.url, 'a redis:// URL, e.g. "redis://127.0.0.1:6379"', /^rediss?:\/\//)
@@ -68,7 +74,7 @@ export function redisStream<T = unknown>(options: RedisStreamSinkOptions<T>): Si
   return {
     kind: 'sink',
     description: `redisStream(${key})`,
-    async open(ctx): Promise<SinkWriter<T>> {
+    async open(ctx): Promise<SinkWriter<T, RedisStreamSinkResult>> {
       const redis = await openRedis(url, `append to stream '${key}'`)
       let appended = 0
       const prefix = `${ctx.pipelineId}:${ctx.step}`

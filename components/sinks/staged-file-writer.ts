@@ -34,7 +34,7 @@ export interface StagedFileTarget {
  * @example
  * const writer = stagedFileWriter(fh, { step: 'out', path: '/srv/out.jsonl' })
  */
-export function stagedFileWriter<T>(fh: FileHandle, target: StagedFileTarget): SinkWriter<T> {
+export function stagedFileWriter<T>(fh: FileHandle, target: StagedFileTarget): SinkWriter<T, undefined> {
   let committedLength = 0
   /** Segments snapshotted at barriers and not yet committed, oldest first. */
   let staged: Buffer[] = []

@@ -13,8 +13,14 @@ export interface SinkContext {
   readonly checkpointing?: boolean
 }
 
-/** One open sink instance. Writes arrive one batch at a time, in order. */
-export interface SinkWriter<T> {
+/**
+ * One open sink instance. Writes arrive one batch at a time, in order. `R` is what `result()`
+ * gives, which the job summary carries as `results[step]`.
+ *
+ * @example
+ * const writer: SinkWriter<number, number> = { write(rs) { total += rs.length }, result: () => total }
+ */
+export interface SinkWriter<T, R = unknown> {
   /** Writes a batch; a returned promise holds back the next batch (backpressure). */
   write(records: readonly T[]): void | Promise<void>
   /** The input is exhausted: flush everything. */
@@ -27,18 +33,23 @@ export interface SinkWriter<T> {
    * visible. Called once per committed checkpoint, in order.
    */
   commit?(checkpointId: number): void | Promise<void>
-  /** A value the job summary carries under this sink's step name (e.g. collected records). */
-  result?(): unknown
+  /**
+   * A value the job summary carries under this sink's step name (e.g. collected records). With
+   * `parallelism` above 1 the instances' array results are concatenated, and other results
+   * become an array of them, in instance order.
+   */
+  result?(): R
   holders?(): StateHolder[]
 }
 
 /**
- * Where records leave the pipeline.
+ * Where records leave the pipeline. `R` is the result one writer gives (`SinkWriter.result`),
+ * typed into `summary.results[step]`; `undefined` for a sink that keeps nothing.
  *
  * @example
- * const log: Sink<unknown> = { kind: 'sink', description: 'log', open: () => ({ write: (rs) => { for (const r of rs) console.log(r) } }) }
+ * const log: Sink<unknown, undefined> = { kind: 'sink', description: 'log', open: () => ({ write: (rs) => { for (const r of rs) console.log(r) } }) }
  */
-export interface Sink<T> {
+export interface Sink<T, R = unknown> {
   readonly kind: 'sink'
   readonly description: string
   /**
@@ -46,5 +57,5 @@ export interface Sink<T> {
    * above 1, or a second step writing to the same sink object, is refused before the job runs.
    */
   readonly singleWriter?: boolean
-  open(ctx: SinkContext): SinkWriter<T> | Promise<SinkWriter<T>>
+  open(ctx: SinkContext): SinkWriter<T, R> | Promise<SinkWriter<T, R>>
 }
