@@ -1,7 +1,6 @@
-// The one function used: the package's index loads all of semver (~50 modules) into every process and worker.
-import parse from 'semver/functions/parse.js'
 import { CorruptManifestError } from '../errors/corrupt-manifest-error.ts'
 import { NodeVersionError } from '../errors/node-version-error.ts'
+import { parseSemver } from './parse-semver.ts'
 import { manifestKey } from './checkpoint-layout.ts'
 import type { Manifest } from './manifest.ts'
 
@@ -15,8 +14,8 @@ import type { Manifest } from './manifest.ts'
  * checkNodeVersion(manifest) // throws for a manifest written by v22.1.0 when running v20.20.2
  */
 export function checkNodeVersion(manifest: Pick<Manifest, 'pipelineId' | 'checkpointId' | 'nodeVersion'>, running: string = process.version): void {
-  const written = parse(manifest.nodeVersion)
-  const here = parse(running)
+  const written = parseSemver(manifest.nodeVersion)
+  const here = parseSemver(running)
   if (written === null) {
     throw new CorruptManifestError(manifest.pipelineId, manifest.checkpointId, manifestKey(manifest.pipelineId, manifest.checkpointId),
       `nodeVersion '${manifest.nodeVersion}' is not a Node version`)

@@ -1,6 +1,5 @@
-// The one function used: the package's index loads all of semver (~50 modules) into every process and worker.
-import parse from 'semver/functions/parse.js'
 import { StateVersionError } from '../errors/state-version-error.ts'
+import { parseSemver } from './parse-semver.ts'
 
 /**
  * Whether a snapshot written with state version `found` restores into a holder of version
@@ -14,8 +13,8 @@ import { StateVersionError } from '../errors/state-version-error.ts'
  * checkStateVersion('agg', 'agg/sum', '2.0.0', '1.3.1') // throws StateVersionError
  */
 export function checkStateVersion(step: string, stateId: string, found: string, expected: string): 'same' | 'migrate' {
-  const f = parse(found)
-  const e = parse(expected)
+  const f = parseSemver(found)
+  const e = parseSemver(expected)
   if (f === null || e === null) throw new StateVersionError(step, stateId, found, expected, 'not-semver')
   if (f.major !== e.major) throw new StateVersionError(step, stateId, found, expected, 'major')
   if (f.minor > e.minor) throw new StateVersionError(step, stateId, found, expected, 'newer-minor')

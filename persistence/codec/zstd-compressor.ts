@@ -1,5 +1,7 @@
-import { compress, decompress, init } from '@bokuweb/zstd-wasm'
+import { createRequire } from 'node:module'
 import type { Compressor } from './compressor.ts'
+
+type ZstdWasm = typeof import('@bokuweb/zstd-wasm')
 
 /**
  * Once per process, not per copy of this module: the package's `init()` instantiates its one
@@ -9,7 +11,17 @@ import type { Compressor } from './compressor.ts'
  * or a process running the CLI's `main()` twice — while the package is loaded once.
  */
 const READY = Symbol.for('oxiflow.zstd-wasm.ready')
-const ready = (): Promise<void> => ((globalThis as { [READY]?: Promise<void> })[READY] ??= init())
+/**
+ * The package, loaded and initialised on first use: importing it costs every process and worker
+ * thread ~1.5 MB of RSS and its WebAssembly module, and most never compress with zstd
+ * (bench/README.md, "What the floor is made of"). Every copy of this module gets the same
+ * package object from require's cache, so the one `init()` serves them all.
+ */
+const ready = (): Promise<ZstdWasm> => ((globalThis as { [READY]?: Promise<ZstdWasm> })[READY] ??= (async () => {
+  const zstd = createRequire(import.meta.url)('@bokuweb/zstd-wasm') as ZstdWasm
+  await zstd.init()
+  return zstd
+})())
 
 /**
  * zstd through its WebAssembly build (@bokuweb/zstd-wasm), initialised once on first use. It
@@ -24,11 +36,10 @@ const ready = (): Promise<void> => ((globalThis as { [READY]?: Promise<void> })[
 export const zstdCompressor: Compressor = {
   codec: 'zstd',
   async compress(raw, level) {
-    await ready()
-    return compress(raw, level)
+    return (await ready()).compress(raw, level)
   },
   async decompress(payload, rawBytes) {
-    await ready()
+    const { decompress } = await ready()
     // The frame records its content size (ZSTD_compress writes it); the heap size only matters
     // for a frame without one, which this codec never writes.
     return decompress(payload, { defaultHeapSize: Math.max(rawBytes, 1) })

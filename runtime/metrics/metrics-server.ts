@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { MetricsServerError } from '../errors/metrics-server-error.ts'
 import type { JobMetrics } from '../job.ts'
@@ -31,6 +31,9 @@ export async function serveMetrics(pipelineId: string, sample: () => JobMetrics 
   options: { readonly port: number; readonly host?: string }): Promise<MetricsServer> {
   const host = options.host ?? '127.0.0.1'
   const registry = jobRegistry(pipelineId, sample)
+  // Imported here: node:http (and the net/stream modules under it) would otherwise load into every
+  // process and worker thread, which almost never serve metrics (bench/README.md, "What the floor is made of").
+  const { createServer } = await import('node:http')
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]
     if (req.method !== 'GET' || (path !== '/metrics' && path !== '/')) {
