@@ -1,3 +1,5 @@
+import { isAbsolute } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { TypeScriptLoaderError } from '../errors/typescript-loader-error.ts'
 
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/
@@ -8,7 +10,7 @@ const STRIPPING_LIMITS = new Set(['ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX', 'ERR_INVA
 type TsImport = (specifier: string, parent: string) => Promise<unknown>
 
 /**
- * Imports a user's module by its file URL. JavaScript is imported by Node. TypeScript is imported
+ * Imports a user's module by its file URL (`import.meta.url`) or absolute path. JavaScript is imported by Node. TypeScript is imported
  * by Node itself where it strips types (`process.features.typescript`, Node 22.6+), falling back
  * to tsx for what stripping refuses; elsewhere through tsx, which is loaded only here, the first
  * time a TypeScript module is imported — oxiflow itself is JavaScript and needs no loader.
@@ -17,7 +19,8 @@ type TsImport = (specifier: string, parent: string) => Promise<unknown>
  * @example
  * const mod = await importModule(pathToFileURL('job.ts').href) as { default?: unknown }
  */
-export async function importModule(url: string): Promise<unknown> {
+export async function importModule(module: string): Promise<unknown> {
+  const url = isAbsolute(module) ? pathToFileURL(module).href : module
   if (!TYPESCRIPT.test(new URL(url).pathname)) return import(url)
   if (hasTypeStripping()) {
     try {
