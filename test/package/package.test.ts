@@ -27,7 +27,7 @@ test.before(async (t) => {
   t.timeout(240_000)
   tarball = await packTarball()
   made.push(dirname(tarball))
-  plain = await scratchProject('no-tsx', [tarball, version('typescript'), '@types/node@20'], files)
+  plain = await scratchProject('no-tsx', [tarball, version('typescript'), version('@types/node')], files)
   made.push(plain)
 })
 

@@ -1,9 +1,10 @@
 // A scratch npm project outside the repository, as a user's: oxiflow installed from its packed
 // tarball, the package fixtures copied in, commands run there as child processes whose
-// environment holds nothing of the repository's (no npm_* variables of `npm test`, no
-// NODE_OPTIONS, no node_modules/.bin of the repo on PATH), so only what was installed is found.
+// environment holds nothing of the repository's (not what `npm test` says about its package and
+// script, no NODE_OPTIONS, no node_modules/.bin of the repo on PATH), so only what was installed
+// is found. npm's own settings (npm_config_cache, a registry, a CA file) are kept: CI needs them.
 import { execFile } from 'node:child_process'
-import { cp, mkdtemp, readdir, realpath, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -63,6 +64,7 @@ export async function scratchProject(name: string, packages: readonly string[], 
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `scratch-${name}`, private: true, type: 'module' }, null, 2))
   const r = await runIn(dir, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], 120_000)
   if (r.code !== 0) {
+    await rm(dir, { recursive: true, force: true })
     throw new Error(`npm install ${packages.join(' ')} failed in ${dir} (exit ${r.code}); ` +
       `it needs the npm cache that npm ci fills, or the network\n${r.stdout}\n${r.stderr}`)
   }
@@ -71,12 +73,14 @@ export async function scratchProject(name: string, packages: readonly string[], 
   return dir
 }
 
+// What `npm test` adds about the repository and its script. npm_config_loglevel goes too: under
+// `npm test --silent` it would hide the output of a failed install.
+const REPOSITORY_ENV = /^(npm_package_.*|npm_lifecycle_.*|npm_command|npm_execpath|npm_node_execpath|npm_config_local_prefix|npm_config_loglevel|init_cwd|node_options)$/i
+
 /** process.env less what `npm test` and the repository add: a user's shell in their project. */
 function userEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!/^npm_/i.test(name) && name !== 'NODE_OPTIONS' && name !== 'INIT_CWD') env[name] = value
-  }
+  for (const [name, value] of Object.entries(process.env)) if (!REPOSITORY_ENV.test(name)) env[name] = value
   env['PATH'] = (process.env['PATH'] ?? '').split(delimiter).filter((p) => !p.includes('node_modules')).join(delimiter)
   return env
 }
