@@ -42,6 +42,7 @@ type Named<F> = [name: string, fn: F, options?: StepOptions] | [fn: F, options?:
 export class Pipeline<T = unknown, S = {}, K = unknown> {
   /** @internal Use `pipeline(id)`. */
   constructor(
+    /** @internal The steps added so far, shared by every view of this pipeline. */
     readonly graph: PipelineGraph,
     private readonly tail: StepNode | undefined = undefined,
     private readonly keyState: KeyState | undefined = undefined,
