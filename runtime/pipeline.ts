@@ -192,7 +192,9 @@ export class Pipeline<T = unknown, S = {}, K = unknown> {
 
   /**
    * Ends a branch in a sink. Nothing can follow a sink, but `run()` on the view it returns types
-   * `summary.results[name]` as the sink's result (`sinks.collect()`: `T[]`).
+   * `summary.results[name]` as the sink's result (`sinks.collect()`: `T[]`). The type is one
+   * writer's result: given `parallelism` above 1, a sink whose result is not an array (the broker
+   * sinks' counts) gives an array of its instances' results instead.
    *
    * @example
    * const { results } = await p.source('in', sources.iterable([1, 2])).sink('out', sinks.collect()).run().done // results.out: number[]
