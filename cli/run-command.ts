@@ -4,7 +4,6 @@ import { serveMetrics } from '../runtime/metrics/metrics-server.ts'
 import type { CliRunOptions, Job, JobSummary, RunnablePipeline } from './job-shape.ts'
 import { errorReport, summaryReport, toJson } from './json-report.ts'
 import { loadPipeline } from './load-pipeline.ts'
-import { runDirectly } from '../runtime/modules/module-runs.ts'
 import { startProgress } from './progress-line.ts'
 import { parseRunArgs } from './run-args.ts'
 import { stopOnSignal } from './stop-on-signal.ts'
@@ -78,7 +77,7 @@ async function runJob(pipeline: RunnablePipeline, options: CliRunOptions, metric
   const server = metrics && await serveMetrics(typeof pipeline.id === 'string' ? pipeline.id : 'pipeline', () => running?.metrics(), metrics)
   if (server) process.stderr.write(`oxiflow: metrics on ${server.url}\n`)
   try {
-    running = runDirectly(() => pipeline.run(options))
+    running = pipeline.run(options)
     return await watchJob(running)
   } finally {
     await server?.close()

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { importModule } from './import-module.ts'
-import { takeRuns, type RanPipeline } from './module-runs.ts'
+import { takeRuns, takeRunsOf, type RanPipeline } from './module-runs.ts'
 
 /** A pipeline module as oxiflow loaded it: its default export, and the pipelines it ran while loading. */
 export interface LoadedModule {
@@ -13,20 +13,22 @@ export interface LoadedModule {
 }
 
 /**
- * Imports a pipeline module as a definition: from now on in this thread its run() calls start
- * nothing and hand their pipeline over (takeRuns). Resolves when the import finishes, or,
- * for a module that awaits the job it ran, as soon as it has run one — such a module never
- * finishes loading here, as its job's `done` never settles.
+ * Imports a pipeline module as a definition: the module's run() calls start nothing and hand
+ * their pipeline over (takeRunsOf); with `keepTaking`, as a worker host loads, every run() of
+ * the thread does (takeRuns). Resolves when the import finishes, or, for a module that awaits the job it ran,
+ * as soon as it has run one — such a module never finishes loading here, as its job's `done`
+ * never settles.
  *
  * @example
  * const { exported, ran } = await loadModule(pathToFileURL('job.ts').href)
  */
-export async function loadModule(url: string): Promise<LoadedModule> {
+export async function loadModule(url: string, options: { keepTaking?: boolean } = {}): Promise<LoadedModule> {
   const ran: RanPipeline[] = []
   let first: () => void = () => undefined
   const someRan = new Promise<void>((resolve) => { first = resolve })
-  takeRuns((pipeline) => { ran.push(pipeline); first() })
-  const imported = importModule(url).then((mod) => ({ mod: mod as { default?: unknown } }))
+  const taker = (pipeline: RanPipeline): void => { ran.push(pipeline); first() }
+  if (options.keepTaking) takeRuns(taker)
+  const imported = takeRunsOf(() => importModule(url), taker).then((mod) => ({ mod: mod as { default?: unknown } }))
   let done = await Promise.race([imported, someRan.then(() => undefined)])
   // A module that runs a pipeline without awaiting it finishes loading in a moment; give it two turns.
   for (let turn = 0; !done && turn < 2; turn++) done = await Promise.race([imported, nextTurn().then(() => undefined)])

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Job, RunOptions } from '../job.ts'
 import type { PipelineGraph } from '../pipeline-graph.ts'
 import { HandedJobError } from '../errors/handed-job-error.ts'
@@ -15,43 +16,45 @@ export type RunTaker = (ran: RanPipeline) => void
 // On globalThis under a registered symbol: a user's module may bring its own copy of oxiflow
 // (another path, another loader), and its run() must still reach the loader of this thread.
 const KEY = Symbol.for('oxiflow.moduleRuns')
-interface Runs { taker: RunTaker | undefined, direct: boolean }
-const runs = (): Runs => ((globalThis as { [KEY]?: Runs })[KEY] ??= { taker: undefined, direct: false })
+interface Runs {
+  /** The taker of the module loading in this async context (its top level, its awaits, its timers). */
+  readonly scoped: AsyncLocalStorage<RunTaker>
+  /** The taker of every run() in this thread: a worker host's, which exists for its module. */
+  taker: RunTaker | undefined
+}
+const runs = (): Runs => ((globalThis as { [KEY]?: Runs })[KEY] ??= { scoped: new AsyncLocalStorage(), taker: undefined })
 
 /**
- * From now on in this thread, a pipeline's `run()` starts nothing: it hands the pipeline to
- * `taker` and returns a job that never finishes (see handedJob). oxiflow's CLI calls this
- * before it imports a module, and a worker host at its start: a module they load is a
- * definition, so its own `run()` neither starts a second job nor, in a worker, a job per thread.
+ * Calls `load` (which imports a module) so that the run() calls of that module — at its top
+ * level, after its awaits, in its timers — start nothing: each hands its pipeline to `taker`
+ * and returns a job that never finishes (see handedJob). Other code of the thread, running
+ * meanwhile, runs its pipelines as usual. loadModule uses it while oxiflow's CLI imports a
+ * module: a module it loads is a definition, so its own `run()` starts no second job.
  *
  * @example
- * takeRuns((ran) => { job = ran.run({ workers: 2, module }) })
+ * const mod = await takeRunsOf(() => import(url), (ran) => { found.push(ran) })
  */
-export function takeRuns(taker: RunTaker): void {
-  runs().taker = taker
+export function takeRunsOf<T>(load: () => T, taker: RunTaker): T {
+  return runs().scoped.run(taker, load)
 }
 
 /**
- * Calls `run` (which calls a pipeline's run()) as the loader's own call: it starts the job
- * even where runs are taken — how `oxiflow run` starts the pipeline a module exports.
+ * From now on in this thread, every pipeline's `run()` starts nothing and hands the pipeline
+ * to `taker` (`undefined` ends that). A worker host sets it before it imports the module: the
+ * thread exists to run that module's pipeline, never one per thread.
  *
  * @example
- * const job = runDirectly(() => pipeline.run(options))
+ * takeRuns((ran) => { found.push(ran) })
  */
-export function runDirectly<T>(run: () => T): T {
-  const state = runs()
-  state.direct = true
-  try {
-    return run()
-  } finally {
-    state.direct = false
-  }
+export function takeRuns(taker: RunTaker | undefined): void {
+  runs().taker = taker
 }
 
 /** Called by run(): the handed job when a loader takes this pipeline, else undefined (start it). */
 export function handToTaker(graph: PipelineGraph, start: (options: RunOptions) => Job): Job | undefined {
-  const { taker, direct } = runs()
-  if (!taker || direct) return undefined
+  const state = runs()
+  const taker = state.scoped.getStore() ?? state.taker
+  if (!taker) return undefined
   let started: Job | undefined
   taker({ id: graph.id, graph, run: (options) => (started ??= start(options)) })
   return handedJob(graph.id, () => started)

@@ -59,7 +59,7 @@ function checkpoints(): HostCheckpoints {
  */
 async function loadGraph(spec: HostSpec): Promise<PipelineGraph> {
   const where = `worker ${spec.host}: ${spec.module}`
-  const { exported, ran, loading } = await loadModule(spec.module)
+  const { exported, ran, loading } = await loadModule(spec.module, { keepTaking: true })
   // The running pipeline, when the module ran it, even if its default export is another one.
   const graph = ran.find((r) => r.id === spec.pipelineId)?.graph ?? (await built(exported, spec.params))?.graph
   if (!graph || typeof graph.validate !== 'function') {
