@@ -10,6 +10,7 @@ import { errorText } from './error-text.ts'
 import { CHECKPOINTS_HELP } from './help.ts'
 import { plainJson } from './plain-json.ts'
 import { parseCommandArgs } from './parse-command-args.ts'
+import { CHECKPOINTS_OPTIONS } from './store-command-options.ts'
 import { UsageError, isUsageError } from './usage-error.ts'
 
 const USAGE = 'oxiflow checkpoints list|show|verify|delete <pipeline> [id] [step] [--store S] [--json]'
@@ -99,7 +100,7 @@ function usage(message: string): UsageError {
 }
 
 function parse(argv: readonly string[]) {
-  return parseCommandArgs(argv, { command: 'checkpoints', options: {}, listed: '--store S, --json, --help', usage: USAGE })
+  return parseCommandArgs(argv, { command: 'checkpoints', options: CHECKPOINTS_OPTIONS, usage: USAGE })
 }
 
 /** True when the store has a run record, a checkpoint key or a lease of the pipeline (an unreadable run record counts). */

@@ -1,3 +1,10 @@
+import { optionsHelp } from './options-help.ts'
+import { RUN_OPTIONS } from './run-command-options.ts'
+import { CHECKPOINTS_OPTIONS, RUNNER_OPTIONS, STATE_OPTIONS } from './store-command-options.ts'
+
+// The Options table of each command's help comes from its option definitions (the same ones
+// its arguments are parsed with); the rest of the text is written here.
+
 /** The commands this version has; the others DESIGN §7 names come later. */
 export const COMMANDS = ['run', 'checkpoints', 'state', 'runner'] as const
 
@@ -36,24 +43,7 @@ Imports <module> (a .ts or .js file, relative to the current directory) and runs
 export: a Pipeline, or a function of the --params object returning one (may be async).
 
 Options:
-  --workers N      worker threads hosting the actors (default 0: everything on the main thread)
-  --params JSON    a JSON object passed to a function default export and to run()
-  --batch-size N   records per batch (a positive integer; default: the runtime's)
-  --store S        checkpoint store: a directory (file store) or URL (default OXIFLOW_STORE or .oxiflow)
-  --checkpoint-interval MS   take a checkpoint every MS milliseconds (off by default)
-  --restore latest|ID        start from the newest valid checkpoint (fresh if none) or from one
-  --allow-non-restored-state with --restore: drop checkpointed state of steps this pipeline no
-                             longer has (renamed or removed) instead of refusing (exit 2)
-  --codec C        snapshot compression: zstd (default), lz4, snappy, none
-  --metrics-port P serve Prometheus metrics on http://127.0.0.1:P/metrics while the job runs
-  --metrics-host H the address to serve them on (default 127.0.0.1)
-  --restart N      restart a failed job from its last checkpoint, at most N times (needs checkpoints)
-  --restart-backoff MS       wait before a restart (default 1000; doubles each time, at most 30 s)
-  --stall-timeout MS         warn when work is queued but no step progressed for MS (default 60000; 0 off)
-  --stop-timeout MS          a graceful stop not done after MS fails, naming what it waits for (default 60000)
-  --json           print one JSON object on stdout at the end: the summary, or the error
-  -h, --help       this help
-
+${optionsHelp(RUN_OPTIONS)}
 On a terminal a live line per step shows records/s, records in/out, backpressure and queue
 depth; a summary table per step follows at the end (on stderr). Ctrl-C stops the job
 gracefully (exit 1 with what it waits for if it cannot finish within --stop-timeout); a
@@ -78,10 +68,7 @@ Actions:
   delete <pipeline> <id>           delete a checkpoint (keeping blobs other checkpoints reference)
 
 Options:
-  --store S        the store the job ran with: a directory or URL (default OXIFLOW_STORE or .oxiflow)
-  --json           print JSON on stdout (list, verify, delete; show always does)
-  -h, --help       this help
-
+${optionsHelp(CHECKPOINTS_OPTIONS)}
 Example:
   oxiflow checkpoints verify clicks --store .oxiflow
 `
@@ -110,10 +97,7 @@ Actions:
                                    its lease (exit 3)
 
 Options:
-  --store S        the store: a directory or URL (default OXIFLOW_STORE or .oxiflow)
-  --json           print JSON on stdout (stable for scripts)
-  -h, --help       this help
-
+${optionsHelp(STATE_OPTIONS)}
 Example:
   oxiflow state show clicks --store .oxiflow
 `
@@ -133,11 +117,7 @@ Actions:
                                    exit 1 if it did not stop in time
 
 Options:
-  --pipeline P     only the leases of pipeline P
-  --store S        the store: a directory or URL (default OXIFLOW_STORE or .oxiflow)
-  --json           print JSON on stdout
-  -h, --help       this help
-
+${optionsHelp(RUNNER_OPTIONS)}
 Example:
   oxiflow runner stop box:4242 --store .oxiflow
 `

@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import type { CodecName } from '../index.ts'
 import { MAX_BATCH_SIZE, maxWorkers } from '../runtime/run-options.ts'
+import { optionList, parseArgsOptions } from './option-definition.ts'
+import { RUN_OPTIONS } from './run-command-options.ts'
 import { UsageError } from './usage-error.ts'
 
 /** What `oxiflow run` was asked to do. */
@@ -30,29 +32,12 @@ export interface RunArgs {
   readonly stopTimeout: number | undefined
 }
 
-const OPTIONS = {
-  workers: { type: 'string' },
-  params: { type: 'string' },
-  'batch-size': { type: 'string' },
-  store: { type: 'string' },
-  'checkpoint-interval': { type: 'string' },
-  restore: { type: 'string' },
-  'allow-non-restored-state': { type: 'boolean' },
-  codec: { type: 'string' },
-  'metrics-port': { type: 'string' },
-  'metrics-host': { type: 'string' },
-  restart: { type: 'string' },
-  'restart-backoff': { type: 'string' },
-  'stall-timeout': { type: 'string' },
-  'stop-timeout': { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const
+const OPTIONS = parseArgsOptions(RUN_OPTIONS)
 
 /** The snapshot codecs, default first (as `run --help` lists them). */
 const CODECS: readonly CodecName[] = ['zstd', 'lz4', 'snappy', 'none']
 
-const FLAGS = '--workers N, --params JSON, --batch-size N, --store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --allow-non-restored-state, --codec C, --metrics-port P, --metrics-host H, --restart N, --restart-backoff MS, --stall-timeout MS, --stop-timeout MS, --json, --help'
+const FLAGS = optionList(RUN_OPTIONS)
 
 /**
  * Parses the arguments after `run`. Every mistake becomes a UsageError naming the flag and the fix.

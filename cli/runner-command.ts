@@ -10,6 +10,7 @@ import { openExistingStore, storeLocation } from './state-store-arg.ts'
 import { runnerListText } from './state-text.ts'
 import { leaseView, type LeaseView } from './state-views.ts'
 import { parseCommandArgs } from './parse-command-args.ts'
+import { RUNNER_OPTIONS } from './store-command-options.ts'
 import { UsageError, isUsageError } from './usage-error.ts'
 
 const USAGE = 'oxiflow runner list [--pipeline P] | oxiflow runner stop <runner-id> [--pipeline P] [--timeout MS] [--store S] [--json]'
@@ -106,5 +107,5 @@ function usage(message: string): UsageError {
 }
 
 function parse(argv: readonly string[]) {
-  return parseCommandArgs(argv, { command: 'runner', options: { pipeline: { type: 'string' }, timeout: { type: 'string' } } as const, listed: '--store S, --json, --pipeline P, --timeout MS (stop), --help', usage: USAGE })
+  return parseCommandArgs(argv, { command: 'runner', options: RUNNER_OPTIONS, usage: USAGE })
 }

@@ -14,6 +14,7 @@ import { fileStoreTempDir, openExistingStore, storeLocation } from './state-stor
 import { cleanupText, stateListText, stateShowText } from './state-text.ts'
 import { stateList, stateView } from './state-views.ts'
 import { parseCommandArgs } from './parse-command-args.ts'
+import { STATE_OPTIONS } from './store-command-options.ts'
 import { UsageError, isUsageError } from './usage-error.ts'
 
 const USAGE = 'oxiflow state show|list|cleanup|export|import [pipeline] [FILE] [--store S] [--json] [--active] [--stale] [--out FILE]'
@@ -123,5 +124,5 @@ function usage(message: string): UsageError {
 }
 
 function parse(argv: readonly string[]) {
-  return parseCommandArgs(argv, { command: 'state', options: { active: { type: 'boolean' }, stale: { type: 'boolean' }, out: { type: 'string' } } as const, listed: '--store S, --json, --active (list), --stale (cleanup), --out FILE (export), --help', usage: USAGE })
+  return parseCommandArgs(argv, { command: 'state', options: STATE_OPTIONS, usage: USAGE })
 }

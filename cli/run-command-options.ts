@@ -1,0 +1,30 @@
+import type { OptionDefinition } from './option-definition.ts'
+
+/**
+ * The options of `oxiflow run`, defined once: parseRunArgs parses them, `oxiflow run --help`
+ * lists them, its unknown-option error names them. The checks of each value are parseRunArgs's.
+ *
+ * @example
+ * RUN_OPTIONS.find((o) => o.name === 'workers')?.value // 'N'
+ */
+export const RUN_OPTIONS = [
+  { name: 'workers', type: 'string', value: 'N', description: 'worker threads hosting the actors', default: '0: everything on the main thread' },
+  { name: 'params', type: 'string', value: 'JSON', description: 'a JSON object passed to a function default export and to run()' },
+  { name: 'batch-size', type: 'string', value: 'N', description: 'records per batch, a positive integer', default: '1024' },
+  { name: 'store', type: 'string', value: 'PATH|URL', description: 'checkpoint store: a directory (file store) or URL', default: 'OXIFLOW_STORE or .oxiflow' },
+  { name: 'checkpoint-interval', type: 'string', value: 'MS', description: 'take a checkpoint every MS milliseconds', default: 'off' },
+  { name: 'restore', type: 'string', value: 'latest|ID', description: 'start from the newest valid checkpoint (fresh if none) or from checkpoint ID' },
+  {
+    name: 'allow-non-restored-state', type: 'boolean',
+    description: 'with --restore: drop checkpointed state of steps this pipeline no longer has (renamed or removed) instead of refusing (exit 2)',
+  },
+  { name: 'codec', type: 'string', value: 'C', description: 'snapshot compression: zstd, lz4, snappy or none', default: 'zstd' },
+  { name: 'metrics-port', type: 'string', value: 'P', description: 'serve Prometheus metrics on http://127.0.0.1:P/metrics while the job runs; 0 picks a free port' },
+  { name: 'metrics-host', type: 'string', value: 'H', description: 'the address to serve them on', default: '127.0.0.1' },
+  { name: 'restart', type: 'string', value: 'N', description: 'restart a failed job from its last checkpoint, at most N times (needs checkpoints)' },
+  { name: 'restart-backoff', type: 'string', value: 'MS', description: 'wait before a restart; doubles each time, at most 30 s', default: '1000' },
+  { name: 'stall-timeout', type: 'string', value: 'MS', description: 'warn when work is queued but no step progressed for MS; 0 turns it off', default: '60000' },
+  { name: 'stop-timeout', type: 'string', value: 'MS', description: 'a graceful stop not done after MS fails, naming what it waits for', default: '60000' },
+  { name: 'json', type: 'boolean', description: 'print one JSON object on stdout at the end: the summary, or the error' },
+  { name: 'help', type: 'boolean', short: 'h', description: 'this help' },
+] as const satisfies readonly OptionDefinition[]
