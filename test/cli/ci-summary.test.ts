@@ -14,6 +14,7 @@ const cases: Array<[log: string, status: number, expected: string]> = [
   ['timeout-and-unhandled-rejection', 1, '2 passed, 2 failed'],
   ['pending-after-timeout', 1, '1 passed, 2 failed'],
   ['no-tests-found', 1, '1 passed, 1 failed'],
+  ['before-hook-failed', 1, '0 passed, 3 failed'],
 ]
 
 for (const [log, status, expected] of cases) {
