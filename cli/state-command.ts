@@ -19,13 +19,13 @@ import { UsageError, isUsageError } from './usage-error.ts'
 
 const USAGE = 'oxiflow state show|list|cleanup|export|import [pipeline] [FILE] [--store S] [--json] [--active] [--stale] [--out FILE]'
 
-/** Per action: positionals it takes (after the action) and the flags beyond --store/--json/--help. */
-const ACTIONS: Readonly<Record<string, { args: readonly string[]; flags: readonly string[] }>> = {
-  show: { args: ['pipeline'], flags: [] },
-  list: { args: [], flags: ['active'] },
-  cleanup: { args: [], flags: ['stale'] },
-  export: { args: ['pipeline'], flags: ['out'] },
-  import: { args: ['pipeline', 'FILE'], flags: [] },
+/** Per action: the positionals it takes (after the action); its own flags are those STATE_OPTIONS gives its name. */
+const ACTIONS: Readonly<Record<string, { args: readonly string[] }>> = {
+  show: { args: ['pipeline'] },
+  list: { args: [] },
+  cleanup: { args: [] },
+  export: { args: ['pipeline'] },
+  import: { args: ['pipeline', 'FILE'] },
 }
 
 /**
@@ -50,8 +50,10 @@ export async function stateCommand(argv: readonly string[]): Promise<number> {
     const spec = ACTIONS[action]!
     if (args.length < spec.args.length) throw usage(`oxiflow state ${action} needs ${spec.args.slice(args.length).join(' and ')}; ${USAGE}`)
     if (args.length > spec.args.length) throw usage(`too many arguments for oxiflow state ${action}: ${args.join(' ')}; ${USAGE}`)
-    for (const flag of ['active', 'stale', 'out'] as const) {
-      if (values[flag] !== undefined && !spec.flags.includes(flag)) throw usage(`option --${flag} does not apply to oxiflow state ${action}; ${USAGE}`)
+    for (const option of STATE_OPTIONS) {
+      if ('action' in option && values[option.name] !== undefined && option.action !== action) {
+        throw usage(`option --${option.name} does not apply to oxiflow state ${action}; ${USAGE}`)
+      }
     }
     const where = storeLocation(values.store)
     const out = (text: string): void => { process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) }
