@@ -10,11 +10,10 @@
  * Knob (env): BENCH_FLOOR_RUNS (child processes per variant, default 5).
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { environment, fmt, formatEnvironment, formatTable, otherNote, spread, watchOtherProcesses, writeResults } from './measure.ts'
-import { oxiflowBuilds } from './oxiflow-builds.ts'
+import { bundledDist, oxiflowBuilds } from './oxiflow-builds.ts'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
 const repoRoot = join(benchDir, '..')
@@ -25,11 +24,8 @@ interface ChildReport { rssMB: number; anonMB: number; fileMB: number; heapTotal
 
 const [dist, before] = oxiflowBuilds()
 const dir = (entry: string) => dirname(entry)
-// The package as one file: what tsc's 283 separate modules cost against the same code in one.
-mkdirSync(join(benchDir, 'results'), { recursive: true })
-const bundle = join(benchDir, 'results', 'import-floor-bundle.mjs')
-const esbuild = spawnSync(join(repoRoot, 'node_modules', '.bin', 'esbuild'),
-  [dist!.entry, '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${bundle}`, '--log-level=warning'], { encoding: 'utf8' })
+// The package as one file: what tsc's separate modules cost against the same code in one.
+const bundle = bundledDist()
 
 const variants: Variant[] = [
   { label: 'bare node', nodeArgs: [], imports: [] },
@@ -40,13 +36,12 @@ const variants: Variant[] = [
   { label: 'dist/runtime/pipeline.js (the core a job needs)', nodeArgs: [], imports: [join(dir(dist!.entry), 'runtime', 'pipeline.js')] },
   { label: 'dist/index.js (the package)', nodeArgs: [], imports: [dist!.entry] },
   { label: 'dist/index.js, --max-semi-space-size=1', nodeArgs: ['--max-semi-space-size=1'], imports: [dist!.entry] },
-  ...(esbuild.status === 0 ? [{ label: 'the package bundled into one file (esbuild)', nodeArgs: [], imports: [bundle] }] : []),
+  { label: 'the package bundled into one file (esbuild)', nodeArgs: [], imports: [bundle] },
   ...(before ? [
     { label: 'tsx loaded, nothing imported', nodeArgs: before.nodeArgs, imports: [] },
     { label: `${before.label}: index.ts`, nodeArgs: before.nodeArgs, imports: [before.entry] },
   ] : []),
 ]
-if (esbuild.status !== 0) console.log(`(no bundled variant: esbuild failed: ${esbuild.stderr || esbuild.error?.message})`)
 
 function runChild(v: Variant): ChildReport {
   const child = spawnSync(process.execPath, ['--expose-gc', ...v.nodeArgs, join(benchDir, 'import-floor-child.mjs'), ...v.imports], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 })

@@ -2,7 +2,8 @@
 // `node bench/worker-start-child.mjs <oxiflow entry> <rounds>` on the compiled package — and, for
 // the sources of an older commit, under `node --import tsx` with an index.ts entry.
 //
-// Prints one JSON line: per worker count N (1, 2, 4),
+// Prints one JSON line: `empty`, ms until an empty worker thread (no oxiflow) answers; and per
+// worker count N (1, 2, 4),
 // - `ready`: ms from `new Worker(host entry)` until every one of N hosts answers `stats()` over
 //   comlink — the host module has loaded and exposed its API, i.e. it is ready to deploy;
 // - `runs`: ms of `run({ workers: N, module })` of a tiny job (1,000 records, keyBy, a running
@@ -40,6 +41,16 @@ export default pipeline('tiny')
 const moduleUrl = pathToFileURL(modulePath).href
 const tiny = (await import(moduleUrl)).default
 
+/** ms until an empty worker thread (Node alone, no oxiflow) posts a message: the floor of any worker's start. */
+async function emptyReady() {
+  const started = performance.now()
+  const worker = new Worker("require('node:worker_threads').parentPort.postMessage('ready')", { eval: true })
+  await new Promise((resolve) => worker.once('message', resolve))
+  const ms = performance.now() - started
+  await worker.terminate()
+  return ms
+}
+
 /** ms until `n` fresh hosts all answer; the threads are terminated after. */
 async function hostsReady(n) {
   const started = performance.now()
@@ -71,13 +82,16 @@ async function runTiny(workers) {
 }
 
 const counts = [1, 2, 4]
-const report = { entry, fromSources, node: process.version, ready: {}, runs: { 0: { cold: 0, ms: [] } } }
+const report = { entry, fromSources, node: process.version, empty: { cold: 0, ms: [] }, ready: {}, runs: { 0: { cold: 0, ms: [] } } }
 for (const n of counts) {
   report.ready[n] = { cold: 0, ms: [] }
   report.runs[n] = { cold: 0, ms: [] }
 }
 // Round-robin, so that drift in the machine's load hits every variant alike.
 for (let round = 0; round <= rounds; round++) {
+  const empty = await emptyReady()
+  if (round === 0) report.empty.cold = empty
+  else report.empty.ms.push(empty)
   for (const n of counts) {
     const ms = await hostsReady(n)
     if (round === 0) report.ready[n].cold = ms

@@ -25,6 +25,7 @@ const COUNTS = [1, 2, 4] as const
 
 /** What the child prints: ms per worker count, the warm-up round apart. */
 interface ChildReport {
+  readonly empty: { cold: number; ms: number[] }
   readonly ready: Record<string, { cold: number; ms: number[] }>
   readonly runs: Record<string, { cold: number; ms: number[] }>
 }
@@ -57,19 +58,22 @@ for (const build of builds) {
   const rs = reports.get(build.label)!
   const all = (pick: (r: ChildReport) => number[]) => rs.flatMap(pick)
   const inline = spread(all((r) => r.runs['0']!.ms)).median
+  const empty = all((r) => r.empty.ms)
+  rows.push([build.label, 'empty worker (Node alone)', range(empty), fmt(spread(empty).median), range(rs.map((r) => r.empty.cold)), '', ''])
   for (const n of COUNTS) {
     const ready = all((r) => r.ready[n]!.ms)
     const cold = rs.map((r) => r.ready[n]!.cold)
     const run = all((r) => r.runs[n]!.ms)
     rows.push([build.label, String(n), range(ready), fmt(spread(ready).median / n), range(cold), range(run.map((ms) => ms - inline)), fmt((spread(run).median - inline) / n)])
-    results[`${build.label} ${n}`] = { ready, cold, run, inline }
+    results[`${build.label} ${n}`] = { ready, cold, run, inline, empty }
   }
 }
 console.log('\n' + formatTable(
   ['build', 'workers', 'hosts ready ms, median (range)', 'per worker', 'first in process', 'run() − inline ms', 'per worker'],
   rows,
 ))
-console.log('\nhosts ready: new Worker(host entry) until every host answers stats() over comlink; first in process: the warm-up round.')
+console.log('\nempty worker: new Worker of one line posting a message (no oxiflow), the floor of any worker start.')
+console.log('hosts ready: new Worker(host entry) until every host answers stats() over comlink; first in process: the warm-up round.')
 console.log('run() − inline: run({ workers: N, module }) of a tiny job (1,000 records, keyBy, running sum) to done, minus the same job inline.')
 const otherCores = others()
 console.log(`during the runs: ${otherNote(otherCores)} on average`)

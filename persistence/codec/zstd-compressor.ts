@@ -12,8 +12,8 @@ type ZstdWasm = typeof import('@bokuweb/zstd-wasm')
  */
 const READY = Symbol.for('oxiflow.zstd-wasm.ready')
 /**
- * The package, loaded and initialised on first use: importing it costs every process and worker
- * thread ~1.5 MB of RSS and its WebAssembly module, and most never compress with zstd
+ * The package, loaded and initialised on first use: importing it cost every process and worker
+ * thread its WebAssembly module (5.4 MB of RSS in a process alone), and most never compress with zstd
  * (bench/README.md, "What the floor is made of"). Every copy of this module gets the same
  * package object from require's cache, so the one `init()` serves them all.
  */
