@@ -1,10 +1,9 @@
 /**
  * What the RSS floor of a process with oxiflow loaded is made of: RSS (anonymous and file-backed)
  * after a full GC, in fresh child processes (bench/import-floor-child.mjs), for bare Node, the
- * Node built-ins and packages oxiflow imports, the runtime core, the whole package — and, to see
- * what the module count costs, the same package bundled into one file by esbuild (packages left
- * external; written to bench/results/, not shipped). With `BENCH_BEFORE_ROOT`, also tsx alone
- * and that checkout's sources under tsx.
+ * Node built-ins and packages oxiflow imports, and the whole package (dist/, bundled by
+ * scripts/build.mjs). With `BENCH_BEFORE_ROOT`, also tsx alone and that checkout's sources under
+ * tsx.
  *
  * Run: `npm run build && BENCH_BEFORE_ROOT=/tmp/wt-before npm run bench -- import-floor`.
  * Knob (env): BENCH_FLOOR_RUNS (child processes per variant, default 5).
@@ -13,7 +12,7 @@ import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { environment, fmt, formatEnvironment, formatTable, otherNote, spread, watchOtherProcesses, writeResults } from './measure.ts'
-import { bundledDist, oxiflowBuilds } from './oxiflow-builds.ts'
+import { oxiflowBuilds } from './oxiflow-builds.ts'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
 const repoRoot = join(benchDir, '..')
@@ -23,20 +22,15 @@ interface Variant { readonly label: string; readonly nodeArgs: readonly string[]
 interface ChildReport { rssMB: number; anonMB: number; fileMB: number; heapTotalMB: number; heapUsedMB: number; cjsModules: number }
 
 const [dist, before] = oxiflowBuilds()
-const dir = (entry: string) => dirname(entry)
-// The package as one file: what tsc's separate modules cost against the same code in one.
-const bundle = bundledDist()
 
 const variants: Variant[] = [
   { label: 'bare node', nodeArgs: [], imports: [] },
   { label: 'node:http, crypto, zlib, worker_threads, v8', nodeArgs: [], imports: ['node:http', 'node:crypto', 'node:zlib', 'node:worker_threads', 'node:v8'] },
-  { label: 'rxjs: the 7 internal modules oxiflow uses (runtime/rx.js)', nodeArgs: [], imports: [join(dir(dist!.entry), 'runtime', 'rx.js')] },
+  { label: 'rxjs', nodeArgs: [], imports: ['rxjs'] },
   { label: 'semver/functions/parse', nodeArgs: [], imports: ['semver/functions/parse.js'] },
   { label: '@bokuweb/zstd-wasm', nodeArgs: [], imports: ['@bokuweb/zstd-wasm'] },
-  { label: 'dist/runtime/pipeline.js (the core a job needs)', nodeArgs: [], imports: [join(dir(dist!.entry), 'runtime', 'pipeline.js')] },
   { label: 'dist/index.js (the package)', nodeArgs: [], imports: [dist!.entry] },
   { label: 'dist/index.js, --max-semi-space-size=1', nodeArgs: ['--max-semi-space-size=1'], imports: [dist!.entry] },
-  { label: 'the package bundled into one file (esbuild)', nodeArgs: [], imports: [bundle] },
   ...(before ? [
     { label: 'tsx loaded, nothing imported', nodeArgs: before.nodeArgs, imports: [] },
     { label: `${before.label}: index.ts`, nodeArgs: before.nodeArgs, imports: [before.entry] },

@@ -4,10 +4,10 @@
  * another checkout (e.g. `git worktree add /tmp/wt-before 392d609`), that checkout's TypeScript
  * sources under `node --import tsx` — how every process and worker ran before oxiflow shipped
  * JavaScript. Used by the scripts that compare the two (worker-start.ts, slow-sink-rss.ts,
- * import-floor.ts). `BENCH_BUNDLE=1` adds the compiled package bundled into one file (bundledDist).
+ * import-floor.ts).
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -21,18 +21,17 @@ export interface OxiflowBuild {
 }
 
 /**
- * The compiled package of this checkout, then (with `BENCH_BUNDLE=1`, where asked) the same
- * bundled into one file, then (when `BENCH_BEFORE_ROOT` is set) that checkout's sources; throws
+ * The built package of this checkout (dist/, bundled by scripts/build.mjs), then (when
+ * `BENCH_BEFORE_ROOT` is set) that checkout's sources; throws
  * when dist/ is missing, saying to build it.
  *
  * @example
  * for (const b of oxiflowBuilds()) spawnSync(process.execPath, [...b.nodeArgs, child, b.entry])
  */
-export function oxiflowBuilds(options: { bundle?: boolean } = {}): OxiflowBuild[] {
+export function oxiflowBuilds(): OxiflowBuild[] {
   const dist = join(repoRoot, 'dist', 'index.js')
   if (!existsSync(dist)) throw new Error(`${dist} does not exist: run \`npm run build\` first (the bench measures the compiled package)`)
   const builds: OxiflowBuild[] = [{ label: 'dist (node)', nodeArgs: [], entry: dist }]
-  if (options.bundle && process.env.BENCH_BUNDLE === '1') builds.push({ label: 'dist bundled (node)', nodeArgs: [], entry: bundledDist() })
   const before = process.env.BENCH_BEFORE_ROOT
   if (before) {
     const entry = join(resolve(before), 'index.ts')
@@ -41,20 +40,4 @@ export function oxiflowBuilds(options: { bundle?: boolean } = {}): OxiflowBuild[
     builds.push({ label: `${commit} sources (tsx)`, nodeArgs: ['--import', 'tsx'], entry })
   }
   return builds
-}
-
-/**
- * dist/index.js bundled into one ES module by esbuild (dependencies left as imports), written to
- * bench/results/ — not shipped: it measures what loading tsc's separate modules costs against
- * the same code in one file. Throws when esbuild (installed with tsx) fails.
- *
- * @example
- * spawnSync(process.execPath, [child, bundledDist()])
- */
-export function bundledDist(): string {
-  const out = join(repoRoot, 'bench', 'results', 'oxiflow-bundle.mjs')
-  mkdirSync(dirname(out), { recursive: true })
-  execFileSync(join(repoRoot, 'node_modules', '.bin', 'esbuild'),
-    [join(repoRoot, 'dist', 'index.js'), '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${out}`, '--log-level=warning'])
-  return out
 }

@@ -4,8 +4,7 @@
  * Runs bench/slow-sink-child.mjs in fresh child processes, each mode a few times, and reports peak
  * RSS (sampled every 5 ms and at every batch) as median and min–max. The child loads the compiled
  * package with plain `node` (a user's view) and, with `BENCH_BEFORE_ROOT=<checkout>`, also that
- * checkout's sources under `node --import tsx`, and with `BENCH_BUNDLE=1` the package bundled into
- * one file (bench/oxiflow-builds.ts), alternating:
+ * checkout's sources under `node --import tsx` (bench/oxiflow-builds.ts), alternating:
  * - generator-only: Node + oxiflow loaded, the 2M-record generator opened, nothing read (the floor);
  * - materialized: the same 2M records read into an array (what buffering the input would cost);
  * - slow-sink: oxiflow job generator(count 2M) → keyBy → process(forward) → sink awaiting ~1 ms
@@ -40,7 +39,7 @@ console.log(`# Peak RSS with a slow sink — generator ${fmt(SLOW_SINK.count)} r
   `channelCapacity ${SLOW_SINK.channelCapacity}, ${SLOW_SINK.writeDelayMs} ms per write, stop after ${SLOW_SINK.maxBatches} batches\n`)
 console.log(formatEnvironment(env) + '\n')
 
-const builds = oxiflowBuilds({ bundle: true })
+const builds = oxiflowBuilds()
 const othersOverall = watchOtherProcesses()
 const variants = builds.flatMap((build) => CHILD_MODES.map((mode) => ({ build, mode, key: `${build.label}: ${mode}` })))
 const reports = new Map<string, ChildReport[]>(variants.map((v) => [v.key, []]))

@@ -23,10 +23,12 @@ if (!entry) {
 const rounds = Number(roundsArg ?? 5)
 const fromSources = entry.endsWith('.ts')
 const root = dirname(entry)
-const ext = fromSources ? '.ts' : '.js'
-// The host thread's first module, as runtime/worker/worker-host.ts picks it.
-const hostEntry = join(root, 'runtime/worker', fromSources ? 'host-entry.mjs' : 'host-main.js')
-const { wrap, nodeEndpoint, releaseProxy } = await import(pathToFileURL(join(root, `runtime/worker/comlink${ext}`)).href)
+// The host thread's first module, as runtime/worker/worker-host.ts picks it: the built package's
+// dist/worker.js, or the sources' tsx bridge.
+const hostEntry = fromSources ? join(root, 'runtime/worker/host-entry.mjs') : join(root, 'worker.js')
+// comlink's ES modules, as oxiflow's runtime/worker/comlink.ts imports them.
+const { wrap, releaseProxy } = await import('comlink/dist/esm/comlink.mjs')
+const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs')
 
 // The pipeline module, plain .mjs as a user would write it; each worker imports it again.
 const dir = mkdtempSync(join(tmpdir(), 'oxiflow-worker-start-'))

@@ -3,7 +3,7 @@
  * the compiled package instead of compiling TypeScript through tsx.
  *
  * Runs bench/worker-start-child.mjs in fresh child processes, alternating between the compiled
- * package (plain `node`, `dist/index.js`, workers from `dist/runtime/worker/host-main.js`) and,
+ * package (plain `node`, `dist/index.js`, workers from `dist/worker.js`) and,
  * with `BENCH_BEFORE_ROOT=<checkout>`, that checkout's sources under tsx. Per worker count N:
  * - hosts ready: `new Worker(host entry)` until all N hosts answer over comlink (ready to deploy);
  * - `run({ workers: N })` of a tiny job, end to end, minus the same job inline.

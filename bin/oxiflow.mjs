@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// The `oxiflow` command: runs the compiled CLI in dist/ (built by `npm run build`, and by
+// The `oxiflow` command: runs the built CLI, dist/cli.js (built by `npm run build`, and by
 // `prepare` on install). It loads no TypeScript loader itself: tsx is imported only when a
 // pipeline module is TypeScript and this Node cannot strip types (see runtime/modules).
 let main
 try {
-  ({ main } = await import('../dist/cli/main.js'))
+  ({ main } = await import('../dist/cli.js'))
 } catch (e) {
-  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist/cli/main.js')) throw e
-  process.stderr.write(`oxiflow: not built — ${new URL('../dist/cli/main.js', import.meta.url).pathname} is missing; ` +
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist/cli.js')) throw e
+  process.stderr.write(`oxiflow: not built — ${new URL('../dist/cli.js', import.meta.url).pathname} is missing; ` +
     `run npm run build in ${new URL('..', import.meta.url).pathname}\n`)
   process.exit(1)
 }

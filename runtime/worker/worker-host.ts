@@ -16,11 +16,14 @@ const CLOSE_GRACE_MS = 10_000
  * alive, so nothing else would).
  */
 /**
- * The worker thread's first module: the compiled host-main.js, or, where oxiflow runs from its
+ * The worker thread's first module: in the built package dist/worker.js, which sits in one folder
+ * with every other file of the bundle (this code is in one of them); where oxiflow runs from its
  * TypeScript sources (its own tests, through tsx), a plain module that loads host-main.ts through
  * tsx — a Worker cannot start from a .ts file.
  */
-const HOST_ENTRY = new URL(new URL(import.meta.url).pathname.endsWith('.ts') ? './host-entry.mjs' : './host-main.js', import.meta.url)
+const HOST_ENTRY = new URL(import.meta.url).pathname.endsWith('.ts')
+  ? new URL('./host-entry.mjs', import.meta.url)
+  : new URL('./worker.js', import.meta.url)
 
 export class WorkerHost implements Host {
   readonly remote = true

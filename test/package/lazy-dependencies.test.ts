@@ -28,5 +28,5 @@ test('importing the package loads no store client, codec, prom-client, semver or
   t.false(urls.includes('node:http'), 'node:http is imported only by serveMetrics, when called')
   // The detector sees what the runtime does load: rxjs (every actor) and the package's own modules.
   t.true(loadedPackages.has('rxjs'))
-  t.true(urls.some((u) => u.endsWith('/dist/runtime/pipeline.js')))
+  t.true(urls.some((u) => u.endsWith('/dist/index.js')))
 })
