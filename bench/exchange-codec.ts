@@ -1,5 +1,5 @@
 /**
- * Claim: flat records cross threads columnar (runtime/exchange/columnar-codec.ts) for a small
+ * Claim: flat records cross threads columnar (runtime/channels/exchange/columnar-codec.ts) for a small
  * fraction of what structured clone costs, and irregular records cost no more than plain clone
  * plus the failed shape check. With a string table per channel (ChannelEncoder/ChannelDecoder,
  * what RemoteSender and RemoteReceiver use), repeating keys cross once and then by id, and
@@ -38,13 +38,13 @@
  */
 import { readFileSync } from 'node:fs'
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
-import { ColumnBuilder } from '../runtime/exchange/column-builder.ts'
-import { ChannelDecoder } from '../runtime/exchange/channel-decoder.ts'
-import { ChannelEncoder } from '../runtime/exchange/channel-encoder.ts'
-import { decodeBatch, encodeBatch, type EncodedBatch, type EncodedColumn } from '../runtime/exchange/columnar-codec.ts'
-import type { ChannelBatch } from '../runtime/exchange/encoded-batch.ts'
-import { rowEncoder } from '../runtime/exchange/row-encoder.ts'
-import { splitStrings } from '../runtime/exchange/string-list.ts'
+import { ColumnBuilder } from '../runtime/channels/exchange/column-builder.ts'
+import { ChannelDecoder } from '../runtime/channels/exchange/channel-decoder.ts'
+import { ChannelEncoder } from '../runtime/channels/exchange/channel-encoder.ts'
+import { decodeBatch, encodeBatch, type EncodedBatch, type EncodedColumn } from '../runtime/channels/exchange/columnar-codec.ts'
+import type { ChannelBatch } from '../runtime/channels/exchange/encoded-batch.ts'
+import { rowEncoder } from '../runtime/channels/exchange/row-encoder.ts'
+import { splitStrings } from '../runtime/channels/exchange/string-list.ts'
 import { environment, fmt, formatEnvironment, formatTable, spread, watchOtherProcesses, writeResults, type Spread } from './measure.ts'
 
 const perRun = Number(process.env.BENCH_EXCHANGE_RECORDS ?? 262_144)

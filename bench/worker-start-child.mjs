@@ -9,7 +9,7 @@
 // - `runs`: ms of `run({ workers: N, module })` of a tiny job (1,000 records, keyBy, a running
 //   sum per key, collect; its output checked against the inline run's) from run() to `done`, and the same job inline (`workers: 0`);
 // the first round of each is a warm-up, reported apart as `cold`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -25,7 +25,10 @@ const fromSources = entry.endsWith('.ts')
 const root = dirname(entry)
 // The host thread's first module, as runtime/worker/worker-host.ts picks it: the built package's
 // dist/worker.js, or the sources' tsx bridge.
-const hostEntry = fromSources ? join(root, 'runtime/worker/host-entry.mjs') : join(root, 'worker.js')
+// (runtime/worker/worker-entry.mjs; host-entry.mjs in checkouts before the runtime's rooms).
+const hostEntry = fromSources
+  ? ['worker-entry.mjs', 'host-entry.mjs'].map((f) => join(root, 'runtime/worker', f)).find((f) => existsSync(f))
+  : join(root, 'worker.js')
 // comlink's ES modules, as oxiflow's runtime/worker/comlink.ts imports them.
 const { wrap, releaseProxy } = await import('comlink/dist/esm/comlink.mjs')
 const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs')

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import type { CodecName } from '../index.ts'
-import { MAX_BATCH_SIZE, maxWorkers } from '../runtime/run-options.ts'
+import { MAX_BATCH_SIZE, maxWorkers } from '../runtime/job/run-options.ts'
 import { optionList, parseArgsOptions } from './option-definition.ts'
 import { RUN_OPTIONS } from './run-command-options.ts'
 import { UsageError } from './usage-error.ts'

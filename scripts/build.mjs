@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true })
 await build({
   absWorkingDir: root,
-  entryPoints: { index: 'index.ts', cli: 'cli/main.ts', worker: 'runtime/worker/host-main.ts' },
+  entryPoints: { index: 'index.ts', cli: 'cli/main.ts', worker: 'runtime/worker/worker-main.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,7 +1,7 @@
 import type { EndedStep, Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { CheckpointBarrier } from '../messages.ts'
-import type { Maybe } from '../sequence.ts'
+import type { Maybe } from '../maybe.ts'
 import type { EndedInstance } from './ended-steps.ts'
 
 /** Where a paused source instance stands: the number of its next read (for one that ended, the one after its last). */

@@ -1,5 +1,5 @@
 import type { EndedStep } from '../../persistence/checkpoints/manifest.ts'
-import type { Vertex } from '../plan.ts'
+import type { Vertex } from '../plan/plan.ts'
 
 /**
  * One instance that had ended (input exhausted, end run) before a checkpoint's barrier, as its

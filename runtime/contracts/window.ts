@@ -1,5 +1,5 @@
 /**
- * The contract between a window step (runtime/operators/window-operator.ts) and the windows of
+ * The contract between a window step (runtime/operators/window/window-operator.ts) and the windows of
  * components/windows: the step owns keys, key groups, watermarks, timers, output and state
  * holders; a window owns what one key's state looks like and when its windows fire.
  */

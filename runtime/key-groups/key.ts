@@ -1,6 +1,6 @@
 import { InvalidKeyError } from '../errors/invalid-key-error.ts'
 import { KeyFunctionError } from '../errors/key-function-error.ts'
-import type { StepNode } from '../graph.ts'
+import type { StepNode } from '../graph/step-spec.ts'
 
 /**
  * What a keyBy key is: a string, a number, a boolean or a bigint. Keys are compared by value as

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { Job, RunOptions } from '../job.ts'
-import type { PipelineGraph } from '../pipeline-graph.ts'
+import type { Job, RunOptions } from '../job/start-job.ts'
+import type { PipelineGraph } from '../graph/pipeline-graph.ts'
 import { HandedJobError } from '../errors/handed-job-error.ts'
 
 /** A pipeline a module ran, as its loader receives it: `run` starts it for real (once). */

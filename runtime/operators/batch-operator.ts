@@ -1,5 +1,5 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
-import type { Maybe } from '../sequence.ts'
+import type { Maybe } from '../maybe.ts'
 import type { Operator, OperatorContext, Output } from './operator.ts'
 
 /**

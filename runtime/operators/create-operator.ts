@@ -10,7 +10,7 @@ import { instantiateOxi } from './oxi-instances.ts'
 import { ProcessOperator } from './process-operator.ts'
 import { ReduceOperator } from './reduce-operator.ts'
 import { SinkOperator } from './sink-operator.ts'
-import { WindowOperator } from './window-operator.ts'
+import { WindowOperator } from './window/window-operator.ts'
 
 /**
  * Creates the operator of one step instance. `sinkWriter` is the opened writer for a sink step.

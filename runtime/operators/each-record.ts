@@ -1,4 +1,4 @@
-import type { Maybe } from '../sequence.ts'
+import type { Maybe } from '../maybe.ts'
 import { inputOffset, type OperatorContext } from './operator.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { andThen, type Maybe } from '../sequence.ts'
+import { andThen, type Maybe } from '../maybe.ts'
 import { eachRecord } from './each-record.ts'
 import type { Operator, OperatorContext, Output } from './operator.ts'
 

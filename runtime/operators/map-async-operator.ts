@@ -1,4 +1,4 @@
-import type { Maybe } from '../sequence.ts'
+import type { Maybe } from '../maybe.ts'
 import { inputOffset, type Operator, type OperatorContext, type Output } from './operator.ts'
 
 const DROPPED = Symbol('dropped')

@@ -1,10 +1,10 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { Clock } from '../clock.ts'
-import type { FailureHandler } from '../failure-handler.ts'
-import type { StepNode } from '../graph.ts'
-import type { Maybe } from '../sequence.ts'
-import type { SideOutlet } from '../side-output-steps.ts'
-import type { StepCounters } from '../step-counters.ts'
+import type { FailureHandler } from '../host/failure-handler.ts'
+import type { StepNode } from '../graph/step-spec.ts'
+import type { Maybe } from '../maybe.ts'
+import type { SideOutlet } from '../plan/side-output-steps.ts'
+import type { StepCounters } from '../host/step-counters.ts'
 
 /** Where a step sends its output: the next operator of the chain, or the actor's router. */
 export interface Output {

@@ -1,4 +1,4 @@
-import type { Maybe } from '../sequence.ts'
+import type { Maybe } from '../maybe.ts'
 import type { Operator, OperatorContext, Output } from './operator.ts'
 
 /** Counts and forwards: a union's merge point, and a source step's own counts in its chain. */

@@ -1,6 +1,6 @@
 import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
 import { keyGroupCache } from '../key-groups/key-group-assignment.ts'
-import { andThen, type Maybe } from '../sequence.ts'
+import { andThen, type Maybe } from '../maybe.ts'
 import { eachRecord } from './each-record.ts'
 import type { Operator, OperatorContext, Output } from './operator.ts'
 

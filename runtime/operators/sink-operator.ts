@@ -1,6 +1,6 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { SinkWriter } from '../contracts/sink.ts'
-import { andThen, attempt, type Maybe } from '../sequence.ts'
+import { andThen, attempt, type Maybe } from '../maybe.ts'
 import { inputOffset, type Operator, type OperatorContext } from './operator.ts'
 
 /**

@@ -1,7 +1,7 @@
 import type { RunStatus, StepRunState } from '../../persistence/run-state/run-record.ts'
-import type { JobMetrics } from '../job.ts'
-import { placeInstances } from '../placement.ts'
-import type { Plan } from '../plan.ts'
+import type { JobMetrics } from '../job/start-job.ts'
+import { placeInstances } from '../plan/placement.ts'
+import type { Plan } from '../plan/plan.ts'
 
 /**
  * Where each step's instances run, as the run record says it: `main` for the runner's thread,

@@ -3,9 +3,9 @@ import v8 from 'node:v8'
 import { virtualClock, type VirtualClock } from '../clock.ts'
 import type { Source, SourceReader } from '../contracts/source.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
-import type { JobSnapshot } from '../job-snapshot.ts'
-import type { RunOptions } from '../run-options.ts'
-import type { Pipeline } from '../pipeline.ts'
+import type { JobSnapshot } from '../host/host-snapshot.ts'
+import type { RunOptions } from '../job/run-options.ts'
+import type { Pipeline } from '../builder/pipeline.ts'
 
 /**
  * Options of `testing.snapshotRestoreEquals`.

@@ -3,7 +3,7 @@ import type { EndedStep, Manifest } from '../../persistence/checkpoints/manifest
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { HostEntries, SourcePause } from '../checkpoint/checkpoint-participant.ts'
-import type { HostResults, InstanceStats } from '../host.ts'
+import type { HostResults, InstanceStats } from '../host/host.ts'
 import type { CheckpointBarrier } from '../messages.ts'
 import type { SerializedError } from './error-transport.ts'
 

@@ -1,6 +1,6 @@
 import { MessagePort, Worker } from 'node:worker_threads'
 import { WorkerCrashError } from '../errors/worker-crash-error.ts'
-import type { Host, HostResults, InstanceStats } from '../host.ts'
+import type { Host, HostResults, InstanceStats } from '../host/host.ts'
 import { within } from '../within.ts'
 import { transfer, wrap, nodeEndpoint, type Remote } from './comlink.ts'
 import { rebuildError, serializeError, type SerializedError } from './error-transport.ts'
@@ -18,11 +18,11 @@ const CLOSE_GRACE_MS = 10_000
 /**
  * The worker thread's first module: in the built package dist/worker.js, which sits in one folder
  * with every other file of the bundle (this code is in one of them); where oxiflow runs from its
- * TypeScript sources (its own tests, through tsx), a plain module that loads host-main.ts through
+ * TypeScript sources (its own tests, through tsx), a plain module that loads worker-main.ts through
  * tsx — a Worker cannot start from a .ts file.
  */
 const HOST_ENTRY = new URL(import.meta.url).pathname.endsWith('.ts')
-  ? new URL('./host-entry.mjs', import.meta.url)
+  ? new URL('./worker-entry.mjs', import.meta.url)
   : new URL('./worker.js', import.meta.url)
 
 export class WorkerHost implements Host {

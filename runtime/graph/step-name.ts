@@ -1,0 +1,16 @@
+import { PipelineDefinitionError } from '../errors/pipeline-definition-error.ts'
+
+const NAME = /^[A-Za-z0-9_-]+$/
+
+/** Throws when `name` is not a valid step or pipeline name, suggesting a valid one. */
+export function checkName(what: string, name: unknown, pipelineId?: string): void {
+  const where = pipelineId === undefined ? '' : `pipeline '${pipelineId}': `
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    const shown = typeof name === 'string' ? `'${name}'` : String(name)
+    const fix = typeof name === 'string' && name.length > 0
+      ? `, e.g. '${name.replace(/[^A-Za-z0-9_-]+/g, '_')}'` : ''
+    throw new PipelineDefinitionError(
+      `${where}${what} name ${shown} is invalid: names match [A-Za-z0-9_-]+${fix}`,
+      typeof name === 'string' ? name : undefined)
+  }
+}

@@ -1,0 +1,218 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import type { SourceReader } from '../contracts/source.ts'
+import type { CheckpointBarrier } from '../messages.ts'
+import type { Output } from '../operators/operator.ts'
+import type { Router } from './router.ts'
+import type { Maybe } from '../maybe.ts'
+
+/** A reader that ignores the stop signal gets this long to return before the source ends anyway. */
+const STOP_GRACE_MS = 2000
+/** Synchronous readers (arrays, generators) give the event loop a turn at least this often. */
+const YIELD_EVERY_MS = 8
+
+/**
+ * One running instance of a source: pulls a batch from its reader only when the previous one
+ * was taken downstream (the chain's send resolves once channels had credit), so a fast source
+ * never runs ahead of a slow sink by more than the channels hold.
+ */
+export class SourceActor {
+  /** Time spent reading and pushing batches through the chain, not waiting. */
+  busyMs = 0
+  /** Batches read from the reader (empty ones included). */
+  batches = 0
+  private started: Promise<void> | undefined
+  private stopRequested = false
+  /** Set while a read is awaited: a stop then gives that read `STOP_GRACE_MS` before abandoning it. */
+  private onStopDuringRead: (() => void) | undefined
+  /** The next read's sequence number; reads of split i of P are numbered i, i + P, … */
+  private seq: number
+  private ended = false
+  /** The input was exhausted and the end went downstream (not a stop): see `restoreEnded`. */
+  endedFinal = false
+  /** Restored from a checkpoint taken after this instance had ended. */
+  private endedBefore = false
+  /** Set by `pause` until `resumeWith`: no read starts meanwhile. */
+  private parked: Promise<void> | undefined
+  /** From the start of a read until its batch was sent (see `pause`). */
+  private inRead = false
+  /** The read or send in progress, for `waitingFor`. */
+  private doing: { what: 'reading batch' | 'sending batch'; seq: number; since: number } | undefined
+  private resume: (() => void) | undefined
+  /** A checkpoint barrier to put before the first own read numbered ≥ `cut`. */
+  private barrierAt: { barrier: CheckpointBarrier; cut: number; stopAfter: boolean } | undefined
+
+  constructor(
+    readonly name: string,
+    private readonly reader: SourceReader<unknown>,
+    private readonly head: Output,
+    private readonly router: Router | undefined,
+    private readonly batchSize: number,
+    /** Read k is numbered `split.index + k * split.count`: splits interleave in one sequence. */
+    private readonly split: { readonly index: number; readonly count: number },
+    private readonly onAligned: (barrier: CheckpointBarrier) => Maybe<void>,
+    /** Settles the dead-letter writes the reader's rejects started (awaited after each read). */
+    private readonly settleRejects: () => Promise<void> | undefined,
+    private readonly signalStop: () => void,
+  ) {
+    this.seq = split.index
+  }
+
+  /** Starts pulling; call once every actor downstream is subscribed to its inputs. */
+  start(): void {
+    this.started ??= this.loop()
+    this.started.catch(() => {})
+  }
+
+  /** Settles when this source sent its end downstream; rejects if it failed. */
+  get finished(): Promise<void> {
+    if (!this.started) throw new Error(`source '${this.name}' was not started`)
+    return this.started
+  }
+
+  /** Graceful stop: no further read; in-flight batches drain; `end` (not final) goes downstream. */
+  requestStop(): void {
+    if (this.stopRequested) return
+    this.stopRequested = true
+    this.signalStop()
+    this.onStopDuringRead?.()
+  }
+
+  /**
+   * Pauses before the next read and resolves at once with the number of the first read not yet
+   * started — also once the input ended: the cut must not fall before what an ended split
+   * already sent, or a receiver would take those records after the barrier and a restore would
+   * read them again (and a sequence-merging receiver would wait for them forever). The
+   * coordinator pauses every instance of a source, takes the highest as the cut, and resumes
+   * them with the barrier at that cut, so every instance puts the barrier at the same place in
+   * the shared sequence; receivers that merge by sequence could otherwise wait for a read that
+   * is held behind another input's barrier.
+   *
+   * It must not wait for the instance to reach a read boundary: a split that ran ahead of a
+   * slower one waits in a send for credit that only comes once the receiver got the slower
+   * split's next batch — which a paused split never reads. Waiting there deadlocked the
+   * checkpoint, and with it the job and any graceful stop queued behind it. A read in flight
+   * (or its batch still being sent) counts as started.
+   */
+  pause(): Promise<number> {
+    if (this.ended) return Promise.resolve(this.seq)
+    this.parked = new Promise((resolve) => { this.resume = resolve })
+    return Promise.resolve(this.inRead ? this.seq + this.split.count : this.seq)
+  }
+
+  /**
+   * Resumes after `pause`, putting `barrier` before the first own read numbered ≥ `cut`;
+   * `stopAfter` (the final checkpoint of a graceful stop): end right after the barrier.
+   */
+  resumeWith(barrier: CheckpointBarrier, cut: number, stopAfter = false): void {
+    if (!this.ended) this.barrierAt = { barrier, cut, stopAfter }
+    this.resume?.()
+    this.resume = undefined
+    this.parked = undefined
+  }
+
+  /**
+   * After a restore: this instance had ended before the checkpoint, so it reads nothing and its
+   * chain's end (an Oxi's onEnd, windows fired at the end) does not run again — that output is
+   * already in the restored state. Its receivers are only told that it ended (final), so its
+   * watermark counts as +∞ for them and barriers align on their inputs that are still open.
+   */
+  restoreEnded(): void {
+    this.ended = true
+    this.endedBefore = true
+  }
+
+  /** What this instance waits for now, in words, for a stall report; undefined when idle. */
+  waitingFor(now = performance.now()): string | undefined {
+    const d = this.doing
+    if (d) return `${d.what} ${d.seq} for ${((now - d.since) / 1000).toFixed(1)} s`
+    return this.parked ? 'paused for a checkpoint' : undefined
+  }
+
+  /** After a restore at `cut`: the first read is this split's first numbered ≥ cut. */
+  startAt(cut: number): void {
+    this.seq = firstAtOrAfter(cut, this.split.index, this.split.count)
+  }
+
+  private async loop(): Promise<void> {
+    if (this.endedBefore) {
+      this.endedFinal = true
+      await this.router?.end(true)
+      return
+    }
+    let lastYield = performance.now()
+    for (;;) {
+      if (this.parked) await this.parked
+      const at = this.barrierAt
+      if (at && this.seq >= at.cut) {
+        this.barrierAt = undefined
+        await this.onAligned(at.barrier)
+        await this.router?.broadcast({ kind: 'barrier', barrier: at.barrier })
+        if (at.stopAfter) this.requestStop()
+      }
+      if (this.stopRequested) return this.end(false)
+      if (this.parked) continue // paused while the barrier went out: no read before the resume
+      this.inRead = true
+      let start = performance.now()
+      this.doing = { what: 'reading batch', seq: this.seq, since: start }
+      let batch = this.reader.read(this.batchSize)
+      if (batch instanceof Promise) batch = await this.readUnlessStopped(batch)
+      else this.busyMs += performance.now() - start
+      await this.settleRejects()
+      if (batch === undefined) {
+        this.doing = undefined
+        if (this.stopRequested) return this.end(false)
+        await this.head.watermark(Infinity)
+        return this.end(true)
+      }
+      this.batches++
+      start = performance.now()
+      this.doing = { what: 'sending batch', seq: this.seq, since: start }
+      this.router?.beginSeq(this.seq)
+      let sent = batch.length > 0 ? this.head.batch(batch) : undefined
+      if (sent instanceof Promise) await sent
+      sent = this.router?.endSeq()
+      this.busyMs += performance.now() - start
+      if (sent instanceof Promise) await sent
+      this.seq += this.split.count
+      this.inRead = false
+      this.doing = undefined
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await yieldToEventLoop()
+        lastYield = performance.now()
+      }
+    }
+  }
+
+  private async end(final: boolean): Promise<void> {
+    this.ended = true
+    await this.head.end(final)
+    this.endedFinal = final
+  }
+
+  /**
+   * Awaits `read`, or abandons it (undefined) `STOP_GRACE_MS` after a stop. Nothing of one read
+   * may outlive it: racing each read against a promise that settles only at stop kept every
+   * batch reachable from that promise's reactions until the job ended (memory grew without bound
+   * for every source whose reads wait). The stop hook is per read and cleared when it settles.
+   */
+  private readUnlessStopped(read: Promise<readonly unknown[] | undefined>): Promise<readonly unknown[] | undefined> {
+    return new Promise((resolve, reject) => {
+      let grace: NodeJS.Timeout | undefined
+      const settle = (): void => {
+        this.onStopDuringRead = undefined
+        if (grace) clearTimeout(grace)
+      }
+      this.onStopDuringRead = () => {
+        grace ??= setTimeout(() => { settle(); resolve(undefined) }, STOP_GRACE_MS)
+        grace.unref()
+      }
+      if (this.stopRequested) this.onStopDuringRead()
+      read.then((batch) => { settle(); resolve(batch) }, (e: unknown) => { settle(); reject(e) })
+    })
+  }
+}
+
+/** The smallest number ≥ `cut` that is ≡ `index` (mod `count`). */
+export function firstAtOrAfter(cut: number, index: number, count: number): number {
+  return cut + ((((index - cut) % count) + count) % count)
+}

@@ -1,0 +1,146 @@
+import { availableParallelism } from 'node:os'
+import { resolveCheckpointing, type CheckpointRunOptions } from '../checkpoint/checkpoint-options.ts'
+import type { CheckpointingOptions } from '../checkpoint/job-checkpointing.ts'
+import { systemClock, type Clock } from '../clock.ts'
+import { InvalidOptionError } from '../errors/invalid-option-error.ts'
+import type { JobSnapshot } from '../host/host-snapshot.ts'
+import { DEFAULT_MAX_KEY_GROUPS } from '../key-groups/key-group-assignment.ts'
+import { resolveRestart, type RestartOptions, type RestartPolicy } from './restart-policy.ts'
+import type { RunStateRunOptions } from '../run-state/run-state-options.ts'
+import { resolveStall, type StallRunOptions, type StallSettings } from './stall-options.ts'
+
+/** Options of `p.run(options)`. */
+export interface RunOptions extends CheckpointRunOptions, RunStateRunOptions, StallRunOptions {
+  /** Worker threads hosting the actors; 0 (default) runs every actor on this thread. */
+  readonly workers?: number
+  /** The pipeline module's URL (`import.meta.url`), which worker hosts import again. */
+  readonly module?: string
+  /** JSON-serialisable parameters the module's default export (a function) was called with; worker hosts call it again with them. */
+  readonly params?: unknown
+  /** The job's processing-time clock (default: wall clock). Tests pass `virtualClock()`. */
+  readonly clock?: Clock
+  /** Records a source reads per batch (default 1024). */
+  readonly batchSize?: number
+  /** Batches a channel holds before its sender waits (default 8): the bound on memory in flight. */
+  readonly channelCapacity?: number
+  /** Key groups of keyed steps (default 128); fixed for a pipeline's lifetime (it is in the stored format). */
+  readonly maxKeyGroups?: number
+  /** State to start from: `summary.snapshot` of an earlier run of the same pipeline (same parallelism). */
+  readonly restoreFrom?: JobSnapshot
+  /** Snapshot every state holder once the job ended or stopped, into `summary.snapshot` (default false). */
+  readonly snapshotAtEnd?: boolean
+  /**
+   * Supervision: a job that fails (a step under `onError: 'fail'`, a worker thread that died, a
+   * store or broker that was away) starts again from its last checkpoint, at most `attempts`
+   * times, after `backoffMs` (doubling). Needs checkpoints. Off by default.
+   */
+  readonly restart?: RestartOptions
+}
+
+/**
+ * The largest `batchSize`. A channel holds `channelCapacity` (8) batches, so memory in flight
+ * grows with the batch: 1e8 records per batch took 1.1 GB of RSS, while larger batches stop
+ * paying off after a few thousand records (1M generated records, map + filter, inline, 2 busy
+ * cores: 1024 → 1.6–2.0 M/s, 8192 → 2.5 M/s, 65,536 → 1.1–1.4 M/s). 65,536 keeps a channel of
+ * 100-byte records near 50 MB.
+ *
+ * @example
+ * run({ batchSize: MAX_BATCH_SIZE })
+ */
+export const MAX_BATCH_SIZE = 65_536
+
+/**
+ * The most worker threads a job may start here: twice the cores, and at least 4. Each worker is
+ * a V8 isolate that loads tsx and the pipeline module again (~60 MB: 32 workers took 2 GB), and
+ * workers beyond the cores only take turns on them — async waits already overlap inside one
+ * thread. Twice leaves room for hosts that block; 4 lets a small machine still rescale 1–4.
+ *
+ * @example
+ * maxWorkers() // 16 on 8 cores
+ */
+export function maxWorkers(): number {
+  return Math.max(4, 2 * availableParallelism())
+}
+
+/** RunOptions with defaults applied. */
+export interface ResolvedRunOptions {
+  readonly workers: number
+  readonly module: string | undefined
+  readonly params: unknown
+  readonly clock: Clock
+  readonly batchSize: number
+  readonly channelCapacity: number
+  readonly maxKeyGroups: number
+  readonly restoreFrom: JobSnapshot | undefined
+  readonly snapshotAtEnd: boolean
+  /** Undefined when the job takes no checkpoints. */
+  readonly checkpointing: CheckpointingOptions | undefined
+  /** Undefined when a failure ends the job. */
+  readonly restart: RestartPolicy | undefined
+  /** Stall detection and the graceful stop's time limit. */
+  readonly stall: StallSettings
+}
+
+/** Checks run options up front, naming the option and its rule. */
+export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', 'run(options): options must be an object, e.g. { workers: 0 }')
+  }
+  const int = (name: keyof RunOptions, value: unknown, min: number, fallback: number, max?: { n: number; why: string }): number => {
+    if (value === undefined) return fallback
+    if (!(Number.isInteger(value) && (value as number) >= min)) {
+      throw new InvalidOptionError(name, `run(options): options.${name} must be an integer ≥ ${min} (got ${String(value)})`)
+    }
+    if (max !== undefined && (value as number) > max.n) {
+      throw new InvalidOptionError(name, `run(options): options.${name} must be at most ${max.n} (got ${String(value)}): ${max.why}`)
+    }
+    return value as number
+  }
+  const workers = int('workers', options.workers, 0, 0, { n: maxWorkers(), why: WORKERS_WHY })
+  if (options.module !== undefined && typeof options.module !== 'string') {
+    throw new InvalidOptionError('module', 'run(options): options.module must be the pipeline module URL, e.g. import.meta.url')
+  }
+  if (workers > 0 && options.module === undefined) {
+    throw new InvalidOptionError('module', `run(options): options.module is required with workers: ${workers} — each worker imports ` +
+      'the pipeline module again; pass module: import.meta.url from the module whose default export is the pipeline')
+  }
+  if (workers > 0 && options.clock !== undefined) {
+    throw new InvalidOptionError('clock', `run(options): a custom clock needs workers: 0 — worker hosts keep processing time on ` +
+      'the system clock; run time-dependent tests inline')
+  }
+  if (options.params !== undefined) {
+    try { structuredClone(options.params) } catch {
+      throw new InvalidOptionError('params', 'run(options): options.params must be plain data (worker hosts receive a copy)')
+    }
+  }
+  const clock = options.clock ?? systemClock()
+  if (typeof clock.now !== 'function' || typeof clock.setTimer !== 'function') {
+    throw new InvalidOptionError('clock', 'run(options): options.clock must have now() and setTimer(ms, fn), e.g. virtualClock()')
+  }
+  if (options.snapshotAtEnd !== undefined && typeof options.snapshotAtEnd !== 'boolean') {
+    throw new InvalidOptionError('snapshotAtEnd', `run(options): options.snapshotAtEnd must be true or false (got ${String(options.snapshotAtEnd)})`)
+  }
+  if (options.restoreFrom !== undefined && !(options.restoreFrom instanceof Map)) {
+    throw new InvalidOptionError('restoreFrom', 'run(options): options.restoreFrom must be a job snapshot (summary.snapshot of a run with snapshotAtEnd: true)')
+  }
+  const checkpointing = resolveCheckpointing(options)
+  return {
+    workers,
+    module: options.module,
+    params: options.params,
+    clock,
+    batchSize: int('batchSize', options.batchSize, 1, 1024, { n: MAX_BATCH_SIZE, why: BATCH_WHY }),
+    channelCapacity: int('channelCapacity', options.channelCapacity, 1, 8),
+    maxKeyGroups: int('maxKeyGroups', options.maxKeyGroups, 1, DEFAULT_MAX_KEY_GROUPS),
+    restoreFrom: options.restoreFrom,
+    snapshotAtEnd: options.snapshotAtEnd ?? false,
+    checkpointing,
+    restart: resolveRestart(options.restart, checkpointing),
+    stall: resolveStall(options),
+  }
+}
+
+const WORKERS_WHY = `twice the ${availableParallelism()} cores here, at least 4 — each worker thread costs ~60 MB and ` +
+  'workers beyond the cores only take turns on them; use fewer workers, or parallelism per step'
+const BATCH_WHY = 'a channel holds 8 batches, so memory in flight grows with the batch, and batches above a few thousand ' +
+  'records are no faster; the default is 1024'

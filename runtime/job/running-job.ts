@@ -1,0 +1,300 @@
+import type { CheckpointResult } from '../checkpoint/checkpoint-coordinator.ts'
+import type { JobCheckpointing } from '../checkpoint/job-checkpointing.ts'
+import { InvalidOptionError } from '../errors/invalid-option-error.ts'
+import { OxiflowError } from '../errors/oxiflow-error.ts'
+import type { Host, InstanceStats } from '../host/host.ts'
+import type { Job, JobMetrics, JobStatus, JobSummary, StepMetrics, StepSummary } from './start-job.ts'
+import { joinResults, stepTotals } from './job-stats.ts'
+import { mergeSnapshots, type JobSnapshot } from '../host/host-snapshot.ts'
+import type { Plan } from '../plan/plan.ts'
+import { backoffFor, isRestartable, type RestartPolicy, type RestartRecord, type RestartStats } from './restart-policy.ts'
+import type { ResolvedRunOptions } from './run-options.ts'
+import { StallDetector } from './stall-detector.ts'
+import type { StallSettings } from './stall-options.ts'
+import { within } from '../within.ts'
+
+/**
+ * A job over one or more hosts (this thread, worker threads): opens them all, runs them to the
+ * end, gathers figures and results, closes them. On the first failure anywhere every host is
+ * cancelled and closed; with a restart policy and attempts left, new hosts start from the last
+ * checkpoint (same runner, same lease), otherwise `done` rejects with that (typed) error.
+ */
+export class RunningJob implements Job {
+  readonly pipelineId: string
+  readonly done: Promise<JobSummary>
+  private status: JobStatus = 'starting'
+  private opened = false
+  private stopRequested = false
+  private readonly startedAt = performance.now()
+  private endedAt: number | undefined
+  private lastSample = { at: this.startedAt, recordsIn: new Map<string, number>() }
+  private readonly stats = new Map<Host, InstanceStats[]>()
+
+  /** Rejects when something outside the hosts fails the job (a lost lease). */
+  private readonly failure: Promise<never>
+  private fail!: (e: unknown) => void
+
+  /** The current attempt's hosts. */
+  private hosts: readonly Host[] = []
+  /** Figures of the hosts of failed attempts (their work counts, replays included). */
+  private earlier: InstanceStats[] = []
+  private readonly restarts: RestartRecord[] = []
+  /** Ends a restart's backoff early: a stop was asked meanwhile. */
+  private wakeBackoff: (() => void) | undefined
+
+  /** Stall detection over the current attempt's hosts; its report also says what a stop that timed out waits for. */
+  private readonly detector: StallDetector
+
+  constructor(private readonly plan: Plan, private readonly makeHosts: () => Host[],
+    private readonly handoff: Pick<ResolvedRunOptions, 'restoreFrom' | 'snapshotAtEnd'> & { readonly stall?: StallSettings } = { restoreFrom: undefined, snapshotAtEnd: false },
+    private readonly checkpointing?: (fail: (e: unknown) => void) => JobCheckpointing,
+    private readonly restart?: RestartPolicy) {
+    this.pipelineId = plan.pipelineId
+    this.failure = new Promise<never>((_, reject) => { this.fail = reject })
+    this.failure.catch(() => {})
+    this.cp = checkpointing?.((e) => this.fail(e))
+    const stall = handoff.stall ?? { timeoutMs: 0, onStall: 'warn', stopTimeoutMs: 60_000 }
+    // 'fail' ends the job with the report; 'warn' leaves it in metrics().stall (and the run record).
+    this.detector = new StallDetector(plan, stall.timeoutMs, () => this.sampleHosts(), (e) => { if (stall.onStall === 'fail') this.fail(e) })
+    this.done = this.execute()
+    this.done.catch(() => {}) // a caller that only awaits stop() must not see an unhandled rejection
+  }
+
+  private readonly cp: JobCheckpointing | undefined
+
+  /**
+   * Graceful stop. With checkpoints, a final one is taken first and sources end right after its
+   * barrier, so a restore continues exactly where this run stopped; if it cannot be taken, the
+   * job stops anyway and the summary says why.
+   */
+  stop(): Promise<JobSummary> {
+    if (this.stopRequested) return this.done
+    this.stopRequested = true
+    // Between attempts: the next one starts at once, restores the last checkpoint and stops.
+    this.wakeBackoff?.()
+    if (this.opened) this.stopHosts()
+    this.limitStop(this.handoff.stall?.stopTimeoutMs ?? 60_000)
+    return this.done
+  }
+
+  /**
+   * A graceful stop that has not finished after `ms` fails the job with a StallError naming what
+   * it waits for (a step that does not return, a barrier that cannot align): the hosts are then
+   * stopped hard, and a restore resumes from the last committed checkpoint.
+   */
+  private limitStop(ms: number): void {
+    const timer = setTimeout(() => {
+      void this.detector.report('stop', `pipeline '${this.pipelineId}': the graceful stop did not finish within ${ms} ms (stopTimeout); it waits for`)
+        .then((e) => this.fail(e), (e: unknown) => this.fail(e))
+    }, ms)
+    timer.unref()
+    void this.done.finally(() => clearTimeout(timer)).catch(() => {})
+  }
+
+  /** Stops the running hosts: with checkpoints after a final one (sources end at its barrier). */
+  private stopHosts(): void {
+    const plain = (): void => { for (const h of this.hosts) void Promise.resolve(h.stop()).catch(() => {}) }
+    if (this.cp) this.cp.checkpoint(true).catch(plain)
+    else plain()
+  }
+
+  checkpoint(): Promise<CheckpointResult> {
+    if (!this.cp) {
+      return Promise.reject(new OxiflowError('ERR_NO_CHECKPOINTS', `pipeline '${this.pipelineId}' runs without a store; ` +
+        "run it with { store: '.oxiflow' } (or checkpointInterval) to take checkpoints"))
+    }
+    return this.cp.checkpoint()
+  }
+
+  metrics(): JobMetrics {
+    const now = this.endedAt ?? performance.now()
+    const elapsedMs = now - this.startedAt
+    const dt = Math.max(1e-3, (now - this.lastSample.at) / 1000)
+    const steps: Record<string, StepMetrics> = {}
+    const recordsIn = new Map<string, number>()
+    for (const [name, s] of Object.entries(stepTotals(this.plan, this.currentStats()))) {
+      recordsIn.set(name, s.recordsIn)
+      steps[name] = {
+        kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
+        ...(s.late !== undefined && { late: s.late }),
+        ratePerSec: (s.recordsIn - (this.lastSample.recordsIn.get(name) ?? 0)) / dt,
+        busyPercent: elapsedMs > 0 ? Math.min(100, (100 * Math.max(0, s.busyMs - s.backpressureMs)) / (elapsedMs * s.parallelism)) : 0,
+        backpressureMs: s.backpressureMs,
+        queueDepth: s.queueDepth,
+        alignment: s.alignment,
+        ...(s.batches !== undefined && { batches: s.batches }),
+        ...(s.bytes !== undefined && { bytes: s.bytes }),
+      }
+    }
+    this.lastSample = { at: now, recordsIn }
+    const stall = this.detector.state
+    return { pipelineId: this.pipelineId, status: this.status, elapsedMs, steps, ...(stall && { stall }), ...(this.cp && { checkpoints: this.cp.stats() }),
+      ...(this.cp?.restored && { restore: this.cp.restored }), ...(this.restart && { restarts: this.restartStats() }) }
+  }
+
+  private restartStats(): RestartStats {
+    return { attempts: this.restarts.length, allowed: this.restart?.attempts ?? 0, causes: [...this.restarts] }
+  }
+
+  private async execute(): Promise<JobSummary> {
+    // Timers of the job clock are unref'd (a stopped job must not keep a process up), so a job
+    // that only waits on them — a paced source — holds the process alive itself until it ends.
+    const keepAlive = setInterval(() => {}, 2 ** 30)
+    let summary: JobSummary | undefined
+    let failure: unknown
+    try {
+      await this.cp?.acquire()
+      for (;;) {
+        this.hosts = this.makeHosts()
+        try {
+          summary = await this.attempt()
+          return summary
+        } catch (e) {
+          await this.cp?.halt()
+          await this.refreshStats()
+          await Promise.all(this.hosts.map(async (h) => {
+            try { await h.cancel(e) } catch { /* the host is already gone; closing below ends it */ }
+            // Bounded: a reader whose close waits for a read that never settles (a stuck async
+            // iterable, a FIFO) must not keep the failure from being reported.
+            try { await within(h.close(), FAILED_CLOSE_GRACE_MS) } catch { /* the first failure is what the caller needs to see */ }
+          }))
+          if (!(await this.restartAfter(e))) throw e
+        }
+      }
+    } catch (e) {
+      this.endedAt = performance.now()
+      this.status = 'failed'
+      failure = e
+      throw e
+    } finally {
+      clearInterval(keepAlive)
+      // The end goes on record before the lease is released (whoever sees the lease free then
+      // reads the final status); a lease that cannot be released expires by itself.
+      await this.cp?.close(summary, failure).catch(() => {})
+    }
+  }
+
+  /** One attempt: open the hosts, restore (the asked checkpoint, or after a restart the latest), run to the end, close. */
+  private async attempt(): Promise<JobSummary> {
+    await this.all((h) => h.open())
+    await this.cp?.restore(this.hosts, this.restarts.length > 0 ? 'latest' : undefined)
+    const restart = this.restarts.at(-1)
+    if (restart) this.restarts[this.restarts.length - 1] = { ...restart, ...(this.cp?.restored?.checkpointId !== undefined && { restoredFrom: this.cp.restored.checkpointId }) }
+    const restoreFrom = this.handoff.restoreFrom
+    if (restoreFrom && this.restarts.length === 0) for (const h of this.hosts) await (h.restore ?? refuse('restoreFrom')).call(h, restoreFrom)
+    this.opened = true
+    this.status = 'running'
+    this.cp?.start(this.hosts)
+    if (this.stopRequested) this.stopHosts()
+    this.detector.start()
+    try {
+      await Promise.race([this.all((h) => h.run()), this.failure])
+    } finally {
+      this.detector.stop()
+    }
+    // A checkpoint in flight finishes (with the instances' final state) before anything closes.
+    await this.cp?.quiesce()
+    const snapshot = this.handoff.snapshotAtEnd
+      ? mergeSnapshots(await Promise.all(this.hosts.map((h) => (h.snapshot ?? refuse('snapshotAtEnd')).call(h)))) : undefined
+    await this.refreshStats()
+    const parts = await Promise.all(this.hosts.map((h) => h.results()))
+    await this.all((h) => h.close())
+    this.endedAt = performance.now()
+    this.status = this.stopRequested ? 'stopped' : 'completed'
+    const steps: Record<string, StepSummary> = {}
+    for (const [name, s] of Object.entries(stepTotals(this.plan, this.currentStats()))) {
+      steps[name] = { kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
+        ...(s.late !== undefined && { late: s.late }), busyMs: s.busyMs }
+    }
+    return { pipelineId: this.pipelineId, status: this.status, durationMs: this.endedAt - this.startedAt, steps, ...joinResults(this.plan, parts),
+      ...(snapshot && { snapshot }), ...(this.cp && { checkpoints: this.cp.stats() }), ...(this.cp?.restored && { restore: this.cp.restored }),
+      ...(this.restart && { restarts: this.restartStats() }) }
+  }
+
+  /**
+   * After a failed attempt: true (having waited the backoff, and recorded the failure as the
+   * restart's cause) when the policy allows another attempt and the failure is one a restart
+   * can get past; false when the job must fail with it.
+   */
+  private async restartAfter(e: unknown): Promise<boolean> {
+    const policy = this.restart
+    if (!policy || this.restarts.length >= policy.attempts || this.stopRequested || !isRestartable(e)) return false
+    const attempt = this.restarts.length + 1
+    const err = e as { name?: unknown; code?: unknown; message?: unknown } | null
+    this.status = 'restarting'
+    this.opened = false
+    // The stats of the failed hosts stay in the totals; the new hosts count from zero.
+    this.earlier.push(...this.hosts.flatMap((h) => (this.stats.get(h) ?? []).map((s) => ({ ...s, queueDepth: 0 }))))
+    for (const h of this.hosts) this.stats.delete(h)
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, backoffFor(policy, attempt))
+      this.wakeBackoff = () => { clearTimeout(timer); resolve() }
+    })
+    this.wakeBackoff = undefined
+    this.restarts.push({
+      attempt, at: Date.now(),
+      cause: { name: typeof err?.name === 'string' ? err.name : 'Error', code: typeof err?.code === 'string' ? err.code : undefined,
+        message: typeof err?.message === 'string' ? err.message : String(e) },
+    })
+    // A stop asked during the backoff still takes the attempt: it restores the last checkpoint
+    // and stops at once, so the job ends 'stopped' (with a summary), not failed with the cause.
+    return true
+  }
+
+  /** Runs `f` on every host; rejects with the first failure without waiting for the others. */
+  private all(f: (h: Host) => Promise<void>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let pending = this.hosts.length
+      for (const h of this.hosts) f(h).then(() => { if (--pending === 0) resolve() }, reject)
+    })
+  }
+
+  /**
+   * This thread's figures now; a worker host's as last fetched (each call fetches anew, so a
+   * caller polling metrics() sees them at most one call behind).
+   */
+  private currentStats(): InstanceStats[] {
+    const out: InstanceStats[] = []
+    // A worker's figures cost it a message: fetched at most every 100 ms however often metrics() is polled.
+    const fetchRemote = performance.now() - this.lastRemoteFetch >= 100
+    if (fetchRemote) this.lastRemoteFetch = performance.now()
+    for (const h of this.hosts) {
+      if (this.endedAt === undefined || !this.stats.has(h)) {
+        const s = fetchRemote || !h.remote ? h.stats() : undefined
+        if (s instanceof Promise) s.then((v) => this.stats.set(h, v), () => {})
+        else if (s !== undefined) this.stats.set(h, s)
+      }
+      out.push(...(this.stats.get(h) ?? []))
+    }
+    return this.earlier.length === 0 ? out : [...this.earlier, ...out]
+  }
+
+  private lastRemoteFetch = -Infinity
+
+  /** Fresh figures of every host for the stall detector; a host that does not answer within 2 s keeps its last ones. */
+  private async sampleHosts(): Promise<{ stats: InstanceStats[]; complete: boolean }> {
+    let complete = true
+    const parts = await Promise.all(this.hosts.map(async (h) => {
+      const answer = await within(h.stats(), 2_000).catch(() => undefined)
+      if (answer === undefined) { complete = false; return this.stats.get(h) ?? [] }
+      this.stats.set(h, answer)
+      return answer
+    }))
+    return { stats: parts.flat(), complete }
+  }
+
+  private async refreshStats(): Promise<void> {
+    await Promise.all(this.hosts.map(async (h) => {
+      try { this.stats.set(h, await h.stats()) } catch { /* a host that is closing keeps its last figures */ }
+    }))
+  }
+}
+
+/** How long a failed attempt's hosts get to close before the failure is reported anyway. */
+const FAILED_CLOSE_GRACE_MS = 5_000
+
+
+/** A host that cannot hand its state over (a worker host, for now). */
+function refuse(option: 'restoreFrom' | 'snapshotAtEnd'): never {
+  throw new InvalidOptionError(option, `run(options): options.${option} needs workers: 0 for now (worker hosts do not hand state over yet)`)
+}

@@ -1,0 +1,96 @@
+import { StallError, type StallWait } from '../errors/stall-error.ts'
+import type { InstanceStats } from '../host/host.ts'
+import type { Plan } from '../plan/plan.ts'
+import { describeWaits, progressOf, stallWaits } from './stall-report.ts'
+
+/** A stall as `job.metrics().stall` shows it: the current one, or the last one if progress came back. */
+export interface StallState {
+  /** Stalls seen so far in this job. */
+  readonly count: number
+  /** True while the job is still stalled. */
+  readonly active: boolean
+  /** Epoch ms of the last progress before it. */
+  readonly since: number
+  readonly idleMs: number
+  readonly waits: readonly StallWait[]
+  readonly message: string
+}
+
+/**
+ * Watches a running job for stalls: samples every instance's figures (`sample`) a few times per
+ * timeout, and when messages are queued somewhere but the progress signature (see `progressOf`)
+ * has not moved for `timeoutMs`, reports which steps, channels, credits or barriers hold the
+ * work (`onStall`, once per stall). A read of a bounded source (a file, an iterable) that has
+ * not returned while nothing progressed is one too, queued work or not: its input exists, so
+ * such a read hangs (a FIFO with no writer, a stuck async iterable). A host that does not answer
+ * a sample in time keeps its last figures and blocks the verdict: a busy thread is not proof of
+ * a stall. An unbounded source waiting for input with nothing queued is never one.
+ *
+ * @example
+ * const d = new StallDetector(plan, 60_000, () => sampleHosts(), (e) => warn(e.message)); d.start(); …; d.stop()
+ */
+export class StallDetector {
+  state: StallState | undefined
+  private timer: NodeJS.Timeout | undefined
+  private last = { progress: Number.NaN, at: Date.now() }
+  private sampling = false
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly timeoutMs: number,
+    /** Every instance's figures now; `complete` false when some host did not answer. */
+    private readonly sample: () => Promise<{ stats: InstanceStats[]; complete: boolean }>,
+    private readonly onStall: (error: StallError) => void,
+  ) {}
+
+  start(): void {
+    if (this.timeoutMs <= 0 || this.timer) return
+    this.last = { progress: Number.NaN, at: Date.now() }
+    this.timer = setInterval(() => void this.check(), Math.max(50, Math.min(1_000, this.timeoutMs / 4)))
+    this.timer.unref()
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  /** The waits now, as a stall error (for a stop that timed out): fresh figures from every host. */
+  async report(during: 'run' | 'stop', lead: string): Promise<StallError> {
+    const { stats } = await this.sample()
+    const waits = stallWaits(this.plan, stats)
+    return new StallError(this.plan.pipelineId, during, Date.now() - this.last.at, waits, `${lead}: ${describeWaits(waits)}`)
+  }
+
+  private async check(): Promise<void> {
+    if (this.sampling) return
+    this.sampling = true
+    try {
+      const { stats, complete } = await this.sample()
+      const now = Date.now()
+      const progress = progressOf(stats)
+      if (progress !== this.last.progress) {
+        this.last = { progress, at: now }
+        if (this.state?.active) this.state = { ...this.state, active: false }
+        return
+      }
+      const idleMs = now - this.last.at
+      const queued = stats.some((s) => s.queueDepth > 0 || this.boundedReadPending(s))
+      if (!complete || !queued || idleMs < this.timeoutMs || this.state?.active) return
+      const waits = stallWaits(this.plan, stats)
+      const message = `pipeline '${this.plan.pipelineId}': stalled — work is pending but no step made progress for ${(idleMs / 1000).toFixed(1)} s: ` +
+        `${describeWaits(waits)}. A handler that does not settle (an async function or sink write that never resolves), or a read of a ` +
+        'bounded source that never returns, holds everything behind it; fix or time out that call (stallTimeout sets how long counts as a stall)'
+      this.state = { count: (this.state?.count ?? 0) + 1, active: true, since: this.last.at, idleMs, waits, message }
+      this.onStall(new StallError(this.plan.pipelineId, 'run', idleMs, waits, message))
+    } finally {
+      this.sampling = false
+    }
+  }
+
+  /** An instance of a bounded source with a read in progress (see `SourceActor.waitingFor`). */
+  private boundedReadPending(s: InstanceStats): boolean {
+    const head = this.plan.vertices[s.vertex]?.steps[0]?.spec
+    return head?.kind === 'source' && head.source.bounded && s.waiting?.startsWith('reading batch') === true
+  }
+}

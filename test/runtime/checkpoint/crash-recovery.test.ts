@@ -1,0 +1,36 @@
+import test from 'ava'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { actualOutput, expectedOutput, untilDone } from '../../fixtures/crash/harness.ts'
+
+for (const point of ['before-manifest', 'after-manifest', 'before-commit', 'after-commit'] as const) {
+  test.serial(`SIGKILL ${point.replace('-', ' ')} of checkpoint 3, then --restore latest: output equals an uninterrupted run`, async (t) => {
+    t.timeout(120_000)
+    const expected = await expectedOutput(t)
+    const dir = await mkdtemp(join(tmpdir(), 'oxiflow-crash-'))
+    t.teardown(() => rm(dir, { recursive: true, force: true }))
+    const killed = await untilDone({ dir, workers: 0 }, { env: { OXIFLOW_FAULT: `${point}:3` } }, () => undefined)
+    t.is(killed, 1, 'the fault point must have killed the first run')
+    const actual = await actualOutput(dir)
+    t.is(actual.counts.split('\n').length, expected.counts.split('\n').length)
+    t.true(actual.counts === expected.counts, 'counts.jsonl differs from the uninterrupted run')
+    t.true(actual.rare === expected.rare, 'rare.jsonl differs from the uninterrupted run')
+  })
+}
+
+test.serial('random SIGKILLs, each run restarted with --restore latest, leave exactly the output of an uninterrupted run', async (t) => {
+  t.timeout(240_000)
+  const expected = await expectedOutput(t)
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-crash-random-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  let kills = 0
+  // Random kill times between 400 ms (past startup) and 1100 ms, at most 4 kills, then a run to the end.
+  const nextKill = (): number | undefined => (kills++ < 4 ? 400 + Math.floor(Math.random() * 700) : undefined)
+  const killed = await untilDone({ dir, workers: 0 }, { killAfterMs: nextKill() }, nextKill)
+  t.log(`${killed} runs killed`)
+  t.true(killed >= 1, 'at least one run was killed before it finished')
+  const actual = await actualOutput(dir)
+  t.true(actual.counts === expected.counts, 'counts.jsonl differs from the uninterrupted run')
+  t.true(actual.rare === expected.rare, 'rare.jsonl differs from the uninterrupted run')
+})

@@ -1,0 +1,29 @@
+// The real `oxiflow run` command: a stalled job warns on stderr naming the step, and a graceful
+// stop (SIGTERM) that cannot finish — a sink write that never settles — exits 1 within
+// --stop-timeout, saying what it waits for; it used to hang until a second signal.
+import test from 'ava'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+const bin = fileURLToPath(new URL('../../../bin/oxiflow.mjs', import.meta.url))
+
+test('SIGTERM on a stalled job: the stop times out, exit 1, stderr names the wait', async (t) => {
+  t.timeout(60_000)
+  const child = spawn(process.execPath, [bin, 'run', 'test/fixtures/stall/stuck-sink.ts', '--params', '{"records":50000}',
+    '--stall-timeout', '300', '--stop-timeout', '1000'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OXIFLOW_ON_STALL: 'warn' } })
+  t.teardown(() => { child.kill('SIGKILL') })
+  let stderr = ''
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; if (stderr.includes('stalled')) resolve() })
+    void exited.then((code) => reject(new Error(`exited (${code}) before warning: ${stderr}`)))
+  })
+  t.regex(stderr, /oxiflow: warning: pipeline 'stall-stuck-sink': stalled .*'tag → out' #0: \d+ message\(s\) queued, handling a message/)
+  const signalled = Date.now()
+  child.kill('SIGTERM')
+  const code = await exited
+  t.is(code, 1, stderr)
+  t.true(Date.now() - signalled < 15_000, `exited ${Date.now() - signalled} ms after SIGTERM`)
+  t.regex(stderr, /graceful stop did not finish within 1000 ms \(stopTimeout\); it waits for: step 'tag → out' #0/)
+})

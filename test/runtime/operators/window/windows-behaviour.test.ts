@@ -1,0 +1,233 @@
+import test from 'ava'
+import {
+  InvalidOptionError, PartialAggregateError, IncompatibleStateError, StepError, agg, keyGroupOf, pipeline, sinks, sources, virtualClock, windows,
+  type Source, type Window,
+} from '../../../../index.ts'
+import { arraySink } from '../../../components/windows/harness.ts'
+
+type R = { k: string; v: number; t: number }
+const rec = (k: string, v: number, t = 0): R => ({ k, v, t })
+
+/** Hands out `records`, then waits until the job stops (an unbounded input). */
+function thenWait<T>(records: T[]): Source<T> {
+  return {
+    kind: 'source', description: 'then-wait', bounded: false,
+    open: (ctx) => {
+      let sent = false
+      return {
+        read() {
+          if (!sent) { sent = true; return records }
+          return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(undefined)))
+        },
+        position: () => (sent ? records.length : 0),
+      }
+    },
+  }
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((resolve) => setImmediate(resolve))
+}
+
+test('the end of a bounded input fires the partial lengthBatch; output is { key, windowStart, windowEnd, ...aggregates }', async (t) => {
+  const s = await pipeline('p').source('in', sources.iterable([rec('a', 1), rec('a', 2), rec('a', 3), rec('a', 4), rec('b', 5)]))
+    .keyBy((r) => r.k).window('w', windows.lengthBatch(3)).aggregate('stats', { n: agg.count(), total: agg.sum((r: R) => r.v) })
+    .sink('out', sinks.collect()).run().done
+  const out = s.results.out as { key: string }[]
+  t.deepEqual(out[0], { key: 'a', windowStart: 0, windowEnd: 3, n: 3, total: 6 })
+  // Partial windows fire at the end in key-group order (the same after a restore).
+  t.deepEqual(out.slice(1).sort((x, y) => x.key.localeCompare(y.key)), [
+    { key: 'a', windowStart: 3, windowEnd: 4, n: 1, total: 4 },
+    { key: 'b', windowStart: 0, windowEnd: 1, n: 1, total: 5 },
+  ])
+  t.deepEqual(Object.keys((s.results.out as object[])[0]), ['key', 'windowStart', 'windowEnd', 'n', 'total'])
+})
+
+test('job.stop() fires nothing: the open windows stay in the state snapshot', async (t) => {
+  const job = pipeline('p').source('in', thenWait([rec('a', 1), rec('a', 2), rec('b', 3)]))
+    .keyBy((r) => r.k).window('w', windows.lengthBatch(3)).collect('batches').sink('out', sinks.collect())
+    .run({ snapshotAtEnd: true })
+  await until(() => job.metrics().steps.batches?.recordsIn === 3)
+  const s = await job.stop()
+  t.is(s.status, 'stopped')
+  t.deepEqual(s.results.out, [])
+  const groups = s.snapshot!.get('batches/w')!.instances[0] as Map<number, { keys: [string, { count: number }][] }>
+  const open = [...groups.values()].flatMap((g) => g.keys).map(([k, st]) => [k, st.count])
+  t.deepEqual(open.sort(), [['a', 2], ['b', 1]])
+})
+
+test('an unkeyed window has key null and one instance', async (t) => {
+  const s = await pipeline('p').source('in', sources.iterable([rec('a', 1), rec('b', 2)]))
+    .window('w', windows.lengthBatch(5)).aggregate('all', { n: agg.count() }).sink('out', sinks.collect()).run().done
+  t.deepEqual(s.results.out, [{ key: null, windowStart: 0, windowEnd: 2, n: 1 + 1 }])
+  t.is(s.steps.all.parallelism, 1)
+})
+
+test('late records are counted in the summary and metrics and sent to lateTo; without lateTo they are counted and dropped', async (t) => {
+  const input = [rec('a', 1, 100), rec('a', 2, 250), rec('a', 3, 120), rec('a', 4, 199), rec('a', 5, 260)]
+  for (const withSink of [true, false]) {
+    const late: R[] = []
+    const w = pipeline('p').source('in', sources.iterable(input)).keyBy((r) => r.k)
+      .window('w', windows.tumbling({ size: 100, time: (r: R) => r.t }))
+    const job = (withSink ? w.lateTo(arraySink(late)) : w).aggregate('per100', { n: agg.count() }).sink('out', sinks.collect()).run()
+    const s = await job.done
+    // The record at 250 moves the watermark to 249: [100, 200) fires; 120 and 199 come after it.
+    t.deepEqual(s.results.out, [
+      { key: 'a', windowStart: 100, windowEnd: 200, n: 1 },
+      { key: 'a', windowStart: 200, windowEnd: 300, n: 2 },
+    ])
+    t.is(s.steps.per100.late, 2)
+    t.is(job.metrics().steps.per100.late, 2)
+    t.deepEqual(late, withSink ? [input[2], input[3]] : [])
+    t.is(s.steps.in.late, undefined)
+  }
+})
+
+test('allowedLateness: a fired window takes late records and fires again until the watermark passes end − 1 + lateness', async (t) => {
+  const input = [rec('a', 1, 10), rec('a', 2, 25), rec('a', 3, 15), rec('a', 4, 31), rec('a', 5, 12)]
+  const late: R[] = []
+  const s = await pipeline('p').source('in', sources.iterable(input)).keyBy((r) => r.k)
+    .window('w', windows.tumbling({ size: 20, time: (r: R) => r.t, allowedLateness: 10 })).lateTo(arraySink(late))
+    .aggregate('a20', { n: agg.count(), total: agg.sum((r: R) => r.v) }).sink('out', sinks.collect()).run().done
+  // wm 24 fires [0, 20); 15 re-fires it (24 < 19 + 10); wm 30 closes it (30 ≥ 29): 12 is late.
+  t.deepEqual(s.results.out, [
+    { key: 'a', windowStart: 0, windowEnd: 20, n: 1, total: 1 },
+    { key: 'a', windowStart: 0, windowEnd: 20, n: 2, total: 4 },
+    { key: 'a', windowStart: 20, windowEnd: 40, n: 2, total: 6 },
+  ])
+  t.deepEqual(late, [input[4]])
+})
+
+test('maxOutOfOrderness holds the watermark back: records within it are on time', async (t) => {
+  const input = [rec('a', 1, 10), rec('a', 2, 25), rec('a', 3, 15)]
+  const s = await pipeline('p').source('in', sources.iterable(input)).keyBy((r) => r.k)
+    .window('w', windows.tumbling({ size: 20, time: (r: R) => r.t, maxOutOfOrderness: 10 }))
+    .aggregate('a20', { n: agg.count() }).sink('out', sinks.collect()).run().done
+  t.deepEqual(s.results.out, [{ key: 'a', windowStart: 0, windowEnd: 20, n: 2 }, { key: 'a', windowStart: 20, windowEnd: 40, n: 1 }])
+  t.is(s.steps.a20.late, 0)
+})
+
+test('a session bridged by an out-of-order record merges and fires once, spanning first time to last + gap', async (t) => {
+  const input = [rec('u', 1, 0), rec('u', 2, 20), rec('u', 3, 10)]
+  const s = await pipeline('p').source('in', sources.iterable(input)).keyBy((r) => r.k)
+    .window('w', windows.session({ gap: 10, time: (r: R) => r.t, maxOutOfOrderness: 15 }))
+    .collect('visits').sink('out', sinks.collect()).run().done
+  t.deepEqual(s.results.out, [{ key: 'u', windowStart: 0, windowEnd: 30, records: [input[0], input[1], input[2]] }])
+})
+
+test('an event time that is not a number fails the step naming the rule; with skip it is counted as failed', async (t) => {
+  const build = (onError?: 'skip') => pipeline('p').source('in', sources.iterable([rec('a', 1, 5), { k: 'a', v: 2, t: '7' } as unknown as R]))
+    .window('w', windows.tumbling({ size: 10, time: (r: R) => r.t })).aggregate('a', { n: agg.count() }, onError && { onError })
+    .sink('out', sinks.collect())
+  const e = await t.throwsAsync(build().run().done, { instanceOf: StepError })
+  t.is(e?.message, "step 'a' failed at input record 2: tumbling({ size: 10 }): time(record) must return the record's event time as a finite number of " +
+    "epoch milliseconds (got \"7\"); e.g. time: (r) => Date.parse(r.timestamp); fix the function or the record, or set onError: 'skip' | { retry } | { deadLetter } on the step")
+  const s = await build('skip').run().done
+  t.deepEqual(s.results.out, [{ key: null, windowStart: 0, windowEnd: 10, n: 1 }])
+  t.is(s.steps.a.failed, 1)
+})
+
+test('a skipped record leaves no trace in any aggregate: fields that had added it take it back', async (t) => {
+  const input = [rec('a', 1), { k: 'a', v: 'x' } as unknown as R, rec('a', 3)]
+  const s = await pipeline('p').source('in', sources.iterable(input)).keyBy((r) => r.k).window('w', windows.lengthBatch(5))
+    .aggregate('a', { n: agg.count(), total: agg.sum((r: R) => r.v), mean: agg.avg((r: R) => r.v), hi: agg.max((r: R) => r.v) }, { onError: 'skip' })
+    .sink('out', sinks.collect()).run().done
+  t.deepEqual(s.results.out, [{ key: 'a', windowStart: 0, windowEnd: 2, n: 2, total: 4, mean: 2, hi: 3 }])
+  t.is(s.steps.a.failed, 1)
+})
+
+test('a record half-added by aggregates that cannot take it back fails the step whatever onError says', async (t) => {
+  const input = [{ k: 'a', a: 1, b: 2 }, { k: 'a', a: 1, b: 'x' as unknown as number }]
+  const job = pipeline('p').source('in', sources.iterable(input)).window('w', windows.lengthBatch(5))
+    .aggregate('a', { lo: agg.min((r: { a: number }) => r.a), hi: agg.max((r: { b: number }) => r.b) }, { onError: 'skip' })
+    .sink('out', sinks.collect()).run()
+  const e = await t.throwsAsync(job.done, { instanceOf: StepError })
+  t.true(e?.cause instanceof PartialAggregateError)
+  t.is(e?.message, "step 'a' failed at input record 2: step 'a': aggregate 'hi' threw on a record that 'lo' had already added and cannot take back; " +
+    'filter such records out before the window (e.g. .filter((r) => Number.isFinite(r.value))) so that onError can skip them')
+})
+
+test('timeBatch: a window that became due while the job was stopped fires at once after the restore', async (t) => {
+  const clockA = virtualClock(10)
+  const build = (source: Source<R>, out: unknown[]) => pipeline('p').source('in', source).keyBy((r) => r.k)
+    .window('w', windows.timeBatch(100)).aggregate('per100', { n: agg.count() }).sink('out', arraySink(out))
+  const a = build(thenWait([rec('a', 1), rec('a', 2)]), []).run({ clock: clockA, snapshotAtEnd: true })
+  await until(() => a.metrics().steps.per100?.recordsIn === 2)
+  const { snapshot } = await a.stop()
+  const clockB = virtualClock(250)
+  const out: unknown[] = []
+  let firedBeforeAnyRecord = -1
+  const b = build({
+    kind: 'source', description: 'empty', bounded: true,
+    open: () => ({ read() { clockB.advance(0); firedBeforeAnyRecord = out.length; return undefined }, position: () => 0 }),
+  }, out).run({ clock: clockB, restoreFrom: snapshot })
+  await b.done
+  t.is(firedBeforeAnyRecord, 1)
+  t.deepEqual(out, [{ key: 'a', windowStart: 0, windowEnd: 100, n: 2 }])
+})
+
+test('a restore takes any subset of key groups: keys whose groups are left out start afresh', async (t) => {
+  const build = (source: Source<R>) => pipeline('p').source('in', source).keyBy((r) => r.k)
+    .window('w', windows.lengthBatch(3)).collect('b').sink('out', sinks.collect())
+  const a = build(thenWait([rec('a', 1), rec('b', 1), rec('a', 2)])).run({ snapshotAtEnd: true })
+  await until(() => a.metrics().steps.b?.recordsIn === 3)
+  const { snapshot } = await a.stop()
+  const groups = snapshot!.get('b/w')!.instances[0] as Map<number, unknown>
+  groups.delete(keyGroupOf('a', 128))
+  snapshot!.delete('in/position')
+  const s = await build(sources.iterable([rec('a', 3), rec('b', 2), rec('b', 3)])).run({ restoreFrom: snapshot }).done
+  t.deepEqual(s.results.out, [
+    { key: 'b', windowStart: 0, windowEnd: 3, records: [rec('b', 1), rec('b', 2), rec('b', 3)] },
+    { key: 'a', windowStart: 0, windowEnd: 1, records: [rec('a', 3)] },
+  ])
+})
+
+test('a restore refuses another major version and a changed window, naming found and expected', async (t) => {
+  const build = (aggregates: Record<string, ReturnType<typeof agg.count>>) => pipeline('p').source('in', sources.iterable([rec('a', 1)]))
+    .keyBy((r) => r.k).window('w', windows.lengthBatch(3)).aggregate('s', aggregates).sink('out', sinks.collect())
+  const { snapshot } = await build({ n: agg.count() }).run({ snapshotAtEnd: true }).done
+  const newer = new Map(snapshot)
+  newer.set('s/w', { ...snapshot!.get('s/w')!, stateVersion: '2.0.0' })
+  const e1 = await t.throwsAsync(build({ n: agg.count() }).run({ restoreFrom: newer }).done, { instanceOf: IncompatibleStateError })
+  t.is(e1?.message, "state 's/w': found version 2.0.0, expected 1.x.x up to 1.0.0; restore with the version of the pipeline that wrote it, or start this step fresh")
+  const e2 = await t.throwsAsync(build({ m: agg.count() }).run({ restoreFrom: snapshot }).done, { instanceOf: IncompatibleStateError })
+  t.is(e2?.message, "state 's/w': found state for 'lengthBatch/aggregate(n:count)', expected 'lengthBatch/aggregate(m:count)'; the window or its " +
+    'aggregates changed since the snapshot — restore with the pipeline that wrote it, or rename the step to start it fresh')
+})
+
+test('a restore refuses state that no step of the pipeline has', async (t) => {
+  const p = pipeline('p').source('in', sources.iterable([1])).sink('out', sinks.collect())
+  const e = await t.throwsAsync(p.run({ restoreFrom: new Map([['gone/w', { stateVersion: '1.0.0', instances: [new Map()] }]]) }).done, { instanceOf: InvalidOptionError })
+  t.is(e?.message, "run(options): the snapshot holds state 'gone/w' that no step of pipeline has; restore into the pipeline that took it (same step and window names)")
+})
+
+test('a sliding sum over 20k float records stays within 1e-12 of a fresh sum (compensated eviction)', async (t) => {
+  const input = Array.from({ length: 20_000 }, (_, i) => ({ k: 'a', v: (i % 7 === 0 ? 1e8 : 0.1) + i * 1e-3, t: i }))
+  const s = await pipeline('p').source('in', sources.iterable(input)).window('w', windows.length(100))
+    .aggregate('s', { total: agg.sum((r: R) => r.v) }).sink('out', sinks.collect()).run().done
+  const out = s.results.out as { total: number }[]
+  let worst = 0
+  for (let i = 99; i < input.length; i += 997) {
+    let fresh = 0
+    for (let j = i - 99; j <= i; j++) fresh += input[j].v
+    worst = Math.max(worst, Math.abs(out[i].total - fresh) / Math.abs(fresh))
+  }
+  t.true(worst < 1e-12, `relative error ${worst}`)
+})
+
+test("an aggregator's appendOnly form serves windows that never evict; sliding windows use the full one", async (t) => {
+  const used: string[] = []
+  const full = agg.count<R>()
+  const counting = {
+    ...full,
+    add: (acc: number, r: R) => { used.push('full'); return full.add(acc, r) },
+    appendOnly: { ...full, add: (acc: number, r: R) => { used.push('appendOnly'); return full.add(acc, r) } },
+  }
+  const run = (w: Window<R>) => pipeline('p').source('in', sources.iterable([rec('a', 1), rec('a', 2)]))
+    .window('w', w).aggregate('a', { n: counting }).sink('out', sinks.collect()).run().done
+  await run(windows.lengthBatch(5))
+  t.deepEqual(used.splice(0), ['appendOnly', 'appendOnly'])
+  const s = await run(windows.length(5))
+  t.deepEqual(used, ['full', 'full'])
+  t.deepEqual((s.results.out as { n: number }[]).map((o) => o.n), [1, 2])
+})
