@@ -52,7 +52,7 @@ for (const [first, then] of [[2, 3], [3, 1]] as const) {
     t.teardown(() => rm(dir, { recursive: true, force: true }))
     const input = join(dir, 'in.jsonl')
     await writeFile(input, Array.from({ length: 3000 }, (_, n) => JSON.stringify({ k: `f-${n % 5}`, n })).join('\n') + '\n')
-    const { default: build } = await import(fileURLToPath(new URL(`../../${fixture}`, import.meta.url))) as { default: (p: Params) => Pipeline<never> }
+    const { default: build } = await import(fileURLToPath(new URL(`../../../${fixture}`, import.meta.url))) as { default: (p: Params) => Pipeline<never> }
     const oracle = { shape: 'union' as const, out: join(dir, 'oracle.jsonl'), input }
     await build(oracle).run().done
     const params = { shape: 'union' as const, out: join(dir, 'out.jsonl'), input, rate: 4000 }

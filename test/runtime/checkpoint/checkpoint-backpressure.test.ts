@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import build from '../../fixtures/runtime/slow-sink-checkpoints.ts'
 
-const module = pathToFileURL(join(import.meta.dirname, '../fixtures/runtime/slow-sink-checkpoints.ts')).href
+const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/runtime/slow-sink-checkpoints.ts')).href
 
 async function storeDir(t: { teardown(f: () => Promise<void>): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'oxiflow-backpressure-'))

@@ -12,7 +12,7 @@ import { stores } from '../../../index.ts'
 import { perKey } from '../../fixtures/crash/harness.ts'
 import build from '../../fixtures/crash/rescale.ts'
 
-const module = pathToFileURL(join(import.meta.dirname, '../fixtures/crash/rescale.ts')).href
+const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/crash/rescale.ts')).href
 
 const lines = 12_000
 

@@ -11,7 +11,7 @@ import { readRunRecord } from '../../../persistence/run-state/run-records.ts'
 import { isStallError, type StallError } from '../../../runtime/errors/stall-error.ts'
 import build from '../../fixtures/stall/stuck-sink.ts'
 
-const module = pathToFileURL(join(import.meta.dirname, '../fixtures/stall/stuck-sink.ts')).href
+const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/stall/stuck-sink.ts')).href
 
 test('onStall fail: a sink whose write never settles fails the job within the timeout, the report names the sink', async (t) => {
   t.timeout(20_000)

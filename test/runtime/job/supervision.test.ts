@@ -12,7 +12,7 @@ import { isInvalidOptionError, isStepError, stores, type Job } from '../../../in
 import { perKey } from '../../fixtures/crash/harness.ts'
 import build, { type SupervisedParams } from '../../fixtures/runtime/supervised.ts'
 
-const module = pathToFileURL(join(import.meta.dirname, '../fixtures/runtime/supervised.ts')).href
+const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/runtime/supervised.ts')).href
 const count = 6000
 
 async function setup(t: { teardown(f: () => Promise<void>): void }, mode: SupervisedParams['mode']): Promise<{ dir: string; params: SupervisedParams }> {

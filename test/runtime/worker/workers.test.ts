@@ -7,7 +7,7 @@ import { opArb, oracle, type Op } from '../../fixtures/runtime/random-ops.ts'
 import randomPipeline from '../../fixtures/workers/random-pipeline.ts'
 
 const exec = promisify(execFile)
-const fixture = (name: string): string => new URL(`../fixtures/workers/${name}`, import.meta.url).href
+const fixture = (name: string): string => new URL(`../../fixtures/workers/${name}`, import.meta.url).href
 
 /**
  * Ops whose result does not depend on how parallel keyed instances interleave: at most one
