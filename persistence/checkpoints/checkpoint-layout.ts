@@ -1,4 +1,4 @@
-import type { KeyGroupSpan } from '../registry/holder-entry.ts'
+import type { KeyGroupRange } from '../key-group-range.ts'
 import { isInvalidStoreKeyError } from '../errors/invalid-store-key-error.ts'
 import { checkStoreKey } from '../stores/check-store-key.ts'
 
@@ -71,7 +71,7 @@ export function manifestKey(pipelineId: string, checkpointId: number): string {
  * @example
  * blobKey('clicks', 7, 'win/buf', { start: 0, end: 63 }) // 'pipelines/clicks/checkpoints/0000000007/win~buf.0-63.blob'
  */
-export function blobKey(pipelineId: string, checkpointId: number, stateId: string, keyGroups?: KeyGroupSpan): string {
+export function blobKey(pipelineId: string, checkpointId: number, stateId: string, keyGroups?: KeyGroupRange): string {
   const range = keyGroups === undefined ? '' : `.${keyGroups.start}-${keyGroups.end}`
   return `${checkpointFolder(pipelineId, checkpointId)}${stateId.replaceAll('/', '~')}${range}.blob`
 }

@@ -1,5 +1,5 @@
 import type { CorruptManifestError } from '../errors/corrupt-manifest-error.ts'
-import type { KeyGroupSpan } from '../registry/holder-entry.ts'
+import type { KeyGroupRange } from '../key-group-range.ts'
 import type { StateStore } from '../stores/state-store.ts'
 import type { Manifest } from './manifest.ts'
 
@@ -31,7 +31,7 @@ export type CheckpointListing =
 export interface BlobProblem {
   readonly step: string
   readonly stateId: string
-  readonly keyGroups?: KeyGroupSpan
+  readonly keyGroups?: KeyGroupRange
   readonly blob: string
   readonly problem: string
 }

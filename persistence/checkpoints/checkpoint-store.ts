@@ -1,6 +1,6 @@
 import { CheckpointNotFoundError } from '../errors/checkpoint-not-found-error.ts'
 import { isCorruptManifestError } from '../errors/corrupt-manifest-error.ts'
-import type { KeyGroupSpan } from '../registry/holder-entry.ts'
+import type { KeyGroupRange } from '../key-group-range.ts'
 import type { FenceToken } from '../stores/state-store.ts'
 import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey } from './checkpoint-layout.ts'
 import type { BlobProblem, CheckpointListing, CheckpointStorage, VerifyReport } from './checkpoint-reports.ts'
@@ -34,7 +34,7 @@ export class CheckpointStore {
   }
 
   /** Writes one holder's encoded snapshot into checkpoint `checkpointId`'s folder; returns its key. */
-  async writeBlob(checkpointId: number, stateId: string, keyGroups: KeyGroupSpan | undefined, encoded: { bytes: Uint8Array }, fence?: FenceToken): Promise<string> {
+  async writeBlob(checkpointId: number, stateId: string, keyGroups: KeyGroupRange | undefined, encoded: { bytes: Uint8Array }, fence?: FenceToken): Promise<string> {
     const key = blobKey(this.pipelineId, checkpointId, stateId, keyGroups)
     await this.store.put(key, encoded.bytes, fence === undefined ? undefined : { fence })
     return key

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib'
 import type { CodecName } from '../codec/codec-name.ts'
 import { CorruptManifestError } from '../errors/corrupt-manifest-error.ts'
-import type { KeyGroupSpan } from '../registry/holder-entry.ts'
+import type { KeyGroupRange } from '../key-group-range.ts'
 
 /**
  * What a manifest records of one holder's snapshot. `storedBytes` is the blob's length in the
@@ -23,7 +23,7 @@ export interface ManifestHolder {
   crc32: number
   dependsOn: string[]
   level: number
-  keyGroups?: KeyGroupSpan
+  keyGroups?: KeyGroupRange
   blob: string
 }
 

@@ -1,6 +1,6 @@
 import { StepNotInCheckpointError } from '../errors/step-not-in-checkpoint-error.ts'
 import type { StateStore } from '../stores/state-store.ts'
-import type { KeyGroupSpan } from '../registry/holder-entry.ts'
+import type { KeyGroupRange } from '../key-group-range.ts'
 import { compareIds } from '../registry/dependency-graph.ts'
 import { checkNodeVersion } from './check-node-version.ts'
 import type { Manifest } from './manifest.ts'
@@ -14,7 +14,7 @@ import { readHolderState } from './read-holder-state.ts'
  * const part: RangeState = { keyGroups: { start: 0, end: 63 }, state: [1, 2] }
  */
 export interface RangeState {
-  readonly keyGroups: KeyGroupSpan | undefined
+  readonly keyGroups: KeyGroupRange | undefined
   readonly state: unknown
 }
 

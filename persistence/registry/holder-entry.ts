@@ -1,15 +1,4 @@
-/**
- * An inclusive range of key groups `[start, end]` (0 ≤ start ≤ end < maxKeyGroups), the part of
- * a keyed step's state one parallel instance owns. Mirrors runtime's KeyGroupRange
- * structurally: persistence/ does not import runtime/.
- *
- * @example
- * const range: KeyGroupSpan = { start: 0, end: 63 }
- */
-export interface KeyGroupSpan {
-  readonly start: number
-  readonly end: number
-}
+import type { KeyGroupRange } from '../key-group-range.ts'
 
 /**
  * What the registry knows of one state holder: its id, step, schema version and declared
@@ -24,7 +13,7 @@ export interface HolderEntry {
   readonly step: string
   readonly stateVersion: string
   readonly dependsOn: readonly string[]
-  readonly keyGroups?: KeyGroupSpan
+  readonly keyGroups?: KeyGroupRange
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { KeyGroup } from '../../persistence/state-holder.ts'
-import type { KeyGroupRange } from './key-group-range.ts'
+import type { KeyGroupRange } from '../../persistence/key-group-range.ts'
 import { murmur3 } from './murmur3.ts'
 
 /** Key groups per keyed step unless the job says otherwise (fixed for a job's lifetime). */

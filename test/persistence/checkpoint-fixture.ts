@@ -4,7 +4,7 @@ import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import { encodeSnapshot } from '../../persistence/codec/encode-snapshot.ts'
 import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
 import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
-import type { KeyGroupSpan } from '../../persistence/registry/holder-entry.ts'
+import type { KeyGroupRange as KeyGroupSpan } from '../../persistence/key-group-range.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 import type { FenceToken } from '../../persistence/stores/state-store.ts'
 
