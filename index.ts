@@ -45,6 +45,7 @@ export { LeaseHeldError, isLeaseHeldError } from './runtime/errors/lease-held-er
 export { LeaseLostError, isLeaseLostError } from './runtime/errors/lease-lost-error.ts'
 export { CheckpointTimeoutError, isCheckpointTimeoutError } from './runtime/errors/checkpoint-timeout-error.ts'
 export { CorruptSnapshotError, isCorruptSnapshotError } from './persistence/errors/corrupt-snapshot-error.ts'
+export { CorruptCheckpointError, isCorruptCheckpointError } from './persistence/errors/corrupt-checkpoint-error.ts'
 export { DependencyCycleError, isDependencyCycleError } from './persistence/errors/dependency-cycle-error.ts'
 export { StaleFenceError, isStaleFenceError } from './persistence/errors/stale-fence-error.ts'
 export { NodeVersionError, isNodeVersionError } from './persistence/errors/node-version-error.ts'

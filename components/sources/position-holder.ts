@@ -1,4 +1,5 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
+import { StateVersionError } from '../../persistence/errors/state-version-error.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
 
 /** Schema of a source position snapshot unless the source names its own; restore accepts any 1.x. */
@@ -49,7 +50,7 @@ export function positionHolder<S>(
       let state: unknown = snapshot
       if (from !== major) {
         if (format.migrate === undefined || !Number.isInteger(from) || from > major) {
-          throw new OxiflowError('ERR_STATE_VERSION',
+          throw new StateVersionError(stepOf(stateId), stateId, fromVersion, format.version, Number.isInteger(from) ? 'major' : 'not-semver',
             `${stateId}: cannot restore a source position of state version ${fromVersion}, ${major}.x expected; ` +
             'the checkpoint was probably written by an incompatible oxiflow version: restore from an older checkpoint or start fresh')
         }
@@ -64,4 +65,10 @@ export function positionHolder<S>(
       set(state as S)
     },
   }
+}
+
+/** The step of a state id `${step}/${part}` (the whole id when it has no part). */
+function stepOf(stateId: string): string {
+  const slash = stateId.lastIndexOf('/')
+  return slash === -1 ? stateId : stateId.slice(0, slash)
 }

@@ -12,16 +12,17 @@ export type StateVersionProblem = 'major' | 'newer-minor' | 'not-semver'
 /**
  * A snapshot cannot be restored into its state holder because of its state version. Names the
  * step, the state id, the version found in the checkpoint and the one expected, and how to
- * migrate. (runtime/errors/state-version-error.ts has a runtime twin; persistence/ cannot
- * import runtime/, so this one lives here until the two are merged.)
+ * migrate. A holder whose state the user cannot migrate (a source's read position) passes its
+ * own `message`, which says what to do instead.
  *
  * @example
  * new StateVersionError('agg', 'agg/sum', '2.0.0', '1.3.0', 'major')
  */
 export class StateVersionError extends OxiflowError {
   override readonly name = 'StateVersionError'
-  constructor(readonly step: string, readonly stateId: string, readonly found: string, readonly expected: string, readonly problem: StateVersionProblem) {
-    super('ERR_STATE_VERSION', `step '${step}', state '${stateId}': ${explain(step, found, expected, problem)}`)
+  constructor(readonly step: string, readonly stateId: string, readonly found: string, readonly expected: string, readonly problem: StateVersionProblem,
+    message = `step '${step}', state '${stateId}': ${explain(step, found, expected, problem)}`) {
+    super('ERR_STATE_VERSION', message)
   }
 }
 

@@ -6,6 +6,7 @@ import type { StateStore } from '../../persistence/stores/state-store.ts'
 import type { Host } from '../host/host.ts'
 import type { JobSummary } from '../job/start-job.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
+import { CorruptCheckpointError } from '../../persistence/errors/corrupt-checkpoint-error.ts'
 import type { Plan } from '../plan/plan.ts'
 import { CheckpointCoordinator, type CheckpointResult } from './checkpoint-coordinator.ts'
 import { RunnerLease } from './runner-lease.ts'
@@ -100,8 +101,7 @@ export class JobCheckpointing {
       manifest = await this.checkpoints.read(asked)
       const report = await this.checkpoints.verify(asked)
       if (!report.ok) {
-        throw new OxiflowError('ERR_CHECKPOINT_CORRUPT', `pipeline '${this.plan.pipelineId}': checkpoint ${asked} does not verify: ` +
-          `${report.problems.map((p) => `${p.step} (${p.stateId}): ${p.problem}`).join('; ')} — restore another one (oxiflow checkpoints list) or 'latest'`)
+        throw new CorruptCheckpointError(this.plan.pipelineId, asked, report.problems)
       }
     }
     const why = skipped.map((s) => `skipped checkpoint ${s.id}: ${s.reason}`).join('; ')
