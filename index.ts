@@ -8,7 +8,8 @@
  */
 export { pipeline, Pipeline } from './runtime/builder/pipeline.ts'
 export type { WindowedStream, WindowResult, AggregateFields, AggregatorOf } from './runtime/builder/windowed-stream.ts'
-export type { Window, WindowHost, WindowAccumulator, WindowAggregator, WindowMode, WindowTime, EventTimeOptions } from './runtime/contracts/window.ts'
+export type { Window, WindowHost, WindowAccumulator, WindowMode, WindowTime, EventTimeOptions } from './runtime/contracts/window.ts'
+export type { Aggregator, Aggregator as WindowAggregator } from './runtime/contracts/aggregator.ts'
 export type { Job, JobSummary, JobMetrics, JobStatus, StepSummary, StepMetrics, RunOptions, SinkResults, SinkEntry } from './runtime/job/start-job.ts'
 export type { RestartOptions, RestartStats, RestartRecord } from './runtime/job/restart-policy.ts'
 export type { StallState } from './runtime/job/stall-detector.ts'

@@ -1,4 +1,4 @@
-import type { Aggregator } from './aggregator.ts'
+import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { requireFunction } from './aggregator-checks.ts'
 import { runningSum, type RunningSumAcc } from './running-sum.ts'
 

@@ -1,4 +1,4 @@
-import type { Aggregator } from './aggregator.ts'
+import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError } from './aggregator-checks.ts'
 
 /**
@@ -11,6 +11,7 @@ import { evictError } from './aggregator-checks.ts'
 export function count<R = unknown>(): Aggregator<R, number, number> {
   return {
     kind: 'count',
+    evictsAny: true,
     create: () => 0,
     add: acc => acc + 1,
     evict(acc) {

@@ -1,4 +1,4 @@
-import type { Aggregator } from './aggregator.ts'
+import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { type DistinctValue, describe, distinctValueOf, evictError, requireFunction } from './aggregator-checks.ts'
 
 /**
@@ -14,6 +14,7 @@ export function distinctCount<R>(fn: (record: R) => DistinctValue): Aggregator<R
   requireFunction('distinctCount', fn)
   return {
     kind: 'distinctCount',
+    evictsAny: true,
     create: () => new Map(),
     add(acc, record) {
       const v = distinctValueOf('distinctCount', fn, record)

@@ -1,4 +1,4 @@
-import type { Aggregator } from './aggregator.ts'
+import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, finiteNumberOf } from './aggregator-checks.ts'
 import { type Deque, dequeBack, dequeFront, dequePopBack, dequePush, dequeShift } from './deque.ts'
 
@@ -40,6 +40,7 @@ export function extremum<R>(
 ): Aggregator<R, ExtremumAcc, number | null> {
   return {
     kind,
+    evictsAny: false,
     create: () => ({ items: [], head: 0, added: 0, evicted: 0 }),
     add(acc, record) {
       const x = finiteNumberOf(kind, fn, record)

@@ -1,4 +1,4 @@
-import type { Aggregator } from './aggregator.ts'
+import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, requireFunction } from './aggregator-checks.ts'
 import { type Deque, dequeFront, dequePush, dequeShift, dequeSize } from './deque.ts'
 
@@ -14,6 +14,7 @@ export function first<R, T>(fn: (record: R) => T): Aggregator<R, Deque<T>, T | n
   requireFunction('first', fn)
   return {
     kind: 'first',
+    evictsAny: false,
     create: () => ({ items: [], head: 0 }),
     add(acc, record) {
       dequePush(acc, fn(record))

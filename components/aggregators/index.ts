@@ -6,7 +6,7 @@
  * import { agg } from 'oxiflow'
  * const aggregates = { n: agg.count(), total: agg.sum(r => r.value), p99: agg.percentile(r => r.value, 99) }
  */
-export type { Aggregator } from './aggregator.ts'
+export type { Aggregator } from '../../runtime/contracts/aggregator.ts'
 export type { DistinctValue } from './aggregator-checks.ts'
 export { avg } from './avg.ts'
 export { count } from './count.ts'

@@ -1,4 +1,4 @@
-import type { Aggregator } from './aggregator.ts'
+import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, requireFunction } from './aggregator-checks.ts'
 
 /**
@@ -24,6 +24,7 @@ export function last<R, T>(fn: (record: R) => T): Aggregator<R, LastAcc<T>, T | 
   requireFunction('last', fn)
   return {
     kind: 'last',
+    evictsAny: false,
     create: () => ({ n: 0, value: undefined }),
     add(acc, record) {
       acc.value = fn(record)

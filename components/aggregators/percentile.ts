@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
-import type { Aggregator } from './aggregator.ts'
+import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { describe, evictError, finiteNumberOf, requireFunction } from './aggregator-checks.ts'
 
 /**
@@ -21,6 +21,7 @@ export function percentile<R>(fn: (record: R) => number, p: number): Aggregator<
   }
   return {
     kind: 'percentile',
+    evictsAny: true,
     create: () => [],
     add(acc, record) {
       const x = finiteNumberOf('percentile', fn, record)

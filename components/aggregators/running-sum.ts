@@ -1,4 +1,4 @@
-import type { Aggregator } from './aggregator.ts'
+import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, finiteNumberOf } from './aggregator-checks.ts'
 
 /**
@@ -39,6 +39,7 @@ export function neumaierAdd(s: { hi: number; lo: number }, x: number): void {
 export function runningSum<R>(kind: string, fn: (record: R) => number): Aggregator<R, RunningSumAcc, number> {
   return {
     kind,
+    evictsAny: true,
     create: () => ({ n: 0, hi: 0, lo: 0 }),
     add(acc, record) {
       neumaierAdd(acc, finiteNumberOf(kind, fn, record))

@@ -1,4 +1,4 @@
-import type { Aggregator } from './aggregator.ts'
+import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, finiteNumberOf, requireFunction, valueError } from './aggregator-checks.ts'
 import { expansionAdd, expansionAddProduct, expansionValue } from './exact-sum.ts'
 
@@ -40,6 +40,7 @@ export function stddev<R>(fn: (record: R) => number): Aggregator<R, StddevAcc, n
   }
   return {
     kind: 'stddev',
+    evictsAny: true,
     create: () => ({ n: 0, sx: [], sxx: [] }),
     add(acc, record) {
       const x = valueOf(record)

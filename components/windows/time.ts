@@ -1,5 +1,5 @@
 import type { Window } from '../../runtime/contracts/window.ts'
-import { queueShift, queueSize, type RecordQueue } from './record-queue.ts'
+import { queueShift, queueSize, type RecordQueue } from '../../runtime/operators/window/record-queue.ts'
 import { positiveInteger } from './window-options.ts'
 
 /**

@@ -1,5 +1,6 @@
 import type { Sink } from '../contracts/sink.ts'
-import type { Window, WindowAggregator, WindowOutput } from '../contracts/window.ts'
+import type { Aggregator } from '../contracts/aggregator.ts'
+import type { Window, WindowOutput } from '../contracts/window.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { PipelineDefinitionError } from '../errors/pipeline-definition-error.ts'
 import type { StepSpec } from '../graph/step-spec.ts'
@@ -21,10 +22,10 @@ export type WindowResult<F = unknown, K = unknown> = { readonly key: K; readonly
  * @example
  * const total: AggregatorOf<{ v: number }> = agg.sum((r: { v: number }) => r.v)
  */
-export interface AggregatorOf<R> extends Omit<WindowAggregator, 'add' | 'evict' | 'appendOnly'> {
+export interface AggregatorOf<R> extends Omit<Aggregator<any, any>, 'add' | 'evict' | 'appendOnly'> {
   add(acc: any, record: R): unknown
   evict(acc: any, record: R): unknown
-  // Typed too: WindowAggregator's own appendOnly takes `any` records, and `agg.sum((r) => …)` inferred
+  // Typed too: Aggregator<any>'s own appendOnly takes `any` records, and `agg.sum((r) => …)` inferred
   // its record type from it as `any` instead of the stream's.
   readonly appendOnly?: Omit<AggregatorOf<R>, 'appendOnly'>
 }
@@ -158,8 +159,8 @@ export class WindowedStream<T, S = {}, K = unknown> {
   }
 }
 
-function isAggregator(a: unknown): a is WindowAggregator {
-  const x = a as Partial<WindowAggregator> | null
+function isAggregator(a: unknown): a is Aggregator<any, any> {
+  const x = a as Partial<Aggregator<any, any>> | null
   return typeof x === 'object' && x !== null && typeof x.kind === 'string' && typeof x.create === 'function' &&
     typeof x.add === 'function' && typeof x.evict === 'function' && typeof x.merge === 'function' && typeof x.result === 'function'
 }

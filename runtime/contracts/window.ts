@@ -1,3 +1,5 @@
+import type { Aggregator } from './aggregator.ts'
+
 /**
  * The contract between a window step (runtime/operators/window/window-operator.ts) and the windows of
  * components/windows: the step owns keys, key groups, watermarks, timers, output and state
@@ -113,33 +115,12 @@ export interface Window<R = unknown, S = any> {
 }
 
 /**
- * Reads the aggregator contract structurally: runtime does not import components.
- *
- * @example
- * const a: WindowAggregator = agg.sum((r: { v: number }) => r.v)
- */
-export interface WindowAggregator {
-  readonly kind: string
-  create(): unknown
-  add(acc: any, record: any): unknown
-  evict(acc: any, record: any): unknown
-  result(acc: any): unknown
-  merge(a: any, b: any): unknown
-  /**
-   * Optional: a cheaper form for windows whose records never leave before the window is dropped
-   * (modes `append` and `merge`), e.g. a running min instead of a monotonic deque. Its `evict` is
-   * never called.
-   */
-  readonly appendOnly?: Omit<WindowAggregator, 'appendOnly'>
-}
-
-/**
  * What a window step outputs per fired window, besides key, windowStart and windowEnd.
  *
  * @example
  * const output: WindowOutput = { kind: 'aggregate', aggregates: { n: agg.count() } }
  */
 export type WindowOutput =
-  | { readonly kind: 'aggregate'; readonly aggregates: Readonly<Record<string, WindowAggregator>> }
+  | { readonly kind: 'aggregate'; readonly aggregates: Readonly<Record<string, Aggregator<any, any>>> }
   | { readonly kind: 'reduce'; readonly fn: (acc: any, record: any) => unknown; readonly init: () => unknown }
   | { readonly kind: 'collect' }

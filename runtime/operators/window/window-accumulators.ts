@@ -1,5 +1,7 @@
-import type { WindowAccumulator, WindowAggregator, WindowMode, WindowOutput } from '../../contracts/window.ts'
+import type { Aggregator } from '../../contracts/aggregator.ts'
+import type { WindowAccumulator, WindowMode, WindowOutput } from '../../contracts/window.ts'
 import { PartialAggregateError } from '../../errors/partial-aggregate-error.ts'
+import { queueShift, type RecordQueue } from './record-queue.ts'
 
 /**
  * A window step's accumulator plus how a fired window's output fields are written.
@@ -13,13 +15,6 @@ export interface WindowAccumulation<A = unknown> extends WindowAccumulator<A> {
 }
 
 /**
- * Aggregators whose `evict(acc, record)` removes that record's contribution wherever it is in
- * the window, not only the oldest: they can take back a half-done add and serve the sort window
- * incrementally. Others (`min`, `max`, `first`, `last`, custom ones) are treated as FIFO-only.
- */
-const ORDER_FREE_KINDS: ReadonlySet<string> = new Set(['count', 'sum', 'avg', 'distinctCount', 'stddev', 'percentile'])
-
-/**
  * The accumulation of `.aggregate`, `.reduce` or `.collect` for a window of the given mode.
  *
  * @example
@@ -31,7 +26,7 @@ export function windowAccumulation(step: string, output: WindowOutput, mode: Win
       if (mode === 'sorted') return sortedAggregates(step, output.aggregates)
       if (mode === 'fifo') return aggregates(step, output.aggregates)
       // Nothing leaves these windows: an aggregator's append-only form is enough.
-      const cheap = Object.fromEntries(Object.entries(output.aggregates).map(([n, a]) => [n, a.appendOnly ? { ...a.appendOnly, kind: a.kind } : a]))
+      const cheap = Object.fromEntries(Object.entries(output.aggregates).map(([n, a]) => [n, a.appendOnly ? { ...a.appendOnly, kind: a.kind, evictsAny: a.evictsAny } : a]))
       return aggregates(step, cheap)
     }
     case 'reduce': return reduce(output.fn, output.init, mode)
@@ -39,13 +34,16 @@ export function windowAccumulation(step: string, output: WindowOutput, mode: Win
   }
 }
 
-/** Per field accumulators in an array; adds run order-free fields first so a throw can be undone. */
-function aggregates(step: string, byName: Readonly<Record<string, WindowAggregator>>): WindowAccumulation<unknown[]> {
+/**
+ * Per field accumulators in an array; adds run the fields that evict any record first, so a throw
+ * can be undone. Fields without `evictsAny` (`min`, `max`, `first`, `last`, custom ones) are FIFO-only.
+ */
+function aggregates(step: string, byName: Readonly<Record<string, Aggregator<any, any>>>): WindowAccumulation<unknown[]> {
   const names = Object.keys(byName)
   const aggs = names.map((n) => byName[n])
   const n = aggs.length
-  const order = aggs.map((_, i) => i).sort((a, b) => Number(!ORDER_FREE_KINDS.has(aggs[a].kind)) - Number(!ORDER_FREE_KINDS.has(aggs[b].kind)))
-  const undoable = aggs.map((a) => ORDER_FREE_KINDS.has(a.kind))
+  const undoable = aggs.map((a) => a.evictsAny === true)
+  const order = aggs.map((_, i) => i).sort((a, b) => Number(!undoable[a]) - Number(!undoable[b]))
   return {
     create() {
       const acc = new Array<unknown>(n)
@@ -75,7 +73,7 @@ function aggregates(step: string, byName: Readonly<Record<string, WindowAggregat
  * factory is cached per order, so every window step's add shares one function literal and call
  * sites that see several steps' adds stay inlinable.
  */
-function compileAdd(aggs: WindowAggregator[], order: number[],
+function compileAdd(aggs: Aggregator<any, any>[], order: number[],
   onThrow: (k: number, acc: unknown[], record: unknown, e: unknown) => never): (acc: unknown[], record: unknown) => unknown[] {
   const shape = order.join(',')
   let factory = addFactories.get(shape)
@@ -90,14 +88,14 @@ function compileAdd(aggs: WindowAggregator[], order: number[],
   return factory(aggs, onThrow)
 }
 
-type AddFactory = (aggs: WindowAggregator[], onThrow: (k: number, acc: unknown[], record: unknown, e: unknown) => never) => (acc: unknown[], record: unknown) => unknown[]
+type AddFactory = (aggs: Aggregator<any, any>[], onThrow: (k: number, acc: unknown[], record: unknown, e: unknown) => never) => (acc: unknown[], record: unknown) => unknown[]
 const addFactories = new Map<string, AddFactory>()
 
 /**
  * Takes `record` back out of the fields `order[0..k)` that added it before `order[k]` threw, then
  * rethrows; fields that cannot take it back make the step fail (PartialAggregateError).
  */
-function undo(step: string, names: string[], aggs: WindowAggregator[], undoable: boolean[], order: number[],
+function undo(step: string, names: string[], aggs: Aggregator<any, any>[], undoable: boolean[], order: number[],
   k: number, acc: unknown[], record: unknown, error: unknown): never {
   const stuck = order.slice(0, k).filter((i) => !undoable[i])
   if (stuck.length > 0) throw new PartialAggregateError(step, stuck.map((i) => names[i]), names[order[k]], error)
@@ -106,15 +104,15 @@ function undo(step: string, names: string[], aggs: WindowAggregator[], undoable:
 }
 
 /**
- * The sort window evicts its largest record, not its oldest: order-free fields follow it
+ * The sort window evicts its largest record, not its oldest: fields with `evictsAny` follow it
  * incrementally; the others are computed from the window's ≤ n records when it emits (the sort
  * window's output is O(n) per record anyway). Adds still try those fields on a fresh accumulator,
  * so a record they would throw on is refused before it enters the window.
  */
-function sortedAggregates(step: string, byName: Readonly<Record<string, WindowAggregator>>): WindowAccumulation<unknown[]> {
+function sortedAggregates(step: string, byName: Readonly<Record<string, Aggregator<any, any>>>): WindowAccumulation<unknown[]> {
   const names = Object.keys(byName)
   const aggs = names.map((n) => byName[n])
-  const incremental = aggs.map((a) => ORDER_FREE_KINDS.has(a.kind))
+  const incremental = aggs.map((a) => a.evictsAny === true)
   const inc = aggregates(step, Object.fromEntries(names.filter((_, i) => incremental[i]).map((n) => [n, byName[n]])))
   const rebuilt = aggs.map((_, i) => i).filter((i) => !incremental[i])
   return {
@@ -138,22 +136,14 @@ function sortedAggregates(step: string, byName: Readonly<Record<string, WindowAg
   }
 }
 
-/** Records kept as `items[head..]`, so a FIFO eviction is O(1) and the state stays plain data. */
-interface RecordQueue {
-  items: unknown[]
-  head: number
-}
-
-function queuePush(q: RecordQueue, record: unknown): RecordQueue {
+/** A FIFO window's records as accumulator: pushed on add, the oldest shifted out on evict. */
+function queueAdd(q: RecordQueue, record: unknown): RecordQueue {
   q.items.push(record)
   return q
 }
 
-function queueShift(q: RecordQueue): RecordQueue {
-  q.items[q.head++] = undefined
-  if (q.head === q.items.length) { q.items.length = 0; q.head = 0 }
-  // Compacting once the dead prefix is half the array keeps shifts O(1) amortised.
-  else if (q.head > 32 && q.head * 2 >= q.items.length) { q.items.splice(0, q.head); q.head = 0 }
+function queueEvict(q: RecordQueue): RecordQueue {
+  queueShift(q)
   return q
 }
 
@@ -177,7 +167,7 @@ function reduce(fn: (acc: unknown, record: unknown) => unknown, init: () => unkn
     }
     case 'fifo': return {
       create: (): RecordQueue => ({ items: [], head: 0 }),
-      add: queuePush, evict: queueShift, merge: unsupported,
+      add: queueAdd, evict: queueEvict, merge: unsupported,
       write(out, acc: RecordQueue) { out.value = fold(acc.items, acc.head) },
     }
     case 'merge': return {
@@ -207,7 +197,7 @@ function collect(mode: WindowMode): WindowAccumulation<any> {
     }
     case 'fifo': return {
       create: (): RecordQueue => ({ items: [], head: 0 }),
-      add: queuePush, evict: queueShift, merge: unsupported,
+      add: queueAdd, evict: queueEvict, merge: unsupported,
       write(out, acc: RecordQueue) { out.records = acc.items.slice(acc.head) },
     }
     case 'sorted': return {

@@ -1,5 +1,5 @@
 import test from 'ava'
-import type { Aggregator } from '../../../components/aggregators/aggregator.ts'
+import type { Aggregator } from '../../../runtime/contracts/aggregator.ts'
 import { first } from '../../../components/aggregators/first.ts'
 import { max } from '../../../components/aggregators/max.ts'
 import { min } from '../../../components/aggregators/min.ts'

@@ -1,5 +1,5 @@
 import test from 'ava'
-import type { Aggregator } from '../../../components/aggregators/aggregator.ts'
+import type { Aggregator } from '../../../runtime/contracts/aggregator.ts'
 import * as agg from '../../../components/aggregators/index.ts'
 
 const value = (r: { value: number }) => r.value

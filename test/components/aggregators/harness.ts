@@ -1,6 +1,6 @@
 // Shared by the aggregator tests (not a test file itself: ava runs *.test.ts only).
 import fc from 'fast-check'
-import type { Aggregator } from '../../../components/aggregators/aggregator.ts'
+import type { Aggregator } from '../../../runtime/contracts/aggregator.ts'
 
 /** A record of the tests: the value is all aggregators look at. */
 export interface Rec<T = unknown> {

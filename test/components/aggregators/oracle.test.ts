@@ -3,7 +3,7 @@
 import { deserialize, serialize } from 'node:v8'
 import test from 'ava'
 import fc from 'fast-check'
-import type { Aggregator } from '../../../components/aggregators/aggregator.ts'
+import type { Aggregator } from '../../../runtime/contracts/aggregator.ts'
 import * as agg from '../../../components/aggregators/index.ts'
 import { close, numberArb, opsArb, type Rec, referenceSum, replay } from './harness.ts'
 

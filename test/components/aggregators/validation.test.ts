@@ -1,7 +1,7 @@
 import test from 'ava'
 import { InvalidOptionError } from '../../../runtime/errors/invalid-option-error.ts'
 import { OxiflowError } from '../../../runtime/errors/oxiflow-error.ts'
-import type { Aggregator } from '../../../components/aggregators/aggregator.ts'
+import type { Aggregator } from '../../../runtime/contracts/aggregator.ts'
 import * as agg from '../../../components/aggregators/index.ts'
 
 const value = (r: { value: any }) => r.value

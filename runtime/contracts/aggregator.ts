@@ -1,0 +1,51 @@
+/**
+ * An incremental aggregate over a window's records, as `agg.*` builds them and `.aggregate` runs
+ * them. Accumulators are plain data (v8.serialize-able: objects, arrays, Map, numbers) so window
+ * state snapshots without conversion.
+ *
+ * What the window step promises in return: every record is added once; `evict` gets the oldest
+ * record still in the accumulator (FIFO), the same object that was added — or any record still in
+ * it when the aggregator declares `evictsAny`; value functions are pure. An `add` that throws
+ * leaves the accumulator unchanged, so the window must not keep that record. An empty window gives
+ * `count` 0, `sum` 0 and `null` for every other aggregator.
+ *
+ * @example
+ * const total = agg.sum((r: { value: number }) => r.value)
+ * let acc = total.create()
+ * acc = total.add(acc, { value: 2 })
+ * acc = total.add(acc, { value: 3 })
+ * acc = total.evict(acc, { value: 2 })
+ * total.result(acc) // 3
+ */
+export interface Aggregator<R = unknown, A = unknown, V = unknown> {
+  /** 'count', 'sum', … — names the aggregator in messages and state descriptions. */
+  readonly kind: string
+  /**
+   * True when `evict(acc, record)` takes back any record still in `acc`, wherever it is, not only
+   * the oldest (count, sum, avg, distinctCount, stddev, percentile). The window step then undoes a
+   * half-done add through it and the sort window, which evicts its largest record, keeps the
+   * aggregate incrementally; others are recomputed from the sort window's records when it emits.
+   * Absent means false.
+   */
+  readonly evictsAny?: boolean
+  /** A fresh accumulator of an empty window. */
+  create(): A
+  /** Adds the newest record; may mutate and return `acc`. */
+  add(acc: A, record: R): A
+  /** Removes the OLDEST record still in the accumulator (FIFO eviction for sliding windows). */
+  evict(acc: A, record: R): A
+  /** The aggregate of the records now in `acc`; does not change `acc`. */
+  result(acc: A): V
+  /**
+   * Combines two accumulators of adjacent ranges, `a` before `b` in arrival order (session merges,
+   * key-group merges). May mutate and return `a`; never changes `b` nor shares its arrays or maps.
+   */
+  merge(a: A, b: A): A
+  /**
+   * Optional cheaper form for windows whose records never leave before the window closes
+   * (tumbling, session, count-batch windows: modes `append` and `merge`), e.g. a running minimum
+   * instead of a monotonic deque. Its accumulator is its own; `evict` is never called on it,
+   * except to undo a half-done add when the aggregator declares `evictsAny`.
+   */
+  readonly appendOnly?: Omit<Aggregator<R, any, V>, 'appendOnly' | 'evictsAny'>
+}
