@@ -1,4 +1,6 @@
 import type { EventTimeOptions } from '../../runtime/contracts/window.ts'
+import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+import { invalidOption } from '../../runtime/option-checks.ts'
 
 /**
  * The event-time options every event-time window takes (tumbling, sliding, session).
@@ -14,7 +16,6 @@ export interface EventTimeInput<R> {
   /** How long (ms) a fired window still takes late records, firing again for each (default 0). */
   readonly allowedLateness?: number
 }
-import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 
 /**
  * Throws InvalidOptionError unless `value` is a positive integer: window sizes and counts are
@@ -26,7 +27,7 @@ import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts
  */
 export function positiveInteger(window: string, name: string, value: unknown, unit = '', prefix = ''): number {
   if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= 1)) {
-    throw new InvalidOptionError(name, `windows.${window}: ${prefix}${name} must be a positive integer${unit} (got ${shown(value)})`)
+    throw invalidOption(`windows.${window}`, name, `a positive integer${unit}`, value, `${prefix}${name}`)
   }
   return value
 }
@@ -53,14 +54,13 @@ export function optionsObject<O>(window: string, options: O, example: string): O
  */
 export function eventTimeOptions<R>(window: string, options: EventTimeInput<R>): EventTimeOptions<R> {
   if (typeof options.time !== 'function') {
-    throw new InvalidOptionError('time', `windows.${window}: options.time must be a function returning the record's event time in epoch ms, ` +
-      `e.g. time: (r) => r.timestamp (got ${shown(options.time)})`)
+    throw invalidOption(`windows.${window}`, 'time', "a function returning the record's event time in epoch ms, e.g. time: (r) => r.timestamp", options.time)
   }
   const ms = (name: 'maxOutOfOrderness' | 'allowedLateness'): number => {
     const v = options[name]
     if (v === undefined) return 0
     if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) {
-      throw new InvalidOptionError(name, `windows.${window}: options.${name} must be a non-negative integer of milliseconds (got ${shown(v)})`)
+      throw invalidOption(`windows.${window}`, name, 'a non-negative integer of milliseconds', v)
     }
     return v
   }
@@ -75,11 +75,4 @@ export function eventTimeOptions<R>(window: string, options: EventTimeInput<R>):
  */
 export function describeEventTime(o: EventTimeOptions<any>): string {
   return (o.maxOutOfOrderness ? `, maxOutOfOrderness: ${o.maxOutOfOrderness}` : '') + (o.allowedLateness ? `, allowedLateness: ${o.allowedLateness}` : '')
-}
-
-function shown(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v)
-  if (typeof v === 'function') return 'a function'
-  if (typeof v === 'object' && v !== null) return Array.isArray(v) ? 'an array' : 'an object'
-  return String(v)
 }
