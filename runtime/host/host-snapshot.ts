@@ -1,5 +1,4 @@
-import type { StateHolder } from '../../persistence/state-holder.ts'
-import type { Instance } from './local-host.ts'
+import { holdersOf, type Instance } from './instance.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { restoreHolder } from '../../persistence/checkpoints/restore-holder.ts'
 import { snapshotHolder } from '../../persistence/checkpoints/snapshot-holder.ts'
@@ -85,14 +84,6 @@ export function restoreInstances(instances: readonly Instance[], snapshot: JobSn
     throw new InvalidOptionError('restoreFrom', `run(options): the snapshot holds state ${missing.map((id) => `'${id}'`).join(', ')} that no step of ` +
       `pipeline has; restore into the pipeline that took it (same step and window names)`)
   }
-}
-
-/** Every state holder of one instance: its operators', sinks' and its source reader's. */
-export function holdersOf(inst: Instance): StateHolder[] {
-  const hs: StateHolder[] = []
-  for (const op of inst.operators) for (const h of op.holders?.() ?? []) hs.push(h)
-  for (const h of inst.reader?.holders?.() ?? []) hs.push(h)
-  return hs
 }
 
 /** The step a state id belongs to (`<step>/<part>`). */

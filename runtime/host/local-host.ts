@@ -7,13 +7,12 @@ import { Actor } from './actor.ts'
 import { ChannelWiring } from '../channels/channel-wiring.ts'
 import type { Clock } from '../clock.ts'
 import type { SinkWriter } from '../contracts/sink.ts'
-import type { SourceReader } from '../contracts/source.ts'
 import { FailureHandler } from './failure-handler.ts'
-import type { StepNode } from '../graph/step-spec.ts'
+import type { Instance } from './instance.ts'
 import type { CheckpointBarrier } from '../messages.ts'
 import { computesKeys } from '../key-groups/key.ts'
 import { createOperator } from '../operators/create-operator.ts'
-import type { Operator, OperatorContext, Output } from '../operators/operator.ts'
+import type { OperatorContext, Output } from '../operators/operator.ts'
 import type { Host, HostResults, InstanceStats } from './host.ts'
 import { restoreInstances, snapshotInstances, type JobSnapshot } from './host-snapshot.ts'
 import type { HostId, Placement } from '../plan/placement.ts'
@@ -24,7 +23,7 @@ import type { Maybe } from '../maybe.ts'
 import { endingSideEdges, sideOutlet } from './side-outlets.ts'
 import { deadLetterPolicyOf } from '../plan/side-output-steps.ts'
 import { SourceActor } from './source-actor.ts'
-import { newCounters, type StepCounters } from './step-counters.ts'
+import { newCounters } from './step-counters.ts'
 
 export interface LocalHostOptions {
   /** This host, and where every instance runs: only this host's instances are created here. */
@@ -37,18 +36,6 @@ export interface LocalHostOptions {
   readonly channelCapacity: number
   /** Where this host writes its snapshots, when the job takes checkpoints. */
   readonly checkpoints?: { readonly store: CheckpointStore; readonly codec: CodecName }
-}
-
-/** One parallel instance of a vertex, with what runs it. */
-export interface Instance {
-  readonly vertex: Vertex
-  readonly index: number
-  readonly operators: Operator[]
-  readonly counters: Map<StepNode, StepCounters>
-  router: Router | undefined
-  actor: Actor | undefined
-  source: SourceActor | undefined
-  reader: SourceReader<unknown> | undefined
 }
 
 /**
