@@ -1,10 +1,11 @@
 import { Subject } from '../rx.ts'
 import type { InputChannel, OutputChannel } from './channel-ends.ts'
+import { CreditGate } from './credit-gate.ts'
 import type { Message } from '../messages.ts'
 
 /**
- * A channel between two actors on the same thread, with credit-based flow control: the
- * receiver grants `capacity` batches up front and one more each time it has handled one; a
+ * A channel between two actors on the same thread, with credit-based flow control (CreditGate):
+ * the receiver grants `capacity` batches up front and one more each time it has handled one; a
  * sender with no credit waits. Control messages (watermark, barrier, end) need no credit but
  * travel in the same ordered stream, behind the data sent before them.
  *
@@ -14,14 +15,15 @@ import type { Message } from '../messages.ts'
 export class LocalChannel implements InputChannel, OutputChannel {
   /** The receiver subscribes here (an actor merges all its inputs). */
   readonly messages = new Subject<Message>()
-  private credits: number
   private delivered = 0
   private handled = 0
-  private waiter: { resolve: () => void; reject: (e: unknown) => void; message: Message; since: number } | undefined
-  private failure: unknown
+  private readonly gate: CreditGate
 
   constructor(readonly capacity: number) {
-    this.credits = capacity
+    this.gate = new CreditGate(capacity, (message) => {
+      this.delivered++
+      this.messages.next(message)
+    })
   }
 
   /**
@@ -29,36 +31,18 @@ export class LocalChannel implements InputChannel, OutputChannel {
    * settles once credit came and it was delivered. A sender sends one message at a time.
    */
   send(message: Message): void | Promise<void> {
-    if (this.failure !== undefined) return Promise.reject(this.failure)
-    if (message.kind === 'batch') {
-      if (this.credits === 0) {
-        return new Promise<void>((resolve, reject) => { this.waiter = { resolve, reject, message, since: performance.now() } })
-      }
-      this.credits--
-    }
-    this.delivered++
-    this.messages.next(message)
+    return this.gate.send(message)
   }
 
-  /** The receiver has handled `message`: a batch returns its credit. */
+  /** The receiver has handled `message`: a batch returns its credit (straight to a waiting batch). */
   ack(message: Message): void {
     this.handled++
-    if (message.kind !== 'batch') return
-    const w = this.waiter
-    if (w) {
-      // The credit goes straight to the waiting batch: deliver it now, in order.
-      this.waiter = undefined
-      this.delivered++
-      this.messages.next(w.message)
-      w.resolve()
-    } else {
-      this.credits++
-    }
+    if (message.kind === 'batch') this.gate.grant(1)
   }
 
   /** Since when the sender waits for credit (performance.now()); undefined when it does not. */
   get waitingSince(): number | undefined {
-    return this.waiter?.since
+    return this.gate.waitingSince
   }
 
   /** Messages delivered but not yet handled by the receiver. */
@@ -68,9 +52,6 @@ export class LocalChannel implements InputChannel, OutputChannel {
 
   /** Fails a waiting sender and every later send (the job is failing or stopped hard). */
   fail(error: unknown): void {
-    this.failure = error
-    const w = this.waiter
-    this.waiter = undefined
-    w?.reject(error)
+    this.gate.fail(error)
   }
 }
