@@ -18,10 +18,10 @@ export interface SortState {
  * Sort window: per key, keeps the `n` smallest records by `compare` (equal ones in arrival order;
  * past n, the largest — among equals the newest — leaves) and fires on every record with the
  * window in sorted order: `.collect` gives the sorted records, `agg.first`/`agg.last` the smallest
- * and largest kept. `windowStart`/`windowEnd` are [0, records seen so far). Order-free aggregates
- * (count, sum, avg, stddev, distinctCount, percentile) follow the window incrementally; `min`,
- * `max`, `first`, `last` and custom ones are computed from the ≤ n kept records at each emission,
- * as is `.reduce`. Insertion is a binary search plus an O(n) splice. Memory: n records per key.
+ * and largest kept. `windowStart`/`windowEnd` are [0, records seen so far). Aggregators that
+ * declare `evictsAny` (count, sum, avg, stddev, distinctCount, percentile) follow the window
+ * incrementally; `min`, `max`, `first`, `last` and custom ones without it are computed from the
+ * ≤ n kept records at each emission, as is `.reduce`. Insertion is a binary search plus an O(n) splice. Memory: n records per key.
  *
  * @example
  * p.source('in', src).keyBy((r) => r.market).window('top3', windows.sort(3, (a, b) => a.price - b.price))
