@@ -21,7 +21,8 @@ export interface SortState {
  * and largest kept. `windowStart`/`windowEnd` are [0, records seen so far). Aggregators that
  * declare `evictsAny` (count, sum, avg, stddev, distinctCount, percentile) follow the window
  * incrementally; `min`, `max`, `first`, `last` and custom ones without it are computed from the
- * ≤ n kept records at each emission, as is `.reduce`. Insertion is a binary search plus an O(n) splice. Memory: n records per key.
+ * ≤ n kept records at each emission, as is `.reduce`. Insertion is a binary search plus an O(n)
+ * splice. Memory: n records per key.
  *
  * @example
  * p.source('in', src).keyBy((r) => r.market).window('top3', windows.sort(3, (a, b) => a.price - b.price))
