@@ -2,6 +2,7 @@ import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
 import type { ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
+import type { CheckpointResult } from '../contracts/job.ts'
 import type { FenceToken } from '../../persistence/stores/state-store.ts'
 import { CheckpointTimeoutError } from '../errors/checkpoint-timeout-error.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
@@ -9,19 +10,7 @@ import type { Plan } from '../plan/plan.ts'
 import { faultPoint } from './fault-point.ts'
 import type { CheckpointParticipant } from './checkpoint-participant.ts'
 import { endedSteps } from './ended-steps.ts'
-
-/** What `job.checkpoint()` resolves with. */
-export interface CheckpointResult {
-  readonly id: number
-  /** Bytes written (compressed, headers included) and before compression. */
-  readonly bytes: number
-  readonly rawBytes: number
-  /** From the trigger to the sinks' commit. */
-  readonly durationMs: number
-  /** From injecting barrier n until every instance's snapshot arrived: barrier alignment plus the synchronous snapshots. */
-  readonly alignmentMs: number
-  readonly steps: Readonly<Record<string, { readonly bytes: number; readonly rawBytes: number }>>
-}
+import { dataflowEdges } from './dataflow-edges.ts'
 
 export interface CheckpointSettings {
   readonly codec: CodecName
@@ -139,8 +128,7 @@ export class CheckpointCoordinator {
 
   /** Restore levels: declared dependencies plus dataflow (a step's state after its inputs'). */
   private assignLevels(holders: ManifestHolder[]): void {
-    const dataflow = this.plan.vertices.flatMap((v) => v.steps.flatMap((s) => s.inputs.map((i) => [i.name, s.name] as const)))
-    const registry = new HolderRegistry(holders, dataflow)
+    const registry = new HolderRegistry(holders, dataflowEdges(this.plan))
     for (const h of holders) h.level = registry.level(h.stateId) ?? 0
   }
 }

@@ -2,7 +2,6 @@ import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import { openStore } from '../../persistence/stores/open-store.ts'
 import type { StateStore } from '../../persistence/stores/state-store.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
-import type { CheckpointingOptions } from './job-checkpointing.ts'
 
 /** The run options that concern checkpoints. */
 export interface CheckpointRunOptions {
@@ -32,13 +31,36 @@ export interface CheckpointRunOptions {
   readonly onCheckpointFailure?: 'continue' | 'fail'
 }
 
+/** Checkpointing options of a run, resolved, with its store open (what a job with checkpoints runs with). */
+export interface CheckpointingOptions {
+  readonly store: StateStore
+  readonly intervalMs: number | undefined
+  readonly timeoutMs: number
+  readonly codec: CodecName
+  readonly retain: number
+  readonly restore: 'latest' | number | undefined
+  /** A failed periodic checkpoint: counted and retried at the next interval ('continue'), or fails the job ('fail'). */
+  readonly onFailure?: 'continue' | 'fail'
+  /** Restore a checkpoint holding state of steps this pipeline lacks, dropping that state (default: refuse). */
+  readonly allowNonRestoredState?: boolean
+}
+
+/**
+ * Checkpointing options as resolution leaves them: checked, and the store named — the store
+ * given, or the directory path or URL to open — but not opened (startJob opens it).
+ */
+export interface ResolvedCheckpointing extends Omit<CheckpointingOptions, 'store'> {
+  readonly store: StateStore | string
+}
+
 const CODECS: readonly CodecName[] = ['zstd', 'lz4', 'snappy', 'none']
 
 /**
  * Resolves the checkpoint options; undefined when the job takes no checkpoints (no store, no
- * interval, no restore asked). Checked up front, naming the option and its rule.
+ * interval, no restore asked). Checked up front, naming the option and its rule; pure: the
+ * store is named (default `OXIFLOW_STORE`, else `.oxiflow`), not opened (see openCheckpointing).
  */
-export function resolveCheckpointing(options: CheckpointRunOptions): CheckpointingOptions | undefined {
+export function resolveCheckpointing(options: CheckpointRunOptions): ResolvedCheckpointing | undefined {
   const wanted = options.store !== undefined || options.checkpointInterval !== undefined || options.restore !== undefined
   if (!wanted) return undefined
   const positive = (name: keyof CheckpointRunOptions, value: unknown): number | undefined => {
@@ -68,10 +90,21 @@ export function resolveCheckpointing(options: CheckpointRunOptions): Checkpointi
   if (typeof allowNonRestoredState !== 'boolean') {
     throw new InvalidOptionError('allowNonRestoredState', `run(options): options.allowNonRestoredState must be true or false (got ${String(allowNonRestoredState)})`)
   }
-  const store = typeof options.store === 'object' ? options.store : openStore(options.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow')
+  const store = typeof options.store === 'object' ? options.store : options.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow'
   return {
     store, codec, retain, restore, onFailure, allowNonRestoredState,
     intervalMs: positive('checkpointInterval', options.checkpointInterval),
     timeoutMs: positive('checkpointTimeout', options.checkpointTimeout) ?? 60_000,
   }
+}
+
+/**
+ * The resolved checkpoint options with their store open: a path or URL is opened here (an
+ * invalid URL throws InvalidStoreUrlError), a store given as an object is used as is.
+ *
+ * @example
+ * const cp = openCheckpointing(resolveCheckpointing({ store: '.oxiflow' })!) // cp.store: a file store
+ */
+export function openCheckpointing(resolved: ResolvedCheckpointing): CheckpointingOptions {
+  return { ...resolved, store: typeof resolved.store === 'object' ? resolved.store : openStore(resolved.store) }
 }

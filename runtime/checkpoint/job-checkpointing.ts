@@ -1,63 +1,28 @@
-import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import { checkNodeVersion } from '../../persistence/checkpoints/check-node-version.ts'
 import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
 import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
-import type { StateStore } from '../../persistence/stores/state-store.ts'
 import type { Host } from '../host/host.ts'
-import type { JobSummary } from '../job/start-job.ts'
+import type { CheckpointResult, CheckpointStats, JobSummary, RestoreReport } from '../contracts/job.ts'
+import type { JobEvents } from '../job/job-events.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
 import { CorruptCheckpointError } from '../../persistence/errors/corrupt-checkpoint-error.ts'
 import type { Plan } from '../plan/plan.ts'
-import { CheckpointCoordinator, type CheckpointResult } from './checkpoint-coordinator.ts'
+import { CheckpointCoordinator } from './checkpoint-coordinator.ts'
+import type { CheckpointingOptions } from './checkpoint-options.ts'
+import { dataflowEdges } from './dataflow-edges.ts'
 import { RunnerLease } from './runner-lease.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 import type { CheckpointParticipant } from './checkpoint-participant.ts'
 import { checkRestoredState } from '../../persistence/checkpoints/check-restored-state.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 
-/** Checkpointing options of a run, resolved. */
-export interface CheckpointingOptions {
-  readonly store: StateStore
-  readonly intervalMs: number | undefined
-  readonly timeoutMs: number
-  readonly codec: CodecName
-  readonly retain: number
-  readonly restore: 'latest' | number | undefined
-  /** A failed periodic checkpoint: counted and retried at the next interval ('continue'), or fails the job ('fail'). */
-  readonly onFailure?: 'continue' | 'fail'
-  /** Restore a checkpoint holding state of steps this pipeline lacks, dropping that state (default: refuse). */
-  readonly allowNonRestoredState?: boolean
-}
-
-/** Where a run started from: a checkpoint (and the newer ones skipped, with why), or fresh. */
-export interface RestoreReport {
-  readonly checkpointId: number | undefined
-  readonly skipped: readonly { readonly id: number; readonly reason: string }[]
-  readonly message: string
-  /** With `allowNonRestoredState`: the checkpoint's states that no step took, dropped. */
-  readonly dropped?: readonly { readonly stateId: string; readonly step: string }[]
-  /** From reading the manifest to the last holder restored (every level, every host), when a checkpoint was restored. */
-  readonly durationMs?: number
-  /** Bytes of state restored, as stored and before compression. */
-  readonly bytes?: number
-  readonly rawBytes?: number
-}
-
-/** The checkpoint figures of a job (`job.metrics().checkpoints`, `summary.checkpoints`). */
-export interface CheckpointStats {
-  readonly completed: number
-  readonly abandoned: number
-  readonly failed: number
-  readonly last: CheckpointResult | undefined
-  readonly lastError: string | undefined
-}
-
 /**
  * A job's checkpointing: the runner's lease, the restore before the first record, periodic and
- * on-demand checkpoints, and the final one of a graceful stop.
+ * on-demand checkpoints, and the final one of a graceful stop. It tells `events` (the run
+ * recorder) when the lease is taken, each commit, and the job's outcome before the lease goes.
  *
  * @example
- * const cp = new JobCheckpointing(plan, options, (e) => fail(e)); await cp.acquire(); await cp.restore(local)
+ * const cp = new JobCheckpointing(plan, options, (e) => fail(e), events); await cp.acquire(); await cp.restore(local)
  */
 export class JobCheckpointing {
   readonly checkpoints: CheckpointStore
@@ -65,21 +30,16 @@ export class JobCheckpointing {
   private lease: RunnerLease | undefined
   private coordinator: CheckpointCoordinator | undefined
   private timer: NodeJS.Timeout | undefined
-  /** Hook (the run recorder): called once the runner holds the pipeline's lease, with its fence. */
-  onAcquired: ((fence: { lease: string; token: number }) => void) | undefined
-  /** Hook (the run recorder): called after each checkpoint commit, periodic, on demand or final. */
-  onCommitted: ((result: CheckpointResult) => void) | undefined
-  /** Called with the job's outcome before the lease is released (the run record's final write). */
-  onClosing: ((summary: JobSummary | undefined, error: unknown) => Promise<void>) | undefined
 
-  constructor(private readonly plan: Plan, private readonly options: CheckpointingOptions, private readonly fail: (e: unknown) => void) {
+  constructor(private readonly plan: Plan, private readonly options: CheckpointingOptions, private readonly fail: (e: unknown) => void,
+    private readonly events?: JobEvents) {
     this.checkpoints = new CheckpointStore(options.store, plan.pipelineId)
   }
 
   /** Takes the pipeline's lease (LeaseHeldError when another live runner has it). */
   async acquire(): Promise<void> {
     this.lease = await RunnerLease.acquire(this.options.store, this.plan.pipelineId, (e) => this.fail(e))
-    this.onAcquired?.(this.lease.fence)
+    this.events?.acquired(this.lease.fence)
   }
 
   /**
@@ -157,7 +117,8 @@ export class JobCheckpointing {
   checkpoint(stopAfter = false): Promise<CheckpointResult> {
     if (!this.coordinator) return Promise.reject(new OxiflowError('ERR_NOT_RUNNING', `pipeline '${this.plan.pipelineId}' is not running yet; checkpoint once job.metrics().status is 'running'`))
     const committed = this.coordinator.checkpoint(stopAfter)
-    if (this.onCommitted) void committed.then(this.onCommitted, () => undefined)
+    const events = this.events
+    if (events) void committed.then((result) => events.committed(result), () => undefined)
     return committed
   }
 
@@ -199,10 +160,10 @@ export class JobCheckpointing {
     this.coordinator = undefined
   }
 
-  /** Stops periodic checkpoints, reports the job's outcome (onClosing) and releases the lease. */
+  /** Stops periodic checkpoints, reports the job's outcome (events.ended) and releases the lease. */
   async close(summary?: JobSummary, error?: unknown): Promise<void> {
     clearInterval(this.timer)
-    await this.onClosing?.(summary, error).catch(() => undefined)
+    await this.events?.ended(summary, error).catch(() => undefined)
     await this.lease?.release()
   }
 }
@@ -215,8 +176,7 @@ export class JobCheckpointing {
  */
 async function checkDependencies(plan: Plan, participants: readonly CheckpointParticipant[]): Promise<HolderEntry[]> {
   const entries = (await Promise.all(participants.map((p) => p.holders()))).flat()
-  const dataflow = plan.vertices.flatMap((v) => v.steps.flatMap((s) => s.inputs.map((i) => [i.name, s.name] as const)))
-  new HolderRegistry(entries, dataflow)
+  new HolderRegistry(entries, dataflowEdges(plan))
   return entries
 }
 

@@ -6,7 +6,7 @@ import type { Host } from './host.ts'
 import { placeInstances } from '../plan/placement.ts'
 import { planFingerprint } from '../plan/plan-fingerprint.ts'
 import type { Plan } from '../plan/plan.ts'
-import type { ResolvedRunOptions } from '../job/run-options.ts'
+import type { JobOptions } from '../job/run-options.ts'
 import { serveStore } from '../worker/store-port.ts'
 import { WorkerHost } from '../worker/worker-host.ts'
 
@@ -15,7 +15,7 @@ import { WorkerHost } from '../worker/worker-host.ts'
  * two instances are on different hosts gets its own MessageChannel, one port to each side, so
  * keyed exchange goes worker to worker, never through this thread.
  */
-export function createHosts(plan: Plan, options: ResolvedRunOptions): Host[] {
+export function createHosts(plan: Plan, options: JobOptions): Host[] {
   const placement = placeInstances(plan, options.workers)
   const ports: Map<string, MessagePort>[] = Array.from({ length: options.workers + 1 }, () => new Map())
   for (const pair of channelPairs(plan)) {

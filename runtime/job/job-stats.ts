@@ -1,5 +1,5 @@
 import type { AlignmentStats, HostResults, InstanceStats } from '../host/host.ts'
-import type { StepSummary } from './start-job.ts'
+import type { StepSummary } from '../contracts/job.ts'
 import type { Plan } from '../plan/plan.ts'
 
 /** A step's totals plus the live-only figures. */

@@ -1,4 +1,4 @@
-import type { CheckpointingOptions } from '../checkpoint/job-checkpointing.ts'
+import type { ResolvedCheckpointing } from '../checkpoint/checkpoint-options.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
 
@@ -8,25 +8,6 @@ export interface RestartOptions {
   readonly attempts: number
   /** Wait before each restart (default 1000 ms); doubles after each restart, up to 30 s. */
   readonly backoffMs?: number
-}
-
-/** One restart, as the job summary and metrics list it. */
-export interface RestartRecord {
-  /** 1 for the first restart. */
-  readonly attempt: number
-  /** What failed the attempt before it: the error's name, code and message. */
-  readonly cause: { readonly name: string; readonly code: string | undefined; readonly message: string }
-  /** Epoch ms of the failure. */
-  readonly at: number
-  /** The checkpoint the restart restored, or undefined when none was committed yet (it started fresh). */
-  readonly restoredFrom?: number
-}
-
-/** The restarts of a job (`summary.restarts`, `metrics().restarts`). */
-export interface RestartStats {
-  readonly attempts: number
-  readonly allowed: number
-  readonly causes: readonly RestartRecord[]
 }
 
 export interface RestartPolicy {
@@ -40,7 +21,7 @@ const MAX_BACKOFF_MS = 30_000
  * Checks `restart` up front. Restarting needs checkpoints (a store): without them a restart
  * would read the input again and publish it twice.
  */
-export function resolveRestart(restart: RestartOptions | undefined, checkpointing: CheckpointingOptions | undefined): RestartPolicy | undefined {
+export function resolveRestart(restart: RestartOptions | undefined, checkpointing: ResolvedCheckpointing | undefined): RestartPolicy | undefined {
   if (restart === undefined) return undefined
   if (typeof restart !== 'object' || restart === null) {
     throw new InvalidOptionError('restart', 'run(options): options.restart must be { attempts, backoffMs? }, e.g. { attempts: 3, backoffMs: 1000 }')

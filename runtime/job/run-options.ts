@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { resolveCheckpointing, type CheckpointRunOptions } from '../checkpoint/checkpoint-options.ts'
-import type { CheckpointingOptions } from '../checkpoint/job-checkpointing.ts'
+import { openCheckpointing, resolveCheckpointing, type CheckpointingOptions, type CheckpointRunOptions, type ResolvedCheckpointing } from '../checkpoint/checkpoint-options.ts'
 import { systemClock, type Clock } from '../clock.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import type { JobSnapshot } from '../host/host-snapshot.ts'
@@ -62,7 +61,7 @@ export function maxWorkers(): number {
   return Math.max(4, 2 * availableParallelism())
 }
 
-/** RunOptions with defaults applied. */
+/** RunOptions with defaults applied; the store named, not opened (see openRunStore). */
 export interface ResolvedRunOptions {
   readonly workers: number
   readonly module: string | undefined
@@ -74,14 +73,26 @@ export interface ResolvedRunOptions {
   readonly restoreFrom: JobSnapshot | undefined
   readonly snapshotAtEnd: boolean
   /** Undefined when the job takes no checkpoints. */
-  readonly checkpointing: CheckpointingOptions | undefined
+  readonly checkpointing: ResolvedCheckpointing | undefined
   /** Undefined when a failure ends the job. */
   readonly restart: RestartPolicy | undefined
   /** Stall detection and the graceful stop's time limit. */
   readonly stall: StallSettings
 }
 
-/** Checks run options up front, naming the option and its rule. */
+/** ResolvedRunOptions with the store open: what startJob runs the job and its hosts with. */
+export interface JobOptions extends Omit<ResolvedRunOptions, 'checkpointing'> {
+  /** Undefined when the job takes no checkpoints. */
+  readonly checkpointing: CheckpointingOptions | undefined
+}
+
+/**
+ * Checks run options up front, naming the option and its rule. Pure: nothing is opened (the
+ * store is named; startJob opens it with openRunStore).
+ *
+ * @example
+ * const resolved = resolveRunOptions({ workers: 2, module: import.meta.url }) // resolved.batchSize === 1024
+ */
 export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', 'run(options): options must be an object, e.g. { workers: 0 }')
@@ -144,3 +155,14 @@ const WORKERS_WHY = `twice the ${availableParallelism()} cores here, at least 4 
   'workers beyond the cores only take turns on them; use fewer workers, or parallelism per step'
 const BATCH_WHY = 'a channel holds 8 batches, so memory in flight grows with the batch, and batches above a few thousand ' +
   'records are no faster; the default is 1024'
+
+/**
+ * The resolved options with the job's store open (a path or URL is opened here; a store object
+ * is used as is): startJob calls it once the options are checked.
+ *
+ * @example
+ * const options = openRunStore(resolveRunOptions({ store: '.oxiflow' })) // options.checkpointing.store: a file store
+ */
+export function openRunStore(resolved: ResolvedRunOptions): JobOptions {
+  return { ...resolved, checkpointing: resolved.checkpointing && openCheckpointing(resolved.checkpointing) }
+}

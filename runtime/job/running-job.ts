@@ -1,23 +1,30 @@
-import type { CheckpointResult } from '../checkpoint/checkpoint-coordinator.ts'
-import type { JobCheckpointing } from '../checkpoint/job-checkpointing.ts'
+import { JobCheckpointing } from '../checkpoint/job-checkpointing.ts'
+import type { CheckpointResult, Job, JobMetrics, JobStatus, JobSummary, RestartRecord, RestartStats, StepMetrics, StepSummary } from '../contracts/job.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
-import type { Host, InstanceStats } from '../host/host.ts'
-import type { Job, JobMetrics, JobStatus, JobSummary, StepMetrics, StepSummary } from './start-job.ts'
-import { joinResults, stepTotals } from './job-stats.ts'
-import { mergeSnapshots, type JobSnapshot } from '../host/host-snapshot.ts'
+import type { Host } from '../host/host.ts'
+import { mergeSnapshots } from '../host/host-snapshot.ts'
 import type { Plan } from '../plan/plan.ts'
-import { backoffFor, isRestartable, type RestartPolicy, type RestartRecord, type RestartStats } from './restart-policy.ts'
-import type { ResolvedRunOptions } from './run-options.ts'
-import { StallDetector } from './stall-detector.ts'
-import type { StallSettings } from './stall-options.ts'
 import { within } from '../within.ts'
+import { HostFigures } from './host-figures.ts'
+import type { JobEvents } from './job-events.ts'
+import { joinResults, stepTotals } from './job-stats.ts'
+import { backoffFor, isRestartable, type RestartPolicy } from './restart-policy.ts'
+import type { JobOptions } from './run-options.ts'
+import { StallDetector } from './stall-detector.ts'
+
+/** What a RunningJob takes of the job's options. */
+export type RunningJobOptions = Pick<JobOptions, 'restoreFrom' | 'snapshotAtEnd' | 'stall' | 'checkpointing' | 'restart'>
 
 /**
  * A job over one or more hosts (this thread, worker threads): opens them all, runs them to the
  * end, gathers figures and results, closes them. On the first failure anywhere every host is
  * cancelled and closed; with a restart policy and attempts left, new hosts start from the last
- * checkpoint (same runner, same lease), otherwise `done` rejects with that (typed) error.
+ * checkpoint (same runner, same lease), otherwise `done` rejects with that (typed) error. With
+ * checkpoints, `events` (the run recorder) hears of the lease, each commit and the outcome.
+ *
+ * @example
+ * const job = new RunningJob(plan, () => createHosts(plan, options), options); const summary = await job.done
  */
 export class RunningJob implements Job {
   readonly pipelineId: string
@@ -28,7 +35,8 @@ export class RunningJob implements Job {
   private readonly startedAt = performance.now()
   private endedAt: number | undefined
   private lastSample = { at: this.startedAt, recordsIn: new Map<string, number>() }
-  private readonly stats = new Map<Host, InstanceStats[]>()
+  /** The hosts' figures, those of failed attempts' hosts included (their work counts, replays included). */
+  private readonly figures = new HostFigures()
 
   /** Rejects when something outside the hosts fails the job (a lost lease). */
   private readonly failure: Promise<never>
@@ -36,8 +44,6 @@ export class RunningJob implements Job {
 
   /** The current attempt's hosts. */
   private hosts: readonly Host[] = []
-  /** Figures of the hosts of failed attempts (their work counts, replays included). */
-  private earlier: InstanceStats[] = []
   private readonly restarts: RestartRecord[] = []
   /** Ends a restart's backoff early: a stop was asked meanwhile. */
   private wakeBackoff: (() => void) | undefined
@@ -45,22 +51,23 @@ export class RunningJob implements Job {
   /** Stall detection over the current attempt's hosts; its report also says what a stop that timed out waits for. */
   private readonly detector: StallDetector
 
-  constructor(private readonly plan: Plan, private readonly makeHosts: () => Host[],
-    private readonly handoff: Pick<ResolvedRunOptions, 'restoreFrom' | 'snapshotAtEnd'> & { readonly stall?: StallSettings } = { restoreFrom: undefined, snapshotAtEnd: false },
-    private readonly checkpointing?: (fail: (e: unknown) => void) => JobCheckpointing,
-    private readonly restart?: RestartPolicy) {
+  private readonly cp: JobCheckpointing | undefined
+  /** Undefined when a failure ends the job (always without checkpoints: a restart continues from one). */
+  private readonly restart: RestartPolicy | undefined
+
+  constructor(private readonly plan: Plan, private readonly makeHosts: () => Host[], private readonly handoff: RunningJobOptions, events?: JobEvents) {
     this.pipelineId = plan.pipelineId
     this.failure = new Promise<never>((_, reject) => { this.fail = reject })
     this.failure.catch(() => {})
-    this.cp = checkpointing?.((e) => this.fail(e))
-    const stall = handoff.stall ?? { timeoutMs: 0, onStall: 'warn', stopTimeoutMs: 60_000 }
+    const cp = handoff.checkpointing
+    this.cp = cp && new JobCheckpointing(plan, cp, (e) => this.fail(e), events)
+    this.restart = cp && handoff.restart
+    const stall = handoff.stall
     // 'fail' ends the job with the report; 'warn' leaves it in metrics().stall (and the run record).
-    this.detector = new StallDetector(plan, stall.timeoutMs, () => this.sampleHosts(), (e) => { if (stall.onStall === 'fail') this.fail(e) })
+    this.detector = new StallDetector(plan, stall.timeoutMs, () => this.figures.sample(this.hosts), (e) => { if (stall.onStall === 'fail') this.fail(e) })
     this.done = this.execute()
     this.done.catch(() => {}) // a caller that only awaits stop() must not see an unhandled rejection
   }
-
-  private readonly cp: JobCheckpointing | undefined
 
   /**
    * Graceful stop. With checkpoints, a final one is taken first and sources end right after its
@@ -73,7 +80,7 @@ export class RunningJob implements Job {
     // Between attempts: the next one starts at once, restores the last checkpoint and stops.
     this.wakeBackoff?.()
     if (this.opened) this.stopHosts()
-    this.limitStop(this.handoff.stall?.stopTimeoutMs ?? 60_000)
+    this.limitStop(this.handoff.stall.stopTimeoutMs)
     return this.done
   }
 
@@ -112,7 +119,7 @@ export class RunningJob implements Job {
     const dt = Math.max(1e-3, (now - this.lastSample.at) / 1000)
     const steps: Record<string, StepMetrics> = {}
     const recordsIn = new Map<string, number>()
-    for (const [name, s] of Object.entries(stepTotals(this.plan, this.currentStats()))) {
+    for (const [name, s] of Object.entries(stepTotals(this.plan, this.figures.current(this.hosts, this.endedAt !== undefined)))) {
       recordsIn.set(name, s.recordsIn)
       steps[name] = {
         kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
@@ -151,7 +158,7 @@ export class RunningJob implements Job {
           return summary
         } catch (e) {
           await this.cp?.halt()
-          await this.refreshStats()
+          await this.figures.refresh(this.hosts)
           await Promise.all(this.hosts.map(async (h) => {
             try { await h.cancel(e) } catch { /* the host is already gone; closing below ends it */ }
             // Bounded: a reader whose close waits for a read that never settles (a stuck async
@@ -196,13 +203,13 @@ export class RunningJob implements Job {
     await this.cp?.quiesce()
     const snapshot = this.handoff.snapshotAtEnd
       ? mergeSnapshots(await Promise.all(this.hosts.map((h) => (h.snapshot ?? refuse('snapshotAtEnd')).call(h)))) : undefined
-    await this.refreshStats()
+    await this.figures.refresh(this.hosts)
     const parts = await Promise.all(this.hosts.map((h) => h.results()))
     await this.all((h) => h.close())
     this.endedAt = performance.now()
     this.status = this.stopRequested ? 'stopped' : 'completed'
     const steps: Record<string, StepSummary> = {}
-    for (const [name, s] of Object.entries(stepTotals(this.plan, this.currentStats()))) {
+    for (const [name, s] of Object.entries(stepTotals(this.plan, this.figures.current(this.hosts, this.endedAt !== undefined)))) {
       steps[name] = { kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
         ...(s.late !== undefined && { late: s.late }), busyMs: s.busyMs }
     }
@@ -223,9 +230,7 @@ export class RunningJob implements Job {
     const err = e as { name?: unknown; code?: unknown; message?: unknown } | null
     this.status = 'restarting'
     this.opened = false
-    // The stats of the failed hosts stay in the totals; the new hosts count from zero.
-    this.earlier.push(...this.hosts.flatMap((h) => (this.stats.get(h) ?? []).map((s) => ({ ...s, queueDepth: 0 }))))
-    for (const h of this.hosts) this.stats.delete(h)
+    this.figures.retire(this.hosts)
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, backoffFor(policy, attempt))
       this.wakeBackoff = () => { clearTimeout(timer); resolve() }
@@ -248,51 +253,10 @@ export class RunningJob implements Job {
       for (const h of this.hosts) f(h).then(() => { if (--pending === 0) resolve() }, reject)
     })
   }
-
-  /**
-   * This thread's figures now; a worker host's as last fetched (each call fetches anew, so a
-   * caller polling metrics() sees them at most one call behind).
-   */
-  private currentStats(): InstanceStats[] {
-    const out: InstanceStats[] = []
-    // A worker's figures cost it a message: fetched at most every 100 ms however often metrics() is polled.
-    const fetchRemote = performance.now() - this.lastRemoteFetch >= 100
-    if (fetchRemote) this.lastRemoteFetch = performance.now()
-    for (const h of this.hosts) {
-      if (this.endedAt === undefined || !this.stats.has(h)) {
-        const s = fetchRemote || !h.remote ? h.stats() : undefined
-        if (s instanceof Promise) s.then((v) => this.stats.set(h, v), () => {})
-        else if (s !== undefined) this.stats.set(h, s)
-      }
-      out.push(...(this.stats.get(h) ?? []))
-    }
-    return this.earlier.length === 0 ? out : [...this.earlier, ...out]
-  }
-
-  private lastRemoteFetch = -Infinity
-
-  /** Fresh figures of every host for the stall detector; a host that does not answer within 2 s keeps its last ones. */
-  private async sampleHosts(): Promise<{ stats: InstanceStats[]; complete: boolean }> {
-    let complete = true
-    const parts = await Promise.all(this.hosts.map(async (h) => {
-      const answer = await within(h.stats(), 2_000).catch(() => undefined)
-      if (answer === undefined) { complete = false; return this.stats.get(h) ?? [] }
-      this.stats.set(h, answer)
-      return answer
-    }))
-    return { stats: parts.flat(), complete }
-  }
-
-  private async refreshStats(): Promise<void> {
-    await Promise.all(this.hosts.map(async (h) => {
-      try { this.stats.set(h, await h.stats()) } catch { /* a host that is closing keeps its last figures */ }
-    }))
-  }
 }
 
 /** How long a failed attempt's hosts get to close before the failure is reported anyway. */
 const FAILED_CLOSE_GRACE_MS = 5_000
-
 
 /** A host that cannot hand its state over (a worker host, for now). */
 function refuse(option: 'restoreFrom' | 'snapshotAtEnd'): never {

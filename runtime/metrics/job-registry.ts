@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import type { Registry } from 'prom-client'
-import type { JobMetrics } from '../job/start-job.ts'
+import type { JobMetrics } from '../contracts/job.ts'
 
 /**
  * A fresh prom-client Registry (never the global one) whose metrics are read from a JobMetrics

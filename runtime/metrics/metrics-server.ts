@@ -1,7 +1,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { MetricsServerError } from '../errors/metrics-server-error.ts'
-import type { JobMetrics } from '../job/start-job.ts'
+import type { JobMetrics } from '../contracts/job.ts'
 import { jobRegistry } from './job-registry.ts'
 
 /** Addresses that listen on every interface (IPv4 and IPv6 spellings). */

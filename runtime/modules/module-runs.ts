@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { Job, RunOptions } from '../job/start-job.ts'
+import type { Job } from '../contracts/job.ts'
+import type { RunOptions } from '../job/run-options.ts'
 import type { PipelineGraph } from '../graph/pipeline-graph.ts'
 import { HandedJobError } from '../errors/handed-job-error.ts'
 

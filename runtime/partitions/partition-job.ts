@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { StaleFenceError } from '../../persistence/errors/stale-fence-error.ts'
 import type { Lease, StateStore } from '../../persistence/stores/state-store.ts'
 import { LeaseHeldError } from '../errors/lease-held-error.ts'
-import type { Job, JobSummary } from '../job/start-job.ts'
+import type { Job, JobSummary } from '../contracts/job.ts'
 import type { PartitionEvent } from './partition-options.ts'
 import { doneMarker } from './partition-keys.ts'
 

@@ -1,5 +1,5 @@
 import { withRunError, type RunRecord } from '../../persistence/run-state/run-record.ts'
-import type { JobMetrics } from '../job/start-job.ts'
+import type { JobMetrics } from '../contracts/job.ts'
 import { runErrorOf } from './run-error-of.ts'
 
 /** How many restarts and checkpoint problems the run record already lists. */

@@ -3,10 +3,9 @@ import { withRunError, type RunRecord, type RunStatus } from '../../persistence/
 import { updateRunRecord } from '../../persistence/run-state/run-records.ts'
 import { stopRequested } from '../../persistence/run-state/stop-request.ts'
 import type { LeaseOwner, StateStore } from '../../persistence/stores/state-store.ts'
-import type { CheckpointResult } from '../checkpoint/checkpoint-coordinator.ts'
-import type { JobCheckpointing } from '../checkpoint/job-checkpointing.ts'
 import { runnerOwner } from '../checkpoint/runner-lease.ts'
-import type { JobMetrics, JobSummary } from '../job/start-job.ts'
+import type { CheckpointResult, JobMetrics, JobSummary, LeaseState, RunRecordStats } from '../contracts/job.ts'
+import type { JobEvents } from '../job/job-events.ts'
 import type { Plan } from '../plan/plan.ts'
 import { runErrorOf } from './run-error-of.ts'
 import { runFigures, stepWorkers } from './step-run-states.ts'
@@ -22,23 +21,14 @@ export interface RunRecorderSettings {
   readonly stopPollMs: number
 }
 
-/** The lease as `job.metrics().lease` shows it. */
-export interface LeaseState {
-  readonly name: string
-  readonly token: number
-  readonly runner: string
-  readonly state: 'held' | 'released' | 'lost'
-}
-
-/** The run-record writer's own figures (`job.metrics().runRecord`): a write that failed is counted, never hidden. */
-export interface RunRecordStats {
-  readonly writes: number
-  readonly failedWrites: number
-  readonly lastWriteError: string | undefined
+/** The job a recorder keeps the record of: where its figures come from, and how to stop it (when `runner stop` asks). */
+export interface RecordedSubject {
+  metrics(): JobMetrics
+  stop(): void
 }
 
 /**
- * Keeps a pipeline's run record (DESIGN §6) while its job runs: written once the runner holds
+ * Keeps a pipeline's run record (DESIGN §6) while its job runs, as the job's JobEvents: written once the runner holds
  * the lease (noting a takeover from a runner that died), at each checkpoint commit, every
  * heartbeat and at the end — never per record. Every write is a compare-and-set that re-reads
  * on a lost race; a record another run has taken over is left alone. It also polls the store
@@ -47,27 +37,27 @@ export interface RunRecordStats {
  *
  * @example
  * const recorder = new RunRecorder(plan, store, { workers: 0, heartbeatMs: 10_000, stopPollMs: 1000 })
- * recorder.bind(job.metrics.bind(job), () => job.stop()); recorder.begin({ lease: 'pipelines/p/lease', token: 1 })
+ * const recorder = new RunRecorder(plan, store, settings, { metrics: () => job.metrics(), stop: () => void job.stop() })
+ * recorder.acquired({ lease: 'pipelines/p/lease', token: 1 })
  */
-export class RunRecorder {
+export class RunRecorder implements JobEvents {
   readonly runId = randomUUID()
   private readonly owner: LeaseOwner = runnerOwner()
   private readonly workers: Record<string, string>
   private readonly startedAt = Date.now()
   private lease: { name: string; token: number } | undefined
   private leaseLost = false
-  private ended = false
+  private finished = false
   private queue: Promise<void> = Promise.resolve()
   private heartbeatWaiting = false
   private timers: NodeJS.Timeout[] = []
-  private metrics: (() => JobMetrics) | undefined
-  private stop: (() => void) | undefined
   private stopping = false
   private problemsRecorded: ProblemsSeen = { restarts: 0, checkpointProblems: 0, stalls: 0 }
   private problemsSeen: ProblemsSeen = this.problemsRecorded
   private stats = { writes: 0, failedWrites: 0, lastWriteError: undefined as string | undefined }
 
-  constructor(private readonly plan: Plan, private readonly store: StateStore, private readonly settings: RunRecorderSettings) {
+  constructor(private readonly plan: Plan, private readonly store: StateStore, private readonly settings: RunRecorderSettings,
+    private readonly job: RecordedSubject) {
     this.workers = stepWorkers(plan, settings.workers)
   }
 
@@ -75,22 +65,8 @@ export class RunRecorder {
     return this.plan.pipelineId
   }
 
-  /** Where figures come from and how to stop the job (when `runner stop` asks). */
-  bind(metrics: () => JobMetrics, stop: () => void): void {
-    this.metrics = metrics
-    this.stop = stop
-  }
-
-  /** Hooks the recorder into a job's checkpointing: lease taken, checkpoint committed, job ending (before the lease goes). */
-  watch(cp: JobCheckpointing): JobCheckpointing {
-    cp.onAcquired = (fence) => this.begin(fence)
-    cp.onCommitted = (result) => this.committed(result)
-    cp.onClosing = (summary, error) => this.end(summary, error)
-    return cp
-  }
-
   /** The runner holds the lease: the run is on record as running, and heartbeats start. */
-  begin(fence: { lease: string; token: number }): void {
+  acquired(fence: { readonly lease: string; readonly token: number }): void {
     const again = this.lease !== undefined
     this.lease = { name: fence.lease, token: fence.token }
     if (again) {
@@ -133,21 +109,21 @@ export class RunRecorder {
    * afterwards. Called before the lease is released, and again (a no-op that waits for that
    * write) when `done` settles.
    */
-  async end(summary: JobSummary | undefined, error: unknown): Promise<void> {
+  async ended(summary: JobSummary | undefined, error: unknown): Promise<void> {
     for (const t of this.timers) clearInterval(t)
     this.timers = []
     if ((error as { code?: unknown } | undefined)?.code === 'ERR_LEASE_LOST') this.leaseLost = true
-    if (this.lease !== undefined && !this.ended) {
+    if (this.lease !== undefined && !this.finished) {
       const status: RunStatus = error !== undefined ? 'failed' : summary?.status ?? 'completed'
       this.enqueue((current) => this.figures(current, status, error))
     }
-    this.ended = true
+    this.finished = true
     await this.queue
   }
 
   leaseState(): LeaseState | undefined {
     const l = this.lease
-    return l && { name: l.name, token: l.token, runner: this.owner.runner, state: this.leaseLost ? 'lost' : this.ended ? 'released' : 'held' }
+    return l && { name: l.name, token: l.token, runner: this.owner.runner, state: this.leaseLost ? 'lost' : this.finished ? 'released' : 'held' }
   }
 
   recordStats(): RunRecordStats {
@@ -164,7 +140,7 @@ export class RunRecorder {
     const now = Date.now()
     let r = current ?? this.started(undefined)
     if (error !== undefined) r = withRunError(r, runErrorOf(error, now))
-    const m = this.metrics?.()
+    const m = this.job.metrics()
     if (m) {
       const failedStep = status === 'failed' ? r.errors.at(-1)?.step : undefined
       const stepStatus = (step: string): RunStatus => status === 'failed' ? (failedStep === step ? 'failed' : 'stopped') : status
@@ -179,7 +155,7 @@ export class RunRecorder {
 
   /** Writes go one at a time, in order; each is a compare-and-set with re-read (updateRunRecord). `starting` runs as the write's turn comes. */
   private enqueue(change: (current: RunRecord | undefined) => RunRecord | undefined, starting?: () => void): void {
-    if (this.ended) return
+    if (this.finished) return
     this.queue = this.queue.then(async () => {
       starting?.()
       try {
@@ -195,11 +171,11 @@ export class RunRecorder {
 
   private async pollStop(): Promise<void> {
     const l = this.lease
-    if (!l || this.stopping || this.ended) return
+    if (!l || this.stopping || this.finished) return
     try {
       if (await stopRequested(this.store, this.owner.runner, l.name, l.token)) {
         this.stopping = true
-        this.stop?.()
+        this.job.stop()
       }
     } catch (e) {
       this.stats.lastWriteError = `reading the stop request: ${runErrorOf(e, Date.now()).message}`

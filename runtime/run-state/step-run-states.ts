@@ -1,5 +1,5 @@
 import type { RunStatus, StepRunState } from '../../persistence/run-state/run-record.ts'
-import type { JobMetrics } from '../job/start-job.ts'
+import type { JobMetrics } from '../contracts/job.ts'
 import { placeInstances } from '../plan/placement.ts'
 import type { Plan } from '../plan/plan.ts'
 

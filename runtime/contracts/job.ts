@@ -1,0 +1,210 @@
+import type { JobSnapshot } from '../host/host-snapshot.ts'
+import type { AlignmentStats } from '../host/host.ts'
+import type { StallState } from '../job/stall-detector.ts'
+
+/** A step's totals over its parallel instances, in the job summary. */
+export interface StepSummary {
+  readonly kind: string
+  readonly parallelism: number
+  readonly recordsIn: number
+  readonly recordsOut: number
+  /** Records dropped by `onError: 'skip'` or sent to a dead-letter sink. */
+  readonly failed: number
+  /** Window steps: records that came after their event-time window closed (sent to `lateTo`, else dropped). */
+  readonly late?: number
+  /** Time the step's actors spent handling messages (fused steps share their actor's figure). */
+  readonly busyMs: number
+}
+
+/**
+ * The sinks' results by step name. `S` maps the sink names a pipeline chain added with `.sink(name, sink)`
+ * to each sink's result (`sinks.collect()`: its records, `T[]`); other names — sinks added on another
+ * branch, `<window step>-late` — read as `unknown`. A sink that keeps nothing (a file) has no result:
+ * `undefined`.
+ *
+ * @example
+ * const r: SinkResults<{ out: number[] }> = { out: [1, 2] }
+ */
+export type SinkResults<S = {}> = { readonly [K in keyof S]: S[K] } & Readonly<Record<string, unknown>>
+
+/**
+ * The entry `.sink(name, sink)` adds to a pipeline's sink results: `{ [name]: result }`, or
+ * nothing when the name is not a literal (a `string` variable) and so cannot be looked up by type.
+ *
+ * @example
+ * type E = SinkEntry<'out', number[]> // { readonly out: number[] }
+ */
+export type SinkEntry<N extends string, R> = string extends N ? {} : { readonly [P in N]: R }
+
+/**
+ * What `job.done` resolves with. `S` types `results` (see SinkResults); `p.run()` fills it in.
+ *
+ * @example
+ * const { results } = await pipeline('p').source('in', sources.iterable([1, 2])).sink('out', sinks.collect()).run().done
+ * const out: number[] = results.out
+ */
+export interface JobSummary<S = {}> {
+  readonly pipelineId: string
+  readonly status: 'completed' | 'stopped'
+  readonly durationMs: number
+  readonly steps: Readonly<Record<string, StepSummary>>
+  /** Each sink's result by step name: `results.out` holds the records of `.sink('out', sinks.collect())`. */
+  readonly results: SinkResults<S>
+  /** Each dead-letter sink's result by the name of the step whose records it took. */
+  readonly deadLetters: Readonly<Record<string, unknown>>
+  /** Every state holder's snapshot at the end, with `run({ snapshotAtEnd: true })`; `run({ restoreFrom })` takes it. */
+  readonly snapshot?: JobSnapshot
+  /** Checkpoints taken, abandoned and failed, with the last one's figures (jobs with a store). */
+  readonly checkpoints?: CheckpointStats
+  /** Where the run started from, with `restore`: the checkpoint, the newer ones skipped and why, or fresh. */
+  readonly restore?: RestoreReport
+  /** With `restart`: the restarts taken, each with its cause and the checkpoint it restored. */
+  readonly restarts?: RestartStats
+}
+
+/** Live figures of a step (`job.metrics()`). */
+export interface StepMetrics {
+  readonly kind: string
+  readonly parallelism: number
+  readonly recordsIn: number
+  readonly recordsOut: number
+  readonly failed: number
+  /** Window steps: records that came after their event-time window closed. */
+  readonly late?: number
+  /** Records in per second since the previous `metrics()` call (since the start, the first time). */
+  readonly ratePerSec: number
+  /** Share of wall time the step's actors were handling messages, not counting waits for credit. */
+  readonly busyPercent: number
+  /** Time the step's actors waited for downstream credit (backpressure). */
+  readonly backpressureMs: number
+  /** Messages delivered to the step's actors and not yet handled. */
+  readonly queueDepth: number
+  /**
+   * Checkpoint barrier alignment of the step's actors: from the first input delivering a
+   * barrier to the last (meanwhile the inputs that delivered it are held back). `count` adds
+   * up the instances; `lastMs` and `maxMs` are the slowest instance's. Sources do not align.
+   */
+  readonly alignment: AlignmentStats
+  /** Sources: batches read, and bytes read when the source counts them (files do). */
+  readonly batches?: number
+  readonly bytes?: number
+}
+
+/** `restarting`: an attempt failed and the job waits out its backoff before starting again from its last checkpoint. */
+export type JobStatus = 'starting' | 'running' | 'restarting' | 'completed' | 'stopped' | 'failed'
+
+/**
+ * What `job.metrics()` returns: the job's live figures.
+ *
+ * @example
+ * const { status, steps } = job.metrics(); console.log(status, steps.out.recordsIn)
+ */
+export interface JobMetrics {
+  readonly pipelineId: string
+  readonly status: JobStatus
+  readonly elapsedMs: number
+  readonly steps: Readonly<Record<string, StepMetrics>>
+  readonly checkpoints?: CheckpointStats
+  /** Where the run started from (with `restore`), as soon as the restore is done. */
+  readonly restore?: RestoreReport
+  /** With `restart`: the restarts so far, with their causes. */
+  readonly restarts?: RestartStats
+  /** The pipeline's lease as this runner holds it (jobs with a store). */
+  readonly lease?: LeaseState
+  /** The run record's writes: count, failures and the last failure (jobs with a store). */
+  readonly runRecord?: RunRecordStats
+  /** The current stall (`active`), or the last one: which steps, channels, credits or barriers held the work (see `stallTimeout`). */
+  readonly stall?: StallState
+}
+
+/**
+ * A running pipeline. `done` resolves with the summary when a bounded input is exhausted and
+ * everything is flushed, or after `stop()`; it rejects with a typed error when the job fails.
+ *
+ * @example
+ * const job = p.run(); setTimeout(() => job.stop(), 5000); const summary = await job.done
+ */
+export interface Job<S = {}> {
+  readonly pipelineId: string
+  readonly done: Promise<JobSummary<S>>
+  /** Graceful stop: sources read no more, in-flight batches drain, open windows do not fire. */
+  stop(): Promise<JobSummary<S>>
+  metrics(): JobMetrics
+  /**
+   * Takes a checkpoint now (the job needs a store): resolves once its manifest is committed.
+   *
+   * @example
+   * const { id, bytes, durationMs } = await job.checkpoint()
+   */
+  checkpoint(): Promise<CheckpointResult>
+}
+
+/** What `job.checkpoint()` resolves with. */
+export interface CheckpointResult {
+  readonly id: number
+  /** Bytes written (compressed, headers included) and before compression. */
+  readonly bytes: number
+  readonly rawBytes: number
+  /** From the trigger to the sinks' commit. */
+  readonly durationMs: number
+  /** From injecting barrier n until every instance's snapshot arrived: barrier alignment plus the synchronous snapshots. */
+  readonly alignmentMs: number
+  readonly steps: Readonly<Record<string, { readonly bytes: number; readonly rawBytes: number }>>
+}
+
+/** The checkpoint figures of a job (`job.metrics().checkpoints`, `summary.checkpoints`). */
+export interface CheckpointStats {
+  readonly completed: number
+  readonly abandoned: number
+  readonly failed: number
+  readonly last: CheckpointResult | undefined
+  readonly lastError: string | undefined
+}
+
+/** Where a run started from: a checkpoint (and the newer ones skipped, with why), or fresh. */
+export interface RestoreReport {
+  readonly checkpointId: number | undefined
+  readonly skipped: readonly { readonly id: number; readonly reason: string }[]
+  readonly message: string
+  /** With `allowNonRestoredState`: the checkpoint's states that no step took, dropped. */
+  readonly dropped?: readonly { readonly stateId: string; readonly step: string }[]
+  /** From reading the manifest to the last holder restored (every level, every host), when a checkpoint was restored. */
+  readonly durationMs?: number
+  /** Bytes of state restored, as stored and before compression. */
+  readonly bytes?: number
+  readonly rawBytes?: number
+}
+
+/** One restart, as the job summary and metrics list it. */
+export interface RestartRecord {
+  /** 1 for the first restart. */
+  readonly attempt: number
+  /** What failed the attempt before it: the error's name, code and message. */
+  readonly cause: { readonly name: string; readonly code: string | undefined; readonly message: string }
+  /** Epoch ms of the failure. */
+  readonly at: number
+  /** The checkpoint the restart restored, or undefined when none was committed yet (it started fresh). */
+  readonly restoredFrom?: number
+}
+
+/** The restarts of a job (`summary.restarts`, `metrics().restarts`). */
+export interface RestartStats {
+  readonly attempts: number
+  readonly allowed: number
+  readonly causes: readonly RestartRecord[]
+}
+
+/** The lease as `job.metrics().lease` shows it. */
+export interface LeaseState {
+  readonly name: string
+  readonly token: number
+  readonly runner: string
+  readonly state: 'held' | 'released' | 'lost'
+}
+
+/** The run-record writer's own figures (`job.metrics().runRecord`): a write that failed is counted, never hidden. */
+export interface RunRecordStats {
+  readonly writes: number
+  readonly failedWrites: number
+  readonly lastWriteError: string | undefined
+}
