@@ -5,7 +5,7 @@ import { CHECKPOINTS_OPTIONS, RUNNER_OPTIONS, STATE_OPTIONS } from './store-comm
 // The Options table of each command's help comes from its option definitions (the same ones
 // its arguments are parsed with); the rest of the text is written here.
 
-/** The commands this version has; the others DESIGN §7 names come later. */
+/** The commands this version has; the planned ones (PLANNED_COMMANDS) come later. */
 export const COMMANDS = ['run', 'checkpoints', 'state', 'runner'] as const
 
 /** Commands planned but not built yet: asking for one is a usage error that says so. */

@@ -19,7 +19,7 @@ export type CheckpointSummary =
   | { readonly id: number; readonly ok: false; readonly problem: string }
 
 /**
- * The offline view of a pipeline's checkpoints (DESIGN §7), for tools and users — like
+ * The offline view of a pipeline's checkpoints (docs/architecture.md, "Offline tools"), for tools and users — like
  * Flink's State Processor API. Works without running the pipeline.
  *
  * @example

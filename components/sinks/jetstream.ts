@@ -1,7 +1,8 @@
 import type { Sink, SinkWriter } from '../../runtime/contracts/sink.ts'
 import { BrokerUnavailableError } from '../../runtime/errors/broker-unavailable-error.ts'
 import { openNats } from '../brokers/nats-connection.ts'
-import { checkFunction, checkName, checkObject, checkPositiveInt, checkServers } from '../brokers/option-checks.ts'
+import { checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
+import { checkServers } from '../brokers/check-servers.ts'
 import { retryUntil } from '../brokers/retry-until.ts'
 import { stagedOutput } from '../brokers/staged-output.ts'
 

@@ -1,7 +1,7 @@
 import type { Sink, SinkWriter } from '../../runtime/contracts/sink.ts'
 import { BrokerUnavailableError } from '../../runtime/errors/broker-unavailable-error.ts'
 import { maskCredentials } from '../brokers/mask-address.ts'
-import { checkFunction, checkName, checkObject, checkPositiveInt } from '../brokers/option-checks.ts'
+import { checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
 import { openRedis } from '../brokers/redis-connection.ts'
 import { retryUntil } from '../brokers/retry-until.ts'
 import { stagedOutput } from '../brokers/staged-output.ts'

@@ -4,7 +4,8 @@ import { BrokerUnavailableError } from '../../runtime/errors/broker-unavailable-
 import { MessageDecodeError } from '../../runtime/errors/message-decode-error.ts'
 import { MessageQueue } from '../brokers/message-queue.ts'
 import { openNats, type NatsSession } from '../brokers/nats-connection.ts'
-import { checkBoolean, checkFunction, checkName, checkObject, checkPositiveInt, checkServers } from '../brokers/option-checks.ts'
+import { checkBoolean, checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
+import { checkServers } from '../brokers/check-servers.ts'
 import { positionHolder } from './position-holder.ts'
 
 /** Options of `sources.jetstream`. */

@@ -1,6 +1,6 @@
 import type { Source, SourceContext, SourceReader } from '../../runtime/contracts/source.ts'
 import { MessageDecodeError } from '../../runtime/errors/message-decode-error.ts'
-import { checkBoolean, checkFunction, checkName, checkObject, checkPositiveInt } from '../brokers/option-checks.ts'
+import { checkBoolean, checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
 import { openRedis } from '../brokers/redis-connection.ts'
 import { compareStreamIds, isStreamId } from '../brokers/stream-id.ts'
 import { positionHolder } from './position-holder.ts'

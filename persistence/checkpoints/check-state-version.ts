@@ -3,7 +3,7 @@ import { parseSemver } from './parse-semver.ts'
 
 /**
  * Whether a snapshot written with state version `found` restores into a holder of version
- * `expected` (DESIGN §4): the same major and minor → 'same' (patches do not change the
+ * `expected` (docs/architecture.md, "Checkpoints"): the same major and minor → 'same' (patches do not change the
  * schema); the same major and an older minor → 'migrate' (the holder's `restore` gets
  * `fromVersion` and migrates); another major, a newer minor, or a version that is not semver →
  * StateVersionError naming the step, found and expected.

@@ -13,7 +13,7 @@ import { retainCheckpoints } from './retain-checkpoints.ts'
 import { scanCheckpoints } from './scan-checkpoints.ts'
 
 /**
- * A pipeline's checkpoints in a store (DESIGN §4 layout): blobs first, then the manifest with
+ * A pipeline's checkpoints in a store (docs/architecture.md, "Checkpoints"): blobs first, then the manifest with
  * one atomic put — the commit point; a folder without a manifest is not a checkpoint. Reads
  * verify checksums; `retain` deletes manifests before blobs and never a blob a retained manifest
  * references.

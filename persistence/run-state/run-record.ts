@@ -44,7 +44,7 @@ export interface RunCheckpoint {
 }
 
 /**
- * A pipeline's durable run record (DESIGN §6), kept at `pipelines/<id>/run` and only ever
+ * A pipeline's durable run record (docs/architecture.md, "Run records"), kept at `pipelines/<id>/run` and only ever
  * updated by compare-and-set on its version (see updateRunRecord). Written when the runner
  * takes the lease, at each checkpoint commit, on a heartbeat and at the end — never per record.
  * Holds no store URL or credential.

@@ -78,7 +78,7 @@ export interface StoreRecord<T> {
 }
 
 /**
- * Where checkpoints, run records and leases live (DESIGN §5). Keys, prefixes and lease names
+ * Where checkpoints, run records and leases live (docs/architecture.md, "Stores"). Keys, prefixes and lease names
  * are '/'-separated paths of non-empty [A-Za-z0-9._~-] segments other than '.' and '..'
  * (InvalidStoreKeyError otherwise). Blobs, records and leases are three separate namespaces.
  * Every implementation passes test/persistence/store-conformance.ts.

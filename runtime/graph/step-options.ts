@@ -1,5 +1,6 @@
 import type { Sink } from '../contracts/sink.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
+import { invalidOption, shown } from '../option-checks.ts'
 
 /** A record a step could not handle, as its dead-letter sink receives it. */
 export interface DeadLetter {
@@ -40,35 +41,36 @@ export interface StepOptions {
 /** Checks step options up front; the message names the step and the rule. */
 export function validateStepOptions(step: string, options: StepOptions | undefined): void {
   if (options === undefined) return
+  const where = `step '${step}'`
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', `step '${step}': options must be an object like { onError, parallelism }`)
+    throw new InvalidOptionError('options', `${where}: options must be an object like { onError, parallelism }`)
   }
   const { onError, parallelism } = options
   if (parallelism !== undefined && !(Number.isInteger(parallelism) && parallelism >= 1)) {
-    throw new InvalidOptionError('parallelism', `step '${step}': options.parallelism must be a positive integer (got ${String(parallelism)})`)
+    throw invalidOption(where, 'parallelism', 'a positive integer', parallelism)
   }
   if (onError === undefined || onError === 'fail' || onError === 'skip') return
   if (typeof onError === 'object' && onError !== null) {
     if ('retry' in onError) {
       if (!(Number.isInteger(onError.retry) && onError.retry >= 1)) {
-        throw new InvalidOptionError('onError.retry', `step '${step}': options.onError.retry must be a positive integer (got ${String(onError.retry)})`)
+        throw invalidOption(where, 'onError.retry', 'a positive integer', onError.retry)
       }
       const b = onError.backoffMs
       if (b !== undefined && !(Number.isFinite(b) && b >= 0)) {
-        throw new InvalidOptionError('onError.backoffMs', `step '${step}': options.onError.backoffMs must be a non-negative number (got ${String(b)})`)
+        throw invalidOption(where, 'onError.backoffMs', 'a non-negative number', b)
       }
       return
     }
     if ('deadLetter' in onError) {
       if ((onError.deadLetter as { kind?: string } | undefined)?.kind !== 'sink') {
-        throw new InvalidOptionError('onError.deadLetter', `step '${step}': options.onError.deadLetter must be a sink, e.g. sinks.jsonl('dead.jsonl')`)
+        throw new InvalidOptionError('onError.deadLetter', `${where}: options.onError.deadLetter must be a sink, e.g. sinks.jsonl('dead.jsonl')`)
       }
       const name = onError.name
       if (name !== undefined && !(typeof name === 'string' && /^[A-Za-z0-9_-]+$/.test(name))) {
-        throw new InvalidOptionError('onError.name', `step '${step}': options.onError.name names the dead-letter step and must match [A-Za-z0-9_-]+ (got ${JSON.stringify(name)})`)
+        throw new InvalidOptionError('onError.name', `${where}: options.onError.name names the dead-letter step and must match [A-Za-z0-9_-]+ (got ${shown(name)})`)
       }
       return
     }
   }
-  throw new InvalidOptionError('onError', `step '${step}': options.onError must be 'fail', 'skip', { retry: n, backoffMs } or { deadLetter: sink } (got ${JSON.stringify(onError)})`)
+  throw invalidOption(where, 'onError', "'fail', 'skip', { retry: n, backoffMs } or { deadLetter: sink }", onError)
 }

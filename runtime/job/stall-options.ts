@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../errors/invalid-option-error.ts'
+import { invalidOption } from '../option-checks.ts'
 
 /** The run options that concern stalls and graceful-stop timeouts. */
 export interface StallRunOptions {
@@ -35,7 +35,7 @@ export function resolveStall(options: StallRunOptions, env: NodeJS.ProcessEnv = 
   const ms = (name: string, value: unknown, fallback: number, zeroOk: boolean): number => {
     if (value === undefined) return fallback
     if (!(typeof value === 'number' && Number.isFinite(value) && (value > 0 || (zeroOk && value === 0)))) {
-      throw new InvalidOptionError(name, `run(options): ${name} must be a ${zeroOk ? 'non-negative' : 'positive'} number of milliseconds (got ${String(value)})`)
+      throw invalidOption('run(options)', name, `a ${zeroOk ? 'non-negative' : 'positive'} number of milliseconds`, value, name)
     }
     return value
   }
@@ -43,7 +43,7 @@ export function resolveStall(options: StallRunOptions, env: NodeJS.ProcessEnv = 
   const timeoutMs = ms('options.stallTimeout', options.stallTimeout, ms('OXIFLOW_STALL_TIMEOUT_MS', fromEnv, 60_000, true), true)
   const onStall = options.onStall ?? (env.OXIFLOW_ON_STALL || 'warn')
   if (onStall !== 'warn' && onStall !== 'fail') {
-    throw new InvalidOptionError('onStall', `run(options): options.onStall (or OXIFLOW_ON_STALL) must be 'warn' or 'fail' (got ${String(onStall)})`)
+    throw invalidOption('run(options)', 'onStall', "'warn' or 'fail'", onStall, 'options.onStall (or OXIFLOW_ON_STALL)')
   }
   return { timeoutMs, onStall, stopTimeoutMs: ms('options.stopTimeout', options.stopTimeout, 60_000, false) }
 }

@@ -2,7 +2,7 @@ import type { StateStore } from '../../persistence/stores/state-store.ts'
 import type { Pipeline } from '../builder/pipeline.ts'
 import type { RunOptions } from '../job/run-options.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
-import { checkName, checkObject, checkPositiveInt, shown } from '../../components/brokers/option-checks.ts'
+import { checkName, checkObject, checkPositiveInt, invalidOption } from '../option-checks.ts'
 
 /** What happened to a partition in this runner (`onEvent`). */
 export interface PartitionEvent {
@@ -41,13 +41,13 @@ export function checkPartitionOptions(options: PartitionRunOptions): void {
   checkObject(component, options, "{ group: 'orders', partitions: 4, store: '.oxiflow', pipeline: (p) => build(p) }")
   checkName(component, 'group', options.group, 'a name of letters, digits, ., _, ~ or -', /^[A-Za-z0-9._~-]+$/)
   if (!(Number.isSafeInteger(options.partitions) && options.partitions > 0)) {
-    throw new InvalidOptionError('partitions', `${component}: options.partitions must be a positive integer (got ${shown(options.partitions)})`)
+    throw invalidOption(component, 'partitions', 'a positive integer', options.partitions)
   }
   if (typeof options.pipeline !== 'function') {
-    throw new InvalidOptionError('pipeline', `${component}: options.pipeline must be a function of the partition number returning its Pipeline (got ${shown(options.pipeline)})`)
+    throw invalidOption(component, 'pipeline', 'a function of the partition number returning its Pipeline', options.pipeline)
   }
   if (typeof options.store !== 'string' && (typeof options.store !== 'object' || options.store === null || typeof options.store.lease !== 'function')) {
-    throw new InvalidOptionError('store', `${component}: options.store must be a StateStore or a store path/URL shared by every runner (got ${shown(options.store)})`)
+    throw invalidOption(component, 'store', 'a StateStore or a store path/URL shared by every runner', options.store)
   }
   checkPositiveInt(component, 'ttlMs', options.ttlMs)
   checkPositiveInt(component, 'pollMs', options.pollMs)

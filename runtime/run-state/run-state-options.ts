@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../errors/invalid-option-error.ts'
+import { invalidOption } from '../option-checks.ts'
 
 /** The run options that concern the run record (part of RunOptions). */
 export interface RunStateRunOptions {
@@ -23,7 +23,7 @@ export function resolveHeartbeat(options: RunStateRunOptions): number {
   const v = options.heartbeatInterval
   if (v === undefined) return DEFAULT_HEARTBEAT_MS
   if (!(typeof v === 'number' && Number.isFinite(v) && v >= 10)) {
-    throw new InvalidOptionError('heartbeatInterval', `run(options): options.heartbeatInterval must be a number of milliseconds ≥ 10 (got ${String(v)})`)
+    throw invalidOption('run(options)', 'heartbeatInterval', 'a number of milliseconds ≥ 10', v)
   }
   return v
 }

@@ -27,7 +27,7 @@ export interface SnapshotRestoreOptions<T> {
   readonly clockStart?: number
   /**
    * How outputs are compared: `exact` (default) — the same records in the same order; `per-key` —
-   * the same records per key, each key's in the same order (DESIGN's "same output").
+   * the same records per key, each key's in the same order (docs/architecture.md, "Same output").
    */
   readonly order?: 'exact' | 'per-key'
   /** The key of an output record for `per-key` (default: its `key` field, as window results have). */
