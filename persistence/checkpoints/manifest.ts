@@ -2,15 +2,21 @@ import { crc32 } from 'node:zlib'
 import type { CodecName } from '../codec/codec-name.ts'
 import { CorruptManifestError } from '../errors/corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
+import { endedProblem, holdersProblem, sourcesProblem } from './manifest-problems.ts'
 
 /**
  * What a manifest records of one holder's snapshot. `storedBytes` is the blob's length in the
  * store (header included), `crc32` the checksum in the blob's header, `blob` the blob's key
- * (possibly in an older checkpoint's folder), `level` its restore level.
+ * (possibly in an older checkpoint's folder), `level` its restore level. A runner also writes
+ * where the snapshot came from — `instance` of `parallelism` instances of the step, `keyed`
+ * state (split by `keyGroups`) or not — which a restore with another parallelism needs; a
+ * manifest written otherwise (by hand, by tests) may lack them, then its state restores only
+ * by key group or through a holder's `rescale`.
  *
  * @example
  * const h: ManifestHolder = { stateId: 'agg/sum', step: 'agg', type: 'aggregate', stateVersion: '1.0.0', codec: 'zstd',
- *   rawBytes: 120, storedBytes: 64, crc32: 123456, dependsOn: [], level: 1, blob: 'pipelines/p/checkpoints/0000000007/agg~sum.blob' }
+ *   rawBytes: 120, storedBytes: 64, crc32: 123456, dependsOn: [], level: 1, blob: 'pipelines/p/checkpoints/0000000007/agg~sum.blob',
+ *   keyGroups: { start: 0, end: 63 }, keyed: true, instance: 0, parallelism: 2 }
  */
 export interface ManifestHolder {
   stateId: string
@@ -25,6 +31,25 @@ export interface ManifestHolder {
   level: number
   keyGroups?: KeyGroupRange
   blob: string
+  /** True when the state is a `Map<KeyGroup, S>` (see StateHolder.keyed). */
+  keyed?: boolean
+  /** The index of the step's instance that took the snapshot, below `parallelism`; written with it. */
+  instance?: number
+  /** How many instances the step had when the snapshot was taken; written with `instance`. */
+  parallelism?: number
+}
+
+/**
+ * Where each source was when the checkpoint's barrier was injected: `cuts`, by source vertex
+ * id, the sequence number of the next batch read after the barrier (a runner writes it; a
+ * manifest written otherwise may hold other JSON values, which restores ignore).
+ *
+ * @example
+ * const sources: ManifestSources = { cuts: { 0: 42 } }
+ */
+export interface ManifestSources {
+  cuts?: Record<number, number>
+  [other: string]: unknown
 }
 
 /**
@@ -41,7 +66,7 @@ export interface EndedStep {
 
 /**
  * A committed checkpoint: written last, with one atomic put — the commit point. `sources` holds
- * the sources' offsets (JSON values); `ended`, by step name, the instances that had ended before
+ * where the sources were (ManifestSources); `ended`, by step name, the instances that had ended before
  * the barrier (absent in manifests written before it existed: nothing had ended); `checksum` is
  * the crc32 of the manifest's JSON without the checksum field.
  *
@@ -55,7 +80,7 @@ export interface Manifest {
   time: number
   nodeVersion: string
   codec: CodecName
-  sources: Record<string, unknown>
+  sources: ManifestSources
   holders: ManifestHolder[]
   ended?: Record<string, EndedStep>
   checksum: number
@@ -93,9 +118,9 @@ export function encodeManifest(content: ManifestContent): { bytes: Uint8Array; m
 }
 
 /**
- * Parses and checks a stored manifest: JSON, the fields readers rely on, that it belongs to
- * this pipeline and checkpoint, and its checksum. Throws CorruptManifestError naming the
- * checkpoint and the problem.
+ * Parses and checks a stored manifest: JSON, its checksum, that it belongs to this pipeline and
+ * checkpoint, and every field its type declares (manifest-problems.ts). Throws
+ * CorruptManifestError naming the checkpoint, the field and the problem.
  *
  * @example
  * decodeManifest(bytes, 'clicks', 7, key).holders
@@ -120,36 +145,8 @@ export function decodeManifest(bytes: Uint8Array, pipelineId: string, checkpoint
   if (m.pipelineId !== pipelineId) throw corrupt(`it belongs to pipeline '${m.pipelineId}'`)
   if (m.checkpointId !== checkpointId) throw corrupt(`it is the manifest of checkpoint ${m.checkpointId}`)
   if (typeof m.nodeVersion !== 'string' || typeof m.time !== 'number') throw corrupt('nodeVersion or time missing')
-  if (!Array.isArray(m.holders)) throw corrupt('holders is not a list')
-  m.holders.forEach((h, i) => {
-    const bad = holderProblem(h)
-    if (bad) throw corrupt(`holder ${i}: ${bad}`)
-  })
-  const bad = endedProblem(m.ended)
+  if (typeof m.codec !== 'string') throw corrupt('codec is not a string')
+  const bad = sourcesProblem(m.sources) ?? holdersProblem(m.holders) ?? endedProblem(m.ended)
   if (bad) throw corrupt(bad)
   return m
-}
-
-function endedProblem(ended: unknown): string | undefined {
-  if (ended === undefined) return undefined
-  if (typeof ended !== 'object' || ended === null || Array.isArray(ended)) return 'ended is not an object'
-  for (const [step, e] of Object.entries(ended as Record<string, EndedStep>)) {
-    const p = e?.parallelism
-    if (!(Number.isSafeInteger(p) && p >= 1 && Array.isArray(e.instances) &&
-      e.instances.every((i) => Number.isSafeInteger(i) && i >= 0 && i < p))) {
-      return `ended['${step}'] is not { parallelism, instances } with instances below the parallelism`
-    }
-  }
-  return undefined
-}
-
-function holderProblem(h: ManifestHolder): string | undefined {
-  if (typeof h !== 'object' || h === null) return 'not an object'
-  for (const field of ['stateId', 'step', 'stateVersion', 'codec', 'blob'] as const) {
-    if (typeof h[field] !== 'string') return `${field} is not a string`
-  }
-  for (const field of ['rawBytes', 'storedBytes', 'crc32', 'level'] as const) {
-    if (typeof h[field] !== 'number') return `${field} of '${h.stateId}' is not a number`
-  }
-  return undefined
 }

@@ -109,15 +109,15 @@ export class HostCheckpoints implements CheckpointParticipant {
         if (entries.length === 0) continue
         // Throws for another major (or a newer minor); a lower minor is migrated by the holder's restore.
         checkStateVersion(entries[0].step, h.stateId, entries[0].stateVersion, h.stateVersion)
-        const taken = (entries[0] as { parallelism?: number }).parallelism
+        const taken = entries[0].parallelism
         if (taken === inst.vertex.parallelism) {
-          const own = entries.find((m) => (m as { instance?: number }).instance === inst.index)
+          const own = entries.find((m) => m.instance === inst.index)
           if (own) work.push(this.read(manifest, own).then((state) => restoreHolder(h, own.step, state, own.stateVersion, from(manifest))))
         } else if (h.keyed) {
           work.push(this.restoreKeyGroups(manifest, inst, h, entries))
         } else if (h.rescale) {
           const rescale = h.rescale.bind(h)
-          const ordered = [...entries].sort((a, b) => ((a as { instance?: number }).instance ?? 0) - ((b as { instance?: number }).instance ?? 0))
+          const ordered = [...entries].sort((a, b) => (a.instance ?? 0) - (b.instance ?? 0))
           work.push(Promise.all(ordered.map((m) => this.read(manifest, m))).then((parts) => restoreHolder(h, entries[0].step, rescale(parts, taken ?? parts.length), entries[0].stateVersion, from(manifest))))
         } else {
           throw new InvalidOptionError('restore', `checkpoint ${manifest.checkpointId}: state '${h.stateId}' was taken with ` +

@@ -76,7 +76,7 @@ export class JobCheckpointing {
     const started = performance.now()
     const levels = Math.max(-1, ...manifest.holders.map((h) => h.level)) + 1
     for (let level = 0; level < levels; level++) await Promise.all(participants.map((p) => p.restoreLevel(manifest, level)))
-    const cuts = (manifest.sources as { cuts?: Record<number, number> }).cuts ?? {}
+    const cuts = manifest.sources.cuts ?? {}
     // Instances that had ended before the checkpoint only pass their end on: their end (an Oxi's
     // onEnd, the last windows) ran before it and is in the restored state and output.
     await Promise.all(participants.map((p) => p.startAt(cuts, manifest.ended ?? {})))

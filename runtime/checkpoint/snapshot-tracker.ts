@@ -61,7 +61,7 @@ export class SnapshotTracker {
           stateVersion: h.stateVersion, codec: this.codec, rawBytes: encoded.rawBytes, storedBytes: encoded.bytes.byteLength,
           crc32: encoded.crc32, dependsOn: [...(h.dependsOn ?? [])], level: 0, keyGroups: range, blob,
           keyed: h.keyed === true, instance: inst.index, parallelism: inst.vertex.parallelism,
-        } as ManifestHolder
+        } satisfies ManifestHolder
       }))
     }
     if (p.waiting.size === 0) p.settle?.()
