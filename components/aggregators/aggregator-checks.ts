@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
+import { shown } from '../../runtime/option-checks.ts'
 
 /**
  * Throws InvalidOptionError unless `fn` is a function — called when an aggregator is built, so a
@@ -58,7 +59,7 @@ export function distinctValueOf<R>(kind: string, fn: (record: R) => DistinctValu
  */
 export function valueError(kind: string, rule: string, got: unknown): OxiflowError {
   return new OxiflowError('ERR_AGGREGATE_VALUE',
-    `agg.${kind}: fn must return ${rule} (got ${describe(got)}); convert the value inside fn ` +
+    `agg.${kind}: fn must return ${rule} (got ${shown(got)}); convert the value inside fn ` +
     `(e.g. r => Number(r.x)) or filter such records out before the window`)
 }
 
@@ -71,19 +72,4 @@ export function valueError(kind: string, rule: string, got: unknown): OxiflowErr
 export function evictError(kind: string, what: string): OxiflowError {
   return new OxiflowError('ERR_AGGREGATE_EVICT',
     `agg.${kind}: ${what}; evict must get the oldest record still in the accumulator, once per added record`)
-}
-
-/**
- * A short, unambiguous rendering of a value for messages: strings quoted, objects by kind.
- *
- * @example
- * describe('12') // '"12"'
- */
-export function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v)
-  if (typeof v === 'bigint') return `${v}n`
-  if (typeof v === 'function') return 'a function'
-  if (Array.isArray(v)) return 'an array'
-  if (typeof v === 'object' && v !== null) return 'an object'
-  return String(v)
 }

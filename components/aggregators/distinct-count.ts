@@ -1,5 +1,6 @@
 import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
-import { type DistinctValue, describe, distinctValueOf, evictError, requireFunction } from './aggregator-checks.ts'
+import { shown } from '../../runtime/option-checks.ts'
+import { type DistinctValue, distinctValueOf, evictError, requireFunction } from './aggregator-checks.ts'
 
 /**
  * Number of distinct `fn(record)` values in the window, exact (0 when empty). The accumulator maps
@@ -24,7 +25,7 @@ export function distinctCount<R>(fn: (record: R) => DistinctValue): Aggregator<R
     evict(acc, record) {
       const v = distinctValueOf('distinctCount', fn, record)
       const n = acc.get(v)
-      if (n === undefined) throw evictError('distinctCount', `the evicted value ${describe(v)} is not in the window`)
+      if (n === undefined) throw evictError('distinctCount', `the evicted value ${shown(v)} is not in the window`)
       if (n === 1) acc.delete(v)
       else acc.set(v, n - 1)
       return acc

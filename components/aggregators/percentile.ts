@@ -1,6 +1,6 @@
-import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
-import { describe, evictError, finiteNumberOf, requireFunction } from './aggregator-checks.ts'
+import { invalidOption } from '../../runtime/option-checks.ts'
+import { evictError, finiteNumberOf, requireFunction } from './aggregator-checks.ts'
 
 /**
  * The p-th percentile of `fn(record)` over the window by nearest rank, exact, null when empty:
@@ -17,7 +17,7 @@ import { describe, evictError, finiteNumberOf, requireFunction } from './aggrega
 export function percentile<R>(fn: (record: R) => number, p: number): Aggregator<R, number[], number | null> {
   requireFunction('percentile', fn)
   if (typeof p !== 'number' || !(p >= 0 && p <= 100)) {
-    throw new InvalidOptionError('p', `agg.percentile: p must be a number in [0, 100] (got ${describe(p)})`)
+    throw invalidOption('agg.percentile', 'p', 'a number in [0, 100]', p, 'p')
   }
   return {
     kind: 'percentile',

@@ -1,7 +1,7 @@
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import { openStore } from '../../persistence/stores/open-store.ts'
 import type { StateStore } from '../../persistence/stores/state-store.ts'
-import { InvalidOptionError } from '../errors/invalid-option-error.ts'
+import { invalidOption } from '../option-checks.ts'
 
 /** The run options that concern checkpoints. */
 export interface CheckpointRunOptions {
@@ -66,29 +66,29 @@ export function resolveCheckpointing(options: CheckpointRunOptions): ResolvedChe
   const positive = (name: keyof CheckpointRunOptions, value: unknown): number | undefined => {
     if (value === undefined) return undefined
     if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-      throw new InvalidOptionError(name, `run(options): options.${name} must be a positive number of milliseconds (got ${String(value)})`)
+      throw invalidOption('run(options)', name, 'a positive number of milliseconds', value)
     }
     return value
   }
   const codec = options.codec ?? 'zstd'
   if (!CODECS.includes(codec)) {
-    throw new InvalidOptionError('codec', `run(options): options.codec must be one of ${CODECS.join(', ')} (got ${String(codec)})`)
+    throw invalidOption('run(options)', 'codec', `one of ${CODECS.join(', ')}`, codec)
   }
   const retain = options.retain ?? 3
   if (!(Number.isInteger(retain) && retain >= 1)) {
-    throw new InvalidOptionError('retain', `run(options): options.retain must be an integer ≥ 1 (got ${String(retain)})`)
+    throw invalidOption('run(options)', 'retain', 'an integer ≥ 1', retain)
   }
   const restore = options.restore
   if (!(restore === undefined || restore === 'latest' || (Number.isInteger(restore) && restore > 0))) {
-    throw new InvalidOptionError('restore', `run(options): options.restore must be 'latest' or a checkpoint id (got ${String(restore)})`)
+    throw invalidOption('run(options)', 'restore', "'latest' or a checkpoint id", restore)
   }
   const onFailure = options.onCheckpointFailure ?? 'continue'
   if (onFailure !== 'continue' && onFailure !== 'fail') {
-    throw new InvalidOptionError('onCheckpointFailure', `run(options): options.onCheckpointFailure must be 'continue' or 'fail' (got ${String(onFailure)})`)
+    throw invalidOption('run(options)', 'onCheckpointFailure', "'continue' or 'fail'", onFailure)
   }
   const allowNonRestoredState = options.allowNonRestoredState ?? false
   if (typeof allowNonRestoredState !== 'boolean') {
-    throw new InvalidOptionError('allowNonRestoredState', `run(options): options.allowNonRestoredState must be true or false (got ${String(allowNonRestoredState)})`)
+    throw invalidOption('run(options)', 'allowNonRestoredState', 'true or false', allowNonRestoredState)
   }
   const store = typeof options.store === 'object' ? options.store : options.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow'
   return {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os'
 import { openCheckpointing, resolveCheckpointing, type CheckpointingOptions, type CheckpointRunOptions, type ResolvedCheckpointing } from '../checkpoint/checkpoint-options.ts'
 import { systemClock, type Clock } from '../clock.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
+import { invalidOption, shown } from '../option-checks.ts'
 import type { JobSnapshot } from '../host/host-snapshot.ts'
 import { DEFAULT_MAX_KEY_GROUPS } from '../key-groups/key-group-assignment.ts'
 import { resolveRestart, type RestartOptions, type RestartPolicy } from './restart-policy.ts'
@@ -100,10 +101,10 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
   const int = (name: keyof RunOptions, value: unknown, min: number, fallback: number, max?: { n: number; why: string }): number => {
     if (value === undefined) return fallback
     if (!(Number.isInteger(value) && (value as number) >= min)) {
-      throw new InvalidOptionError(name, `run(options): options.${name} must be an integer ≥ ${min} (got ${String(value)})`)
+      throw invalidOption('run(options)', name, `an integer ≥ ${min}`, value)
     }
     if (max !== undefined && (value as number) > max.n) {
-      throw new InvalidOptionError(name, `run(options): options.${name} must be at most ${max.n} (got ${String(value)}): ${max.why}`)
+      throw new InvalidOptionError(name, `run(options): options.${name} must be at most ${max.n} (got ${shown(value)}): ${max.why}`)
     }
     return value as number
   }
@@ -129,7 +130,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     throw new InvalidOptionError('clock', 'run(options): options.clock must have now() and setTimer(ms, fn), e.g. virtualClock()')
   }
   if (options.snapshotAtEnd !== undefined && typeof options.snapshotAtEnd !== 'boolean') {
-    throw new InvalidOptionError('snapshotAtEnd', `run(options): options.snapshotAtEnd must be true or false (got ${String(options.snapshotAtEnd)})`)
+    throw invalidOption('run(options)', 'snapshotAtEnd', 'true or false', options.snapshotAtEnd)
   }
   if (options.restoreFrom !== undefined && !(options.restoreFrom instanceof Map)) {
     throw new InvalidOptionError('restoreFrom', 'run(options): options.restoreFrom must be a job snapshot (summary.snapshot of a run with snapshotAtEnd: true)')
