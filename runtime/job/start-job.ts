@@ -29,7 +29,7 @@ function launch(graph: PipelineGraph, options: RunOptions): Job {
   const heartbeatMs = resolveHeartbeat(options)
   const makeHosts = () => createHosts(plan, resolved)
   if (!cp) return new RunningJob(plan, makeHosts, resolved)
-  // A job with a store keeps its run record there (DESIGN §6); one without a store keeps none.
+  // A job with a store keeps its run record there (docs/architecture.md, "Run records"); one without a store keeps none.
   return new RecordedJob(plan, cp.store, { workers: resolved.workers, heartbeatMs, stopPollMs: 1000 },
     (events) => new RunningJob(plan, makeHosts, resolved, events))
 }

@@ -28,7 +28,7 @@ export interface RecordedSubject {
 }
 
 /**
- * Keeps a pipeline's run record (DESIGN §6) while its job runs, as the job's JobEvents: written once the runner holds
+ * Keeps a pipeline's run record (docs/architecture.md, "Run records") while its job runs, as the job's JobEvents: written once the runner holds
  * the lease (noting a takeover from a runner that died), at each checkpoint commit, every
  * heartbeat and at the end — never per record. Every write is a compare-and-set that re-reads
  * on a lost race; a record another run has taken over is left alone. It also polls the store
