@@ -1,13 +1,14 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { Maybe } from '../maybe.ts'
-import type { Operator, OperatorContext, Output } from './operator.ts'
+import type { OperatorContext, Output } from './operator.ts'
+import { Pipe } from './pipe.ts'
 
 /**
  * `.batch(name, { size, maxWaitMs })`: groups records into arrays of `size`. A partial group is
  * sent `maxWaitMs` after its first record (job clock) and when the input is exhausted; on stop
  * it stays in state (a checkpoint keeps it).
  */
-export class BatchOperator implements Operator {
+export class BatchOperator extends Pipe {
   private pending: unknown[] = []
   private cancelTimer: (() => void) | undefined
 
@@ -15,10 +16,12 @@ export class BatchOperator implements Operator {
     private readonly ctx: OperatorContext,
     private readonly size: number,
     private readonly maxWaitMs: number | undefined,
-    private readonly next: Output,
-  ) {}
+    next: Output,
+  ) {
+    super(next)
+  }
 
-  batch(records: readonly unknown[]): Maybe<void> {
+  override batch(records: readonly unknown[]): Maybe<void> {
     this.ctx.counters.recordsIn += records.length
     const out: unknown[][] = []
     for (const r of records) {
@@ -34,9 +37,7 @@ export class BatchOperator implements Operator {
     return this.send(out)
   }
 
-  watermark(time: number): Maybe<void> { return this.next.watermark(time) }
-
-  end(final: boolean): Maybe<void> {
+  override end(final: boolean): Maybe<void> {
     this.cancel()
     if (!final || this.pending.length === 0) return this.next.end(final)
     const partial = this.pending

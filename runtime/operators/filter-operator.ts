@@ -1,23 +1,16 @@
-import { andThen, type Maybe } from '../maybe.ts'
-import { eachRecord } from './each-record.ts'
-import type { Operator, OperatorContext, Output } from './operator.ts'
+import type { Maybe } from '../maybe.ts'
+import { collectEach } from './each-record.ts'
+import type { OperatorContext, Output } from './operator.ts'
+import { Pipe } from './pipe.ts'
 
 /** `.filter`: keeps records for which the predicate is truthy. */
-export class FilterOperator implements Operator {
-  constructor(private readonly ctx: OperatorContext, private readonly fn: (r: unknown) => unknown, private readonly next: Output) {}
-
-  batch(records: readonly unknown[]): Maybe<void> {
-    const c = this.ctx.counters
-    const base = c.recordsIn
-    c.recordsIn += records.length
-    const out: unknown[] = []
-    const fn = this.fn
-    return andThen(eachRecord(this.ctx, records, base, (r) => { if (fn(r)) out.push(r) }), () => {
-      c.recordsOut += out.length
-      return out.length > 0 ? this.next.batch(out) : undefined
-    })
+export class FilterOperator extends Pipe {
+  constructor(private readonly ctx: OperatorContext, private readonly fn: (r: unknown) => unknown, next: Output) {
+    super(next)
   }
 
-  watermark(time: number): Maybe<void> { return this.next.watermark(time) }
-  end(final: boolean): Maybe<void> { return this.next.end(final) }
+  override batch(records: readonly unknown[]): Maybe<void> {
+    const fn = this.fn
+    return collectEach(this.ctx, records, this.next, (r, out) => { if (fn(r)) out.push(r) })
+  }
 }

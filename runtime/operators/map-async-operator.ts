@@ -1,5 +1,5 @@
-import type { Maybe } from '../maybe.ts'
-import { inputOffset, type Operator, type OperatorContext, type Output } from './operator.ts'
+import { inputOffset, type OperatorContext, type Output } from './operator.ts'
+import { Pipe } from './pipe.ts'
 
 const DROPPED = Symbol('dropped')
 
@@ -7,15 +7,17 @@ const DROPPED = Symbol('dropped')
  * `.mapAsync`: awaits an async function per record, up to `concurrency` at once within a
  * batch; output keeps input order (results land in their input slot).
  */
-export class MapAsyncOperator implements Operator {
+export class MapAsyncOperator extends Pipe {
   constructor(
     private readonly ctx: OperatorContext,
     private readonly fn: (r: unknown) => unknown,
     private readonly concurrency: number,
-    private readonly next: Output,
-  ) {}
+    next: Output,
+  ) {
+    super(next)
+  }
 
-  async batch(records: readonly unknown[]): Promise<void> {
+  override async batch(records: readonly unknown[]): Promise<void> {
     const c = this.ctx.counters
     const base = c.recordsIn
     c.recordsIn += records.length
@@ -38,7 +40,4 @@ export class MapAsyncOperator implements Operator {
     c.recordsOut += out.length
     if (out.length > 0) await this.next.batch(out)
   }
-
-  watermark(time: number): Maybe<void> { return this.next.watermark(time) }
-  end(final: boolean): Maybe<void> { return this.next.end(final) }
 }

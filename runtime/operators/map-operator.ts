@@ -1,23 +1,16 @@
-import { andThen, type Maybe } from '../maybe.ts'
-import { eachRecord } from './each-record.ts'
-import type { Operator, OperatorContext, Output } from './operator.ts'
+import type { Maybe } from '../maybe.ts'
+import { collectEach } from './each-record.ts'
+import type { OperatorContext, Output } from './operator.ts'
+import { Pipe } from './pipe.ts'
 
 /** `.map`: one output record per input record. */
-export class MapOperator implements Operator {
-  constructor(private readonly ctx: OperatorContext, private readonly fn: (r: unknown) => unknown, private readonly next: Output) {}
-
-  batch(records: readonly unknown[]): Maybe<void> {
-    const c = this.ctx.counters
-    const base = c.recordsIn
-    c.recordsIn += records.length
-    const out: unknown[] = []
-    const fn = this.fn
-    return andThen(eachRecord(this.ctx, records, base, (r) => { out.push(fn(r)) }), () => {
-      c.recordsOut += out.length
-      return out.length > 0 ? this.next.batch(out) : undefined
-    })
+export class MapOperator extends Pipe {
+  constructor(private readonly ctx: OperatorContext, private readonly fn: (r: unknown) => unknown, next: Output) {
+    super(next)
   }
 
-  watermark(time: number): Maybe<void> { return this.next.watermark(time) }
-  end(final: boolean): Maybe<void> { return this.next.end(final) }
+  override batch(records: readonly unknown[]): Maybe<void> {
+    const fn = this.fn
+    return collectEach(this.ctx, records, this.next, (r, out) => { out.push(fn(r)) })
+  }
 }

@@ -3,7 +3,8 @@ import type { Oxi, OxiContext } from '../contracts/oxi.ts'
 import { EmitOutsideCallbackError } from '../errors/emit-outside-callback-error.ts'
 import { andThen, attempt, type Maybe } from '../maybe.ts'
 import { releaseOxi } from './oxi-instances.ts'
-import { inputOffset, type Operator, type OperatorContext, type Output } from './operator.ts'
+import { inputOffset, type OperatorContext, type Output } from './operator.ts'
+import { Pipe } from './pipe.ts'
 
 /**
  * `.process`: runs a user Oxi. Emits are buffered and sent as one batch after each callback.
@@ -12,13 +13,14 @@ import { inputOffset, type Operator, type OperatorContext, type Output } from '.
  * `ctx.emit` works only while onBatch, onWatermark or onEnd runs (until its promise settles):
  * anywhere else the record could never be sent, so it throws EmitOutsideCallbackError.
  */
-export class ProcessOperator implements Operator {
+export class ProcessOperator extends Pipe {
   private out: unknown[] = []
   private readonly oxiCtx: OxiContext<unknown>
   /** Where the Oxi is: emits are taken only `inCallback`. */
   private phase: 'opening' | 'idle' | 'inCallback' | 'ended' = 'opening'
 
-  constructor(private readonly ctx: OperatorContext, private readonly oxi: Oxi, private readonly next: Output) {
+  constructor(private readonly ctx: OperatorContext, private readonly oxi: Oxi, next: Output) {
+    super(next)
     const key = ctx.step.key
     this.oxiCtx = {
       pipelineId: ctx.pipelineId,
@@ -37,7 +39,7 @@ export class ProcessOperator implements Operator {
     return andThen(this.oxi.open?.(this.oxiCtx), () => { this.phase = 'idle' })
   }
 
-  batch(records: readonly unknown[]): Maybe<void> {
+  override batch(records: readonly unknown[]): Maybe<void> {
     const c = this.ctx.counters
     const base = c.recordsIn
     c.recordsIn += records.length
@@ -56,11 +58,11 @@ export class ProcessOperator implements Operator {
     return andThen(done, () => this.flush())
   }
 
-  watermark(time: number): Maybe<void> {
+  override watermark(time: number): Maybe<void> {
     return andThen(this.during(() => this.oxi.onWatermark?.(time, this.oxiCtx)), () => andThen(this.flush(), () => this.next.watermark(time)))
   }
 
-  end(final: boolean): Maybe<void> {
+  override end(final: boolean): Maybe<void> {
     const ended = final ? this.during(() => this.oxi.onEnd?.(this.oxiCtx)) : undefined
     return andThen(ended, () => {
       this.phase = 'ended'
