@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CheckpointStore } from '../persistence/checkpoints/checkpoint-store.ts'
+import { PipelineCheckpoints } from '../persistence/checkpoints/pipeline-checkpoints.ts'
 import { readHolderState } from '../persistence/checkpoints/read-holder-state.ts'
 import { stores, type Job } from '../index.ts'
 import backpressureJob from './backpressure-module.ts'
@@ -40,7 +40,7 @@ async function restoreClaims(): Promise<void> {
   await untilRunning(taking)
   await taking.stop() // the final checkpoint holds the whole state
   const store = stores.file(storePath)
-  const cs = new CheckpointStore(store, 'restore-bench')
+  const cs = new PipelineCheckpoints(store, 'restore-bench')
   const [latest] = await cs.list()
   if (!latest?.ok) throw new Error(`no readable checkpoint to restore: ${JSON.stringify(latest)}`)
   const manifest = latest.manifest

@@ -1,5 +1,6 @@
-import type { CheckpointStorage, VerifyReport } from './checkpoints/checkpoint-reports.ts'
-import { CheckpointStore } from './checkpoints/checkpoint-store.ts'
+import type { VerifyReport } from './checkpoints/checkpoint-reports.ts'
+import type { CheckpointStorage } from './checkpoints/checkpoint-storage.ts'
+import { PipelineCheckpoints } from './checkpoints/pipeline-checkpoints.ts'
 import type { Manifest } from './checkpoints/manifest.ts'
 import { compareIds } from './registry/dependency-graph.ts'
 
@@ -48,7 +49,7 @@ export interface Checkpoints {
  * for (const r of await checkpoints(store, 'clicks').verify()) if (!r.ok) console.error(r.checkpointId, r.problems)
  */
 export function checkpoints(store: CheckpointStorage, pipelineId: string): Checkpoints {
-  const cs = new CheckpointStore(store, pipelineId)
+  const cs = new PipelineCheckpoints(store, pipelineId)
   async function verify(): Promise<VerifyReport[]>
   async function verify(id: number): Promise<VerifyReport>
   async function verify(id?: number): Promise<VerifyReport | VerifyReport[]> {

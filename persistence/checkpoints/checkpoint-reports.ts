@@ -1,15 +1,6 @@
 import type { CorruptManifestError } from '../errors/corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
-import type { StateStore } from '../stores/state-store.ts'
 import type { Manifest } from './manifest.ts'
-
-/**
- * The part of a StateStore that checkpoints use.
- *
- * @example
- * const storage: CheckpointStorage = stores.memory()
- */
-export type CheckpointStorage = Pick<StateStore, 'put' | 'get' | 'list' | 'delete' | 'describe'>
 
 /**
  * One committed checkpoint as `list()` sees it: its manifest, or the problem that makes its

@@ -1,5 +1,5 @@
 import { manifestKey } from './checkpoint-layout.ts'
-import type { CheckpointStore } from './checkpoint-store.ts'
+import type { PipelineCheckpoints } from './pipeline-checkpoints.ts'
 import { scanCheckpoints } from './scan-checkpoints.ts'
 
 /**
@@ -29,9 +29,9 @@ export interface RetainReport {
  * committed one); with no committed checkpoint nothing is deleted.
  *
  * @example
- * await retainCheckpoints(new CheckpointStore(store, 'clicks'), 3)
+ * await retainCheckpoints(new PipelineCheckpoints(store, 'clicks'), 3)
  */
-export async function retainCheckpoints(cs: CheckpointStore, keep: number): Promise<RetainReport> {
+export async function retainCheckpoints(cs: PipelineCheckpoints, keep: number): Promise<RetainReport> {
   if (!Number.isSafeInteger(keep) || keep < 1) throw new RangeError(`retain: keep must be an integer ≥ 1, got ${keep}`)
   const folders = await scanCheckpoints(cs.store, cs.pipelineId)
   const kept = folders.filter((f) => f.committed).slice(0, keep).map((f) => f.id)

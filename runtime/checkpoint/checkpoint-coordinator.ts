@@ -1,5 +1,5 @@
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
-import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import type { ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 import type { CheckpointResult } from '../contracts/job.ts'
@@ -44,7 +44,7 @@ export class CheckpointCoordinator {
   constructor(
     private readonly plan: Plan,
     private readonly participants: readonly CheckpointParticipant[],
-    private readonly store: CheckpointStore,
+    private readonly store: PipelineCheckpoints,
     private readonly settings: CheckpointSettings,
   ) {}
 

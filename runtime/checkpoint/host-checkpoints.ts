@@ -1,5 +1,5 @@
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
-import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import { checkStateVersion } from '../../persistence/checkpoints/check-state-version.ts'
 import type { EndedStep, Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { readHolderState } from '../../persistence/checkpoints/read-holder-state.ts'
@@ -28,12 +28,12 @@ export class HostCheckpoints implements CheckpointParticipant {
 
   constructor(
     private readonly instances: readonly Instance[],
-    private readonly store: CheckpointStore,
+    private readonly checkpoints: PipelineCheckpoints,
     codec: CodecName,
     private readonly maxKeyGroups: number,
     private readonly startSourcesAt: (cuts: Readonly<Record<number, number>>) => void,
   ) {
-    this.tracker = new SnapshotTracker(instances, store, codec, maxKeyGroups)
+    this.tracker = new SnapshotTracker(instances, checkpoints, codec, maxKeyGroups)
   }
 
   /** The actor of `inst` aligned the barrier (synchronous: snapshot now, write later). */
@@ -142,7 +142,7 @@ export class HostCheckpoints implements CheckpointParticipant {
   }
 
   private read(manifest: Manifest, holder: ManifestHolder): Promise<unknown> {
-    return readHolderState(this.store.store, manifest, holder)
+    return readHolderState(this.checkpoints.store, manifest, holder)
   }
 }
 

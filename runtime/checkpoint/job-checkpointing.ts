@@ -1,5 +1,5 @@
 import { checkNodeVersion } from '../../persistence/checkpoints/check-node-version.ts'
-import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { Host } from '../host/host.ts'
 import type { CheckpointResult, CheckpointStats, JobSummary, RestoreReport } from '../contracts/job.ts'
@@ -25,7 +25,7 @@ import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
  * const cp = new JobCheckpointing(plan, options, (e) => fail(e), events); await cp.acquire(); await cp.restore(local)
  */
 export class JobCheckpointing {
-  readonly checkpoints: CheckpointStore
+  readonly checkpoints: PipelineCheckpoints
   restored: RestoreReport | undefined
   private lease: RunnerLease | undefined
   private coordinator: CheckpointCoordinator | undefined
@@ -33,7 +33,7 @@ export class JobCheckpointing {
 
   constructor(private readonly plan: Plan, private readonly options: CheckpointingOptions, private readonly fail: (e: unknown) => void,
     private readonly events?: JobEvents) {
-    this.checkpoints = new CheckpointStore(options.store, plan.pipelineId)
+    this.checkpoints = new PipelineCheckpoints(options.store, plan.pipelineId)
   }
 
   /** Takes the pipeline's lease (LeaseHeldError when another live runner has it). */

@@ -1,7 +1,7 @@
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import { encodeSerialized, serializeSnapshot } from '../../persistence/codec/index.ts'
 import { snapshotHolder } from '../../persistence/checkpoints/snapshot-holder.ts'
-import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import type { ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { holdersOf, type Instance } from '../host/instance.ts'
 import { rangeOf } from '../key-groups/key-group-assignment.ts'
@@ -36,7 +36,7 @@ export class SnapshotTracker {
 
   constructor(
     private readonly instances: readonly Instance[],
-    private readonly store: CheckpointStore,
+    private readonly store: PipelineCheckpoints,
     private readonly codec: CodecName,
     private readonly maxKeyGroups: number,
   ) {}

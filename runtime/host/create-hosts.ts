@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
-import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import { channelPairs } from '../plan/channel-pairs.ts'
 import { LocalHost } from './local-host.ts'
 import type { Host } from './host.ts'
@@ -29,7 +29,7 @@ export function createHosts(plan: Plan, options: JobOptions): Host[] {
   const cp = options.checkpointing
   const local = new LocalHost(plan, {
     host: 0, placement, ports: ports[0], clock: options.clock, batchSize: options.batchSize, channelCapacity: options.channelCapacity,
-    ...(cp && { checkpoints: { store: new CheckpointStore(cp.store, plan.pipelineId), codec: cp.codec } }),
+    ...(cp && { checkpoints: { store: new PipelineCheckpoints(cp.store, plan.pipelineId), codec: cp.codec } }),
   })
   const fingerprint = planFingerprint(plan)
   const workers = Array.from({ length: options.workers }, (_, i) => new WorkerHost({

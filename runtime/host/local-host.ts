@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
-import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import { HostCheckpoints } from '../checkpoint/host-checkpoints.ts'
 import { firstAtOrAfter } from './source-actor.ts'
 import { Actor } from './actor.ts'
@@ -35,7 +35,7 @@ export interface LocalHostOptions {
   readonly batchSize: number
   readonly channelCapacity: number
   /** Where this host writes its snapshots, when the job takes checkpoints. */
-  readonly checkpoints?: { readonly store: CheckpointStore; readonly codec: CodecName }
+  readonly checkpoints?: { readonly store: PipelineCheckpoints; readonly codec: CodecName }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads'
-import type { CheckpointStorage } from '../../persistence/checkpoints/checkpoint-reports.ts'
+import type { CheckpointStorage } from '../../persistence/checkpoints/checkpoint-storage.ts'
 import { expose, nodeEndpoint, transfer, wrap } from './comlink.ts'
 
 /** What a worker host may do with the job's store: read and write its own snapshot blobs. */
@@ -38,7 +38,7 @@ export function serveStore(store: CheckpointStorage, port: MessagePort): void {
  * main thread. `description` is the store's own `describe()` (it cannot be asked synchronously).
  *
  * @example
- * const checkpoints = new CheckpointStore(storeOverPort(spec.checkpoints.store, spec.checkpoints.description), spec.pipelineId)
+ * const checkpoints = new PipelineCheckpoints(storeOverPort(spec.checkpoints.store, spec.checkpoints.description), spec.pipelineId)
  */
 export function storeOverPort(port: MessagePort, description: string): CheckpointStorage {
   const remote = wrap<StoreCalls>(nodeEndpoint(port))

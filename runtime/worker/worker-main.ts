@@ -8,7 +8,7 @@ import { placeInstances } from '../plan/placement.ts'
 import { planFingerprint } from '../plan/plan-fingerprint.ts'
 import { planGraph } from '../plan/plan.ts'
 import type { PipelineGraph } from '../graph/pipeline-graph.ts'
-import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import type { HostCheckpoints } from '../checkpoint/host-checkpoints.ts'
 import { expose, nodeEndpoint } from './comlink.ts'
 import { rebuildError, serializeError, type SerializedError } from './error-transport.ts'
@@ -106,7 +106,7 @@ const api: HostApi = {
       host: spec.host, placement: placeInstances(plan, spec.workers), ports: new Map(Object.entries(spec.ports)),
       clock: systemClock(), batchSize: spec.batchSize, channelCapacity: spec.channelCapacity,
       ...(spec.checkpoints && {
-        checkpoints: { store: new CheckpointStore(storeOverPort(spec.checkpoints.store, spec.checkpoints.description), spec.pipelineId), codec: spec.checkpoints.codec },
+        checkpoints: { store: new PipelineCheckpoints(storeOverPort(spec.checkpoints.store, spec.checkpoints.description), spec.pipelineId), codec: spec.checkpoints.codec },
       }),
     })
     await host.open()

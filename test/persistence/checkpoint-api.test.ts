@@ -1,6 +1,6 @@
 import test from 'ava'
 import { checkpoints } from '../../persistence/checkpoints-api.ts'
-import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import { PipelineCheckpoints as CheckpointStore } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import { manifestKey } from '../../persistence/checkpoints/checkpoint-layout.ts'
 import { CheckpointNotFoundError } from '../../persistence/errors/checkpoint-not-found-error.ts'
 import { MemoryStore } from '../../persistence/stores/memory-store.ts'

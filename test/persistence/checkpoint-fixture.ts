@@ -2,7 +2,7 @@
 // the manifest. Shared by the checkpoint-*.test.ts files.
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import { encodeSnapshot } from '../../persistence/codec/encode-snapshot.ts'
-import type { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import type { PipelineCheckpoints as CheckpointStore } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import type { KeyGroupRange as KeyGroupSpan } from '../../persistence/key-group-range.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'

@@ -1,6 +1,6 @@
 import test from 'ava'
 import fc from 'fast-check'
-import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import { PipelineCheckpoints as CheckpointStore } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import { MemoryStore } from '../../persistence/stores/memory-store.ts'
 import { writeCheckpoint } from './checkpoint-fixture.ts'
 

@@ -1,7 +1,7 @@
 import test from 'ava'
 import { crc32 } from 'node:zlib'
 import { manifestKey } from '../../persistence/checkpoints/checkpoint-layout.ts'
-import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import { PipelineCheckpoints as CheckpointStore } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
 import { CheckpointNotFoundError, isCheckpointNotFoundError } from '../../persistence/errors/checkpoint-not-found-error.ts'
 import { CorruptManifestError, isCorruptManifestError } from '../../persistence/errors/corrupt-manifest-error.ts'

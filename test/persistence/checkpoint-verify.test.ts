@@ -1,6 +1,6 @@
 import test from 'ava'
 import { manifestKey } from '../../persistence/checkpoints/checkpoint-layout.ts'
-import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import { PipelineCheckpoints as CheckpointStore } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import { CheckpointNotFoundError } from '../../persistence/errors/checkpoint-not-found-error.ts'
 import { MemoryStore } from '../../persistence/stores/memory-store.ts'
 import { flipByte, writeCheckpoint } from './checkpoint-fixture.ts'

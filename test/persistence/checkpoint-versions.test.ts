@@ -1,5 +1,5 @@
 import test from 'ava'
-import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import { PipelineCheckpoints as CheckpointStore } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import { checkNodeVersion } from '../../persistence/checkpoints/check-node-version.ts'
 import { checkStateVersion } from '../../persistence/checkpoints/check-state-version.ts'
 import { NodeVersionError, isNodeVersionError } from '../../persistence/errors/node-version-error.ts'

@@ -10,7 +10,7 @@ import { requestStop, stopRequestKey, stopRequested } from '../../persistence/ru
 import { MemoryStore } from '../../persistence/stores/memory-store.ts'
 import type { LeaseOwner } from '../../persistence/stores/state-store.ts'
 import { blankRunRecord } from '../fixtures/run-state-blank.ts'
-import { CheckpointStore } from '../../persistence/checkpoints/checkpoint-store.ts'
+import { PipelineCheckpoints as CheckpointStore } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import { writeCheckpoint } from './checkpoint-fixture.ts'
 
 function deadPid(): Promise<number> {

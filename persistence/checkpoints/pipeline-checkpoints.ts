@@ -3,7 +3,8 @@ import { isCorruptManifestError } from '../errors/corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
 import type { FenceToken } from '../stores/state-store.ts'
 import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey } from './checkpoint-layout.ts'
-import type { BlobProblem, CheckpointListing, CheckpointStorage, VerifyReport } from './checkpoint-reports.ts'
+import type { BlobProblem, CheckpointListing, VerifyReport } from './checkpoint-reports.ts'
+import type { CheckpointStorage } from './checkpoint-storage.ts'
 import { holderBlobProblem, type BlobCheck } from './holder-blob-problem.ts'
 import type { Manifest, ManifestContent } from './manifest.ts'
 import { decodeManifest, encodeManifest } from './manifest.ts'
@@ -13,18 +14,19 @@ import { retainCheckpoints } from './retain-checkpoints.ts'
 import { scanCheckpoints } from './scan-checkpoints.ts'
 
 /**
- * A pipeline's checkpoints in a store (docs/architecture.md, "Checkpoints"): blobs first, then the manifest with
- * one atomic put — the commit point; a folder without a manifest is not a checkpoint. Reads
+ * The checkpoint layer over a store: one pipeline's checkpoints in its CheckpointStorage
+ * (`store`; docs/architecture.md, "Checkpoints"). Blobs first, then the manifest with one
+ * atomic put — the commit point; a folder without a manifest is not a checkpoint. Reads
  * verify checksums; `retain` deletes manifests before blobs and never a blob a retained manifest
  * references.
  *
  * @example
- * const cs = new CheckpointStore(store, 'clicks')
+ * const cs = new PipelineCheckpoints(store, 'clicks')
  * const id = await cs.nextId()
  * const key = await cs.writeBlob(id, 'agg/sum', undefined, await encodeSnapshot(state, 'zstd'), fence)
  * await cs.commit({ ...content, checkpointId: id }, fence)
  */
-export class CheckpointStore {
+export class PipelineCheckpoints {
   constructor(readonly store: CheckpointStorage, readonly pipelineId: string) {}
 
   /** The next checkpoint id: 1 + the highest id with any key (committed or not), 1 if none. */
