@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import { InvalidStateBundleError } from '../persistence/errors/invalid-state-bundle-error.ts'
-import { PipelineUnknownError } from '../persistence/errors/pipeline-unknown-error.ts'
+import { InvalidStateBundleError } from '../persistence/run-state/invalid-state-bundle-error.ts'
+import { PipelineUnknownError } from '../persistence/run-state/pipeline-unknown-error.ts'
 import { cleanupState } from '../persistence/run-state/cleanup-state.ts'
 import { checkStateBundle, exportPipelineState, importPipelineState } from '../persistence/run-state/state-bundle.ts'
 import { sweepTempFiles } from '../persistence/stores/atomic-file.ts'

@@ -1,4 +1,4 @@
-import { isCorruptRunRecordError } from '../persistence/errors/corrupt-run-record-error.ts'
+import { isCorruptRunRecordError } from '../persistence/run-state/corrupt-run-record-error.ts'
 import { checkpoints, type CheckpointSummary } from '../persistence/checkpoints-api.ts'
 import { isStaleLease, pipelineOfLease } from '../persistence/run-state/lease-health.ts'
 import type { RunRecord } from '../persistence/run-state/run-record.ts'

@@ -1,5 +1,5 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
-import { StateVersionError } from '../../persistence/errors/state-version-error.ts'
+import { StateVersionError } from '../../persistence/checkpoints/state-version-error.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
 
 /** Schema of a source position snapshot unless the source names its own; restore accepts any 1.x. */

@@ -1,5 +1,5 @@
-import { CorruptManifestError } from '../errors/corrupt-manifest-error.ts'
-import { NodeVersionError } from '../errors/node-version-error.ts'
+import { CorruptManifestError } from './corrupt-manifest-error.ts'
+import { NodeVersionError } from './node-version-error.ts'
 import { parseSemver } from './parse-semver.ts'
 import { manifestKey } from './checkpoint-layout.ts'
 import type { Manifest } from './manifest.ts'

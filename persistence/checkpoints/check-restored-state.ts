@@ -1,4 +1,4 @@
-import { NonRestoredStateError } from '../errors/non-restored-state-error.ts'
+import { NonRestoredStateError } from './non-restored-state-error.ts'
 import { compareIds } from '../registry/dependency-graph.ts'
 import type { Manifest } from './manifest.ts'
 

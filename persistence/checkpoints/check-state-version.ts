@@ -1,4 +1,4 @@
-import { StateVersionError } from '../errors/state-version-error.ts'
+import { StateVersionError } from './state-version-error.ts'
 import { parseSemver } from './parse-semver.ts'
 
 /**

@@ -1,5 +1,5 @@
 import type { KeyGroupRange } from '../key-group-range.ts'
-import { isInvalidStoreKeyError } from '../errors/invalid-store-key-error.ts'
+import { isInvalidStoreKeyError } from '../stores/invalid-store-key-error.ts'
 import { checkStoreKey } from '../stores/check-store-key.ts'
 
 /**

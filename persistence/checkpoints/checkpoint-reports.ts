@@ -1,4 +1,4 @@
-import type { CorruptManifestError } from '../errors/corrupt-manifest-error.ts'
+import type { CorruptManifestError } from './corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
 import type { Manifest } from './manifest.ts'
 

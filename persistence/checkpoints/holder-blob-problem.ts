@@ -2,7 +2,7 @@ import type { BlobHeader } from '../codec/codec-name.ts'
 import { decodeSnapshot, decompressSnapshot } from '../codec/decode-snapshot.ts'
 import { readBlobHeader } from '../codec/read-blob-header.ts'
 import { verifyBlob } from '../codec/verify-blob.ts'
-import { isCorruptSnapshotError } from '../errors/corrupt-snapshot-error.ts'
+import { isCorruptSnapshotError } from '../codec/corrupt-snapshot-error.ts'
 import type { ManifestHolder } from './manifest.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib'
 import type { CodecName } from '../codec/codec-name.ts'
-import { CorruptManifestError } from '../errors/corrupt-manifest-error.ts'
+import { CorruptManifestError } from './corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
 import { endedProblem, holdersProblem, sourcesProblem } from './manifest-problems.ts'
 

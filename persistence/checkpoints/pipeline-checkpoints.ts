@@ -1,5 +1,5 @@
-import { CheckpointNotFoundError } from '../errors/checkpoint-not-found-error.ts'
-import { isCorruptManifestError } from '../errors/corrupt-manifest-error.ts'
+import { CheckpointNotFoundError } from './checkpoint-not-found-error.ts'
+import { isCorruptManifestError } from './corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
 import type { FenceToken } from '../stores/state-store.ts'
 import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey } from './checkpoint-layout.ts'

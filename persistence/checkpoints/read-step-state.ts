@@ -1,4 +1,4 @@
-import { StepNotInCheckpointError } from '../errors/step-not-in-checkpoint-error.ts'
+import { StepNotInCheckpointError } from './step-not-in-checkpoint-error.ts'
 import type { StateStore } from '../stores/state-store.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
 import { compareIds } from '../registry/dependency-graph.ts'

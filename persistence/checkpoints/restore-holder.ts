@@ -1,5 +1,5 @@
-import { StateRestoreError } from '../errors/state-restore-error.ts'
-import { isOxiflowError } from '../errors/oxiflow-error.ts'
+import { StateRestoreError } from './state-restore-error.ts'
+import { isOxiflowError } from '../oxiflow-error.ts'
 import type { StateHolder } from '../state-holder.ts'
 
 /**

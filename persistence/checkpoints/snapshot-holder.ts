@@ -1,6 +1,6 @@
 import { findNonPlain } from '../codec/find-non-plain.ts'
-import { StateSnapshotError } from '../errors/state-snapshot-error.ts'
-import { isOxiflowError } from '../errors/oxiflow-error.ts'
+import { StateSnapshotError } from '../codec/state-snapshot-error.ts'
+import { isOxiflowError } from '../oxiflow-error.ts'
 import type { StateHolder } from '../state-holder.ts'
 
 /** Values of a snapshot looked at for class instances, per snapshot, until a holder was warned about. */

@@ -1,4 +1,4 @@
-import { UnknownCodecError } from '../errors/unknown-codec-error.ts'
+import { UnknownCodecError } from './unknown-codec-error.ts'
 import type { CodecName } from './codec-name.ts'
 import type { Compressor } from './compressor.ts'
 import { lz4Compressor } from './lz4-compressor.ts'

@@ -1,5 +1,5 @@
 import { deserialize } from 'node:v8'
-import { CorruptSnapshotError } from '../errors/corrupt-snapshot-error.ts'
+import { CorruptSnapshotError } from './corrupt-snapshot-error.ts'
 import { BLOB_HEADER_BYTES } from './blob-header.ts'
 import { compressorFor } from './compressor-for.ts'
 import { verifyBlob } from './verify-blob.ts'

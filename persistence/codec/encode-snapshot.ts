@@ -1,4 +1,4 @@
-import { InvalidCodecLevelError } from '../errors/invalid-codec-level-error.ts'
+import { InvalidCodecLevelError } from './invalid-codec-level-error.ts'
 import { BLOB_HEADER_BYTES, writeBlobHeader } from './blob-header.ts'
 import type { CodecName } from './codec-name.ts'
 import { compressorFor } from './compressor-for.ts'

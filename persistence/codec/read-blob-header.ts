@@ -1,4 +1,4 @@
-import { CorruptSnapshotError } from '../errors/corrupt-snapshot-error.ts'
+import { CorruptSnapshotError } from './corrupt-snapshot-error.ts'
 import { BLOB_FORMAT, BLOB_HEADER_BYTES, BLOB_MAGIC, getUint64 } from './blob-header.ts'
 import { CODEC_IDS, type BlobHeader } from './codec-name.ts'
 import { crc32 } from './crc32.ts'

@@ -1,5 +1,5 @@
 import { serialize } from 'node:v8'
-import { StateSnapshotError } from '../errors/state-snapshot-error.ts'
+import { StateSnapshotError } from './state-snapshot-error.ts'
 import { findNonPlain } from './find-non-plain.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { CorruptSnapshotError } from '../errors/corrupt-snapshot-error.ts'
+import { CorruptSnapshotError } from './corrupt-snapshot-error.ts'
 import { BLOB_HEADER_BYTES } from './blob-header.ts'
 import type { BlobHeader } from './codec-name.ts'
 import { crc32 } from './crc32.ts'

@@ -1,5 +1,5 @@
-import { DuplicateHolderError } from '../errors/duplicate-holder-error.ts'
-import { UnknownDependencyError } from '../errors/unknown-dependency-error.ts'
+import { DuplicateHolderError } from './duplicate-holder-error.ts'
+import { UnknownDependencyError } from './unknown-dependency-error.ts'
 import type { DataflowEdge, HolderEntry } from './holder-entry.ts'
 
 /**

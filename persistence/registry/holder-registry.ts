@@ -1,4 +1,4 @@
-import { DependencyCycleError } from '../errors/dependency-cycle-error.ts'
+import { DependencyCycleError } from './dependency-cycle-error.ts'
 import type { DependencyGraph, DependencyReason } from './dependency-graph.ts'
 import { buildDependencyGraph, compareIds } from './dependency-graph.ts'
 import { findCycle } from './find-cycle.ts'

@@ -3,8 +3,8 @@ import { blobKeyProblem, checkpointIdOfKey, checkpointsPrefix, MANIFEST_FILE, ma
 import { holderBlobProblem } from '../checkpoints/holder-blob-problem.ts'
 import { decodeManifest, type Manifest } from '../checkpoints/manifest.ts'
 import { decodeSnapshot } from '../codec/decode-snapshot.ts'
-import { InvalidStateBundleError } from '../errors/invalid-state-bundle-error.ts'
-import { isOxiflowError } from '../errors/oxiflow-error.ts'
+import { InvalidStateBundleError } from './invalid-state-bundle-error.ts'
+import { isOxiflowError } from '../oxiflow-error.ts'
 import { checkStoreKey } from '../stores/check-store-key.ts'
 
 /** Standard base64 with its padding, as `state export` writes it (Buffer.from would skip any other character silently). */

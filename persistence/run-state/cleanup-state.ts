@@ -1,7 +1,7 @@
 import { checkpointsPrefix } from '../checkpoints/checkpoint-layout.ts'
 import { removeOrphanCheckpoints, type OrphanCheckpoint } from '../checkpoints/orphan-checkpoints.ts'
 import { leaseHolderGone } from '../stores/lease-holder.ts'
-import { isCorruptRunRecordError } from '../errors/corrupt-run-record-error.ts'
+import { isCorruptRunRecordError } from './corrupt-run-record-error.ts'
 import type { LeaseOwner, StateStore } from '../stores/state-store.ts'
 import { isStaleLease, pipelineOfLease, toolOwner } from './lease-health.ts'
 import { withRunError } from './run-record.ts'

@@ -1,4 +1,4 @@
-import { CorruptRunRecordError } from '../errors/corrupt-run-record-error.ts'
+import { CorruptRunRecordError } from './corrupt-run-record-error.ts'
 import type { StateStore } from '../stores/state-store.ts'
 import { isRunRecord, runRecordKey, type RunRecord } from './run-record.ts'
 import { updateRecord, type RecordChange } from './update-record.ts'

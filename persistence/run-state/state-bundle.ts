@@ -1,6 +1,6 @@
 import { checkpointsPrefix, MANIFEST_FILE } from '../checkpoints/checkpoint-layout.ts'
-import { InvalidStateBundleError } from '../errors/invalid-state-bundle-error.ts'
-import { PipelineLiveError } from '../errors/pipeline-live-error.ts'
+import { InvalidStateBundleError } from './invalid-state-bundle-error.ts'
+import { PipelineLiveError } from './pipeline-live-error.ts'
 import type { StateStore } from '../stores/state-store.ts'
 import { isRunRecord, type RunRecord } from './run-record.ts'
 import { readRunRecord, updateRunRecord } from './run-records.ts'

@@ -1,4 +1,4 @@
-import { RecordConflictError } from '../errors/record-conflict-error.ts'
+import { RecordConflictError } from './record-conflict-error.ts'
 import type { StateStore } from '../stores/state-store.ts'
 
 /** How often a lost compare-and-set race is retried before giving up. */

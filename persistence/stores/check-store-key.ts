@@ -1,4 +1,4 @@
-import { InvalidStoreKeyError } from '../errors/invalid-store-key-error.ts'
+import { InvalidStoreKeyError } from './invalid-store-key-error.ts'
 
 const SEGMENT = /^[A-Za-z0-9._~-]+$/
 

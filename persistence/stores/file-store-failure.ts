@@ -1,5 +1,5 @@
-import { OxiflowError } from '../errors/oxiflow-error.ts'
-import { StoreIoError } from '../errors/store-io-error.ts'
+import { OxiflowError } from '../oxiflow-error.ts'
+import { StoreIoError } from './store-io-error.ts'
 
 /** What to do about an errno, for a store in `root`. */
 const ADVICE: Record<string, (root: string) => string> = {

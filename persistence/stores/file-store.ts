@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { readFile, unlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { CorruptStoreFileError } from '../errors/corrupt-store-file-error.ts'
+import { CorruptStoreFileError } from './corrupt-store-file-error.ts'
 import { renameInto, sweepTempFiles, syncDir, writeFileAtomic, writeTempFile } from './atomic-file.ts'
 import { checkStoreKey } from './check-store-key.ts'
 import { fileStoreFailure } from './file-store-failure.ts'

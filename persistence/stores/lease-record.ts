@@ -1,4 +1,4 @@
-import { CorruptStoreFileError } from '../errors/corrupt-store-file-error.ts'
+import { CorruptStoreFileError } from './corrupt-store-file-error.ts'
 import { leaseOwnerRecord } from './lease-rules.ts'
 import type { LeaseOwner } from './state-store.ts'
 

@@ -1,4 +1,4 @@
-import { InvalidLeaseRequestError } from '../errors/invalid-lease-request-error.ts'
+import { InvalidLeaseRequestError } from './invalid-lease-request-error.ts'
 import { leaseHolderGone } from './lease-holder.ts'
 import type { LeaseRecord } from './lease-record.ts'
 import { checkStoreKey } from './check-store-key.ts'

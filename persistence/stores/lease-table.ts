@@ -1,4 +1,4 @@
-import { StaleFenceError } from '../errors/stale-fence-error.ts'
+import { StaleFenceError } from './stale-fence-error.ts'
 import { checkLeaseRequest, leaseOwnerRecord, mayTakeLease, sameOwner } from './lease-rules.ts'
 import type { LeaseRecord } from './lease-record.ts'
 import { checkStoreKey } from './check-store-key.ts'

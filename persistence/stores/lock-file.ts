@@ -3,7 +3,7 @@ import { readdirSync, statSync, unlinkSync } from 'node:fs'
 import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { StoreLockTimeoutError } from '../errors/store-lock-timeout-error.ts'
+import { StoreLockTimeoutError } from './store-lock-timeout-error.ts'
 import { describeLockOwner, isStaleLock, ownLockText, parseLockOwner, type LockOwner } from './lock-owner.ts'
 import { pidAlive } from './pid-alive.ts'
 

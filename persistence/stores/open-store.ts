@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { StoreUnavailableError } from '../errors/store-unavailable-error.ts'
+import { StoreUnavailableError } from './store-unavailable-error.ts'
 import { FileStore } from './file-store.ts'
 import { maskCredentials } from './mask-credentials.ts'
 import { MemoryStore } from './memory-store.ts'

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import type pg from 'pg'
-import { StaleFenceError } from '../errors/stale-fence-error.ts'
+import { StaleFenceError } from './stale-fence-error.ts'
 import { checkStoreKey } from './check-store-key.ts'
 import type { LeaseRecord } from './lease-record.ts'
 import { checkFenceToken, checkLeaseRequest, leaseOwnerRecord, mayTakeLease } from './lease-rules.ts'

@@ -1,5 +1,5 @@
-import { OxiflowError } from '../errors/oxiflow-error.ts'
-import { StoreUnavailableError } from '../errors/store-unavailable-error.ts'
+import { OxiflowError } from '../oxiflow-error.ts'
+import { StoreUnavailableError } from './store-unavailable-error.ts'
 
 /**
  * The error a shared store's operation rejects with: oxiflow's own errors (a stale fence, an

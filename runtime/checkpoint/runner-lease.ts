@@ -1,8 +1,8 @@
 import { hostname } from 'node:os'
 import { ownProcessStart } from '../../persistence/stores/lease-holder.ts'
 import type { Lease, LeaseOwner, StateStore } from '../../persistence/stores/state-store.ts'
-import { LeaseHeldError } from '../errors/lease-held-error.ts'
-import { LeaseLostError } from '../errors/lease-lost-error.ts'
+import { LeaseHeldError } from './lease-held-error.ts'
+import { LeaseLostError } from './lease-lost-error.ts'
 
 /** How long a runner's lease lasts without renewal; renewed every third of it. */
 export const LEASE_TTL_MS = 15_000

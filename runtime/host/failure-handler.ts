@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { InvalidKeyError } from '../errors/invalid-key-error.ts'
-import { KeyFunctionError } from '../errors/key-function-error.ts'
+import { InvalidKeyError } from '../key-groups/invalid-key-error.ts'
+import { KeyFunctionError } from '../key-groups/key-function-error.ts'
 import { StepError } from '../errors/step-error.ts'
 import type { Maybe } from '../maybe.ts'
 import type { SideOutlet } from '../plan/side-output-steps.ts'

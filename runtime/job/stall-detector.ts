@@ -1,4 +1,4 @@
-import { StallError, type StallWait } from '../errors/stall-error.ts'
+import { StallError, type StallWait } from './stall-error.ts'
 import type { InstanceStats } from '../host/host.ts'
 import type { Plan } from '../plan/plan.ts'
 import { describeWaits, progressOf, stallWaits } from './stall-report.ts'

@@ -1,4 +1,4 @@
-import type { StallWait } from '../errors/stall-error.ts'
+import type { StallWait } from './stall-error.ts'
 import type { InstanceStats } from '../host/host.ts'
 import type { Plan } from '../plan/plan.ts'
 

@@ -1,5 +1,5 @@
-import { InvalidKeyError } from '../errors/invalid-key-error.ts'
-import { KeyFunctionError } from '../errors/key-function-error.ts'
+import { InvalidKeyError } from './invalid-key-error.ts'
+import { KeyFunctionError } from './key-function-error.ts'
 import type { StepNode } from '../graph/step-spec.ts'
 
 /**

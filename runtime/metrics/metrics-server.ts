@@ -1,6 +1,6 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { MetricsServerError } from '../errors/metrics-server-error.ts'
+import { MetricsServerError } from './metrics-server-error.ts'
 import type { JobMetrics } from '../contracts/job.ts'
 import { jobRegistry } from './job-registry.ts'
 

@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { TypeScriptLoaderError } from '../errors/typescript-loader-error.ts'
+import { TypeScriptLoaderError } from './typescript-loader-error.ts'
 
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/
 

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Job } from '../contracts/job.ts'
 import type { RunOptions } from '../job/run-options.ts'
 import type { PipelineGraph } from '../graph/pipeline-graph.ts'
-import { HandedJobError } from '../errors/handed-job-error.ts'
+import { HandedJobError } from './handed-job-error.ts'
 
 /** A pipeline a module ran, as its loader receives it: `run` starts it for real (once). */
 export interface RanPipeline {

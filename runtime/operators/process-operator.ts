@@ -1,6 +1,6 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { Oxi, OxiContext } from '../contracts/oxi.ts'
-import { EmitOutsideCallbackError } from '../errors/emit-outside-callback-error.ts'
+import { EmitOutsideCallbackError } from './emit-outside-callback-error.ts'
 import { andThen, attempt, type Maybe } from '../maybe.ts'
 import { releaseOxi } from './oxi-instances.ts'
 import { inputOffset, type OperatorContext, type Output } from './operator.ts'

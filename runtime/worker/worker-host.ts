@@ -1,5 +1,5 @@
 import { MessagePort, Worker } from 'node:worker_threads'
-import { WorkerCrashError } from '../errors/worker-crash-error.ts'
+import { WorkerCrashError } from './worker-crash-error.ts'
 import type { Host, HostResults, InstanceStats } from '../host/host.ts'
 import { within } from '../within.ts'
 import { transfer, wrap, nodeEndpoint, type Remote } from './comlink.ts'

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import test, { type ExecutionContext } from 'ava'
 
-import { TypeScriptLoaderError } from '../../runtime/errors/typescript-loader-error.ts'
+import { TypeScriptLoaderError } from '../../runtime/modules/typescript-loader-error.ts'
 import { jsonLines, orders, runningTotals, totalsByKey } from './running-totals.ts'
 import { packTarball, runIn, scratchProject, type Run } from './scratch-project.ts'
 

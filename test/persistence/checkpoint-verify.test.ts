@@ -1,7 +1,7 @@
 import test from 'ava'
 import { manifestKey } from '../../persistence/checkpoints/checkpoint-layout.ts'
 import { PipelineCheckpoints as CheckpointStore } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
-import { CheckpointNotFoundError } from '../../persistence/errors/checkpoint-not-found-error.ts'
+import { CheckpointNotFoundError } from '../../persistence/checkpoints/checkpoint-not-found-error.ts'
 import { MemoryStore } from '../../persistence/stores/memory-store.ts'
 import { flipByte, writeCheckpoint } from './checkpoint-fixture.ts'
 

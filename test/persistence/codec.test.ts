@@ -10,9 +10,9 @@ import { CODEC_IDS, type CodecName } from '../../persistence/codec/codec-name.ts
 import { compressorFor } from '../../persistence/codec/compressor-for.ts'
 import { decodeSnapshot, encodeSerialized, encodeSnapshot, readBlobHeader, verifyBlob } from '../../persistence/codec/index.ts'
 import { tableCrc32 } from '../../persistence/codec/table-crc32.ts'
-import { CorruptSnapshotError } from '../../persistence/errors/corrupt-snapshot-error.ts'
-import { InvalidCodecLevelError } from '../../persistence/errors/invalid-codec-level-error.ts'
-import { UnknownCodecError } from '../../persistence/errors/unknown-codec-error.ts'
+import { CorruptSnapshotError } from '../../persistence/codec/corrupt-snapshot-error.ts'
+import { InvalidCodecLevelError } from '../../persistence/codec/invalid-codec-level-error.ts'
+import { UnknownCodecError } from '../../persistence/codec/unknown-codec-error.ts'
 
 const codecs: readonly CodecName[] = ['none', 'lz4', 'snappy', 'zstd']
 const where = "checkpoint 7 of 'clicks', step 'agg' (agg/sum)"

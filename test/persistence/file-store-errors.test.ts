@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { isStoreIoError, StoreIoError } from '../../persistence/errors/store-io-error.ts'
+import { isStoreIoError, StoreIoError } from '../../persistence/stores/store-io-error.ts'
 import { FileStore } from '../../persistence/stores/file-store.ts'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))

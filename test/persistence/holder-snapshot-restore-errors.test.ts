@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava'
 import { findNonPlain } from '../../persistence/codec/find-non-plain.ts'
-import { StateRestoreError } from '../../persistence/errors/state-restore-error.ts'
-import { StateSnapshotError } from '../../persistence/errors/state-snapshot-error.ts'
+import { StateRestoreError } from '../../persistence/checkpoints/state-restore-error.ts'
+import { StateSnapshotError } from '../../persistence/codec/state-snapshot-error.ts'
 import { stores } from '../../index.ts'
 import holderFaults, { Tally, type Fault } from '../fixtures/persistence/holder-faults.ts'
 

@@ -5,7 +5,7 @@
 import test from 'ava'
 import { RedisStore } from '../../persistence/stores/redis-store.ts'
 import { RunnerLease } from '../../runtime/checkpoint/runner-lease.ts'
-import type { LeaseLostError } from '../../runtime/errors/lease-lost-error.ts'
+import type { LeaseLostError } from '../../runtime/checkpoint/lease-lost-error.ts'
 import { freePort, killAndWait, startPrivateRedis } from '../fixtures/store-servers.ts'
 
 const other = (runner: string) => ({ runner, host: 'elsewhere', pid: 4242 })

@@ -1,7 +1,7 @@
 // decodeManifest checks every field the manifest's type declares, after the checksum: a manifest
 // that a broken writer or a hand edit left with a missing or mistyped field is refused naming it.
 import test from 'ava'
-import { CorruptManifestError } from '../../persistence/errors/corrupt-manifest-error.ts'
+import { CorruptManifestError } from '../../persistence/checkpoints/corrupt-manifest-error.ts'
 import { decodeManifest, encodeManifest, type ManifestContent, type ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 
 const holder: ManifestHolder = {

@@ -1,6 +1,6 @@
 import test from 'ava'
 import fc from 'fast-check'
-import { isDependencyCycleError } from '../../persistence/errors/dependency-cycle-error.ts'
+import { isDependencyCycleError } from '../../persistence/registry/dependency-cycle-error.ts'
 import type { DataflowEdge, HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 

@@ -1,7 +1,7 @@
 import test from 'ava'
-import { isDependencyCycleError } from '../../persistence/errors/dependency-cycle-error.ts'
-import { DuplicateHolderError } from '../../persistence/errors/duplicate-holder-error.ts'
-import { UnknownDependencyError, isUnknownDependencyError } from '../../persistence/errors/unknown-dependency-error.ts'
+import { isDependencyCycleError } from '../../persistence/registry/dependency-cycle-error.ts'
+import { DuplicateHolderError } from '../../persistence/registry/duplicate-holder-error.ts'
+import { UnknownDependencyError, isUnknownDependencyError } from '../../persistence/registry/unknown-dependency-error.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 

@@ -10,7 +10,7 @@ import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
-import { isStaleFenceError } from '../../persistence/errors/stale-fence-error.ts'
+import { isStaleFenceError } from '../../persistence/stores/stale-fence-error.ts'
 import type { Lease, LeaseOwner, StateStore } from '../../persistence/stores/state-store.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { InvalidStoreUrlError } from '../../errors/invalid-store-url-error.ts'
+import { InvalidStoreUrlError } from '../invalid-store-url-error.ts'
 import { maskCredentials } from '../mask-credentials.ts'
 
 /**

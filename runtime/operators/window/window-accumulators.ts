@@ -1,6 +1,6 @@
 import type { Aggregator } from '../../contracts/aggregator.ts'
 import type { WindowAccumulator, WindowMode, WindowOutput } from '../../contracts/window.ts'
-import { PartialAggregateError } from '../../errors/partial-aggregate-error.ts'
+import { PartialAggregateError } from './partial-aggregate-error.ts'
 import { queueShift, type RecordQueue } from './record-queue.ts'
 
 /**

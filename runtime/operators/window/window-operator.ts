@@ -1,7 +1,7 @@
 import type { StateHolder } from '../../../persistence/state-holder.ts'
 import type { Window, WindowHost } from '../../contracts/window.ts'
 import { OxiflowError } from '../../errors/oxiflow-error.ts'
-import { PartialAggregateError } from '../../errors/partial-aggregate-error.ts'
+import { PartialAggregateError } from './partial-aggregate-error.ts'
 import { StepError } from '../../errors/step-error.ts'
 import type { KeySelector, StepSpec } from '../../graph/step-spec.ts'
 import { keyGroupCache } from '../../key-groups/key-group-assignment.ts'

@@ -1,6 +1,6 @@
 import type { KeyGroup } from '../../../persistence/state-holder.ts'
 import type { Window, WindowOutput } from '../../contracts/window.ts'
-import { IncompatibleStateError } from '../../errors/incompatible-state-error.ts'
+import { IncompatibleStateError } from './incompatible-state-error.ts'
 import { rangeOf } from '../../key-groups/key-group-assignment.ts'
 import type { KeyEntry } from './window-timers.ts'
 import type { OperatorContext } from '../operator.ts'

@@ -2,7 +2,7 @@
 // version refusal is), keeping the message that tells a source's user what to do.
 import test from 'ava'
 import { positionHolder } from '../../../components/sources/position-holder.ts'
-import { isStateVersionError } from '../../../persistence/errors/state-version-error.ts'
+import { isStateVersionError } from '../../../persistence/checkpoints/state-version-error.ts'
 
 const holder = (migrate?: (state: unknown, fromMajor: number) => unknown) => {
   let at = 0

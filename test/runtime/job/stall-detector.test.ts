@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { pipeline, serveMetrics, sinks, sources, stores, type Source } from '../../../index.ts'
 import type { RunError } from '../../../persistence/run-state/run-record.ts'
 import { readRunRecord } from '../../../persistence/run-state/run-records.ts'
-import { isStallError, type StallError } from '../../../runtime/errors/stall-error.ts'
+import { isStallError, type StallError } from '../../../runtime/job/stall-error.ts'
 import build from '../../fixtures/stall/stuck-sink.ts'
 
 const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/stall/stuck-sink.ts')).href

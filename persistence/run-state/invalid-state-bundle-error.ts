@@ -1,0 +1,26 @@
+import { OxiflowError } from '../oxiflow-error.ts'
+
+/**
+ * A file given to `oxiflow state import` is not a pipeline state export this version reads, or
+ * is the export of another pipeline.
+ *
+ * @example
+ * // clicks.state.json is not an oxiflow state export: no "format": 1 — export it with oxiflow state export <pipeline> --out FILE
+ */
+export class InvalidStateBundleError extends OxiflowError {
+  override readonly name = 'InvalidStateBundleError'
+  constructor(readonly file: string, readonly problem: string) {
+    super('ERR_INVALID_STATE_BUNDLE', `${file} is not an oxiflow state export of the pipeline asked for: ${problem} — ` +
+      'import a file written by oxiflow state export <pipeline> --out FILE, under the same pipeline id')
+  }
+}
+
+/**
+ * True when `e` is an InvalidStateBundleError.
+ *
+ * @example
+ * if (isInvalidStateBundleError(e)) console.error(e.problem)
+ */
+export function isInvalidStateBundleError(e: unknown): e is InvalidStateBundleError {
+  return e instanceof InvalidStateBundleError
+}
