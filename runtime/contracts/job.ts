@@ -2,8 +2,8 @@ import type { JobSnapshot } from '../host/host-snapshot.ts'
 import type { AlignmentStats } from '../host/host.ts'
 import type { StallState } from '../job/stall-detector.ts'
 
-/** A step's totals over its parallel instances, in the job summary. */
-export interface StepSummary {
+/** What a step counted, summed over its parallel instances: in the summary and in live metrics. */
+export interface StepCounts {
   readonly kind: string
   readonly parallelism: number
   readonly recordsIn: number
@@ -12,6 +12,10 @@ export interface StepSummary {
   readonly failed: number
   /** Window steps: records that came after their event-time window closed (sent to `lateTo`, else dropped). */
   readonly late?: number
+}
+
+/** A step's totals over its parallel instances, in the job summary. */
+export interface StepSummary extends StepCounts {
   /** Time the step's actors spent handling messages (fused steps share their actor's figure). */
   readonly busyMs: number
 }
@@ -63,14 +67,7 @@ export interface JobSummary<S = {}> {
 }
 
 /** Live figures of a step (`job.metrics()`). */
-export interface StepMetrics {
-  readonly kind: string
-  readonly parallelism: number
-  readonly recordsIn: number
-  readonly recordsOut: number
-  readonly failed: number
-  /** Window steps: records that came after their event-time window closed. */
-  readonly late?: number
+export interface StepMetrics extends StepCounts {
   /** Records in per second since the previous `metrics()` call (since the start, the first time). */
   readonly ratePerSec: number
   /** Share of wall time the step's actors were handling messages, not counting waits for credit. */
