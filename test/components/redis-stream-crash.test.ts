@@ -57,7 +57,8 @@ for (const [from, to] of [['redis', 'redis'], ['jetstream', 'redis']] as const) 
     const { params, store, input } = await setUp(t, from, to)
     let kills = 0
     const nextKill = (): number | undefined => (kills++ < 3 ? 700 + Math.floor(Math.random() * 700) : undefined)
-    const killed = await runBrokerUntilDone(params, store, { killAfterMs: nextKill() }, nextKill)
+    // Paced to last well past the last possible kill (1.4 s): 150 sleeps of 8 ms, whatever the start-up costs.
+    const killed = await runBrokerUntilDone({ ...params, slowMs: 8 }, store, { killAfterMs: nextKill() }, nextKill)
     t.log(`${killed} runs killed`)
     t.true(killed >= 1, 'at least one run was killed before it finished')
     await assertExactlyOnce(t, params, input)
