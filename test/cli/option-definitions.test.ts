@@ -53,3 +53,16 @@ test('oxiflow run --help shows each default after its option', async (t) => {
     t.regex(help, new RegExp(`^  ${option!.replace(/[|]/g, '\\|')} .*${text!.replace(/[()]/g, '\\$&')}$`, 'm'))
   }
 })
+
+test("the README's CLI synopsis names every option each command defines", async (t) => {
+  const { readFile } = await import('node:fs/promises')
+  const { RUN_OPTIONS } = await import('../../cli/run-command-options.ts')
+  const { CHECKPOINTS_OPTIONS, STATE_OPTIONS, RUNNER_OPTIONS } = await import('../../cli/store-command-options.ts')
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
+  const synopsis = readme.split('\n## CLI\n')[1]?.split('```')[1] ?? ''
+  const line = (command: string): string => synopsis.split('\noxiflow ').find((l) => l.startsWith(command)) ?? ''
+  for (const [command, options] of [['run', RUN_OPTIONS], ['checkpoints', CHECKPOINTS_OPTIONS], ['state', STATE_OPTIONS], ['runner', RUNNER_OPTIONS]] as const) {
+    const missing = options.map((o) => `--${o.name}`).filter((flag) => flag !== '--help' && !line(command).includes(flag))
+    t.deepEqual(missing, [], `README's synopsis of oxiflow ${command} lacks ${missing.join(', ')}`)
+  }
+})
