@@ -39,7 +39,7 @@ export async function importModule(module: string): Promise<unknown> {
 }
 
 /** True where this Node runs TypeScript itself (`process.features.typescript` is 'strip' or 'transform'). */
-export function hasTypeStripping(): boolean {
+function hasTypeStripping(): boolean {
   return Boolean((process.features as { typescript?: unknown }).typescript)
 }
 

@@ -41,13 +41,13 @@ export function takeRunsOf<T>(load: () => T, taker: RunTaker): T {
 
 /**
  * From now on in this thread, every pipeline's `run()` starts nothing and hands the pipeline
- * to `taker` (`undefined` ends that). A worker host sets it before it imports the module: the
+ * to `taker`. A worker host sets it before it imports the module: the
  * thread exists to run that module's pipeline, never one per thread.
  *
  * @example
  * takeRuns((ran) => { found.push(ran) })
  */
-export function takeRuns(taker: RunTaker | undefined): void {
+export function takeRuns(taker: RunTaker): void {
   runs().taker = taker
 }
 
