@@ -122,6 +122,17 @@ export class JobCheckpointing {
     return committed
   }
 
+  /**
+   * After the input was exhausted and every step ended: one last checkpoint of the instances'
+   * final state, each reported as ended (Flink's final checkpoint). A job restored from it has
+   * nothing left to read, fire or publish, so running a completed job again with `restore:
+   * 'latest'` adds nothing, also when it completed before its first periodic checkpoint. A
+   * failure is counted and reported like a periodic one's (and fails the job with `onFailure: 'fail'`).
+   */
+  async completed(): Promise<void> {
+    await this.checkpoint().catch((e: unknown) => { if (this.options.onFailure === 'fail') throw e })
+  }
+
   stats(): CheckpointStats {
     const c = this.coordinator
     const before = this.beforeRestart

@@ -201,6 +201,7 @@ export class RunningJob implements Job {
     }
     // A checkpoint in flight finishes (with the instances' final state) before anything closes.
     await this.cp?.quiesce()
+    if (!this.stopRequested) await this.cp?.completed()
     const snapshot = this.handoff.snapshotAtEnd
       ? mergeSnapshots(await Promise.all(this.hosts.map((h) => (h.snapshot ?? refuse('snapshotAtEnd')).call(h)))) : undefined
     await this.figures.refresh(this.hosts)

@@ -16,8 +16,11 @@ test('checkpoints verify of a pipeline the store does not know: says so, exit 1;
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const store = stores.file(dir)
   await writeCheckpoint(new CheckpointStore(store, 'p'), [{ stateId: 'agg/sum', state: new Map([['a', 1]]) }])
-  // A pipeline with a run record and no checkpoint: a batch job run with the store, none taken.
-  await pipeline('r').source('gen', sources.generator({ seed: 1, count: 10, keys: 2 })).sink('out', sinks.collect()).run({ store }).done
+  // A pipeline with a run record and no checkpoint: a job that failed before any was taken (one
+  // that completes takes a final checkpoint).
+  const failed = pipeline('r').source('gen', sources.generator({ seed: 1, count: 10, keys: 2 }))
+    .map('boom', () => { throw new Error('boom') }).sink('out', sinks.collect()).run({ store }).done
+  await t.throwsAsync(failed, { message: /boom/ })
   await store.close()
 
   const unknown = await cliInProcess(['checkpoints', 'verify', 'pq', '--store', dir])

@@ -118,12 +118,12 @@ test('durable: the consumer is acknowledged only at checkpoint commits; a restor
   const again = (await job(id, true).run({ store, restore: early.id }).done).results.out as Event[]
   t.deepEqual(again.map((e) => e.id), events(earlyNext - 1, 1000 - (earlyNext - 1)).map((e) => e.id))
 
-  // A fresh start (another store, no checkpoint) continues after what the consumer last had
-  // committed: the restore re-created it at the early checkpoint, and that run (bounded, no
-  // interval) committed nothing more.
-  const at = earlyNext - 1
+  // That run completed: its final checkpoint acknowledged everything it read. A fresh start
+  // (another store, no checkpoint) continues after what the consumer last had committed.
+  t.is(await floor(), 1000, "the completed run's final checkpoint is acknowledged")
+  await publish(`${name}.in`, events(1000, 50))
   const fresh = (await job(`js-durable-fresh-${suffix()}`, true).run({ store: stores.memory() }).done).results.out as Event[]
-  t.deepEqual(fresh.map((e) => e.id), events(at, 1000 - at).map((e) => e.id))
+  t.deepEqual(fresh.map((e) => e.id), events(1000, 50).map((e) => e.id))
 })
 
 test("a payload that is not JSON follows the source's onError: skipped and counted, or failing with the sequence named", async (t) => {
