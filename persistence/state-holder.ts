@@ -34,10 +34,28 @@ export interface StateHolder<S = unknown> {
    * is refused.
    */
   rescale?(snapshots: readonly S[], oldParallelism: number): S
-  /** Plain data (no class instances), or bytes. Runs synchronously at the barrier. */
-  snapshot(): S
+  /**
+   * Plain data (no class instances), or bytes. Runs synchronously at the barrier. `checkpointId`
+   * is the checkpoint it is taken for (absent outside checkpoints: tests, `snapshotAtEnd`).
+   */
+  snapshot(checkpointId?: number): S
   /** Replaces the live state with `state`, written by a holder of version `fromVersion`. */
   restore(state: S, fromVersion: string): void
+  /**
+   * Incremental checkpoints (optional): what changed since this holder's own snapshot for
+   * checkpoint `since` (a full one or changes, taken in this run and committed), for checkpoint
+   * `checkpointId`. `undefined` when it cannot say (it took no snapshot for `since`, e.g. right
+   * after a restore): a full `snapshot(checkpointId)` is taken instead. Synchronous, at the
+   * barrier, like `snapshot`. Keyed holders return a `Map<KeyGroup, …>` of the changed groups.
+   */
+  snapshotChanges?(since: number, checkpointId: number): S | undefined
+  /**
+   * Folds `changes` (from `snapshotChanges`) into `full` (from `snapshot`, or an earlier fold) and
+   * returns the full state they make: a restore reads a chain full, changes, changes… and
+   * restores the fold. Pure apart from reusing `full`; must be given for `snapshotChanges`.
+   * Keyed holders: works on any subset of key groups (rescaling folds each old instance's chain).
+   */
+  applyChanges?(full: S, changes: S): S
 }
 
 /** A key group: an integer in [0, maxKeyGroups). Keyed holders snapshot `Map<KeyGroup, S>`. */
