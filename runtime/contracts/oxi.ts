@@ -1,6 +1,7 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
+import type { OxiState } from '../state/oxi-state.ts'
 
-/** What an Oxi is given: where to emit, the keyBy key, the job's clock. */
+/** What an Oxi is given: where to emit, the keyBy key, the job's clock, per-key state. */
 export interface OxiContext<O> {
   readonly pipelineId: string
   readonly step: string
@@ -16,11 +17,18 @@ export interface OxiContext<O> {
   key(record: unknown): unknown
   /** The job's processing time (epoch ms, or virtual time in tests). */
   now(): number
+  /**
+   * Per-key state the runtime owns (checkpointed, rescalable by key group, versioned, optional
+   * TTL): `ctx.state.value/map/list(name, options)`, declared in `open` of a step after `.keyBy`.
+   * Unkeyed state stays in the Oxi's own `holders()`.
+   */
+  readonly state: OxiState
 }
 
 /**
- * A user-defined operator (`.process(name, oxi)`). Gets its input a batch at a time; may own
- * state through StateHolders. `onEnd` runs when a bounded input is exhausted (not on stop).
+ * A user-defined operator (`.process(name, oxi)`). Gets its input a batch at a time; keeps
+ * per-key state through `ctx.state` (after `.keyBy`), other state through StateHolders. `onEnd`
+ * runs when a bounded input is exhausted (not on stop).
  *
  * @example
  * const count: Oxi<unknown, number> = { n: 0, onBatch(rs) { this.n += rs.length }, onEnd(ctx) { ctx.emit(this.n) } } as Oxi<unknown, number> & { n: number }

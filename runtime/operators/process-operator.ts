@@ -3,6 +3,8 @@ import type { Oxi, OxiContext } from '../contracts/oxi.ts'
 import { EmitOutsideCallbackError } from './emit-outside-callback-error.ts'
 import { andThen, attempt, type Maybe } from '../maybe.ts'
 import { releaseOxi } from './oxi-instances.ts'
+import { keyGroupCache } from '../key-groups/key-group-assignment.ts'
+import { DeclaredStates } from '../state/oxi-state.ts'
 import { inputOffset, type OperatorContext, type Output } from './operator.ts'
 import { Pipe } from './pipe.ts'
 
@@ -12,16 +14,22 @@ import { Pipe } from './pipe.ts'
  * (discarding what the failed call emitted), skip and dead letter drop the whole batch.
  * `ctx.emit` works only while onBatch, onWatermark or onEnd runs (until its promise settles):
  * anywhere else the record could never be sent, so it throws EmitOutsideCallbackError.
+ * `ctx.state` declares per-key state in `open` (runtime/state/); its holders come before the Oxi's own.
  */
 export class ProcessOperator extends Pipe {
   private out: unknown[] = []
   private readonly oxiCtx: OxiContext<unknown>
   /** Where the Oxi is: emits are taken only `inCallback`. */
   private phase: 'opening' | 'idle' | 'inCallback' | 'ended' = 'opening'
+  private readonly states: DeclaredStates
+  /** The highest watermark received: event time for event-time TTL. */
+  private wm = -Infinity
 
   constructor(private readonly ctx: OperatorContext, private readonly oxi: Oxi, next: Output) {
     super(next)
     const key = ctx.step.key
+    this.states = new DeclaredStates({ step: ctx.step.name, keyOf: key, groupOf: keyGroupCache(ctx.maxKeyGroups),
+      now: () => ctx.clock.now(), watermark: () => this.wm })
     this.oxiCtx = {
       pipelineId: ctx.pipelineId,
       step: ctx.step.name,
@@ -32,11 +40,15 @@ export class ProcessOperator extends Pipe {
       },
       key: key ? (record) => key(record) : () => null,
       now: () => ctx.clock.now(),
+      state: this.states,
     }
   }
 
   open(): Maybe<void> {
-    return andThen(this.oxi.open?.(this.oxiCtx), () => { this.phase = 'idle' })
+    return andThen(this.oxi.open?.(this.oxiCtx), () => {
+      this.phase = 'idle'
+      this.states.close()
+    })
   }
 
   override batch(records: readonly unknown[]): Maybe<void> {
@@ -59,6 +71,7 @@ export class ProcessOperator extends Pipe {
   }
 
   override watermark(time: number): Maybe<void> {
+    if (time > this.wm) this.wm = time
     return andThen(this.during(() => this.oxi.onWatermark?.(time, this.oxiCtx)), () => andThen(this.flush(), () => this.next.watermark(time)))
   }
 
@@ -75,7 +88,8 @@ export class ProcessOperator extends Pipe {
   }
 
   holders(): StateHolder[] {
-    return this.oxi.holders?.() ?? []
+    const own = this.oxi.holders?.() ?? []
+    return [...this.states.holders(), ...own]
   }
 
   /** Runs one Oxi callback with emits taken until it returns (or its promise settles). */

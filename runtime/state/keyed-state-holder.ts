@@ -1,0 +1,202 @@
+import { checkStateVersion } from '../../persistence/checkpoints/check-state-version.ts'
+import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
+import { ChangeEpochs } from './change-epochs.ts'
+import { foldKeyedChanges, type KeyedGroupState, type KeyedStateSnapshot } from './keyed-snapshot.ts'
+import { KeyedStateRestoreError } from './keyed-state-restore-error.ts'
+import { SlotTable } from './slot-table.ts'
+import type { StateOptions } from './state-options.ts'
+
+/**
+ * What a keyed state holder is built from: where it is (step, name), how a record's key and
+ * key group are found, the step's clocks, and the declaration's options.
+ *
+ * @example
+ * const setup: KeyedStateSetup = { step: 'count', name: 'n', keyOf: (r) => r.user, groupOf: (k) => keyGroupOf(k, 128),
+ *   now: () => clock.now(), watermark: () => -Infinity, options: {} }
+ */
+export interface KeyedStateSetup {
+  readonly step: string
+  readonly name: string
+  readonly keyOf: (record: unknown) => unknown
+  readonly groupOf: (key: unknown) => KeyGroup
+  /** Processing time (the job clock). */
+  readonly now: () => number
+  /** The step's event-time watermark. */
+  readonly watermark: () => number
+  readonly options: StateOptions
+  /** Applies `options.migrate` to one stored value (a whole map or list: each of its units). */
+  readonly migrateValue?: (value: unknown, migrate: (unit: unknown) => unknown) => unknown
+}
+
+/**
+ * Per-key state a step's runtime owns (one per `ctx.state.value/map/list` declaration): keys in
+ * a SlotTable, one value per slot, TTL stamps in a Float64Array. A StateHolder with id
+ * `${step}/state.${name}`, keyed (snapshot by key group, any subset restores), with incremental
+ * snapshots (`snapshotChanges`: the keys touched since a snapshot of this run). Expired entries
+ * are invisible to `get` and dropped by every snapshot.
+ *
+ * @example
+ * const h = new KeyedStateHolder(setup); h.set(record, 1); h.get(record) // 1
+ */
+export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
+  readonly stateId: string
+  readonly stateVersion: string
+  readonly keyed = true
+  private readonly table: SlotTable
+  private values: unknown[] = []
+  private stamps: Float64Array | undefined
+  private readonly epochs: ChangeEpochs
+  private lastRecord: unknown = undefined
+  private lastKey: unknown = undefined
+  private readonly ttlMs: number
+
+  constructor(private readonly setup: KeyedStateSetup) {
+    this.stateId = `${setup.step}/state.${setup.name}`
+    this.stateVersion = setup.options.version ?? '1.0.0'
+    this.table = new SlotTable(setup.groupOf)
+    this.ttlMs = setup.options.ttl?.ms ?? Infinity
+    if (setup.options.ttl) this.stamps = new Float64Array(16)
+    // Touched keys beyond twice the live ones (and a floor): a full snapshot is cheaper than changes that large.
+    this.epochs = new ChangeEpochs(() => 2 * this.table.size + 1024)
+  }
+
+  /** The key of `record` (the step's keyBy key); the last record's is remembered (a get then a set). */
+  keyOf(record: unknown): unknown {
+    if (record !== this.lastRecord || this.lastRecord === undefined) {
+      this.lastKey = this.setup.keyOf(record)
+      this.lastRecord = record
+    }
+    return this.lastKey
+  }
+
+  /** The live value of `record`'s key; undefined when it has none or it expired (then it is removed). */
+  get(record: unknown): unknown {
+    const key = this.keyOf(record)
+    const slot = this.table.slotOf(key)
+    if (slot < 0) return undefined
+    if (this.expired(slot)) {
+      this.drop(slot, key)
+      return undefined
+    }
+    return this.values[slot]
+  }
+
+  /** Sets the value of `record`'s key and stamps the write (TTL counts from it). */
+  set(record: unknown, value: unknown): void {
+    const key = this.keyOf(record)
+    let slot = this.table.slotOf(key)
+    if (slot < 0) slot = this.table.insert(key)
+    this.values[slot] = value
+    if (this.stamps) {
+      if (slot >= this.stamps.length) this.grow()
+      const ttl = this.setup.options.ttl!
+      this.stamps[slot] = ttl.time === 'event' ? ttl.timestamp!(record) : this.setup.now()
+    }
+    this.epochs.touch(key)
+  }
+
+  /** Removes `record`'s key's value. */
+  delete(record: unknown): void {
+    const key = this.keyOf(record)
+    const slot = this.table.slotOf(key)
+    if (slot >= 0) this.drop(slot, key)
+  }
+
+  /** `[key, value]` of every live entry, in no particular order (expired ones are skipped). */
+  *entries(): IterableIterator<[unknown, unknown]> {
+    for (const slot of this.table.slots()) if (!this.expired(slot)) yield [this.table.keyAt(slot), this.values[slot]]
+  }
+
+  snapshot(checkpointId?: number): KeyedStateSnapshot {
+    this.purge()
+    this.epochs.close(checkpointId)
+    const out: KeyedStateSnapshot = new Map()
+    for (const [g, slots] of this.table.slotsByGroup()) out.set(g, this.columns(slots, []))
+    return out
+  }
+
+  snapshotChanges(since: number, checkpointId: number): KeyedStateSnapshot | undefined {
+    this.purge()
+    const touched = this.epochs.since(since, checkpointId)
+    if (!touched) return undefined
+    const written = new Map<KeyGroup, number[]>()
+    const removed = new Map<KeyGroup, unknown[]>()
+    for (const key of touched) {
+      const slot = this.table.slotOf(key)
+      const g = slot >= 0 ? this.table.groupAt(slot) : this.setup.groupOf(key)
+      if (!written.has(g)) { written.set(g, []); removed.set(g, []) }
+      if (slot >= 0) written.get(g)!.push(slot)
+      else removed.get(g)!.push(key)
+    }
+    const out: KeyedStateSnapshot = new Map()
+    for (const [g, slots] of written) out.set(g, this.columns(slots, removed.get(g)!))
+    return out
+  }
+
+  applyChanges(full: KeyedStateSnapshot, changes: KeyedStateSnapshot): KeyedStateSnapshot {
+    return foldKeyedChanges(full, changes)
+  }
+
+  restore(state: KeyedStateSnapshot, fromVersion: string): void {
+    const migrating = checkStateVersion(this.setup.step, this.stateId, fromVersion, this.stateVersion) === 'migrate'
+    const migrate = migrating ? this.setup.options.migrate : undefined
+    if (!(state instanceof Map)) throw new KeyedStateRestoreError(this.setup.step, this.stateId, `a ${state === null ? 'null' : typeof state}, not a Map of key groups`)
+    this.table.clear()
+    this.values = []
+    if (this.stamps) this.stamps = new Float64Array(16)
+    this.epochs.reset()
+    for (const g of [...state.keys()].sort((a, b) => a - b)) {
+      const group = state.get(g)!
+      for (let i = 0; i < group.keys.length; i++) {
+        const key = group.keys[i]
+        if (this.setup.groupOf(key) !== g) {
+          throw new KeyedStateRestoreError(this.setup.step, this.stateId, `key ${JSON.stringify(key)} lies in key group ${g} but belongs to ` +
+            `${this.setup.groupOf(key)}: the snapshot was taken with another maxKeyGroups — run with the value it was taken with`)
+        }
+        const slot = this.table.insert(key, g)
+        const value = group.values[i]
+        this.values[slot] = migrate ? this.setup.migrateValue!(value, (unit) => migrate(unit, fromVersion)) : value
+        if (this.stamps) {
+          if (slot >= this.stamps.length) this.grow()
+          // State written without a TTL gets one from now on: in processing time it counts from the
+          // restore; in event time (no record to stamp it with) it lives until its key is written again.
+          this.stamps[slot] = group.stamps?.[i] ?? (this.setup.options.ttl?.time === 'event' ? Infinity : this.setup.now())
+        }
+      }
+    }
+  }
+
+  private columns(slots: readonly number[], removed: unknown[]): KeyedGroupState {
+    const keys = slots.map((s) => this.table.keyAt(s))
+    const values = slots.map((s) => this.values[s])
+    const stamps = this.stamps ? Float64Array.from(slots, (s) => this.stamps![s]) : undefined
+    return { keys, values, ...(stamps ? { stamps } : {}), ...(removed.length > 0 ? { removed } : {}) }
+  }
+
+  private clockNow(): number {
+    return this.setup.options.ttl?.time === 'event' ? this.setup.watermark() : this.setup.now()
+  }
+
+  private expired(slot: number): boolean {
+    return this.stamps !== undefined && this.stamps[slot] + this.ttlMs <= this.clockNow()
+  }
+
+  /** Drops every expired entry (a snapshot keeps none). */
+  private purge(): void {
+    if (!this.stamps) return
+    const now = this.clockNow()
+    for (const slot of this.table.slots()) if (this.stamps[slot] + this.ttlMs <= now) this.drop(slot, this.table.keyAt(slot))
+  }
+
+  private drop(slot: number, key: unknown): void {
+    this.table.remove(slot)
+    this.values[slot] = undefined
+    this.epochs.touch(key)
+  }
+
+  private grow(): void {
+    const grown = new Float64Array(Math.max(16, this.table.capacity * 2))
+    grown.set(this.stamps!)
+    this.stamps = grown
+  }
+}
