@@ -22,8 +22,13 @@ function countWindowsOxi(): Oxi<WEvent, WindowResult> {
   }
 }
 
-/** A sink that only digests what it gets (no records kept). */
-function checksumSink(out: Checksum): Sink<WindowResult> {
+/**
+ * A sink that only digests what it gets (no records kept).
+ *
+ * @example
+ * const out = new Checksum(); p.sink('out', checksumSink(out))
+ */
+export function checksumSink(out: Checksum): Sink<WindowResult> {
   return {
     kind: 'sink',
     description: 'checksum',
