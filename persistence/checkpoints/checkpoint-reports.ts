@@ -14,7 +14,8 @@ export type CheckpointListing =
   | { readonly id: number; readonly ok: false; readonly problem: string; readonly error: CorruptManifestError }
 
 /**
- * A problem with one holder's blob, naming the step and state id.
+ * A problem with one holder's blob, naming the step and state id; `link` is the checkpoint that
+ * wrote the blob when it is a link of an incremental holder's chain (an older checkpoint's blob).
  *
  * @example
  * const p: BlobProblem = { step: 'agg', stateId: 'agg/sum', blob: 'pipelines/p/checkpoints/0000000007/agg~sum.blob', problem: 'missing' }
@@ -25,6 +26,7 @@ export interface BlobProblem {
   readonly keyGroups?: KeyGroupRange
   readonly blob: string
   readonly problem: string
+  readonly link?: number
 }
 
 /**

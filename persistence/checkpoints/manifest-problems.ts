@@ -1,4 +1,4 @@
-import type { EndedStep, ManifestHolder, ManifestSources } from './manifest.ts'
+import type { ChainLink, EndedStep, ManifestHolder, ManifestSources } from './manifest.ts'
 
 // What decodeManifest checks field by field once the checksum holds: each returns the first
 // problem, naming the field (and the holder or step), or undefined. Fields that manifests not
@@ -28,10 +28,10 @@ export function sourcesProblem(sources: ManifestSources): string | undefined {
  * @example
  * holdersProblem([{ ...holder, instance: 2, parallelism: 2 }]) // "holder 0: instance of 'agg/sum' is not below its parallelism 2"
  */
-export function holdersProblem(holders: ManifestHolder[]): string | undefined {
+export function holdersProblem(holders: ManifestHolder[], checkpointId?: number): string | undefined {
   if (!Array.isArray(holders)) return 'holders is not a list'
   for (const [i, h] of holders.entries()) {
-    const bad = holderProblem(h)
+    const bad = holderProblem(h, checkpointId)
     if (bad) return `holder ${i}: ${bad}`
   }
   return undefined
@@ -56,7 +56,7 @@ export function endedProblem(ended: Record<string, EndedStep> | undefined): stri
   return undefined
 }
 
-function holderProblem(h: ManifestHolder): string | undefined {
+function holderProblem(h: ManifestHolder, checkpointId: number | undefined): string | undefined {
   if (!isObject(h)) return 'not an object'
   for (const field of ['stateId', 'step', 'stateVersion', 'codec', 'blob', 'type'] as const) {
     if (typeof h[field] !== 'string') return `${field} is not a string`
@@ -70,7 +70,38 @@ function holderProblem(h: ManifestHolder): string | undefined {
     return `keyGroups of '${h.stateId}' is not { start, end } with 0 ≤ start ≤ end`
   }
   if (h.keyed !== undefined && typeof h.keyed !== 'boolean') return `keyed of '${h.stateId}' is not a boolean`
-  return placeProblem(h)
+  return placeProblem(h) ?? chainProblem(h, checkpointId)
+}
+
+/**
+ * 'changes' come with a chain — a full link, then changes, each of an older checkpoint than the
+ * next — and 'full' without one. The checkpoint ids let retention and verify find the blobs of
+ * older checkpoints a restore needs; the blob keys are checked where they are read.
+ */
+function chainProblem(h: ManifestHolder, checkpointId: number | undefined): string | undefined {
+  if (h.snapshot === undefined || h.snapshot === 'full') {
+    return h.chain === undefined ? undefined : `chain of '${h.stateId}' is given, but its snapshot is not 'changes'`
+  }
+  if (h.snapshot !== 'changes') return `snapshot of '${h.stateId}' is neither 'full' nor 'changes'`
+  const chain = h.chain as unknown
+  if (!Array.isArray(chain) || chain.length === 0) return `chain of '${h.stateId}' is not a non-empty list (its snapshot is 'changes')`
+  for (const [i, link] of (chain as ChainLink[]).entries()) {
+    const bad = linkProblem(link, i, i === 0 ? undefined : chain[i - 1] as ChainLink)
+    if (bad) return `chain[${i}] of '${h.stateId}': ${bad}`
+  }
+  const last = (chain as ChainLink[]).at(-1)!.checkpointId
+  if (checkpointId !== undefined && last >= checkpointId) return `chain of '${h.stateId}' ends at checkpoint ${last}, not before this checkpoint ${checkpointId}`
+  return undefined
+}
+
+function linkProblem(link: ChainLink, i: number, before: ChainLink | undefined): string | undefined {
+  if (!isObject(link)) return 'not an object'
+  if (link.snapshot !== (i === 0 ? 'full' : 'changes')) return i === 0 ? "the first link is not 'full'" : "a link after the first is not 'changes'"
+  if (typeof link.blob !== 'string' || typeof link.codec !== 'string') return 'blob or codec is not a string'
+  for (const field of ['rawBytes', 'storedBytes', 'crc32'] as const) if (typeof link[field] !== 'number') return `${field} is not a number`
+  if (!(isCount(link.checkpointId) && link.checkpointId >= 1)) return 'checkpointId is not a positive integer'
+  if (before && link.checkpointId <= before.checkpointId) return `checkpointId ${link.checkpointId} is not after the link before it (${before.checkpointId})`
+  return undefined
 }
 
 /** `instance` and `parallelism` come together: restore matches a snapshot to its instance by both. */

@@ -37,6 +37,32 @@ export interface ManifestHolder {
   instance?: number
   /** How many instances the step had when the snapshot was taken; written with `instance`. */
   parallelism?: number
+  /**
+   * What `blob` holds: the holder's whole state ('full'; also when absent, as in manifests
+   * written before incremental checkpoints), or only what changed since the last link of `chain`
+   * ('changes', from StateHolder.snapshotChanges).
+   */
+  snapshot?: 'full' | 'changes'
+  /** With 'changes': the blobs it applies on top of, oldest first; the first is a full one. */
+  chain?: ChainLink[]
+}
+
+/**
+ * One blob of an incremental holder's chain, as the manifest that needs it records it: the
+ * checkpoint that wrote it and what a reader checks it against.
+ *
+ * @example
+ * const link: ChainLink = { checkpointId: 5, snapshot: 'full', blob: 'pipelines/p/checkpoints/0000000005/agg~sum.0-63.blob',
+ *   codec: 'zstd', crc32: 123456, rawBytes: 5200, storedBytes: 1000 }
+ */
+export interface ChainLink {
+  checkpointId: number
+  snapshot: 'full' | 'changes'
+  blob: string
+  codec: CodecName
+  crc32: number
+  rawBytes: number
+  storedBytes: number
 }
 
 /**
@@ -146,7 +172,7 @@ export function decodeManifest(bytes: Uint8Array, pipelineId: string, checkpoint
   if (m.checkpointId !== checkpointId) throw corrupt(`it is the manifest of checkpoint ${m.checkpointId}`)
   if (typeof m.nodeVersion !== 'string' || typeof m.time !== 'number') throw corrupt('nodeVersion or time missing')
   if (typeof m.codec !== 'string') throw corrupt('codec is not a string')
-  const bad = sourcesProblem(m.sources) ?? holdersProblem(m.holders) ?? endedProblem(m.ended)
+  const bad = sourcesProblem(m.sources) ?? holdersProblem(m.holders, m.checkpointId) ?? endedProblem(m.ended)
   if (bad) throw corrupt(bad)
   return m
 }

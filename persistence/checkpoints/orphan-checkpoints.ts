@@ -1,4 +1,5 @@
 import type { StateStore } from '../stores/state-store.ts'
+import { PipelineCheckpoints } from './pipeline-checkpoints.ts'
 import { scanCheckpoints } from './scan-checkpoints.ts'
 
 /**
@@ -22,12 +23,14 @@ export interface OrphanCheckpoint {
  * The leases are read after the scan: a runner writing a folder the scan saw holds its lease
  * then, and a runner that starts later numbers its checkpoint above every key it finds, so it
  * never writes into a folder being deleted. Retain removes only folders older than the oldest
- * kept checkpoint, so these stayed for good before.
+ * kept checkpoint, so these stayed for good before. A folder whose manifest retention deleted
+ * may still hold blobs that a committed checkpoint's incremental chain references: those keys
+ * stay (all of the pipeline's stay while one of its manifests is unreadable), the rest go.
  *
  * @example
  * for (const o of await removeOrphanCheckpoints(store)) console.log(o.pipelineId, o.checkpointId, o.reason)
  */
-export async function removeOrphanCheckpoints(store: Pick<StateStore, 'list' | 'delete' | 'leases'>): Promise<OrphanCheckpoint[]> {
+export async function removeOrphanCheckpoints(store: Pick<StateStore, 'list' | 'get' | 'delete' | 'leases' | 'put' | 'describe'>): Promise<OrphanCheckpoint[]> {
   const pipelines = new Set<string>()
   for (const key of await store.list('pipelines/')) {
     const m = /^pipelines\/([^/]+)\/checkpoints\//.exec(key)
@@ -39,14 +42,18 @@ export async function removeOrphanCheckpoints(store: Pick<StateStore, 'list' | '
   const removed: OrphanCheckpoint[] = []
   for (const [pipelineId, folders] of scans) {
     const newest = folders[0]
+    const committed = folders.filter((f) => f.committed).map((f) => f.id)
+    const referenced = await new PipelineCheckpoints(store, pipelineId).referencedBlobs(committed)
     for (const folder of folders) {
       if (folder.committed) continue
       let reason: string
       if (folder !== newest) reason = `no manifest, and checkpoint ${newest!.id} came after it`
       else if (!held.has(`pipelines/${pipelineId}/lease`)) reason = 'no manifest, and no runner holds the pipeline (none can be writing it)'
       else continue // the newest folder of a running pipeline: a checkpoint in progress
-      for (const key of folder.keys) await store.delete(key)
-      removed.push({ pipelineId, checkpointId: folder.id, keys: folder.keys.length, reason })
+      const dead = folder.keys.filter((key) => referenced !== undefined && !referenced.has(key))
+      if (dead.length === 0) continue
+      for (const key of dead) await store.delete(key)
+      removed.push({ pipelineId, checkpointId: folder.id, keys: dead.length, reason })
     }
   }
   return removed.sort((a, b) => (a.pipelineId < b.pipelineId ? -1 : a.pipelineId > b.pipelineId ? 1 : a.checkpointId - b.checkpointId))

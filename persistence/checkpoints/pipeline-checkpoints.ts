@@ -6,6 +6,7 @@ import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey } fr
 import type { BlobProblem, CheckpointListing, VerifyReport } from './checkpoint-reports.ts'
 import type { CheckpointStorage } from './checkpoint-storage.ts'
 import { holderBlobProblem, type BlobCheck } from './holder-blob-problem.ts'
+import { chainBlobs } from './holder-chain.ts'
 import type { Manifest, ManifestContent } from './manifest.ts'
 import { decodeManifest, encodeManifest } from './manifest.ts'
 import { readStepState } from './read-step-state.ts'
@@ -78,7 +79,11 @@ export class PipelineCheckpoints {
     return decodeManifest(bytes, this.pipelineId, checkpointId, key)
   }
 
-  /** Verifies the manifest and every holder's blob (key, present, length, header, checksum, decodes). */
+  /**
+   * Verifies the manifest and every blob a restore of it reads (key, present, length, header,
+   * checksum, decodes): each holder's own and, for incremental ones, every link of its chain —
+   * a broken link is a problem of every checkpoint whose chain holds it.
+   */
   async verify(checkpointId: number): Promise<VerifyReport> {
     let manifest: Manifest
     try {
@@ -122,8 +127,9 @@ export class PipelineCheckpoints {
   }
 
   /**
-   * The newest checkpoint whose manifest and blobs all verify (blobs decompressed, not
-   * deserialized: see holderBlobProblem), and the newer ones skipped with the reason. `checkpoint` is undefined when none verifies (or there are none).
+   * The newest checkpoint whose manifest and blobs all verify, chains included (blobs
+   * decompressed, not deserialized: see holderBlobProblem), and the newer ones skipped with the
+   * reason (a broken link names the checkpoint that wrote it). `checkpoint` is undefined when none verifies (or there are none).
    */
   async latestValid(): Promise<{ checkpoint: Manifest | undefined; skipped: Array<{ id: number; reason: string }> }> {
     const skipped: Array<{ id: number; reason: string }> = []
@@ -134,7 +140,7 @@ export class PipelineCheckpoints {
       }
       const problems = await this.blobProblems(listing.manifest, 'decompress')
       if (problems.length === 0) return { checkpoint: listing.manifest, skipped }
-      skipped.push({ id: listing.id, reason: problems.map((p) => `state '${p.stateId}' of step '${p.step}': ${p.problem}`).join('; ') })
+      skipped.push({ id: listing.id, reason: problems.map((p) => `state '${p.stateId}' of step '${p.step}'${p.link === undefined ? '' : ` (its chain's blob of checkpoint ${p.link})`}: ${p.problem}`).join('; ') })
     }
     return { checkpoint: undefined, skipped }
   }
@@ -147,7 +153,10 @@ export class PipelineCheckpoints {
     const keys = new Set<string>()
     for (const id of checkpointIds) {
       try {
-        for (const h of (await this.read(id)).holders) keys.add(h.blob)
+        for (const h of (await this.read(id)).holders) {
+          keys.add(h.blob)
+          for (const link of h.chain ?? []) keys.add(link.blob)
+        }
       } catch (e) {
         if (isCorruptManifestError(e)) return undefined
         if (!(e instanceof CheckpointNotFoundError)) throw e
@@ -158,11 +167,17 @@ export class PipelineCheckpoints {
 
   private async blobProblems(manifest: Manifest, check: BlobCheck = 'decode'): Promise<BlobProblem[]> {
     const problems: BlobProblem[] = []
-    for (const h of manifest.holders) {
-      // A key outside this pipeline's checkpoints is a problem of this checkpoint, not a store error that aborts the scan.
-      const badKey = blobKeyProblem(this.pipelineId, h.blob)
-      const problem = badKey !== undefined ? `invalid blob key: ${badKey}` : await holderBlobProblem(await this.store.get(h.blob), h, blobLocation(manifest, h), check)
-      if (problem !== undefined) problems.push({ step: h.step, stateId: h.stateId, ...(h.keyGroups ? { keyGroups: h.keyGroups } : {}), blob: h.blob, problem })
+    for (const entry of manifest.holders) {
+      for (const { checkpointId, holder: h } of chainBlobs(manifest, entry)) {
+        // A key outside this pipeline's checkpoints is a problem of this checkpoint, not a store error that aborts the scan.
+        const badKey = blobKeyProblem(this.pipelineId, h.blob)
+        const where = blobLocation({ pipelineId: this.pipelineId, checkpointId }, h)
+        const problem = badKey !== undefined ? `invalid blob key: ${badKey}` : await holderBlobProblem(await this.store.get(h.blob), h, where, check)
+        if (problem !== undefined) {
+          problems.push({ step: h.step, stateId: h.stateId, ...(h.keyGroups ? { keyGroups: h.keyGroups } : {}), blob: h.blob, problem,
+            ...(checkpointId !== manifest.checkpointId && { link: checkpointId }) })
+        }
+      }
     }
     return problems
   }

@@ -15,7 +15,7 @@ import type { Manifest, ManifestHolder } from './manifest.ts'
  * @example
  * const state = await readHolderState(store, manifest, manifest.holders[0])
  */
-export async function readHolderState(store: Pick<StateStore, 'get'>, manifest: Manifest, holder: ManifestHolder): Promise<unknown> {
+export async function readHolderState(store: Pick<StateStore, 'get'>, manifest: Pick<Manifest, 'pipelineId' | 'checkpointId'>, holder: ManifestHolder): Promise<unknown> {
   const where = blobLocation(manifest, holder)
   const badKey = blobKeyProblem(manifest.pipelineId, holder.blob)
   if (badKey !== undefined) throw new CorruptSnapshotError(where, `the manifest names an invalid blob key: ${badKey}`)

@@ -4,7 +4,7 @@ import type { KeyGroupRange } from '../key-group-range.ts'
 import { compareIds } from '../registry/dependency-graph.ts'
 import { checkNodeVersion } from './check-node-version.ts'
 import type { Manifest } from './manifest.ts'
-import { readHolderState } from './read-holder-state.ts'
+import { readUnfolded } from './read-chain-state.ts'
 
 /**
  * The state of one key-group range of a keyed holder whose ranges could not be merged into
@@ -22,7 +22,8 @@ export interface RangeState {
  * Decodes every holder of one step in a checkpoint: `{ [stateId]: state }`. A keyed holder
  * written per key-group range is merged back into one Map when every range snapshotted a Map
  * (keyed holders snapshot `Map<keyGroup, S>`, so ranges never share keys); otherwise its value
- * is the list of RangeState in range order. Refuses a checkpoint written by a newer Node
+ * is the list of RangeState in range order. An incremental snapshot ('changes') cannot be folded
+ * without its holder: its state is a ChainState, each blob of its chain decoded. Refuses a checkpoint written by a newer Node
  * (NodeVersionError) and a step it has no state of (StepNotInCheckpointError, listing the steps
  * it has).
  *
@@ -39,7 +40,7 @@ export async function readStepState(store: Pick<StateStore, 'get'>, manifest: Ma
   const parts = new Map<string, RangeState[]>()
   holders.sort((a, b) => compareIds(a.stateId, b.stateId) || (a.keyGroups?.start ?? 0) - (b.keyGroups?.start ?? 0))
   for (const h of holders) {
-    const state = await readHolderState(store, manifest, h)
+    const state = await readUnfolded(store, manifest, h)
     parts.set(h.stateId, [...(parts.get(h.stateId) ?? []), { keyGroups: h.keyGroups, state }])
   }
   const result: Record<string, unknown> = {}

@@ -10,7 +10,7 @@ const LOOKED_AT = 1_000
 const warned = new WeakSet<StateHolder>()
 
 /**
- * Calls `holder.snapshot()`: a throw becomes a StateSnapshotError naming the step and state id
+ * Calls `holder.snapshot(checkpointId)`: a throw becomes a StateSnapshotError naming the step and state id
  * (an oxiflow error passes through).
  * A snapshot holding an instance of a class (a bounded look at its first values) is taken — v8
  * serializes it as a plain object — but `warn` is called once per holder, naming the step, the
@@ -21,14 +21,8 @@ const warned = new WeakSet<StateHolder>()
  * @example
  * const value = snapshotHolder(h, 'count') // what h.snapshot() returned
  */
-export function snapshotHolder(holder: StateHolder, step: string, warn: (message: string) => void = emitWarning): unknown {
-  let value: unknown
-  try {
-    value = holder.snapshot()
-  } catch (e) {
-    if (isOxiflowError(e)) throw e
-    throw new StateSnapshotError(step, holder.stateId, `snapshot() threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e })
-  }
+export function snapshotHolder(holder: StateHolder, step: string, warn: (message: string) => void = emitWarning, checkpointId?: number): unknown {
+  const value = called(holder, step, 'snapshot()', () => checkpointId === undefined ? holder.snapshot() : holder.snapshot(checkpointId))
   if (!warned.has(holder)) {
     const found = findNonPlain(value, LOOKED_AT)
     if (found?.serializable) {
@@ -39,6 +33,28 @@ export function snapshotHolder(holder: StateHolder, step: string, warn: (message
     }
   }
   return value
+}
+
+/**
+ * Calls `holder.snapshotChanges(since, checkpointId)` (incremental checkpoints): what changed
+ * since its snapshot for checkpoint `since`, or undefined when it cannot say (then the caller
+ * takes a full snapshot). A throw becomes a StateSnapshotError as in snapshotHolder.
+ *
+ * @example
+ * const changes = snapshotHolderChanges(h, 'count', 6, 7) ?? snapshotHolder(h, 'count', undefined, 7)
+ */
+export function snapshotHolderChanges(holder: StateHolder, step: string, since: number, checkpointId: number): unknown {
+  if (typeof holder.snapshotChanges !== 'function') return undefined
+  return called(holder, step, 'snapshotChanges()', () => holder.snapshotChanges!(since, checkpointId))
+}
+
+function called(holder: StateHolder, step: string, what: string, call: () => unknown): unknown {
+  try {
+    return call()
+  } catch (e) {
+    if (isOxiflowError(e)) throw e
+    throw new StateSnapshotError(step, holder.stateId, `${what} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e })
+  }
 }
 
 function emitWarning(message: string): void {

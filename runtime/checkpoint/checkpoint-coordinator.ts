@@ -1,6 +1,6 @@
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
-import type { ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
+import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 import type { CheckpointResult } from '../contracts/job.ts'
 import type { FenceToken } from '../../persistence/stores/state-store.ts'
@@ -11,6 +11,8 @@ import { faultPoint } from './fault-point.ts'
 import type { CheckpointParticipant } from './checkpoint-participant.ts'
 import { endedSteps } from './ended-steps.ts'
 import { dataflowEdges } from './dataflow-edges.ts'
+import { chainBases } from './chain-bases.ts'
+import type { IncrementalSettings } from './checkpoint-options.ts'
 
 export interface CheckpointSettings {
   readonly codec: CodecName
@@ -19,6 +21,8 @@ export interface CheckpointSettings {
   readonly retain: number
   /** The runner's lease token, carried by every write so a runner that lost its lease cannot commit. */
   readonly fence: () => FenceToken | undefined
+  /** Incremental checkpoints: when a holder writes a full snapshot again; undefined: always full. */
+  readonly incremental?: IncrementalSettings | undefined
 }
 
 /**
@@ -26,6 +30,9 @@ export interface CheckpointSettings {
  * instance at a read boundary, cuts each source's shared sequence at the highest next read,
  * resumes them with barrier n at that cut, waits for every instance's snapshot, then writes the
  * manifest — the single commit point — and lets sinks commit. One checkpoint at a time.
+ * Incremental: before each barrier every host learns which holder instances may write changes
+ * on top of the chain of the last checkpoint this coordinator committed (chainBases); a new
+ * coordinator (a restart, a restore) starts with full snapshots.
  *
  * @example
  * const result = await coordinator.checkpoint()
@@ -38,6 +45,8 @@ export class CheckpointCoordinator {
   lastError: unknown
   private queue: Promise<unknown> = Promise.resolve()
   private lastId = 0
+  /** The last checkpoint this coordinator committed: the base of the next one's changes. */
+  private committed: Manifest | undefined
   private halted = false
   private onHalt: (() => void) | undefined
 
@@ -76,7 +85,12 @@ export class CheckpointCoordinator {
       const id = Math.max(await this.store.nextId(), this.lastId + 1)
       this.lastId = id
       const barrier = { checkpointId: id, timestamp: Date.now() }
-      const pauses = (await Promise.all(this.participants.map((p) => p.pauseSources()))).flat()
+      // Prepared before any barrier is injected: a barrier reaches a host's actors through data
+      // channels, which do not keep order with its control port.
+      const bases = chainBases(this.committed, this.settings.incremental)
+      const [pausesOf] = await Promise.all([Promise.all(this.participants.map((p) => p.pauseSources())),
+        Promise.all(this.participants.map((p) => p.prepare(id, bases)))])
+      const pauses = pausesOf.flat()
       const cuts: Record<number, number> = {}
       for (const p of pauses) cuts[p.vertex] = Math.max(cuts[p.vertex] ?? 0, p.nextSeq)
       const entries = Promise.all(this.participants.map((p) => p.entries(id)))
@@ -90,7 +104,7 @@ export class CheckpointCoordinator {
       this.assignLevels(holders)
       if (this.halted) throw new OxiflowError('ERR_CHECKPOINT_HALTED', `pipeline '${this.plan.pipelineId}': checkpoint ${id} dropped: the job failed while it was taken`)
       faultPoint('before-manifest', id)
-      await this.store.commit({
+      this.committed = await this.store.commit({
         format: 1, pipelineId: this.plan.pipelineId, checkpointId: id, time: barrier.timestamp, nodeVersion: process.version,
         codec: this.settings.codec, sources: { cuts }, holders, ended,
       }, this.settings.fence())

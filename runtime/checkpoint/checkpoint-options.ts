@@ -29,7 +29,34 @@ export interface CheckpointRunOptions {
    * staying the one to restore; 'fail' fails the job with the checkpoint's error.
    */
   readonly onCheckpointFailure?: 'continue' | 'fail'
+  /**
+   * Incremental checkpoints: a holder that can say what changed (StateHolder.snapshotChanges)
+   * writes only that, on top of the chain of its last committed snapshots; a restore folds the
+   * chain. `fullEvery` (default 10): a full snapshot at least every that many checkpoints — a
+   * chain holds at most 10 blobs, so a restore reads and folds ≤ 10, and one broken blob breaks
+   * ≤ 9 later checkpoints (Flink's changelog backend likewise materializes a full snapshot
+   * periodically). `maxChainRatio` (default 1): a full snapshot as soon as a chain's changes hold
+   * more stored bytes than that times its full blob — a restore never reads much more than twice
+   * a full snapshot, and churn-heavy state (where changes are as big as the state) goes back to
+   * full (Kafka's log cleaner compacts once the dirty part is half the log: the same ratio 1).
+   * `false` (or `fullEvery: 1`): every checkpoint full.
+   */
+  readonly incremental?: false | { readonly fullEvery?: number; readonly maxChainRatio?: number }
 }
+
+/**
+ * When incremental checkpoints take a full snapshot (see CheckpointRunOptions.incremental).
+ *
+ * @example
+ * const s: IncrementalSettings = { fullEvery: 10, maxChainRatio: 1 }
+ */
+export interface IncrementalSettings {
+  readonly fullEvery: number
+  readonly maxChainRatio: number
+}
+
+/** Defaults of CheckpointRunOptions.incremental (argued there). */
+export const INCREMENTAL_DEFAULTS: IncrementalSettings = { fullEvery: 10, maxChainRatio: 1 }
 
 /** Checkpointing options of a run, resolved, with its store open (what a job with checkpoints runs with). */
 export interface CheckpointingOptions {
@@ -43,6 +70,8 @@ export interface CheckpointingOptions {
   readonly onFailure?: 'continue' | 'fail'
   /** Restore a checkpoint holding state of steps this pipeline lacks, dropping that state (default: refuse). */
   readonly allowNonRestoredState?: boolean
+  /** Incremental checkpoints: when to take a full snapshot; undefined: every checkpoint is full. */
+  readonly incremental?: IncrementalSettings | undefined
 }
 
 /**
@@ -92,10 +121,27 @@ export function resolveCheckpointing(options: CheckpointRunOptions): ResolvedChe
   }
   const store = typeof options.store === 'object' ? options.store : options.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow'
   return {
-    store, codec, retain, restore, onFailure, allowNonRestoredState,
+    store, codec, retain, restore, onFailure, allowNonRestoredState, incremental: resolveIncremental(options.incremental),
     intervalMs: positive('checkpointInterval', options.checkpointInterval),
     timeoutMs: positive('checkpointTimeout', options.checkpointTimeout) ?? 60_000,
   }
+}
+
+/** `incremental` checked: undefined when off (false, or fullEvery 1), else both settings. */
+function resolveIncremental(value: CheckpointRunOptions['incremental']): IncrementalSettings | undefined {
+  if (value === false) return undefined
+  if (!(value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)))) {
+    throw invalidOption('run(options)', 'incremental', 'false or { fullEvery, maxChainRatio }', value)
+  }
+  const fullEvery = value?.fullEvery ?? INCREMENTAL_DEFAULTS.fullEvery
+  if (!(Number.isSafeInteger(fullEvery) && fullEvery >= 1)) {
+    throw invalidOption('run(options)', 'incremental.fullEvery', 'an integer ≥ 1 (1: every checkpoint full)', fullEvery)
+  }
+  const maxChainRatio = value?.maxChainRatio ?? INCREMENTAL_DEFAULTS.maxChainRatio
+  if (!(typeof maxChainRatio === 'number' && Number.isFinite(maxChainRatio) && maxChainRatio > 0)) {
+    throw invalidOption('run(options)', 'incremental.maxChainRatio', 'a positive number (changes bytes / full bytes)', maxChainRatio)
+  }
+  return fullEvery === 1 ? undefined : { fullEvery, maxChainRatio }
 }
 
 /**

@@ -3,6 +3,7 @@ import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { CheckpointBarrier } from '../messages.ts'
 import type { Maybe } from '../maybe.ts'
 import type { EndedInstance } from './ended-steps.ts'
+import type { ChainBases } from './chain-bases.ts'
 
 /** Where a paused source instance stands: the number of its next read (for one that ended, the one after its last). */
 export interface SourcePause {
@@ -22,6 +23,11 @@ export interface HostEntries {
  * or a worker host's, reached over its control port. Everything crossing it is plain data.
  */
 export interface CheckpointParticipant {
+  /**
+   * Before checkpoint `checkpointId`'s barrier is injected anywhere: which holder instances may
+   * write changes on top of which chain (incremental checkpoints; those not in `bases` write full).
+   */
+  prepare(checkpointId: number, bases: ChainBases): Maybe<void>
   /** Pauses every source instance on the host at a read boundary. */
   pauseSources(): Promise<SourcePause[]>
   /** Resumes the paused sources with `barrier` at each source vertex's cut. */

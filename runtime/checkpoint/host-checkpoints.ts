@@ -2,7 +2,7 @@ import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import { checkStateVersion } from '../../persistence/checkpoints/check-state-version.ts'
 import type { EndedStep, Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
-import { readHolderState } from '../../persistence/checkpoints/read-holder-state.ts'
+import { readChainState } from '../../persistence/checkpoints/read-chain-state.ts'
 import { restoreHolder } from '../../persistence/checkpoints/restore-holder.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
@@ -15,6 +15,7 @@ import type { CheckpointParticipant, HostEntries, SourcePause } from './checkpoi
 import { endedBefore } from './ended-steps.ts'
 import { faultPoint } from './fault-point.ts'
 import { SnapshotTracker } from './snapshot-tracker.ts'
+import type { ChainBases } from './chain-bases.ts'
 
 export type { SourcePause } from './checkpoint-participant.ts'
 
@@ -43,6 +44,10 @@ export class HostCheckpoints implements CheckpointParticipant {
 
   finished(inst: Instance): void {
     this.tracker.instanceFinished(inst)
+  }
+
+  prepare(checkpointId: number, bases: ChainBases): void {
+    this.tracker.prepare(checkpointId, bases)
   }
 
   pauseSources(): Promise<SourcePause[]> {
@@ -99,7 +104,9 @@ export class HostCheckpoints implements CheckpointParticipant {
    * decompression overlap). Same parallelism: each instance takes its own blob. Another
    * parallelism: a keyed holder takes the key groups it now owns from every old instance's
    * blob; an unkeyed one with `rescale` (a source position) gets its state from all old
-   * snapshots; other state cannot be split and is refused.
+   * snapshots; other state cannot be split and is refused. An incremental snapshot is read as
+   * its whole chain and folded with the holder's applyChanges first, each old instance's on its
+   * own before its key groups are split.
    */
   async restoreLevel(manifest: Manifest, level: number): Promise<void> {
     const work: Promise<void>[] = []
@@ -112,13 +119,13 @@ export class HostCheckpoints implements CheckpointParticipant {
         const taken = entries[0].parallelism
         if (taken === inst.vertex.parallelism) {
           const own = entries.find((m) => m.instance === inst.index)
-          if (own) work.push(this.read(manifest, own).then((state) => restoreHolder(h, own.step, state, own.stateVersion, from(manifest))))
+          if (own) work.push(this.read(manifest, own, h).then((state) => restoreHolder(h, own.step, state, own.stateVersion, from(manifest))))
         } else if (h.keyed) {
           work.push(this.restoreKeyGroups(manifest, inst, h, entries))
         } else if (h.rescale) {
           const rescale = h.rescale.bind(h)
           const ordered = [...entries].sort((a, b) => (a.instance ?? 0) - (b.instance ?? 0))
-          work.push(Promise.all(ordered.map((m) => this.read(manifest, m))).then((parts) => restoreHolder(h, entries[0].step, rescale(parts, taken ?? parts.length), entries[0].stateVersion, from(manifest))))
+          work.push(Promise.all(ordered.map((m) => this.read(manifest, m, h))).then((parts) => restoreHolder(h, entries[0].step, rescale(parts, taken ?? parts.length), entries[0].stateVersion, from(manifest))))
         } else {
           throw new InvalidOptionError('restore', `checkpoint ${manifest.checkpointId}: state '${h.stateId}' was taken with ` +
             `${taken} instances and this job runs ${inst.vertex.parallelism}; ` +
@@ -133,7 +140,7 @@ export class HostCheckpoints implements CheckpointParticipant {
   private async restoreKeyGroups(manifest: Manifest, inst: Instance, h: StateHolder, entries: ManifestHolder[]): Promise<void> {
     const mine = rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism)
     const overlapping = entries.filter((m) => m.keyGroups && m.keyGroups.start <= mine.end && m.keyGroups.end >= mine.start)
-    const parts = await Promise.all(overlapping.map((m) => this.read(manifest, m)))
+    const parts = await Promise.all(overlapping.map((m) => this.read(manifest, m, h)))
     const merged = new Map<KeyGroup, unknown>()
     for (const part of parts) {
       for (const [g, s] of part as Map<KeyGroup, unknown>) if (contains(mine, g)) merged.set(g, s)
@@ -141,8 +148,8 @@ export class HostCheckpoints implements CheckpointParticipant {
     restoreHolder(h, entries[0].step, merged, entries[0].stateVersion, from(manifest))
   }
 
-  private read(manifest: Manifest, holder: ManifestHolder): Promise<unknown> {
-    return readHolderState(this.checkpoints.store, manifest, holder)
+  private read(manifest: Manifest, entry: ManifestHolder, holder: StateHolder): Promise<unknown> {
+    return readChainState(this.checkpoints.store, manifest, entry, holder)
   }
 }
 

@@ -89,6 +89,7 @@ export class JobCheckpointing {
   start(hosts: readonly Host[]): void {
     this.coordinator = new CheckpointCoordinator(this.plan, participantsOf(hosts), this.checkpoints, {
       codec: this.options.codec, timeoutMs: this.options.timeoutMs, retain: this.options.retain, fence: () => this.lease?.fence,
+      incremental: this.options.incremental,
     })
     const every = this.options.intervalMs
     if (every !== undefined) {

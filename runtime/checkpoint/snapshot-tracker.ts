@@ -1,12 +1,13 @@
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import { encodeSerialized, serializeSnapshot } from '../../persistence/codec/index.ts'
-import { snapshotHolder } from '../../persistence/checkpoints/snapshot-holder.ts'
+import { snapshotHolder, snapshotHolderChanges } from '../../persistence/checkpoints/snapshot-holder.ts'
 import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import type { ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { holdersOf, type Instance } from '../host/instance.ts'
 import { rangeOf } from '../key-groups/key-group-assignment.ts'
 import type { HostEntries } from './checkpoint-participant.ts'
 import type { EndedInstance } from './ended-steps.ts'
+import { baseKey, type ChainBases } from './chain-bases.ts'
 
 /** One checkpoint on this host: the instances still to snapshot and the blobs being written. */
 interface Pending {
@@ -16,6 +17,8 @@ interface Pending {
   readonly ended: EndedInstance[]
   settle: (() => void) | undefined
   readonly done: Promise<void>
+  /** The chains holders may continue with changes (set by prepare before the barrier; none: all full). */
+  bases: ChainBases
 }
 
 /**
@@ -27,7 +30,9 @@ interface Pending {
  * exhausted, not a stop), the instance is reported as ended, so a restore does not run its end
  * again: every instance upstream of it had ended before the barrier too, since an actor ends
  * only once each of its inputs delivered its end, and in band an end comes after all its
- * sender sent.
+ * sender sent. A holder the coordinator gave a base (incremental checkpoints) and that can say
+ * what changed since it writes only that, with the chain it applies on top of; any other writes
+ * a full snapshot.
  */
 export class SnapshotTracker {
   private readonly pending = new Map<number, Pending>()
@@ -41,6 +46,12 @@ export class SnapshotTracker {
     private readonly maxKeyGroups: number,
   ) {}
 
+  /** Before the barrier of `checkpointId` is injected: the chains holders may continue (see ChainBases). */
+  prepare(checkpointId: number, bases: ChainBases): void {
+    if (this.abandoned.has(checkpointId)) return
+    this.pendingOf(checkpointId).bases = bases
+  }
+
   /** At the barrier of `checkpointId` (called by the actor): snapshot now, write in the background. */
   take(inst: Instance, checkpointId: number, atEnd = false): void {
     if (this.abandoned.has(checkpointId)) return
@@ -52,15 +63,18 @@ export class SnapshotTracker {
     const range = rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism)
     for (const h of holdersOf(inst)) {
       const step = h.stateId.slice(0, h.stateId.indexOf('/'))
+      const chain = typeof h.applyChanges === 'function' ? p.bases[baseKey(h.stateId, inst.index, inst.vertex.parallelism)] : undefined
+      const changes = chain === undefined ? undefined : snapshotHolderChanges(h, step, chain.at(-1)!.checkpointId, checkpointId)
       // Typed errors naming the step and state id: a snapshot() that throws or returns what v8 cannot take.
-      const raw = serializeSnapshot(snapshotHolder(h, step), { step, stateId: h.stateId })
+      const raw = serializeSnapshot(changes ?? snapshotHolder(h, step, undefined, checkpointId), { step, stateId: h.stateId })
+      const incremental = changes === undefined ? { snapshot: 'full' as const } : { snapshot: 'changes' as const, chain: [...chain!] }
       p.writes.push(encodeSerialized(raw, this.codec).then(async (encoded) => {
         const blob = await this.store.writeBlob(checkpointId, h.stateId, range, encoded)
         return {
           stateId: h.stateId, step, type: inst.vertex.steps.find((s) => s.name === step)?.spec.kind ?? 'unknown',
           stateVersion: h.stateVersion, codec: this.codec, rawBytes: encoded.rawBytes, storedBytes: encoded.bytes.byteLength,
           crc32: encoded.crc32, dependsOn: [...(h.dependsOn ?? [])], level: 0, keyGroups: range, blob,
-          keyed: h.keyed === true, instance: inst.index, parallelism: inst.vertex.parallelism,
+          keyed: h.keyed === true, instance: inst.index, parallelism: inst.vertex.parallelism, ...incremental,
         } satisfies ManifestHolder
       }))
     }
@@ -96,7 +110,7 @@ export class SnapshotTracker {
     if (!p) {
       let settle: (() => void) | undefined
       const done = new Promise<void>((resolve) => { settle = resolve })
-      p = { waiting: new Set(this.instances), writes: [], ended: [], settle, done }
+      p = { waiting: new Set(this.instances), writes: [], ended: [], settle, done, bases: {} }
       this.pending.set(checkpointId, p)
       if (p.waiting.size === 0) settle!()
     }

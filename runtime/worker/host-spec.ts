@@ -3,6 +3,7 @@ import type { EndedStep, Manifest } from '../../persistence/checkpoints/manifest
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { HostEntries, SourcePause } from '../checkpoint/checkpoint-participant.ts'
+import type { ChainBases } from '../checkpoint/chain-bases.ts'
 import type { HostResults, InstanceStats } from '../host/host.ts'
 import type { CheckpointBarrier } from '../messages.ts'
 import type { SerializedError } from './error-transport.ts'
@@ -39,6 +40,7 @@ export interface HostApi {
   results(): Promise<HostResults>
   close(): Promise<SerializedError | undefined>
   /** The host's CheckpointParticipant side (only with `spec.checkpoints`). */
+  prepare(checkpointId: number, bases: ChainBases): void
   pauseSources(): Promise<Outcome<SourcePause[]>>
   injectBarrier(barrier: CheckpointBarrier, cuts: Record<number, number>, stopAfter: boolean): void
   entries(checkpointId: number): Promise<Outcome<HostEntries>>

@@ -2,6 +2,7 @@ import type { EndedStep, Manifest } from '../../persistence/checkpoints/manifest
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { CheckpointParticipant, HostEntries, SourcePause } from '../checkpoint/checkpoint-participant.ts'
 import type { CheckpointBarrier } from '../messages.ts'
+import type { ChainBases } from '../checkpoint/chain-bases.ts'
 import type { Remote } from './comlink.ts'
 import { rebuildError } from './error-transport.ts'
 import type { HostApi, Outcome } from './host-spec.ts'
@@ -14,6 +15,10 @@ import type { HostApi, Outcome } from './host-spec.ts'
  */
 export class RemoteCheckpoints implements CheckpointParticipant {
   constructor(private readonly api: Remote<HostApi>, private readonly call: <T>(f: () => Promise<T>) => Promise<T>) {}
+
+  prepare(checkpointId: number, bases: ChainBases): Promise<void> {
+    return this.call(() => this.api.prepare(checkpointId, bases))
+  }
 
   async pauseSources(): Promise<SourcePause[]> {
     return valueOf(await this.ask<SourcePause[]>(() => this.api.pauseSources()))

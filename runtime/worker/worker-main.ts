@@ -117,6 +117,7 @@ const api: HostApi = {
   stats: () => host?.stats() ?? [],
   results: async () => host ? host.results() : { results: {}, deadLetters: {} },
   close: () => attempt(() => host?.close()),
+  prepare: (id, bases) => checkpoints().prepare(id, bases),
   pauseSources: () => outcome(() => checkpoints().pauseSources()),
   injectBarrier: (barrier, cuts, stopAfter) => checkpoints().injectBarrier(barrier, cuts, stopAfter),
   entries: (id) => outcome(() => checkpoints().entries(id)),
