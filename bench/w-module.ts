@@ -5,22 +5,24 @@
 import { agg, pipeline, windows, type Oxi, type Sink, type Source } from '../index.ts'
 import { buildEvents, KeyedCountWindows, W, type WEvent, type WindowResult } from './workload-w.ts'
 
-/** The events, built when the source opens (before the job runs) on the thread that reads them, read in slices. */
-const events: Source<WEvent> = {
-  kind: 'source', description: 'workload W', bounded: true,
-  open() {
-    const all = buildEvents()
-    let i = 0
-    return {
-      read(max) {
-        if (i >= all.length) return undefined
-        const batch = all.slice(i, i + max)
-        i += batch.length
-        return batch
-      },
-      position: () => i,
-    }
-  },
+/** `n` events, built when the source opens (before the job runs) on the thread that reads them, read in slices. */
+function eventsSource(n: number): Source<WEvent> {
+  return {
+    kind: 'source', description: 'workload W', bounded: true,
+    open() {
+      const all = buildEvents(n)
+      let i = 0
+      return {
+        read(max) {
+          if (i >= all.length) return undefined
+          const batch = all.slice(i, i + max)
+          i += batch.length
+          return batch
+        },
+        position: () => i,
+      }
+    },
+  }
 }
 
 function countWindowsOxi(): Oxi<WEvent, WindowResult> {
@@ -34,9 +36,9 @@ function countWindowsOxi(): Oxi<WEvent, WindowResult> {
 
 const counted: Sink<unknown> = { kind: 'sink', description: 'count', open: () => ({ write() {} }) }
 
-/** `{ windows: true }`: the real window step; otherwise the Oxi of bench/w-oxiflow.ts. */
-export default (params: { windows?: boolean }) => {
-  const keyed = pipeline('w').source('events', events).keyBy((r: WEvent) => r.key)
+/** `{ windows: true }`: the real window step; otherwise the Oxi of bench/w-oxiflow.ts. `events`: how many (default W's 5M). */
+export default (params: { windows?: boolean; events?: number }) => {
+  const keyed = pipeline('w').source('events', eventsSource(params.events ?? W.events)).keyBy((r: WEvent) => r.key)
   if (params.windows) {
     keyed.window('w100', windows.lengthBatch(W.windowSize))
       .aggregate('stats', { count: agg.count(), sum: agg.sum((r: WEvent) => r.value), min: agg.min((r: WEvent) => r.value), max: agg.max((r: WEvent) => r.value), avg: agg.avg((r: WEvent) => r.value) })
