@@ -1,0 +1,48 @@
+import test from 'ava'
+import { StateVersionError, pipeline, sinks, stores, type StateOptions, type StateStore, type ValueState } from '../../../index.ts'
+import { cutSource, type Rec } from '../../fixtures/state/keyed-state-oxi.ts'
+
+// A state's version is the semver of what it holds: a checkpoint of an older minor restores
+// through `migrate` (one stored value at a time), another major is refused with StateVersionError.
+const input: Rec[] = Array.from({ length: 12 }, (_, id) => ({ id, key: `k${id % 3}`, x: 0 }))
+
+async function run(store: StateStore, options: StateOptions<number>, stopAt: number | undefined, restore: boolean) {
+  let stop = (): void => {}
+  const p = pipeline('versions')
+  let n: ValueState<number, Rec>
+  p.source('in', cutSource(input, stopAt, () => stop())).keyBy((r) => r.key).process('count', () => ({
+    open(ctx) { n = ctx.state.value('n', options) },
+    onBatch(rs: readonly Rec[], ctx) { for (const r of rs) { const c = (n.get(r) ?? 0) + 1; n.set(r, c); ctx.emit(`${r.key}:${c}`) } },
+  })).sink('out', sinks.collect())
+  const job = p.run({ store, checkpointInterval: 3_600_000, ...(restore ? { restore: 'latest' as const } : {}) })
+  stop = () => { void job.stop() }
+  return job.done
+}
+
+test('an older minor is migrated value by value with migrate(value, fromVersion)', async (t) => {
+  const store = stores.memory()
+  const first = await run(store, { version: '1.0.0' }, 6, false)
+  t.deepEqual(first.results.out, ['k0:1', 'k1:1', 'k2:1', 'k0:2', 'k1:2', 'k2:2'])
+  const seen: string[] = []
+  const second = await run(store, { version: '1.1.0', migrate: (v, from) => { seen.push(from); return (v as number) * 100 } }, undefined, true)
+  t.deepEqual(second.results.out, ['k0:201', 'k1:201', 'k2:201', 'k0:202', 'k1:202', 'k2:202'])
+  t.deepEqual(seen, ['1.0.0', '1.0.0', '1.0.0'])
+})
+
+test('the same minor (another patch) restores as it is, without migrate', async (t) => {
+  const store = stores.memory()
+  await run(store, { version: '1.2.0' }, 3, false)
+  const second = await run(store, { version: '1.2.7', migrate: () => { throw new Error('must not migrate') } }, undefined, true)
+  t.deepEqual((second.results.out as string[]).slice(0, 3), ['k0:2', 'k1:2', 'k2:2'])
+})
+
+for (const [from, to, problem] of [['1.0.0', '2.0.0', 'major'], ['1.3.0', '1.2.0', 'newer-minor']] as const) {
+  test(`a checkpoint of version ${from} is refused by state version ${to}: StateVersionError (${problem})`, async (t) => {
+    const store = stores.memory()
+    await run(store, { version: from }, 3, false)
+    const e = await run(store, { version: to, migrate: (v) => v as number }, undefined, true).then(() => undefined, (x: unknown) => x)
+    t.true(e instanceof StateVersionError, String(e))
+    t.is((e as StateVersionError).problem, problem)
+    t.regex((e as Error).message, new RegExp(`count/state\\.n.*${from.replaceAll('.', '\\.')}`))
+  })
+}
