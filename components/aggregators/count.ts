@@ -20,5 +20,6 @@ export function count<R = unknown>(): Aggregator<R, number, number> {
     },
     result: acc => acc,
     merge: (a, b) => a + b,
+    columns: { width: 1, write: (acc, c, at, row) => { c[at][row] = acc }, read: (c, at, row) => c[at][row] },
   }
 }

@@ -1,4 +1,4 @@
-import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
+import type { AccumulatorColumns, Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, finiteNumberOf } from './aggregator-checks.ts'
 import { type Deque, dequeBack, dequeFront, dequePopBack, dequePush, dequeShift } from './deque.ts'
 
@@ -77,6 +77,7 @@ export function extremum<R>(
         a.n += b.n
         return a
       },
+      columns: runningExtremumColumns,
     },
     merge(a, b) {
       const bFront = dequeFront(b)
@@ -99,3 +100,13 @@ export function extremum<R>(
   }
 }
 
+
+/** `{ n, value }` as two float64 fields. */
+const runningExtremumColumns: AccumulatorColumns<RunningExtremum> = {
+  width: 2,
+  write(acc, c, at, row) {
+    c[at][row] = acc.n
+    c[at + 1][row] = acc.value
+  },
+  read: (c, at, row) => ({ n: c[at][row], value: c[at + 1][row] }),
+}

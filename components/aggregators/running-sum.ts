@@ -1,4 +1,4 @@
-import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
+import type { AccumulatorColumns, Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, finiteNumberOf } from './aggregator-checks.ts'
 
 /**
@@ -66,5 +66,17 @@ export function runningSum<R>(kind: string, fn: (record: R) => number): Aggregat
       a.n += b.n
       return a
     },
+    columns: runningSumColumns,
   }
+}
+
+/** `{ n, hi, lo }` as three float64 fields. */
+const runningSumColumns: AccumulatorColumns<RunningSumAcc> = {
+  width: 3,
+  write(acc, c, at, row) {
+    c[at][row] = acc.n
+    c[at + 1][row] = acc.hi
+    c[at + 2][row] = acc.lo
+  },
+  read: (c, at, row) => ({ n: c[at][row], hi: c[at + 1][row], lo: c[at + 2][row] }),
 }

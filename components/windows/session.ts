@@ -1,5 +1,5 @@
 import type { Window } from '../../runtime/contracts/window.ts'
-import { dueWindows, fireWindows, type EventWindow, type EventWindowsState } from './event-windows.ts'
+import { dueWindows, eventWindowColumns, fireWindows, type EventWindow, type EventWindowsState } from './event-windows.ts'
 import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger, type EventTimeInput } from './window-options.ts'
 
 /** A record at a session's windowEnd still joins it: it closes one ms later than [start, end) would. */
@@ -48,7 +48,7 @@ export function session<R>(options: SessionOptions<R>): Window<R, EventWindowsSt
     description: `session({ gap: ${gap}${describeEventTime(eventTime)} })`,
     time: 'event',
     mode: 'merge',
-    stateVersion: '1.0.0',
+    stateVersion: '1.1.0',
     eventTime,
     create: () => ({ windows: [] }),
     add(host, key, state, record, t, watermark) {
@@ -86,5 +86,6 @@ export function session<R>(options: SessionOptions<R>): Window<R, EventWindowsSt
     due: (state) => dueWindows(state, lateness, REACH),
     fire: (host, key, state, at) => fireWindows(host, key, state, at, lateness, REACH),
     flush: (host, key, state) => fireWindows(host, key, state, Infinity, lateness, REACH),
+    columns: eventWindowColumns,
   }
 }

@@ -1,5 +1,5 @@
 import type { Window } from '../../runtime/contracts/window.ts'
-import { addToWindow, dueWindows, fireWindows, type EventWindowsState } from './event-windows.ts'
+import { addToWindow, dueWindows, eventWindowColumns, fireWindows, type EventWindowsState } from './event-windows.ts'
 import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger, type EventTimeInput } from './window-options.ts'
 
 /**
@@ -37,7 +37,7 @@ export function tumbling<R>(options: TumblingOptions<R>): Window<R, EventWindows
     description: `tumbling({ size: ${size}${describeEventTime(eventTime)} })`,
     time: 'event',
     mode: 'append',
-    stateVersion: '1.0.0',
+    stateVersion: '1.1.0',
     eventTime,
     create: () => ({ windows: [] }),
     add(host, key, state, record, t, watermark) {
@@ -47,5 +47,6 @@ export function tumbling<R>(options: TumblingOptions<R>): Window<R, EventWindows
     due: (state) => dueWindows(state, lateness),
     fire: (host, key, state, at) => fireWindows(host, key, state, at, lateness),
     flush: (host, key, state) => fireWindows(host, key, state, Infinity, lateness),
+    columns: eventWindowColumns,
   }
 }

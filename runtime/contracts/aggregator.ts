@@ -48,4 +48,28 @@ export interface Aggregator<R = unknown, A = unknown, V = unknown> {
    * except to undo a half-done add when the aggregator declares `evictsAny`.
    */
   readonly appendOnly?: Omit<Aggregator<R, any, V>, 'appendOnly' | 'evictsAny'>
+  /**
+   * Optional: the accumulator as `width` numbers, so window state snapshots as raw Float64
+   * columns instead of one object per window (see AccumulatorColumns). Aggregators whose
+   * accumulator holds records, sets or arrays (distinctCount, percentile, stddev's expansions,
+   * first/last of any value) leave it out, and the step snapshots them with `v8.serialize`.
+   */
+  readonly columns?: AccumulatorColumns<A>
+}
+
+/**
+ * An accumulator written as a fixed number of float64 fields: field `j` of row `row` is
+ * `cols[at + j][row]`. `read(write(acc))` must give an accumulator equal to `acc` in every later
+ * add, evict, merge and result (bit-exact: NaN payloads aside, a double round-trips a Float64Array).
+ *
+ * @example
+ * const countColumns: AccumulatorColumns<number> = { width: 1, write: (acc, c, at, row) => { c[at][row] = acc }, read: (c, at, row) => c[at][row] }
+ */
+export interface AccumulatorColumns<A> {
+  /** Float64 fields per accumulator. */
+  readonly width: number
+  /** Writes `acc` into row `row` of columns `cols[at]…cols[at + width − 1]` (long enough). */
+  write(acc: A, cols: readonly Float64Array[], at: number, row: number): void
+  /** A fresh accumulator from row `row` of columns `cols[at]…`. */
+  read(cols: readonly Float64Array[], at: number, row: number): A
 }

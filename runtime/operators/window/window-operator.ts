@@ -8,6 +8,7 @@ import { keyGroupCache } from '../../key-groups/key-group-assignment.ts'
 import { andThen, type Maybe } from '../../maybe.ts'
 import { windowAccumulation, type WindowAccumulation } from './window-accumulators.ts'
 import { WindowClock } from './window-clock.ts'
+import { WindowColumnsCodec } from './window-columns.ts'
 import { WindowLateRecords } from './window-late-records.ts'
 import { WindowTimers, type KeyEntry } from './window-timers.ts'
 import { restoreWindowState, snapshotWindowState, windowSignature, type WindowStepState } from './window-snapshot.ts'
@@ -49,6 +50,8 @@ export class WindowOperator implements Operator {
   private readonly late: WindowLateRecords
   private readonly clock: WindowClock
   private readonly signature: string
+  /** Snapshots keys as raw columns when the window and its accumulator both have a column form. */
+  private readonly columns: WindowColumnsCodec | undefined
 
   constructor(private readonly ctx: OperatorContext, private readonly spec: WindowSpec, private readonly next: Output) {
     this.window = spec.window
@@ -61,6 +64,8 @@ export class WindowOperator implements Operator {
     this.processing = spec.window.time === 'processing'
     this.late = new WindowLateRecords(ctx)
     this.signature = windowSignature(spec.window, spec.output)
+    const accColumns = this.accumulation.columns
+    this.columns = spec.window.columns && accColumns ? new WindowColumnsCodec(spec.window.columns, accColumns) : undefined
     this.clock = new WindowClock(ctx, () => {
       this.fireDue(this.ctx.clock.now())
       return this.flush()
@@ -128,9 +133,9 @@ export class WindowOperator implements Operator {
       stateId,
       stateVersion: this.window.stateVersion,
       keyed: true,
-      snapshot: () => snapshotWindowState(this.ctx, this.signature, this.keys, this.wm, this.maxEventTime),
+      snapshot: () => snapshotWindowState(this.ctx, this.signature, this.keys, this.wm, this.maxEventTime, this.columns),
       restore: (state, fromVersion) => {
-        const restored = restoreWindowState(stateId, this.window.stateVersion, this.signature, this.groupOf, state, fromVersion)
+        const restored = restoreWindowState(stateId, this.window.stateVersion, this.signature, this.groupOf, state, fromVersion, this.columns)
         this.keys.clear()
         this.timers.clear()
         this.nextOrd = 0

@@ -4,6 +4,7 @@ import { IncompatibleStateError } from './incompatible-state-error.ts'
 import { rangeOf } from '../../key-groups/key-group-assignment.ts'
 import type { KeyEntry } from './window-timers.ts'
 import type { OperatorContext } from '../operator.ts'
+import type { WindowColumnsCodec, WindowColumnsPart } from './window-columns.ts'
 
 /**
  * One key group of a window step's snapshot. The instance's watermark is written into each of
@@ -19,8 +20,10 @@ export interface WindowGroupState {
   readonly maxEventTime: number
   /** The window type and output fields the states were written for, e.g. `lengthBatch/aggregate(n:count)`. */
   readonly signature: string
-  /** `[key, the window's state for it]`, in the order the keys were first seen. */
-  readonly keys: [unknown, unknown][]
+  /** `[key, the window's state for it]`, in the order the keys were first seen (or `columns`). */
+  readonly keys?: [unknown, unknown][]
+  /** The same as raw columns (since 1.1.0, when the window and its aggregates have columns). */
+  readonly columns?: WindowColumnsPart
 }
 
 /**
@@ -33,22 +36,33 @@ export type WindowStepState = Map<KeyGroup, WindowGroupState>
 
 /**
  * Snapshots a window step instance: an entry for every key group it owns (empty ones too, to
- * carry the watermark). Window states are included by reference: serialize before the next record.
+ * carry the watermark). With `codec` the states are written as columns (a copy); without, they
+ * are included by reference: serialize before the next record.
  *
  * @example
  * const state = snapshotWindowState(ctx, 'tumbling/collect', keys, wm, maxTs)
  */
 export function snapshotWindowState(ctx: OperatorContext, signature: string, keys: ReadonlyMap<unknown, KeyEntry>,
-  watermark: number, maxEventTime: number): WindowStepState {
-  const groups: WindowStepState = new Map()
+  watermark: number, maxEventTime: number, codec?: WindowColumnsCodec): WindowStepState {
   const range = rangeOf(ctx.instance, ctx.maxKeyGroups, ctx.parallelism)
-  const groupState = (): WindowGroupState => ({ watermark, maxEventTime, signature, keys: [] })
-  for (let g = range.start; g <= range.end; g++) groups.set(g, groupState())
+  const byGroup = new Map<KeyGroup, { keys: unknown[]; states: unknown[]; rows: number }>()
+  const of = (g: KeyGroup) => {
+    let p = byGroup.get(g)
+    if (!p) byGroup.set(g, p = { keys: [], states: [], rows: 0 })
+    return p
+  }
+  for (let g = range.start; g <= range.end; g++) of(g)
   // Map order is key creation order (a restore re-creates keys in snapshot order).
   for (const e of keys.values()) {
-    let group = groups.get(e.group)
-    if (!group) groups.set(e.group, group = groupState())
-    group.keys.push([e.key, e.state])
+    const p = of(e.group)
+    p.keys.push(e.key)
+    p.states.push(e.state)
+    if (codec) p.rows += codec.rows(e.state)
+  }
+  const groups: WindowStepState = new Map()
+  for (const [g, p] of byGroup) {
+    groups.set(g, codec ? { watermark, maxEventTime, signature, columns: codec.write(p.keys, p.states, p.rows) }
+      : { watermark, maxEventTime, signature, keys: p.keys.map((k, i) => [k, p.states[i]]) })
   }
   return groups
 }
@@ -86,7 +100,7 @@ export interface RestoredWindowState {
  * const { watermark, keys } = restoreWindowState('stats/w', '1.0.0', sig, groupOf, state, '1.0.0')
  */
 export function restoreWindowState(stateId: string, expectedVersion: string, signature: string, groupOf: (key: unknown) => KeyGroup,
-  state: WindowStepState, fromVersion: string): RestoredWindowState {
+  state: WindowStepState, fromVersion: string, codec?: WindowColumnsCodec): RestoredWindowState {
   checkVersion(stateId, fromVersion, expectedVersion)
   if (!(state instanceof Map)) {
     throw new IncompatibleStateError(stateId, `a ${state === null ? 'null' : typeof state}`, `a Map of key groups`, '; this snapshot was not written by a window step')
@@ -102,7 +116,7 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
     }
     watermark = Math.min(watermark, group.watermark)
     maxEventTime = Math.min(maxEventTime, group.maxEventTime)
-    for (const [key, s] of group.keys) {
+    for (const [key, s] of groupKeys(stateId, g, group, codec)) {
       const own = groupOf(key)
       if (own !== g) {
         throw new IncompatibleStateError(stateId, `key ${JSON.stringify(key)} in key group ${g}`, `key group ${own}`,
@@ -112,6 +126,20 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
     }
   }
   return { watermark: state.size === 0 ? -Infinity : watermark, maxEventTime: state.size === 0 ? -Infinity : maxEventTime, keys }
+}
+
+/** A group's `[key, state]` pairs, from its columns or its list. */
+function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, codec: WindowColumnsCodec | undefined): [unknown, unknown][] {
+  if (group.columns === undefined) {
+    if (!Array.isArray(group.keys)) throw new IncompatibleStateError(stateId, `key group ${g} without keys`, 'a list of [key, state] or columns')
+    return group.keys
+  }
+  if (!codec) throw new IncompatibleStateError(stateId, `key group ${g} as columns`, 'a list of [key, state] (this step has no column form)')
+  try {
+    return codec.read(group.columns)
+  } catch (e) {
+    throw new IncompatibleStateError(stateId, `key group ${g}'s columns (${(e as Error).message})`, 'the columns this step writes')
+  }
 }
 
 /** Same major, and a minor no newer than this code's (older minors are read as they are). */

@@ -31,6 +31,7 @@ export function expectedFields(kind: OutputKind, records: readonly Rec[]): Recor
   const vs = records.map((r) => r.v)
   const total = vs.reduce((a, b) => a + b, 0)
   const sorted = [...vs].sort((a, b) => a - b)
+  if (kind === 'columns') return { n: vs.length, total, lo: Math.min(...vs), hi: Math.max(...vs), mean: total / vs.length }
   return {
     n: vs.length,
     total,
@@ -122,4 +123,4 @@ export function recordsArb(options: { maxLength?: number; timeSpread?: number; d
 }
 
 /** The output kinds, drawn by fast-check. */
-export const outputKindArb: fc.Arbitrary<OutputKind> = fc.constantFrom('aggregate', 'reduce', 'collect')
+export const outputKindArb: fc.Arbitrary<OutputKind> = fc.constantFrom('aggregate', 'reduce', 'collect', 'columns')
