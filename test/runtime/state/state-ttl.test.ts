@@ -17,6 +17,7 @@ function pacedSource(input: readonly Rec[], clock: VirtualClock, tail: number): 
     open: () => {
       let next = 0
       return {
+        position: () => next,
         read: () => {
           if (next === input.length) { clock.advance(tail); next++; return [] }
           if (next > input.length) return undefined
