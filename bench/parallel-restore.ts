@@ -138,7 +138,7 @@ try {
     const row = (label: string, s: Spread, wall?: Spread): string[] =>
       [label, `${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}]`, fmt(mb / s.median * 1000), `${(s.median / two.median).toFixed(2)}×`, wall ? fmt(wall.median) : '—']
     console.log(`\n## Restore of ${kind.name} in 2 key-group shares (${fmt(mb, 1)} MB raw, codec ${codec}), medians of ${rounds} [range]\n`)
-    console.log(formatTable(['restore', 'ms (restore report)', 'MB/s (raw)', 'time ÷ 2 workers' time (target ≥ 1.7×)', 'run() → running, ms'], [
+    console.log(formatTable(['restore', 'ms (restore report)', 'MB/s (raw)', '÷ 2 workers (target ≥ 1.7×)', 'run() → running, ms'], [
       ...extra.map((e) => row(e.label, e.ms)),
       row('1 worker (both shares on one thread)', one, spread(by[1].map((r) => r.wallMs))),
       row('2 workers (one share each)', two, spread(by[2].map((r) => r.wallMs))),
