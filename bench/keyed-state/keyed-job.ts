@@ -1,6 +1,7 @@
 /**
  * The oxiflow side of the keyed-state benches: `filling source → keyBy(key) → window(variant) →
- * aggregate('stats', variant) → a sink that drops everything`, inline, file store, codec 'none',
+ * aggregate('stats', variant) (or the variant's Oxi 'stats') → a sink that drops everything`,
+ * inline, file store, codec 'none', every checkpoint full unless `extra` asks for incremental ones,
  * and the waits around it.
  */
 import { pipeline, type Job, type RunOptions, type Sink } from '../../index.ts'
@@ -23,11 +24,9 @@ export interface KeyedJob extends Filling {
  */
 export function startKeyedJob(variant: StateVariant, keys: number, store: string, extra: Partial<RunOptions> = {}): KeyedJob {
   const f = filling(keys)
-  const job = pipeline('keyed-state').source('in', f.source).keyBy((r: Ev) => r.key)
-    .window('w', variant.window())
-    .aggregate('stats', variant.aggregates())
-    .sink('out', none)
-    .run({ workers: 0, store, codec: 'none', retain: 2, ...extra } as RunOptions)
+  const keyed = pipeline('keyed-state').source('in', f.source).keyBy((r: Ev) => r.key)
+  const job = variant.attach(keyed).sink('out', none)
+    .run({ workers: 0, store, codec: 'none', retain: 2, incremental: false, ...extra } as RunOptions)
   return { job, ...f }
 }
 

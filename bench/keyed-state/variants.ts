@@ -1,14 +1,16 @@
 /**
- * The kinds of keyed window state the keyed-state benches measure, each with the state a user
+ * The kinds of keyed state the keyed-state benches measure, each with the state a user
  * would hold by hand for the same records (the Map a hand-written `v8.serialize` is timed on):
  * - `tumbling`: tumbling(1 year) with { count, sum, avg, max } — per key one window, numbers only;
  * - `distinctCount`: the same plus `distinctCount(value)` — a Map of values per key;
  * - `length`: sliding `length(10)` with the same four aggregates — the window holds the key's
  *   3 records (the records of a record-holding window);
- * - `session`: `session({ gap: 1 year })` with the same four — one open session per key.
+ * - `session`: `session({ gap: 1 year })` with the same four — one open session per key;
+ * - `oxiValue`: a `.process` Oxi keeping { n, total, mean, top } per key in
+ *   `ctx.state.value` (the per-key state API), not a window.
  * The 1-year sizes keep every window open: the state holds all N keys when the checkpoint runs.
  */
-import { agg, windows, type AggregatorOf, type Window } from '../../index.ts'
+import { agg, windows, type AggregatorOf, type Pipeline, type StepOptions, type ValueState, type Window } from '../../index.ts'
 import { recordAt, type Ev } from './filling-source.ts'
 
 const YEAR = 365 * 24 * 3600 * 1000
@@ -17,14 +19,16 @@ const YEAR = 365 * 24 * 3600 * 1000
 export interface StateVariant {
   readonly name: string
   readonly description: string
-  window(): Window<Ev>
-  aggregates(): Record<string, AggregatorOf<Ev>>
+  /** Adds the stateful step, named 'stats', after the keyBy, with `options` (parallelism). */
+  attach(keyed: Pipeline<Ev, any, any>, options?: StepOptions): Pipeline<any, any, any>
   /** What a user would keep by hand for the first `total` records of the fill of `keys` keys. */
   handState(keys: number, total: number): Map<string, unknown>
 }
 
 const four = () => ({ count: agg.count(), sum: agg.sum((r: Ev) => r.value), avg: agg.avg((r: Ev) => r.value), max: agg.max((r: Ev) => r.value) })
 const time = (r: Ev): number => r.ts
+const windowed = (window: () => Window<Ev>, aggregates: () => Record<string, AggregatorOf<Ev>>) =>
+  (keyed: Pipeline<Ev, any, any>, options?: StepOptions) => keyed.window('w', window()).aggregate('stats', aggregates(), options)
 
 interface Stats { n: number; total: number; mean: number; top: number }
 
@@ -60,13 +64,12 @@ function statsState(keys: number, total: number, extra: (s: Stats & Record<strin
 export const stateVariants: readonly StateVariant[] = [
   {
     name: 'tumbling', description: 'tumbling(1 year) { count, sum, avg, max }',
-    window: () => windows.tumbling({ size: YEAR, time }), aggregates: four,
+    attach: windowed(() => windows.tumbling({ size: YEAR, time }), four),
     handState: (keys, total) => statsState(keys, total),
   },
   {
     name: 'distinctCount', description: 'tumbling(1 year) { count, sum, avg, max, distinctCount(value) }',
-    window: () => windows.tumbling({ size: YEAR, time }),
-    aggregates: () => ({ ...four(), distinct: agg.distinctCount((r: Ev) => r.value) }),
+    attach: windowed(() => windows.tumbling({ size: YEAR, time }), () => ({ ...four(), distinct: agg.distinctCount((r: Ev) => r.value) })),
     // The accumulator a user would keep: value → how many records have it.
     handState: (keys, total) => statsState(keys, total, (s, r) => {
       const d = (s.distinct ??= new Map<number, number>()) as Map<number, number>
@@ -75,16 +78,34 @@ export const stateVariants: readonly StateVariant[] = [
   },
   {
     name: 'length', description: 'length(10) { count, sum, avg, max }: the window holds the key\'s records',
-    window: () => windows.length(10) as Window<Ev>, aggregates: four,
+    attach: windowed(() => windows.length(10) as Window<Ev>, four),
     handState: (keys, total) => statsState(keys, total, (s, r) => { ((s.records ??= []) as Ev[]).push(r) }),
   },
   {
     name: 'session', description: 'session({ gap: 1 year }) { count, sum, avg, max }',
-    window: () => windows.session({ gap: YEAR, time }), aggregates: four,
+    attach: windowed(() => windows.session({ gap: YEAR, time }), four),
     handState: (keys, total) => statsState(keys, total, (s, r) => {
       s.start ??= r.ts
       s.end = r.ts + YEAR
     }),
+  },
+  {
+    name: 'oxiValue', description: '.process Oxi with ctx.state.value({ n, total, mean, top }) per key',
+    attach: (keyed, options) => keyed.process('stats', () => {
+      let stats: ValueState<Stats, Ev>
+      return {
+        open(ctx) { stats = ctx.state.value<Stats>('stats') },
+        onBatch(records) {
+          for (const r of records) {
+            const s = stats.get(r)
+            const n = (s?.n ?? 0) + 1
+            const total = (s?.total ?? 0) + r.value
+            stats.set(r, { n, total, mean: total / n, top: Math.max(s?.top ?? -Infinity, r.value) })
+          }
+        },
+      }
+    }, options),
+    handState: (keys, total) => statsState(keys, total),
   },
 ]
 

@@ -39,8 +39,6 @@ function haltable(keys: number, haltFile: string): Source<Ev> {
 
 export default (params: WindowStateParams) => {
   const tumbling = stateVariants.find((v) => v.name === 'tumbling')!
-  return pipeline('parallel-restore-windows').source('in', haltable(params.keys, params.haltFile)).keyBy((r: Ev) => r.key)
-    .window('w', tumbling.window())
-    .aggregate('stats', tumbling.aggregates(), { parallelism: 2 })
-    .sink('out', none)
+  const keyed = pipeline('parallel-restore-windows').source('in', haltable(params.keys, params.haltFile)).keyBy((r: Ev) => r.key)
+  return tumbling.attach(keyed, { parallelism: 2 }).sink('out', none)
 }
