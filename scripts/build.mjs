@@ -1,5 +1,6 @@
-// Builds dist/, what the package ships: the JavaScript bundled by esbuild into three entries —
-// index.js (the API), cli.js (the `oxiflow` command) and worker.js (a worker host thread) — and
+// Builds dist/, what the package ships: the JavaScript bundled by esbuild into four entries —
+// index.js (the API), cli.js (the `oxiflow` command), worker.js (a worker host thread) and
+// encode-worker.js (a snapshot encode pool thread, persistence/codec/encode-pool.ts) — and
 // the chunks they share, all in dist/ itself; and the declarations, by tsc, under dist/types/.
 //
 // Bundled rather than one compiled file per source (tsc alone): a process that loads oxiflow
@@ -45,7 +46,9 @@ rmSync(next, { recursive: true, force: true })
 try {
   await build({
     absWorkingDir: root,
-    entryPoints: { index: 'index.ts', cli: 'cli/main.ts', worker: 'runtime/worker/worker-main.ts' },
+    entryPoints: {
+      index: 'index.ts', cli: 'cli/main.ts', worker: 'runtime/worker/worker-main.ts', 'encode-worker': 'persistence/codec/encode-worker.ts',
+    },
     outdir: next,
     bundle: true,
     splitting: true,

@@ -1,44 +1,60 @@
 import { InvalidCodecLevelError } from './invalid-codec-level-error.ts'
-import { BLOB_HEADER_BYTES, writeBlobHeader } from './blob-header.ts'
 import type { CodecName } from './codec-name.ts'
 import { compressorFor } from './compressor-for.ts'
-import { crc32 } from './crc32.ts'
+import { encodeInline, type EncodedSnapshot } from './encode-inline.ts'
+import { EncodePool, type EncodeOptions } from './encode-pool.ts'
 import { serializeSnapshot } from './serialize-snapshot.ts'
 
-/**
- * An encoded snapshot: the blob (header + payload), the serialized length and the payload's
- * crc32 (what a manifest records next to the blob's key).
- *
- * @example
- * const { bytes, rawBytes, crc32 } = await encodeSnapshot(state, 'zstd')
- */
-export interface EncodedSnapshot {
-  readonly bytes: Uint8Array
-  readonly rawBytes: number
-  readonly crc32: number
-}
+export type { EncodedSnapshot } from './encode-inline.ts'
+export type { EncodeOptions } from './encode-pool.ts'
 
 /**
- * Compresses serialized bytes and frames them with a checksummed header — after the barrier:
- * lz4 and snappy compress on libuv's thread pool, zstd (the default, level 1: ratio ~5 at
- * ~250 MB/s here) on this thread. `level` is zstd's (1–22) and ignored by the other codecs.
- * The blob is a fresh buffer the caller owns; `raw` is not modified and may be reused once the
- * promise settles.
+ * From what size a zstd snapshot is encoded on the pool: zstd compresses on the calling thread
+ * at ~5–6 ms per MB here, the pool costs that thread ~0.3 ms per snapshot (plus a copy, ~0.3 ms
+ * per MB, unless the bytes are moved), so at 128 KiB the pool already halves the pause
+ * (bench/snapshot-encode.ts).
  *
  * @example
- * const { bytes } = await encodeSerialized(serializeSnapshot(state), 'zstd')
+ * raw.byteLength >= ZSTD_POOL_MIN_BYTES // goes to the pool
  */
-export async function encodeSerialized(raw: Uint8Array, codec: CodecName, level = 1): Promise<EncodedSnapshot> {
-  const compressor = compressorFor(codec)
+export const ZSTD_POOL_MIN_BYTES = 128 * 1024
+
+/**
+ * From what size a moved (`transfer: true`) none, lz4 or snappy snapshot is encoded on the pool.
+ * Inline these cost the calling thread only the blob's allocation, copy and crc32 (~0.3–0.5 ms per
+ * MB: lz4 and snappy compress on libuv's pool already); the pool wins from about 1 MB, and from
+ * 4 MiB by more than 1.5 ms a snapshot. Copied rather than moved, the pool's copy costs what
+ * inline costs, so those stay inline whatever their size (bench/snapshot-encode.ts).
+ *
+ * @example
+ * raw.byteLength >= MOVED_POOL_MIN_BYTES // a moved lz4 snapshot goes to the pool
+ */
+export const MOVED_POOL_MIN_BYTES = 4 * 1024 * 1024
+
+/** One pool per thread, made on first use: most processes never encode a large snapshot. */
+let pool: EncodePool | undefined
+
+/**
+ * Compresses serialized bytes and frames them with a checksummed header — after the barrier.
+ * Large snapshots are encoded on a pool thread (EncodePool: zstd from ZSTD_POOL_MIN_BYTES, the
+ * others only when moved and from MOVED_POOL_MIN_BYTES), the rest on this thread (lz4 and snappy
+ * compress on libuv's pool, zstd — the default, level 1 — here); the blob is the same bytes
+ * either way. `level` is zstd's (1–22) and ignored by the other codecs. The blob is a fresh
+ * buffer the caller owns. `raw` is not modified and may be reused once the promise settles —
+ * unless `options.transfer` hands it over: then it may be detached (empty) as soon as this is
+ * called. A pool thread's failure is an EncodeWorkerError naming `options.where`.
+ *
+ * @example
+ * const { bytes } = await encodeSerialized(serializeSnapshot(state), 'zstd', 1, { transfer: true })
+ */
+export async function encodeSerialized(raw: Uint8Array, codec: CodecName, level = 1, options: EncodeOptions = {}): Promise<EncodedSnapshot> {
+  compressorFor(codec) // UnknownCodecError before anything else
   if (codec === 'zstd' && !(Number.isInteger(level) && level >= 1 && level <= 22)) throw new InvalidCodecLevelError(level)
-  const payload = await compressor.compress(raw, level)
-  // One allocation for the blob; the payload is copied in once (the compressors allocate their
-  // own output and none of them can write at an offset of a caller's buffer).
-  const bytes = new Uint8Array(BLOB_HEADER_BYTES + payload.byteLength)
-  bytes.set(payload, BLOB_HEADER_BYTES)
-  const sum = crc32(payload)
-  writeBlobHeader(bytes, codec, raw.byteLength, sum)
-  return { bytes, rawBytes: raw.byteLength, crc32: sum }
+  const offThread = codec === 'zstd'
+    ? raw.byteLength >= ZSTD_POOL_MIN_BYTES
+    : options.transfer === true && raw.byteLength >= MOVED_POOL_MIN_BYTES
+  if (!offThread) return encodeInline(raw, codec, level)
+  return (pool ??= new EncodePool()).encode(raw, codec, level, options)
 }
 
 /**
@@ -49,5 +65,5 @@ export async function encodeSerialized(raw: Uint8Array, codec: CodecName, level 
  * const { bytes } = await encodeSnapshot(new Map([['k', 1n]]), 'lz4')
  */
 export async function encodeSnapshot(value: unknown, codec: CodecName, level = 1): Promise<EncodedSnapshot> {
-  return encodeSerialized(serializeSnapshot(value), codec, level)
+  return encodeSerialized(serializeSnapshot(value), codec, level, { transfer: true })
 }

@@ -8,9 +8,10 @@ const entry = 'dist/index.js'
 
 /**
  * Dependencies a process that imports oxiflow must not load until it uses them: store clients,
- * codecs, the metrics stack, version parsing (bench/README.md, "What the floor is made of").
+ * codecs, the snapshot encode pool (piscina), the metrics stack, version parsing (bench/README.md,
+ * "What the floor is made of").
  */
-const LAZY = ['pg', 'ioredis', '@nats-io/', 'lz4-napi', 'snappy', '@bokuweb/zstd-wasm', 'prom-client', 'semver']
+const LAZY = ['pg', 'ioredis', '@nats-io/', 'lz4-napi', 'snappy', '@bokuweb/zstd-wasm', 'prom-client', 'semver', 'piscina']
 
 /** What importing `dist/index.js` with plain node loads: ES module URLs and CommonJS files. */
 async function loadedByImport(): Promise<{ urls: string[]; cjs: string[] }> {
@@ -19,7 +20,7 @@ async function loadedByImport(): Promise<{ urls: string[]; cjs: string[] }> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as { urls: string[]; cjs: string[] }
 }
 
-test('importing the package loads no store client, codec, prom-client, semver or node:http', async (t) => {
+test('importing the package loads no store client, codec, encode pool, prom-client, semver or node:http', async (t) => {
   const { urls, cjs } = await loadedByImport()
   const files = [...urls, ...cjs]
   const packageOf = (f: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]

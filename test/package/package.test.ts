@@ -49,7 +49,7 @@ test.serial('the tarball holds package.json, README.md, bin/ and dist/ only: no 
   t.deepEqual(outside, [])
   t.deepEqual(entries.filter((e) => /\.ts$/.test(e) && !/\.d\.ts$/.test(e)), [])
   t.deepEqual(entries.filter((e) => /\.test\.|(^|\/)(test|bench|\.ci|examples)\/|tsbuildinfo/.test(e)), [])
-  for (const needed of ['package.json', 'bin/oxiflow.mjs', 'dist/index.js', 'dist/types/index.d.ts', 'dist/cli.js', 'dist/worker.js']) {
+  for (const needed of ['package.json', 'bin/oxiflow.mjs', 'dist/index.js', 'dist/types/index.d.ts', 'dist/cli.js', 'dist/worker.js', 'dist/encode-worker.js']) {
     t.true(entries.includes(`package/${needed}`), `${needed} is missing from ${tarball}`)
   }
 })

@@ -1,0 +1,16 @@
+import type { CodecName } from './codec-name.ts'
+
+/**
+ * What the encode pool posts to one of its threads (types only: encode-pool.ts on the caller's
+ * thread and encode-worker.ts on a pool thread share it and never import each other). `raw` is
+ * moved, not copied; `codec` and `level` were checked on the caller's thread. The thread answers
+ * with the blob (header + payload), moved back.
+ *
+ * @example
+ * const task: EncodeTask = { raw, codec: 'zstd', level: 1 }
+ */
+export interface EncodeTask {
+  readonly raw: Uint8Array
+  readonly codec: CodecName
+  readonly level: number
+}
