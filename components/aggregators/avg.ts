@@ -11,8 +11,10 @@ import { runningSum, type RunningSumAcc } from './running-sum.ts'
  */
 export function avg<R>(fn: (record: R) => number): Aggregator<R, RunningSumAcc, number | null> {
   requireFunction('avg', fn)
+  const sum = runningSum('avg', fn)
   return {
-    ...runningSum('avg', fn),
+    ...sum,
     result: acc => (acc.n === 0 ? null : (acc.hi + acc.lo) / acc.n),
+    columns: { ...sum.columns!, inPlace: { ...sum.columns!.inPlace!, result: (c, at, row) => (c[at][row] === 0 ? null : (c[at + 1][row] + c[at + 2][row]) / c[at][row]) } },
   }
 }

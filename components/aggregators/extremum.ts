@@ -1,4 +1,4 @@
-import type { AccumulatorColumns, Aggregator } from '../../runtime/contracts/aggregator.ts'
+import type { AccumulatorColumns, AccumulatorInPlace, Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, finiteNumberOf } from './aggregator-checks.ts'
 import { type Deque, dequeBack, dequeFront, dequePopBack, dequePush, dequeShift } from './deque.ts'
 
@@ -77,7 +77,7 @@ export function extremum<R>(
         a.n += b.n
         return a
       },
-      columns: runningExtremumColumns,
+      columns: { ...runningExtremumColumns, inPlace: extremumInPlace(kind, fn, better) },
     },
     merge(a, b) {
       const bFront = dequeFront(b)
@@ -109,4 +109,24 @@ const runningExtremumColumns: AccumulatorColumns<RunningExtremum> = {
     c[at + 1][row] = acc.value
   },
   read: (c, at, row) => ({ n: c[at][row], value: c[at + 1][row] }),
+}
+
+/** The append-only form's `add`, `merge` and result on the row `{ n, value }`, exactly as on the object. */
+function extremumInPlace<R>(kind: string, fn: (record: R) => number, better: (a: number, b: number) => boolean): AccumulatorInPlace<number | null> {
+  return {
+    init(c, at, row) {
+      c[at][row] = 0
+      c[at + 1][row] = 0
+    },
+    value: (record) => finiteNumberOf(kind, fn, record as R),
+    add(c, at, row, x) {
+      if (c[at][row]++ === 0 || better(x, c[at + 1][row])) c[at + 1][row] = x
+    },
+    merge(c, at, into, from) {
+      const n = c[at][from]
+      if (n > 0 && (c[at][into] === 0 || better(c[at + 1][from], c[at + 1][into]))) c[at + 1][into] = c[at + 1][from]
+      c[at][into] += n
+    },
+    result: (c, at, row) => (c[at][row] === 0 ? null : c[at + 1][row]),
+  }
 }

@@ -1,4 +1,4 @@
-import type { AccumulatorColumns, Aggregator } from '../../runtime/contracts/aggregator.ts'
+import type { AccumulatorColumns, AccumulatorInPlace, Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, finiteNumberOf } from './aggregator-checks.ts'
 
 /**
@@ -66,8 +66,38 @@ export function runningSum<R>(kind: string, fn: (record: R) => number): Aggregat
       a.n += b.n
       return a
     },
-    columns: runningSumColumns,
+    columns: { ...runningSumColumns, inPlace: runningSumInPlace(kind, fn) },
   }
+}
+
+/** `add`, `merge` and the sum on the row `{ n, hi, lo }`, exactly as on the object. */
+function runningSumInPlace<R>(kind: string, fn: (record: R) => number): AccumulatorInPlace<number> {
+  return {
+    init(c, at, row) {
+      c[at][row] = 0
+      c[at + 1][row] = 0
+      c[at + 2][row] = 0
+    },
+    value: (record) => finiteNumberOf(kind, fn, record as R),
+    add(c, at, row, x) {
+      neumaierAddAt(c[at + 1], c[at + 2], row, x)
+      c[at][row]++
+    },
+    merge(c, at, into, from) {
+      neumaierAddAt(c[at + 1], c[at + 2], into, c[at + 1][from])
+      neumaierAddAt(c[at + 1], c[at + 2], into, c[at + 2][from])
+      c[at][into] += c[at][from]
+    },
+    result: (c, at, row) => c[at + 1][row] + c[at + 2][row],
+  }
+}
+
+/** neumaierAdd on `hi[row]`, `lo[row]`. */
+function neumaierAddAt(hi: Float64Array, lo: Float64Array, row: number, x: number): void {
+  const h = hi[row]
+  const t = h + x
+  lo[row] += Math.abs(h) >= Math.abs(x) ? (h - t) + x : (x - t) + h
+  hi[row] = t
 }
 
 /** `{ n, hi, lo }` as three float64 fields. */

@@ -87,5 +87,6 @@ export function session<R>(options: SessionOptions<R>): Window<R, EventWindowsSt
     fire: (host, key, state, at) => fireWindows(host, key, state, at, lateness, REACH),
     flush: (host, key, state) => fireWindows(host, key, state, Infinity, lateness, REACH),
     columns: eventWindowColumns,
+    shape: { kind: 'session', gap },
   }
 }

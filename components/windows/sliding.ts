@@ -60,5 +60,6 @@ export function sliding<R>(options: SlidingOptions<R>): Window<R, EventWindowsSt
     fire: (host, key, state, at) => fireWindows(host, key, state, at, lateness),
     flush: (host, key, state) => fireWindows(host, key, state, Infinity, lateness),
     columns: eventWindowColumns,
+    shape: { kind: 'fixed', size, slide },
   }
 }

@@ -48,5 +48,6 @@ export function tumbling<R>(options: TumblingOptions<R>): Window<R, EventWindows
     fire: (host, key, state, at) => fireWindows(host, key, state, at, lateness),
     flush: (host, key, state) => fireWindows(host, key, state, Infinity, lateness),
     columns: eventWindowColumns,
+    shape: { kind: 'fixed', size, slide: size },
   }
 }

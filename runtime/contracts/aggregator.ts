@@ -72,4 +72,30 @@ export interface AccumulatorColumns<A> {
   write(acc: A, cols: readonly Float64Array[], at: number, row: number): void
   /** A fresh accumulator from row `row` of columns `cols[at]…`. */
   read(cols: readonly Float64Array[], at: number, row: number): A
+  /**
+   * Optional: the aggregator working on its row in place, so a step keeps accumulators in the
+   * columns themselves (event-time windows do). An add is two steps: `value(record)` takes the
+   * number from the record and may throw (then nothing changed); `add` cannot throw. Must give
+   * exactly what `create`/`add`/`merge`/`result` on the accumulator object give, bit for bit.
+   */
+  readonly inPlace?: AccumulatorInPlace<unknown>
+}
+
+/**
+ * An aggregator's accumulator in row `row` of columns `cols[at]…` (see AccumulatorColumns).
+ *
+ * @example
+ * const count: AccumulatorInPlace<number> = { init: (c, at, row) => { c[at][row] = 0 }, value: () => 0, add: (c, at, row) => { c[at][row]++ }, merge: (c, at, a, b) => { c[at][a] += c[at][b] }, result: (c, at, row) => c[at][row] }
+ */
+export interface AccumulatorInPlace<V> {
+  /** Makes the row an empty accumulator. */
+  init(cols: readonly Float64Array[], at: number, row: number): void
+  /** The number `add` takes for `record` (validated: throws for a value the aggregator refuses). */
+  value(record: unknown): number
+  /** Adds a value `value` returned. */
+  add(cols: readonly Float64Array[], at: number, row: number, x: number): void
+  /** Adds row `from` into row `into` (`into` before `from` in arrival order); `from` is unchanged. */
+  merge(cols: readonly Float64Array[], at: number, into: number, from: number): void
+  /** The aggregate of the row. */
+  result(cols: readonly Float64Array[], at: number, row: number): V
 }

@@ -112,12 +112,32 @@ export interface Window<R = unknown, S = any> {
   fire(host: WindowHost, key: unknown, state: S, at: number): void
   /** End of a bounded input: fires every window still open. */
   flush(host: WindowHost, key: unknown, state: S): void
+  /** Optional: the step dropped `state` (its key has nothing open, or a restore replaces everything). */
+  release?(state: S): void
   /**
    * Optional: `S` as rows of float64 fields, each row with an accumulator, so the step snapshots
    * its keys as raw columns when the accumulator has columns too (no object per window).
    */
   readonly columns?: WindowStateColumns<S>
+  /**
+   * Optional, event time only: the windows as data, so a step whose aggregates work in place
+   * keeps them in columns instead of calling `add`/`fire` on objects. Must describe exactly what
+   * those functions do.
+   */
+  readonly shape?: EventWindowShape
 }
+
+/**
+ * Event-time windows as data: fixed windows [s, s + size) starting at every multiple s of `slide`
+ * (tumbling: `slide` = `size`; sliding: `slide` < `size`), or sessions of records at most `gap`
+ * apart ([first, last + gap], merged when they touch).
+ *
+ * @example
+ * const shape: EventWindowShape = { kind: 'fixed', size: 60_000, slide: 60_000 }
+ */
+export type EventWindowShape =
+  | { readonly kind: 'fixed'; readonly size: number; readonly slide: number }
+  | { readonly kind: 'session'; readonly gap: number }
 
 /**
  * A window state written as rows: each row has `fields.length` float64 fields, in columns

@@ -2,6 +2,7 @@ import type { AccumulatorColumns, Aggregator } from '../../contracts/aggregator.
 import type { WindowAccumulator, WindowMode, WindowOutput } from '../../contracts/window.ts'
 import { PartialAggregateError } from './partial-aggregate-error.ts'
 import { queueShift, type RecordQueue } from './record-queue.ts'
+import { rowAccumulation, type RowAccumulation } from './row-accumulation.ts'
 
 /**
  * A window step's accumulator plus how a fired window's output fields are written.
@@ -14,6 +15,8 @@ export interface WindowAccumulation<A = unknown> extends WindowAccumulator<A> {
   write(out: Record<string, unknown>, acc: A, records: readonly unknown[] | undefined): void
   /** Present when every field's accumulator can be written as numbers (`.aggregate` of such aggregators). */
   readonly columns?: AccumulatorColumns<A>
+  /** Present when every field's accumulator also works in place on its columns. */
+  readonly rows?: RowAccumulation
 }
 
 /**
@@ -65,6 +68,7 @@ function aggregates(step: string, byName: Readonly<Record<string, Aggregator<any
       for (let i = 0; i < n; i++) out[names[i]] = aggs[i].result(acc[i])
     },
     ...(aggs.every((a) => a.columns !== undefined) && { columns: fieldColumns(aggs.map((a) => a.columns!)) }),
+    ...(aggs.every((a) => a.columns?.inPlace !== undefined) && { rows: rowAccumulation(names, aggs.map((a) => a.columns!)) }),
   }
 }
 

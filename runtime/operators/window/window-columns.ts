@@ -17,13 +17,29 @@ export interface WindowColumnsPart {
 }
 
 /**
+ * How a window step writes its keys' states as a part and reads them back: on objects
+ * (WindowColumnsCodec) or from the rows the states live in (RowWindows).
+ *
+ * @example
+ * const part = codec.write(keys, states, states.reduce((n, s) => n + codec.rows(s), 0))
+ */
+export interface WindowStateCodec {
+  /** Rows `state` takes (for sizing the columns). */
+  rows(state: unknown): number
+  /** A part for `keys` and their `states` (same order; `totalRows` in all). Takes ownership of `keys`. */
+  write(keys: unknown[], states: readonly unknown[], totalRows: number): WindowColumnsPart
+  /** `[key, state]` for the part's `keys` (from partKeys), in order; a RangeError when the part is malformed. */
+  read(part: WindowColumnsPart, keys: readonly unknown[]): [unknown, unknown][]
+}
+
+/**
  * Writes states as columns and reads them back: the window's rows with the step's accumulator
  * in the columns after the window's fields.
  *
  * @example
  * const codec = new WindowColumnsCodec(window.columns!, accumulation.columns!)
  */
-export class WindowColumnsCodec {
+export class WindowColumnsCodec implements WindowStateCodec {
   private readonly width: number
   private readonly fields: number
 
@@ -57,23 +73,45 @@ export class WindowColumnsCodec {
   }
 
   /** `[key, state]` of every key of `part`, in order; a RangeError when the part is malformed. */
-  read(part: WindowColumnsPart): [unknown, unknown][] {
-    if (!isKeyTable(part.keys) || !(part.rows instanceof Uint32Array) || !Array.isArray(part.cols) ||
-      part.cols.length !== this.width || !part.cols.every((c) => c instanceof Float64Array)) {
-      throw new RangeError(`expected { keys, rows: Uint32Array, cols: ${this.width} Float64Arrays }`)
-    }
-    const keys = unpackKeys(part.keys)
-    if (keys.length !== part.rows.length) throw new RangeError(`${keys.length} keys but ${part.rows.length} row counts`)
+  read(part: WindowColumnsPart, keys: readonly unknown[]): [unknown, unknown][] {
+    checkColumnsPart(part, this.width, keys.length)
     const { cols, rows } = part
     const { acc, fields } = this
     const readAcc = (row: number): unknown => acc.read(cols, fields, row)
     const out = new Array<[unknown, unknown]>(keys.length)
     let row = 0
     for (let i = 0; i < keys.length; i++) {
-      if (row + rows[i] > (cols[0]?.length ?? 0)) throw new RangeError(`key ${i} needs rows up to ${row + rows[i]}, the columns have ${cols[0]?.length ?? 0}`)
       out[i] = [keys[i], this.window.read(cols, row, rows[i], readAcc)]
       row += rows[i]
     }
     return out
   }
+}
+
+/**
+ * The keys of a part (a RangeError when its key table is malformed).
+ *
+ * @example
+ * const keys = partKeys(group.columns)
+ */
+export function partKeys(part: WindowColumnsPart): unknown[] {
+  if (!isKeyTable(part?.keys)) throw new RangeError('expected a key table { text, lengths }, { numbers } or { values }')
+  return unpackKeys(part.keys)
+}
+
+/**
+ * Throws a RangeError unless `part` has `width` Float64Array columns, a row count per key
+ * (`keys` of them) and columns as long as the rows add up to.
+ *
+ * @example
+ * checkColumnsPart(part, 8, keys.length)
+ */
+export function checkColumnsPart(part: WindowColumnsPart, width: number, keys: number): void {
+  if (!(part.rows instanceof Uint32Array) || !Array.isArray(part.cols) || part.cols.length !== width || !part.cols.every((c) => c instanceof Float64Array)) {
+    throw new RangeError(`expected { keys, rows: Uint32Array, cols: ${width} Float64Arrays }`)
+  }
+  if (keys !== part.rows.length) throw new RangeError(`${keys} keys but ${part.rows.length} row counts`)
+  let total = 0
+  for (const n of part.rows) total += n
+  for (const c of part.cols) if (c.length !== total) throw new RangeError(`the rows add up to ${total}, a column has ${c.length}`)
 }

@@ -8,10 +8,13 @@ import { keyGroupCache } from '../../key-groups/key-group-assignment.ts'
 import { andThen, type Maybe } from '../../maybe.ts'
 import { windowAccumulation, type WindowAccumulation } from './window-accumulators.ts'
 import { WindowClock } from './window-clock.ts'
-import { WindowColumnsCodec } from './window-columns.ts'
+import { WindowColumnsCodec, type WindowStateCodec } from './window-columns.ts'
+import { RowWindows } from './row-windows.ts'
 import { WindowLateRecords } from './window-late-records.ts'
 import { WindowTimers, type KeyEntry } from './window-timers.ts'
-import { restoreWindowState, snapshotWindowState, windowSignature, type WindowStepState } from './window-snapshot.ts'
+import { windowSignature } from './window-snapshot.ts'
+import { WindowChanges } from './window-changes.ts'
+import { windowHolder, type WindowHolderStep } from './window-holder.ts'
 import { inputOffset, type Operator, type OperatorContext, type Output } from '../operator.ts'
 
 type WindowSpec = Extract<StepSpec, { kind: 'window' }>
@@ -51,11 +54,17 @@ export class WindowOperator implements Operator {
   private readonly clock: WindowClock
   private readonly signature: string
   /** Snapshots keys as raw columns when the window and its accumulator both have a column form. */
-  private readonly columns: WindowColumnsCodec | undefined
+  private readonly columns: WindowStateCodec | undefined
+  /** The window's state in a RowTable, when it lives in columns. */
+  private readonly rowWindows: RowWindows | undefined
+  private readonly changes = new WindowChanges()
 
   constructor(private readonly ctx: OperatorContext, private readonly spec: WindowSpec, private readonly next: Output) {
-    this.window = spec.window
     this.accumulation = windowAccumulation(ctx.step.name, spec.output, spec.window.mode)
+    const rows = this.accumulation.rows
+    // Event-time windows whose aggregates work in place keep their state in columns (no object per window).
+    this.rowWindows = spec.window.shape && spec.window.eventTime && rows ? new RowWindows(spec.window, rows) : undefined
+    this.window = this.rowWindows ?? spec.window
     this.groupOf = keyGroupCache(ctx.maxKeyGroups)
     this.keyOf = ctx.step.key
     this.timeOf = spec.window.eventTime?.time
@@ -65,7 +74,9 @@ export class WindowOperator implements Operator {
     this.late = new WindowLateRecords(ctx)
     this.signature = windowSignature(spec.window, spec.output)
     const accColumns = this.accumulation.columns
-    this.columns = spec.window.columns && accColumns ? new WindowColumnsCodec(spec.window.columns, accColumns) : undefined
+    this.columns = this.rowWindows?.codec() ?? (spec.window.columns && accColumns ? new WindowColumnsCodec(spec.window.columns, accColumns) : undefined)
+    const rowWindows = this.rowWindows
+    const write = rowWindows ? (out: Record<string, unknown>, acc: unknown) => rowWindows.write(out, acc as number) : this.accumulation.write
     this.clock = new WindowClock(ctx, () => {
       this.fireDue(this.ctx.clock.now())
       return this.flush()
@@ -75,7 +86,7 @@ export class WindowOperator implements Operator {
       emit: (key, windowStart, windowEnd, acc, records) => {
         const out: Record<string, unknown> = { key, windowStart, windowEnd }
         try {
-          this.accumulation.write(out, acc, records)
+          write(out, acc, records)
         } catch (e) {
           // After the record went in (a reduce folding a sliding window): it cannot be skipped.
           throw new StepError(ctx.step.name, 'computing a window result', e, '; fix the function that threw')
@@ -116,6 +127,8 @@ export class WindowOperator implements Operator {
       const open = [...this.keys.values()].sort((a, b) => a.group - b.group || a.ord - b.ord)
       try {
         for (const e of open) this.window.flush(this.host, e.key, e.state)
+        // Every state changed: a snapshot after the end is a full one.
+        this.changes.reset()
       } catch (e) {
         throw e instanceof StepError ? e : new StepError(this.ctx.step.name, 'firing windows at the end of input', e, '; fix the function that threw')
       }
@@ -128,27 +141,27 @@ export class WindowOperator implements Operator {
   }
 
   holders(): StateHolder[] {
-    const stateId = `${this.ctx.step.name}/${this.spec.windowName}`
-    const own: StateHolder<WindowStepState> = {
-      stateId,
-      stateVersion: this.window.stateVersion,
-      keyed: true,
-      snapshot: () => snapshotWindowState(this.ctx, this.signature, this.keys, this.wm, this.maxEventTime, this.columns),
-      restore: (state, fromVersion) => {
-        const restored = restoreWindowState(stateId, this.window.stateVersion, this.signature, this.groupOf, state, fromVersion, this.columns)
+    const step: WindowHolderStep = {
+      ctx: this.ctx, signature: this.signature, codec: this.columns, changes: this.changes, keys: this.keys, groupOf: this.groupOf,
+      watermark: () => this.wm,
+      maxEventTime: () => this.maxEventTime,
+      // Rows are re-created while the snapshot is read: the table is emptied first.
+      clear: () => this.rowWindows?.clear(),
+      load: (restored) => {
         this.keys.clear()
         this.timers.clear()
         this.nextOrd = 0
         this.wm = restored.watermark
         this.maxEventTime = restored.maxEventTime
         for (const [key, group, s] of restored.keys) {
-          if (this.timed && this.window.due(s) === Infinity) continue
+          if (this.timed && this.window.due(s) === Infinity) { this.window.release?.(s); continue }
           this.register(key, group, s)
         }
         if (this.processing) this.clock.arm(this.timers.next)
       },
+      release: (state) => this.window.release?.(state),
     }
-    return [own]
+    return [windowHolder(`${this.ctx.step.name}/${this.spec.windowName}`, this.window.stateVersion, step)]
   }
 
   /**
@@ -169,7 +182,10 @@ export class WindowOperator implements Operator {
           const r = records[i]
           const key = keyOf === undefined ? null : keyOf(r)
           const entry = short ? keys.get(key) : undefined
-          if (entry !== undefined) w.add(host, key, entry.state, r, 0, -Infinity)
+          if (entry !== undefined) {
+            w.add(host, key, entry.state, r, 0, -Infinity)
+            entry.epoch = this.changes.epoch
+          }
           else this.handle(r, key, now)
         }
       } catch (e) {
@@ -191,11 +207,18 @@ export class WindowOperator implements Operator {
     if (entry === undefined) {
       // The state joins the map only once a record went in: a throw leaves no trace.
       const state = w.create(this.host)
-      w.add(this.host, key, state, record, t, this.wm)
-      if (this.timed && w.due(state) === Infinity) return // a late record of a key with no open window
+      try {
+        w.add(this.host, key, state, record, t, this.wm)
+      } catch (e) {
+        w.release?.(state)
+        throw e
+      }
+      // A late record of a key with no open window.
+      if (this.timed && w.due(state) === Infinity) { w.release?.(state); return }
       entry = this.register(key, this.groupOf(key), state)
     } else {
       w.add(this.host, key, entry.state, record, t, this.wm)
+      entry.epoch = this.changes.epoch
       if (this.timed) this.timers.schedule(entry, w.due(entry.state))
     }
     if (this.timeOf !== undefined && t > this.maxEventTime) {
@@ -209,7 +232,7 @@ export class WindowOperator implements Operator {
   }
 
   private register(key: unknown, group: number, state: unknown): KeyEntry {
-    const entry: KeyEntry = { key, group, ord: this.nextOrd++, state, due: Infinity, dropped: false }
+    const entry: KeyEntry = { key, group, ord: this.nextOrd++, state, due: Infinity, dropped: false, epoch: this.changes.epoch }
     this.keys.set(key, entry)
     if (this.timed) this.timers.schedule(entry, this.window.due(state))
     return entry
@@ -233,11 +256,16 @@ export class WindowOperator implements Operator {
           this.timers.schedule(e, now)
           continue
         }
-        if (now <= at) w.fire(this.host, e.key, e.state, at)
+        if (now <= at) {
+          w.fire(this.host, e.key, e.state, at)
+          e.epoch = this.changes.epoch
+        }
         const due = w.due(e.state)
         if (due === Infinity) {
           e.dropped = true
           this.keys.delete(e.key)
+          this.changes.dropped(e.key, e.group)
+          w.release?.(e.state)
         } else {
           this.timers.schedule(e, due)
         }

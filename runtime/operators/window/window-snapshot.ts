@@ -4,7 +4,8 @@ import { IncompatibleStateError } from './incompatible-state-error.ts'
 import { rangeOf } from '../../key-groups/key-group-assignment.ts'
 import type { KeyEntry } from './window-timers.ts'
 import type { OperatorContext } from '../operator.ts'
-import type { WindowColumnsCodec, WindowColumnsPart } from './window-columns.ts'
+import { partKeys, type WindowColumnsPart, type WindowStateCodec } from './window-columns.ts'
+import { packKeys, unpackKeys, type KeyTable } from './key-table.ts'
 
 /**
  * One key group of a window step's snapshot. The instance's watermark is written into each of
@@ -24,6 +25,10 @@ export interface WindowGroupState {
   readonly keys?: [unknown, unknown][]
   /** The same as raw columns (since 1.1.0, when the window and its aggregates have columns). */
   readonly columns?: WindowColumnsPart
+  /** In a changes snapshot (incremental checkpoint): the keys dropped since the base, in order. */
+  readonly removed?: KeyTable
+  /** After a restore folded a chain: the changes snapshots of this group to apply, oldest first. */
+  layers?: WindowGroupState[]
 }
 
 /**
@@ -43,7 +48,7 @@ export type WindowStepState = Map<KeyGroup, WindowGroupState>
  * const state = snapshotWindowState(ctx, 'tumbling/collect', keys, wm, maxTs)
  */
 export function snapshotWindowState(ctx: OperatorContext, signature: string, keys: ReadonlyMap<unknown, KeyEntry>,
-  watermark: number, maxEventTime: number, codec?: WindowColumnsCodec): WindowStepState {
+  watermark: number, maxEventTime: number, codec?: WindowStateCodec, changes?: WindowChangesSince): WindowStepState {
   const range = rangeOf(ctx.instance, ctx.maxKeyGroups, ctx.parallelism)
   const byGroup = new Map<KeyGroup, { keys: unknown[]; states: unknown[]; rows: number }>()
   const of = (g: KeyGroup) => {
@@ -53,7 +58,9 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
   }
   for (let g = range.start; g <= range.end; g++) of(g)
   // Map order is key creation order (a restore re-creates keys in snapshot order).
+  const since = changes?.epoch ?? -Infinity
   for (const e of keys.values()) {
+    if (e.epoch <= since) continue
     const p = of(e.group)
     p.keys.push(e.key)
     p.states.push(e.state)
@@ -61,10 +68,43 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
   }
   const groups: WindowStepState = new Map()
   for (const [g, p] of byGroup) {
-    groups.set(g, codec ? { watermark, maxEventTime, signature, columns: codec.write(p.keys, p.states, p.rows) }
-      : { watermark, maxEventTime, signature, keys: p.keys.map((k, i) => [k, p.states[i]]) })
+    const removed = changes?.dropped.get(g)
+    groups.set(g, {
+      ...(codec ? { watermark, maxEventTime, signature, columns: codec.write(p.keys, p.states, p.rows) }
+        : { watermark, maxEventTime, signature, keys: p.keys.map((k, i): [unknown, unknown] => [k, p.states[i]]) }),
+      ...(changes && { removed: packKeys(removed ?? []) }),
+    })
   }
   return groups
+}
+
+/**
+ * What a changes snapshot takes: keys whose entry changed after `epoch`, and the keys dropped
+ * since, by key group.
+ *
+ * @example
+ * const changes: WindowChangesSince = { epoch: 3, dropped: new Map([[17, ['u1']]]) }
+ */
+export interface WindowChangesSince {
+  readonly epoch: number
+  readonly dropped: ReadonlyMap<KeyGroup, unknown[]>
+}
+
+/**
+ * Folds a changes snapshot into a full one: each group's changes become a layer of that group,
+ * applied in order by restoreWindowState (a group the full one lacks is taken as it is).
+ *
+ * @example
+ * const full = foldWindowChanges(base, changes)
+ */
+export function foldWindowChanges(full: WindowStepState, changes: WindowStepState): WindowStepState {
+  if (!(full instanceof Map) || !(changes instanceof Map)) return changes
+  for (const [g, c] of changes) {
+    const base = full.get(g)
+    if (base) (base.layers ??= []).push(c)
+    else full.set(g, c)
+  }
+  return full
 }
 
 /**
@@ -100,7 +140,7 @@ export interface RestoredWindowState {
  * const { watermark, keys } = restoreWindowState('stats/w', '1.0.0', sig, groupOf, state, '1.0.0')
  */
 export function restoreWindowState(stateId: string, expectedVersion: string, signature: string, groupOf: (key: unknown) => KeyGroup,
-  state: WindowStepState, fromVersion: string, codec?: WindowColumnsCodec): RestoredWindowState {
+  state: WindowStepState, fromVersion: string, codec?: WindowStateCodec, release?: (state: unknown) => void): RestoredWindowState {
   checkVersion(stateId, fromVersion, expectedVersion)
   if (!(state instanceof Map)) {
     throw new IncompatibleStateError(stateId, `a ${state === null ? 'null' : typeof state}`, `a Map of key groups`, '; this snapshot was not written by a window step')
@@ -109,14 +149,18 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
   let maxEventTime = Infinity
   const keys: [unknown, KeyGroup, unknown][] = []
   for (const g of [...state.keys()].sort((a, b) => a - b)) {
-    const group = state.get(g)!
-    if (group.signature !== signature) {
-      throw new IncompatibleStateError(stateId, `state for '${group.signature}'`, `'${signature}'`,
-        '; the window or its aggregates changed since the snapshot — restore with the pipeline that wrote it, or rename the step to start it fresh')
+    const base = state.get(g)!
+    const layers = [base, ...(base.layers ?? [])]
+    for (const group of layers) {
+      if (group.signature !== signature) {
+        throw new IncompatibleStateError(stateId, `state for '${group.signature}'`, `'${signature}'`,
+          '; the window or its aggregates changed since the snapshot — restore with the pipeline that wrote it, or rename the step to start it fresh')
+      }
     }
-    watermark = Math.min(watermark, group.watermark)
-    maxEventTime = Math.min(maxEventTime, group.maxEventTime)
-    for (const [key, s] of groupKeys(stateId, g, group, codec)) {
+    const newest = layers[layers.length - 1]
+    watermark = Math.min(watermark, newest.watermark)
+    maxEventTime = Math.min(maxEventTime, newest.maxEventTime)
+    for (const [key, s] of layeredKeys(stateId, g, layers, codec, release)) {
       const own = groupOf(key)
       if (own !== g) {
         throw new IncompatibleStateError(stateId, `key ${JSON.stringify(key)} in key group ${g}`, `key group ${own}`,
@@ -128,15 +172,36 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
   return { watermark: state.size === 0 ? -Infinity : watermark, maxEventTime: state.size === 0 ? -Infinity : maxEventTime, keys }
 }
 
+/**
+ * A group's `[key, state]` pairs after its layers: a layer's dropped keys go, its keys replace
+ * the state of a key in place or come last (key creation order, as in the live step).
+ */
+function layeredKeys(stateId: string, g: KeyGroup, layers: readonly WindowGroupState[], codec: WindowStateCodec | undefined,
+  release: ((state: unknown) => void) | undefined): [unknown, unknown][] {
+  if (layers.length === 1) return groupKeys(stateId, g, layers[0], codec)
+  const keys = new Map(groupKeys(stateId, g, layers[0], codec))
+  for (const layer of layers.slice(1)) {
+    for (const key of layer.removed ? unpackKeys(layer.removed) : []) {
+      if (keys.has(key)) release?.(keys.get(key))
+      keys.delete(key)
+    }
+    for (const [key, s] of groupKeys(stateId, g, layer, codec)) {
+      if (keys.has(key)) release?.(keys.get(key))
+      keys.set(key, s)
+    }
+  }
+  return [...keys]
+}
+
 /** A group's `[key, state]` pairs, from its columns or its list. */
-function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, codec: WindowColumnsCodec | undefined): [unknown, unknown][] {
+function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, codec: WindowStateCodec | undefined): [unknown, unknown][] {
   if (group.columns === undefined) {
     if (!Array.isArray(group.keys)) throw new IncompatibleStateError(stateId, `key group ${g} without keys`, 'a list of [key, state] or columns')
     return group.keys
   }
   if (!codec) throw new IncompatibleStateError(stateId, `key group ${g} as columns`, 'a list of [key, state] (this step has no column form)')
   try {
-    return codec.read(group.columns)
+    return codec.read(group.columns, partKeys(group.columns))
   } catch (e) {
     throw new IncompatibleStateError(stateId, `key group ${g}'s columns (${(e as Error).message})`, 'the columns this step writes')
   }

@@ -4,7 +4,7 @@ import type { KeyGroup } from '../../../persistence/state-holder.ts'
  * One key's window state inside a window step instance.
  *
  * @example
- * const e: KeyEntry = { key: 'u1', group: 17, ord: 0, state, due: Infinity, dropped: false }
+ * const e: KeyEntry = { key: 'u1', group: 17, ord: 0, state, due: Infinity, dropped: false, epoch: 1 }
  */
 export interface KeyEntry {
   readonly key: unknown
@@ -17,6 +17,8 @@ export interface KeyEntry {
   due: number
   /** Set once the key's state was dropped: its queued timers are stale. */
   dropped: boolean
+  /** The epoch its state last changed in (WindowChanges): incremental checkpoints take it when newer than their base. */
+  epoch: number
 }
 
 interface Timer {

@@ -1,0 +1,63 @@
+/**
+ * Rows of float64 columns plus a `next` link per row, allocated from a free list and grown by
+ * doubling: the storage of a step's windows when their state lives in columns. Rows of one key
+ * form a linked list through `next` (−1 ends it). Columns are replaced when the table grows:
+ * read `cols` again after an `alloc`.
+ *
+ * @example
+ * const t = new RowTable(4); const r = t.alloc(); t.cols[0][r] = 1; t.next[r] = -1
+ */
+export class RowTable {
+  cols: Float64Array[]
+  next: Int32Array
+  /** Rows in use. */
+  live = 0
+  private free: number[] = []
+  private top = 0
+
+  constructor(readonly width: number, capacity = 1024) {
+    this.cols = Array.from({ length: width }, () => new Float64Array(capacity))
+    this.next = new Int32Array(capacity)
+  }
+
+  /** A row (its fields hold whatever its last user left: set them). */
+  alloc(): number {
+    this.live++
+    if (this.free.length > 0) return this.free.pop()!
+    if (this.top === this.next.length) this.grow()
+    return this.top++
+  }
+
+  release(row: number): void {
+    this.live--
+    this.free.push(row)
+  }
+
+  /** Releases every row of the list starting at `head`. */
+  releaseList(head: number): void {
+    for (let r = head; r !== -1;) {
+      const n = this.next[r]
+      this.release(r)
+      r = n
+    }
+  }
+
+  /** Forgets every row. */
+  clear(): void {
+    this.live = 0
+    this.free = []
+    this.top = 0
+  }
+
+  private grow(): void {
+    const capacity = this.next.length * 2
+    this.cols = this.cols.map((c) => {
+      const wider = new Float64Array(capacity)
+      wider.set(c)
+      return wider
+    })
+    const next = new Int32Array(capacity)
+    next.set(this.next)
+    this.next = next
+  }
+}

@@ -1,0 +1,273 @@
+import type { EventTimeOptions, EventWindowShape, Window, WindowHost } from '../../contracts/window.ts'
+import type { RowAccumulation } from './row-accumulation.ts'
+import { RowTable } from './row-table.ts'
+import { packKeys } from './key-table.ts'
+import { checkColumnsPart, type WindowColumnsPart, type WindowStateCodec } from './window-columns.ts'
+
+/** Columns of a row before the accumulator's: start, end, fired (0 or 1). */
+const FIELDS = 3
+
+/**
+ * Event-time windows (a window's `shape`) with their state in a RowTable: one row per open window
+ * — start, end, fired, then the aggregates' accumulator in place — and per key a slot holding the
+ * head of its windows' list (sorted by start). The state of a key is its slot number, so a step
+ * keeps no object per window and a snapshot copies rows. Behaves exactly as the window's own
+ * functions on objects (components/windows/event-windows.ts, session.ts), which the property
+ * tests run side by side.
+ *
+ * @example
+ * const w = new RowWindows(spec.window, accumulation.rows!); step.window = w
+ */
+export class RowWindows implements Window<unknown, number> {
+  readonly kind = 'window'
+  readonly type: string
+  readonly description: string
+  readonly time = 'event' as const
+  readonly mode
+  readonly stateVersion: string
+  readonly eventTime: EventTimeOptions | undefined
+  readonly table: RowTable
+  private heads = new Int32Array(1024)
+  private freeKeys: number[] = []
+  private topKey = 0
+  readonly shape: EventWindowShape
+  private readonly lateness: number
+  /** fired at end − 1 + shift: 0 − 1 for fixed windows, 1 − 1 for sessions (a record at their end still joins). */
+  private readonly shift: number
+
+  constructor(window: Window, private readonly rows: RowAccumulation) {
+    this.type = window.type
+    this.description = window.description
+    this.mode = window.mode
+    this.stateVersion = window.stateVersion
+    this.eventTime = window.eventTime
+    this.shape = window.shape!
+    this.lateness = window.eventTime!.allowedLateness
+    this.shift = this.shape.kind === 'session' ? 0 : -1
+    this.table = new RowTable(FIELDS + rows.width)
+  }
+
+  /** The output fields of the window in `row`. */
+  write(out: Record<string, unknown>, row: number): void {
+    this.rows.write(out, this.table.cols, FIELDS, row)
+  }
+
+  create(): number {
+    let k = this.freeKeys.pop()
+    if (k === undefined) {
+      if (this.topKey === this.heads.length) {
+        const wider = new Int32Array(this.heads.length * 2)
+        wider.set(this.heads)
+        this.heads = wider
+      }
+      k = this.topKey++
+    }
+    this.heads[k] = -1
+    return k
+  }
+
+  /** The step dropped the key: its slot and rows are free. */
+  release(k: number): void {
+    this.table.releaseList(this.heads[k])
+    this.freeKeys.push(k)
+  }
+
+  /** Forgets every key and row (a restore starts from here). */
+  clear(): void {
+    this.table.clear()
+    this.freeKeys = []
+    this.topKey = 0
+  }
+
+  add(host: WindowHost, key: unknown, k: number, record: unknown, t: number, watermark: number): void {
+    const shape = this.shape
+    if (shape.kind === 'session') return this.addToSession(host, key, k, record, t, watermark, shape.gap)
+    const { size, slide } = shape
+    const last = Math.floor(t / slide) * slide
+    let first = last - Math.floor((size - 1) / slide) * slide
+    while (first <= t - size) first += slide
+    let xs: Float64Array | undefined
+    for (let s = first; s <= last; s += slide) {
+      if (s + size - 1 + this.lateness <= watermark) continue // closed
+      // Taken (and validated) once, before the first change: a throw leaves every window as it was.
+      xs ??= this.rows.values(record)
+      const w = this.windowAt(k, s, s + size)
+      this.rows.put(this.table.cols, FIELDS, w, xs)
+      if (s + size - 1 <= watermark) this.emit(host, key, w)
+    }
+    if (xs === undefined) host.late(record)
+  }
+
+  due(k: number): number {
+    const { cols: [, end, fired], next } = this.table
+    let due = Infinity
+    for (let r = this.heads[k]; r !== -1; r = next[r]) {
+      const d = fired[r] === 1 ? end[r] + this.shift + this.lateness : end[r] + this.shift
+      if (d < due) due = d
+    }
+    return due
+  }
+
+  fire(host: WindowHost, key: unknown, k: number, at: number): void {
+    let prev = -1
+    for (let r = this.heads[k]; r !== -1;) {
+      const { cols: [, end, fired], next } = this.table
+      const after = next[r]
+      if (fired[r] === 0 && end[r] + this.shift <= at) this.emit(host, key, r)
+      if (fired[r] === 1 && end[r] + this.shift + this.lateness <= at) {
+        if (prev === -1) this.heads[k] = after
+        else next[prev] = after
+        this.table.release(r)
+      } else {
+        prev = r
+      }
+      r = after
+    }
+  }
+
+  flush(host: WindowHost, key: unknown, k: number): void {
+    this.fire(host, key, k, Infinity)
+  }
+
+  /** Snapshots write and read the keys' rows themselves. */
+  codec(): WindowStateCodec {
+    return {
+      rows: (k) => this.rowsOf(k as number),
+      write: (keys, slots, total) => this.writePart(keys, slots, total),
+      read: (part, keys) => this.readPart(part, keys),
+    }
+  }
+
+  /** Rows the key's state takes. */
+  private rowsOf(k: number): number {
+    let n = 0
+    for (let r = this.heads[k]; r !== -1; r = this.table.next[r]) n++
+    return n
+  }
+
+  /** The keys' rows as one part of a snapshot (keys in order, `total` rows in all). */
+  private writePart(keys: unknown[], slots: readonly unknown[], total: number): WindowColumnsPart {
+    const { cols: from, next } = this.table
+    // The table rows in part order first, then each column gathered in one tight loop.
+    const order = new Int32Array(total)
+    const rows = new Uint32Array(slots.length)
+    let row = 0
+    for (let i = 0; i < slots.length; i++) {
+      const start = row
+      for (let r = this.heads[slots[i] as number]; r !== -1; r = next[r]) order[row++] = r
+      rows[i] = row - start
+    }
+    const cols = from.map((column) => {
+      const out = new Float64Array(total)
+      for (let j = 0; j < total; j++) out[j] = column[order[j]]
+      return out
+    })
+    return { keys: packKeys(keys), rows, cols }
+  }
+
+  /** Re-creates the part's keys (new slots and rows): `[key, slot]` in order. */
+  private readPart(part: WindowColumnsPart, keys: readonly unknown[]): [unknown, number][] {
+    checkColumnsPart(part, this.table.width, keys.length)
+    const out = new Array<[unknown, number]>(keys.length)
+    let row = 0
+    for (let i = 0; i < keys.length; i++) {
+      const k = this.create()
+      let tail = -1
+      for (let n = 0; n < part.rows[i]; n++, row++) {
+        const r = this.table.alloc()
+        const { cols, next } = this.table
+        for (let j = 0; j < cols.length; j++) cols[j][r] = part.cols[j][row]
+        next[r] = -1
+        if (tail === -1) this.heads[k] = r
+        else next[tail] = r
+        tail = r
+      }
+      out[i] = [keys[i], k]
+    }
+    return out
+  }
+
+  /** The key's window [start, end), created (empty, unfired) in start order when it has none. */
+  private windowAt(k: number, start: number, end: number): number {
+    let prev = -1
+    let r = this.heads[k]
+    for (const { cols: [begin], next } = this.table; r !== -1 && begin[r] < start; r = next[r]) prev = r
+    if (r !== -1 && this.table.cols[0][r] === start) return r
+    const w = this.newRow(start, end)
+    this.link(k, prev, w, r)
+    return w
+  }
+
+  private addToSession(host: WindowHost, key: unknown, k: number, record: unknown, t: number, watermark: number, gap: number): void {
+    const start = t
+    const end = t + gap
+    let prev = -1
+    let first = this.heads[k]
+    for (const { cols: [, ends], next } = this.table; first !== -1 && ends[first] < start; first = next[first]) prev = first
+    // The sessions [start, end] touches are consecutive from `first` up to (not including) `after`.
+    let count = 0
+    let last = -1
+    let after = first
+    for (const { cols: [begin], next } = this.table; after !== -1 && begin[after] <= end; after = next[after]) { count++; last = after }
+    let w: number
+    if (count === 0) {
+      if (end + this.lateness <= watermark) { host.late(record); return }
+      const xs = this.rows.values(record)
+      w = this.newRow(start, end)
+      this.rows.put(this.table.cols, FIELDS, w, xs)
+      this.link(k, prev, w, first)
+    } else if (count === 1) {
+      const xs = this.rows.values(record)
+      w = first
+      const { cols } = this.table
+      this.rows.put(cols, FIELDS, w, xs)
+      if (start < cols[0][w]) cols[0][w] = start
+      if (end > cols[1][w]) cols[1][w] = end
+    } else {
+      // Bridging: the sessions merge in order, then the record's own accumulator (as on objects).
+      const xs = this.rows.values(record)
+      const mine = this.newRow(start, end)
+      this.rows.put(this.table.cols, FIELDS, mine, xs)
+      const { cols, next } = this.table
+      const lastEnd = cols[1][last]
+      w = first
+      for (let o = next[first]; o !== after;) {
+        const following = next[o]
+        this.rows.merge(cols, FIELDS, w, o)
+        this.table.release(o)
+        o = following
+      }
+      this.rows.merge(cols, FIELDS, w, mine)
+      this.table.release(mine)
+      next[w] = after
+      cols[0][w] = Math.min(cols[0][w], start)
+      cols[1][w] = Math.max(lastEnd, end)
+    }
+    const { cols } = this.table
+    cols[2][w] = 0
+    if (cols[1][w] <= watermark) this.emit(host, key, w)
+  }
+
+  private newRow(start: number, end: number): number {
+    const r = this.table.alloc()
+    const { cols } = this.table
+    cols[0][r] = start
+    cols[1][r] = end
+    cols[2][r] = 0
+    this.rows.init(cols, FIELDS, r)
+    return r
+  }
+
+  /** Puts `row` between `prev` (−1: at the head) and `after`. */
+  private link(k: number, prev: number, row: number, after: number): void {
+    this.table.next[row] = after
+    if (prev === -1) this.heads[k] = row
+    else this.table.next[prev] = row
+  }
+
+  private emit(host: WindowHost, key: unknown, row: number): void {
+    const { cols } = this.table
+    host.emit(key, cols[0][row], cols[1][row], row)
+    this.table.cols[2][row] = 1
+  }
+}

@@ -1,0 +1,59 @@
+import type { KeyGroup } from '../../../persistence/state-holder.ts'
+
+/** Snapshots remembered for incremental checkpoints: changes are answered since any of them. */
+const REMEMBERED = 8
+
+/**
+ * What changed in a window step since a snapshot: each key entry carries the epoch it last
+ * changed in (`epoch`, stamped by the step), each snapshot closes an epoch, and keys the step
+ * dropped are logged with theirs. Memory: the keys dropped over the last REMEMBERED snapshots.
+ *
+ * @example
+ * const changes = new WindowChanges(); entry.epoch = changes.epoch; changes.took(7); changes.since(7) // the epoch after which changes count
+ */
+export class WindowChanges {
+  /** The epoch changes happen in now. */
+  epoch = 1
+  /** Checkpoint id → the epoch its snapshot closed. */
+  private readonly taken = new Map<number, number>()
+  private removed: { key: unknown; group: KeyGroup; epoch: number }[] = []
+
+  /** A snapshot (full or changes) was taken for `checkpointId` now. */
+  took(checkpointId: number | undefined): void {
+    if (checkpointId !== undefined) {
+      this.taken.set(checkpointId, this.epoch)
+      if (this.taken.size > REMEMBERED) this.taken.delete(this.taken.keys().next().value!)
+      const oldest = Math.min(...this.taken.values())
+      if (this.removed.length > 0 && this.removed[0].epoch <= oldest) this.removed = this.removed.filter((r) => r.epoch > oldest)
+    }
+    this.epoch++
+  }
+
+  /** The epoch of the snapshot taken for `checkpointId`: what changed after it has a higher one; undefined when not remembered. */
+  since(checkpointId: number): number | undefined {
+    return this.taken.get(checkpointId)
+  }
+
+  /** The step dropped `key` now. */
+  dropped(key: unknown, group: KeyGroup): void {
+    this.removed.push({ key, group, epoch: this.epoch })
+  }
+
+  /** Keys dropped after epoch `epoch`, by key group, oldest first. */
+  droppedSince(epoch: number): Map<KeyGroup, unknown[]> {
+    const out = new Map<KeyGroup, unknown[]>()
+    for (const r of this.removed) {
+      if (r.epoch <= epoch) continue
+      let keys = out.get(r.group)
+      if (!keys) out.set(r.group, keys = [])
+      keys.push(r.key)
+    }
+    return out
+  }
+
+  /** After a restore: no snapshot of this run to take changes against. */
+  reset(): void {
+    this.taken.clear()
+    this.removed = []
+  }
+}
