@@ -1,18 +1,20 @@
 import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
 import { keyGroupCache } from '../key-groups/key-group-assignment.ts'
 import type { Maybe } from '../maybe.ts'
+import type { KeyedStateSnapshot } from '../state/keyed-snapshot.ts'
+import { KeyedStateHolder } from '../state/keyed-state-holder.ts'
 import { collectEach } from './each-record.ts'
 import type { OperatorContext, Output } from './operator.ts'
 import { Pipe } from './pipe.ts'
 
 /**
  * `.reduce(name, fn, init)` on a keyed stream: per key, `acc = fn(acc, record)` starting from
- * `init()`, emitting `{ key, value: acc }` after each record. State is kept per key group so a
- * checkpoint can be split and merged when the parallelism changes.
+ * `init()`, emitting `{ key, value: acc }` after each record. The accumulators are keyed state the
+ * runtime owns (a KeyedStateHolder, id `${step}/accumulators`): split and merged by key group
+ * when the parallelism changes, and written as changes by incremental checkpoints.
  */
 export class ReduceOperator extends Pipe {
-  private readonly groups = new Map<KeyGroup, Map<unknown, unknown>>()
-  private readonly groupOf: (key: unknown) => KeyGroup
+  private readonly state: KeyedStateHolder
 
   constructor(
     private readonly ctx: OperatorContext,
@@ -21,32 +23,44 @@ export class ReduceOperator extends Pipe {
     next: Output,
   ) {
     super(next)
-    this.groupOf = keyGroupCache(ctx.maxKeyGroups)
+    this.state = new KeyedStateHolder({
+      step: ctx.step.name, name: 'accumulators', stateId: `${ctx.step.name}/accumulators`, keyOf: ctx.step.key!,
+      groupOf: keyGroupCache(ctx.maxKeyGroups), now: () => ctx.clock.now(), watermark: () => -Infinity, options: { version: '1.1.0' },
+    })
   }
 
   override batch(records: readonly unknown[]): Maybe<void> {
-    const keyOf = this.ctx.step.key!
+    const state = this.state
     return collectEach(this.ctx, records, this.next, (r, out) => {
-      const key = keyOf(r)
-      const g = this.groupOf(key)
-      let accs = this.groups.get(g)
-      if (!accs) this.groups.set(g, accs = new Map())
-      const value = this.fn(accs.has(key) ? accs.get(key) : this.init(), r)
-      accs.set(key, value)
+      const key = state.keyOf(r)
+      const value = this.fn(state.has(r) ? state.get(r) : this.init(), r)
+      state.set(r, value)
       out.push({ key, value })
     })
   }
 
   holders(): StateHolder[] {
+    const state = this.state
     return [{
-      stateId: `${this.ctx.step.name}/accumulators`,
-      stateVersion: '1.0.0',
+      stateId: state.stateId,
+      stateVersion: state.stateVersion,
       keyed: true,
-      snapshot: () => new Map([...this.groups].map(([g, accs]) => [g, [...accs]])),
-      restore: (state: unknown) => {
-        this.groups.clear()
-        for (const [g, entries] of state as Map<KeyGroup, [unknown, unknown][]>) this.groups.set(g, new Map(entries))
-      },
-    }]
+      snapshot: (id) => state.snapshot(id),
+      snapshotChanges: (since, id) => state.snapshotChanges(since, id),
+      applyChanges: (full, changes) => state.applyChanges(full, changes),
+      // 1.0 kept `[key, acc][]` per key group; 1.1 is the keyed state's columns.
+      restore: (snapshot, fromVersion) => state.restore(fromVersion.startsWith('1.0.') ? fromPairs(snapshot) : snapshot, fromVersion.startsWith('1.0.') ? '1.1.0' : fromVersion),
+    } satisfies StateHolder<KeyedStateSnapshot>]
   }
+}
+
+/** A 1.0 snapshot (`Map<KeyGroup, [key, acc][]>`) as keyed state columns; anything else as it is (restore refuses it). */
+function fromPairs(snapshot: unknown): KeyedStateSnapshot {
+  if (!(snapshot instanceof Map)) return snapshot as KeyedStateSnapshot
+  const out: KeyedStateSnapshot = new Map()
+  for (const [g, pairs] of snapshot as Map<KeyGroup, [unknown, unknown][]>) {
+    if (!Array.isArray(pairs)) return snapshot as KeyedStateSnapshot
+    out.set(g, { keys: pairs.map((p) => p[0]), values: pairs.map((p) => p[1]) })
+  }
+  return out
 }

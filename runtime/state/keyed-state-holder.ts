@@ -24,6 +24,8 @@ export interface KeyedStateSetup {
   /** The step's event-time watermark. */
   readonly watermark: () => number
   readonly options: StateOptions
+  /** The holder's state id when not `${step}/state.${name}` (a step's built-in state, e.g. `.reduce`'s). */
+  readonly stateId?: string
   /** Applies `options.migrate` to one stored value (a whole map or list: each of its units). */
   readonly migrateValue?: (value: unknown, migrate: (unit: unknown) => unknown) => unknown
 }
@@ -51,7 +53,7 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
   private readonly ttlMs: number
 
   constructor(private readonly setup: KeyedStateSetup) {
-    this.stateId = `${setup.step}/state.${setup.name}`
+    this.stateId = setup.stateId ?? `${setup.step}/state.${setup.name}`
     this.stateVersion = setup.options.version ?? '1.0.0'
     this.table = new SlotTable(setup.groupOf)
     this.ttlMs = setup.options.ttl?.ms ?? Infinity
@@ -79,6 +81,12 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
       return undefined
     }
     return this.values[slot]
+  }
+
+  /** Whether `record`'s key has a live value (one that is `undefined` included). */
+  has(record: unknown): boolean {
+    const slot = this.table.slotOf(this.keyOf(record))
+    return slot >= 0 && !this.expired(slot)
   }
 
   /** Sets the value of `record`'s key and stamps the write (TTL counts from it). */
