@@ -4,7 +4,7 @@ import { OxiflowError } from '../../errors/oxiflow-error.ts'
 import { PartialAggregateError } from './partial-aggregate-error.ts'
 import { StepError } from '../../errors/step-error.ts'
 import type { KeySelector, StepSpec } from '../../graph/step-spec.ts'
-import { keyGroupCache } from '../../key-groups/key-group-assignment.ts'
+import { keyGroupCache, keyGroupOf } from '../../key-groups/key-group-assignment.ts'
 import { andThen, type Maybe } from '../../maybe.ts'
 import { windowAccumulation, type WindowAccumulation } from './window-accumulators.ts'
 import { WindowClock } from './window-clock.ts'
@@ -142,7 +142,8 @@ export class WindowOperator implements Operator {
 
   holders(): StateHolder[] {
     const step: WindowHolderStep = {
-      ctx: this.ctx, signature: this.signature, codec: this.columns, changes: this.changes, keys: this.keys, groupOf: this.groupOf,
+      // Uncached: a restore checks every key once (a cache of 64k keys would only churn).
+      ctx: this.ctx, signature: this.signature, codec: this.columns, changes: this.changes, keys: this.keys, groupOf: (key) => keyGroupOf(key, this.ctx.maxKeyGroups),
       watermark: () => this.wm,
       maxEventTime: () => this.maxEventTime,
       // Rows are re-created while the snapshot is read: the table is emptied first.
