@@ -57,7 +57,8 @@ export async function checkpointsCommand(argv: readonly string[]): Promise<numbe
           if (json) return out(plainJson(list)), 0
           if (list.length === 0) return out(`no checkpoints of pipeline '${pipelineId}' in ${store.describe()}`), 0
           for (const c of list) {
-            out(c.ok ? `${c.id}\t${new Date(c.time).toISOString()}\t${c.holders} holders\t${c.storedBytes} bytes (${c.rawBytes} raw, ${c.codec})\tsteps: ${c.steps.join(', ')}`
+            out(c.ok ? `${c.id}\t${new Date(c.time).toISOString()}\t${c.holders} holders\t${c.storedBytes} bytes (${c.rawBytes} raw, ${c.codec})\t` +
+              `${c.incremental === 0 ? '' : `incremental: ${c.incremental} holders wrote changes, on chains of ${c.chainBytes} bytes\t`}steps: ${c.steps.join(', ')}`
               : `${c.id}\tCORRUPT\t${c.problem}`)
           }
           return 0
@@ -76,7 +77,7 @@ export async function checkpointsCommand(argv: readonly string[]): Promise<numbe
           if (json) out(plainJson(reports))
           else for (const r of reports) {
             out(r.ok ? `checkpoint ${r.checkpointId}: ok` : `checkpoint ${r.checkpointId}: ${r.manifest ?? `CORRUPT (${r.problems.length} bad blob${r.problems.length === 1 ? '' : 's'})`}` +
-              r.problems.map((p) => `\n  step '${p.step}' (${p.stateId}): ${p.problem}`).join(''))
+              r.problems.map((p) => `\n  step '${p.step}' (${p.stateId})${p.link === undefined ? '' : `, its chain's blob of checkpoint ${p.link}`}: ${p.problem}`).join(''))
           }
           return reports.every((r) => r.ok) ? 0 : 1
         }

@@ -3,6 +3,7 @@ import type { CheckpointStorage } from './checkpoints/checkpoint-storage.ts'
 import { PipelineCheckpoints } from './checkpoints/pipeline-checkpoints.ts'
 import type { Manifest } from './checkpoints/manifest.ts'
 import { compareIds } from './registry/dependency-graph.ts'
+import { chainBytes } from './checkpoints/holder-chain.ts'
 
 /**
  * One committed checkpoint as the offline API lists it: a summary of its manifest, or the
@@ -10,12 +11,17 @@ import { compareIds } from './registry/dependency-graph.ts'
  *
  * @example
  * const s: CheckpointSummary = { id: 7, ok: true, time: 1718000000000, nodeVersion: 'v20.20.2', codec: 'zstd',
- *   steps: ['agg', 'src'], holders: 3, rawBytes: 5200, storedBytes: 1000 }
+ *   steps: ['agg', 'src'], holders: 3, rawBytes: 5200, storedBytes: 1000, incremental: 1, chainBytes: 4000 }
+ *
+ * `incremental`: how many of its holders wrote only changes (0: a full checkpoint);
+ * `chainBytes`: the stored bytes of older checkpoints' blobs their chains apply on top of (what
+ * a restore reads beyond `storedBytes`).
  */
 export type CheckpointSummary =
   | {
     readonly id: number; readonly ok: true; readonly time: number; readonly nodeVersion: string; readonly codec: string
     readonly steps: string[]; readonly holders: number; readonly rawBytes: number; readonly storedBytes: number
+    readonly incremental: number; readonly chainBytes: number
   }
   | { readonly id: number; readonly ok: false; readonly problem: string }
 
@@ -65,6 +71,7 @@ export function checkpoints(store: CheckpointStorage, pipelineId: string): Check
           id: c.id, ok: true, time: c.manifest.time, nodeVersion: c.manifest.nodeVersion, codec: c.manifest.codec,
           steps: [...new Set(c.manifest.holders.map((h) => h.step))].sort(compareIds), holders: c.manifest.holders.length,
           rawBytes: sum(c.manifest.holders.map((h) => h.rawBytes)), storedBytes: sum(c.manifest.holders.map((h) => h.storedBytes)),
+          incremental: c.manifest.holders.filter((h) => h.snapshot === 'changes').length, chainBytes: sum(c.manifest.holders.map(chainBytes)),
         }
         : { id: c.id, ok: false, problem: c.problem })
     },
