@@ -1,11 +1,15 @@
 import type { EventTimeOptions, EventWindowShape, Window, WindowHost } from '../../contracts/window.ts'
 import type { RowAccumulation } from './row-accumulation.ts'
+import type { WindowChanges } from './window-changes.ts'
 import { RowTable } from './row-table.ts'
 import { packKeys } from './key-table.ts'
 import { checkColumnsPart, type WindowColumnsPart, type WindowStateCodec } from './window-columns.ts'
 
 /** Columns of a row before the accumulator's: start, end, fired (0 or 1). */
 const FIELDS = 3
+
+/** The key of a free slot (no key is this object). */
+const FREE = Symbol('free')
 
 /**
  * Event-time windows (a window's `shape`) with their state in a RowTable: one row per open window
@@ -28,6 +32,11 @@ export class RowWindows implements Window<unknown, number> {
   readonly eventTime: EventTimeOptions | undefined
   readonly table: RowTable
   private heads = new Int32Array(1024)
+  /** Per key slot: the key (FREE when the slot is free), its key group, creation order and the epoch it last changed in. */
+  private keyAt: unknown[] = []
+  private groups = new Int32Array(1024)
+  private ords = new Float64Array(1024)
+  private epochs = new Float64Array(1024)
   private freeKeys: number[] = []
   private topKey = 0
   readonly shape: EventWindowShape
@@ -35,7 +44,7 @@ export class RowWindows implements Window<unknown, number> {
   /** fired at end − 1 + shift: 0 − 1 for fixed windows, 1 − 1 for sessions (a record at their end still joins). */
   private readonly shift: number
 
-  constructor(window: Window, private readonly rows: RowAccumulation) {
+  constructor(window: Window, private readonly rows: RowAccumulation, private readonly changes: WindowChanges) {
     this.type = window.type
     this.description = window.description
     this.mode = window.mode
@@ -55,31 +64,72 @@ export class RowWindows implements Window<unknown, number> {
   create(): number {
     let k = this.freeKeys.pop()
     if (k === undefined) {
-      if (this.topKey === this.heads.length) {
-        const wider = new Int32Array(this.heads.length * 2)
-        wider.set(this.heads)
-        this.heads = wider
-      }
+      if (this.topKey === this.heads.length) this.growKeys()
       k = this.topKey++
     }
     this.heads[k] = -1
+    this.keyAt[k] = FREE
+    this.ords[k] = -1
+    this.epochs[k] = this.changes.epoch
     return k
+  }
+
+  /** The step registered slot `k` for `key`: snapshots enumerate slots, not the step's entries. */
+  bind(k: number, key: unknown, group: number, ord: number): void {
+    this.keyAt[k] = key
+    this.groups[k] = group
+    this.ords[k] = ord
+  }
+
+  /** The creation order a restored slot had (−1: none recorded, the step numbers it). */
+  restoredOrd(k: number): number {
+    return this.ords[k]
   }
 
   /** The step dropped the key: its slot and rows are free. */
   release(k: number): void {
     this.table.releaseList(this.heads[k])
+    this.keyAt[k] = FREE
     this.freeKeys.push(k)
+  }
+
+  /**
+   * The bound keys whose state changed after epoch `since` (all: −∞), by key group, in slot order
+   * (their creation order travels in the part's `ords`).
+   */
+  collect(since: number): Map<number, { keys: unknown[]; states: number[] }> {
+    const out = new Map<number, { keys: unknown[]; states: number[] }>()
+    const { keyAt, groups, epochs } = this
+    for (let k = 0; k < this.topKey; k++) {
+      const key = keyAt[k]
+      if (key === FREE || epochs[k] <= since) continue
+      let p = out.get(groups[k])
+      if (!p) out.set(groups[k], p = { keys: [], states: [] })
+      p.keys.push(key)
+      p.states.push(k)
+    }
+    return out
   }
 
   /** Forgets every key and row (a restore starts from here). */
   clear(): void {
     this.table.clear()
     this.freeKeys = []
+    this.keyAt = []
     this.topKey = 0
   }
 
+  private growKeys(): void {
+    const n = this.heads.length * 2
+    const grow = <A extends Int32Array | Float64Array>(a: A, wider: A): A => { wider.set(a); return wider }
+    this.heads = grow(this.heads, new Int32Array(n))
+    this.groups = grow(this.groups, new Int32Array(n))
+    this.ords = grow(this.ords, new Float64Array(n))
+    this.epochs = grow(this.epochs, new Float64Array(n))
+  }
+
   add(host: WindowHost, key: unknown, k: number, record: unknown, t: number, watermark: number): void {
+    this.epochs[k] = this.changes.epoch
     const shape = this.shape
     if (shape.kind === 'session') return this.addToSession(host, key, k, record, t, watermark, shape.gap)
     const { size, slide } = shape
@@ -109,6 +159,7 @@ export class RowWindows implements Window<unknown, number> {
   }
 
   fire(host: WindowHost, key: unknown, k: number, at: number): void {
+    this.epochs[k] = this.changes.epoch
     let prev = -1
     for (let r = this.heads[k]; r !== -1;) {
       const { cols: [, end, fired], next } = this.table
@@ -132,22 +183,17 @@ export class RowWindows implements Window<unknown, number> {
   /** Snapshots write and read the keys' rows themselves. */
   codec(): WindowStateCodec {
     return {
-      rows: (k) => this.rowsOf(k as number),
-      write: (keys, slots, total) => this.writePart(keys, slots, total),
+      write: (keys, slots) => this.writePart(keys, slots),
       read: (part, keys) => this.readPart(part, keys),
+      collect: (since) => this.collect(since),
     }
   }
 
-  /** Rows the key's state takes. */
-  private rowsOf(k: number): number {
-    let n = 0
-    for (let r = this.heads[k]; r !== -1; r = this.table.next[r]) n++
-    return n
-  }
-
-  /** The keys' rows as one part of a snapshot (keys in order, `total` rows in all). */
-  private writePart(keys: unknown[], slots: readonly unknown[], total: number): WindowColumnsPart {
+  /** The keys' rows as one part of a snapshot (keys in order). */
+  private writePart(keys: unknown[], slots: readonly unknown[]): WindowColumnsPart {
     const { cols: from, next } = this.table
+    let total = 0
+    for (let i = 0; i < slots.length; i++) for (let r = this.heads[slots[i] as number]; r !== -1; r = next[r]) total++
     // The table rows in part order first, then each column gathered in one tight loop.
     const order = new Int32Array(total)
     const rows = new Uint32Array(slots.length)
@@ -162,13 +208,14 @@ export class RowWindows implements Window<unknown, number> {
       for (let j = 0; j < total; j++) out[j] = column[order[j]]
       return out
     })
-    return { keys: packKeys(keys), rows, cols }
+    const ords = Float64Array.from(slots as number[], (k) => this.ords[k])
+    return { keys: packKeys(keys), rows, cols, ords }
   }
 
-  /** Re-creates the part's keys (new slots and rows): `[key, slot]` in order. */
-  private readPart(part: WindowColumnsPart, keys: readonly unknown[]): [unknown, number][] {
+  /** Re-creates the part's keys (new slots and rows): their slots in order (with the creation order the part recorded). */
+  private readPart(part: WindowColumnsPart, keys: readonly unknown[]): number[] {
     checkColumnsPart(part, this.table.width, keys.length)
-    const out = new Array<[unknown, number]>(keys.length)
+    const out = new Array<number>(keys.length)
     let row = 0
     for (let i = 0; i < keys.length; i++) {
       const k = this.create()
@@ -182,7 +229,8 @@ export class RowWindows implements Window<unknown, number> {
         else next[tail] = r
         tail = r
       }
-      out[i] = [keys[i], k]
+      if (part.ords) this.ords[k] = part.ords[i]
+      out[i] = k
     }
     return out
   }

@@ -14,6 +14,8 @@ export interface WindowColumnsPart {
   readonly keys: KeyTable
   readonly rows: Uint32Array
   readonly cols: Float64Array[]
+  /** The keys' creation order in the step (written when keys are not in that order); absent: the order of `keys`. */
+  readonly ords?: Float64Array
 }
 
 /**
@@ -21,15 +23,18 @@ export interface WindowColumnsPart {
  * (WindowColumnsCodec) or from the rows the states live in (RowWindows).
  *
  * @example
- * const part = codec.write(keys, states, states.reduce((n, s) => n + codec.rows(s), 0))
+ * const part = codec.write(keys, states)
  */
 export interface WindowStateCodec {
-  /** Rows `state` takes (for sizing the columns). */
-  rows(state: unknown): number
-  /** A part for `keys` and their `states` (same order; `totalRows` in all). Takes ownership of `keys`. */
-  write(keys: unknown[], states: readonly unknown[], totalRows: number): WindowColumnsPart
-  /** `[key, state]` for the part's `keys` (from partKeys), in order; a RangeError when the part is malformed. */
-  read(part: WindowColumnsPart, keys: readonly unknown[]): [unknown, unknown][]
+  /** A part for `keys` and their `states` (same order). Takes ownership of `keys`. */
+  write(keys: unknown[], states: readonly unknown[]): WindowColumnsPart
+  /** The states of the part's `keys` (from partKeys), in order; a RangeError when the part is malformed. */
+  read(part: WindowColumnsPart, keys: readonly unknown[]): unknown[]
+  /**
+   * Optional: the keys whose state changed after epoch `since` (all: −∞) by key group, with their
+   * states — from the codec's own storage instead of a walk over the step's key entries.
+   */
+  collect?(since: number): Map<number, { keys: unknown[]; states: unknown[] }>
 }
 
 /**
@@ -48,16 +53,10 @@ export class WindowColumnsCodec implements WindowStateCodec {
     this.width = this.fields + acc.width
   }
 
-  /** Rows `state` takes (for sizing the columns). */
-  rows(state: unknown): number {
-    return this.window.rows(state)
-  }
-
-  /**
-   * A part for `keys` and their `states` (same order); `totalRows` is the sum of their rows.
-   * Takes ownership of `keys`.
-   */
-  write(keys: unknown[], states: readonly unknown[], totalRows: number): WindowColumnsPart {
+  /** A part for `keys` and their `states` (same order). Takes ownership of `keys`. */
+  write(keys: unknown[], states: readonly unknown[]): WindowColumnsPart {
+    let totalRows = 0
+    for (const state of states) totalRows += this.window.rows(state)
     const cols = Array.from({ length: this.width }, () => new Float64Array(totalRows))
     const rows = new Uint32Array(states.length)
     const { acc, fields } = this
@@ -72,16 +71,16 @@ export class WindowColumnsCodec implements WindowStateCodec {
     return { keys: packKeys(keys), rows, cols }
   }
 
-  /** `[key, state]` of every key of `part`, in order; a RangeError when the part is malformed. */
-  read(part: WindowColumnsPart, keys: readonly unknown[]): [unknown, unknown][] {
+  /** The state of every key of `part`, in order; a RangeError when the part is malformed. */
+  read(part: WindowColumnsPart, keys: readonly unknown[]): unknown[] {
     checkColumnsPart(part, this.width, keys.length)
     const { cols, rows } = part
     const { acc, fields } = this
     const readAcc = (row: number): unknown => acc.read(cols, fields, row)
-    const out = new Array<[unknown, unknown]>(keys.length)
+    const out = new Array<unknown>(keys.length)
     let row = 0
     for (let i = 0; i < keys.length; i++) {
-      out[i] = [keys[i], this.window.read(cols, row, rows[i], readAcc)]
+      out[i] = this.window.read(cols, row, rows[i], readAcc)
       row += rows[i]
     }
     return out

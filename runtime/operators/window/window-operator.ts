@@ -63,7 +63,7 @@ export class WindowOperator implements Operator {
     this.accumulation = windowAccumulation(ctx.step.name, spec.output, spec.window.mode)
     const rows = this.accumulation.rows
     // Event-time windows whose aggregates work in place keep their state in columns (no object per window).
-    this.rowWindows = spec.window.shape && spec.window.eventTime && rows ? new RowWindows(spec.window, rows) : undefined
+    this.rowWindows = spec.window.shape && spec.window.eventTime && rows ? new RowWindows(spec.window, rows, this.changes) : undefined
     this.window = this.rowWindows ?? spec.window
     this.groupOf = keyGroupCache(ctx.maxKeyGroups)
     this.keyOf = ctx.step.key
@@ -233,7 +233,12 @@ export class WindowOperator implements Operator {
   }
 
   private register(key: unknown, group: number, state: unknown): KeyEntry {
-    const entry: KeyEntry = { key, group, ord: this.nextOrd++, state, due: Infinity, dropped: false, epoch: this.changes.epoch }
+    // A restored row window keeps the creation order its snapshot recorded.
+    const restored = this.rowWindows?.restoredOrd(state as number) ?? -1
+    const ord = restored >= 0 ? restored : this.nextOrd++
+    if (ord >= this.nextOrd) this.nextOrd = ord + 1
+    this.rowWindows?.bind(state as number, key, group, ord)
+    const entry: KeyEntry = { key, group, ord, state, due: Infinity, dropped: false, epoch: this.changes.epoch }
     this.keys.set(key, entry)
     if (this.timed) this.timers.schedule(entry, this.window.due(state))
     return entry

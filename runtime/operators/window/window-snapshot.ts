@@ -50,27 +50,28 @@ export type WindowStepState = Map<KeyGroup, WindowGroupState>
 export function snapshotWindowState(ctx: OperatorContext, signature: string, keys: ReadonlyMap<unknown, KeyEntry>,
   watermark: number, maxEventTime: number, codec?: WindowStateCodec, changes?: WindowChangesSince): WindowStepState {
   const range = rangeOf(ctx.instance, ctx.maxKeyGroups, ctx.parallelism)
-  const byGroup = new Map<KeyGroup, { keys: unknown[]; states: unknown[]; rows: number }>()
-  const of = (g: KeyGroup) => {
-    let p = byGroup.get(g)
-    if (!p) byGroup.set(g, p = { keys: [], states: [], rows: 0 })
-    return p
-  }
-  for (let g = range.start; g <= range.end; g++) of(g)
-  // Map order is key creation order (a restore re-creates keys in snapshot order).
+  // By key group number (dense), each group's keys and states in key creation order (Map order:
+  // a restore re-creates keys in snapshot order).
+  const byGroup: { keys: unknown[]; states: unknown[] }[] = []
+  for (let g = range.start; g <= range.end; g++) byGroup[g] = { keys: [], states: [] }
   const since = changes?.epoch ?? -Infinity
-  for (const e of keys.values()) {
-    if (e.epoch <= since) continue
-    const p = of(e.group)
-    p.keys.push(e.key)
-    p.states.push(e.state)
-    if (codec) p.rows += codec.rows(e.state)
+  if (codec?.collect) {
+    for (const [g, p] of codec.collect(since)) byGroup[g] = p
+  } else {
+    for (const e of keys.values()) {
+      if (e.epoch <= since) continue
+      const p = byGroup[e.group] ??= { keys: [], states: [] }
+      p.keys.push(e.key)
+      p.states.push(e.state)
+    }
   }
   const groups: WindowStepState = new Map()
-  for (const [g, p] of byGroup) {
+  for (let g = 0; g < byGroup.length; g++) {
+    const p = byGroup[g]
+    if (p === undefined) continue
     const removed = changes?.dropped.get(g)
     groups.set(g, {
-      ...(codec ? { watermark, maxEventTime, signature, columns: codec.write(p.keys, p.states, p.rows) }
+      ...(codec ? { watermark, maxEventTime, signature, columns: codec.write(p.keys, p.states) }
         : { watermark, maxEventTime, signature, keys: p.keys.map((k, i): [unknown, unknown] => [k, p.states[i]]) }),
       ...(changes && { removed: packKeys(removed ?? []) }),
     })
@@ -201,7 +202,9 @@ function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, codec:
   }
   if (!codec) throw new IncompatibleStateError(stateId, `key group ${g} as columns`, 'a list of [key, state] (this step has no column form)')
   try {
-    return codec.read(group.columns, partKeys(group.columns))
+    const keys = partKeys(group.columns)
+    const states = codec.read(group.columns, keys)
+    return keys.map((key, i) => [key, states[i]])
   } catch (e) {
     throw new IncompatibleStateError(stateId, `key group ${g}'s columns (${(e as Error).message})`, 'the columns this step writes')
   }

@@ -16,11 +16,10 @@ function reference(text: string, seed: number): number {
   }
   let k = 0
   const tail = blocks * 4
-  switch (data.length & 3) {
-    case 3: k ^= data[tail + 2] << 16 // falls through
-    case 2: k ^= data[tail + 1] << 8 // falls through
-    case 1: k ^= data[tail]; k = Math.imul(k, c1); k = (k << 15) | (k >>> 17); k = Math.imul(k, c2); h ^= k
-  }
+  const rest = data.length & 3
+  if (rest >= 3) k ^= data[tail + 2] << 16
+  if (rest >= 2) k ^= data[tail + 1] << 8
+  if (rest >= 1) { k ^= data[tail]; k = Math.imul(k, c1); k = (k << 15) | (k >>> 17); k = Math.imul(k, c2); h ^= k }
   h ^= data.length
   h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16
   return h >>> 0

@@ -35,14 +35,17 @@ test('window state through a chain of incremental checkpoints: stop after k of t
       const c = { input, window, kind, keyed: true }
       const whole = (await buildWindowPipeline(c).run().done).results.out as unknown[]
       const store = stores.memory()
-      const first = buildWindowPipeline(c, pacedSource(input)).run({ store, checkpointInterval: 3, incremental: { fullEvery: 1_000 } })
+      const first = buildWindowPipeline(c, pacedSource(input)).run({ store, checkpointInterval: 3, retain: 10, incremental: { fullEvery: 1_000 } })
       await until(first, k)
       const a = await first.stop()
       const b = await buildWindowPipeline(c, pacedSource(input, 0)).run({ store, restore: 'latest' }).done
       t.deepEqual(byKey([...a.results.out as unknown[], ...b.results.out as unknown[]]), byKey(whole))
-      const manifest = await new PipelineCheckpoints(store, 'windows-test').read(a.checkpoints!.last!.id)
-      const entry = manifest.holders.find((h) => h.stateId === 'out-w/w')
-      if (entry?.snapshot === 'changes') changes++
-    }), { numRuns: 25, seed })
+      // Any checkpoint of the first run (a run whose input ended before its second one has none).
+      const cps = new PipelineCheckpoints(store, 'windows-test')
+      for (let id = 1; id <= a.checkpoints!.last!.id; id++) {
+        const manifest = await cps.read(id).catch(() => undefined)
+        if (manifest?.holders.find((h) => h.stateId === 'out-w/w')?.snapshot === 'changes') { changes++; break }
+      }
+    }), { numRuns: 15, seed })
   t.true(changes > 0, 'some restores read a chain with changes')
 })
