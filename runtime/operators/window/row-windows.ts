@@ -2,14 +2,13 @@ import type { EventTimeOptions, EventWindowShape, Window, WindowHost } from '../
 import type { RowAccumulation } from './row-accumulation.ts'
 import type { WindowChanges } from './window-changes.ts'
 import { RowTable } from './row-table.ts'
-import { packKeys } from './key-table.ts'
-import { checkColumnsPart, type WindowColumnsPart, type WindowStateCodec } from './window-columns.ts'
+import { KeySlots } from './key-slots.ts'
+import { readRowsPart, writeRowsPart } from './row-parts.ts'
+import type { WindowStateCodec } from './window-columns.ts'
 
 /** Columns of a row before the accumulator's: start, end, fired (0 or 1). */
 const FIELDS = 3
 
-/** The key of a free slot (no key is this object). */
-const FREE = Symbol('free')
 
 /**
  * Event-time windows (a window's `shape`) with their state in a RowTable: one row per open window
@@ -31,14 +30,7 @@ export class RowWindows implements Window<unknown, number> {
   readonly stateVersion: string
   readonly eventTime: EventTimeOptions | undefined
   readonly table: RowTable
-  private heads = new Int32Array(1024)
-  /** Per key slot: the key (FREE when the slot is free), its key group, creation order and the epoch it last changed in. */
-  private keyAt: unknown[] = []
-  private groups = new Int32Array(1024)
-  private ords = new Float64Array(1024)
-  private epochs = new Float64Array(1024)
-  private freeKeys: number[] = []
-  private topKey = 0
+  private readonly slots = new KeySlots()
   readonly shape: EventWindowShape
   private readonly lateness: number
   /** fired at end − 1 + shift: 0 − 1 for fixed windows, 1 − 1 for sessions (a record at their end still joins). */
@@ -62,74 +54,41 @@ export class RowWindows implements Window<unknown, number> {
   }
 
   create(): number {
-    let k = this.freeKeys.pop()
-    if (k === undefined) {
-      if (this.topKey === this.heads.length) this.growKeys()
-      k = this.topKey++
-    }
-    this.heads[k] = -1
-    this.keyAt[k] = FREE
-    this.ords[k] = -1
-    this.epochs[k] = this.changes.epoch
-    return k
+    return this.slots.create(this.changes.epoch)
   }
 
   /** The step registered slot `k` for `key`: snapshots enumerate slots, not the step's entries. */
   bind(k: number, key: unknown, group: number, ord: number): void {
-    this.keyAt[k] = key
-    this.groups[k] = group
-    this.ords[k] = ord
+    this.slots.bind(k, key, group, ord)
   }
 
   /** The creation order a restored slot had (−1: none recorded, the step numbers it). */
   restoredOrd(k: number): number {
-    return this.ords[k]
+    return this.slots.ords[k]
   }
 
   /** The step dropped the key: its slot and rows are free. */
   release(k: number): void {
-    this.table.releaseList(this.heads[k])
-    this.keyAt[k] = FREE
-    this.freeKeys.push(k)
-  }
-
-  /**
-   * The bound keys whose state changed after epoch `since` (all: −∞), by key group, in slot order
-   * (their creation order travels in the part's `ords`).
-   */
-  collect(since: number): Map<number, { keys: unknown[]; states: number[] }> {
-    const out = new Map<number, { keys: unknown[]; states: number[] }>()
-    const { keyAt, groups, epochs } = this
-    for (let k = 0; k < this.topKey; k++) {
-      const key = keyAt[k]
-      if (key === FREE || epochs[k] <= since) continue
-      let p = out.get(groups[k])
-      if (!p) out.set(groups[k], p = { keys: [], states: [] })
-      p.keys.push(key)
-      p.states.push(k)
-    }
-    return out
+    this.table.releaseList(this.slots.heads[k])
+    this.slots.release(k)
   }
 
   /** Forgets every key and row (a restore starts from here). */
   clear(): void {
     this.table.clear()
-    this.freeKeys = []
-    this.keyAt = []
-    this.topKey = 0
+    this.slots.clear()
   }
 
-  private growKeys(): void {
-    const n = this.heads.length * 2
-    const grow = <A extends Int32Array | Float64Array>(a: A, wider: A): A => { wider.set(a); return wider }
-    this.heads = grow(this.heads, new Int32Array(n))
-    this.groups = grow(this.groups, new Int32Array(n))
-    this.ords = grow(this.ords, new Float64Array(n))
-    this.epochs = grow(this.epochs, new Float64Array(n))
+  /** Snapshots read and write the keys' rows themselves, in slot order, as one part with each key's group. */
+  codec(): WindowStateCodec {
+    return {
+      writeAll: (since) => writeRowsPart(this.slots, this.table, since),
+      read: (part, keys, take) => readRowsPart(this.slots, this.table, part, keys, this.changes.epoch, take),
+    }
   }
 
   add(host: WindowHost, key: unknown, k: number, record: unknown, t: number, watermark: number): void {
-    this.epochs[k] = this.changes.epoch
+    this.slots.epochs[k] = this.changes.epoch
     const shape = this.shape
     if (shape.kind === 'session') return this.addToSession(host, key, k, record, t, watermark, shape.gap)
     const { size, slide } = shape
@@ -151,7 +110,7 @@ export class RowWindows implements Window<unknown, number> {
   due(k: number): number {
     const { cols: [, end, fired], next } = this.table
     let due = Infinity
-    for (let r = this.heads[k]; r !== -1; r = next[r]) {
+    for (let r = this.slots.heads[k]; r !== -1; r = next[r]) {
       const d = fired[r] === 1 ? end[r] + this.shift + this.lateness : end[r] + this.shift
       if (d < due) due = d
     }
@@ -159,14 +118,14 @@ export class RowWindows implements Window<unknown, number> {
   }
 
   fire(host: WindowHost, key: unknown, k: number, at: number): void {
-    this.epochs[k] = this.changes.epoch
+    this.slots.epochs[k] = this.changes.epoch
     let prev = -1
-    for (let r = this.heads[k]; r !== -1;) {
+    for (let r = this.slots.heads[k]; r !== -1;) {
       const { cols: [, end, fired], next } = this.table
       const after = next[r]
       if (fired[r] === 0 && end[r] + this.shift <= at) this.emit(host, key, r)
       if (fired[r] === 1 && end[r] + this.shift + this.lateness <= at) {
-        if (prev === -1) this.heads[k] = after
+        if (prev === -1) this.slots.heads[k] = after
         else next[prev] = after
         this.table.release(r)
       } else {
@@ -180,65 +139,10 @@ export class RowWindows implements Window<unknown, number> {
     this.fire(host, key, k, Infinity)
   }
 
-  /** Snapshots write and read the keys' rows themselves. */
-  codec(): WindowStateCodec {
-    return {
-      write: (keys, slots) => this.writePart(keys, slots),
-      read: (part, keys) => this.readPart(part, keys),
-      collect: (since) => this.collect(since),
-    }
-  }
-
-  /** The keys' rows as one part of a snapshot (keys in order). */
-  private writePart(keys: unknown[], slots: readonly unknown[]): WindowColumnsPart {
-    const { cols: from, next } = this.table
-    let total = 0
-    for (let i = 0; i < slots.length; i++) for (let r = this.heads[slots[i] as number]; r !== -1; r = next[r]) total++
-    // The table rows in part order first, then each column gathered in one tight loop.
-    const order = new Int32Array(total)
-    const rows = new Uint32Array(slots.length)
-    let row = 0
-    for (let i = 0; i < slots.length; i++) {
-      const start = row
-      for (let r = this.heads[slots[i] as number]; r !== -1; r = next[r]) order[row++] = r
-      rows[i] = row - start
-    }
-    const cols = from.map((column) => {
-      const out = new Float64Array(total)
-      for (let j = 0; j < total; j++) out[j] = column[order[j]]
-      return out
-    })
-    const ords = Float64Array.from(slots as number[], (k) => this.ords[k])
-    return { keys: packKeys(keys), rows, cols, ords }
-  }
-
-  /** Re-creates the part's keys (new slots and rows): their slots in order (with the creation order the part recorded). */
-  private readPart(part: WindowColumnsPart, keys: readonly unknown[]): number[] {
-    checkColumnsPart(part, this.table.width, keys.length)
-    const out = new Array<number>(keys.length)
-    let row = 0
-    for (let i = 0; i < keys.length; i++) {
-      const k = this.create()
-      let tail = -1
-      for (let n = 0; n < part.rows[i]; n++, row++) {
-        const r = this.table.alloc()
-        const { cols, next } = this.table
-        for (let j = 0; j < cols.length; j++) cols[j][r] = part.cols[j][row]
-        next[r] = -1
-        if (tail === -1) this.heads[k] = r
-        else next[tail] = r
-        tail = r
-      }
-      if (part.ords) this.ords[k] = part.ords[i]
-      out[i] = k
-    }
-    return out
-  }
-
   /** The key's window [start, end), created (empty, unfired) in start order when it has none. */
   private windowAt(k: number, start: number, end: number): number {
     let prev = -1
-    let r = this.heads[k]
+    let r = this.slots.heads[k]
     for (const { cols: [begin], next } = this.table; r !== -1 && begin[r] < start; r = next[r]) prev = r
     if (r !== -1 && this.table.cols[0][r] === start) return r
     const w = this.newRow(start, end)
@@ -250,7 +154,7 @@ export class RowWindows implements Window<unknown, number> {
     const start = t
     const end = t + gap
     let prev = -1
-    let first = this.heads[k]
+    let first = this.slots.heads[k]
     for (const { cols: [, ends], next } = this.table; first !== -1 && ends[first] < start; first = next[first]) prev = first
     // The sessions [start, end] touches are consecutive from `first` up to (not including) `after`.
     let count = 0
@@ -309,7 +213,7 @@ export class RowWindows implements Window<unknown, number> {
   /** Puts `row` between `prev` (−1: at the head) and `after`. */
   private link(k: number, prev: number, row: number, after: number): void {
     this.table.next[row] = after
-    if (prev === -1) this.heads[k] = row
+    if (prev === -1) this.slots.heads[k] = row
     else this.table.next[prev] = row
   }
 

@@ -16,6 +16,8 @@ export interface WindowColumnsPart {
   readonly cols: Float64Array[]
   /** The keys' creation order in the step (written when keys are not in that order); absent: the order of `keys`. */
   readonly ords?: Float64Array
+  /** Each key's key group, when the part holds several groups (shared by their entries). */
+  readonly groups?: Int32Array
 }
 
 /**
@@ -26,15 +28,18 @@ export interface WindowColumnsPart {
  * const part = codec.write(keys, states)
  */
 export interface WindowStateCodec {
-  /** A part for `keys` and their `states` (same order). Takes ownership of `keys`. */
-  write(keys: unknown[], states: readonly unknown[]): WindowColumnsPart
-  /** The states of the part's `keys` (from partKeys), in order; a RangeError when the part is malformed. */
-  read(part: WindowColumnsPart, keys: readonly unknown[]): unknown[]
+  /** A part for `keys` and their `states` (same order), one key group's. Takes ownership of `keys`. */
+  write?(keys: unknown[], states: readonly unknown[]): WindowColumnsPart
   /**
-   * Optional: the keys whose state changed after epoch `since` (all: −∞) by key group, with their
-   * states — from the codec's own storage instead of a walk over the step's key entries.
+   * Instead of `write`: the step's keys that changed after epoch `since` (all: −∞) as one part
+   * with each key's `groups`, from the codec's own storage; every key group's entry shares it.
    */
-  collect?(since: number): Map<number, { keys: unknown[]; states: unknown[] }>
+  writeAll?(since: number): WindowColumnsPart
+  /**
+   * The states of the part's `keys` (from partKeys), in order; with `take`, only of the keys it
+   * wants (the others' are undefined). A RangeError when the part is malformed.
+   */
+  read(part: WindowColumnsPart, keys: readonly unknown[], take?: (i: number) => boolean): unknown[]
 }
 
 /**
@@ -72,7 +77,7 @@ export class WindowColumnsCodec implements WindowStateCodec {
   }
 
   /** The state of every key of `part`, in order; a RangeError when the part is malformed. */
-  read(part: WindowColumnsPart, keys: readonly unknown[]): unknown[] {
+  read(part: WindowColumnsPart, keys: readonly unknown[], take: (i: number) => boolean = () => true): unknown[] {
     checkColumnsPart(part, this.width, keys.length)
     const { cols, rows } = part
     const { acc, fields } = this
@@ -80,7 +85,7 @@ export class WindowColumnsCodec implements WindowStateCodec {
     const out = new Array<unknown>(keys.length)
     let row = 0
     for (let i = 0; i < keys.length; i++) {
-      out[i] = this.window.read(cols, row, rows[i], readAcc)
+      if (take(i)) out[i] = this.window.read(cols, row, rows[i], readAcc)
       row += rows[i]
     }
     return out

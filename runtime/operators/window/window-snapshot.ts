@@ -25,6 +25,8 @@ export interface WindowGroupState {
   readonly keys?: [unknown, unknown][]
   /** The same as raw columns (since 1.1.0, when the window and its aggregates have columns). */
   readonly columns?: WindowColumnsPart
+  /** Or this group's keys within a part of the instance's keys, shared by its groups (`groups` says which are whose). */
+  readonly shared?: WindowColumnsPart
   /** In a changes snapshot (incremental checkpoint): the keys dropped since the base, in order. */
   readonly removed?: KeyTable
   /** After a restore folded a chain: the changes snapshots of this group to apply, oldest first. */
@@ -52,18 +54,23 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
   const range = rangeOf(ctx.instance, ctx.maxKeyGroups, ctx.parallelism)
   // By key group number (dense), each group's keys and states in key creation order (Map order:
   // a restore re-creates keys in snapshot order).
+  const since = changes?.epoch ?? -Infinity
+  if (codec?.writeAll) {
+    const shared = codec.writeAll(since)
+    const groups: WindowStepState = new Map()
+    for (let g = range.start; g <= range.end; g++) {
+      const removed = changes?.dropped.get(g)
+      groups.set(g, { watermark, maxEventTime, signature, shared, ...(changes && { removed: packKeys(removed ?? []) }) })
+    }
+    return groups
+  }
   const byGroup: { keys: unknown[]; states: unknown[] }[] = []
   for (let g = range.start; g <= range.end; g++) byGroup[g] = { keys: [], states: [] }
-  const since = changes?.epoch ?? -Infinity
-  if (codec?.collect) {
-    for (const [g, p] of codec.collect(since)) byGroup[g] = p
-  } else {
-    for (const e of keys.values()) {
-      if (e.epoch <= since) continue
-      const p = byGroup[e.group] ??= { keys: [], states: [] }
-      p.keys.push(e.key)
-      p.states.push(e.state)
-    }
+  for (const e of keys.values()) {
+    if (e.epoch <= since) continue
+    const p = byGroup[e.group] ??= { keys: [], states: [] }
+    p.keys.push(e.key)
+    p.states.push(e.state)
   }
   const groups: WindowStepState = new Map()
   for (let g = 0; g < byGroup.length; g++) {
@@ -71,7 +78,7 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
     if (p === undefined) continue
     const removed = changes?.dropped.get(g)
     groups.set(g, {
-      ...(codec ? { watermark, maxEventTime, signature, columns: codec.write(p.keys, p.states) }
+      ...(codec?.write ? { watermark, maxEventTime, signature, columns: codec.write(p.keys, p.states) }
         : { watermark, maxEventTime, signature, keys: p.keys.map((k, i): [unknown, unknown] => [k, p.states[i]]) }),
       ...(changes && { removed: packKeys(removed ?? []) }),
     })
@@ -149,6 +156,7 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
   let watermark = Infinity
   let maxEventTime = Infinity
   const keys: [unknown, KeyGroup, unknown][] = []
+  const shared = new SharedParts(new Set(state.keys()), codec)
   for (const g of [...state.keys()].sort((a, b) => a - b)) {
     const base = state.get(g)!
     const layers = [base, ...(base.layers ?? [])]
@@ -161,7 +169,7 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
     const newest = layers[layers.length - 1]
     watermark = Math.min(watermark, newest.watermark)
     maxEventTime = Math.min(maxEventTime, newest.maxEventTime)
-    for (const [key, s] of layeredKeys(stateId, g, layers, codec, release)) {
+    for (const [key, s] of layeredKeys(stateId, g, layers, codec, release, shared)) {
       const own = groupOf(key)
       if (own !== g) {
         throw new IncompatibleStateError(stateId, `key ${JSON.stringify(key)} in key group ${g}`, `key group ${own}`,
@@ -178,15 +186,15 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
  * the state of a key in place or come last (key creation order, as in the live step).
  */
 function layeredKeys(stateId: string, g: KeyGroup, layers: readonly WindowGroupState[], codec: WindowStateCodec | undefined,
-  release: ((state: unknown) => void) | undefined): [unknown, unknown][] {
-  if (layers.length === 1) return groupKeys(stateId, g, layers[0], codec)
-  const keys = new Map(groupKeys(stateId, g, layers[0], codec))
+  release: ((state: unknown) => void) | undefined, shared: SharedParts): [unknown, unknown][] {
+  if (layers.length === 1) return groupKeys(stateId, g, layers[0], codec, shared)
+  const keys = new Map(groupKeys(stateId, g, layers[0], codec, shared))
   for (const layer of layers.slice(1)) {
     for (const key of layer.removed ? unpackKeys(layer.removed) : []) {
       if (keys.has(key)) release?.(keys.get(key))
       keys.delete(key)
     }
-    for (const [key, s] of groupKeys(stateId, g, layer, codec)) {
+    for (const [key, s] of groupKeys(stateId, g, layer, codec, shared)) {
       if (keys.has(key)) release?.(keys.get(key))
       keys.set(key, s)
     }
@@ -194,8 +202,46 @@ function layeredKeys(stateId: string, g: KeyGroup, layers: readonly WindowGroupS
   return [...keys]
 }
 
-/** A group's `[key, state]` pairs, from its columns or its list. */
-function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, codec: WindowStateCodec | undefined): [unknown, unknown][] {
+/**
+ * Parts shared by several key groups, each read once per restore, keeping only the keys of the
+ * groups being restored (a rescale reads other instances' parts for a few of their groups).
+ */
+class SharedParts {
+  private readonly read = new Map<WindowColumnsPart, Map<KeyGroup, [unknown, unknown][]>>()
+
+  constructor(private readonly wanted: ReadonlySet<KeyGroup>, private readonly codec: WindowStateCodec | undefined) {}
+
+  keysOf(part: WindowColumnsPart, g: KeyGroup): [unknown, unknown][] {
+    let byGroup = this.read.get(part)
+    if (!byGroup) {
+      if (!this.codec) throw new RangeError('this step has no column form')
+      const groups = part.groups
+      if (!(groups instanceof Int32Array)) throw new RangeError('a shared part without the keys\' groups')
+      const keys = partKeys(part)
+      if (groups.length !== keys.length) throw new RangeError(`${keys.length} keys but ${groups.length} groups`)
+      const states = this.codec.read(part, keys, (i) => this.wanted.has(groups[i]))
+      byGroup = new Map()
+      for (let i = 0; i < keys.length; i++) {
+        if (!this.wanted.has(groups[i])) continue
+        let list = byGroup.get(groups[i])
+        if (!list) byGroup.set(groups[i], list = [])
+        list.push([keys[i], states[i]])
+      }
+      this.read.set(part, byGroup)
+    }
+    return byGroup.get(g) ?? []
+  }
+}
+
+/** A group's `[key, state]` pairs, from its columns, its shared part or its list. */
+function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, codec: WindowStateCodec | undefined, shared: SharedParts): [unknown, unknown][] {
+  if (group.shared !== undefined) {
+    try {
+      return shared.keysOf(group.shared, g)
+    } catch (e) {
+      throw new IncompatibleStateError(stateId, `key group ${g}'s shared columns (${(e as Error).message})`, 'the columns this step writes')
+    }
+  }
   if (group.columns === undefined) {
     if (!Array.isArray(group.keys)) throw new IncompatibleStateError(stateId, `key group ${g} without keys`, 'a list of [key, state] or columns')
     return group.keys
