@@ -1,6 +1,5 @@
 import type { StateHolder } from '../../../persistence/state-holder.ts'
 import type { Window, WindowHost } from '../../contracts/window.ts'
-import { OxiflowError } from '../../errors/oxiflow-error.ts'
 import { PartialAggregateError } from './partial-aggregate-error.ts'
 import { StepError } from '../../errors/step-error.ts'
 import type { KeySelector, StepSpec } from '../../graph/step-spec.ts'
@@ -8,6 +7,7 @@ import { keyGroupCache, keyGroupOf } from '../../key-groups/key-group-assignment
 import { andThen, type Maybe } from '../../maybe.ts'
 import { windowAccumulation, type WindowAccumulation } from './window-accumulators.ts'
 import { WindowClock } from './window-clock.ts'
+import { eventTimeOf } from './event-time.ts'
 import { WindowColumnsCodec, type WindowStateCodec } from './window-columns.ts'
 import { RowWindows } from './row-windows.ts'
 import { WindowLateRecords } from './window-late-records.ts'
@@ -203,7 +203,7 @@ export class WindowOperator implements Operator {
 
   private handle(record: unknown, key: unknown, now: number): void {
     const w = this.window
-    const t = this.timeOf === undefined ? now : this.eventTime(record)
+    const t = this.timeOf === undefined ? now : eventTimeOf(this.timeOf, this.window.description, record)
     let entry = this.keys.get(key)
     if (entry === undefined) {
       // The state joins the map only once a record went in: a throw leaves no trace.
@@ -279,16 +279,6 @@ export class WindowOperator implements Operator {
     } catch (e) {
       throw e instanceof StepError ? e : new StepError(this.ctx.step.name, 'firing windows', e, '; fix the function that threw')
     }
-  }
-
-  private eventTime(record: unknown): number {
-    const t = this.timeOf!(record)
-    if (typeof t !== 'number' || !Number.isFinite(t)) {
-      throw new OxiflowError('ERR_EVENT_TIME', `${this.window.description}: time(record) must return the record's event time as a finite number ` +
-        `of epoch milliseconds (got ${(t as unknown) instanceof Date ? 'a Date; return date.getTime()' : typeof t === 'string' ? JSON.stringify(t) : String(t)}); ` +
-        `e.g. time: (r) => Date.parse(r.timestamp)`)
-    }
-    return t
   }
 
   /** Sends the windows fired so far downstream and the late records on the side edge to the late sink's step. */
