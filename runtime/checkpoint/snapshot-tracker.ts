@@ -68,7 +68,8 @@ export class SnapshotTracker {
       // Typed errors naming the step and state id: a snapshot() that throws or returns what v8 cannot take.
       const raw = serializeSnapshot(changes ?? snapshotHolder(h, step, undefined, checkpointId), { step, stateId: h.stateId })
       const incremental = changes === undefined ? { snapshot: 'full' as const } : { snapshot: 'changes' as const, chain: [...chain!] }
-      p.writes.push(encodeSerialized(raw, this.codec).then(async (encoded) => {
+      // `raw` is this snapshot's own buffer, never used again: large ones move to the encode pool without a copy.
+      p.writes.push(encodeSerialized(raw, this.codec, 1, { transfer: true, where: `step '${step}' (${h.stateId})` }).then(async (encoded) => {
         const blob = await this.store.writeBlob(checkpointId, h.stateId, range, encoded)
         return {
           stateId: h.stateId, step, type: inst.vertex.steps.find((s) => s.name === step)?.spec.kind ?? 'unknown',

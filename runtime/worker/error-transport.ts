@@ -12,6 +12,9 @@ import { CorruptSnapshotError } from '../../persistence/codec/corrupt-snapshot-e
 import { StateVersionError } from '../../persistence/checkpoints/state-version-error.ts'
 import { StateRestoreError } from '../../persistence/checkpoints/state-restore-error.ts'
 import { StateSnapshotError } from '../../persistence/codec/state-snapshot-error.ts'
+import { EncodeWorkerError } from '../../persistence/codec/encode-worker-error.ts'
+import { StateDeclarationError } from '../state/state-declaration-error.ts'
+import { KeyedStateRestoreError } from '../state/keyed-state-restore-error.ts'
 
 /** An error as plain data: its class name, message, stack, own fields and cause. */
 export interface SerializedError {
@@ -26,7 +29,7 @@ export interface SerializedError {
 const CLASSES: Record<string, new (...args: never[]) => Error> = {
   OxiflowError, PipelineDefinitionError, InvalidOptionError, StepError, RecordParseError, WorkerCrashError,
   IncompatibleStateError, PartialAggregateError, CorruptSnapshotError, StateVersionError, InvalidKeyError, KeyFunctionError,
-  StateSnapshotError, StateRestoreError,
+  StateSnapshotError, StateRestoreError, EncodeWorkerError, StateDeclarationError, KeyedStateRestoreError,
 }
 
 /** Turns any thrown value into plain data that survives postMessage with its fields. */
