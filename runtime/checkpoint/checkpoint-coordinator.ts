@@ -71,14 +71,18 @@ export class CheckpointCoordinator {
     this.onHalt?.()
   }
 
-  /** Takes a checkpoint after the ones already asked for. `stopAfter`: sources end right after its barrier. */
-  checkpoint(stopAfter = false): Promise<CheckpointResult> {
-    const next = this.queue.then(() => this.take(stopAfter))
+  /**
+   * Takes a checkpoint after the ones already asked for. `stopAfter`: sources end right after its
+   * barrier. `full`: no holder writes changes (a completed job's last checkpoint restores from one
+   * blob per holder and reads offline as it is).
+   */
+  checkpoint(stopAfter = false, full = false): Promise<CheckpointResult> {
+    const next = this.queue.then(() => this.take(stopAfter, full))
     this.queue = next.catch(() => {})
     return next
   }
 
-  private async take(stopAfter: boolean): Promise<CheckpointResult> {
+  private async take(stopAfter: boolean, full: boolean): Promise<CheckpointResult> {
     const started = performance.now()
     try {
       // Inside the try: a store that cannot be read (down) is a failed checkpoint, counted as such.
@@ -87,7 +91,7 @@ export class CheckpointCoordinator {
       const barrier = { checkpointId: id, timestamp: Date.now() }
       // Prepared before any barrier is injected: a barrier reaches a host's actors through data
       // channels, which do not keep order with its control port.
-      const bases = chainBases(this.committed, this.settings.incremental)
+      const bases = chainBases(full ? undefined : this.committed, this.settings.incremental)
       const [pausesOf] = await Promise.all([Promise.all(this.participants.map((p) => p.pauseSources())),
         Promise.all(this.participants.map((p) => p.prepare(id, bases)))])
       const pauses = pausesOf.flat()

@@ -115,9 +115,9 @@ export class JobCheckpointing {
     }
   }
 
-  checkpoint(stopAfter = false): Promise<CheckpointResult> {
+  checkpoint(stopAfter = false, full = false): Promise<CheckpointResult> {
     if (!this.coordinator) return Promise.reject(new OxiflowError('ERR_NOT_RUNNING', `pipeline '${this.plan.pipelineId}' is not running yet; checkpoint once job.metrics().status is 'running'`))
-    const committed = this.coordinator.checkpoint(stopAfter)
+    const committed = this.coordinator.checkpoint(stopAfter, full)
     const events = this.events
     if (events) void committed.then((result) => events.committed(result), () => undefined)
     return committed
@@ -127,11 +127,12 @@ export class JobCheckpointing {
    * After the input was exhausted and every step ended: one last checkpoint of the instances'
    * final state, each reported as ended (Flink's final checkpoint). A job restored from it has
    * nothing left to read, fire or publish, so running a completed job again with `restore:
-   * 'latest'` adds nothing, also when it completed before its first periodic checkpoint. A
+   * 'latest'` adds nothing, also when it completed before its first periodic checkpoint. It is a
+   * full one (no chain), like a stop's. A
    * failure is counted and reported like a periodic one's (and fails the job with `onFailure: 'fail'`).
    */
   async completed(): Promise<void> {
-    await this.checkpoint().catch((e: unknown) => { if (this.options.onFailure === 'fail') throw e })
+    await this.checkpoint(false, true).catch((e: unknown) => { if (this.options.onFailure === 'fail') throw e })
   }
 
   stats(): CheckpointStats {

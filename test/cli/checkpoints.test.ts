@@ -162,13 +162,25 @@ test('checkpoints show prints the manifest, and with a step that step\'s state a
 
   const totals = await cliInProcess(['checkpoints', 'show', PIPELINE, String(last), 'totals', '--store', store])
   t.is(totals.code, 0, totals.stderr)
-  // The reduce state is a Map of key group → [key, count] pairs: the Map prints as an object.
+  // The reduce state is keyed state: a Map of key group → { keys, values } (the Map prints as an
+  // object). The stop's checkpoint may hold only the changes since an earlier one (incremental
+  // checkpoints): then it prints its chain, the full state first, and the fold is this loop.
+  type Group = { keys: string[]; values: number[]; removed?: string[] }
   const state = JSON.parse(totals.stdout) as Record<string, unknown>
   t.deepEqual(Object.keys(state), ['totals/accumulators'])
-  const groups = state['totals/accumulators'] as Record<string, Array<[string, number]>>
-  t.false(Array.isArray(groups))
-  t.true(Object.keys(groups).every((g) => /^\d+$/.test(g) && Number(g) < 128), Object.keys(groups).join(','))
-  const counted = Object.values(groups).flat().reduce((sum, [, n]) => sum + n, 0)
+  const printed = state['totals/accumulators'] as Record<string, Group> | { chain: { snapshot: string; state: Record<string, Group> }[] }
+  const layers = 'chain' in printed ? printed.chain.map((link) => link.state) : [printed as Record<string, Group>]
+  if ('chain' in printed) t.is(printed.chain[0]!.snapshot, 'full')
+  const counts = new Map<string, number>()
+  for (const groups of layers) {
+    t.false(Array.isArray(groups))
+    t.true(Object.keys(groups).every((g) => /^\d+$/.test(g) && Number(g) < 128), Object.keys(groups).join(','))
+    for (const g of Object.values(groups)) {
+      for (const k of g.removed ?? []) counts.delete(k)
+      g.keys.forEach((k, i) => counts.set(k, g.values[i]!))
+    }
+  }
+  const counted = [...counts.values()].reduce((sum, n) => sum + n, 0)
   t.is(counted, summary.steps['gen']!.recordsOut, 'the final checkpoint counts every record read before the stop')
 
   const gen = await cliInProcess(['checkpoints', 'show', PIPELINE, String(last), 'gen', '--store', store])
