@@ -22,6 +22,8 @@ export interface RunArgs {
   /** `--allow-non-restored-state`: restore even when the checkpoint holds state of steps the pipeline lacks (dropped). */
   readonly allowNonRestoredState: boolean
   readonly codec: CodecName | undefined
+  /** `--full-every` / `--max-chain-ratio`: undefined (the defaults), false (every checkpoint full) or the settings. */
+  readonly incremental: false | { readonly fullEvery?: number; readonly maxChainRatio?: number } | undefined
   /** `--metrics-port P` (0 picks a free port) and `--metrics-host H` (default 127.0.0.1). */
   readonly metricsPort: number | undefined
   readonly metricsHost: string | undefined
@@ -48,7 +50,7 @@ const FLAGS = optionList(RUN_OPTIONS)
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   const { values, positionals } = parse(argv)
   if (values.help) {
-    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined, stallTimeout: undefined, stopTimeout: undefined }
+    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, incremental: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined, stallTimeout: undefined, stopTimeout: undefined }
   }
   if (positionals.length === 0) {
     throw new UsageError('oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts', 'run')
@@ -71,6 +73,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     restore: restore(values.restore),
     allowNonRestoredState: allowNonRestored(values['allow-non-restored-state'], values.restore),
     codec: codec(values.codec),
+    incremental: incremental(values['full-every'], values['max-chain-ratio']),
     metricsPort: values['metrics-port'] === undefined ? undefined : port(values['metrics-port']),
     metricsHost: metricsHost(values['metrics-host'], values['metrics-port']),
     restart: restart(values.restart, values['restart-backoff']),
@@ -88,6 +91,15 @@ function restart(attempts: string | undefined, backoff: string | undefined): Run
     attempts: integer('--restart', attempts, 0, 'a non-negative integer (restarts allowed)'),
     ...(backoff !== undefined && { backoffMs: integer('--restart-backoff', backoff, 0, 'a number of milliseconds ≥ 0') }),
   }
+}
+
+function incremental(fullEvery: string | undefined, ratio: string | undefined): RunArgs['incremental'] {
+  if (fullEvery === undefined && ratio === undefined) return undefined
+  const every = fullEvery === undefined ? undefined : integer('--full-every', fullEvery, 1, 'a positive integer (1: every checkpoint full)')
+  const r = ratio === undefined ? undefined : Number(ratio)
+  if (r !== undefined && !(/^\d+(\.\d+)?$/.test(ratio!) && r > 0)) throw new UsageError(`--max-chain-ratio must be a positive number, e.g. 0.5 (got '${ratio}')`, 'run')
+  if (every === 1) return false
+  return { ...(every !== undefined && { fullEvery: every }), ...(r !== undefined && { maxChainRatio: r }) }
 }
 
 // Checked here, not left to run(): a bad value is a usage error (exit 2) even when nothing would be checkpointed.

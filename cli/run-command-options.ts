@@ -19,6 +19,8 @@ export const RUN_OPTIONS = [
     description: 'with --restore: drop checkpointed state of steps this pipeline no longer has (renamed or removed) instead of refusing (exit 2)',
   },
   { name: 'codec', type: 'string', value: 'C', description: 'snapshot compression: zstd, lz4, snappy or none', default: 'zstd' },
+  { name: 'full-every', type: 'string', value: 'N', description: 'incremental checkpoints: a full one at least every N checkpoints; 1 makes every checkpoint full', default: '10' },
+  { name: 'max-chain-ratio', type: 'string', value: 'R', description: "incremental checkpoints: a full one once a state's chain of changes outweighs R × its full snapshot", default: '1' },
   { name: 'metrics-port', type: 'string', value: 'P', description: 'serve Prometheus metrics on http://127.0.0.1:P/metrics while the job runs; 0 picks a free port' },
   { name: 'metrics-host', type: 'string', value: 'H', description: 'the address to serve them on', default: '127.0.0.1' },
   { name: 'restart', type: 'string', value: 'N', description: 'restart a failed job from its last checkpoint, at most N times (needs checkpoints)' },

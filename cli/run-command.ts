@@ -43,6 +43,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       ...(args.restore !== undefined && { restore: args.restore }),
       ...(args.allowNonRestoredState && { allowNonRestoredState: true }),
       ...(args.codec !== undefined && { codec: args.codec }),
+      ...(args.incremental !== undefined && { incremental: args.incremental }),
       ...(args.restart !== undefined && { restart: args.restart }),
       ...(args.stallTimeout !== undefined && { stallTimeout: args.stallTimeout }),
       ...(args.stopTimeout !== undefined && { stopTimeout: args.stopTimeout }) },

@@ -8,7 +8,7 @@ const commands: Array<{ command: string; options: string[]; accepted: string }> 
   {
     command: 'run',
     options: ['--workers N', '--params JSON', '--batch-size N', '--store PATH|URL', '--checkpoint-interval MS', '--restore latest|ID',
-      '--allow-non-restored-state', '--codec C', '--metrics-port P', '--metrics-host H', '--restart N', '--restart-backoff MS',
+      '--allow-non-restored-state', '--codec C', '--full-every N', '--max-chain-ratio R', '--metrics-port P', '--metrics-host H', '--restart N', '--restart-backoff MS',
       '--stall-timeout MS', '--stop-timeout MS', '--json', '--help'],
     // Options are parsed before the module is asked for: an accepted option leads to this error.
     accepted: 'oxiflow run needs a module',

@@ -2,13 +2,13 @@ import test from 'ava'
 import { parseRunArgs } from '../../cli/run-args.ts'
 import { UsageError } from '../../cli/usage-error.ts'
 
-const noCheckpoints = { store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined, stallTimeout: undefined, stopTimeout: undefined }
+const noCheckpoints = { store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, incremental: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined, stallTimeout: undefined, stopTimeout: undefined }
 
 test('parseRunArgs reads the module and every flag', (t) => {
   t.deepEqual(parseRunArgs(['m.ts', '--workers', '0', '--params', '{"a":1}', '--batch-size', '64', '--json']),
     { help: false, module: 'm.ts', workers: 0, params: { a: 1 }, batchSize: 64, json: true, ...noCheckpoints })
   t.deepEqual(parseRunArgs(['m.ts', '--store', 's', '--checkpoint-interval', '50', '--restore', '7', '--codec', 'lz4']),
-    { help: false, module: 'm.ts', workers: 0, params: {}, batchSize: undefined, json: false, store: 's', checkpointInterval: 50, restore: 7, allowNonRestoredState: false, codec: 'lz4', metricsPort: undefined, metricsHost: undefined, restart: undefined, stallTimeout: undefined, stopTimeout: undefined })
+    { help: false, module: 'm.ts', workers: 0, params: {}, batchSize: undefined, json: false, store: 's', checkpointInterval: 50, restore: 7, allowNonRestoredState: false, codec: 'lz4', incremental: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined, stallTimeout: undefined, stopTimeout: undefined })
   t.is(parseRunArgs(['m.ts', '--restore', 'latest']).restore, 'latest')
   t.true(parseRunArgs(['m.ts', '--restore', 'latest', '--allow-non-restored-state']).allowNonRestoredState)
   t.like(parseRunArgs(['m.ts', '--metrics-port', '9464', '--metrics-host', '0.0.0.0']), { metricsPort: 9464, metricsHost: '0.0.0.0' })
@@ -17,6 +17,9 @@ test('parseRunArgs reads the module and every flag', (t) => {
   t.deepEqual(parseRunArgs(['m.ts', '--restart', '2']).restart, { attempts: 2 })
   t.like(parseRunArgs(['m.ts', '--stall-timeout', '5000', '--stop-timeout', '2000']), { stallTimeout: 5000, stopTimeout: 2000 })
   t.is(parseRunArgs(['m.ts', '--stall-timeout', '0']).stallTimeout, 0)
+  t.is(parseRunArgs(['m.ts', '--full-every', '1']).incremental, false)
+  t.deepEqual(parseRunArgs(['m.ts', '--full-every', '5', '--max-chain-ratio', '0.5']).incremental, { fullEvery: 5, maxChainRatio: 0.5 })
+  t.deepEqual(parseRunArgs(['m.ts', '--max-chain-ratio', '2']).incremental, { maxChainRatio: 2 })
 })
 
 test('parseRunArgs defaults: no workers, empty params, runtime batch size, text output, no checkpoints', (t) => {
@@ -31,7 +34,7 @@ const refusals: Array<[argv: string[], message: string]> = [
   [[], 'oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts'],
   [['a.ts', 'b.ts'], 'oxiflow run takes one module, got 2: a.ts b.ts; quote --params JSON that contains spaces'],
   [['m.ts', '--nope'], "unknown option '--nope' for oxiflow run; the options are --workers N, --params JSON, --batch-size N, " +
-    '--store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --allow-non-restored-state, --codec C, --metrics-port P, --metrics-host H, --restart N, --restart-backoff MS, --stall-timeout MS, --stop-timeout MS, --json, --help'],
+    '--store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --allow-non-restored-state, --codec C, --full-every N, --max-chain-ratio R, --metrics-port P, --metrics-host H, --restart N, --restart-backoff MS, --stall-timeout MS, --stop-timeout MS, --json, --help'],
   [['m.ts', '--workers'], `option '--workers' needs a value, e.g. --workers 0, --batch-size 1024, --params '{"seconds":2}'`],
   [['m.ts', '--workers', '-1'], "option '--workers' got a value starting with '-'; write --workers=VALUE if you mean it"],
   [['m.ts', '--workers', 'two'], "--workers must be a non-negative integer (got 'two')"],
