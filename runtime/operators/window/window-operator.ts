@@ -154,9 +154,11 @@ export class WindowOperator implements Operator {
         this.nextOrd = 0
         this.wm = restored.watermark
         this.maxEventTime = restored.maxEventTime
-        for (const [key, group, s] of restored.keys) {
+        const { keys, groups, states } = restored
+        for (let i = 0; i < keys.length; i++) {
+          const s = states[i]
           if (this.timed && this.window.due(s) === Infinity) { this.window.release?.(s); continue }
-          this.register(key, group, s)
+          this.register(keys[i], groups[i], s)
         }
         if (this.processing) this.clock.arm(this.timers.next)
       },

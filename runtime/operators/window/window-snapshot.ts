@@ -128,15 +128,27 @@ export function windowSignature(window: Window, output: WindowOutput): string {
 }
 
 /**
- * What a restore hands back to the step: watermark, and `[key, group, state]` in key order.
+ * Keys and their states, side by side (no pair per key: a restore of 1M keys made 2M of them).
  *
  * @example
- * for (const [key, group, state] of restored.keys) register(key, group, state)
+ * const ks: KeyStates = { keys: ['u1'], states: [state] }
  */
-export interface RestoredWindowState {
+export interface KeyStates {
+  readonly keys: unknown[]
+  readonly states: unknown[]
+}
+
+/**
+ * What a restore hands back to the step: watermark, and keys with their group and state, by
+ * ascending key group (within a group in key order).
+ *
+ * @example
+ * for (let i = 0; i < restored.keys.length; i++) register(restored.keys[i], restored.groups[i], restored.states[i])
+ */
+export interface RestoredWindowState extends KeyStates {
   readonly watermark: number
   readonly maxEventTime: number
-  readonly keys: [unknown, KeyGroup, unknown][]
+  readonly groups: KeyGroup[]
 }
 
 /**
@@ -155,7 +167,9 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
   }
   let watermark = Infinity
   let maxEventTime = Infinity
-  const keys: [unknown, KeyGroup, unknown][] = []
+  const keys: unknown[] = []
+  const groups: KeyGroup[] = []
+  const states: unknown[] = []
   const shared = new SharedParts(new Set(state.keys()), codec)
   for (const g of [...state.keys()].sort((a, b) => a - b)) {
     const base = state.get(g)!
@@ -169,16 +183,20 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
     const newest = layers[layers.length - 1]
     watermark = Math.min(watermark, newest.watermark)
     maxEventTime = Math.min(maxEventTime, newest.maxEventTime)
-    for (const [key, s] of layeredKeys(stateId, g, layers, codec, release, shared)) {
+    const found = layeredKeys(stateId, g, layers, codec, release, shared)
+    for (let i = 0; i < found.keys.length; i++) {
+      const key = found.keys[i]
       const own = groupOf(key)
       if (own !== g) {
         throw new IncompatibleStateError(stateId, `key ${JSON.stringify(key)} in key group ${g}`, `key group ${own}`,
           '; the snapshot was taken with another maxKeyGroups — run with the value it was taken with')
       }
-      keys.push([key, g, s])
+      keys.push(key)
+      groups.push(g)
+      states.push(found.states[i])
     }
   }
-  return { watermark: state.size === 0 ? -Infinity : watermark, maxEventTime: state.size === 0 ? -Infinity : maxEventTime, keys }
+  return { watermark: state.size === 0 ? -Infinity : watermark, maxEventTime: state.size === 0 ? -Infinity : maxEventTime, keys, groups, states }
 }
 
 /**
@@ -186,20 +204,23 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
  * the state of a key in place or come last (key creation order, as in the live step).
  */
 function layeredKeys(stateId: string, g: KeyGroup, layers: readonly WindowGroupState[], codec: WindowStateCodec | undefined,
-  release: ((state: unknown) => void) | undefined, shared: SharedParts): [unknown, unknown][] {
+  release: ((state: unknown) => void) | undefined, shared: SharedParts): KeyStates {
   if (layers.length === 1) return groupKeys(stateId, g, layers[0], codec, shared)
-  const keys = new Map(groupKeys(stateId, g, layers[0], codec, shared))
+  const base = groupKeys(stateId, g, layers[0], codec, shared)
+  const keys = new Map(base.keys.map((k, i) => [k, base.states[i]]))
   for (const layer of layers.slice(1)) {
     for (const key of layer.removed ? unpackKeys(layer.removed) : []) {
       if (keys.has(key)) release?.(keys.get(key))
       keys.delete(key)
     }
-    for (const [key, s] of groupKeys(stateId, g, layer, codec, shared)) {
+    const changed = groupKeys(stateId, g, layer, codec, shared)
+    for (let i = 0; i < changed.keys.length; i++) {
+      const key = changed.keys[i]
       if (keys.has(key)) release?.(keys.get(key))
-      keys.set(key, s)
+      keys.set(key, changed.states[i])
     }
   }
-  return [...keys]
+  return { keys: [...keys.keys()], states: [...keys.values()] }
 }
 
 /**
@@ -207,11 +228,11 @@ function layeredKeys(stateId: string, g: KeyGroup, layers: readonly WindowGroupS
  * groups being restored (a rescale reads other instances' parts for a few of their groups).
  */
 class SharedParts {
-  private readonly read = new Map<WindowColumnsPart, Map<KeyGroup, [unknown, unknown][]>>()
+  private readonly read = new Map<WindowColumnsPart, Map<KeyGroup, { keys: unknown[]; states: unknown[] }>>()
 
   constructor(private readonly wanted: ReadonlySet<KeyGroup>, private readonly codec: WindowStateCodec | undefined) {}
 
-  keysOf(part: WindowColumnsPart, g: KeyGroup): [unknown, unknown][] {
+  keysOf(part: WindowColumnsPart, g: KeyGroup): KeyStates {
     let byGroup = this.read.get(part)
     if (!byGroup) {
       if (!this.codec) throw new RangeError('this step has no column form')
@@ -224,17 +245,18 @@ class SharedParts {
       for (let i = 0; i < keys.length; i++) {
         if (!this.wanted.has(groups[i])) continue
         let list = byGroup.get(groups[i])
-        if (!list) byGroup.set(groups[i], list = [])
-        list.push([keys[i], states[i]])
+        if (!list) byGroup.set(groups[i], list = { keys: [], states: [] })
+        list.keys.push(keys[i])
+        list.states.push(states[i])
       }
       this.read.set(part, byGroup)
     }
-    return byGroup.get(g) ?? []
+    return byGroup.get(g) ?? { keys: [], states: [] }
   }
 }
 
-/** A group's `[key, state]` pairs, from its columns, its shared part or its list. */
-function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, codec: WindowStateCodec | undefined, shared: SharedParts): [unknown, unknown][] {
+/** A group's keys and states, from its columns, its shared part or its list of `[key, state]`. */
+function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, codec: WindowStateCodec | undefined, shared: SharedParts): KeyStates {
   if (group.shared !== undefined) {
     try {
       return shared.keysOf(group.shared, g)
@@ -244,13 +266,12 @@ function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, codec:
   }
   if (group.columns === undefined) {
     if (!Array.isArray(group.keys)) throw new IncompatibleStateError(stateId, `key group ${g} without keys`, 'a list of [key, state] or columns')
-    return group.keys
+    return { keys: group.keys.map((p) => p[0]), states: group.keys.map((p) => p[1]) }
   }
   if (!codec) throw new IncompatibleStateError(stateId, `key group ${g} as columns`, 'a list of [key, state] (this step has no column form)')
   try {
     const keys = partKeys(group.columns)
-    const states = codec.read(group.columns, keys)
-    return keys.map((key, i) => [key, states[i]])
+    return { keys, states: codec.read(group.columns, keys) }
   } catch (e) {
     throw new IncompatibleStateError(stateId, `key group ${g}'s columns (${(e as Error).message})`, 'the columns this step writes')
   }
