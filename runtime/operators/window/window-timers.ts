@@ -21,11 +21,6 @@ export interface KeyEntry {
   epoch: number
 }
 
-interface Timer {
-  readonly time: number
-  readonly entry: KeyEntry
-}
-
 /**
  * The timers of a window step instance: a binary min-heap of (time, key group, key order), so
  * windows fire in time order and, at equal times, in an order that depends only on the state —
@@ -36,24 +31,26 @@ interface Timer {
  * const timers = new WindowTimers(); timers.schedule(entry, 99); timers.popDue(100) // entry
  */
 export class WindowTimers {
-  private heap: Timer[] = []
+  /** The heap as two parallel arrays (no object per timer: a restore of 1M keys made 1M of them). */
+  private times: number[] = []
+  private entries: KeyEntry[] = []
 
   /** Time of the earliest timer (stale ones included), Infinity when none. */
   get next(): number {
-    return this.heap.length > 0 ? this.heap[0].time : Infinity
+    return this.times.length > 0 ? this.times[0] : Infinity
   }
 
   /** Makes `time` the key's live timer when it is earlier than the one it has. */
   schedule(entry: KeyEntry, time: number): void {
     if (!(time < entry.due)) return
     entry.due = time
-    const h = this.heap
-    h.push({ time, entry })
-    let i = h.length - 1
+    this.times.push(time)
+    this.entries.push(entry)
+    let i = this.times.length - 1
     while (i > 0) {
       const parent = (i - 1) >> 1
-      if (!before(h[i], h[parent])) break
-      swap(h, i, parent)
+      if (!this.before(i, parent)) break
+      this.swap(i, parent)
       i = parent
     }
   }
@@ -63,47 +60,59 @@ export class WindowTimers {
    * the timer's time; the caller clears or renews it), undefined when none.
    */
   popDue(at: number): KeyEntry | undefined {
-    while (this.heap.length > 0 && this.heap[0].time <= at) {
-      const { time, entry } = this.pop()
+    while (this.times.length > 0 && this.times[0] <= at) {
+      const time = this.times[0]
+      const entry = this.pop()
       if (!entry.dropped && entry.due === time) return entry
     }
     return undefined
   }
 
   clear(): void {
-    this.heap = []
+    this.times = []
+    this.entries = []
   }
 
-  private pop(): Timer {
-    const h = this.heap
-    const top = h[0]
-    const last = h.pop()!
-    if (h.length > 0) {
-      h[0] = last
+  private pop(): KeyEntry {
+    const { times, entries } = this
+    const top = entries[0]
+    const lastTime = times.pop()!
+    const lastEntry = entries.pop()!
+    if (times.length > 0) {
+      times[0] = lastTime
+      entries[0] = lastEntry
       let i = 0
       for (;;) {
         const l = 2 * i + 1
         const r = l + 1
         let m = i
-        if (l < h.length && before(h[l], h[m])) m = l
-        if (r < h.length && before(h[r], h[m])) m = r
+        if (l < times.length && this.before(l, m)) m = l
+        if (r < times.length && this.before(r, m)) m = r
         if (m === i) break
-        swap(h, i, m)
+        this.swap(i, m)
         i = m
       }
     }
     return top
   }
-}
 
-function before(a: Timer, b: Timer): boolean {
-  if (a.time !== b.time) return a.time < b.time
-  if (a.entry.group !== b.entry.group) return a.entry.group < b.entry.group
-  return a.entry.ord < b.entry.ord
-}
+  /** Timer `i` fires before timer `j`: by time, then key group, then key creation order. */
+  private before(i: number, j: number): boolean {
+    const a = this.times[i]
+    const b = this.times[j]
+    if (a !== b) return a < b
+    const ea = this.entries[i]
+    const eb = this.entries[j]
+    if (ea.group !== eb.group) return ea.group < eb.group
+    return ea.ord < eb.ord
+  }
 
-function swap(h: Timer[], i: number, j: number): void {
-  const t = h[i]
-  h[i] = h[j]
-  h[j] = t
+  private swap(i: number, j: number): void {
+    const t = this.times[i]
+    this.times[i] = this.times[j]
+    this.times[j] = t
+    const e = this.entries[i]
+    this.entries[i] = this.entries[j]
+    this.entries[j] = e
+  }
 }
