@@ -8,8 +8,8 @@
  */
 export { pipeline, Pipeline } from './runtime/builder/pipeline.ts'
 export type { WindowedStream, WindowResult, AggregateFields, AggregatorOf } from './runtime/builder/windowed-stream.ts'
-export type { Window, WindowHost, WindowAccumulator, WindowMode, WindowTime, EventTimeOptions, WindowStateColumns, EventWindowShape } from './runtime/contracts/window.ts'
-export type { Aggregator, Aggregator as WindowAggregator, AccumulatorColumns, AccumulatorInPlace } from './runtime/contracts/aggregator.ts'
+export type { Window, WindowHost, WindowAccumulator, WindowMode, WindowTime, EventTimeOptions, EventWindowShape } from './runtime/contracts/window.ts'
+export type { Aggregator, Aggregator as WindowAggregator, AccumulatorColumns } from './runtime/contracts/aggregator.ts'
 export type { Job, JobSummary, JobMetrics, JobStatus, StepCounts, StepSummary, StepMetrics, SinkResults, SinkEntry } from './runtime/contracts/job.ts'
 export type { CheckpointResult, CheckpointStats, RestoreReport, RestartStats, RestartRecord, LeaseState, RunRecordStats } from './runtime/contracts/job.ts'
 export type { RunOptions } from './runtime/job/run-options.ts'

@@ -22,15 +22,11 @@ export function count<R = unknown>(): Aggregator<R, number, number> {
     merge: (a, b) => a + b,
     columns: {
       width: 1,
-      write: (acc, c, at, row) => { c[at][row] = acc },
-      read: (c, at, row) => c[at][row],
-      inPlace: {
-        init: (c, at, row) => { c[at][row] = 0 },
-        value: () => 0,
-        add: (c, at, row) => { c[at][row]++ },
-        merge: (c, at, into, from) => { c[at][into] += c[at][from] },
-        result: (c, at, row) => c[at][row],
-      },
+      init: (c, at, row) => { c[at][row] = 0 },
+      value: () => 0,
+      add: (c, at, row) => { c[at][row]++ },
+      merge: (c, at, into, from) => { c[at][into] += c[at][from] },
+      result: (c, at, row) => c[at][row],
     },
   }
 }

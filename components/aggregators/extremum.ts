@@ -1,4 +1,4 @@
-import type { AccumulatorColumns, AccumulatorInPlace, Aggregator } from '../../runtime/contracts/aggregator.ts'
+import type { AccumulatorColumns, Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, finiteNumberOf } from './aggregator-checks.ts'
 import { type Deque, dequeBack, dequeFront, dequePopBack, dequePush, dequeShift } from './deque.ts'
 
@@ -77,7 +77,7 @@ export function extremum<R>(
         a.n += b.n
         return a
       },
-      columns: { ...runningExtremumColumns, inPlace: extremumInPlace(kind, fn, better) },
+      columns: extremumColumns(kind, fn, better),
     },
     merge(a, b) {
       const bFront = dequeFront(b)
@@ -101,19 +101,10 @@ export function extremum<R>(
 }
 
 
-/** `{ n, value }` as two float64 fields. */
-const runningExtremumColumns: AccumulatorColumns<RunningExtremum> = {
-  width: 2,
-  write(acc, c, at, row) {
-    c[at][row] = acc.n
-    c[at + 1][row] = acc.value
-  },
-  read: (c, at, row) => ({ n: c[at][row], value: c[at + 1][row] }),
-}
-
-/** The append-only form's `add`, `merge` and result on the row `{ n, value }`, exactly as on the object. */
-function extremumInPlace<R>(kind: string, fn: (record: R) => number, better: (a: number, b: number) => boolean): AccumulatorInPlace<number | null> {
+/** The append-only accumulator `{ n, value }` in two columns: `add`, `merge` and the result exactly as on the object. */
+function extremumColumns<R>(kind: string, fn: (record: R) => number, better: (a: number, b: number) => boolean): AccumulatorColumns<number | null> {
   return {
+    width: 2,
     init(c, at, row) {
       c[at][row] = 0
       c[at + 1][row] = 0

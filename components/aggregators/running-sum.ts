@@ -1,4 +1,4 @@
-import type { AccumulatorColumns, AccumulatorInPlace, Aggregator } from '../../runtime/contracts/aggregator.ts'
+import type { AccumulatorColumns, Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, finiteNumberOf } from './aggregator-checks.ts'
 
 /**
@@ -66,13 +66,14 @@ export function runningSum<R>(kind: string, fn: (record: R) => number): Aggregat
       a.n += b.n
       return a
     },
-    columns: { ...runningSumColumns, inPlace: runningSumInPlace(kind, fn) },
+    columns: runningSumColumns(kind, fn),
   }
 }
 
-/** `add`, `merge` and the sum on the row `{ n, hi, lo }`, exactly as on the object. */
-function runningSumInPlace<R>(kind: string, fn: (record: R) => number): AccumulatorInPlace<number> {
+/** The accumulator `{ n, hi, lo }` in three columns: `add`, `merge` and the sum exactly as on the object. */
+function runningSumColumns<R>(kind: string, fn: (record: R) => number): AccumulatorColumns<number> {
   return {
+    width: 3,
     init(c, at, row) {
       c[at][row] = 0
       c[at + 1][row] = 0
@@ -98,15 +99,4 @@ function neumaierAddAt(hi: Float64Array, lo: Float64Array, row: number, x: numbe
   const t = h + x
   lo[row] += Math.abs(h) >= Math.abs(x) ? (h - t) + x : (x - t) + h
   hi[row] = t
-}
-
-/** `{ n, hi, lo }` as three float64 fields. */
-const runningSumColumns: AccumulatorColumns<RunningSumAcc> = {
-  width: 3,
-  write(acc, c, at, row) {
-    c[at][row] = acc.n
-    c[at + 1][row] = acc.hi
-    c[at + 2][row] = acc.lo
-  },
-  read: (c, at, row) => ({ n: c[at][row], hi: c[at + 1][row], lo: c[at + 2][row] }),
 }

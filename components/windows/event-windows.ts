@@ -1,4 +1,4 @@
-import type { WindowHost, WindowStateColumns } from '../../runtime/contracts/window.ts'
+import type { WindowHost } from '../../runtime/contracts/window.ts'
 
 /**
  * One event-time window of a key: [start, end), its aggregate, and whether it has fired (it then
@@ -95,31 +95,4 @@ export function dueWindows(state: EventWindowsState, lateness: number, reach = 0
     if (t < due) due = t
   }
   return due
-}
-
-/**
- * A key's event windows as rows `start, end, fired` (tumbling, sliding and session windows), so
- * a window step whose aggregates have columns snapshots them without an object per window.
- *
- * @example
- * return { ...window, columns: eventWindowColumns }
- */
-export const eventWindowColumns: WindowStateColumns<EventWindowsState> = {
-  fields: ['start', 'end', 'fired'],
-  rows: (state) => state.windows.length,
-  write(state, cols, row, acc) {
-    const [start, end, fired] = cols
-    for (const w of state.windows) {
-      start[row] = w.start
-      end[row] = w.end
-      fired[row] = w.fired ? 1 : 0
-      acc(w.acc, row++)
-    }
-  },
-  read(cols, row, rows, acc) {
-    const [start, end, fired] = cols
-    const windows = new Array<EventWindow>(rows)
-    for (let i = 0; i < rows; i++, row++) windows[i] = { start: start[row], end: end[row], acc: acc(row), fired: fired[row] === 1 }
-    return { windows }
-  },
 }

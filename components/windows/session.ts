@@ -1,5 +1,5 @@
 import type { Window } from '../../runtime/contracts/window.ts'
-import { dueWindows, eventWindowColumns, fireWindows, type EventWindow, type EventWindowsState } from './event-windows.ts'
+import { dueWindows, fireWindows, type EventWindow, type EventWindowsState } from './event-windows.ts'
 import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger, type EventTimeInput } from './window-options.ts'
 
 /** A record at a session's windowEnd still joins it: it closes one ms later than [start, end) would. */
@@ -86,7 +86,6 @@ export function session<R>(options: SessionOptions<R>): Window<R, EventWindowsSt
     due: (state) => dueWindows(state, lateness, REACH),
     fire: (host, key, state, at) => fireWindows(host, key, state, at, lateness, REACH),
     flush: (host, key, state) => fireWindows(host, key, state, Infinity, lateness, REACH),
-    columns: eventWindowColumns,
     shape: { kind: 'session', gap },
   }
 }

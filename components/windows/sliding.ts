@@ -1,6 +1,6 @@
 import type { Window } from '../../runtime/contracts/window.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
-import { addToWindow, dueWindows, eventWindowColumns, fireWindows, type EventWindowsState } from './event-windows.ts'
+import { addToWindow, dueWindows, fireWindows, type EventWindowsState } from './event-windows.ts'
 import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger, type EventTimeInput } from './window-options.ts'
 
 /**
@@ -59,7 +59,6 @@ export function sliding<R>(options: SlidingOptions<R>): Window<R, EventWindowsSt
     due: (state) => dueWindows(state, lateness),
     fire: (host, key, state, at) => fireWindows(host, key, state, at, lateness),
     flush: (host, key, state) => fireWindows(host, key, state, Infinity, lateness),
-    columns: eventWindowColumns,
     shape: { kind: 'fixed', size, slide },
   }
 }

@@ -1,5 +1,5 @@
 import type { Window } from '../../runtime/contracts/window.ts'
-import { addToWindow, dueWindows, eventWindowColumns, fireWindows, type EventWindowsState } from './event-windows.ts'
+import { addToWindow, dueWindows, fireWindows, type EventWindowsState } from './event-windows.ts'
 import { describeEventTime, eventTimeOptions, optionsObject, positiveInteger, type EventTimeInput } from './window-options.ts'
 
 /**
@@ -47,7 +47,6 @@ export function tumbling<R>(options: TumblingOptions<R>): Window<R, EventWindows
     due: (state) => dueWindows(state, lateness),
     fire: (host, key, state, at) => fireWindows(host, key, state, at, lateness),
     flush: (host, key, state) => fireWindows(host, key, state, Infinity, lateness),
-    columns: eventWindowColumns,
     shape: { kind: 'fixed', size, slide: size },
   }
 }

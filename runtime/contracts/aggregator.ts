@@ -49,45 +49,26 @@ export interface Aggregator<R = unknown, A = unknown, V = unknown> {
    */
   readonly appendOnly?: Omit<Aggregator<R, any, V>, 'appendOnly' | 'evictsAny'>
   /**
-   * Optional: the accumulator as `width` numbers, so window state snapshots as raw Float64
-   * columns instead of one object per window (see AccumulatorColumns). Aggregators whose
-   * accumulator holds records, sets or arrays (distinctCount, percentile, stddev's expansions,
-   * first/last of any value) leave it out, and the step snapshots them with `v8.serialize`.
+   * Optional: the accumulator kept in place in `width` float64 columns, so event-time windows keep
+   * their state in columns instead of one object per window (see AccumulatorColumns). Aggregators
+   * whose accumulator holds records, sets or arrays (distinctCount, percentile, stddev's
+   * expansions, first/last of any value) leave it out, and the step keeps objects.
    */
-  readonly columns?: AccumulatorColumns<A>
+  readonly columns?: AccumulatorColumns<V>
 }
 
 /**
- * An accumulator written as a fixed number of float64 fields: field `j` of row `row` is
- * `cols[at + j][row]`. `read(write(acc))` must give an accumulator equal to `acc` in every later
- * add, evict, merge and result (bit-exact: NaN payloads aside, a double round-trips a Float64Array).
+ * An aggregator's accumulator in row `row` of `width` float64 columns `cols[at]…cols[at + width − 1]`.
+ * An add is two steps: `value(record)` takes the number from the record and may throw (then
+ * nothing changed); `add` cannot throw. Must give exactly what `create`/`add`/`merge`/`result` on
+ * the accumulator object give, bit for bit (the window step may keep either).
  *
  * @example
- * const countColumns: AccumulatorColumns<number> = { width: 1, write: (acc, c, at, row) => { c[at][row] = acc }, read: (c, at, row) => c[at][row] }
+ * const count: AccumulatorColumns<number> = { width: 1, init: (c, at, row) => { c[at][row] = 0 }, value: () => 0, add: (c, at, row) => { c[at][row]++ }, merge: (c, at, a, b) => { c[at][a] += c[at][b] }, result: (c, at, row) => c[at][row] }
  */
-export interface AccumulatorColumns<A> {
-  /** Float64 fields per accumulator. */
+export interface AccumulatorColumns<V> {
+  /** Float64 columns per accumulator. */
   readonly width: number
-  /** Writes `acc` into row `row` of columns `cols[at]…cols[at + width − 1]` (long enough). */
-  write(acc: A, cols: readonly Float64Array[], at: number, row: number): void
-  /** A fresh accumulator from row `row` of columns `cols[at]…`. */
-  read(cols: readonly Float64Array[], at: number, row: number): A
-  /**
-   * Optional: the aggregator working on its row in place, so a step keeps accumulators in the
-   * columns themselves (event-time windows do). An add is two steps: `value(record)` takes the
-   * number from the record and may throw (then nothing changed); `add` cannot throw. Must give
-   * exactly what `create`/`add`/`merge`/`result` on the accumulator object give, bit for bit.
-   */
-  readonly inPlace?: AccumulatorInPlace<unknown>
-}
-
-/**
- * An aggregator's accumulator in row `row` of columns `cols[at]…` (see AccumulatorColumns).
- *
- * @example
- * const count: AccumulatorInPlace<number> = { init: (c, at, row) => { c[at][row] = 0 }, value: () => 0, add: (c, at, row) => { c[at][row]++ }, merge: (c, at, a, b) => { c[at][a] += c[at][b] }, result: (c, at, row) => c[at][row] }
- */
-export interface AccumulatorInPlace<V> {
   /** Makes the row an empty accumulator. */
   init(cols: readonly Float64Array[], at: number, row: number): void
   /** The number `add` takes for `record` (validated: throws for a value the aggregator refuses). */

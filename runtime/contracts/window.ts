@@ -115,11 +115,6 @@ export interface Window<R = unknown, S = any> {
   /** Optional: the step dropped `state` (its key has nothing open, or a restore replaces everything). */
   release?(state: S): void
   /**
-   * Optional: `S` as rows of float64 fields, each row with an accumulator, so the step snapshots
-   * its keys as raw columns when the accumulator has columns too (no object per window).
-   */
-  readonly columns?: WindowStateColumns<S>
-  /**
    * Optional, event time only: the windows as data, so a step whose aggregates work in place
    * keeps them in columns instead of calling `add`/`fire` on objects. Must describe exactly what
    * those functions do.
@@ -138,26 +133,6 @@ export interface Window<R = unknown, S = any> {
 export type EventWindowShape =
   | { readonly kind: 'fixed'; readonly size: number; readonly slide: number }
   | { readonly kind: 'session'; readonly gap: number }
-
-/**
- * A window state written as rows: each row has `fields.length` float64 fields, in columns
- * `cols[0]…`, and one accumulator, written and read through the callbacks (the step puts its
- * columns after the fields). `read(write(state))` must give a state equal to `state` in every
- * later add, fire, due and flush.
- *
- * @example
- * const rows = columns.rows(state); columns.write(state, cols, 0, (acc, row) => accColumns.write(acc, cols, 3, row))
- */
-export interface WindowStateColumns<S> {
-  /** The float64 fields of a row, besides its accumulator, e.g. `['start', 'end', 'fired']`. */
-  readonly fields: readonly string[]
-  /** Rows `state` takes. */
-  rows(state: S): number
-  /** Writes `state` as rows `row`, `row + 1`, …: its fields into `cols[0…]`, each row's accumulator through `acc`. */
-  write(state: S, cols: readonly Float64Array[], row: number, acc: (acc: unknown, row: number) => void): void
-  /** The state of the `rows` rows from `row` on, each row's accumulator from `acc`. */
-  read(cols: readonly Float64Array[], row: number, rows: number, acc: (row: number) => unknown): S
-}
 
 /**
  * What a window step outputs per fired window, besides key, windowStart and windowEnd.

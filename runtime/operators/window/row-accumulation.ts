@@ -1,4 +1,4 @@
-import type { AccumulatorColumns, AccumulatorInPlace } from '../../contracts/aggregator.ts'
+import type { AccumulatorColumns } from '../../contracts/aggregator.ts'
 
 /**
  * The fields of `.aggregate` working in place on a row of columns (`cols[at]…`, field i's after
@@ -19,11 +19,11 @@ export interface RowAccumulation {
   write(out: Record<string, unknown>, cols: readonly Float64Array[], at: number, row: number): void
 }
 
-type Compiled = (fields: AccumulatorInPlace<unknown>[], xs: Float64Array) => Pick<RowAccumulation, 'values' | 'put'>
+type Compiled = (fields: readonly AccumulatorColumns<unknown>[], xs: Float64Array) => Pick<RowAccumulation, 'values' | 'put'>
 const compiled = new Map<string, Compiled>()
 
 /**
- * The row form of `.aggregate` over `names` (every column form has `inPlace`). `values` and
+ * The row form of `.aggregate` over `names` (every aggregator has its column form). `values` and
  * `put` are generated with one call site per field (as the object form's add), so V8 inlines
  * each field's function instead of a megamorphic call per field and record.
  *
@@ -31,7 +31,7 @@ const compiled = new Map<string, Compiled>()
  * const rows = rowAccumulation(['n', 'total'], [count.columns!, sum.columns!])
  */
 export function rowAccumulation(names: readonly string[], columns: readonly AccumulatorColumns<unknown>[]): RowAccumulation {
-  const fields = columns.map((c) => c.inPlace!)
+  const fields = columns
   const offsets: number[] = []
   let width = 0
   for (const c of columns) { offsets.push(width); width += c.width }

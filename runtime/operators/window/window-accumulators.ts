@@ -1,4 +1,4 @@
-import type { AccumulatorColumns, Aggregator } from '../../contracts/aggregator.ts'
+import type { Aggregator } from '../../contracts/aggregator.ts'
 import type { WindowAccumulator, WindowMode, WindowOutput } from '../../contracts/window.ts'
 import { PartialAggregateError } from './partial-aggregate-error.ts'
 import { queueShift, type RecordQueue } from './record-queue.ts'
@@ -13,9 +13,7 @@ import { rowAccumulation, type RowAccumulation } from './row-accumulation.ts'
 export interface WindowAccumulation<A = unknown> extends WindowAccumulator<A> {
   /** Writes the output fields of a window (`records`: the window's records, mode `sorted`). */
   write(out: Record<string, unknown>, acc: A, records: readonly unknown[] | undefined): void
-  /** Present when every field's accumulator can be written as numbers (`.aggregate` of such aggregators). */
-  readonly columns?: AccumulatorColumns<A>
-  /** Present when every field's accumulator also works in place on its columns. */
+  /** Present when every field's accumulator has a column form (`.aggregate` of such aggregators). */
   readonly rows?: RowAccumulation
 }
 
@@ -67,27 +65,7 @@ function aggregates(step: string, byName: Readonly<Record<string, Aggregator<any
     write(out, acc) {
       for (let i = 0; i < n; i++) out[names[i]] = aggs[i].result(acc[i])
     },
-    ...(aggs.every((a) => a.columns !== undefined) && { columns: fieldColumns(aggs.map((a) => a.columns!)) }),
-    ...(aggs.every((a) => a.columns?.inPlace !== undefined) && { rows: rowAccumulation(names, aggs.map((a) => a.columns!)) }),
-  }
-}
-
-/** The fields' accumulators side by side: field i's columns follow field i − 1's. */
-function fieldColumns(fields: readonly AccumulatorColumns<unknown>[]): AccumulatorColumns<unknown[]> {
-  const offsets: number[] = []
-  let width = 0
-  for (const f of fields) { offsets.push(width); width += f.width }
-  const n = fields.length
-  return {
-    width,
-    write(acc, cols, at, row) {
-      for (let i = 0; i < n; i++) fields[i].write(acc[i], cols, at + offsets[i], row)
-    },
-    read(cols, at, row) {
-      const acc = new Array<unknown>(n)
-      for (let i = 0; i < n; i++) acc[i] = fields[i].read(cols, at + offsets[i], row)
-      return acc
-    },
+    ...(aggs.every((a) => a.columns !== undefined) && { rows: rowAccumulation(names, aggs.map((a) => a.columns!)) }),
   }
 }
 

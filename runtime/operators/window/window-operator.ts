@@ -8,7 +8,7 @@ import { andThen, type Maybe } from '../../maybe.ts'
 import { windowAccumulation, type WindowAccumulation } from './window-accumulators.ts'
 import { WindowClock } from './window-clock.ts'
 import { eventTimeOf } from './event-time.ts'
-import { WindowColumnsCodec, type WindowStateCodec } from './window-columns.ts'
+import type { WindowStateCodec } from './window-columns.ts'
 import { RowWindows } from './row-windows.ts'
 import { WindowLateRecords } from './window-late-records.ts'
 import { WindowTimers, type KeyEntry } from './window-timers.ts'
@@ -53,7 +53,7 @@ export class WindowOperator implements Operator {
   private readonly late: WindowLateRecords
   private readonly clock: WindowClock
   private readonly signature: string
-  /** Snapshots keys as raw columns when the window and its accumulator both have a column form. */
+  /** Snapshots keys as raw columns when the state lives in columns (rowWindows). */
   private readonly columns: WindowStateCodec | undefined
   /** The window's state in a RowTable, when it lives in columns. */
   private readonly rowWindows: RowWindows | undefined
@@ -73,8 +73,7 @@ export class WindowOperator implements Operator {
     this.processing = spec.window.time === 'processing'
     this.late = new WindowLateRecords(ctx)
     this.signature = windowSignature(spec.window, spec.output)
-    const accColumns = this.accumulation.columns
-    this.columns = this.rowWindows?.codec() ?? (spec.window.columns && accColumns ? new WindowColumnsCodec(spec.window.columns, accColumns) : undefined)
+    this.columns = this.rowWindows?.codec()
     const rowWindows = this.rowWindows
     const write = rowWindows ? (out: Record<string, unknown>, acc: unknown) => rowWindows.write(out, acc as number) : this.accumulation.write
     this.clock = new WindowClock(ctx, () => {

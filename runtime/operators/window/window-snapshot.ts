@@ -21,11 +21,9 @@ export interface WindowGroupState {
   readonly maxEventTime: number
   /** The window type and output fields the states were written for, e.g. `lengthBatch/aggregate(n:count)`. */
   readonly signature: string
-  /** `[key, the window's state for it]`, in the order the keys were first seen (or `columns`). */
+  /** `[key, the window's state for it]`, in the order the keys were first seen (or `shared`). */
   readonly keys?: [unknown, unknown][]
-  /** The same as raw columns (since 1.1.0, when the window and its aggregates have columns). */
-  readonly columns?: WindowColumnsPart
-  /** Or this group's keys within a part of the instance's keys, shared by its groups (`groups` says which are whose). */
+  /** Or (since 1.1.0, state kept in columns) this group's keys within a part of the instance's keys, shared by its groups (`groups` says whose). */
   readonly shared?: WindowColumnsPart
   /** In a changes snapshot (incremental checkpoint): the keys dropped since the base, in order. */
   readonly removed?: KeyTable
@@ -43,8 +41,8 @@ export type WindowStepState = Map<KeyGroup, WindowGroupState>
 
 /**
  * Snapshots a window step instance: an entry for every key group it owns (empty ones too, to
- * carry the watermark). With `codec` the states are written as columns (a copy); without, they
- * are included by reference: serialize before the next record.
+ * carry the watermark). With `codec` (state in columns) the keys are copied into one part the
+ * groups share; without, states are included by reference: serialize before the next record.
  *
  * @example
  * const state = snapshotWindowState(ctx, 'tumbling/collect', keys, wm, maxTs)
@@ -55,7 +53,7 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
   // By key group number (dense), each group's keys and states in key creation order (Map order:
   // a restore re-creates keys in snapshot order).
   const since = changes?.epoch ?? -Infinity
-  if (codec?.writeAll) {
+  if (codec) {
     const shared = codec.writeAll(since)
     const groups: WindowStepState = new Map()
     for (let g = range.start; g <= range.end; g++) {
@@ -78,8 +76,7 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
     if (p === undefined) continue
     const removed = changes?.dropped.get(g)
     groups.set(g, {
-      ...(codec?.write ? { watermark, maxEventTime, signature, columns: codec.write(p.keys, p.states) }
-        : { watermark, maxEventTime, signature, keys: p.keys.map((k, i): [unknown, unknown] => [k, p.states[i]]) }),
+      watermark, maxEventTime, signature, keys: p.keys.map((k, i): [unknown, unknown] => [k, p.states[i]]),
       ...(changes && { removed: packKeys(removed ?? []) }),
     })
   }
@@ -183,7 +180,7 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
     const newest = layers[layers.length - 1]
     watermark = Math.min(watermark, newest.watermark)
     maxEventTime = Math.min(maxEventTime, newest.maxEventTime)
-    const found = layeredKeys(stateId, g, layers, codec, release, shared)
+    const found = layeredKeys(stateId, g, layers, release, shared)
     for (let i = 0; i < found.keys.length; i++) {
       const key = found.keys[i]
       const own = groupOf(key)
@@ -203,17 +200,17 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
  * A group's `[key, state]` pairs after its layers: a layer's dropped keys go, its keys replace
  * the state of a key in place or come last (key creation order, as in the live step).
  */
-function layeredKeys(stateId: string, g: KeyGroup, layers: readonly WindowGroupState[], codec: WindowStateCodec | undefined,
+function layeredKeys(stateId: string, g: KeyGroup, layers: readonly WindowGroupState[],
   release: ((state: unknown) => void) | undefined, shared: SharedParts): KeyStates {
-  if (layers.length === 1) return groupKeys(stateId, g, layers[0], codec, shared)
-  const base = groupKeys(stateId, g, layers[0], codec, shared)
+  if (layers.length === 1) return groupKeys(stateId, g, layers[0], shared)
+  const base = groupKeys(stateId, g, layers[0], shared)
   const keys = new Map(base.keys.map((k, i) => [k, base.states[i]]))
   for (const layer of layers.slice(1)) {
     for (const key of layer.removed ? unpackKeys(layer.removed) : []) {
       if (keys.has(key)) release?.(keys.get(key))
       keys.delete(key)
     }
-    const changed = groupKeys(stateId, g, layer, codec, shared)
+    const changed = groupKeys(stateId, g, layer, shared)
     for (let i = 0; i < changed.keys.length; i++) {
       const key = changed.keys[i]
       if (keys.has(key)) release?.(keys.get(key))
@@ -255,8 +252,8 @@ class SharedParts {
   }
 }
 
-/** A group's keys and states, from its columns, its shared part or its list of `[key, state]`. */
-function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, codec: WindowStateCodec | undefined, shared: SharedParts): KeyStates {
+/** A group's keys and states, from its shared part or its list of `[key, state]`. */
+function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, shared: SharedParts): KeyStates {
   if (group.shared !== undefined) {
     try {
       return shared.keysOf(group.shared, g)
@@ -264,17 +261,8 @@ function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, codec:
       throw new IncompatibleStateError(stateId, `key group ${g}'s shared columns (${(e as Error).message})`, 'the columns this step writes')
     }
   }
-  if (group.columns === undefined) {
-    if (!Array.isArray(group.keys)) throw new IncompatibleStateError(stateId, `key group ${g} without keys`, 'a list of [key, state] or columns')
-    return { keys: group.keys.map((p) => p[0]), states: group.keys.map((p) => p[1]) }
-  }
-  if (!codec) throw new IncompatibleStateError(stateId, `key group ${g} as columns`, 'a list of [key, state] (this step has no column form)')
-  try {
-    const keys = partKeys(group.columns)
-    return { keys, states: codec.read(group.columns, keys) }
-  } catch (e) {
-    throw new IncompatibleStateError(stateId, `key group ${g}'s columns (${(e as Error).message})`, 'the columns this step writes')
-  }
+  if (!Array.isArray(group.keys)) throw new IncompatibleStateError(stateId, `key group ${g} without keys`, 'a list of [key, state] or a shared part')
+  return { keys: group.keys.map((p) => p[0]), states: group.keys.map((p) => p[1]) }
 }
 
 /** Same major, and a minor no newer than this code's (older minors are read as they are). */

@@ -8,20 +8,11 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { checkpoints, stores } from '../../../index.ts'
 import { perKey } from '../../fixtures/crash/harness.ts'
-import build from '../../fixtures/crash/rescale.ts'
+import build, { rescaleOracle as oracle } from '../../fixtures/crash/rescale.ts'
 
 const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/crash/rescale.ts')).href
 const lines = 3_000
 
-/** The running counts a plain loop computes: every key's records in file order. */
-function oracle(records: { id: number; key: string }[]): string {
-  const n = new Map<string, number>()
-  return records.map((r) => {
-    const c = (n.get(r.key) ?? 0) + 1
-    n.set(r.key, c)
-    return JSON.stringify({ key: r.key, value: { key: r.key, n: c, last: r.id } }) + '\n'
-  }).join('')
-}
 
 for (const [first, again] of [[0, 0], [2, 3], [3, 0]] as const) {
   test(`a job completed on ${first} worker(s) without periodic checkpoints, run again with restore 'latest' on ${again}: it restores the final checkpoint and adds nothing`, async (t) => {

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { stores } from '../../../index.ts'
 import { perKey } from '../../fixtures/crash/harness.ts'
-import build from '../../fixtures/crash/rescale.ts'
+import build, { rescaleOracle as oracle } from '../../fixtures/crash/rescale.ts'
 
 const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/crash/rescale.ts')).href
 
@@ -34,15 +34,6 @@ function run(dir: string, workers: number, killOnFirstCommit = false): Promise<n
   })
 }
 
-/** The running counts a plain loop computes: every key's records in file order. */
-function oracle(records: { id: number; key: string }[]): string {
-  const n = new Map<string, number>()
-  return records.map((r) => {
-    const c = (n.get(r.key) ?? 0) + 1
-    n.set(r.key, c)
-    return JSON.stringify({ key: r.key, value: { key: r.key, n: c, last: r.id } }) + '\n'
-  }).join('')
-}
 
 // 3 → 2 is the in-process test below.
 for (const [from, to] of [[2, 1], [1, 3]] as const) {
