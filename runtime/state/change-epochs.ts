@@ -19,12 +19,28 @@ export class ChangeEpochs {
   /** The snapshot the current epoch started at; undefined: none this run (or not a checkpoint). */
   private after: number | undefined
   private held = 0
+  /** More keys were touched since the last snapshot than `limit()`: no changes can be told until the next one. */
+  private overflow = false
 
   constructor(private readonly limit: () => number) {}
 
-  /** `key` changed in the current epoch. */
+  /** Keys held for the epochs kept and the current one (what this costs in memory). */
+  get tracked(): number {
+    return this.held + this.current.size
+  }
+
+  /**
+   * `key` changed in the current epoch. Nothing is kept before this run's first snapshot for a
+   * checkpoint (no changes can be asked since anything earlier), so a job without checkpoints
+   * keeps no key here, however many it touches.
+   */
   touch(key: unknown): void {
+    if (this.after === undefined || this.overflow) return
     this.current.add(key)
+    if (this.current.size > this.limit()) {
+      this.overflow = true
+      this.current = new Set()
+    }
   }
 
   /**
@@ -34,7 +50,7 @@ export class ChangeEpochs {
   since(since: number, checkpointId: number): Set<unknown> | undefined {
     let out: Set<unknown> | undefined
     const first = this.after === since ? this.closed.length : this.closed.findIndex((e) => e.after === since)
-    if (first >= 0) {
+    if (first >= 0 && !this.overflow) {
       out = new Set(this.current)
       for (let i = first; i < this.closed.length; i++) for (const k of this.closed[i].keys) out.add(k)
     }
@@ -44,6 +60,12 @@ export class ChangeEpochs {
 
   /** A snapshot was taken (for `checkpointId`, or outside checkpoints): a new epoch starts. */
   close(checkpointId: number | undefined): void {
+    if (this.overflow) {
+      // Too much changed to tell: no snapshot before this one can be a base any more.
+      this.reset()
+      this.after = checkpointId
+      return
+    }
     this.closed.push({ after: this.after, keys: this.current })
     this.held += this.current.size
     this.current = new Set()
@@ -60,5 +82,6 @@ export class ChangeEpochs {
     this.current = new Set()
     this.after = undefined
     this.held = 0
+    this.overflow = false
   }
 }

@@ -6,10 +6,11 @@ const REMEMBERED = 8
 /**
  * What changed in a window step since a snapshot: each key entry carries the epoch it last
  * changed in (`epoch`, stamped by the step), each snapshot closes an epoch, and keys the step
- * dropped are logged with theirs. Memory: the keys dropped over the last REMEMBERED snapshots.
+ * dropped are logged with theirs. Memory: the keys dropped over the last REMEMBERED snapshots, at
+ * most `limit()`.
  *
  * @example
- * const changes = new WindowChanges(); entry.epoch = changes.epoch; changes.took(7); changes.since(7) // the epoch after which changes count
+ * const changes = new WindowChanges(() => 1024); entry.epoch = changes.epoch; changes.took(7); changes.since(7) // the epoch after which changes count
  */
 export class WindowChanges {
   /** The epoch changes happen in now. */
@@ -34,9 +35,17 @@ export class WindowChanges {
     return this.taken.get(checkpointId)
   }
 
-  /** The step dropped `key` now. */
+  constructor(private readonly limit: () => number) {}
+
+  /**
+   * The step dropped `key` now. Kept only once a snapshot for a checkpoint was taken (changes are
+   * asked only since one), and never more than `limit()`: past it, no earlier snapshot can be a
+   * base (the next incremental checkpoint is full) — a job without checkpoints keeps nothing.
+   */
   dropped(key: unknown, group: KeyGroup): void {
+    if (this.taken.size === 0) return
     this.removed.push({ key, group, epoch: this.epoch })
+    if (this.removed.length > this.limit()) this.reset()
   }
 
   /** Keys dropped after epoch `epoch`, by key group, oldest first. */

@@ -57,7 +57,7 @@ export class WindowOperator implements Operator {
   private readonly columns: WindowStateCodec | undefined
   /** The window's state in a RowTable, when it lives in columns. */
   private readonly rowWindows: RowWindows | undefined
-  private readonly changes = new WindowChanges()
+  private readonly changes = new WindowChanges(() => 2 * this.keys.size + 1024)
 
   constructor(private readonly ctx: OperatorContext, private readonly spec: WindowSpec, private readonly next: Output) {
     this.accumulation = windowAccumulation(ctx.step.name, spec.output, spec.window.mode)
