@@ -92,6 +92,17 @@ export class RowWindows implements Window<unknown, number> {
     const shape = this.shape
     if (shape.kind === 'session') return this.addToSession(host, key, k, record, t, watermark, shape.gap)
     const { size, slide } = shape
+    if (slide === size) {
+      // Tumbling: the one window of t, most often the key's first.
+      const s = Math.floor(t / size) * size
+      if (s + size - 1 + this.lateness <= watermark) { host.late(record); return }
+      const xs = this.rows.values(record)
+      const head = this.slots.heads[k]
+      const w = head !== -1 && this.table.cols[0][head] === s ? head : this.windowAt(k, s, s + size)
+      this.rows.put(this.table.cols, FIELDS, w, xs)
+      if (s + size - 1 <= watermark) this.emit(host, key, w)
+      return
+    }
     const last = Math.floor(t / slide) * slide
     let first = last - Math.floor((size - 1) / slide) * slide
     while (first <= t - size) first += slide
