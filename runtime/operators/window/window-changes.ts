@@ -6,8 +6,8 @@ const REMEMBERED = 8
 /**
  * What changed in a window step since a snapshot: each key entry carries the epoch it last
  * changed in (`epoch`, stamped by the step), each snapshot closes an epoch, and keys the step
- * dropped are logged with theirs. Memory: the keys dropped over the last REMEMBERED snapshots, at
- * most `limit()`.
+ * dropped are logged with their last drop's. Memory: the distinct keys dropped over the last
+ * REMEMBERED snapshots, at most `limit()`.
  *
  * @example
  * const changes = new WindowChanges(() => 1024); entry.epoch = changes.epoch; changes.took(7); changes.since(7) // the epoch after which changes count
@@ -17,7 +17,10 @@ export class WindowChanges {
   epoch = 1
   /** Checkpoint id → the epoch its snapshot closed. */
   private readonly taken = new Map<number, number>()
-  private removed: { key: unknown; group: KeyGroup; epoch: number }[] = []
+  /** Dropped keys, each with its last drop, oldest drop first (a key dropped again moves to the end). */
+  private removed = new Map<unknown, { group: KeyGroup; epoch: number }>()
+
+  constructor(private readonly limit: () => number) {}
 
   /** A snapshot (full or changes) was taken for `checkpointId` now. */
   took(checkpointId: number | undefined): void {
@@ -25,7 +28,10 @@ export class WindowChanges {
       this.taken.set(checkpointId, this.epoch)
       if (this.taken.size > REMEMBERED) this.taken.delete(this.taken.keys().next().value!)
       const oldest = Math.min(...this.taken.values())
-      if (this.removed.length > 0 && this.removed[0].epoch <= oldest) this.removed = this.removed.filter((r) => r.epoch > oldest)
+      for (const [key, r] of this.removed) {
+        if (r.epoch > oldest) break
+        this.removed.delete(key)
+      }
     }
     this.epoch++
   }
@@ -35,8 +41,6 @@ export class WindowChanges {
     return this.taken.get(checkpointId)
   }
 
-  constructor(private readonly limit: () => number) {}
-
   /**
    * The step dropped `key` now. Kept only once a snapshot for a checkpoint was taken (changes are
    * asked only since one), and never more than `limit()`: past it, no earlier snapshot can be a
@@ -44,18 +48,19 @@ export class WindowChanges {
    */
   dropped(key: unknown, group: KeyGroup): void {
     if (this.taken.size === 0) return
-    this.removed.push({ key, group, epoch: this.epoch })
-    if (this.removed.length > this.limit()) this.reset()
+    this.removed.delete(key)
+    this.removed.set(key, { group, epoch: this.epoch })
+    if (this.removed.size > this.limit()) this.reset()
   }
 
-  /** Keys dropped after epoch `epoch`, by key group, oldest first. */
+  /** Keys whose last drop came after epoch `epoch`, by key group, oldest drop first. */
   droppedSince(epoch: number): Map<KeyGroup, unknown[]> {
     const out = new Map<KeyGroup, unknown[]>()
-    for (const r of this.removed) {
+    for (const [key, r] of this.removed) {
       if (r.epoch <= epoch) continue
       let keys = out.get(r.group)
       if (!keys) out.set(r.group, keys = [])
-      keys.push(r.key)
+      keys.push(key)
     }
     return out
   }
@@ -63,6 +68,6 @@ export class WindowChanges {
   /** After a restore: no snapshot of this run to take changes against. */
   reset(): void {
     this.taken.clear()
-    this.removed = []
+    this.removed = new Map()
   }
 }
