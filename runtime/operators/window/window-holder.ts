@@ -36,9 +36,8 @@ export interface WindowHolderStep {
  * holders() { return [windowHolder(`${step}/${windowName}`, window.stateVersion, this.stateAccess)] }
  */
 export function windowHolder(stateId: string, stateVersion: string, step: WindowHolderStep): StateHolder<WindowStepState> {
-  const snapshot = (checkpointId: number | undefined, epoch?: number): WindowStepState => {
-    const changes = epoch === undefined ? undefined : { epoch, dropped: step.changes.droppedSince(epoch) }
-    const state = snapshotWindowState(step.ctx, step.signature, step.keys, step.watermark(), step.maxEventTime(), step.codec, changes)
+  const snapshot = (checkpointId: number | undefined): WindowStepState => {
+    const state = snapshotWindowState(step.ctx, step.signature, step.keys, step.watermark(), step.maxEventTime(), step.codec)
     step.changes.took(checkpointId)
     return state
   }
@@ -49,7 +48,17 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
     snapshot: (checkpointId) => snapshot(checkpointId),
     snapshotChanges(since, checkpointId) {
       const epoch = step.changes.since(since)
-      return epoch === undefined ? undefined : snapshot(checkpointId, epoch)
+      if (epoch === undefined) return undefined
+      const dropped = step.changes.droppedSince(epoch)
+      let gone = 0
+      for (const keys of dropped.values()) gone += keys.length
+      const changes = snapshotWindowState(step.ctx, step.signature, step.keys, step.watermark(), step.maxEventTime(), step.codec, { epoch, dropped })
+      // Half the keys or more changed or went (every key touched in the interval, short windows
+      // over new keys): the changes would save little on a full snapshot and lengthen the chain,
+      // so the tracker takes a full one instead.
+      if (2 * (changedKeys(changes) + gone) >= step.keys.size) return undefined
+      step.changes.took(checkpointId)
+      return changes
     },
     applyChanges: foldWindowChanges,
     restore(state, fromVersion) {
@@ -58,4 +67,19 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
       step.changes.reset()
     },
   }
+}
+
+/** Keys a snapshot holds: its shared part's (once), or its groups' lists. */
+function changedKeys(state: WindowStepState): number {
+  let n = 0
+  const parts = new Set<unknown>()
+  for (const g of state.values()) {
+    if (g.shared) {
+      if (!parts.has(g.shared)) n += g.shared.rows.length
+      parts.add(g.shared)
+    } else {
+      n += g.keys?.length ?? 0
+    }
+  }
+  return n
 }
