@@ -10,8 +10,6 @@
 export class RowTable {
   cols: Float64Array[]
   next: Int32Array
-  /** Rows in use. */
-  live = 0
   private free: number[] = []
   private top = 0
 
@@ -22,14 +20,12 @@ export class RowTable {
 
   /** A row (its fields hold whatever its last user left: set them). */
   alloc(): number {
-    this.live++
     if (this.free.length > 0) return this.free.pop()!
     if (this.top === this.next.length) this.grow()
     return this.top++
   }
 
   release(row: number): void {
-    this.live--
     this.free.push(row)
   }
 
@@ -44,7 +40,6 @@ export class RowTable {
 
   /** Forgets every row. */
   clear(): void {
-    this.live = 0
     this.free = []
     this.top = 0
   }

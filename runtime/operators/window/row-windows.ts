@@ -9,7 +9,6 @@ import type { WindowStateCodec } from './window-columns.ts'
 /** Columns of a row before the accumulator's: start, end, fired (0 or 1). */
 const FIELDS = 3
 
-
 /**
  * Event-time windows (a window's `shape`) with their state in a RowTable: one row per open window
  * — start, end, fired, then the aggregates' accumulator in place — and per key a slot holding the
@@ -19,7 +18,7 @@ const FIELDS = 3
  * tests run side by side.
  *
  * @example
- * const w = new RowWindows(spec.window, accumulation.rows!); step.window = w
+ * const w = new RowWindows(spec.window, accumulation.rows!, changes); step.window = w
  */
 export class RowWindows implements Window<unknown, number> {
   readonly kind = 'window'
