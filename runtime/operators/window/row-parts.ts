@@ -7,6 +7,7 @@ import { checkColumnsPart, type WindowColumnsPart } from './window-columns.ts'
  * The keys (changed after epoch `since`; all: −∞) of a row window step as one part, in slot
  * order: every table read is sequential (a part per key group gathered rows 1 KiB apart, a cache
  * miss per value). `groups` says each key's group; every group's snapshot entry shares the part.
+ * Columns whose values are all int32 are written as Int32Arrays.
  *
  * @example
  * const part = writeRowsPart(slots, table, -Infinity)
@@ -37,11 +38,7 @@ export function writeRowsPart(slots: KeySlots, table: RowTable, since: number): 
     for (let r = heads[k]; r !== -1; r = next[r]) order[row++] = r
     rows[i] = row - start
   }
-  const cols = from.map((column) => {
-    const out = new Float64Array(total)
-    for (let j = 0; j < total; j++) out[j] = column[order[j]]
-    return out
-  })
+  const cols = from.map((column) => narrowed(gather(column, order)))
   return { keys: packKeys(keys), rows, cols, ords: keyOrds, groups: keyGroups }
 }
 
@@ -75,4 +72,23 @@ export function readRowsPart(slots: KeySlots, table: RowTable, part: WindowColum
     out[i] = k
   }
   return out
+}
+
+function gather(column: Float64Array, order: Int32Array): Float64Array {
+  const out = new Float64Array(order.length)
+  for (let j = 0; j < order.length; j++) out[j] = column[order[j]]
+  return out
+}
+
+/**
+ * The column as an Int32Array when every value is an int32 (and no −0, which an Int32Array would
+ * turn into 0): counts, flags and sums of small integers take half the bytes; anything else stays
+ * as it is. A restore reads either exactly.
+ */
+function narrowed(column: Float64Array): Float64Array | Int32Array {
+  for (let j = 0; j < column.length; j++) {
+    const v = column[j]
+    if ((v | 0) !== v || Object.is(v, -0)) return column
+  }
+  return Int32Array.from(column)
 }

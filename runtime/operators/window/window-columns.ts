@@ -12,7 +12,8 @@ import { isKeyTable, unpackKeys, type KeyTable } from './key-table.ts'
 export interface WindowColumnsPart {
   readonly keys: KeyTable
   readonly rows: Uint32Array
-  readonly cols: Float64Array[]
+  /** Float64Array columns, or Int32Array where every value of the column was an int32. */
+  readonly cols: (Float64Array | Int32Array)[]
   /** The keys' creation order in the step (absent: the order of `keys`). */
   readonly ords?: Float64Array
   /** Each key's key group. */
@@ -48,15 +49,16 @@ export function partKeys(part: WindowColumnsPart): unknown[] {
 }
 
 /**
- * Throws a RangeError unless `part` has `width` Float64Array columns, a row count per key
+ * Throws a RangeError unless `part` has `width` Float64Array (or Int32Array) columns, a row count per key
  * (`keys` of them) and columns as long as the rows add up to.
  *
  * @example
  * checkColumnsPart(part, 8, keys.length)
  */
 export function checkColumnsPart(part: WindowColumnsPart, width: number, keys: number): void {
-  if (!(part.rows instanceof Uint32Array) || !Array.isArray(part.cols) || part.cols.length !== width || !part.cols.every((c) => c instanceof Float64Array)) {
-    throw new RangeError(`expected { keys, rows: Uint32Array, cols: ${width} Float64Arrays }`)
+  if (!(part.rows instanceof Uint32Array) || !Array.isArray(part.cols) || part.cols.length !== width ||
+    !part.cols.every((c) => c instanceof Float64Array || c instanceof Int32Array)) {
+    throw new RangeError(`expected { keys, rows: Uint32Array, cols: ${width} Float64Arrays or Int32Arrays }`)
   }
   if (keys !== part.rows.length) throw new RangeError(`${keys} keys but ${part.rows.length} row counts`)
   let total = 0

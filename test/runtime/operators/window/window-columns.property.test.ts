@@ -2,6 +2,10 @@ import test from 'ava'
 import fc from 'fast-check'
 import { testing } from '../../../../index.ts'
 import { packKeys, unpackKeys } from '../../../../runtime/operators/window/key-table.ts'
+import { KeySlots } from '../../../../runtime/operators/window/key-slots.ts'
+import { RowTable } from '../../../../runtime/operators/window/row-table.ts'
+import { readRowsPart, writeRowsPart } from '../../../../runtime/operators/window/row-parts.ts'
+import { partKeys } from '../../../../runtime/operators/window/window-columns.ts'
 import { buildWindowPipeline, type WindowParams } from '../../../fixtures/windows/window-pipeline.ts'
 import { recordsArb } from '../../../components/windows/harness.ts'
 
@@ -25,12 +29,12 @@ for (const [name, windowArb] of cases) {
         const report = await testing.snapshotRestoreEquals((source) => buildWindowPipeline({ input, window, kind: 'columns', keyed }, source), input,
           { at: at % (input.length + 1), run: { batchSize } })
         t.true(report.equal, report.difference)
-        type Part = { cols: Float64Array[] }
+        type Part = { cols: (Float64Array | Int32Array)[] }
         const entry = report.snapshot.get('out-w/w') as { instances: Map<number, { keys?: unknown; columns?: Part; shared?: Part }>[] }
         for (const g of entry.instances[0].values()) {
           t.is(g.keys, undefined, 'no list of [key, state] objects')
           const part = g.shared ?? g.columns!
-          t.true(part.cols.every((c) => c instanceof Float64Array))
+          t.true(part.cols.every((c) => c instanceof Float64Array || c instanceof Int32Array))
           if (part.cols[0].length > 0) columnar++
         }
       }), { numRuns: 40, seed })
@@ -54,4 +58,29 @@ test('key tables round-trip strings (empty, astral, separators), numbers (-0, Na
 
 test('a key table whose lengths do not add up to its text is refused', (t) => {
   t.throws(() => unpackKeys({ text: 'abc', lengths: new Uint32Array([1, 1]) }), { message: /add up to 2 characters, the text has 3/ })
+})
+
+test('a part keeps each column bit for bit: int32-only columns as Int32Array, −0, fractions and large values as Float64Array', (t) => {
+  const slots = new KeySlots()
+  const table = new RowTable(3, 4)
+  const values = [[1, 2, 3], [-0, 0, 5], [1.5, 7, 8], [2 ** 31, 1, 2]]
+  const keys = ['a', 'b', 'c']
+  for (let i = 0; i < 3; i++) {
+    const k = slots.create(1)
+    slots.bind(k, keys[i], 0, i)
+    const r = table.alloc()
+    for (let c = 0; c < 3; c++) table.cols[c]![r] = values[c === 0 ? 0 : c === 1 ? 1 : 3]![i]!
+    table.next[r] = -1
+    slots.heads[k] = r
+  }
+  const part = writeRowsPart(slots, table, -Infinity)
+  t.deepEqual(part.cols.map((c) => c.constructor.name), ['Int32Array', 'Float64Array', 'Float64Array'])
+  const back = new RowTable(3, 4)
+  const backSlots = new KeySlots()
+  const read = readRowsPart(backSlots, back, part, partKeys(part), 1)
+  for (let i = 0; i < 3; i++) {
+    const r = backSlots.heads[read[i]!]!
+    t.true(Object.is(back.cols[1]![r], values[1]![i]), `row ${i}: ${back.cols[1]![r]}`)
+    t.is(back.cols[2]![r], values[3]![i])
+  }
 })
