@@ -15,8 +15,10 @@ const windows: [string, WindowParams][] = [
   ['session', { type: 'session', gap: 12, maxOutOfOrderness: 5, allowedLateness: 0 }],
 ]
 
+/** Stops after `checkpoints` checkpoints, or once 60 records were read in this run (a loaded machine checkpoints slowly). */
 async function stopAfter(job: Job, checkpoints: number): Promise<JobSummary> {
-  for (let i = 0; i < 5_000 && (job.metrics().checkpoints?.completed ?? 0) < checkpoints && job.metrics().status !== 'completed'; i++) await sleep(2)
+  const m = (): ReturnType<Job['metrics']> => job.metrics()
+  for (let i = 0; i < 5_000 && (m().checkpoints?.completed ?? 0) < checkpoints && (m().steps.in?.recordsOut ?? 0) < 60 && m().status !== 'completed'; i++) await sleep(2)
   return job.stop()
 }
 
