@@ -3,26 +3,10 @@
 // naming the step. Emits inside a callback (sync or async, through a ctx kept from open) work.
 import test from 'ava'
 import { EmitOutsideCallbackError, pipeline, sinks, sources, type Oxi, type OxiContext, type Source } from '../../../index.ts'
+import { thenWait } from '../../fixtures/then-wait.ts'
 
 const message = (when: string) => `step 'p': ctx.emit was called ${when}; the record cannot be sent — emit only while onBatch, ` +
   "onWatermark or onEnd runs (await the work that emits before the callback returns; keep records for a later callback in the Oxi's state)"
-
-/** Hands out `records`, then waits until the job stops (an unbounded input). */
-function thenWait(records: number[]): Source<number> {
-  return {
-    kind: 'source', description: 'then-wait', bounded: false,
-    open: (ctx) => {
-      let sent = false
-      return {
-        read() {
-          if (!sent) { sent = true; return records }
-          return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(undefined)))
-        },
-        position: () => (sent ? records.length : 0),
-      }
-    },
-  }
-}
 
 test('ctx.emit after onEnd throws EmitOutsideCallbackError naming the step', async (t) => {
   t.timeout(10_000)

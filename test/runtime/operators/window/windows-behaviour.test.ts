@@ -4,26 +4,10 @@ import {
   type Source, type Window,
 } from '../../../../index.ts'
 import { arraySink } from '../../../components/windows/harness.ts'
+import { thenWait } from '../../../fixtures/then-wait.ts'
 
 type R = { k: string; v: number; t: number }
 const rec = (k: string, v: number, t = 0): R => ({ k, v, t })
-
-/** Hands out `records`, then waits until the job stops (an unbounded input). */
-function thenWait<T>(records: T[]): Source<T> {
-  return {
-    kind: 'source', description: 'then-wait', bounded: false,
-    open: (ctx) => {
-      let sent = false
-      return {
-        read() {
-          if (!sent) { sent = true; return records }
-          return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(undefined)))
-        },
-        position: () => (sent ? records.length : 0),
-      }
-    },
-  }
-}
 
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((resolve) => setImmediate(resolve))
