@@ -11,7 +11,9 @@ import { eventTimeOf } from './event-time.ts'
 import type { WindowStateCodec } from './window-columns.ts'
 import { RowWindows } from './row-windows.ts'
 import { WindowLateRecords } from './window-late-records.ts'
-import { WindowTimers, type KeyEntry } from './window-timers.ts'
+import { WindowTimers } from './window-timers.ts'
+import { WindowKeys } from './window-keys.ts'
+import { fireDue } from './fire-due.ts'
 import { windowSignature } from './window-snapshot.ts'
 import { WindowChanges } from './window-changes.ts'
 import { windowHolder, type WindowHolderStep } from './window-holder.ts'
@@ -21,9 +23,9 @@ type WindowSpec = Extract<StepSpec, { kind: 'window' }>
 
 /**
  * A window step: `.window(name, windows.x(...))` followed by `.aggregate`, `.reduce` or
- * `.collect`. Keeps one state per key (`Map<key, entry>`: one lookup per record; the key group is
- * computed once per new key), fires windows through the window's logic, and outputs
- * `{ key, windowStart, windowEnd, ...fields }`.
+ * `.collect`. Keeps one state per key in columns (WindowKeys: key → slot, one lookup per record;
+ * the key group is computed once per new key), fires windows through the window's logic, and
+ * outputs `{ key, windowStart, windowEnd, ...fields }`.
  *
  * Event time: the watermark is the higher of the one generated from the records this instance
  * handles (highest event time − maxOutOfOrderness − 1, advanced after each record, so output does
@@ -35,8 +37,8 @@ type WindowSpec = Extract<StepSpec, { kind: 'window' }>
  * const op = new WindowOperator(ctx, step.spec as WindowSpec, next)
  */
 export class WindowOperator implements Operator {
-  private readonly keys = new Map<unknown, KeyEntry>()
-  private readonly timers = new WindowTimers()
+  private readonly keys: WindowKeys
+  private readonly timers: WindowTimers
   private readonly groupOf: (key: unknown) => number
   private readonly window: Window
   private readonly accumulation: WindowAccumulation
@@ -65,6 +67,9 @@ export class WindowOperator implements Operator {
     // Event-time windows whose aggregates work in place keep their state in columns (no object per window).
     this.rowWindows = spec.window.shape && spec.window.eventTime && rows ? new RowWindows(spec.window, rows, this.changes) : undefined
     this.window = this.rowWindows ?? spec.window
+    // A row window's state is its KeySlots slot: the step's key columns use the same number.
+    this.keys = new WindowKeys(this.rowWindows !== undefined)
+    this.timers = new WindowTimers(this.keys)
     this.groupOf = keyGroupCache(ctx.maxKeyGroups)
     this.keyOf = ctx.step.key
     this.timeOf = spec.window.eventTime?.time
@@ -123,9 +128,9 @@ export class WindowOperator implements Operator {
       if (this.timeOf && this.wm < Infinity) this.fireDue(this.wm = Infinity)
       if (this.processing) this.fireDue(this.ctx.clock.now())
       // What is still open fires in (key group, key order): the same after a restore.
-      const open = [...this.keys.values()].sort((a, b) => a.group - b.group || a.ord - b.ord)
+      const { keys } = this
       try {
-        for (const e of open) this.window.flush(this.host, e.key, e.state)
+        for (const k of keys.inKeyOrder()) this.window.flush(this.host, keys.keyAt[k], keys.state(k))
         // Every state changed: a snapshot after the end is a full one.
         this.changes.reset()
       } catch (e) {
@@ -174,6 +179,7 @@ export class WindowOperator implements Operator {
   private handleFrom(records: readonly unknown[], base: number, start: number, now: number): Maybe<void> {
     const keyOf = this.keyOf
     const keys = this.keys
+    const external = this.rowWindows !== undefined
     const w = this.window
     const host = this.host
     const short = !this.timed
@@ -183,10 +189,10 @@ export class WindowOperator implements Operator {
         for (; i < records.length; i++) {
           const r = records[i]
           const key = keyOf === undefined ? null : keyOf(r)
-          const entry = short ? keys.get(key) : undefined
-          if (entry !== undefined) {
-            w.add(host, key, entry.state, r, 0, -Infinity)
-            entry.epoch = this.changes.epoch
+          const k = short ? keys.slotOf(key) : undefined
+          if (k !== undefined) {
+            w.add(host, key, external ? k : keys.states[k], r, 0, -Infinity)
+            keys.epochs[k] = this.changes.epoch
           }
           else this.handle(r, key, now)
         }
@@ -205,8 +211,9 @@ export class WindowOperator implements Operator {
   private handle(record: unknown, key: unknown, now: number): void {
     const w = this.window
     const t = this.timeOf === undefined ? now : eventTimeOf(this.timeOf, this.window.description, record)
-    let entry = this.keys.get(key)
-    if (entry === undefined) {
+    const keys = this.keys
+    const k = keys.slotOf(key)
+    if (k === undefined) {
       // The state joins the map only once a record went in: a throw leaves no trace.
       const state = w.create(this.host)
       try {
@@ -217,11 +224,12 @@ export class WindowOperator implements Operator {
       }
       // A late record of a key with no open window.
       if (this.timed && w.due(state) === Infinity) { w.release?.(state); return }
-      entry = this.register(key, this.groupOf(key), state)
+      this.register(key, this.groupOf(key), state)
     } else {
-      w.add(this.host, key, entry.state, record, t, this.wm)
-      entry.epoch = this.changes.epoch
-      if (this.timed) this.timers.schedule(entry, w.due(entry.state))
+      const state = keys.state(k)
+      w.add(this.host, key, state, record, t, this.wm)
+      keys.epochs[k] = this.changes.epoch
+      if (this.timed) this.timers.schedule(k, w.due(state))
     }
     if (this.timeOf !== undefined && t > this.maxEventTime) {
       this.maxEventTime = t
@@ -233,16 +241,14 @@ export class WindowOperator implements Operator {
     }
   }
 
-  private register(key: unknown, group: number, state: unknown): KeyEntry {
+  private register(key: unknown, group: number, state: unknown): void {
     // A restored row window keeps the creation order its snapshot recorded.
     const restored = this.rowWindows?.restoredOrd(state as number) ?? -1
     const ord = restored >= 0 ? restored : this.nextOrd++
     if (ord >= this.nextOrd) this.nextOrd = ord + 1
     this.rowWindows?.bind(state as number, key, group, ord)
-    const entry: KeyEntry = { key, group, ord, state, due: Infinity, dropped: false, epoch: this.changes.epoch }
-    this.keys.set(key, entry)
-    if (this.timed) this.timers.schedule(entry, this.window.due(state))
-    return entry
+    const k = this.keys.add(key, group, ord, state, this.changes.epoch)
+    if (this.timed) this.timers.schedule(k, this.window.due(state))
   }
 
   /**
@@ -250,33 +256,8 @@ export class WindowOperator implements Operator {
    * A throw here (a reduce function, a result) cannot be skipped record by record: it fails the step.
    */
   private fireDue(at: number): void {
-    const w = this.window
     try {
-      for (let e = this.timers.popDue(at); e !== undefined; e = this.timers.popDue(at)) {
-        const time = e.due
-        e.due = Infinity
-        // A timer is never later than its key's due, but may be earlier (windows that moved on,
-        // e.g. a session extended): it is renewed at the real due rather than fired, so keys
-        // fire in order of their state's due — the same order after a restore.
-        const now = w.due(e.state)
-        if (now > time && now < Infinity) {
-          this.timers.schedule(e, now)
-          continue
-        }
-        if (now <= at) {
-          w.fire(this.host, e.key, e.state, at)
-          e.epoch = this.changes.epoch
-        }
-        const due = w.due(e.state)
-        if (due === Infinity) {
-          e.dropped = true
-          this.keys.delete(e.key)
-          this.changes.dropped(e.key, e.group)
-          w.release?.(e.state)
-        } else {
-          this.timers.schedule(e, due)
-        }
-      }
+      fireDue(this.window, this.host, this.keys, this.timers, this.changes, at)
     } catch (e) {
       throw e instanceof StepError ? e : new StepError(this.ctx.step.name, 'firing windows', e, '; fix the function that threw')
     }

@@ -3,6 +3,7 @@ import type { Window, WindowOutput } from '../../contracts/window.ts'
 import { IncompatibleStateError } from './incompatible-state-error.ts'
 import { rangeOf } from '../../key-groups/key-group-assignment.ts'
 import type { KeyEntry } from './window-timers.ts'
+import { WindowKeys } from './window-keys.ts'
 import type { OperatorContext } from '../operator.ts'
 import { partKeys, type WindowColumnsPart, type WindowStateCodec } from './window-columns.ts'
 import { packKeys, unpackKeys, type KeyTable } from './key-table.ts'
@@ -64,11 +65,16 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
   }
   const byGroup: { keys: unknown[]; states: unknown[] }[] = []
   for (let g = range.start; g <= range.end; g++) byGroup[g] = { keys: [], states: [] }
-  for (const e of keys.values()) {
-    if (e.epoch <= since) continue
-    const p = byGroup[e.group] ??= { keys: [], states: [] }
-    p.keys.push(e.key)
-    p.states.push(e.state)
+  const add = (key: unknown, group: KeyGroup, state: unknown): void => {
+    const p = byGroup[group] ??= { keys: [], states: [] }
+    p.keys.push(key)
+    p.states.push(state)
+  }
+  if (keys instanceof WindowKeys) {
+    // The step's key columns, read in place (their entries would be made one per key).
+    for (const k of keys.liveSlots()) if (keys.epochs[k] > since) add(keys.keyAt[k], keys.groups[k], keys.state(k))
+  } else {
+    for (const e of keys.values()) if (e.epoch > since) add(e.key, e.group, e.state)
   }
   const groups: WindowStepState = new Map()
   for (let g = 0; g < byGroup.length; g++) {

@@ -1,7 +1,9 @@
 import type { KeyGroup } from '../../../persistence/state-holder.ts'
+import type { WindowKeys } from './window-keys.ts'
 
 /**
- * One key's window state inside a window step instance.
+ * One key's window state inside a window step instance, as a read-only view of the step's key
+ * columns (WindowKeys makes one on demand; the step keeps no object per key).
  *
  * @example
  * const e: KeyEntry = { key: 'u1', group: 17, ord: 0, state, due: Infinity, dropped: false, epoch: 1 }
@@ -22,97 +24,119 @@ export interface KeyEntry {
 }
 
 /**
- * The timers of a window step instance: a binary min-heap of (time, key group, key order), so
- * windows fire in time order and, at equal times, in an order that depends only on the state —
+ * The timers of a window step instance: a binary min-heap of (time, key group, key order, slot),
+ * so windows fire in time order and, at equal times, in an order that depends only on the state —
  * the same after a restore as in an uninterrupted run. Each key has at most one live timer (its
- * `due`); a timer whose time is no longer its key's `due` is stale and skipped when popped.
+ * slot's `dues`); a timer whose time is no longer its slot's due, or whose (group, order) is no
+ * longer its slot's (the key was dropped, the slot reused), is stale and skipped when popped.
+ * (group, order) names a key within an instance: orders are unique within a key group.
  *
  * @example
- * const timers = new WindowTimers(); timers.schedule(entry, 99); timers.popDue(100) // entry
+ * const timers = new WindowTimers(keys); timers.schedule(k, 99); timers.popDue(100) // k
  */
 export class WindowTimers {
-  /** The heap as two parallel arrays (no object per timer: a restore of 1M keys made 1M of them). */
-  private times: number[] = []
-  private entries: KeyEntry[] = []
+  /**
+   * The heap as parallel typed arrays, each timer carrying its key's group and order: no object
+   * per timer (a restore of 1M keys made 1M of them), and a timer's place in the heap never
+   * depends on a slot that may be reused under it.
+   */
+  private times = new Float64Array(1024)
+  private groups = new Int32Array(1024)
+  private ords = new Float64Array(1024)
+  private slots = new Int32Array(1024)
+  private size = 0
+
+  constructor(private readonly keys: WindowKeys) {}
 
   /** Time of the earliest timer (stale ones included), Infinity when none. */
   get next(): number {
-    return this.times.length > 0 ? this.times[0] : Infinity
+    return this.size > 0 ? this.times[0] : Infinity
   }
 
-  /** Makes `time` the key's live timer when it is earlier than the one it has. */
-  schedule(entry: KeyEntry, time: number): void {
-    if (!(time < entry.due)) return
-    entry.due = time
-    this.times.push(time)
-    this.entries.push(entry)
-    let i = this.times.length - 1
+  /** Makes `time` the live timer of slot `k` when it is earlier than the one it has. */
+  schedule(k: number, time: number): void {
+    const keys = this.keys
+    if (!(time < keys.dues[k])) return
+    keys.dues[k] = time
+    if (this.size === this.times.length) this.grow()
+    let i = this.size++
+    const group = keys.groups[k]
+    const ord = keys.ords[k]
+    // Sift up with a hole: parents move down until the new timer's place is found.
     while (i > 0) {
       const parent = (i - 1) >> 1
-      if (!this.before(i, parent)) break
-      this.swap(i, parent)
+      if (!before(time, group, ord, this.times[parent], this.groups[parent], this.ords[parent])) break
+      this.put(i, parent)
       i = parent
     }
+    this.times[i] = time
+    this.groups[i] = group
+    this.ords[i] = ord
+    this.slots[i] = k
   }
 
   /**
-   * Removes and returns the next key whose live timer is at or before `at` (its `due` still holds
-   * the timer's time; the caller clears or renews it), undefined when none.
+   * Removes and returns the slot of the next key whose live timer is at or before `at` (its due
+   * still holds the timer's time; the caller clears or renews it), −1 when none.
    */
-  popDue(at: number): KeyEntry | undefined {
-    while (this.times.length > 0 && this.times[0] <= at) {
+  popDue(at: number): number {
+    const keys = this.keys
+    while (this.size > 0 && this.times[0] <= at) {
       const time = this.times[0]
-      const entry = this.pop()
-      if (!entry.dropped && entry.due === time) return entry
+      const group = this.groups[0]
+      const ord = this.ords[0]
+      const k = this.slots[0]
+      this.pop()
+      if (keys.dues[k] === time && keys.ords[k] === ord && keys.groups[k] === group) return k
     }
-    return undefined
+    return -1
   }
 
   clear(): void {
-    this.times = []
-    this.entries = []
+    this.size = 0
   }
 
-  private pop(): KeyEntry {
-    const { times, entries } = this
-    const top = entries[0]
-    const lastTime = times.pop()!
-    const lastEntry = entries.pop()!
-    if (times.length > 0) {
-      times[0] = lastTime
-      entries[0] = lastEntry
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        const r = l + 1
-        let m = i
-        if (l < times.length && this.before(l, m)) m = l
-        if (r < times.length && this.before(r, m)) m = r
-        if (m === i) break
-        this.swap(i, m)
-        i = m
-      }
+  private pop(): void {
+    const last = --this.size
+    if (last === 0) return
+    const time = this.times[last]
+    const group = this.groups[last]
+    const ord = this.ords[last]
+    let i = 0
+    for (;;) {
+      const l = 2 * i + 1
+      if (l >= last) break
+      const r = l + 1
+      let m = l
+      if (r < last && before(this.times[r], this.groups[r], this.ords[r], this.times[l], this.groups[l], this.ords[l])) m = r
+      if (!before(this.times[m], this.groups[m], this.ords[m], time, group, ord)) break
+      this.put(i, m)
+      i = m
     }
-    return top
+    this.put(i, last)
   }
 
-  /** Timer `i` fires before timer `j`: by time, then key group, then key creation order. */
-  private before(i: number, j: number): boolean {
-    const a = this.times[i]
-    const b = this.times[j]
-    if (a !== b) return a < b
-    const ea = this.entries[i]
-    const eb = this.entries[j]
-    if (ea.group !== eb.group) return ea.group < eb.group
-    return ea.ord < eb.ord
+  /** Copies timer `from` to place `to`. */
+  private put(to: number, from: number): void {
+    this.times[to] = this.times[from]
+    this.groups[to] = this.groups[from]
+    this.ords[to] = this.ords[from]
+    this.slots[to] = this.slots[from]
   }
 
-  private swap(i: number, j: number): void {
-    const t = this.times[i]
-    this.times[i] = this.times[j]
-    this.times[j] = t
-    const e = this.entries[i]
-    this.entries[i] = this.entries[j]
-    this.entries[j] = e
+  private grow(): void {
+    const n = this.times.length * 2
+    const grow = <A extends Int32Array | Float64Array>(a: A, wider: A): A => { wider.set(a); return wider }
+    this.times = grow(this.times, new Float64Array(n))
+    this.groups = grow(this.groups, new Int32Array(n))
+    this.ords = grow(this.ords, new Float64Array(n))
+    this.slots = grow(this.slots, new Int32Array(n))
   }
+}
+
+/** Timer a fires before timer b: by time, then key group, then key creation order. */
+function before(ta: number, ga: number, oa: number, tb: number, gb: number, ob: number): boolean {
+  if (ta !== tb) return ta < tb
+  if (ga !== gb) return ga < gb
+  return oa < ob
 }

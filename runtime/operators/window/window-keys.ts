@@ -1,0 +1,146 @@
+import type { KeyGroup } from '../../../persistence/state-holder.ts'
+import type { KeyEntry } from './window-timers.ts'
+
+/**
+ * The keys of a window step instance in columns: key → slot (the one hash lookup per record),
+ * and by slot the key, its key group, its creation order, its live timer's time (`dues`,
+ * Infinity: none), the epoch its state last changed in, and its window state — typed arrays grown
+ * by doubling, slots reused from a free list. No object per key: a restore of 1M keys made a
+ * KeyEntry, a Map entry and a timer object per key, and a checkpoint then spent ~330 ms in a
+ * major GC of that heap.
+ *
+ * Row windows (RowWindows) number their keys themselves — a key's state is its KeySlots slot —
+ * so with `external` the table takes that number as the key's slot (one slot space for both) and
+ * keeps no free list of its own.
+ *
+ * It is also a read-only `Map<key, KeyEntry>` for snapshots and holders: `get`, `values`… make
+ * each entry on demand (a copy: changing it changes nothing).
+ *
+ * @example
+ * const keys = new WindowKeys(false); const k = keys.add('u1', 17, 0, state, 1); keys.states[k] // state
+ */
+export class WindowKeys implements ReadonlyMap<unknown, KeyEntry> {
+  private readonly slots = new Map<unknown, number>()
+  keyAt: unknown[] = []
+  states: unknown[] = []
+  groups = new Int32Array(1024)
+  ords = new Float64Array(1024)
+  dues = new Float64Array(1024)
+  epochs = new Float64Array(1024)
+  private free: number[] = []
+  private top = 0
+
+  /** @param external slots are given by the caller (`add`'s state is the slot), not taken from a free list. */
+  constructor(private readonly external: boolean) {}
+
+  get size(): number {
+    return this.slots.size
+  }
+
+  /** The key's slot, undefined when it has none. */
+  slotOf(key: unknown): number | undefined {
+    return this.slots.get(key)
+  }
+
+  /** Registers `key` (no timer yet); its slot is `state` itself for external slots. */
+  add(key: unknown, group: KeyGroup, ord: number, state: unknown, epoch: number): number {
+    let k: number
+    if (this.external) {
+      k = state as number
+      while (k >= this.groups.length) this.grow()
+    } else {
+      const reused = this.free.pop()
+      if (reused !== undefined) k = reused
+      else {
+        if (this.top === this.groups.length) this.grow()
+        k = this.top++
+      }
+      this.states[k] = state
+    }
+    this.keyAt[k] = key
+    this.groups[k] = group
+    this.ords[k] = ord
+    this.dues[k] = Infinity
+    this.epochs[k] = epoch
+    this.slots.set(key, k)
+    return k
+  }
+
+  /** The window state of slot `k`. */
+  state(k: number): unknown {
+    return this.external ? k : this.states[k]
+  }
+
+  /** Forgets the key of slot `k`: its queued timers become stale (its order no longer matches theirs). */
+  drop(k: number): void {
+    this.slots.delete(this.keyAt[k])
+    this.keyAt[k] = undefined
+    this.dues[k] = Infinity
+    this.ords[k] = -1
+    if (!this.external) {
+      this.states[k] = undefined
+      this.free.push(k)
+    }
+  }
+
+  clear(): void {
+    this.slots.clear()
+    this.keyAt = []
+    this.states = []
+    this.free = []
+    this.top = 0
+  }
+
+  /** Slots of live keys in the order the keys were registered (a Map's order). */
+  liveSlots(): IterableIterator<number> {
+    return this.slots.values()
+  }
+
+  /** Slots of live keys by (key group, creation order): the same order after a restore. */
+  inKeyOrder(): Int32Array {
+    const { groups, ords } = this
+    return Int32Array.from(this.slots.values()).sort((a, b) => groups[a] - groups[b] || ords[a] - ords[b])
+  }
+
+  get(key: unknown): KeyEntry | undefined {
+    const k = this.slots.get(key)
+    return k === undefined ? undefined : this.entry(k)
+  }
+
+  has(key: unknown): boolean {
+    return this.slots.has(key)
+  }
+
+  forEach(fn: (value: KeyEntry, key: unknown, map: ReadonlyMap<unknown, KeyEntry>) => void, thisArg?: unknown): void {
+    for (const k of this.slots.values()) fn.call(thisArg, this.entry(k), this.keyAt[k], this)
+  }
+
+  *entries(): IterableIterator<[unknown, KeyEntry]> {
+    for (const k of this.slots.values()) yield [this.keyAt[k], this.entry(k)]
+  }
+
+  keys(): IterableIterator<unknown> {
+    return this.slots.keys()
+  }
+
+  *values(): IterableIterator<KeyEntry> {
+    for (const k of this.slots.values()) yield this.entry(k)
+  }
+
+  [Symbol.iterator](): IterableIterator<[unknown, KeyEntry]> {
+    return this.entries()
+  }
+
+  private entry(k: number): KeyEntry {
+    return { key: this.keyAt[k], group: this.groups[k], ord: this.ords[k], state: this.state(k), due: this.dues[k], dropped: false, epoch: this.epochs[k] }
+  }
+
+  private grow(): void {
+    const n = this.groups.length * 2
+    const grow = <A extends Int32Array | Float64Array>(a: A, wider: A): A => { wider.set(a); return wider }
+    this.groups = grow(this.groups, new Int32Array(n))
+    this.ords = grow(this.ords, new Float64Array(n))
+    this.dues = grow(this.dues, new Float64Array(n))
+    this.epochs = grow(this.epochs, new Float64Array(n))
+  }
+}
