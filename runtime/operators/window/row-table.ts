@@ -10,6 +10,8 @@
 export class RowTable {
   cols: Float64Array[]
   next: Int32Array
+  /** Rows handed out so far (a step compares it around an add: no new row, no new window). */
+  allocs = 0
   private free: number[] = []
   private top = 0
 
@@ -20,6 +22,7 @@ export class RowTable {
 
   /** A row (its fields hold whatever its last user left: set them). */
   alloc(): number {
+    this.allocs++
     if (this.free.length > 0) return this.free.pop()!
     if (this.top === this.next.length) this.grow()
     return this.top++

@@ -60,6 +60,12 @@ export class WindowOperator implements Operator {
   /** The window's state in a RowTable, when it lives in columns. */
   private readonly rowWindows: RowWindows | undefined
   private readonly changes = new WindowChanges(() => 2 * this.keys.size + 1024)
+  /**
+   * Fixed (tumbling, sliding) windows in rows: a record lowers its key's due only by opening a
+   * window, i.e. a new row — otherwise the due is not recomputed (it walked the key's rows for
+   * every record: 13 ns of ~190 per record on the window-hot-path tumbling case).
+   */
+  private readonly fixedRows: RowWindows | undefined
 
   constructor(private readonly ctx: OperatorContext, private readonly spec: WindowSpec, private readonly next: Output) {
     this.accumulation = windowAccumulation(ctx.step.name, spec.output, spec.window.mode)
@@ -69,6 +75,7 @@ export class WindowOperator implements Operator {
     this.window = this.rowWindows ?? spec.window
     // A row window's state is its KeySlots slot: the step's key columns use the same number.
     this.keys = new WindowKeys(this.rowWindows !== undefined)
+    this.fixedRows = this.rowWindows?.shape.kind === 'fixed' ? this.rowWindows : undefined
     this.timers = new WindowTimers(this.keys)
     this.groupOf = keyGroupCache(ctx.maxKeyGroups)
     this.keyOf = ctx.step.key
@@ -183,18 +190,20 @@ export class WindowOperator implements Operator {
     const w = this.window
     const host = this.host
     const short = !this.timed
+    // Snapshots close epochs between messages, never inside this loop (a wait re-enters it).
+    const epoch = this.changes.epoch
     let i = start
     while (i < records.length) {
       try {
         for (; i < records.length; i++) {
           const r = records[i]
           const key = keyOf === undefined ? null : keyOf(r)
-          const k = short ? keys.slotOf(key) : undefined
-          if (k !== undefined) {
+          const k = keys.slotOf(key)
+          if (short && k !== undefined) {
             w.add(host, key, external ? k : keys.states[k], r, 0, -Infinity)
-            keys.epochs[k] = this.changes.epoch
+            keys.epochs[k] = epoch
           }
-          else this.handle(r, key, now)
+          else this.handle(r, key, now, k)
         }
       } catch (e) {
         if (e instanceof StepError) throw e
@@ -208,11 +217,11 @@ export class WindowOperator implements Operator {
     return this.flush()
   }
 
-  private handle(record: unknown, key: unknown, now: number): void {
+  /** A record of `key`, whose slot `k` the caller may have looked up already. */
+  private handle(record: unknown, key: unknown, now: number, k = this.keys.slotOf(key)): void {
     const w = this.window
     const t = this.timeOf === undefined ? now : eventTimeOf(this.timeOf, this.window.description, record)
     const keys = this.keys
-    const k = keys.slotOf(key)
     if (k === undefined) {
       // The state joins the map only once a record went in: a throw leaves no trace.
       const state = w.create(this.host)
@@ -227,16 +236,18 @@ export class WindowOperator implements Operator {
       this.register(key, this.groupOf(key), state)
     } else {
       const state = keys.state(k)
+      const rows = this.fixedRows?.table
+      const allocs = rows?.allocs
       w.add(this.host, key, state, record, t, this.wm)
       keys.epochs[k] = this.changes.epoch
-      if (this.timed) this.timers.schedule(k, w.due(state))
+      if (this.timed && (rows === undefined || rows.allocs !== allocs)) this.timers.schedule(k, w.due(state))
     }
     if (this.timeOf !== undefined && t > this.maxEventTime) {
       this.maxEventTime = t
       const generated = t - this.delay - 1
       if (generated > this.wm) {
         this.wm = generated
-        this.fireDue(generated)
+        if (this.timers.next <= generated) this.fireDue(generated)
       }
     }
   }
