@@ -168,8 +168,9 @@ export class WindowOperator implements Operator {
         const { keys, groups, states } = restored
         for (let i = 0; i < keys.length; i++) {
           const s = states[i]
-          if (this.timed && this.window.due(s) === Infinity) { this.window.release?.(s); continue }
-          this.register(keys[i], groups[i], s)
+          const due = this.timed ? this.window.due(s) : Infinity
+          if (this.timed && due === Infinity) { this.window.release?.(s); continue }
+          this.register(keys[i], groups[i], s, due)
         }
         if (this.processing) this.clock.arm(this.timers.next)
       },
@@ -232,8 +233,9 @@ export class WindowOperator implements Operator {
         throw e
       }
       // A late record of a key with no open window.
-      if (this.timed && w.due(state) === Infinity) { w.release?.(state); return }
-      this.register(key, this.groupOf(key), state)
+      const due = this.timed ? w.due(state) : Infinity
+      if (this.timed && due === Infinity) { w.release?.(state); return }
+      this.register(key, this.groupOf(key), state, due)
     } else {
       const state = keys.state(k)
       const rows = this.fixedRows?.table
@@ -252,14 +254,15 @@ export class WindowOperator implements Operator {
     }
   }
 
-  private register(key: unknown, group: number, state: unknown): void {
+  /** A new key with its state, whose due the caller computed (Infinity: none, or a count window). */
+  private register(key: unknown, group: number, state: unknown, due: number): void {
     // A restored row window keeps the creation order its snapshot recorded.
     const restored = this.rowWindows?.restoredOrd(state as number) ?? -1
     const ord = restored >= 0 ? restored : this.nextOrd++
     if (ord >= this.nextOrd) this.nextOrd = ord + 1
     this.rowWindows?.bind(state as number, key, group, ord)
     const k = this.keys.add(key, group, ord, state, this.changes.epoch)
-    if (this.timed) this.timers.schedule(k, this.window.due(state))
+    if (due < Infinity) this.timers.schedule(k, due)
   }
 
   /**
