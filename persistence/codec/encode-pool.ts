@@ -94,9 +94,28 @@ export class EncodePool {
     // A copy into a buffer of its own (not raw.slice(): a Buffer's slice is a view of the same memory).
     const owned = options.transfer === true && whole ? raw : new Uint8Array(raw)
     const task: EncodeTask = { raw: owned, codec, level }
+    return this.blob(codec, rawBytes, options, () => this.piscina.run(task, { transferList: [owned.buffer as ArrayBuffer] }))
+  }
+
+  /**
+   * Serializes (v8), compresses, checksums and frames `value` on a pool thread: the blob
+   * encodeInline(serializeSnapshot(value)) makes. `buffers` — the ArrayBuffers of its typed
+   * arrays, which nothing else may use any more — are moved there and detached here; the rest of
+   * `value` is cloned. A thread that throws or dies rejects with an EncodeWorkerError.
+   *
+   * @example
+   * const { bytes } = await pool.encodeValue(state, ownBuffers(state), 'none', 1)
+   */
+  async encodeValue(value: unknown, buffers: readonly ArrayBuffer[], codec: CodecName, level: number, options: EncodeOptions = {}): Promise<EncodedSnapshot> {
+    const task: EncodeTask = { value, codec, level }
+    return this.blob(codec, -1, options, () => this.piscina.run(task, { transferList: [...buffers] }))
+  }
+
+  /** The blob a pool thread answered, checked; `rawBytes` −1: read from its header. */
+  private async blob(codec: CodecName, rawBytes: number, options: EncodeOptions, run: () => Promise<unknown>): Promise<EncodedSnapshot> {
     let bytes: unknown
     try {
-      bytes = await this.piscina.run(task, { transferList: [owned.buffer as ArrayBuffer] })
+      bytes = await run()
     } catch (e) {
       const problem = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
       throw new EncodeWorkerError(options.where, codec, rawBytes, problem, { cause: e })
@@ -104,8 +123,9 @@ export class EncodePool {
     if (!(bytes instanceof Uint8Array) || bytes.byteLength < BLOB_HEADER_BYTES) {
       throw new EncodeWorkerError(options.where, codec, rawBytes, `the thread answered ${describe(bytes)}, not a blob`)
     }
-    // The pool thread wrote the payload's crc32 into the header (bytes 24–27); it is not recomputed here.
-    return { bytes, rawBytes, crc32: new DataView(bytes.buffer, bytes.byteOffset, BLOB_HEADER_BYTES).getUint32(24, true) }
+    // The pool thread wrote the raw length and the payload's crc32 into the header (bytes 8–15, 24–27); they are not recomputed here.
+    const header = new DataView(bytes.buffer, bytes.byteOffset, BLOB_HEADER_BYTES)
+    return { bytes, rawBytes: rawBytes >= 0 ? rawBytes : Number(header.getBigUint64(8, true)), crc32: header.getUint32(24, true) }
   }
 
   /**

@@ -4,6 +4,7 @@ import { compressorFor } from './compressor-for.ts'
 import { encodeInline, type EncodedSnapshot } from './encode-inline.ts'
 import { EncodePool, type EncodeOptions } from './encode-pool.ts'
 import { serializeSnapshot } from './serialize-snapshot.ts'
+import { ownBuffers } from './own-buffers.ts'
 
 export type { EncodedSnapshot } from './encode-inline.ts'
 export type { EncodeOptions } from './encode-pool.ts'
@@ -55,6 +56,28 @@ export async function encodeSerialized(raw: Uint8Array, codec: CodecName, level 
     : options.transfer === true && raw.byteLength >= MOVED_POOL_MIN_BYTES
   if (!offThread) return encodeInline(raw, codec, level)
   return (pool ??= new EncodePool()).encode(raw, codec, level, options)
+}
+
+/**
+ * Serializes and encodes a snapshot that is its own (what a capture built after the barrier:
+ * nothing else holds its typed arrays) — after the barrier. From MOVED_POOL_MIN_BYTES of typed
+ * arrays (zstd: ZSTD_POOL_MIN_BYTES) it goes to the pool: its typed arrays' buffers are moved
+ * there (detached here), the rest cloned, and `v8.serialize` runs there too, so the calling
+ * thread is not blocked for the serialize of a large state. Smaller ones: serializeSnapshot and
+ * encodeSerialized here. Either blob decodes to the same value (not always the same bytes: an
+ * array that crossed threads may be written in V8's sparse form).
+ *
+ * @example
+ * const { bytes } = await encodeOwnValue(await finishCapture(capture), 'none', 1, { where: "step 'w'" })
+ */
+export async function encodeOwnValue(value: unknown, codec: CodecName, level = 1, options: EncodeOptions = {}): Promise<EncodedSnapshot> {
+  compressorFor(codec)
+  if (codec === 'zstd' && !(Number.isInteger(level) && level >= 1 && level <= 22)) throw new InvalidCodecLevelError(level)
+  const buffers = ownBuffers(value)
+  let bytes = 0
+  for (const b of buffers) bytes += b.byteLength
+  if (bytes < (codec === 'zstd' ? ZSTD_POOL_MIN_BYTES : MOVED_POOL_MIN_BYTES)) return encodeSerialized(serializeSnapshot(value), codec, level, { ...options, transfer: true })
+  return (pool ??= new EncodePool()).encodeValue(value, buffers, codec, level, options)
 }
 
 /**
