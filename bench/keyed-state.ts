@@ -69,6 +69,7 @@ try {
       const h = await handWritten(variant.handState(keys, 3 * keys), join(dir, `hand-${variant.name}-${keys}.bin`), rounds)
       const cp = spread(o.checkpoints.map((c) => c.durationMs))
       const al = spread(o.checkpoints.map((c) => c.alignmentMs)).median
+      const pause = spread(o.checkpoints.map((c) => c.pauseMs)).median
       const mb = o.checkpoints.at(-1)!.bytes / 1e6
       const rs = spread(o.restores.map((r) => r.wallMs))
       const rr = spread(o.restores.map((r) => r.reportedMs)).median
@@ -78,7 +79,7 @@ try {
       const fig = (s: Spread, size: number): string[] => [`${fmt(s.median)} ${range(s)}`, `${fmt(keys / s.median * 1000 / 1e6, 2)} M`, fmt(size / s.median * 1000)]
       const at = `${variant.name}, ${fmt(keys)}`
       rows.push(
-        [`${at}: oxiflow checkpoint, ${fmt(mb, 1)} MB (alignment ${fmt(al)} ms)`, ...fig(cp, mb), `${(cp.median / hw.median).toFixed(2)}×`],
+        [`${at}: oxiflow checkpoint, ${fmt(mb, 1)} MB (alignment ${fmt(al)} ms, pause ${fmt(pause, 1)} ms)`, ...fig(cp, mb), `${(cp.median / hw.median).toFixed(2)}×`],
         [`${at}: hand-written serialize + write + fsync, ${fmt(hmb, 1)} MB`, ...fig(hw, hmb), '1×'],
         [`${at}: oxiflow restore, run() → restored (reported ${fmt(rr)} ms)`, ...fig(rs, mb), `${(rs.median / hr.median).toFixed(2)}×`],
         [`${at}: hand-written readFile + deserialize`, ...fig(hr, hmb), '1×'],

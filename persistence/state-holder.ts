@@ -1,3 +1,5 @@
+import type { SnapshotCapture } from './snapshot-capture.ts'
+
 /**
  * The contract every stateful component implements: live state inside an actor that the
  * persistence layer can snapshot and restore.
@@ -56,6 +58,14 @@ export interface StateHolder<S = unknown> {
    * Keyed holders: works on any subset of key groups (rescaling folds each old instance's chain).
    */
   applyChanges?(full: S, changes: S): S
+  /**
+   * Copy-on-write snapshots (optional): marks the state at the barrier and returns the work that
+   * builds, after the barrier, what `snapshot(checkpointId)` — with `since`, what
+   * `snapshotChanges(since, checkpointId)` — would have returned at it (undefined: as
+   * `snapshotChanges` does, it cannot say; a full capture is taken instead). Checkpoints prefer
+   * it: the actor stops for the mark only, and the snapshot is built in slices while it goes on.
+   */
+  capture?(checkpointId: number, since?: number): SnapshotCapture<S> | undefined
 }
 
 /** A key group: an integer in [0, maxKeyGroups). Keyed holders snapshot `Map<KeyGroup, S>`. */

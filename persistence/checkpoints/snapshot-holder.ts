@@ -2,6 +2,7 @@ import { findNonPlain } from '../codec/find-non-plain.ts'
 import { StateSnapshotError } from '../codec/state-snapshot-error.ts'
 import { isOxiflowError } from '../oxiflow-error.ts'
 import type { StateHolder } from '../state-holder.ts'
+import type { SnapshotCapture } from '../snapshot-capture.ts'
 
 /** Values of a snapshot looked at for class instances, per snapshot, until a holder was warned about. */
 const LOOKED_AT = 1_000
@@ -46,6 +47,22 @@ export function snapshotHolder(holder: StateHolder, step: string, warn: (message
 export function snapshotHolderChanges(holder: StateHolder, step: string, since: number, checkpointId: number): unknown {
   if (typeof holder.snapshotChanges !== 'function') return undefined
   return called(holder, step, 'snapshotChanges()', () => holder.snapshotChanges!(since, checkpointId))
+}
+
+/**
+ * Calls `holder.capture(checkpointId, since)` (copy-on-write snapshots): the capture whose
+ * slices build the snapshot after the barrier, undefined when the holder has none or (with
+ * `since`) cannot say what changed. A throw, at the mark or in a slice, becomes a
+ * StateSnapshotError as in snapshotHolder.
+ *
+ * @example
+ * const capture = captureHolder(h, 'count', 7) // then: await finishCapture(capture)
+ */
+export function captureHolder(holder: StateHolder, step: string, checkpointId: number, since?: number): SnapshotCapture | undefined {
+  if (typeof holder.capture !== 'function') return undefined
+  const capture = called(holder, step, 'capture()', () => since === undefined ? holder.capture!(checkpointId) : holder.capture!(checkpointId, since)) as SnapshotCapture | undefined
+  if (capture === undefined) return undefined
+  return { step: () => called(holder, step, 'capture().step()', () => capture.step()) }
 }
 
 function called(holder: StateHolder, step: string, what: string, call: () => unknown): unknown {

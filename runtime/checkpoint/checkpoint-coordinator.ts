@@ -105,6 +105,7 @@ export class CheckpointCoordinator {
       const holders = parts.flatMap((p) => p.holders)
       const ended = endedSteps(parts.flatMap((p) => p.ended))
       const alignmentMs = performance.now() - injected
+      const pauseMs = Math.max(0, ...parts.map((p) => p.pauseMs ?? 0))
       this.assignLevels(holders)
       if (this.halted) throw new OxiflowError('ERR_CHECKPOINT_HALTED', `pipeline '${this.plan.pipelineId}': checkpoint ${id} dropped: the job failed while it was taken`)
       faultPoint('before-manifest', id)
@@ -116,7 +117,7 @@ export class CheckpointCoordinator {
       for (const p of this.participants) await p.commit(id)
       faultPoint('after-commit', id)
       await this.store.retain(this.settings.retain)
-      const result = summarize(id, holders, performance.now() - started, alignmentMs)
+      const result = summarize(id, holders, performance.now() - started, alignmentMs, pauseMs)
       this.completed++
       this.last = result
       return result
@@ -151,7 +152,7 @@ export class CheckpointCoordinator {
   }
 }
 
-function summarize(id: number, holders: readonly ManifestHolder[], durationMs: number, alignmentMs: number): CheckpointResult {
+function summarize(id: number, holders: readonly ManifestHolder[], durationMs: number, alignmentMs: number, pauseMs: number): CheckpointResult {
   const steps: Record<string, { bytes: number; rawBytes: number }> = {}
   let bytes = 0
   let rawBytes = 0
@@ -162,5 +163,5 @@ function summarize(id: number, holders: readonly ManifestHolder[], durationMs: n
     bytes += h.storedBytes
     rawBytes += h.rawBytes
   }
-  return { id, bytes, rawBytes, durationMs, alignmentMs, steps }
+  return { id, bytes, rawBytes, durationMs, alignmentMs, pauseMs, steps }
 }

@@ -16,6 +16,8 @@ export interface SourcePause {
 export interface HostEntries {
   readonly holders: ManifestHolder[]
   readonly ended: EndedInstance[]
+  /** The longest an instance on the host stopped at the barrier to snapshot (ms). */
+  readonly pauseMs: number
 }
 
 /**

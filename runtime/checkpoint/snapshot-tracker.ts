@@ -1,6 +1,8 @@
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
-import { encodeSerialized, serializeSnapshot } from '../../persistence/codec/index.ts'
-import { snapshotHolder, snapshotHolderChanges } from '../../persistence/checkpoints/snapshot-holder.ts'
+import { encodeOwnValue, encodeSerialized, serializeSnapshot } from '../../persistence/codec/index.ts'
+import { captureHolder, snapshotHolder, snapshotHolderChanges } from '../../persistence/checkpoints/snapshot-holder.ts'
+import { finishCapture } from '../../persistence/snapshot-capture.ts'
+import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import type { ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { holdersOf, type Instance } from '../host/instance.ts'
@@ -19,12 +21,23 @@ interface Pending {
   readonly done: Promise<void>
   /** The chains holders may continue with changes (set by prepare before the barrier; none: all full). */
   bases: ChainBases
+  /** The longest an instance stopped at this checkpoint's barrier to snapshot (ms). */
+  pauseMs: number
+}
+
+/** A holder's snapshot at a barrier: taken now (`value`), or captured and built `later`. */
+interface Taken {
+  readonly changes: boolean
+  readonly value?: unknown
+  readonly later?: Promise<unknown>
 }
 
 /**
- * Takes this host's snapshots for each checkpoint: an instance's holders are snapshotted and
- * serialized synchronously where the barrier aligned (a live object cannot leave its thread
- * for less), then compressed, checksummed and written asynchronously while the actor goes on.
+ * Takes this host's snapshots for each checkpoint: where the barrier aligned, an instance's
+ * holders are snapshotted and serialized synchronously (a live object cannot leave its thread
+ * for less) — or, for holders that capture (copy-on-write), only marked, their snapshot built in
+ * slices after the barrier — then compressed, checksummed and written asynchronously while the
+ * actor goes on. The longest synchronous part per checkpoint is its `pauseMs`.
  * An instance that finished before its barrier came (its inputs ended) contributes its final
  * state, which is consistent: no barrier can follow an end. When that end was final (input
  * exhausted, not a stop), the instance is reported as ended, so a restore does not run its end
@@ -61,15 +74,20 @@ export class SnapshotTracker {
       p.ended.push({ steps: inst.vertex.steps.map((s) => s.name), index: inst.index, parallelism: inst.vertex.parallelism })
     }
     const range = rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism)
+    const started = performance.now()
     for (const h of holdersOf(inst)) {
       const step = h.stateId.slice(0, h.stateId.indexOf('/'))
       const chain = typeof h.applyChanges === 'function' ? p.bases[baseKey(h.stateId, inst.index, inst.vertex.parallelism)] : undefined
-      const changes = chain === undefined ? undefined : snapshotHolderChanges(h, step, chain.at(-1)!.checkpointId, checkpointId)
-      // Typed errors naming the step and state id: a snapshot() that throws or returns what v8 cannot take.
-      const raw = serializeSnapshot(changes ?? snapshotHolder(h, step, undefined, checkpointId), { step, stateId: h.stateId })
-      const incremental = changes === undefined ? { snapshot: 'full' as const } : { snapshot: 'changes' as const, chain: [...chain!] }
-      // `raw` is this snapshot's own buffer, never used again: large ones move to the encode pool without a copy.
-      p.writes.push(encodeSerialized(raw, this.codec, 1, { transfer: true, where: `step '${step}' (${h.stateId})` }).then(async (encoded) => {
+      const taken = this.snapshotOf(h, step, checkpointId, chain?.at(-1)!.checkpointId)
+      const incremental = taken.changes ? { snapshot: 'changes' as const, chain: [...chain!] } : { snapshot: 'full' as const }
+      const where = { step, stateId: h.stateId }
+      const options = { transfer: true, where: `step '${step}' (${h.stateId})` }
+      // A captured snapshot is its own: its typed arrays move to the encode pool, serialized there.
+      // Any other is serialized now; the bytes are its own, never used again, and move likewise.
+      const encoded = taken.later
+        ? taken.later.then((value) => encodeOwnValue(value, this.codec, 1, options))
+        : encodeSerialized(serializeSnapshot(taken.value, where), this.codec, 1, options)
+      p.writes.push(encoded.then(async (encoded) => {
         const blob = await this.store.writeBlob(checkpointId, h.stateId, range, encoded)
         return {
           stateId: h.stateId, step, type: inst.vertex.steps.find((s) => s.name === step)?.spec.kind ?? 'unknown',
@@ -79,7 +97,24 @@ export class SnapshotTracker {
         } satisfies ManifestHolder
       }))
     }
+    p.pauseMs = Math.max(p.pauseMs, performance.now() - started)
     if (p.waiting.size === 0) p.settle?.()
+  }
+
+  /**
+   * A holder's snapshot for `checkpointId`: its changes since checkpoint `since` when given and
+   * it can say, else a full one; a holder that captures (copy-on-write) is only marked here and
+   * builds it `later`, in slices while the actor goes on; any other snapshots now (serialized
+   * before the actor's next record).
+   */
+  private snapshotOf(h: StateHolder, step: string, checkpointId: number, since: number | undefined): Taken {
+    if (typeof h.capture === 'function') {
+      const changes = since === undefined ? undefined : captureHolder(h, step, checkpointId, since)
+      const capture = changes ?? captureHolder(h, step, checkpointId)
+      if (capture !== undefined) return { changes: changes !== undefined, later: finishCapture(capture) }
+    }
+    const changes = since === undefined ? undefined : snapshotHolderChanges(h, step, since, checkpointId)
+    return { changes: changes !== undefined, value: changes ?? snapshotHolder(h, step, undefined, checkpointId) }
   }
 
   /** An instance ended: it snapshots its final state for every checkpoint it has not reached. */
@@ -94,7 +129,7 @@ export class SnapshotTracker {
     for (const inst of this.finished) if (p.waiting.has(inst)) this.take(inst, checkpointId, true)
     try {
       await p.done
-      return { holders: await Promise.all(p.writes), ended: p.ended }
+      return { holders: await Promise.all(p.writes), ended: p.ended, pauseMs: p.pauseMs }
     } finally {
       this.pending.delete(checkpointId)
     }
@@ -111,7 +146,7 @@ export class SnapshotTracker {
     if (!p) {
       let settle: (() => void) | undefined
       const done = new Promise<void>((resolve) => { settle = resolve })
-      p = { waiting: new Set(this.instances), writes: [], ended: [], settle, done, bases: {} }
+      p = { waiting: new Set(this.instances), writes: [], ended: [], settle, done, bases: {}, pauseMs: 0 }
       this.pending.set(checkpointId, p)
       if (p.waiting.size === 0) settle!()
     }

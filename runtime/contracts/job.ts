@@ -146,6 +146,12 @@ export interface CheckpointResult {
   readonly durationMs: number
   /** From injecting barrier n until every instance's snapshot arrived: barrier alignment plus the synchronous snapshots. */
   readonly alignmentMs: number
+  /**
+   * The longest any step instance stopped processing at the barrier to snapshot its state: the
+   * synchronous part (a serialize, or for state kept in columns a copy-on-write mark). The rest
+   * of `alignmentMs` runs while the steps go on.
+   */
+  readonly pauseMs: number
   readonly steps: Readonly<Record<string, { readonly bytes: number; readonly rawBytes: number }>>
 }
 

@@ -18,20 +18,53 @@ export type KeyTable =
  * packKeys(['a', 'bc']) // { text: 'abc', lengths: Uint32Array [1, 2] }
  */
 export function packKeys(keys: unknown[]): KeyTable {
-  let strings = true
-  let numbers = true
-  for (let i = 0; i < keys.length && (strings || numbers); i++) {
-    const t = typeof keys[i]
-    if (t !== 'string') strings = false
-    if (t !== 'number') numbers = false
+  const table = new KeyTableBuilder(keys)
+  table.pack(keys.length)
+  return table.build()
+}
+
+/**
+ * Packs a list of keys a slice at a time, as the list grows (a capture gathering 1M keys packs
+ * the text of each slice between two of the actor's tasks, then joins the slices' texts once):
+ * the same table as packKeys.
+ *
+ * @example
+ * const b = new KeyTableBuilder(keys); keys.push('a'); b.pack(1); keys.push('bc'); b.pack(2); b.build()
+ */
+export class KeyTableBuilder {
+  private strings = true
+  private numbers = true
+  private texts: string[] = []
+  private readonly lengths: number[] = []
+  private packed = 0
+
+  /** `keys`: the list being packed, read up to the count `pack` is given. */
+  constructor(private readonly keys: unknown[]) {}
+
+  /** Packs the keys added since the last call, up to (not including) `end`. */
+  pack(end: number): void {
+    const { keys } = this
+    const start = this.packed
+    for (let i = start; i < end && (this.strings || this.numbers); i++) {
+      const t = typeof keys[i]
+      if (t !== 'string') this.strings = false
+      if (t !== 'number') this.numbers = false
+    }
+    if (this.strings && end > start) {
+      const lengths = this.lengths
+      for (let i = start; i < end; i++) lengths.push((keys[i] as string).length)
+      this.texts.push(start === 0 && end === keys.length ? (keys as string[]).join('') : (keys as string[]).slice(start, end).join(''))
+    }
+    this.packed = end
   }
-  if (keys.length > 0 && strings) {
-    const lengths = new Uint32Array(keys.length)
-    for (let i = 0; i < keys.length; i++) lengths[i] = (keys[i] as string).length
-    return { text: (keys as string[]).join(''), lengths }
+
+  /** The table of the keys packed. */
+  build(): KeyTable {
+    const keys = this.keys.length === this.packed ? this.keys : this.keys.slice(0, this.packed)
+    if (this.packed > 0 && this.strings) return { text: this.texts.length === 1 ? this.texts[0]! : this.texts.join(''), lengths: Uint32Array.from(this.lengths) }
+    if (this.packed > 0 && this.numbers) return { numbers: Float64Array.from(keys as number[]) }
+    return { values: keys }
   }
-  if (keys.length > 0 && numbers) return { numbers: Float64Array.from(keys as number[]) }
-  return { values: keys }
 }
 
 /**

@@ -2,8 +2,10 @@ import type { EventTimeOptions, EventWindowShape, Window, WindowHost } from '../
 import type { RowAccumulation } from './row-accumulation.ts'
 import type { WindowChanges } from './window-changes.ts'
 import { RowTable } from './row-table.ts'
-import { KeySlots } from './key-slots.ts'
+import { FREE, KeySlots } from './key-slots.ts'
 import { readRowsPart, writeRowsPart } from './row-parts.ts'
+import { RowCapture } from './row-capture.ts'
+import { finishCaptureNow } from '../../../persistence/snapshot-capture.ts'
 import type { WindowStateCodec } from './window-columns.ts'
 
 /** Columns of a row before the accumulator's: start, end, fired (0 or 1). */
@@ -34,6 +36,8 @@ export class RowWindows implements Window<unknown, number> {
   private readonly lateness: number
   /** fired at end − 1 + shift: 0 − 1 for fixed windows, 1 − 1 for sessions (a record at their end still joins). */
   private readonly shift: number
+  /** The snapshot of a barrier being gathered after it (copy-on-write by slot), if any. */
+  private capture: RowCapture | undefined
 
   constructor(window: Window, private readonly rows: RowAccumulation, private readonly changes: WindowChanges) {
     this.type = window.type
@@ -68,12 +72,14 @@ export class RowWindows implements Window<unknown, number> {
 
   /** The step dropped the key: its slot and rows are free. */
   release(k: number): void {
+    this.capture?.keep(k)
     this.table.releaseList(this.slots.heads[k])
     this.slots.release(k)
   }
 
   /** Forgets every key and row (a restore starts from here). */
   clear(): void {
+    if (this.capture) finishCaptureNow(this.capture)
     this.table.clear()
     this.slots.clear()
   }
@@ -82,12 +88,26 @@ export class RowWindows implements Window<unknown, number> {
   codec(): WindowStateCodec {
     return {
       writeAll: (since) => writeRowsPart(this.slots, this.table, since),
+      capture: (since) => {
+        // One capture at a time: one still being gathered is finished first.
+        if (this.capture) finishCaptureNow(this.capture)
+        const capture = new RowCapture(this.slots, this.table, since, this.changes.epoch, () => {
+          if (this.capture === capture) this.capture = undefined
+        })
+        return this.capture = capture
+      },
+      changed: (since) => {
+        const { keyAt, epochs, top } = this.slots
+        let n = 0
+        for (let k = 0; k < top; k++) if (epochs[k] > since && keyAt[k] !== FREE) n++
+        return n
+      },
       read: (part, keys, take) => readRowsPart(this.slots, this.table, part, keys, this.changes.epoch, take),
     }
   }
 
   add(host: WindowHost, key: unknown, k: number, record: unknown, t: number, watermark: number): void {
-    this.slots.epochs[k] = this.changes.epoch
+    this.touch(k)
     const shape = this.shape
     if (shape.kind === 'session') return this.addToSession(host, key, k, record, t, watermark, shape.gap)
     const { size, slide } = shape
@@ -128,7 +148,7 @@ export class RowWindows implements Window<unknown, number> {
   }
 
   fire(host: WindowHost, key: unknown, k: number, at: number): void {
-    this.slots.epochs[k] = this.changes.epoch
+    this.touch(k)
     let prev = -1
     for (let r = this.slots.heads[k]; r !== -1;) {
       const { cols: [, end, fired], next } = this.table
@@ -147,6 +167,13 @@ export class RowWindows implements Window<unknown, number> {
 
   flush(host: WindowHost, key: unknown, k: number): void {
     this.fire(host, key, k, Infinity)
+  }
+
+  /** Slot `k` is about to change: a capture still to gather it copies it first; its epoch becomes the current one. */
+  private touch(k: number): void {
+    const capture = this.capture
+    if (capture !== undefined && capture.pending(k)) capture.keep(k)
+    this.slots.epochs[k] = this.changes.epoch
   }
 
   /** The key's window [start, end), created (empty, unfired) in start order when it has none. */

@@ -1,3 +1,4 @@
+import type { SnapshotCapture } from '../../../persistence/snapshot-capture.ts'
 import { isKeyTable, unpackKeys, type KeyTable } from './key-table.ts'
 
 /**
@@ -30,6 +31,13 @@ export interface WindowColumnsPart {
 export interface WindowStateCodec {
   /** The step's keys that changed after epoch `since` (all: −∞) as one part with each key's `groups`. */
   writeAll(since: number): WindowColumnsPart
+  /**
+   * The same part as `writeAll(since)` now, built after the barrier: the capture is marked now
+   * (constant time) and its steps gather the keys while the step goes on (copy-on-write).
+   */
+  capture(since: number): SnapshotCapture<WindowColumnsPart>
+  /** How many keys changed after epoch `since`. */
+  changed(since: number): number
   /**
    * The states of the part's `keys` (from partKeys), in order; with `take`, only of the keys it
    * wants (the others' are undefined). A RangeError when the part is malformed.

@@ -2,7 +2,7 @@ import type { KeyGroup, StateHolder } from '../../../persistence/state-holder.ts
 import type { OperatorContext } from '../operator.ts'
 import type { WindowChanges } from './window-changes.ts'
 import type { WindowStateCodec } from './window-columns.ts'
-import { foldWindowChanges, restoreWindowState, snapshotWindowState, type RestoredWindowState, type WindowStepState } from './window-snapshot.ts'
+import { foldWindowChanges, restoreWindowState, snapshotWindowState, type RestoredWindowState, type WindowChangesSince, type WindowStepState } from './window-snapshot.ts'
 import type { KeyEntry } from './window-timers.ts'
 
 /**
@@ -31,6 +31,7 @@ export interface WindowHolderStep {
 /**
  * The state holder of a window step: keyed (`Map<KeyGroup, …>`), full snapshots and — for
  * incremental checkpoints — the keys changed or dropped since an earlier snapshot of this run.
+ * State in columns is captured at a barrier (copy-on-write) and gathered after it.
  *
  * @example
  * holders() { return [windowHolder(`${step}/${windowName}`, window.stateVersion, this.stateAccess)] }
@@ -59,6 +60,35 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
       if (2 * (changedKeys(changes) + gone) >= step.keys.size) return undefined
       step.changes.took(checkpointId)
       return changes
+    },
+    capture(checkpointId, since) {
+      const codec = step.codec
+      // State in objects: snapshotted (and serialized) at the barrier.
+      if (codec === undefined) return undefined
+      const watermark = step.watermark()
+      const maxEventTime = step.maxEventTime()
+      let changes: WindowChangesSince | undefined
+      if (since !== undefined) {
+        const epoch = step.changes.since(since)
+        if (epoch === undefined) return undefined
+        const dropped = step.changes.droppedSince(epoch)
+        let gone = 0
+        for (const keys of dropped.values()) gone += keys.length
+        // As snapshotChanges: a full snapshot when half the keys or more changed or went.
+        if (2 * (codec.changed(epoch) + gone) >= step.keys.size) return undefined
+        changes = { epoch, dropped }
+      }
+      const part = codec.capture(changes?.epoch ?? -Infinity)
+      step.changes.took(checkpointId)
+      let state: WindowStepState | undefined
+      return {
+        step: () => {
+          if (state !== undefined) return state
+          const gathered = part.step()
+          if (gathered === undefined) return undefined
+          return state = snapshotWindowState(step.ctx, step.signature, step.keys, watermark, maxEventTime, { ...codec, writeAll: () => gathered }, changes)
+        },
+      }
     },
     applyChanges: foldWindowChanges,
     restore(state, fromVersion) {
