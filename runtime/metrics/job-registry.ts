@@ -52,6 +52,7 @@ export function jobRegistry(pipelineId: string, sample: () => JobMetrics | undef
   job('oxiflow_checkpoints_abandoned_total', 'Checkpoints abandoned after their timeout', (m) => m.checkpoints?.abandoned)
   job('oxiflow_checkpoint_last_duration_seconds', 'Trigger-to-commit time of the last checkpoint', (m) => m.checkpoints?.last && m.checkpoints.last.durationMs / 1000)
   job('oxiflow_checkpoint_last_alignment_seconds', 'Barrier injection to the last snapshot of the last checkpoint (alignment)', (m) => m.checkpoints?.last && m.checkpoints.last.alignmentMs / 1000)
+  job('oxiflow_checkpoint_last_pause_seconds', 'Longest a step stopped at the barrier of the last checkpoint to snapshot its state', (m) => m.checkpoints?.last && m.checkpoints.last.pauseMs / 1000)
   job('oxiflow_checkpoint_last_size_bytes', 'Bytes written by the last checkpoint (compressed)', (m) => m.checkpoints?.last?.bytes)
   job('oxiflow_lease_held', "1 while this runner holds the pipeline's lease", (m) => m.lease && (m.lease.state === 'held' ? 1 : 0))
   job('oxiflow_lease_token', "Token of the pipeline's lease this runner was granted", (m) => m.lease?.token)
