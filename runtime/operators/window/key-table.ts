@@ -34,35 +34,43 @@ export function packKeys(keys: unknown[]): KeyTable {
 export class KeyTableBuilder {
   private strings = true
   private numbers = true
-  private texts: string[] = []
-  private readonly lengths: number[] = []
+  private readonly texts: string[] = []
+  private readonly lengths: Uint32Array
   private packed = 0
 
-  /** `keys`: the list being packed, read up to the count `pack` is given. */
-  constructor(private readonly keys: unknown[]) {}
+  /** `keys`: the list being packed, read up to the count `pack` is given, which never passes `capacity`. */
+  constructor(private readonly keys: unknown[], capacity = keys.length) {
+    this.lengths = new Uint32Array(capacity)
+  }
 
   /** Packs the keys added since the last call, up to (not including) `end`. */
   pack(end: number): void {
-    const { keys } = this
+    const { keys, lengths } = this
     const start = this.packed
-    for (let i = start; i < end && (this.strings || this.numbers); i++) {
-      const t = typeof keys[i]
-      if (t !== 'string') this.strings = false
-      if (t !== 'number') this.numbers = false
-    }
-    if (this.strings && end > start) {
-      const lengths = this.lengths
-      for (let i = start; i < end; i++) lengths.push((keys[i] as string).length)
-      this.texts.push(start === 0 && end === keys.length ? (keys as string[]).join('') : (keys as string[]).slice(start, end).join(''))
-    }
     this.packed = end
+    if (this.strings) {
+      for (let i = start; i < end; i++) {
+        const k = keys[i]
+        if (typeof k !== 'string') { this.strings = false; break }
+        lengths[i] = k.length
+      }
+      if (this.strings) {
+        if (end > start) this.texts.push(start === 0 && end === keys.length ? (keys as string[]).join('') : (keys as string[]).slice(start, end).join(''))
+        return
+      }
+    }
+    if (this.numbers) for (let i = start; i < end && this.numbers; i++) if (typeof keys[i] !== 'number') this.numbers = false
   }
 
   /** The table of the keys packed. */
   build(): KeyTable {
-    const keys = this.keys.length === this.packed ? this.keys : this.keys.slice(0, this.packed)
-    if (this.packed > 0 && this.strings) return { text: this.texts.length === 1 ? this.texts[0]! : this.texts.join(''), lengths: Uint32Array.from(this.lengths) }
-    if (this.packed > 0 && this.numbers) return { numbers: Float64Array.from(keys as number[]) }
+    const n = this.packed
+    if (n > 0 && this.strings) {
+      return { text: this.texts.length === 1 ? this.texts[0]! : this.texts.join(''), lengths: n === this.lengths.length ? this.lengths : this.lengths.slice(0, n) }
+    }
+    // A list of strings that turned out mixed was checked for numbers only from where it stopped being strings.
+    const keys = this.keys.length === n ? this.keys : this.keys.slice(0, n)
+    if (n > 0 && this.numbers && keys.every((k) => typeof k === 'number')) return { numbers: Float64Array.from(keys as number[]) }
     return { values: keys }
   }
 }

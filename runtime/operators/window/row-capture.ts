@@ -33,6 +33,8 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
   private readonly kept = new Map<number, Kept>()
   /** The keys gathered so far (allocated at the first step, not at the mark) and their table, packed a slice at a time. */
   private keys: unknown[] = []
+  /** Keys gathered (the array has room for every slot of the barrier). */
+  private n = 0
   private keyTable: KeyTableBuilder | undefined
   /** Each slice's keys' row counts, groups and orders, and its rows (a Float64Array per column): joined at the end, a column per step. */
   private slices: Slice[] = []
@@ -67,17 +69,17 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
   /** Gathers a slice of slots, then joins a column, then builds the part (each a step). */
   step(): WindowColumnsPart | undefined {
     if (this.part !== undefined) return this.part
-    if (this.keyTable === undefined) this.keyTable = new KeyTableBuilder(this.keys)
+    if (this.keyTable === undefined) this.keyTable = new KeyTableBuilder(this.keys = new Array(this.top))
     if (this.at < this.top) {
       this.gather(Math.min(this.top, this.at + RowCapture.slice))
-      this.keyTable.pack(this.keys.length)
+      this.keyTable.pack(this.n)
       return undefined
     }
     if (this.joined.length < this.table.width) {
       this.joined.push(this.join(this.joined.length))
       return undefined
     }
-    const n = this.keys.length
+    const n = this.n
     this.part = {
       keys: this.keyTable.build(), rows: joined(this.slices, (s) => s.counts, new Uint32Array(n)), cols: this.joined,
       ords: joined(this.slices, (s) => s.ords, new Float64Array(n)), groups: joined(this.slices, (s) => s.groups, new Int32Array(n)),
@@ -126,7 +128,7 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
   }
 
   private add(slice: Slice, key: unknown, group: number, ord: number, rows: number): void {
-    this.keys.push(key)
+    this.keys[this.n++] = key
     const i = slice.n++
     slice.groups[i] = group
     slice.ords[i] = ord
@@ -139,8 +141,11 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
     const out = ints ? new Int32Array(this.size) : new Float64Array(this.size)
     let at = 0
     for (const s of this.slices) {
-      out.set(s.cols[c]!, at)
-      at += s.cols[c]!.length
+      const from = s.cols[c]!
+      // Float64 to Float64 is a copy; to Int32 a conversion, which a loop does faster than set().
+      if (ints) for (let j = 0; j < from.length; j++) out[at + j] = from[j]
+      else out.set(from, at)
+      at += from.length
       s.cols[c] = EMPTY
     }
     return out
