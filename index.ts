@@ -51,6 +51,7 @@ export type { KeyGroupRange, KeyGroupSpan } from './persistence/key-group-range.
 export type { CodecName } from './persistence/codec/codec-name.ts'
 export type { StateStore, Lease, LeaseInfo, LeaseOwner, FenceToken } from './persistence/stores/state-store.ts'
 export { LeaseHeldError, isLeaseHeldError } from './runtime/checkpoint/lease-held-error.ts'
+export { CheckpointAfterStopError, isCheckpointAfterStopError } from './runtime/checkpoint/checkpoint-after-stop-error.ts'
 export { LeaseLostError, isLeaseLostError } from './runtime/checkpoint/lease-lost-error.ts'
 export { CheckpointTimeoutError, isCheckpointTimeoutError } from './runtime/checkpoint/checkpoint-timeout-error.ts'
 export { CorruptSnapshotError, isCorruptSnapshotError } from './persistence/codec/corrupt-snapshot-error.ts'

@@ -5,6 +5,7 @@ import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 import type { CheckpointResult } from '../contracts/job.ts'
 import type { FenceToken } from '../../persistence/stores/state-store.ts'
 import { CheckpointTimeoutError } from './checkpoint-timeout-error.ts'
+import { CheckpointAfterStopError } from './checkpoint-after-stop-error.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
 import type { Plan } from '../plan/plan.ts'
 import { faultPoint } from './fault-point.ts'
@@ -48,6 +49,8 @@ export class CheckpointCoordinator {
   /** The last checkpoint this coordinator committed: the base of the next one's changes. */
   private committed: Manifest | undefined
   private halted = false
+  /** A stop's checkpoint was asked for: it is the last. */
+  private stopping = false
   private onHalt: (() => void) | undefined
 
   constructor(
@@ -73,10 +76,14 @@ export class CheckpointCoordinator {
 
   /**
    * Takes a checkpoint after the ones already asked for. `stopAfter`: sources end right after its
-   * barrier. `full`: no holder writes changes (a completed job's last checkpoint restores from one
+   * barrier, and it is the last: any checkpoint asked for later rejects (CheckpointAfterStopError). `full`: no holder writes changes (a completed job's last checkpoint restores from one
    * blob per holder and reads offline as it is).
    */
   checkpoint(stopAfter = false, full = false): Promise<CheckpointResult> {
+    // After a stop's checkpoint sources have ended where they stopped, not at one cut: a later
+    // checkpoint's cut (the highest split's next read) would skip what the others never read.
+    if (this.stopping) return Promise.reject(new CheckpointAfterStopError(this.plan.pipelineId))
+    if (stopAfter) this.stopping = true
     const next = this.queue.then(() => this.take(stopAfter, full))
     this.queue = next.catch(() => {})
     return next

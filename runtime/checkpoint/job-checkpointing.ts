@@ -14,6 +14,7 @@ import { RunnerLease } from './runner-lease.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 import type { CheckpointParticipant } from './checkpoint-participant.ts'
 import { checkRestoredState } from '../../persistence/checkpoints/check-restored-state.ts'
+import { isCheckpointAfterStopError } from './checkpoint-after-stop-error.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 
 /**
@@ -104,7 +105,7 @@ export class JobCheckpointing {
         if (inFlight) { due = true; return }
         inFlight = true
         due = false
-        this.checkpoint().catch((e) => { if (this.options.onFailure === 'fail') this.fail(e) }).finally(() => {
+        this.checkpoint().catch((e) => { if (this.options.onFailure === 'fail' && !isCheckpointAfterStopError(e)) this.fail(e) }).finally(() => {
           inFlight = false
           // Not once periodic checkpoints were stopped (quiesce, halt, close clear the timer).
           if (due && this.timer !== undefined) take()
@@ -117,6 +118,11 @@ export class JobCheckpointing {
 
   checkpoint(stopAfter = false, full = false): Promise<CheckpointResult> {
     if (!this.coordinator) return Promise.reject(new OxiflowError('ERR_NOT_RUNNING', `pipeline '${this.plan.pipelineId}' is not running yet; checkpoint once job.metrics().status is 'running'`))
+    // The stop's checkpoint is the last: no periodic one after it (the coordinator refuses them).
+    if (stopAfter) {
+      clearInterval(this.timer)
+      this.timer = undefined
+    }
     const committed = this.coordinator.checkpoint(stopAfter, full)
     const events = this.events
     if (events) void committed.then((result) => events.committed(result), () => undefined)
