@@ -15,17 +15,17 @@ export interface SnapshotCapture<S = unknown> {
 }
 
 /**
- * Runs `capture` to its end in slices, yielding to the event loop between them (the actor
- * handles its input in between), and resolves with the snapshot.
+ * Runs `capture` to its end in slices, yielding to the event loop before each (the actor goes on
+ * from the barrier at once and handles its input in between), and resolves with the snapshot.
  *
  * @example
  * const state = await finishCapture(capture)
  */
 export async function finishCapture<S>(capture: SnapshotCapture<S>): Promise<S> {
   for (;;) {
+    await new Promise<void>((resolve) => setImmediate(resolve))
     const done = capture.step()
     if (done !== undefined) return done
-    await new Promise<void>((resolve) => setImmediate(resolve))
   }
 }
 

@@ -36,8 +36,11 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
   /** Keys gathered (the array has room for every slot of the barrier). */
   private n = 0
   private keyTable: KeyTableBuilder | undefined
-  /** Each slice's keys' row counts, groups and orders, and its rows (a Float64Array per column): joined at the end, a column per step. */
+  /** Each slice's keys' row counts, groups and orders: joined at the end. */
   private slices: Slice[] = []
+  /** The rows gathered, a Float64Array per column with room for every row in use at the barrier (allocated at the first step). */
+  private cols: Float64Array[] = []
+  private readonly rows: number
   private size = 0
   private joined: (Float64Array | Int32Array)[] = []
   private part: WindowColumnsPart | undefined
@@ -46,6 +49,7 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
   constructor(private readonly slots: KeySlots, private readonly table: RowTable, private readonly since: number, private readonly epoch: number,
     private readonly done?: () => void) {
     this.top = slots.top
+    this.rows = table.used
   }
 
   /** True while slot `k` (unchanged since the barrier) may still have to be kept before it changes. */
@@ -69,7 +73,10 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
   /** Gathers a slice of slots, then joins a column, then builds the part (each a step). */
   step(): WindowColumnsPart | undefined {
     if (this.part !== undefined) return this.part
-    if (this.keyTable === undefined) this.keyTable = new KeyTableBuilder(this.keys = new Array(this.top))
+    if (this.keyTable === undefined) {
+      this.keyTable = new KeyTableBuilder(this.keys = new Array(this.top))
+      this.cols = Array.from({ length: this.table.width }, () => new Float64Array(this.rows))
+    }
     if (this.at < this.top) {
       this.gather(Math.min(this.top, this.at + RowCapture.slice))
       this.keyTable.pack(this.n)
@@ -85,6 +92,7 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
       ords: joined(this.slices, (s) => s.ords, new Float64Array(n)), groups: joined(this.slices, (s) => s.groups, new Int32Array(n)),
     }
     this.slices = []
+    this.cols = []
     this.keys = []
     this.done?.()
     return this.part
@@ -96,20 +104,14 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
     return this.slots.keyAt[k] !== FREE && e > this.since && e <= this.epoch
   }
 
-  /** Gathers slots [at, end) into a slice of their own, sized by a first pass. */
+  /** Gathers slots [at, end) into the columns, their keys into a slice of their own. */
   private gather(end: number): void {
     const { heads, keyAt, groups, ords } = this.slots
     const { cols: from, next } = this.table
     const width = from.length
-    let rows = 0
-    for (let k = this.at; k < end; k++) {
-      const kept = this.kept.size === 0 ? undefined : this.kept.get(k)
-      if (kept !== undefined) rows += kept.values.length / width
-      else if (this.wanted(k)) for (let r = heads[k]; r !== -1; r = next[r]) rows++
-    }
-    const to = Array.from({ length: width }, () => new Float64Array(rows))
-    const slice: Slice = { cols: to, counts: new Uint32Array(end - this.at), groups: new Int32Array(end - this.at), ords: new Float64Array(end - this.at), n: 0 }
-    let row = 0
+    const to = this.cols
+    const slice: Slice = { counts: new Uint32Array(end - this.at), groups: new Int32Array(end - this.at), ords: new Float64Array(end - this.at), n: 0 }
+    let row = this.size
     for (let k = this.at; k < end; k++) {
       const kept = this.kept.size === 0 ? undefined : this.kept.get(k)
       const start = row
@@ -122,8 +124,10 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
         this.add(slice, keyAt[k], groups[k], ords[k], row - start)
       }
     }
+    // The rows a capture takes were in use at the barrier: more means a slot changed unseen.
+    if (row > this.rows) throw new RangeError(`window state capture: gathered ${row} rows, ${this.rows} were in use at the barrier`)
     this.slices.push(slice)
-    this.size += rows
+    this.size = row
     this.at = end
   }
 
@@ -135,28 +139,25 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
     slice.counts[i] = rows
   }
 
-  /** Column `c` of every slice, in one array (an Int32Array when its values all are int32). */
+  /** Column `c` as written: an Int32Array when its values all are int32, cut to the rows gathered. */
   private join(c: number): Float64Array | Int32Array {
-    const ints = this.slices.every((s) => isInt32(s.cols[c]!))
-    const out = ints ? new Int32Array(this.size) : new Float64Array(this.size)
-    let at = 0
-    for (const s of this.slices) {
-      const from = s.cols[c]!
-      // Float64 to Float64 is a copy; to Int32 a conversion, which a loop does faster than set().
-      if (ints) for (let j = 0; j < from.length; j++) out[at + j] = from[j]
-      else out.set(from, at)
-      at += from.length
-      s.cols[c] = EMPTY
+    const column = this.cols[c]!
+    const size = this.size
+    this.cols[c] = EMPTY
+    if (isInt32(column, size)) {
+      const out = new Int32Array(size)
+      // A loop converts faster than set() does.
+      for (let j = 0; j < size; j++) out[j] = column[j]
+      return out
     }
-    return out
+    return size === column.length ? column : column.slice(0, size)
   }
 }
 
 const EMPTY = new Float64Array(0)
 
-/** The keys and rows one step gathered. */
+/** The keys one step gathered. */
 interface Slice {
-  readonly cols: Float64Array[]
   readonly counts: Uint32Array
   readonly groups: Int32Array
   readonly ords: Float64Array
@@ -175,8 +176,8 @@ function joined<A extends Uint32Array | Int32Array | Float64Array>(slices: reado
 }
 
 /** True when every value is an int32 (and none is −0, which an Int32Array would turn into 0): written as an Int32Array, half the bytes. */
-function isInt32(column: Float64Array): boolean {
-  for (let j = 0; j < column.length; j++) {
+function isInt32(column: Float64Array, size: number): boolean {
+  for (let j = 0; j < size; j++) {
     const v = column[j]
     if ((v | 0) !== v || (v === 0 && 1 / v < 0)) return false
   }

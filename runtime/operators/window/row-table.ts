@@ -20,6 +20,11 @@ export class RowTable {
     this.next = new Int32Array(capacity)
   }
 
+  /** Rows in use: allocated and not released. */
+  get used(): number {
+    return this.top - this.free.length
+  }
+
   /** A row (its fields hold whatever its last user left: set them). */
   alloc(): number {
     this.allocs++
