@@ -52,9 +52,14 @@ export class KeySlots {
     this.top = 0
   }
 
-  private grow(): void {
-    const n = this.heads.length * 2
-    const grow = <A extends Int32Array | Float64Array>(a: A, wider: A): A => { wider.set(a); return wider }
+  /** Room for `keys` more slots without growing (a restore knows how many it reads). */
+  reserve(keys: number): void {
+    if (this.top + keys > this.heads.length) this.grow(this.top + keys)
+  }
+
+  private grow(to = this.heads.length * 2): void {
+    const n = Math.max(to, this.heads.length * 2)
+    const grow = <A extends Int32Array | Float64Array>(a: A, wider: A): A => { wider.set(a.subarray(0, this.top)); return wider }
     this.heads = grow(this.heads, new Int32Array(n))
     this.groups = grow(this.groups, new Int32Array(n))
     this.ords = grow(this.ords, new Float64Array(n))

@@ -28,6 +28,12 @@ export function writeRowsPart(slots: KeySlots, table: RowTable, since: number): 
 export function readRowsPart(slots: KeySlots, table: RowTable, part: WindowColumnsPart, keys: readonly unknown[], epoch: number,
   take: (i: number) => boolean = () => true): number[] {
   checkColumnsPart(part, table.width, keys.length)
+  let wanted = 0
+  let rows = 0
+  for (let i = 0; i < keys.length; i++) if (take(i)) { wanted++; rows += part.rows[i] }
+  // Grown once to what is read, not by doubling row after row (0.4 s of a 1M-key restore).
+  slots.reserve(wanted)
+  table.reserve(rows)
   const out = new Array<number>(keys.length)
   let row = 0
   for (let i = 0; i < keys.length; i++) {

@@ -52,15 +52,20 @@ export class RowTable {
     this.top = 0
   }
 
-  private grow(): void {
-    const capacity = this.next.length * 2
+  /** Room for `rows` more rows without growing (a restore knows how many it reads). */
+  reserve(rows: number): void {
+    if (this.top + rows > this.next.length) this.grow(this.top + rows)
+  }
+
+  private grow(to = this.next.length * 2): void {
+    const capacity = Math.max(to, this.next.length * 2)
     this.cols = this.cols.map((c) => {
       const wider = new Float64Array(capacity)
-      wider.set(c)
+      wider.set(c.subarray(0, this.top))
       return wider
     })
     const next = new Int32Array(capacity)
-    next.set(this.next)
+    next.set(this.next.subarray(0, this.top))
     this.next = next
   }
 }
