@@ -31,13 +31,21 @@ const mapState = new Map(Array.from({ length: 20_000 }, (_, i) => [`user-${i}`, 
 const columnsState = { count: Float64Array.from({ length: 16_000 }, (_, i) => i % 50), sum: Float64Array.from({ length: 16_000 }, (_, i) => i * 0.5) }
 const states: ReadonlyArray<[string, unknown]> = [['a Map of objects', mapState], ['Float64Array columns', columnsState]]
 
+/**
+ * Every test's bound: this file's tests run at once — four of them start child processes with
+ * worker threads, the blob tests queue on one pool thread — and in the full suite on 2 cores they
+ * took 22–27 s alone and timed out at 30 s (CI, and a9444aa as well). A pool that never answers
+ * still fails the test, two minutes in.
+ */
+const TIMEOUT_MS = 120_000
+
 const pool = new EncodePool({ maxThreads: 1 })
 test.after.always(() => pool.close())
 
 for (const [what, state] of states) {
   for (const codec of codecs) {
     test(`a ${codec} blob of ${what} encoded on the pool is byte for byte the inline one, with or without moving the bytes, and decodes back`, async (t) => {
-      t.timeout(30_000)
+      t.timeout(TIMEOUT_MS)
       const raw = serialize(state)
       const inline = await encodeInline(raw, codec, 1)
       const copied = await pool.encode(raw, codec, 1)
@@ -54,7 +62,7 @@ for (const [what, state] of states) {
 }
 
 test('encodeSerialized gives the inline blob for every codec at sizes on both sides of the pool thresholds', async (t) => {
-  t.timeout(60_000)
+  t.timeout(TIMEOUT_MS)
   const rows = [ZSTD_POOL_MIN_BYTES - 1, ZSTD_POOL_MIN_BYTES, MOVED_POOL_MIN_BYTES + 1]
   for (const size of rows) {
     // Serialized bytes of a column: the payload is realistic and exactly `size` long is not needed.
@@ -71,7 +79,7 @@ test('encodeSerialized gives the inline blob for every codec at sizes on both si
 })
 
 test('the caller keeps its bytes unless it hands them over: moved only with transfer, above the threshold, and only a whole buffer', async (t) => {
-  t.timeout(30_000)
+  t.timeout(TIMEOUT_MS)
   const big = () => serialize(new Float64Array(MOVED_POOL_MIN_BYTES / 8 + 16).map((_, i) => i % 100))
   const cases: ReadonlyArray<[string, Uint8Array, CodecName, boolean, boolean]> = [
     ['zstd above 128 KiB, transfer', serialize(mapState), 'zstd', true, true],
@@ -115,7 +123,7 @@ const failures: ReadonlyArray<[string, string, (codec: string, bytes: number) =>
 ]
 for (const [what, file, problem] of failures) {
   test(`a pool thread that ${what} rejects with an EncodeWorkerError naming the snapshot, its codec, its size and the problem`, async (t) => {
-    t.timeout(30_000)
+    t.timeout(TIMEOUT_MS)
     const failing = new EncodePool({ worker: fixture(file), maxThreads: 1 })
     try {
       const raw = serialize(mapState)
@@ -146,7 +154,7 @@ function runChild(file: string, args: readonly string[], env: Record<string, str
 // exit ≥ 10 s after the work was done, or a kill at 30 s. The child times its own 'exit' event
 // (this process's clock is late under load: other tests here block its event loop for seconds).
 test('a process that encoded on the shared pool and never closed it exits as soon as its work is done', async (t) => {
-  t.timeout(40_000)
+  t.timeout(TIMEOUT_MS)
   const run = await runChild('test/persistence/fixtures/encode-pool-exit.ts', [], {})
   t.is(run.code, 0, run.stderr)
   const out = JSON.parse(run.stdout) as { rawBytes: number; moved: boolean; same: boolean; doneAt: number; exitAt: number }
@@ -158,7 +166,7 @@ test('a process that encoded on the shared pool and never closed it exits as soo
 for (const from of ['ts', 'dist'] as const) {
   for (const workers of [0, 2]) {
     test(`a job with a file store whose checkpoint is encoded on the pool completes and its process exits at once (${from === 'ts' ? 'sources through tsx' : 'built package'}, ${workers} workers)`, async (t) => {
-      t.timeout(40_000)
+      t.timeout(TIMEOUT_MS)
       if (from === 'dist' && !existsSync(join(root, 'dist', 'encode-worker.js'))) {
         t.fail('dist/encode-worker.js is missing: run `npm run build` first (this test runs the built package)')
         return
