@@ -42,6 +42,8 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
   private cols: Float64Array[] = []
   private readonly rows: number
   private size = 0
+  /** A slice's rows in order: a row of the table, or −1 where a kept slot's row was copied already. */
+  private order: Int32Array = new Int32Array(1024)
   private joined: (Float64Array | Int32Array)[] = []
   private part: WindowColumnsPart | undefined
 
@@ -104,31 +106,60 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
     return this.slots.keyAt[k] !== FREE && e > this.since && e <= this.epoch
   }
 
-  /** Gathers slots [at, end) into the columns, their keys into a slice of their own. */
+  /**
+   * Gathers slots [at, end) into the columns, their keys into a slice of their own: first the
+   * rows' order, then a column at a time (one output stream per pass; a kept slot's rows are
+   * copied in place and marked −1 in the order).
+   */
   private gather(end: number): void {
     const { heads, keyAt, groups, ords } = this.slots
     const { cols: from, next } = this.table
     const width = from.length
     const to = this.cols
     const slice: Slice = { counts: new Uint32Array(end - this.at), groups: new Int32Array(end - this.at), ords: new Float64Array(end - this.at), n: 0 }
-    let row = this.size
+    const base = this.size
+    let row = base
+    let order = this.order
     for (let k = this.at; k < end; k++) {
       const kept = this.kept.size === 0 ? undefined : this.kept.get(k)
       const start = row
       if (kept !== undefined) {
         this.kept.delete(k)
-        for (let v = 0; v < kept.values.length; row++) for (let c = 0; c < width; c++) to[c][row] = kept.values[v++]
+        if (row - base + kept.values.length / width > order.length) order = this.widen(row - base + kept.values.length / width)
+        for (let v = 0; v < kept.values.length; row++) {
+          order[row - base] = -1
+          for (let c = 0; c < width; c++) to[c][row] = kept.values[v++]
+        }
         this.add(slice, kept.key, kept.group, kept.ord, row - start)
       } else if (this.wanted(k)) {
-        for (let r = heads[k]; r !== -1; r = next[r], row++) for (let c = 0; c < width; c++) to[c][row] = from[c][r]
+        for (let r = heads[k]; r !== -1; r = next[r], row++) {
+          if (row - base === order.length) order = this.widen(row - base + 1)
+          order[row - base] = r
+        }
         this.add(slice, keyAt[k], groups[k], ords[k], row - start)
       }
     }
     // The rows a capture takes were in use at the barrier: more means a slot changed unseen.
     if (row > this.rows) throw new RangeError(`window state capture: gathered ${row} rows, ${this.rows} were in use at the barrier`)
+    const n = row - base
+    for (let c = 0; c < width; c++) {
+      const f = from[c]!
+      const t = to[c]!
+      for (let i = 0; i < n; i++) {
+        const r = order[i]
+        if (r >= 0) t[base + i] = f[r]
+      }
+    }
     this.slices.push(slice)
     this.size = row
     this.at = end
+  }
+
+  /** The order buffer with room for `n` entries (doubled), its entries kept. */
+  private widen(n: number): Int32Array {
+    const wider = new Int32Array(Math.max(n, 2 * this.order.length))
+    wider.set(this.order)
+    return this.order = wider
   }
 
   private add(slice: Slice, key: unknown, group: number, ord: number, rows: number): void {
