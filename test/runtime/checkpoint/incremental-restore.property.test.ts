@@ -40,7 +40,7 @@ async function runPhase(params: Params, store: StateStore, phase: Phase, last: b
   const [newest] = await checkpoints(store, 'incremental').list()
   const newestChanges = newest?.ok === true &&
     (await checkpoints(store, 'incremental').show(newest.id)).holders.some((h) => h.snapshot === 'changes')
-  const job = build(params).run({ store, restore: 'latest', incremental, checkpointTimeout: 5_000, ...(workers > 0 && { workers, module, params }) })
+  const job = build(params).run({ store, restore: 'latest', incremental, checkpointTimeout: 20_000, ...(workers > 0 && { workers, module, params }) })
   const steps: string[] = []
   const within = <T>(what: string, p: Promise<T>): Promise<T> => Promise.race([p, sleep(30_000).then((): never => {
     throw new Error(`${what} not done after 30 s (workers ${workers}; ${steps.join(', ')})`)
