@@ -143,7 +143,8 @@ interface ChildRun { code: number | null; stdout: string; stderr: string }
 /** `node --import tsx <file> ...args` in the repository root, killed after 30 s (a hang: code null). */
 function runChild(file: string, args: readonly string[], env: Record<string, string>): Promise<ChildRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', file, ...args], { cwd: root, env: { ...process.env, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+    // Killed at 90 s (a child held by its pool); under the full suite a child on 2 workers through tsx took over 30 s to finish.
+    execFile(process.execPath, ['--import', 'tsx', file, ...args], { cwd: root, env: { ...process.env, ...env }, timeout: 90_000 }, (error, stdout, stderr) => {
       const e = error as (Error & { code?: unknown }) | null
       resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, stdout, stderr })
     })
@@ -151,7 +152,7 @@ function runChild(file: string, args: readonly string[], env: Record<string, str
 }
 
 // Pool threads end 10 s after their last task, so a pool that held the process would show as an
-// exit ≥ 10 s after the work was done, or a kill at 30 s. The child times its own 'exit' event
+// exit ≥ 10 s after the work was done, or a kill at 90 s. The child times its own 'exit' event
 // (this process's clock is late under load: other tests here block its event loop for seconds).
 test('a process that encoded on the shared pool and never closed it exits as soon as its work is done', async (t) => {
   t.timeout(TIMEOUT_MS)
