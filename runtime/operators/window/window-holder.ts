@@ -48,16 +48,11 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
     keyed: true,
     snapshot: (checkpointId) => snapshot(checkpointId),
     snapshotChanges(since, checkpointId) {
-      const epoch = step.changes.since(since)
-      if (epoch === undefined) return undefined
-      const dropped = step.changes.droppedSince(epoch)
-      let gone = 0
-      for (const keys of dropped.values()) gone += keys.length
+      const known = changesSince(step, since)
+      if (known === undefined) return undefined
+      const { epoch, dropped, gone } = known
       const changes = snapshotWindowState(step.ctx, step.signature, step.keys, step.watermark(), step.maxEventTime(), step.codec, { epoch, dropped })
-      // Half the keys or more changed or went (every key touched in the interval, short windows
-      // over new keys): the changes would save little on a full snapshot and lengthen the chain,
-      // so the tracker takes a full one instead.
-      if (2 * (changedKeys(changes) + gone) >= step.keys.size) return undefined
+      if (worthFull(step, changedKeys(changes), gone)) return undefined
       step.changes.took(checkpointId)
       return changes
     },
@@ -69,14 +64,9 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
       const maxEventTime = step.maxEventTime()
       let changes: WindowChangesSince | undefined
       if (since !== undefined) {
-        const epoch = step.changes.since(since)
-        if (epoch === undefined) return undefined
-        const dropped = step.changes.droppedSince(epoch)
-        let gone = 0
-        for (const keys of dropped.values()) gone += keys.length
-        // As snapshotChanges: a full snapshot when half the keys or more changed or went.
-        if (2 * (codec.changed(epoch) + gone) >= step.keys.size) return undefined
-        changes = { epoch, dropped }
+        const known = changesSince(step, since)
+        if (known === undefined || worthFull(step, codec.changed(known.epoch), known.gone)) return undefined
+        changes = { epoch: known.epoch, dropped: known.dropped }
       }
       const part = codec.capture(changes?.epoch ?? -Infinity)
       step.changes.took(checkpointId)
@@ -97,6 +87,25 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
       step.changes.reset()
     },
   }
+}
+
+/** The epoch of the snapshot for checkpoint `since` and the keys dropped after it (how many: `gone`); undefined when it is not remembered. */
+function changesSince(step: WindowHolderStep, since: number): { epoch: number; dropped: Map<KeyGroup, unknown[]>; gone: number } | undefined {
+  const epoch = step.changes.since(since)
+  if (epoch === undefined) return undefined
+  const dropped = step.changes.droppedSince(epoch)
+  let gone = 0
+  for (const keys of dropped.values()) gone += keys.length
+  return { epoch, dropped, gone }
+}
+
+/**
+ * Half the keys or more changed or went (every key touched in the interval, short windows over
+ * new keys): the changes would save little on a full snapshot and lengthen the chain, so a full
+ * one is taken instead.
+ */
+function worthFull(step: WindowHolderStep, changed: number, gone: number): boolean {
+  return 2 * (changed + gone) >= step.keys.size
 }
 
 /** Keys a snapshot holds: its shared part's (once), or its groups' lists. */
