@@ -5,7 +5,7 @@ import test from 'ava'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { actualOutput, expectedOutput, perKey, untilDone, type CrashOutput } from '../../fixtures/crash/harness.ts'
+import { actualOutput, expectedOutput, faultRate, perKey, untilDone, type CrashOutput } from '../../fixtures/crash/harness.ts'
 
 function sameOutput(t: { deepEqual(a: unknown, b: unknown, m?: string): void; is(a: unknown, b: unknown, m?: string): void },
   actual: CrashOutput, expected: CrashOutput): void {
@@ -24,7 +24,7 @@ for (const [workers, points] of [[2, ['after-manifest', 'before-commit']]] as co
       const expected = await expectedOutput(t)
       const dir = await mkdtemp(join(tmpdir(), 'oxiflow-crash-workers-'))
       t.teardown(() => rm(dir, { recursive: true, force: true }))
-      const killed = await untilDone({ dir, workers }, { env: { OXIFLOW_FAULT: `${point}:3` } }, () => undefined)
+      const killed = await untilDone({ dir, workers, rate: faultRate }, { env: { OXIFLOW_FAULT: `${point}:3` } }, () => undefined)
       t.is(killed, 1, 'the fault point must have killed the first run')
       sameOutput(t, await actualOutput(dir), expected)
     })

@@ -2,7 +2,7 @@ import test from 'ava'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { actualOutput, expectedOutput, untilDone } from '../../fixtures/crash/harness.ts'
+import { actualOutput, expectedOutput, faultRate, untilDone } from '../../fixtures/crash/harness.ts'
 
 for (const point of ['before-manifest', 'after-manifest', 'before-commit', 'after-commit'] as const) {
   test.serial(`SIGKILL ${point.replace('-', ' ')} of checkpoint 3, then --restore latest: output equals an uninterrupted run`, async (t) => {
@@ -10,7 +10,7 @@ for (const point of ['before-manifest', 'after-manifest', 'before-commit', 'afte
     const expected = await expectedOutput(t)
     const dir = await mkdtemp(join(tmpdir(), 'oxiflow-crash-'))
     t.teardown(() => rm(dir, { recursive: true, force: true }))
-    const killed = await untilDone({ dir, workers: 0 }, { env: { OXIFLOW_FAULT: `${point}:3` } }, () => undefined)
+    const killed = await untilDone({ dir, workers: 0, rate: faultRate }, { env: { OXIFLOW_FAULT: `${point}:3` } }, () => undefined)
     t.is(killed, 1, 'the fault point must have killed the first run')
     const actual = await actualOutput(dir)
     t.is(actual.counts.split('\n').length, expected.counts.split('\n').length)
