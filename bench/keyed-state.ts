@@ -9,8 +9,8 @@
  * and readFile + `v8.deserialize`. Keys/s and MB/s (of each side's own bytes) and the ratio
  * oxiflow / hand-written (target ≤ 1×, goal 0.25×) are printed.
  * Knobs: BENCH_KS_KEYS (default 100000,1000000), BENCH_KS_ROUNDS (3), BENCH_KS_VARIANTS
- * (comma-separated, default all), BENCH_KS_PROFILE=1 (one more checkpoint under the V8 sampling
- * profiler, its top functions printed).
+ * (comma-separated, default all), BENCH_KS_PROFILE=checkpoint (or 1) or restore (one more
+ * checkpoint or restore under the V8 sampling profiler, its top functions printed).
  * Run: npm run bench -- keyed-state, or node --expose-gc --import tsx bench/keyed-state.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -19,7 +19,7 @@ import { join } from 'node:path'
 import type { CheckpointResult } from '../index.ts'
 import { handWritten } from './keyed-state/hand-written.ts'
 import { endKeyedJob, startKeyedJob, tick, untilProcessed } from './keyed-state/keyed-job.ts'
-import { profiledCheckpoint } from './keyed-state/profile.ts'
+import { profiledCheckpoint, profiledRestore } from './keyed-state/profile.ts'
 import { chosenVariants, type StateVariant } from './keyed-state/variants.ts'
 import { collectGarbage, environment, fmt, formatEnvironment, formatTable, spread, writeResults, type Spread } from './measure.ts'
 
@@ -36,11 +36,12 @@ async function oxiflow(variant: StateVariant, keys: number): Promise<OxiflowSide
   await untilProcessed(run)
   const checkpoints: CheckpointResult[] = []
   for (let i = 0; i < rounds; i++) { collectGarbage(); checkpoints.push(await run.job.checkpoint()) }
-  const profile = process.env.BENCH_KS_PROFILE === '1' ? await profiledCheckpoint(run.job) : undefined
+  const which = process.env.BENCH_KS_PROFILE
+  const checkpointProfile = which === '1' || which === 'checkpoint' ? await profiledCheckpoint(run.job) : undefined
   await endKeyedJob(run)
   const last = checkpoints.at(-1)!
   const restores: { wallMs: number; reportedMs: number }[] = []
-  for (let i = 0; i < rounds; i++) {
+  const restore = async (): Promise<number> => {
     collectGarbage()
     const t = performance.now()
     const again = startKeyedJob(variant, keys, store, { restore: 'latest' })
@@ -49,10 +50,15 @@ async function oxiflow(variant: StateVariant, keys: number): Promise<OxiflowSide
     const r = again.job.metrics().restore
     // Oracle: the restore read the newest checkpoint back, all of its state.
     // (The profiled checkpoint, when taken, is the newest: its size is not in `last`.)
-    if (r?.checkpointId === undefined || r.checkpointId < last.id || (profile === undefined && r.rawBytes !== last.rawBytes)) throw new Error(`restore of ${variant.name}, ${keys} keys reported ${JSON.stringify(r)}, expected checkpoint ${last.id} of ${last.rawBytes} raw bytes`)
+    if (r?.checkpointId === undefined || r.checkpointId < last.id || (checkpointProfile === undefined && r.rawBytes !== last.rawBytes)) throw new Error(`restore of ${variant.name}, ${keys} keys reported ${JSON.stringify(r)}, expected checkpoint ${last.id} of ${last.rawBytes} raw bytes`)
     restores.push({ wallMs, reportedMs: r.durationMs ?? NaN })
     await endKeyedJob(again)
+    return wallMs
   }
+  for (let i = 0; i < rounds; i++) await restore()
+  const restoreProfile = which === 'restore' ? await profiledRestore(restore) : undefined
+  if (restoreProfile) restores.pop()
+  const profile = checkpointProfile ?? restoreProfile
   return { checkpoints, restores, ...(profile && { profile }) }
 }
 
