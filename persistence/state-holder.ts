@@ -41,7 +41,11 @@ export interface StateHolder<S = unknown> {
    * is the checkpoint it is taken for (absent outside checkpoints: tests, `snapshotAtEnd`).
    */
   snapshot(checkpointId?: number): S
-  /** Replaces the live state with `state`, written by a holder of version `fromVersion`. */
+  /**
+   * Replaces the live state with `state`, written by a holder of version `fromVersion`. The
+   * holder owns `state` from then on (it may keep its objects and arrays as its live state): the
+   * persistence layer hands each restore a state of its own.
+   */
   restore(state: S, fromVersion: string): void
   /**
    * Incremental checkpoints (optional): what changed since this holder's own snapshot for

@@ -1,3 +1,4 @@
+import { deserialize, serialize } from 'node:v8'
 import { holdersOf, type Instance } from './instance.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { restoreHolder } from '../../persistence/checkpoints/restore-holder.ts'
@@ -59,6 +60,7 @@ export function mergeSnapshots(parts: readonly JobSnapshot[]): JobSnapshot {
  * the snapshot has gets its instance's state; a state id with no holder in the job, or a
  * different instance count, is refused — state would otherwise be dropped silently.
  * `expectAll`: the instances are the whole job (every id of the snapshot must be found here).
+ * Each holder gets a copy of its state (the snapshot stays as it was).
  *
  * @example
  * restoreInstances(host.instances, snapshot, true)
@@ -75,7 +77,9 @@ export function restoreInstances(instances: readonly Instance[], snapshot: JobSn
         throw new InvalidOptionError('restoreFrom', `run(options): state '${h.stateId}' was snapshotted with ${entry.instances.length} instances, ` +
           `this job runs ${inst.vertex.parallelism}; restore with the same parallelism`)
       }
-      if (inst.index in entry.instances) restoreHolder(h, stepOf(h.stateId), entry.instances[inst.index], entry.stateVersion, 'the job snapshot given as restoreFrom')
+      // A copy: a holder takes its state over (a window step's columns become its own), and the
+      // caller's snapshot may be restored again.
+      if (inst.index in entry.instances) restoreHolder(h, stepOf(h.stateId), deserialize(serialize(entry.instances[inst.index])), entry.stateVersion, 'the job snapshot given as restoreFrom')
     }
   }
   if (!expectAll) return

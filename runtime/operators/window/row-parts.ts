@@ -35,6 +35,22 @@ export function readRowsPart(slots: KeySlots, table: RowTable, part: WindowColum
   slots.reserve(wanted)
   table.reserve(rows)
   const out = new Array<number>(keys.length)
+  if (wanted === keys.length) {
+    // Every key: the columns are copied whole and each key's rows linked in place.
+    const first = table.append(part.cols, rows)
+    const next = table.next
+    let row = first
+    for (let i = 0; i < keys.length; i++) {
+      const n = part.rows[i]
+      const k = slots.create(epoch)
+      slots.heads[k] = n === 0 ? -1 : row
+      for (let j = 1; j < n; j++, row++) next[row] = row + 1
+      if (n > 0) next[row++] = -1
+      if (part.ords) slots.ords[k] = part.ords[i]
+      out[i] = k
+    }
+    return out
+  }
   let row = 0
   for (let i = 0; i < keys.length; i++) {
     const n = part.rows[i]

@@ -83,7 +83,7 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
     applyChanges: foldWindowChanges,
     restore(state, fromVersion) {
       step.clear()
-      step.load(restoreWindowState(stateId, stateVersion, step.signature, step.groupOf, state, fromVersion, step.codec, step.release))
+      step.load(restoreWindowState(stateId, stateVersion, step.signature, step.groupOf, state, fromVersion, step.codec, step.release, step.ctx.maxKeyGroups))
       step.changes.reset()
     },
   }

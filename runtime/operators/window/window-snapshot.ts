@@ -26,6 +26,8 @@ export interface WindowGroupState {
   readonly keys?: [unknown, unknown][]
   /** Or (since 1.1.0, state kept in columns) this group's keys within a part of the instance's keys, shared by its groups (`groups` says whose). */
   readonly shared?: WindowColumnsPart
+  /** The maxKeyGroups the keys' groups were computed with (absent in older snapshots: each key's group is computed again on restore). */
+  readonly maxKeyGroups?: number
   /** In a changes snapshot (incremental checkpoint): the keys dropped since the base, in order. */
   readonly removed?: KeyTable
   /** After a restore folded a chain: the changes snapshots of this group to apply, oldest first. */
@@ -59,7 +61,7 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
     const groups: WindowStepState = new Map()
     for (let g = range.start; g <= range.end; g++) {
       const removed = changes?.dropped.get(g)
-      groups.set(g, { watermark, maxEventTime, signature, shared, ...(changes && { removed: packKeys(removed ?? []) }) })
+      groups.set(g, { watermark, maxEventTime, signature, maxKeyGroups: ctx.maxKeyGroups, shared, ...(changes && { removed: packKeys(removed ?? []) }) })
     }
     return groups
   }
@@ -82,7 +84,7 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
     if (p === undefined) continue
     const removed = changes?.dropped.get(g)
     groups.set(g, {
-      watermark, maxEventTime, signature, keys: p.keys.map((k, i): [unknown, unknown] => [k, p.states[i]]),
+      watermark, maxEventTime, signature, maxKeyGroups: ctx.maxKeyGroups, keys: p.keys.map((k, i): [unknown, unknown] => [k, p.states[i]]),
       ...(changes && { removed: packKeys(removed ?? []) }),
     })
   }
@@ -151,7 +153,7 @@ export interface KeyStates {
 export interface RestoredWindowState extends KeyStates {
   readonly watermark: number
   readonly maxEventTime: number
-  readonly groups: KeyGroup[]
+  readonly groups: ArrayLike<KeyGroup>
 }
 
 /**
@@ -163,43 +165,113 @@ export interface RestoredWindowState extends KeyStates {
  * const { watermark, keys } = restoreWindowState('stats/w', '1.0.0', sig, groupOf, state, '1.0.0')
  */
 export function restoreWindowState(stateId: string, expectedVersion: string, signature: string, groupOf: (key: unknown) => KeyGroup,
-  state: WindowStepState, fromVersion: string, codec?: WindowStateCodec, release?: (state: unknown) => void): RestoredWindowState {
+  state: WindowStepState, fromVersion: string, codec?: WindowStateCodec, release?: (state: unknown) => void, maxKeyGroups?: number): RestoredWindowState {
   checkVersion(stateId, fromVersion, expectedVersion)
   if (!(state instanceof Map)) {
     throw new IncompatibleStateError(stateId, `a ${state === null ? 'null' : typeof state}`, `a Map of key groups`, '; this snapshot was not written by a window step')
   }
   let watermark = Infinity
   let maxEventTime = Infinity
-  const keys: unknown[] = []
-  const groups: KeyGroup[] = []
-  const states: unknown[] = []
-  const shared = new SharedParts(new Set(state.keys()), codec)
-  for (const g of [...state.keys()].sort((a, b) => a - b)) {
+  const sorted = [...state.keys()].sort((a, b) => a - b)
+  for (const g of sorted) {
     const base = state.get(g)!
-    const layers = [base, ...(base.layers ?? [])]
-    for (const group of layers) {
+    for (const group of [base, ...(base.layers ?? [])]) {
       if (group.signature !== signature) {
         throw new IncompatibleStateError(stateId, `state for '${group.signature}'`, `'${signature}'`,
           '; the window or its aggregates changed since the snapshot — restore with the pipeline that wrote it, or rename the step to start it fresh')
       }
+      if (group.maxKeyGroups !== undefined && maxKeyGroups !== undefined && group.maxKeyGroups !== maxKeyGroups) {
+        throw new IncompatibleStateError(stateId, `key group ${g} of a snapshot taken with maxKeyGroups ${group.maxKeyGroups}`, `maxKeyGroups ${maxKeyGroups}`,
+          ' — run with the value it was taken with')
+      }
     }
-    const newest = layers[layers.length - 1]
+    const newest = base.layers?.at(-1) ?? base
     watermark = Math.min(watermark, newest.watermark)
     maxEventTime = Math.min(maxEventTime, newest.maxEventTime)
-    const found = layeredKeys(stateId, g, layers, release, shared)
+  }
+  const found = codec && [...state.values()].every((g) => g.layers === undefined && g.shared !== undefined)
+    ? partsInOrder(stateId, state, codec, groupOf, maxKeyGroups)
+    : byGroup(stateId, state, sorted, groupOf, release, new SharedParts(new Set(state.keys()), codec), maxKeyGroups)
+  return { watermark: state.size === 0 ? -Infinity : watermark, maxEventTime: state.size === 0 ? -Infinity : maxEventTime, ...found }
+}
+
+/** Keys, each one's group and state. */
+type FoundKeys = KeyStates & { readonly groups: ArrayLike<KeyGroup> }
+
+/**
+ * Every group's keys from its layers, by ascending key group (within a group in key order),
+ * each key's group checked against its key.
+ */
+function byGroup(stateId: string, state: WindowStepState, sorted: readonly KeyGroup[], groupOf: (key: unknown) => KeyGroup,
+  release: ((state: unknown) => void) | undefined, shared: SharedParts, maxKeyGroups: number | undefined): FoundKeys {
+  const keys: unknown[] = []
+  const groups: KeyGroup[] = []
+  const states: unknown[] = []
+  for (const g of sorted) {
+    const base = state.get(g)!
+    const found = layeredKeys(stateId, g, [base, ...(base.layers ?? [])], release, shared)
     for (let i = 0; i < found.keys.length; i++) {
       const key = found.keys[i]
-      const own = groupOf(key)
-      if (own !== g) {
-        throw new IncompatibleStateError(stateId, `key ${JSON.stringify(key)} in key group ${g}`, `key group ${own}`,
-          '; the snapshot was taken with another maxKeyGroups — run with the value it was taken with')
-      }
+      checkGroup(stateId, key, g, groupOf, base.maxKeyGroups !== undefined && base.maxKeyGroups === maxKeyGroups)
       keys.push(key)
       groups.push(g)
       states.push(found.states[i])
     }
   }
-  return { watermark: state.size === 0 ? -Infinity : watermark, maxEventTime: state.size === 0 ? -Infinity : maxEventTime, keys, groups, states }
+  return { keys, groups, states }
+}
+
+/**
+ * A full snapshot in shared parts (no layers): each part read once and its wanted keys handed
+ * back in the part's order, which is the order readRowsPart made their slots in — the step then
+ * fills its key columns front to back (in key group order it wrote them 1M slots apart: 1.3 s of
+ * a 1M-key restore in WindowKeys.add).
+ */
+function partsInOrder(stateId: string, state: WindowStepState, codec: WindowStateCodec, groupOf: (key: unknown) => KeyGroup,
+  maxKeyGroups: number | undefined): FoundKeys {
+  const keys: unknown[] = []
+  const groups: KeyGroup[] = []
+  const states: unknown[] = []
+  const parts = new Map<WindowColumnsPart, WindowGroupState>()
+  for (const group of state.values()) if (!parts.has(group.shared!)) parts.set(group.shared!, group)
+  // By key group, those restored: whether a key's group can be taken from its part — written with
+  // this maxKeyGroups (checked above for every group) — or is computed again from the key.
+  const trusted: boolean[] = []
+  for (const [g, group] of state) trusted[g] = group.maxKeyGroups !== undefined && group.maxKeyGroups === maxKeyGroups
+  for (const [part, first] of parts) {
+    let read: { keys: unknown[]; states: unknown[]; groups: Int32Array }
+    try {
+      const partGroups = part.groups
+      if (!(partGroups instanceof Int32Array)) throw new RangeError('a shared part without the keys\' groups')
+      const partKeyList = partKeys(part)
+      if (partGroups.length !== partKeyList.length) throw new RangeError(`${partKeyList.length} keys but ${partGroups.length} groups`)
+      read = { keys: partKeyList, groups: partGroups, states: codec.read(part, partKeyList, (i) => trusted[partGroups[i]] !== undefined) }
+    } catch (e) {
+      throw new IncompatibleStateError(stateId, `the shared columns of key group ${[...state].find(([, g]) => g === first)![0]} (${(e as Error).message})`, 'the columns this step writes')
+    }
+    const byKey = read.groups
+    // One part whose every key is restored and trusted (a restore on the instances that wrote it): as it is.
+    if (parts.size === 1 && byKey.every((g) => trusted[g] === true)) return { keys: read.keys, groups: byKey, states: read.states }
+    for (let i = 0; i < read.keys.length; i++) {
+      const g = byKey[i]
+      if (trusted[g] === undefined) continue
+      checkGroup(stateId, read.keys[i], g, groupOf, trusted[g])
+      keys.push(read.keys[i])
+      groups.push(g)
+      states.push(read.states[i])
+    }
+  }
+  return { keys, groups, states }
+}
+
+/** A key must be in the group it was snapshotted under (recomputed unless `trusted`: written with the same maxKeyGroups). */
+function checkGroup(stateId: string, key: unknown, g: KeyGroup, groupOf: (key: unknown) => KeyGroup, trusted: boolean): void {
+  if (trusted) return
+  const own = groupOf(key)
+  if (own !== g) {
+    throw new IncompatibleStateError(stateId, `key ${JSON.stringify(key)} in key group ${g}`, `key group ${own}`,
+      '; the snapshot was taken with another maxKeyGroups — run with the value it was taken with')
+  }
 }
 
 /**
