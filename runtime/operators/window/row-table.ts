@@ -54,10 +54,15 @@ export class RowTable {
    */
   append(from: readonly (Float64Array | Int32Array)[], rows: number): number {
     if (from.length !== this.width) throw new RangeError(`expected ${this.width} columns, got ${from.length}`)
-    if (this.top === 0 && from.every((c) => c instanceof Float64Array && c.length === rows)) {
-      // Into an empty table: the arrays themselves become its columns (a restore read them from
-      // the snapshot's own buffers; a copy wrote ~100 MB of fresh pages for 1M keys).
-      this.cols = from.slice() as Float64Array[]
+    if (this.top === 0 && rows > 0) {
+      // Into an empty table: Float64Array columns become its columns as they are (a restore
+      // read them from the snapshot's own buffers; copies wrote ~100 MB of fresh pages for 1M keys).
+      this.cols = from.map((c) => {
+        if (c instanceof Float64Array && c.length === rows) return c
+        const wide = new Float64Array(rows)
+        wide.set(c.subarray(0, rows))
+        return wide
+      })
       this.next = new Int32Array(rows)
       this.top = rows
       this.allocs += rows
@@ -83,7 +88,7 @@ export class RowTable {
   }
 
   private grow(to = this.next.length * 2): void {
-    const capacity = Math.max(to, this.next.length * 2)
+    const capacity = Math.max(to, this.next.length * 2, 16)
     this.cols = this.cols.map((c) => {
       const wider = new Float64Array(capacity)
       wider.set(c.subarray(0, this.top))

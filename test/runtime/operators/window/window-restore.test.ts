@@ -1,0 +1,80 @@
+// Restores of window state in columns: a restored step takes the snapshot's columns over as its
+// own, so the same restoreFrom snapshot restored twice must give the same output twice; and a
+// snapshot names the maxKeyGroups its keys' groups were computed with, refused under another.
+import test from 'ava'
+import { agg, pipeline, sinks, windows, type JobSnapshot, type Source } from '../../../../index.ts'
+
+interface Ev { readonly k: string; readonly v: number; readonly t: number }
+
+// 40 keys, fractional values (the sum and max columns stay Float64Arrays), one window of 10 s
+// that does not close before the input ends: the stop snapshot holds every key's open window.
+const input: Ev[] = Array.from({ length: 400 }, (_, i) => ({ k: `k${i % 40}`, v: i + 0.25, t: i }))
+
+/** Reads `records`; with `stopAfter`, stops the job once it has read that many (nothing fires). */
+function source(records: readonly Ev[], stopAfter?: () => void): Source<Ev> {
+  return {
+    kind: 'source',
+    description: 'window-restore test input',
+    bounded: true,
+    open() {
+      let next = 0
+      return {
+        read(max) {
+          if (next >= records.length) {
+            if (stopAfter === undefined) return undefined
+            stopAfter()
+            return []
+          }
+          const batch = records.slice(next, next + max)
+          next += batch.length
+          return batch
+        },
+        position: () => next,
+      }
+    },
+  }
+}
+
+const build = (src: Source<Ev>) => pipeline('window-restore').source('in', src).keyBy((r) => r.k)
+  .window('w', windows.tumbling({ size: 10_000, time: (r: Ev) => r.t }))
+  .aggregate('stats', { n: agg.count<Ev>(), total: agg.sum((r: Ev) => r.v), top: agg.max((r: Ev) => r.v), mean: agg.avg((r: Ev) => r.v) })
+  .sink('out', sinks.collect())
+
+/** The snapshot of a job stopped after the first half of the input. */
+async function stoppedHalfway(maxKeyGroups?: number): Promise<JobSnapshot> {
+  let stop = (): void => {}
+  const job = build(source(input.slice(0, 200), () => stop())).run({ snapshotAtEnd: true, ...(maxKeyGroups && { maxKeyGroups }) })
+  stop = () => { void job.stop() }
+  const { snapshot, results } = await job.done
+  if ((results.out as unknown[]).length !== 0) throw new Error('the window fired before the stop: the test input is wrong')
+  return snapshot!
+}
+
+const byKey = (rows: unknown[]): unknown[] => [...(rows as { key: string }[])].sort((a, b) => (a.key < b.key ? -1 : 1))
+
+test('the same restoreFrom snapshot restored twice gives the uninterrupted output twice (a restore does not change the snapshot)', async (t) => {
+  const expected = byKey((await build(source(input)).run().done).results.out as unknown[])
+  t.is(expected.length, 40)
+  const snapshot = await stoppedHalfway()
+  for (const round of [1, 2]) {
+    const { results } = await build(source(input.slice(200))).run({ restoreFrom: snapshot }).done
+    t.deepEqual(byKey(results.out as unknown[]), expected, `restore ${round}`)
+  }
+})
+
+test('a window snapshot taken with maxKeyGroups 128 is refused under 256, naming both', async (t) => {
+  const snapshot = await stoppedHalfway(128)
+  const err = await t.throwsAsync(build(source(input.slice(200))).run({ restoreFrom: snapshot, maxKeyGroups: 256 }).done)
+  t.regex(String(err?.message), /maxKeyGroups 128/)
+  t.regex(String(err?.message), /maxKeyGroups 256/)
+})
+
+test('an older window snapshot without its maxKeyGroups is still checked key by key under another maxKeyGroups', async (t) => {
+  const snapshot = await stoppedHalfway(128)
+  const entry = snapshot.get('stats/w')!
+  for (const groups of entry.instances as Map<number, { maxKeyGroups?: number }>[]) {
+    for (const g of groups.values()) delete g.maxKeyGroups
+  }
+  const err = await t.throwsAsync(build(source(input.slice(200))).run({ restoreFrom: snapshot, maxKeyGroups: 256 }).done)
+  t.regex(String(err?.message), /another maxKeyGroups/)
+})
