@@ -2,6 +2,8 @@
  * The kinds of keyed state the keyed-state benches measure, each with the state a user
  * would hold by hand for the same records (the Map a hand-written `v8.serialize` is timed on):
  * - `tumbling`: tumbling(1 year) with { count, sum, avg, max } — per key one window, numbers only;
+ * - `tumblingFractional`: the same over fractional values (value / 8 + 0.1): sums and maxima are
+ *   not int32 and sums carry compensation terms, so fewer columns are int32 or constant;
  * - `distinctCount`: the same plus `distinctCount(value)` — a Map of values per key;
  * - `length`: sliding `length(10)` with the same four aggregates — the window holds the key's
  *   3 records (the records of a record-holding window);
@@ -41,15 +43,19 @@ function eachRecord(keys: number, total: number, fold: (key: string, r: Ev) => v
   }
 }
 
-function statsState(keys: number, total: number, extra: (s: Stats & Record<string, unknown>, r: Ev) => void = () => {}): Map<string, Stats> {
+const fractional = (r: Ev): number => r.value / 8 + 0.1
+
+function statsState(keys: number, total: number, extra: (s: Stats & Record<string, unknown>, r: Ev) => void = () => {},
+  valueOf: (r: Ev) => number = (r) => r.value): Map<string, Stats> {
   const state = new Map<string, Stats & Record<string, unknown>>()
   eachRecord(keys, total, (key, r) => {
     let s = state.get(key)
     if (!s) state.set(key, s = { n: 0, total: 0, mean: 0, top: -Infinity })
+    const value = valueOf(r)
     s.n++
-    s.total += r.value
+    s.total += value
     s.mean = s.total / s.n
-    if (r.value > s.top) s.top = r.value
+    if (value > s.top) s.top = value
     extra(s, r)
   })
   return state
@@ -66,6 +72,12 @@ export const stateVariants: readonly StateVariant[] = [
     name: 'tumbling', description: 'tumbling(1 year) { count, sum, avg, max }',
     attach: windowed(() => windows.tumbling({ size: YEAR, time }), four),
     handState: (keys, total) => statsState(keys, total),
+  },
+  {
+    name: 'tumblingFractional', description: 'tumbling(1 year) { count, sum, avg, max } of value / 8 + 0.1',
+    attach: windowed(() => windows.tumbling({ size: YEAR, time }),
+      () => ({ count: agg.count(), sum: agg.sum(fractional), avg: agg.avg(fractional), max: agg.max(fractional) })),
+    handState: (keys, total) => statsState(keys, total, undefined, fractional),
   },
   {
     name: 'distinctCount', description: 'tumbling(1 year) { count, sum, avg, max, distinctCount(value) }',

@@ -1,4 +1,6 @@
 import type { SnapshotCapture } from '../../../persistence/snapshot-capture.ts'
+import { PartColumnBuilder } from './part-column-builder.ts'
+import { dedupeColumns } from './part-column.ts'
 import { KeyTableBuilder } from './key-table.ts'
 import { FREE, type KeySlots } from './key-slots.ts'
 import type { RowTable } from './row-table.ts'
@@ -38,13 +40,16 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
   private keyTable: KeyTableBuilder | undefined
   /** Each slice's keys' row counts, groups and orders: joined at the end. */
   private slices: Slice[] = []
-  /** The rows gathered, a Float64Array per column with room for every row in use at the barrier (allocated at the first step). */
-  private cols: Float64Array[] = []
+  /** The rows gathered, a builder per column with room for every row in use at the barrier (made at the first step). */
+  private builders: PartColumnBuilder[] = []
+  /** The keys' creation orders (an Int32Array while they are int32). */
+  private ords: PartColumnBuilder | undefined
   private readonly rows: number
   private size = 0
-  /** A slice's rows in order: a row of the table, or −1 where a kept slot's row was copied already. */
+  /** A slice's rows in order: a row of the table, or −1 for a kept slot's row. */
   private order: Int32Array = new Int32Array(1024)
-  private joined: (Float64Array | Int32Array)[] = []
+  /** A slice's values of one column, handed to its builder (reused: no fresh pages per slice). */
+  private scratch: Float64Array = new Float64Array(1024)
   private part: WindowColumnsPart | undefined
 
   /** `epoch`: the epoch the barrier closed — a slot whose epoch is higher changed after it. */
@@ -72,29 +77,26 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
     this.kept.set(k, { key: this.slots.keyAt[k], group: this.slots.groups[k], ord: this.slots.ords[k], values })
   }
 
-  /** Gathers a slice of slots, then joins a column, then builds the part (each a step). */
+  /** Gathers a slice of slots (a step each), then builds the part. */
   step(): WindowColumnsPart | undefined {
     if (this.part !== undefined) return this.part
     if (this.keyTable === undefined) {
       this.keyTable = new KeyTableBuilder(this.keys = new Array(this.top))
-      this.cols = Array.from({ length: this.table.width }, () => new Float64Array(this.rows))
+      this.builders = Array.from({ length: this.table.width }, () => new PartColumnBuilder(this.rows))
+      this.ords = new PartColumnBuilder(this.top, false)
     }
     if (this.at < this.top) {
       this.gather(Math.min(this.top, this.at + RowCapture.slice))
       this.keyTable.pack(this.n)
       return undefined
     }
-    if (this.joined.length < this.table.width) {
-      this.joined.push(this.join(this.joined.length))
-      return undefined
-    }
     const n = this.n
     this.part = {
-      keys: this.keyTable.build(), rows: joined(this.slices, (s) => s.counts, new Uint32Array(n)), cols: this.joined,
-      ords: joined(this.slices, (s) => s.ords, new Float64Array(n)), groups: joined(this.slices, (s) => s.groups, new Int32Array(n)),
+      keys: this.keyTable.build(), rows: joined(this.slices, (s) => s.counts, new Uint32Array(n)), cols: dedupeColumns(this.builders.map((b) => b.build())),
+      ords: this.ords!.build() as Float64Array | Int32Array, groups: joined(this.slices, (s) => s.groups, new Int32Array(n)),
     }
     this.slices = []
-    this.cols = []
+    this.builders = []
     this.keys = []
     this.done?.()
     return this.part
@@ -108,50 +110,51 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
 
   /**
    * Gathers slots [at, end) into the columns, their keys into a slice of their own: first the
-   * rows' order, then a column at a time (one output stream per pass; a kept slot's rows are
-   * copied in place and marked −1 in the order).
+   * rows' order, then a column at a time through the scratch array into its builder (a kept
+   * slot's rows are marked −1 in the order and copied from what was kept).
    */
   private gather(end: number): void {
     const { heads, keyAt, groups, ords } = this.slots
     const { cols: from, next } = this.table
     const width = from.length
-    const to = this.cols
     const slice: Slice = { counts: new Uint32Array(end - this.at), groups: new Int32Array(end - this.at), ords: new Float64Array(end - this.at), n: 0 }
-    const base = this.size
-    let row = base
+    let n = 0
     let order = this.order
+    let keptHere: { at: number; values: Float64Array }[] | undefined
     for (let k = this.at; k < end; k++) {
       const kept = this.kept.size === 0 ? undefined : this.kept.get(k)
-      const start = row
+      const start = n
       if (kept !== undefined) {
         this.kept.delete(k)
-        if (row - base + kept.values.length / width > order.length) order = this.widen(row - base + kept.values.length / width)
-        for (let v = 0; v < kept.values.length; row++) {
-          order[row - base] = -1
-          for (let c = 0; c < width; c++) to[c][row] = kept.values[v++]
-        }
-        this.add(slice, kept.key, kept.group, kept.ord, row - start)
+        const rows = kept.values.length / width
+        if (n + rows > order.length) order = this.widen(n + rows)
+        for (let j = 0; j < rows; j++) order[n++] = -1
+        ;(keptHere ??= []).push({ at: start, values: kept.values })
+        this.add(slice, kept.key, kept.group, kept.ord, rows)
       } else if (this.wanted(k)) {
-        for (let r = heads[k]; r !== -1; r = next[r], row++) {
-          if (row - base === order.length) order = this.widen(row - base + 1)
-          order[row - base] = r
+        for (let r = heads[k]; r !== -1; r = next[r]) {
+          if (n === order.length) order = this.widen(n + 1)
+          order[n++] = r
         }
-        this.add(slice, keyAt[k], groups[k], ords[k], row - start)
+        this.add(slice, keyAt[k], groups[k], ords[k], n - start)
       }
     }
     // The rows a capture takes were in use at the barrier: more means a slot changed unseen.
-    if (row > this.rows) throw new RangeError(`window state capture: gathered ${row} rows, ${this.rows} were in use at the barrier`)
-    const n = row - base
+    if (this.size + n > this.rows) throw new RangeError(`window state capture: gathered ${this.size + n} rows, ${this.rows} were in use at the barrier`)
+    if (n > this.scratch.length) this.scratch = new Float64Array(Math.max(n, 2 * this.scratch.length))
+    const scratch = this.scratch
     for (let c = 0; c < width; c++) {
       const f = from[c]!
-      const t = to[c]!
       for (let i = 0; i < n; i++) {
         const r = order[i]
-        if (r >= 0) t[base + i] = f[r]
+        if (r >= 0) scratch[i] = f[r]
       }
+      if (keptHere) for (const { at, values } of keptHere) for (let j = c, i = at; j < values.length; j += width, i++) scratch[i] = values[j]
+      this.builders[c]!.append(scratch, n)
     }
+    this.ords!.append(slice.ords, slice.n)
     this.slices.push(slice)
-    this.size = row
+    this.size += n
     this.at = end
   }
 
@@ -169,23 +172,7 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
     slice.ords[i] = ord
     slice.counts[i] = rows
   }
-
-  /** Column `c` as written: an Int32Array when its values all are int32, cut to the rows gathered. */
-  private join(c: number): Float64Array | Int32Array {
-    const column = this.cols[c]!
-    const size = this.size
-    this.cols[c] = EMPTY
-    if (isInt32(column, size)) {
-      const out = new Int32Array(size)
-      // A loop converts faster than set() does.
-      for (let j = 0; j < size; j++) out[j] = column[j]
-      return out
-    }
-    return size === column.length ? column : column.slice(0, size)
-  }
 }
-
-const EMPTY = new Float64Array(0)
 
 /** The keys one step gathered. */
 interface Slice {
@@ -197,20 +184,11 @@ interface Slice {
 }
 
 /** The first `n` values of each slice's `of`, one after the other, in `out`. */
-function joined<A extends Uint32Array | Int32Array | Float64Array>(slices: readonly Slice[], of: (s: Slice) => A, out: A): A {
+function joined<A extends Uint32Array | Int32Array>(slices: readonly Slice[], of: (s: Slice) => A, out: A): A {
   let at = 0
   for (const s of slices) {
     out.set(of(s).subarray(0, s.n), at)
     at += s.n
   }
   return out
-}
-
-/** True when every value is an int32 (and none is −0, which an Int32Array would turn into 0): written as an Int32Array, half the bytes. */
-function isInt32(column: Float64Array, size: number): boolean {
-  for (let j = 0; j < size; j++) {
-    const v = column[j]
-    if ((v | 0) !== v || (v === 0 && 1 / v < 0)) return false
-  }
-  return true
 }

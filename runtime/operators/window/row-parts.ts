@@ -1,5 +1,6 @@
 import { finishCaptureNow } from '../../../persistence/snapshot-capture.ts'
 import type { KeySlots } from './key-slots.ts'
+import { columnValues } from './part-column.ts'
 import { RowCapture } from './row-capture.ts'
 import type { RowTable } from './row-table.ts'
 import { checkColumnsPart, type WindowColumnsPart } from './window-columns.ts'
@@ -51,6 +52,8 @@ export function readRowsPart(slots: KeySlots, table: RowTable, part: WindowColum
     }
     return out
   }
+  // Some keys: rows one at a time (a constant column filled in first).
+  const from = part.cols.map((_, c) => columnValues(part.cols, c))
   let row = 0
   for (let i = 0; i < keys.length; i++) {
     const n = part.rows[i]
@@ -60,7 +63,7 @@ export function readRowsPart(slots: KeySlots, table: RowTable, part: WindowColum
     for (let j = 0; j < n; j++, row++) {
       const r = table.alloc()
       const { cols, next } = table
-      for (let c = 0; c < cols.length; c++) cols[c][r] = part.cols[c][row]
+      for (let c = 0; c < cols.length; c++) cols[c][r] = from[c][row]
       next[r] = -1
       if (tail === -1) slots.heads[k] = r
       else next[tail] = r

@@ -1,3 +1,5 @@
+import { columnValues, isConstantColumn, type Column } from './part-column.ts'
+
 /**
  * Rows of float64 columns plus a `next` link per row, allocated from a free list and grown by
  * doubling: the storage of a step's windows when their state lives in columns. Rows of one key
@@ -47,20 +49,22 @@ export class RowTable {
   }
 
   /**
-   * Appends `rows` rows at the end, their fields copied column by column from `from` (one array
-   * per column, Float64Array or Int32Array): a restore reading every row of a part copies each
+   * Appends `rows` rows at the end, their fields copied column by column from `from` (one
+   * column each, in any form of Column): a restore reading every row of a part copies each
    * column in one go (an empty table takes Float64Array columns as they are: the caller hands
    * them over). Returns the first new row; `next` is left to the caller.
    */
-  append(from: readonly (Float64Array | Int32Array)[], rows: number): number {
+  append(from: readonly Column[], rows: number): number {
     if (from.length !== this.width) throw new RangeError(`expected ${this.width} columns, got ${from.length}`)
     if (this.top === 0 && rows > 0) {
       // Into an empty table: Float64Array columns become its columns as they are (a restore
       // read them from the snapshot's own buffers; copies wrote ~100 MB of fresh pages for 1M keys).
-      this.cols = from.map((c) => {
+      this.cols = from.map((c, i) => {
         if (c instanceof Float64Array && c.length === rows) return c
+        // Its own array otherwise: a constant filled in, an int32 column widened, a reference copied.
         const wide = new Float64Array(rows)
-        wide.set(c.subarray(0, rows))
+        if (isConstantColumn(c)) wide.fill(c.constant)
+        else wide.set(columnValues(from, i).subarray(0, rows))
         return wide
       })
       this.next = new Int32Array(rows)
@@ -70,7 +74,11 @@ export class RowTable {
     }
     this.reserve(rows)
     const first = this.top
-    for (let c = 0; c < this.width; c++) this.cols[c].set(from[c].subarray(0, rows), first)
+    for (let c = 0; c < this.width; c++) {
+      const col = from[c]
+      if (isConstantColumn(col)) this.cols[c].fill(col.constant, first, first + rows)
+      else this.cols[c].set(columnValues(from, c).subarray(0, rows), first)
+    }
     this.top += rows
     this.allocs += rows
     return first

@@ -1,4 +1,5 @@
 import type { SnapshotCapture } from '../../../persistence/snapshot-capture.ts'
+import { isConstantColumn, isSameColumn, type Column } from './part-column.ts'
 import { isKeyTable, unpackKeys, type KeyTable } from './key-table.ts'
 
 /**
@@ -13,10 +14,14 @@ import { isKeyTable, unpackKeys, type KeyTable } from './key-table.ts'
 export interface WindowColumnsPart {
   readonly keys: KeyTable
   readonly rows: Uint32Array
-  /** Float64Array columns, or Int32Array where every value of the column was an int32. */
-  readonly cols: (Float64Array | Int32Array)[]
+  /**
+   * Float64Array columns, an Int32Array where every value of the column was an int32, or (since
+   * state version 1.2.0) `{ constant, length }` where every value was the same and `{ sameAs,
+   * length }` where the values were an earlier column's.
+   */
+  readonly cols: Column[]
   /** The keys' creation order in the step (absent: the order of `keys`). */
-  readonly ords?: Float64Array
+  readonly ords?: Float64Array | Int32Array
   /** Each key's key group. */
   readonly groups?: Int32Array
 }
@@ -57,16 +62,21 @@ export function partKeys(part: WindowColumnsPart): unknown[] {
 }
 
 /**
- * Throws a RangeError unless `part` has `width` Float64Array (or Int32Array) columns, a row count per key
- * (`keys` of them) and columns as long as the rows add up to.
+ * Throws a RangeError unless `part` has `width` columns (Float64Array, Int32Array, constant or a reference), a
+ * row count per key (`keys` of them), columns as long as the rows add up to, and creation
+ * orders, when it has them, one per key.
  *
  * @example
  * checkColumnsPart(part, 8, keys.length)
  */
 export function checkColumnsPart(part: WindowColumnsPart, width: number, keys: number): void {
   if (!(part.rows instanceof Uint32Array) || !Array.isArray(part.cols) || part.cols.length !== width ||
-    !part.cols.every((c) => c instanceof Float64Array || c instanceof Int32Array)) {
-    throw new RangeError(`expected { keys, rows: Uint32Array, cols: ${width} Float64Arrays or Int32Arrays }`)
+    !part.cols.every((c, i) => c instanceof Float64Array || c instanceof Int32Array || isConstantColumn(c) ||
+      (isSameColumn(c) && c.sameAs < i && !isSameColumn(part.cols[c.sameAs])))) {
+    throw new RangeError(`expected { keys, rows: Uint32Array, cols: ${width} Float64Arrays, Int32Arrays, { constant, length } or { sameAs: <an earlier column>, length } }`)
+  }
+  if (part.ords !== undefined && (!(part.ords instanceof Float64Array || part.ords instanceof Int32Array) || part.ords.length !== keys)) {
+    throw new RangeError(`expected ${keys} creation orders`)
   }
   if (keys !== part.rows.length) throw new RangeError(`${keys} keys but ${part.rows.length} row counts`)
   let total = 0

@@ -6,6 +6,7 @@ import { KeySlots } from '../../../../runtime/operators/window/key-slots.ts'
 import { RowTable } from '../../../../runtime/operators/window/row-table.ts'
 import { readRowsPart, writeRowsPart } from '../../../../runtime/operators/window/row-parts.ts'
 import { partKeys } from '../../../../runtime/operators/window/window-columns.ts'
+import { isConstantColumn, isSameColumn, type Column } from '../../../../runtime/operators/window/part-column.ts'
 import { buildWindowPipeline, type WindowParams } from '../../../fixtures/windows/window-pipeline.ts'
 import { recordsArb } from '../../../components/windows/harness.ts'
 
@@ -29,13 +30,13 @@ for (const [name, windowArb] of cases) {
         const report = await testing.snapshotRestoreEquals((source) => buildWindowPipeline({ input, window, kind: 'columns', keyed }, source), input,
           { at: at % (input.length + 1), run: { batchSize } })
         t.true(report.equal, report.difference)
-        type Part = { cols: (Float64Array | Int32Array)[] }
+        type Part = { cols: Column[] }
         const entry = report.snapshot.get('out-w/w') as { instances: Map<number, { keys?: unknown; columns?: Part; shared?: Part }>[] }
         for (const g of entry.instances[0].values()) {
           t.is(g.keys, undefined, 'no list of [key, state] objects')
           const part = g.shared ?? g.columns!
-          t.true(part.cols.every((c) => c instanceof Float64Array || c instanceof Int32Array))
-          if (part.cols[0].length > 0) columnar++
+          t.true(part.cols.every((c) => c instanceof Float64Array || c instanceof Int32Array || isConstantColumn(c) || isSameColumn(c)))
+          if (part.cols[0]!.length > 0) columnar++
         }
       }), { numRuns: 40, seed })
     t.true(columnar > 0, 'some snapshots held open windows')
