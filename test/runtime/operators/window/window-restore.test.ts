@@ -1,8 +1,10 @@
 // Restores of window state in columns: a restored step takes the snapshot's columns over as its
 // own, so the same restoreFrom snapshot restored twice must give the same output twice; and a
-// snapshot names the maxKeyGroups its keys' groups were computed with, refused under another.
+// snapshot names the maxKeyGroups its keys' groups were computed with, refused under another;
+// a snapshot of the previous state version (typed-array columns only) still restores.
 import test from 'ava'
 import { agg, pipeline, sinks, windows, type JobSnapshot, type Source } from '../../../../index.ts'
+import { columnValues, type Column } from '../../../../runtime/operators/window/part-column.ts'
 
 interface Ev { readonly k: string; readonly v: number; readonly t: number }
 
@@ -77,4 +79,25 @@ test('an older window snapshot without its maxKeyGroups is still checked key by 
   }
   const err = await t.throwsAsync(build(source(input.slice(200))).run({ restoreFrom: snapshot, maxKeyGroups: 256 }).done)
   t.regex(String(err?.message), /another maxKeyGroups/)
+})
+
+test('a 1.1.0 window snapshot (every column a typed array) restores under 1.2.0 and continues as the uninterrupted run', async (t) => {
+  const expected = byKey((await build(source(input)).run().done).results.out as unknown[])
+  const snapshot = await stoppedHalfway()
+  const entry = snapshot.get('stats/w')!
+  type Part = { cols: unknown[] }
+  let rewritten = 0
+  // The form 1.1.0 wrote: constants and references written out as Float64Arrays.
+  for (const groups of entry.instances as Map<number, { shared?: Part }>[]) {
+    for (const g of groups.values()) {
+      const part = g.shared!
+      if (part.cols.some((c) => !ArrayBuffer.isView(c))) rewritten++
+      part.cols = part.cols.map((_, i) => Float64Array.from(columnValues(part.cols as Column[], i)))
+    }
+  }
+  t.true(rewritten > 0, 'the 1.2.0 snapshot had constant or reference columns')
+  const old = new Map(snapshot)
+  old.set('stats/w', { stateVersion: '1.1.0', instances: entry.instances })
+  const { results } = await build(source(input.slice(200))).run({ restoreFrom: old }).done
+  t.deepEqual(byKey(results.out as unknown[]), expected)
 })
