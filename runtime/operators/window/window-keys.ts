@@ -135,8 +135,14 @@ export class WindowKeys implements ReadonlyMap<unknown, KeyEntry> {
     return { key: this.keyAt[k], group: this.groups[k], ord: this.ords[k], state: this.state(k), due: this.dues[k], dropped: false, epoch: this.epochs[k] }
   }
 
-  private grow(): void {
-    const n = this.groups.length * 2
+  /** Room for `keys` more slots without growing (a restore knows how many it registers). */
+  reserve(keys: number): void {
+    const need = (this.external ? this.keyAt.length : this.top) + keys
+    if (need > this.groups.length) this.grow(need)
+  }
+
+  private grow(to = 0): void {
+    const n = Math.max(to, this.groups.length * 2)
     const grow = <A extends Int32Array | Float64Array>(a: A, wider: A): A => { wider.set(a); return wider }
     this.groups = grow(this.groups, new Int32Array(n))
     this.ords = grow(this.ords, new Float64Array(n))

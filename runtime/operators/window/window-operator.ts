@@ -166,6 +166,8 @@ export class WindowOperator implements Operator {
         this.wm = restored.watermark
         this.maxEventTime = restored.maxEventTime
         const { keys, groups, states } = restored
+        this.keys.reserve(keys.length)
+        if (this.timed) this.timers.reserve(keys.length)
         for (let i = 0; i < keys.length; i++) {
           const s = states[i]
           const due = this.timed ? this.window.due(s) : Infinity

@@ -124,8 +124,13 @@ export class WindowTimers {
     this.slots[to] = this.slots[from]
   }
 
-  private grow(): void {
-    const n = this.times.length * 2
+  /** Room for `timers` more without growing (a restore schedules one per key). */
+  reserve(timers: number): void {
+    if (this.size + timers > this.times.length) this.grow(this.size + timers)
+  }
+
+  private grow(to = 0): void {
+    const n = Math.max(to, this.times.length * 2)
     const grow = <A extends Int32Array | Float64Array>(a: A, wider: A): A => { wider.set(a); return wider }
     this.times = grow(this.times, new Float64Array(n))
     this.groups = grow(this.groups, new Int32Array(n))
