@@ -2,7 +2,8 @@ import type { KeyGroup, StateHolder } from '../../../persistence/state-holder.ts
 import type { OperatorContext } from '../operator.ts'
 import type { WindowChanges } from './window-changes.ts'
 import type { WindowStateCodec } from './window-columns.ts'
-import { foldWindowChanges, restoreWindowState, snapshotWindowState, type RestoredWindowState, type WindowChangesSince, type WindowStepState } from './window-snapshot.ts'
+import { restoreWindowState, type RestoredWindowState } from './window-restore.ts'
+import { foldWindowChanges, snapshotWindowState, type WindowChangesSince, type WindowStepState } from './window-snapshot.ts'
 import type { KeyEntry } from './window-timers.ts'
 
 /**
