@@ -57,10 +57,12 @@ export class RowTable {
   append(from: readonly Column[], rows: number): number {
     if (from.length !== this.width) throw new RangeError(`expected ${this.width} columns, got ${from.length}`)
     if (this.top === 0 && rows > 0) {
-      // Into an empty table: Float64Array columns become its columns as they are (a restore
-      // read them from the snapshot's own buffers; copies wrote ~100 MB of fresh pages for 1M keys).
+      // Into an empty table: a Float64Array column that owns its whole buffer becomes a column as
+      // it is (copies wrote ~100 MB of fresh pages for 1M keys). One that is a view into a larger
+      // buffer — a decoded blob's, whose typed arrays are views into its bytes — is copied: kept,
+      // it would keep the whole blob alive beside the table.
       this.cols = from.map((c, i) => {
-        if (c instanceof Float64Array && c.length === rows) return c
+        if (c instanceof Float64Array && c.length === rows && c.byteOffset === 0 && c.byteLength === c.buffer.byteLength) return c
         // Its own array otherwise: a constant filled in, an int32 column widened, a reference copied.
         const wide = new Float64Array(rows)
         if (isConstantColumn(c)) wide.fill(c.constant)

@@ -6,6 +6,7 @@ import { KeySlots } from '../../../../runtime/operators/window/key-slots.ts'
 import { RowTable } from '../../../../runtime/operators/window/row-table.ts'
 import { readRowsPart, writeRowsPart } from '../../../../runtime/operators/window/row-parts.ts'
 import { partKeys } from '../../../../runtime/operators/window/window-columns.ts'
+import { decodeSnapshot, encodeSnapshot } from '../../../../persistence/codec/index.ts'
 import { isConstantColumn, isSameColumn, type Column } from '../../../../runtime/operators/window/part-column.ts'
 import { buildWindowPipeline, type WindowParams } from '../../../fixtures/windows/window-pipeline.ts'
 import { recordsArb } from '../../../components/windows/harness.ts'
@@ -84,4 +85,26 @@ test('a part keeps each column bit for bit: int32-only columns as Int32Array, âˆ
     t.true(Object.is(back.cols[1]![r], values[1]![i]), `row ${i}: ${back.cols[1]![r]}`)
     t.is(back.cols[2]![r], values[3]![i])
   }
+})
+
+test('a part read from a decoded blob leaves no table column inside the blob\'s bytes (the blob is not kept alive by the table)', async (t) => {
+  const slots = new KeySlots()
+  const table = new RowTable(2, 4)
+  for (let i = 0; i < 50; i++) {
+    const k = slots.create(1)
+    slots.bind(k, `k${i}`, 0, i)
+    const r = table.alloc()
+    table.cols[0]![r] = i + 0.5
+    table.cols[1]![r] = i * 1e10
+    table.next[r] = -1
+    slots.heads[k] = r
+  }
+  const part = writeRowsPart(slots, table, -Infinity)
+  const { bytes } = await encodeSnapshot(part, 'none')
+  const decoded = await decodeSnapshot(bytes, 'test blob') as typeof part
+  t.true(decoded.cols.some((c) => c instanceof Float64Array && c.buffer === bytes.buffer), 'the decoded columns are views into the blob')
+  const back = new RowTable(2, 4)
+  readRowsPart(new KeySlots(), back, decoded, partKeys(decoded), 1)
+  for (const c of back.cols) t.not(c.buffer, bytes.buffer)
+  for (let r = 0; r < 50; r++) t.is(back.cols[0]![r], r + 0.5)
 })
