@@ -1,5 +1,5 @@
 import type { BlobHeader } from '../codec/codec-name.ts'
-import { decodeSnapshot, decompressSnapshot } from '../codec/decode-snapshot.ts'
+import { decompressPayload, deserializePayload } from '../codec/decode-snapshot.ts'
 import { readBlobHeader } from '../codec/read-blob-header.ts'
 import { verifyBlob } from '../codec/verify-blob.ts'
 import { isCorruptSnapshotError } from '../codec/corrupt-snapshot-error.ts'
@@ -44,8 +44,9 @@ export async function holderBlobProblem(bytes: Uint8Array | undefined, holder: M
   if (header.crc32 !== holder.crc32) return `checksum mismatch: the blob's header has crc32 ${header.crc32}, the manifest ${holder.crc32}`
   if (header.codec !== holder.codec) return `codec mismatch: the blob's header says ${header.codec}, the manifest ${holder.codec}`
   if (header.rawBytes !== holder.rawBytes) return `size mismatch: the blob's header says ${header.rawBytes} raw bytes, the manifest ${holder.rawBytes}`
+  let verified: BlobHeader
   try {
-    await verifyBlob(bytes, where)
+    verified = await verifyBlob(bytes, where)
   } catch (e) {
     // The length and the header agree with the manifest, so what fails is the payload.
     if (isCorruptSnapshotError(e)) return 'checksum mismatch'
@@ -53,8 +54,10 @@ export async function holderBlobProblem(bytes: Uint8Array | undefined, holder: M
   }
   if (check === 'checksum') return undefined
   try {
-    // Decoded and dropped: a restore decodes again on the thread that owns the holder.
-    await (check === 'decode' ? decodeSnapshot(bytes, where) : decompressSnapshot(bytes, where))
+    // Decoded and dropped: a restore decodes again on the thread that owns the holder. The
+    // payload is not checksummed a second time.
+    const raw = await decompressPayload(bytes, verified, where)
+    if (check === 'decode') deserializePayload(raw, where)
   } catch (e) {
     if (isCorruptSnapshotError(e)) return `does not decode: ${e.problem}`
     throw e

@@ -3,6 +3,7 @@ import { CorruptSnapshotError } from './corrupt-snapshot-error.ts'
 import { BLOB_HEADER_BYTES } from './blob-header.ts'
 import { compressorFor } from './compressor-for.ts'
 import { verifyBlob } from './verify-blob.ts'
+import type { BlobHeader } from './codec-name.ts'
 
 /**
  * Verifies a blob (magic, header checksum, length, payload crc32), decompresses it and
@@ -17,7 +18,17 @@ import { verifyBlob } from './verify-blob.ts'
  * const state = await decodeSnapshot(bytes, "checkpoint 7 of 'clicks', step 'agg'")
  */
 export async function decodeSnapshot(bytes: Uint8Array, where: string): Promise<unknown> {
-  const raw = await decompressSnapshot(bytes, where)
+  return deserializePayload(await decompressSnapshot(bytes, where), where)
+}
+
+/**
+ * Deserializes a decompressed payload (decompressSnapshot's or decompressPayload's): a
+ * CorruptSnapshotError naming `where` when v8 cannot read it.
+ *
+ * @example
+ * const state = deserializePayload(await decompressSnapshot(bytes, where), where)
+ */
+export function deserializePayload(raw: Uint8Array, where: string): unknown {
   try {
     return deserialize(raw)
   } catch (e) {
@@ -36,7 +47,18 @@ export async function decodeSnapshot(bytes: Uint8Array, where: string): Promise<
  * const raw = await decompressSnapshot(bytes, "checkpoint 7 of 'clicks', step 'agg'")
  */
 export async function decompressSnapshot(bytes: Uint8Array, where: string): Promise<Uint8Array> {
-  const header = await verifyBlob(bytes, where)
+  return decompressPayload(bytes, await verifyBlob(bytes, where), where)
+}
+
+/**
+ * Decompresses the payload of a blob verifyBlob has checked already (its `header`): one
+ * checksum pass per blob where a caller verifies first to tell a damaged blob from one that
+ * does not decompress (holderBlobProblem).
+ *
+ * @example
+ * const raw = await decompressPayload(bytes, await verifyBlob(bytes, where), where)
+ */
+export async function decompressPayload(bytes: Uint8Array, header: BlobHeader, where: string): Promise<Uint8Array> {
   let raw: Uint8Array
   try {
     raw = await compressorFor(header.codec).decompress(bytes.subarray(BLOB_HEADER_BYTES), header.rawBytes)
