@@ -34,7 +34,6 @@ export function readRowsPart(slots: KeySlots, table: RowTable, part: WindowColum
   for (let i = 0; i < keys.length; i++) if (take(i)) { wanted++; rows += part.rows[i] }
   // Grown once to what is read, not by doubling row after row (0.4 s of a 1M-key restore).
   slots.reserve(wanted)
-  table.reserve(rows)
   const out = new Array<number>(keys.length)
   if (wanted === keys.length) {
     // Every key: the columns are copied whole and each key's rows linked in place.
@@ -53,6 +52,7 @@ export function readRowsPart(slots: KeySlots, table: RowTable, part: WindowColum
     return out
   }
   // Some keys: rows one at a time (a constant column filled in first).
+  table.reserve(rows)
   const from = part.cols.map((_, c) => columnValues(part.cols, c))
   let row = 0
   for (let i = 0; i < keys.length; i++) {

@@ -104,8 +104,9 @@ function partsInOrder(stateId: string, state: WindowStepState, codec: WindowStat
   const keys: unknown[] = []
   const groups: KeyGroup[] = []
   const states: unknown[] = []
-  const parts = new Map<WindowColumnsPart, WindowGroupState>()
-  for (const group of state.values()) if (!parts.has(group.shared!)) parts.set(group.shared!, group)
+  // Each part once, with the first key group that names it (for an error message).
+  const parts = new Map<WindowColumnsPart, KeyGroup>()
+  for (const [g, group] of state) if (!parts.has(group.shared!)) parts.set(group.shared!, g)
   // By key group, those restored: whether a key's group can be taken from its part — written with
   // this maxKeyGroups (checked above for every group) — or is computed again from the key.
   const trusted: boolean[] = []
@@ -119,7 +120,7 @@ function partsInOrder(stateId: string, state: WindowStepState, codec: WindowStat
       if (partGroups.length !== partKeyList.length) throw new RangeError(`${partKeyList.length} keys but ${partGroups.length} groups`)
       read = { keys: partKeyList, groups: partGroups, states: codec.read(part, partKeyList, (i) => trusted[partGroups[i]] !== undefined) }
     } catch (e) {
-      throw new IncompatibleStateError(stateId, `the shared columns of key group ${[...state].find(([, g]) => g === first)![0]} (${(e as Error).message})`, 'the columns this step writes')
+      throw new IncompatibleStateError(stateId, `the shared columns of key group ${first} (${(e as Error).message})`, 'the columns this step writes')
     }
     const byKey = read.groups
     // One part whose every key is restored and trusted (a restore on the instances that wrote it): as it is.
