@@ -6,6 +6,7 @@ import type { CheckpointResult } from '../contracts/job.ts'
 import type { FenceToken } from '../../persistence/stores/state-store.ts'
 import { CheckpointTimeoutError } from './checkpoint-timeout-error.ts'
 import { CheckpointAfterStopError } from './checkpoint-after-stop-error.ts'
+import { CheckpointAfterEndError } from './checkpoint-after-end-error.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
 import type { Plan } from '../plan/plan.ts'
 import { faultPoint } from './fault-point.ts'
@@ -51,6 +52,8 @@ export class CheckpointCoordinator {
   private halted = false
   /** A stop's checkpoint was asked for: it is the last. */
   private stopping = false
+  /** The checkpoint of the job's end was asked for: it is the last (the hosts close after it). */
+  private ending = false
   private onHalt: (() => void) | undefined
 
   constructor(
@@ -60,9 +63,16 @@ export class CheckpointCoordinator {
     private readonly settings: CheckpointSettings,
   ) {}
 
-  /** Settles once no checkpoint is in progress or queued (their outcome is in the figures). */
+  /**
+   * Settles once no checkpoint is in progress or queued (their outcome is in the figures), also
+   * those asked for while it waited: the job reads its last checkpoint after this, and one that
+   * committed later would be newer than what its summary says.
+   */
   async idle(): Promise<void> {
-    await this.queue
+    for (let seen: Promise<unknown> | undefined; seen !== this.queue;) {
+      seen = this.queue
+      await seen
+    }
   }
 
   /**
@@ -76,14 +86,19 @@ export class CheckpointCoordinator {
 
   /**
    * Takes a checkpoint after the ones already asked for. `stopAfter`: sources end right after its
-   * barrier, and it is the last: any checkpoint asked for later rejects (CheckpointAfterStopError). `full`: no holder writes changes (a completed job's last checkpoint restores from one
-   * blob per holder and reads offline as it is).
+   * barrier, and it is the last: any checkpoint asked for later rejects (CheckpointAfterStopError).
+   * `full`: no holder writes changes (a completed job's last checkpoint restores from one blob per
+   * holder and reads offline as it is). `last`: the checkpoint of the job's end, after every step
+   * ended — any asked for later rejects (CheckpointAfterEndError): the hosts close after it, and a
+   * call to a closed host would never be answered.
    */
-  checkpoint(stopAfter = false, full = false): Promise<CheckpointResult> {
+  checkpoint(stopAfter = false, full = false, last = false): Promise<CheckpointResult> {
     // After a stop's checkpoint sources have ended where they stopped, not at one cut: a later
     // checkpoint's cut (the highest split's next read) would skip what the others never read.
     if (this.stopping) return Promise.reject(new CheckpointAfterStopError(this.plan.pipelineId))
+    if (this.ending) return Promise.reject(new CheckpointAfterEndError(this.plan.pipelineId))
     if (stopAfter) this.stopping = true
+    if (last) this.ending = true
     const next = this.queue.then(() => this.take(stopAfter, full))
     this.queue = next.catch(() => {})
     return next

@@ -15,6 +15,7 @@ import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 import type { CheckpointParticipant } from './checkpoint-participant.ts'
 import { checkRestoredState } from '../../persistence/checkpoints/check-restored-state.ts'
 import { isCheckpointAfterStopError } from './checkpoint-after-stop-error.ts'
+import { isCheckpointAfterEndError } from './checkpoint-after-end-error.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 
 /**
@@ -30,6 +31,8 @@ export class JobCheckpointing {
   restored: RestoreReport | undefined
   private lease: RunnerLease | undefined
   private coordinator: CheckpointCoordinator | undefined
+  /** An attempt failed: no coordinator means "failed", not "not started". */
+  private haltedOnce = false
   private timer: NodeJS.Timeout | undefined
 
   constructor(private readonly plan: Plan, private readonly options: CheckpointingOptions, private readonly fail: (e: unknown) => void,
@@ -105,7 +108,7 @@ export class JobCheckpointing {
         if (inFlight) { due = true; return }
         inFlight = true
         due = false
-        this.checkpoint().catch((e) => { if (this.options.onFailure === 'fail' && !isCheckpointAfterStopError(e)) this.fail(e) }).finally(() => {
+        this.checkpoint().catch((e) => { if (this.options.onFailure === 'fail' && !isCheckpointAfterStopError(e) && !isCheckpointAfterEndError(e)) this.fail(e) }).finally(() => {
           inFlight = false
           // Not once periodic checkpoints were stopped (quiesce, halt, close clear the timer).
           if (due && this.timer !== undefined) take()
@@ -116,14 +119,19 @@ export class JobCheckpointing {
     }
   }
 
-  checkpoint(stopAfter = false, full = false): Promise<CheckpointResult> {
-    if (!this.coordinator) return Promise.reject(new OxiflowError('ERR_NOT_RUNNING', `pipeline '${this.plan.pipelineId}' is not running yet; checkpoint once job.metrics().status is 'running'`))
+  checkpoint(stopAfter = false, full = false, last = false): Promise<CheckpointResult> {
+    if (!this.coordinator) {
+      return Promise.reject(new OxiflowError('ERR_NOT_RUNNING', this.haltedOnce
+        ? `pipeline '${this.plan.pipelineId}' failed and is not running (a restart, if its policy allows one, restores the last committed checkpoint); ` +
+          "checkpoint again once job.metrics().status is 'running'"
+        : `pipeline '${this.plan.pipelineId}' is not running yet; checkpoint once job.metrics().status is 'running'`))
+    }
     // The stop's checkpoint is the last: no periodic one after it (the coordinator refuses them).
-    if (stopAfter) {
+    if (stopAfter || last) {
       clearInterval(this.timer)
       this.timer = undefined
     }
-    const committed = this.coordinator.checkpoint(stopAfter, full)
+    const committed = this.coordinator.checkpoint(stopAfter, full, last)
     const events = this.events
     if (events) void committed.then((result) => events.committed(result), () => undefined)
     return committed
@@ -138,7 +146,7 @@ export class JobCheckpointing {
    * failure is counted and reported like a periodic one's (and fails the job with `onFailure: 'fail'`).
    */
   async completed(): Promise<void> {
-    await this.checkpoint(false, true).catch((e: unknown) => { if (this.options.onFailure === 'fail') throw e })
+    await this.checkpoint(false, true, true).catch((e: unknown) => { if (this.options.onFailure === 'fail') throw e })
   }
 
   stats(): CheckpointStats {
@@ -177,6 +185,7 @@ export class JobCheckpointing {
         last: c.last ?? b.last, lastError: c.lastError ?? b.lastError }
     }
     this.coordinator = undefined
+    this.haltedOnce = true
   }
 
   /** Stops periodic checkpoints, reports the job's outcome (events.ended) and releases the lease. */

@@ -32,6 +32,8 @@ export class RunningJob implements Job {
   private status: JobStatus = 'starting'
   private opened = false
   private stopRequested = false
+  /** The attempt's hosts finished running (input exhausted, or stopped): what is left is the end. */
+  private ranOut = false
   private readonly startedAt = performance.now()
   private endedAt: number | undefined
   private lastSample = { at: this.startedAt, recordsIn: new Map<string, number>() }
@@ -75,7 +77,11 @@ export class RunningJob implements Job {
    * job stops anyway and the summary says why.
    */
   stop(): Promise<JobSummary> {
-    if (this.stopRequested) return this.done
+    // The input ran out already: the job completes with its end's checkpoint. A stop's checkpoint
+    // asked for now would come after that point's wait for checkpoints in flight, race the hosts'
+    // close and fail — and the job would end 'stopped' with an older checkpoint as its last, so
+    // its restore emitted the end again (found on workers: duplicates at every key's end).
+    if (this.stopRequested || this.ranOut) return this.done
     this.stopRequested = true
     // Between attempts: the next one starts at once, restores the last checkpoint and stops.
     this.wakeBackoff?.()
@@ -183,6 +189,7 @@ export class RunningJob implements Job {
 
   /** One attempt: open the hosts, restore (the asked checkpoint, or after a restart the latest), run to the end, close. */
   private async attempt(): Promise<JobSummary> {
+    this.ranOut = false
     await this.all((h) => h.open())
     await this.cp?.restore(this.hosts, this.restarts.length > 0 ? 'latest' : undefined)
     const restart = this.restarts.at(-1)
@@ -196,6 +203,7 @@ export class RunningJob implements Job {
     this.detector.start()
     try {
       await Promise.race([this.all((h) => h.run()), this.failure])
+      this.ranOut = true
     } finally {
       this.detector.stop()
     }

@@ -1,5 +1,6 @@
 import { MessagePort, Worker } from 'node:worker_threads'
 import { WorkerCrashError } from './worker-crash-error.ts'
+import { WorkerClosedError } from './worker-closed-error.ts'
 import type { Host, HostResults, InstanceStats } from '../host/host.ts'
 import { within } from '../within.ts'
 import { transfer, wrap, nodeEndpoint, type Remote } from './comlink.ts'
@@ -29,11 +30,15 @@ export class WorkerHost implements Host {
   readonly remote = true
   private readonly worker: Worker
   private readonly api: Remote<HostApi>
-  /** Why the thread died, once it did: every call in flight then fails with it, and every later one. */
-  private crash: WorkerCrashError | undefined
-  /** Rejecters of the calls in flight: a crash never leaves the job waiting on a dead thread. */
-  private readonly inFlight = new Set<(e: WorkerCrashError) => void>()
+  /**
+   * Why the thread is gone, once it is: it died (WorkerCrashError) or the job closed it
+   * (WorkerClosedError). Every call in flight then fails with it, and every later one.
+   */
+  private crash: WorkerCrashError | WorkerClosedError | undefined
+  /** Rejecters of the calls in flight: a crash or a close never leaves the job waiting on a gone thread. */
+  private readonly inFlight = new Set<(e: WorkerCrashError | WorkerClosedError) => void>()
   private closing = false
+  private closed: Promise<void> | undefined
   /** The host's checkpoint side, when the job takes checkpoints. */
   readonly checkpoints: RemoteCheckpoints | undefined
 
@@ -70,13 +75,20 @@ export class WorkerHost implements Host {
     return this.call(() => this.api.results())
   }
 
-  async close(): Promise<void> {
+  /** Closes the worker's writers and terminates its thread; a second call gets the first one's outcome. */
+  close(): Promise<void> {
+    return this.closed ??= this.closeOnce()
+  }
+
+  private async closeOnce(): Promise<void> {
     let failure: SerializedError | undefined
     try {
       failure = await within(this.call(() => this.api.close()), CLOSE_GRACE_MS)
     } finally {
       this.closing = true
       await this.worker.terminate()
+      // A call still waiting (a checkpoint asked for as the job ended) would never be answered.
+      this.crashed(new WorkerClosedError(this.spec.host))
     }
     rethrow(failure)
   }
@@ -96,7 +108,7 @@ export class WorkerHost implements Host {
     })
   }
 
-  private crashed(e: WorkerCrashError): void {
+  private crashed(e: WorkerCrashError | WorkerClosedError): void {
     if (this.crash) return
     this.crash = e
     for (const reject of this.inFlight) reject(e)

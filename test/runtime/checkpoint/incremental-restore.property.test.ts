@@ -24,6 +24,16 @@ async function recordsOf(p: Params): Promise<Array<{ key: string; value: number 
   return (await q.run().done).results.out as Array<{ key: string; value: number }>
 }
 
+/**
+ * The keys whose counts differ, the first few shown in full: a failure's report stays short
+ * enough that the phases' notes in front of it survive a CI log's tail.
+ */
+function differences(got: Record<string, number[]>, expected: Record<string, number[]>): string[] {
+  const keys = [...new Set([...Object.keys(got), ...Object.keys(expected)])]
+  return keys.filter((k) => JSON.stringify(got[k]) !== JSON.stringify(expected[k]))
+    .map((k, i) => (i < 3 ? `${k}: got [${got[k]?.join(',') ?? ''}], expected [${expected[k]?.join(',') ?? ''}]` : k))
+}
+
 function perKey(out: readonly Out[]): Record<string, number[]> {
   const by: Record<string, number[]> = {}
   for (const o of out) (by[o.key] ??= []).push(o.n)
@@ -34,7 +44,7 @@ interface Phase { checkpoints: number; pauseMs: number }
 
 /** One phase: restore latest, take `checkpoints` checkpoints (a pause before each), stop; the last phase runs to its end. */
 async function runPhase(params: Params, store: StateStore, phase: Phase, last: boolean, incremental: { fullEvery: number; maxChainRatio: number },
-  workers = 0): Promise<{ summary: JobSummary; restoredChanges: boolean }> {
+  workers = 0): Promise<{ summary: JobSummary; restoredChanges: boolean; steps: string[] }> {
   // The checkpoint this phase restores (the newest: nothing here corrupts one), read before the
   // phase's own checkpoints let retention delete it.
   const [newest] = await checkpoints(store, 'incremental').list()
@@ -53,7 +63,7 @@ async function runPhase(params: Params, store: StateStore, phase: Phase, last: b
     steps.push(String(await within('checkpoint', job.checkpoint()).then((c) => c.id, (e: Error) => e.message)))
   }
   const summary = await within(last ? 'the end' : 'stop', last ? job.done : job.stop())
-  return { summary, restoredChanges: newestChanges && summary.restore?.checkpointId === newest.id }
+  return { summary, restoredChanges: newestChanges && summary.restore?.checkpointId === newest.id, steps }
 }
 
 const phaseArb = fc.record({ checkpoints: fc.integer({ min: 0, max: 6 }), pauseMs: fc.integer({ min: 0, max: 15 }) })
@@ -76,7 +86,8 @@ test('incremental checkpoints, parallelism 1 → 3 → 2 between stops: joined o
         out.push(...r.summary.results.out as Out[])
         if (r.restoredChanges) restoredFromChanges++
       }
-      t.deepEqual(perKey(out), expected, `phases ${JSON.stringify(phases)}, fullEvery ${fullEvery}, maxChainRatio ${maxChainRatio}`)
+      const wrong = differences(perKey(out), expected)
+      t.deepEqual(wrong, [], `${wrong.length} keys differ; phases ${JSON.stringify(phases)}, fullEvery ${fullEvery}, maxChainRatio ${maxChainRatio}`)
     }), { seed, numRuns: 25 })
   t.log(`changes written ${taken.changes - before.changes}, full snapshots ${taken.full - before.full}, restores from a chain ${restoredFromChanges}`)
   t.true(taken.changes > before.changes, 'some checkpoints wrote changes')
@@ -94,14 +105,20 @@ test('incremental checkpoints on workers 1 → 3 → 2 between stops: joined out
       const expected = perKey(oracle(await recordsOf(params)))
       const store = stores.memory()
       const out: Out[] = []
+      const notes: string[] = []
       for (const [i, phase] of phases.entries()) {
         const r = await runPhase(params, store, { ...phase, checkpoints: Math.max(2, phase.checkpoints) }, i === phases.length - 1,
           { fullEvery: 4, maxChainRatio: 100 }, [1, 3, 2][i]!)
-        t.log(`workers ${[1, 3, 2][i]}: ${r.summary.status}, ${r.summary.restore?.message ?? 'fresh'}${r.restoredChanges ? ' (a chain)' : ''}`)
+        const c = r.summary.checkpoints
+        notes.push(`workers ${[1, 3, 2][i]}: ${r.summary.status}, from ${r.summary.restore?.checkpointId ?? 'none'}, ` +
+          `checkpoints ${r.steps.join(' ')}, last ${c?.last?.id}`)
+        t.log(`workers ${[1, 3, 2][i]}: ${r.summary.status}, ${r.summary.restore?.message ?? 'fresh'}${r.restoredChanges ? ' (a chain)' : ''}; ` +
+          `checkpoints ${r.steps.join(' ')}, last ${c?.last?.id}, failed ${c?.failed}, abandoned ${c?.abandoned}${c?.lastError ? ` (${c.lastError})` : ''}`)
         out.push(...r.summary.results.out as Out[])
         if (r.restoredChanges) restoredFromChanges++
       }
-      t.deepEqual(perKey(out), expected, `phases ${JSON.stringify(phases)}`)
+      const wrong = differences(perKey(out), expected)
+      t.deepEqual(wrong, [], `${wrong.length} keys differ; phases ${JSON.stringify(phases)}: ${notes.join(' | ')}`)
     }), { seed, numRuns: 3 })
   t.log(`restores from a chain ${restoredFromChanges}`)
   t.true(restoredFromChanges > 0, 'some phase restored a chain (full + changes) on workers')
