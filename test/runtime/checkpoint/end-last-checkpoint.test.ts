@@ -15,7 +15,9 @@ const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/increment
 
 /** The checkpoint's outcome, or a report of it still waiting after `ms`. */
 function settled(p: Promise<CheckpointResult>, ms: number): Promise<CheckpointResult | unknown> {
-  return Promise.race([p.then((r) => r, (e: unknown) => e), sleep(ms).then(() => `still waiting after ${ms} ms`)])
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<string>((resolve) => { timer = setTimeout(() => resolve(`still waiting after ${ms} ms`), ms) })
+  return Promise.race([p.then((r) => r, (e: unknown) => e), late]).finally(() => clearTimeout(timer))
 }
 
 for (const workers of [0, 2]) {
@@ -25,13 +27,17 @@ for (const workers of [0, 2]) {
     const store = stores.memory()
     const job = build(params).run({ store, checkpointTimeout: 20_000, ...(workers > 0 && { workers, module, params }) })
     while (job.metrics().status === 'starting') await sleep(1)
-    // Every 2 ms until the job is over: some are taken, the ones after the end's are refused.
+    // One after the other until the job is over, as a script would: one is in flight as the input
+    // runs out, the ones after the end's are refused. (Every 2 ms without waiting queued hundreds,
+    // and a loaded CI machine took longer than the test's timeout to take them.)
     const asked: Array<Promise<CheckpointResult>> = []
     let over = false
     void job.done.finally(() => { over = true })
     while (!over) {
-      asked.push(job.checkpoint())
-      await sleep(2)
+      const p = job.checkpoint()
+      asked.push(p)
+      await settled(p, 30_000)
+      await sleep(1) // refused at once after the end: no busy loop until done
     }
     const summary = await job.done
     t.is(summary.status, 'completed')

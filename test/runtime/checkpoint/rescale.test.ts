@@ -64,7 +64,10 @@ test('in process with a memory store: stopped on 3 workers (final checkpoint), r
   const records = Array.from({ length: lines }, (_, id) => ({ id, key: `k${(id * 7919) % 61}` }))
   await writeFile(join(dir, 'in.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n')
   const store = stores.memory()
-  const params = { input: join(dir, 'in.jsonl'), out: join(dir, 'out'), slowFrom: lines / 2, slowMs: 0.15 }
+  // Every record costs 0.3 ms (~1.2 s a worker): the stop falls mid-input however loaded the
+  // machine (with the second half paced only, a loaded CI had run all input through before the
+  // first checkpoint committed, and the stop then found a completed job).
+  const params = { input: join(dir, 'in.jsonl'), out: join(dir, 'out'), slowFrom: 0, slowMs: 0.3 }
   const first = build(params).run({ workers: 3, module, params, store, checkpointInterval: 30 })
   while ((first.metrics().checkpoints?.completed ?? 0) < 1) await sleep(5)
   const stopped = await first.stop()
