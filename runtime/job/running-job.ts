@@ -163,6 +163,9 @@ export class RunningJob implements Job {
           summary = await this.attempt()
           return summary
         } catch (e) {
+          // A failure after the hosts ran out (the end's checkpoint, a close): a stop during the
+          // restart's backoff must still stop the next attempt.
+          this.ranOut = false
           await this.cp?.halt()
           await this.figures.refresh(this.hosts)
           await Promise.all(this.hosts.map(async (h) => {
