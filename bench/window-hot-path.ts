@@ -4,7 +4,9 @@
  * workload W (5M events, 1000 keys, bench/workload-w.ts):
  * 1. tumbling count windows of 100 per key — `window(lengthBatch(100))`, the case the issue's
  *    0.34× was measured on (bench/workers.ts' "inline, window + aggregate") — against the hand
- *    loop of bench/w-hand-loop.ts, with the same work as a `.process` Oxi, RxJS and Node streams;
+ *    loop of bench/w-hand-loop.ts, with the same work as a `.process` Oxi, RxJS and Node streams,
+ *    and the column loop (window-hot-path/column-loop.ts: the work the step cannot avoid —
+ *    checked values, compensated sums, columns by slot — as a plain loop);
  * 2. event-time tumbling windows of 100 s per key (≈ 100 events per window, as in 1) —
  *    `window(tumbling({ size: 100_000, time: ts }))` — against its own hand loop.
  * Every run's output digest is checked against the group's hand loop (the script fails on a
@@ -18,6 +20,7 @@ import { nodeStreams } from './w-node-streams.ts'
 import { oxiflowInline } from './w-oxiflow.ts'
 import { rxjsGroupBy } from './w-rxjs.ts'
 import { oxiflowCountWindows, oxiflowTimeWindows } from './window-hot-path/oxiflow-windows.ts'
+import { columnLoop } from './window-hot-path/column-loop.ts'
 import { roundRobin, type VariantTimes } from './window-hot-path/round-robin.ts'
 import { timeHandLoop } from './window-hot-path/time-hand-loop.ts'
 import { buildEvents, W } from './workload-w.ts'
@@ -35,7 +38,7 @@ console.log(`input built in ${fmt(built.ms)} ms\n`)
 
 const oxi = { ...oxiflowInline, name: 'oxiflow Oxi' }
 const groups = [
-  { title: `Tumbling count windows of ${W.windowSize} per key (window(lengthBatch(${W.windowSize})))`, variants: [handLoop, oxiflowCountWindows, oxi, rxjsGroupBy, nodeStreams] },
+  { title: `Tumbling count windows of ${W.windowSize} per key (window(lengthBatch(${W.windowSize})))`, variants: [handLoop, oxiflowCountWindows, columnLoop, oxi, rxjsGroupBy, nodeStreams] },
   { title: `Event-time tumbling windows of ${TIME_WINDOW_MS / 1000} s per key (window(tumbling({ size: ${TIME_WINDOW_MS} })))`, variants: [timeHandLoop(TIME_WINDOW_MS), oxiflowTimeWindows(TIME_WINDOW_MS)] },
 ]
 const overall = watchOtherProcesses()
