@@ -124,7 +124,11 @@ export interface JobMetrics {
 export interface Job<S = {}> {
   readonly pipelineId: string
   readonly done: Promise<JobSummary<S>>
-  /** Graceful stop: sources read no more, in-flight batches drain, open windows do not fire. */
+  /**
+   * Graceful stop: sources read no more, in-flight batches drain, open windows do not fire; the
+   * summary's status is 'stopped'. Once the input has run out there is nothing left to stop: the
+   * job completes as it would have (status 'completed', with its end's checkpoint).
+   */
   stop(): Promise<JobSummary<S>>
   metrics(): JobMetrics
   /**

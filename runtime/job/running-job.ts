@@ -32,7 +32,7 @@ export class RunningJob implements Job {
   private status: JobStatus = 'starting'
   private opened = false
   private stopRequested = false
-  /** The attempt's hosts finished running (input exhausted, or stopped): what is left is the end. */
+  /** The attempt's hosts finished running (input exhausted, or stopped): what is left is the end. Reset when an attempt fails. */
   private ranOut = false
   private readonly startedAt = performance.now()
   private endedAt: number | undefined
@@ -74,7 +74,8 @@ export class RunningJob implements Job {
   /**
    * Graceful stop. With checkpoints, a final one is taken first and sources end right after its
    * barrier, so a restore continues exactly where this run stopped; if it cannot be taken, the
-   * job stops anyway and the summary says why.
+   * job stops anyway and the summary says why. After the input ran out it changes nothing: the
+   * job completes.
    */
   stop(): Promise<JobSummary> {
     // The input ran out already: the job completes with its end's checkpoint. A stop's checkpoint
@@ -192,7 +193,6 @@ export class RunningJob implements Job {
 
   /** One attempt: open the hosts, restore (the asked checkpoint, or after a restart the latest), run to the end, close. */
   private async attempt(): Promise<JobSummary> {
-    this.ranOut = false
     await this.all((h) => h.open())
     await this.cp?.restore(this.hosts, this.restarts.length > 0 ? 'latest' : undefined)
     const restart = this.restarts.at(-1)
