@@ -13,7 +13,10 @@ import { perKey } from '../../fixtures/crash/harness.ts'
 import build, { type SupervisedParams } from '../../fixtures/runtime/supervised.ts'
 
 const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/runtime/supervised.ts')).href
-const count = 6000
+// 4 s of input at 3,000 records/s: the first checkpoint commits long before the last 200 records
+// fail anyway. With 2 s (6,000 records), a machine at load 12 committed it only after them, and
+// the failure came with no checkpoint to restore (seen on 8a7b711 too).
+const count = 12_000
 
 async function setup(t: { teardown(f: () => Promise<void>): void }, mode: SupervisedParams['mode']): Promise<{ dir: string; params: SupervisedParams }> {
   const dir = await mkdtemp(join(tmpdir(), 'oxiflow-supervision-'))
