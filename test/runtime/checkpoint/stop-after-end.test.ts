@@ -19,17 +19,17 @@ const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/increment
 for (const workers of [0, 2]) {
   test(`on ${workers === 0 ? 'no workers (inline)' : `${workers} workers`}: a stop after the input ran out, with a checkpoint in flight, completes with the end's checkpoint and a restore adds nothing`, async (t) => {
     t.timeout(120_000)
-    // 2000 records at 20,000/s: the input runs out after ~0.1 s; each store write takes 600 ms.
+    // 2000 records at 20,000/s: the input runs out after ~0.1 s; each store write takes 1 s.
     const params: Params = { seed: 5, count: 2000, keys: 200, rate: 20_000 }
-    const store = slowStore('put', 600)
+    const store = slowStore('put', 1_000)
     const options = { store, checkpointTimeout: 30_000, ...(workers > 0 && { workers, module, params }) }
     const job = build(params).run(options)
     while (job.metrics().status === 'starting') await sleep(1)
     const inFlight = job.checkpoint()
     // Every record reached the sink: the input ran out while the checkpoint still writes.
     while ((job.metrics().steps.out?.recordsIn ?? 0) < params.count) await sleep(5)
-    // The end reaches every instance a moment after the last record (the checkpoint writes ≥ 1.2 s).
-    await sleep(200)
+    // The end reaches every instance a moment after the last record (the checkpoint writes ≥ 2 s).
+    await sleep(500)
     t.is(job.metrics().status, 'running', 'the job still waits for the checkpoint in flight')
     const summary = await job.stop()
     t.log(`${summary.status}; checkpoints ${JSON.stringify({ ...summary.checkpoints, last: summary.checkpoints?.last?.id })}`)
