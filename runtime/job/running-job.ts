@@ -237,16 +237,21 @@ export class RunningJob implements Job {
    */
   private async restartAfter(e: unknown): Promise<boolean> {
     const policy = this.restart
-    if (!policy || this.restarts.length >= policy.attempts || this.stopRequested || !isRestartable(e)) return false
+    if (!policy || this.restarts.length >= policy.attempts || !isRestartable(e)) return false
     const attempt = this.restarts.length + 1
     const err = e as { name?: unknown; code?: unknown; message?: unknown } | null
     this.status = 'restarting'
     this.opened = false
     this.figures.retire(this.hosts)
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, backoffFor(policy, attempt))
-      this.wakeBackoff = () => { clearTimeout(timer); resolve() }
-    })
+    // A failure while a stop drains (asked for before it) is restarted too, at once: the attempt
+    // restores the last checkpoint and stops there, so the job ends 'stopped' as asked — as a stop
+    // asked during the backoff does (it failed with the step's error, though restarts were allowed).
+    if (!this.stopRequested) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoffFor(policy, attempt))
+        this.wakeBackoff = () => { clearTimeout(timer); resolve() }
+      })
+    }
     this.wakeBackoff = undefined
     this.restarts.push({
       attempt, at: Date.now(),

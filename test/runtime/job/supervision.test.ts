@@ -103,6 +103,28 @@ test('a stop asked during a restart\'s backoff ends the job stopped, from the la
   t.true((summary.restarts?.causes[0].restoredFrom ?? 0) >= 1, 'the stopping attempt restored the last checkpoint')
 })
 
+for (const workers of [0, 2]) {
+  test(`${workers} workers: a step that fails while a stop drains is restarted at once, and the job ends stopped; the restore then gives the exact output`, async (t) => {
+    t.timeout(120_000)
+    // Found from outside: with restarts allowed, the failure made the job fail with the step's
+    // error (and job.stop() reject) only because a stop had been asked for first.
+    const { dir, params } = await setup(t, 'throw')
+    await writeFile(params.arm, 'fail at the first record')
+    const store = join(dir, 'store')
+    const restart = { attempts: 2, backoffMs: 30_000 }
+    const job = build(params).run({ store, checkpointInterval: 50, restart, ...(workers > 0 && { workers, module, params }) })
+    const asked = Date.now()
+    const summary = await job.stop()
+    t.is(summary.status, 'stopped')
+    t.is(summary.restarts?.attempts, 1, 'the failure was restarted')
+    t.is(summary.restarts?.causes[0].cause.code, 'ERR_STEP')
+    t.true(Date.now() - asked < 15_000, `stopped ${Date.now() - asked} ms after the stop: no 30 s backoff before a stop`)
+    const rest = await build(params).run({ store, restore: 'latest', restart, ...(workers > 0 && { workers, module, params }) }).done
+    t.is(rest.status, 'completed')
+    t.deepEqual(perKey(await readFile(join(dir, 'counts.jsonl'), 'utf8')), await expected(t))
+  })
+}
+
 test('restart without checkpoints, or with bad values, is refused up front', (t) => {
   const p = build({ out: '/nonexistent', marker: '/nonexistent/m', arm: '/nonexistent/a', mode: 'throw', count: 1, rate: 1 })
   for (const restart of [{ attempts: 1 }, { attempts: -1 }, { attempts: 1.5 }, { attempts: 1, backoffMs: -5 }, 3]) {
