@@ -55,7 +55,9 @@ for (const [first, then] of [[2, 3], [3, 1]] as const) {
     const { default: build } = await import(fileURLToPath(new URL(`../../../${fixture}`, import.meta.url))) as { default: (p: Params) => Pipeline<never> }
     const oracle = { shape: 'union' as const, out: join(dir, 'oracle.jsonl'), input }
     await build(oracle).run().done
-    const params = { shape: 'union' as const, out: join(dir, 'out.jsonl'), input, rate: 4000 }
+    // 3,000 generated records at 1,500/s: 2 s of input, so checkpoint 3 comes before the end on a
+    // loaded CI (at 4,000/s, 0.75 s, both runs of 4d335bc's CI ended before it, exit 0).
+    const params = { shape: 'union' as const, out: join(dir, 'out.jsonl'), input, rate: 1500 }
     const store = join(dir, 'store')
     t.is(await runCli(store, first, params, { OXIFLOW_FAULT: 'after-manifest:3' }), 'SIGKILL', 'the fault point must kill the first run')
     t.is(await runCli(store, then, params, {}), 0, 'the restored run must complete')
