@@ -13,7 +13,7 @@ const LINES = 30_000
 
 /** Runs the fixture through the CLI; with `killPast`, SIGKILLs it once dead.jsonl is bigger than that many bytes. */
 function run(dir: string, workers: number, killPast?: number): Promise<number | string> {
-  return runKilledPast({ module: 'test/fixtures/dead-letters/rejects.ts', dir, workers, params: { input: join(dir, 'in.jsonl'), out: join(dir, 'out'), paceMs: 20 }, watch: join(dir, 'out', 'dead.jsonl'), killPast })
+  return runKilledPast({ module: 'test/fixtures/dead-letters/rejects.ts', dir, workers, params: { input: join(dir, 'in.jsonl'), out: join(dir, 'out'), paceMs: 40 }, watch: join(dir, 'out', 'dead.jsonl'), killPast })
 }
 
 test.serial('SIGKILL on 2 workers, restore on 1 and SIGKILL again, restore on 3: every dead letter once, as the inline run wrote them', async (t) => {
