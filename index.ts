@@ -54,6 +54,7 @@ export type { StateStore, Lease, LeaseInfo, LeaseOwner, FenceToken } from './per
 export { LeaseHeldError, isLeaseHeldError } from './runtime/checkpoint/lease-held-error.ts'
 export { CheckpointAfterStopError, isCheckpointAfterStopError } from './runtime/checkpoint/checkpoint-after-stop-error.ts'
 export { CheckpointAfterEndError, isCheckpointAfterEndError } from './runtime/checkpoint/checkpoint-after-end-error.ts'
+export { EndCheckpointError, isEndCheckpointError } from './runtime/checkpoint/end-checkpoint-error.ts'
 export { LeaseLostError, isLeaseLostError } from './runtime/checkpoint/lease-lost-error.ts'
 export { CheckpointTimeoutError, isCheckpointTimeoutError } from './runtime/checkpoint/checkpoint-timeout-error.ts'
 export { CorruptSnapshotError, isCorruptSnapshotError } from './persistence/codec/corrupt-snapshot-error.ts'

@@ -31,10 +31,13 @@ export type OrdinalPublisher = (run: string, first: number, payloads: readonly s
  * already reached the broker before the crash carry the same (run, ordinal) and are dropped
  * there as duplicates. Without checkpoints every batch is published at once (at-least-once).
  *
- * At the end of a bounded input the records after the last checkpoint are published with
- * ordinals that continue the checkpointed count; a crash in that last stretch replays them with
- * the same ordinals as long as the pipeline emits them in the same order again (true with
- * `workers: 0`, and per key in general). Memory: the output of one checkpoint interval.
+ * At the end of a bounded input the records after the last periodic checkpoint stay staged: the
+ * job's last checkpoint (taken once every step ended) snapshots them and its commit publishes
+ * them. Published earlier, at `end()`, a crash before that checkpoint committed replayed them
+ * from the previous one — on workers in another order across keys, so the same ordinals named
+ * other records and the broker dropped the wrong ones. `close()` never publishes: what is staged
+ * then is in no committed checkpoint, and a restore emits it again. Memory: the output of one
+ * checkpoint interval.
  *
  * @example
  * const writer = stagedOutput('out/output', ctx.checkpointing === true, publish, close)
@@ -103,11 +106,12 @@ export function stagedOutput<T>(stateId: string, checkpointing: boolean, publish
     },
     // Checkpoints are taken one at a time, so what is staged now was snapshotted at a barrier ≤ n.
     commit: () => chain(() => publishStaged(staged.length)),
-    end: () => chain(async () => {
+    // With checkpoints the job's last checkpoint commits the tail; the connection stays open for it.
+    end: () => (checkpointing ? undefined : chain(async () => {
       staged.push(...unstaged.splice(0))
       await publishStaged(staged.length)
       await shut()
-    }),
+    })),
     async close() {
       await tail.catch(() => undefined)
       await shut()

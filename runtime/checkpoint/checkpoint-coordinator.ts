@@ -96,15 +96,16 @@ export class CheckpointCoordinator {
     // After a stop's checkpoint sources have ended where they stopped, not at one cut: a later
     // checkpoint's cut (the highest split's next read) would skip what the others never read.
     if (this.stopping) return Promise.reject(new CheckpointAfterStopError(this.plan.pipelineId))
-    if (this.ending) return Promise.reject(new CheckpointAfterEndError(this.plan.pipelineId))
+    // Another `last` one is the job retrying its end's checkpoint after that one failed.
+    if (this.ending && !last) return Promise.reject(new CheckpointAfterEndError(this.plan.pipelineId))
     if (stopAfter) this.stopping = true
     if (last) this.ending = true
-    const next = this.queue.then(() => this.take(stopAfter, full))
+    const next = this.queue.then(() => this.take(stopAfter, full, last))
     this.queue = next.catch(() => {})
     return next
   }
 
-  private async take(stopAfter: boolean, full: boolean): Promise<CheckpointResult> {
+  private async take(stopAfter: boolean, full: boolean, last: boolean): Promise<CheckpointResult> {
     const started = performance.now()
     try {
       // Inside the try: a store that cannot be read (down) is a failed checkpoint, counted as such.
@@ -130,14 +131,14 @@ export class CheckpointCoordinator {
       const pauseMs = Math.max(0, ...parts.map((p) => p.pauseMs ?? 0))
       this.assignLevels(holders)
       if (this.halted) throw new OxiflowError('ERR_CHECKPOINT_HALTED', `pipeline '${this.plan.pipelineId}': checkpoint ${id} dropped: the job failed while it was taken`)
-      faultPoint('before-manifest', id)
+      faultPoint('before-manifest', id, last)
       this.committed = await this.store.commit({
         format: 1, pipelineId: this.plan.pipelineId, checkpointId: id, time: barrier.timestamp, nodeVersion: process.version,
         codec: this.settings.codec, sources: { cuts }, holders, ended,
       }, this.settings.fence())
-      faultPoint('after-manifest', id)
+      faultPoint('after-manifest', id, last)
       for (const p of this.participants) await p.commit(id)
-      faultPoint('after-commit', id)
+      faultPoint('after-commit', id, last)
       await this.store.retain(this.settings.retain)
       const result = summarize(id, holders, performance.now() - started, alignmentMs, pauseMs)
       this.completed++

@@ -17,6 +17,11 @@ import { checkRestoredState } from '../../persistence/checkpoints/check-restored
 import { isCheckpointAfterStopError } from './checkpoint-after-stop-error.ts'
 import { isCheckpointAfterEndError } from './checkpoint-after-end-error.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { EndCheckpointError } from './end-checkpoint-error.ts'
+
+/** Waits before each attempt at a job's end's checkpoint: a store or broker briefly away gets time to return. */
+const END_RETRY_MS = [0, 1_000, 4_000]
 
 /**
  * A job's checkpointing: the runner's lease, the restore before the first record, periodic and
@@ -142,11 +147,23 @@ export class JobCheckpointing {
    * final state, each reported as ended (Flink's final checkpoint). A job restored from it has
    * nothing left to read, fire or publish, so running a completed job again with `restore:
    * 'latest'` adds nothing, also when it completed before its first periodic checkpoint. It is a
-   * full one (no chain), like a stop's. A
-   * failure is counted and reported like a periodic one's (and fails the job with `onFailure: 'fail'`).
+   * full one (no chain), like a stop's. Its commit publishes what transactional sinks staged since
+   * the last periodic one, so the job cannot complete without it: a failure is counted, the
+   * checkpoint is taken again after END_RETRY_MS, and when no attempt commits the job fails with
+   * EndCheckpointError (restartable: a restart restores the last committed checkpoint).
    */
   async completed(): Promise<void> {
-    await this.checkpoint(false, true, true).catch((e: unknown) => { if (this.options.onFailure === 'fail') throw e })
+    let error: unknown
+    for (const wait of END_RETRY_MS) {
+      if (wait > 0) await sleep(wait)
+      try {
+        await this.checkpoint(false, true, true)
+        return
+      } catch (e) {
+        error = e
+      }
+    }
+    throw new EndCheckpointError(this.plan.pipelineId, END_RETRY_MS.length, this.stats().last?.id ?? this.restored?.checkpointId, error)
   }
 
   stats(): CheckpointStats {

@@ -45,8 +45,8 @@ export function backoffFor(policy: RestartPolicy, attempt: number): number {
   return Math.min(policy.backoffMs * 2 ** (attempt - 1), Math.max(MAX_BACKOFF_MS, policy.backoffMs))
 }
 
-/** Failures a restart can get past: a step or a worker thread that failed, a store or broker that was away. */
-const RESTARTABLE = new Set(['ERR_STEP', 'ERR_RECORD_PARSE', 'ERR_WORKER_CRASH', 'ERR_STORE_UNAVAILABLE', 'ERR_BROKER_UNAVAILABLE', 'ERR_MESSAGE_DECODE'])
+/** Failures a restart can get past: a step or a worker thread that failed, a store or broker that was away (also at the end's checkpoint). */
+const RESTARTABLE = new Set(['ERR_STEP', 'ERR_RECORD_PARSE', 'ERR_WORKER_CRASH', 'ERR_STORE_UNAVAILABLE', 'ERR_BROKER_UNAVAILABLE', 'ERR_MESSAGE_DECODE', 'ERR_END_CHECKPOINT'])
 
 /**
  * True when restarting may help: the failures above, and errors that are not oxiflow's (a

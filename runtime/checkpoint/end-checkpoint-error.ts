@@ -1,0 +1,25 @@
+import { OxiflowError } from '../errors/oxiflow-error.ts'
+
+/**
+ * The checkpoint a job takes once its input ran out and every step ended could not be taken
+ * (after retries). It commits what the sinks staged since the last checkpoint, so the job cannot
+ * count as completed without it: it fails, and a restore (a restart, or `restore: 'latest'`)
+ * replays from the last committed checkpoint and finishes exactly once. `cause` is the last
+ * attempt's error.
+ *
+ * @example
+ * job.done.catch((e) => { if (isEndCheckpointError(e)) console.error(e.message, e.cause) })
+ */
+export class EndCheckpointError extends OxiflowError {
+  override readonly name = 'EndCheckpointError'
+  constructor(readonly pipelineId: string, readonly attempts: number, readonly lastCommitted: number | undefined, cause: unknown) {
+    super('ERR_END_CHECKPOINT', `pipeline '${pipelineId}' read all its input, but its last checkpoint failed ${attempts} times ` +
+      `(${cause instanceof Error ? cause.message : String(cause)}): what its sinks staged after ` +
+      `${lastCommitted === undefined ? 'the start' : `checkpoint ${lastCommitted}`} is not committed. Once the store and the sinks' ` +
+      "servers are reachable, run it again with restore: 'latest' (--restore latest): it finishes exactly once", { cause })
+  }
+}
+
+export function isEndCheckpointError(e: unknown): e is EndCheckpointError {
+  return e instanceof EndCheckpointError
+}
