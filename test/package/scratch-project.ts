@@ -68,6 +68,11 @@ export async function scratchProject(name: string, packages: readonly string[], 
     throw new Error(`npm install ${packages.join(' ')} failed in ${dir} (exit ${r.code}); ` +
       `it needs the npm cache that npm ci fills, or the network\n${r.stdout}\n${r.stderr}`)
   }
+  // package.json promises Node 20.19: a dependency that declares a later one (@nats-io 3.4's nuid: Node 22) warns every user.
+  if (/EBADENGINE/.test(r.stderr)) {
+    await rm(dir, { recursive: true, force: true })
+    throw new Error(`npm install ${packages.join(' ')} in ${dir} warned that a package does not support Node ${process.version}:\n${r.stderr}`)
+  }
   await cp(fixtures, dir, { recursive: true })
   for (const [file, text] of Object.entries(files)) await writeFile(join(dir, file), text)
   return dir
