@@ -31,6 +31,7 @@ export { KeyedStateRestoreError, isKeyedStateRestoreError } from './runtime/stat
 export type { ErrorPolicy, StepOptions, DeadLetter } from './runtime/graph/step-options.ts'
 export type { CheckpointBarrier, Message, BatchMessage, WatermarkMessage, BarrierMessage, EndMessage } from './runtime/messages.ts'
 export type { StateHolder, KeyGroup } from './persistence/state-holder.ts'
+export type { SnapshotCapture } from './persistence/snapshot-capture.ts'
 export { isStateHolder } from './persistence/state-holder.ts'
 export { systemClock, virtualClock, type Clock, type VirtualClock } from './runtime/clock.ts'
 export { keyGroupOf } from './runtime/key-groups/key-group-assignment.ts'
