@@ -26,7 +26,9 @@ export interface CheckpointRunOptions {
   /**
    * When a periodic checkpoint fails (the store is down): 'continue' (default) counts it in
    * `job.metrics().checkpoints` and tries again at the next interval, the previous checkpoint
-   * staying the one to restore; 'fail' fails the job with the checkpoint's error.
+   * staying the one to restore; 'fail' fails the job with the checkpoint's error. Either way the
+   * checkpoint a job takes at its end must commit: it is tried three times, then the job fails
+   * with EndCheckpointError.
    */
   readonly onCheckpointFailure?: 'continue' | 'fail'
   /**
