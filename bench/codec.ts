@@ -1,6 +1,7 @@
 /**
- * Claim: the snapshot codec's speed and compression per codec (DESIGN §4, "Encoding": zstd level 1
- * is the default for its ratio at a speed that keeps up with checkpoints).
+ * Claim: the snapshot codec's speed and compression per codec (zstd level 1 is the default, the
+ * `codec` option of runtime/checkpoint/checkpoint-options.ts, for its ratio at a speed that keeps
+ * up with checkpoints).
  *
  * Two states, built once (deterministic, seeded):
  * - `window-map`: a Map of 100,000 keys → small accumulator objects, what keyed window state

@@ -1,7 +1,8 @@
 /**
  * Workload W: keyed events `{ key, value, ts }`, a tumbling count window of 100 per key emitting
  * `{ key, count, sum, min, max, avg }`. At the end of the input every key's open (partial) window
- * is emitted too, in every variant — the rule DESIGN §3 gives for bounded input.
+ * is emitted too, in every variant: at the end of a bounded input every open window fires, a
+ * partial one included.
  *
  * The input is built once, deterministically, before any timing; every variant consumes the same
  * array and is checked against the hand loop's {@link Checksum}.

@@ -128,3 +128,55 @@ test(`no source file under ${SOURCE_ROOTS.join('/, ')}/ is over ${MAX_LINES} lin
     .map(({ file, lines }) => `${file}: ${lines} lines`)
   t.deepEqual(long, [])
 })
+
+// docs/architecture.md's arrows between runtime/'s rooms: a room is a folder under runtime/
+// (operators/window/ and channels/exchange/ are rooms of their own), the base files at its root
+// are 'base'; errors/ and the base files may be imported from anywhere.
+const SUBROOMS = ['operators/window', 'channels/exchange']
+const FREE = new Set(['base', 'errors'])
+
+function roomOf (path: string): string {
+  if (layerOf(path) !== 'runtime') return layerOf(path)
+  const rest = path.slice('runtime/'.length)
+  if (!rest.includes('/')) return 'base'
+  return SUBROOMS.find((room) => rest.startsWith(`${room}/`)) ?? rest.split('/')[0]!
+}
+
+/** The arrows the doc's table lists, `from → to`, and whether it says `to` is imported for types only. */
+function documentedArrows (): Map<string, boolean> {
+  const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8')
+  const table = /^The arrows:[^]*?^```\n([^]*?)^```/m.exec(doc)?.[1] ?? ''
+  const arrows = new Map<string, boolean>()
+  for (const line of table.split('\n').filter((l) => l.includes('→'))) {
+    const [left, right] = line.split('→').map((side) => side.trim())
+    // Commas inside an annotation's parentheses do not separate rooms.
+    const targets = right!.split(/,(?![^(]*\))/).map((item) => item.trim())
+    for (const from of left!.split(',').map((room) => room.trim())) {
+      for (const target of targets) {
+        const [, to, note] = /^(\S+)(?:\s+\((.*)\))?$/.exec(target) ?? [target, target]
+        arrows.set(`${from} → ${to}`, note?.startsWith('types') ?? false)
+      }
+    }
+  }
+  return arrows
+}
+
+test('docs/architecture.md lists exactly the arrows between runtime/ rooms that the imports have', (t) => {
+  const real = new Map<string, boolean>()
+  for (const [file, edges] of imports) {
+    if (layerOf(file) !== 'runtime') continue
+    const from = roomOf(file)
+    for (const { to: path, typeOnly } of edges) {
+      const to = roomOf(path)
+      if (to === from || FREE.has(to)) continue
+      real.set(`${from} → ${to}`, (real.get(`${from} → ${to}`) ?? true) && typeOnly)
+    }
+  }
+  const documented = documentedArrows()
+  t.true(documented.size > 0, 'the arrows table was not found in docs/architecture.md')
+  t.deepEqual({
+    undocumented: [...real.keys()].filter((arrow) => !documented.has(arrow)).sort(),
+    notInCode: [...documented.keys()].filter((arrow) => !real.has(arrow)).sort(),
+    notTypesOnly: [...documented].filter(([arrow, types]) => types && real.get(arrow) === false).map(([arrow]) => arrow).sort()
+  }, { undocumented: [], notInCode: [], notTypesOnly: [] })
+})

@@ -59,7 +59,7 @@ export class CheckpointCoordinator {
   constructor(
     private readonly plan: Plan,
     private readonly participants: readonly CheckpointParticipant[],
-    private readonly store: PipelineCheckpoints,
+    private readonly checkpoints: PipelineCheckpoints,
     private readonly settings: CheckpointSettings,
   ) {}
 
@@ -109,7 +109,7 @@ export class CheckpointCoordinator {
     const started = performance.now()
     try {
       // Inside the try: a store that cannot be read (down) is a failed checkpoint, counted as such.
-      const id = Math.max(await this.store.nextId(), this.lastId + 1)
+      const id = Math.max(await this.checkpoints.nextId(), this.lastId + 1)
       this.lastId = id
       const barrier = { checkpointId: id, timestamp: Date.now() }
       // Prepared before any barrier is injected: a barrier reaches a host's actors through data
@@ -132,14 +132,14 @@ export class CheckpointCoordinator {
       this.assignLevels(holders)
       if (this.halted) throw new OxiflowError('ERR_CHECKPOINT_HALTED', `pipeline '${this.plan.pipelineId}': checkpoint ${id} dropped: the job failed while it was taken`)
       faultPoint('before-manifest', id, last)
-      this.committed = await this.store.commit({
+      this.committed = await this.checkpoints.commit({
         format: 1, pipelineId: this.plan.pipelineId, checkpointId: id, time: barrier.timestamp, nodeVersion: process.version,
         codec: this.settings.codec, sources: { cuts }, holders, ended,
       }, this.settings.fence())
       faultPoint('after-manifest', id, last)
       for (const p of this.participants) await p.commit(id)
       faultPoint('after-commit', id, last)
-      await this.store.retain(this.settings.retain)
+      await this.checkpoints.retain(this.settings.retain)
       const result = summarize(id, holders, performance.now() - started, alignmentMs, pauseMs)
       this.completed++
       this.last = result

@@ -54,7 +54,7 @@ export class SnapshotTracker {
 
   constructor(
     private readonly instances: readonly Instance[],
-    private readonly store: PipelineCheckpoints,
+    private readonly checkpoints: PipelineCheckpoints,
     private readonly codec: CodecName,
     private readonly maxKeyGroups: number,
   ) {}
@@ -88,7 +88,7 @@ export class SnapshotTracker {
         ? taken.later.then((value) => encodeOwnValue(value, this.codec, 1, options))
         : encodeSerialized(serializeSnapshot(taken.value, where), this.codec, 1, options)
       p.writes.push(encoded.then(async (encoded) => {
-        const blob = await this.store.writeBlob(checkpointId, h.stateId, range, encoded)
+        const blob = await this.checkpoints.writeBlob(checkpointId, h.stateId, range, encoded)
         return {
           stateId: h.stateId, step, type: inst.vertex.steps.find((s) => s.name === step)?.spec.kind ?? 'unknown',
           stateVersion: h.stateVersion, codec: this.codec, rawBytes: encoded.rawBytes, storedBytes: encoded.bytes.byteLength,

@@ -1,7 +1,3 @@
-import type { JobSnapshot } from '../host/host-snapshot.ts'
-import type { AlignmentStats } from '../host/host.ts'
-import type { StallState } from '../job/stall-detector.ts'
-
 /** What a step counted, summed over its parallel instances: in the summary and in live metrics. */
 export interface StepCounts {
   readonly kind: string
@@ -214,4 +210,48 @@ export interface RunRecordStats {
   readonly writes: number
   readonly failedWrites: number
   readonly lastWriteError: string | undefined
+}
+
+/**
+ * Every state holder's snapshot of a job at one moment, by state id: the holder's version and
+ * the snapshot of each parallel instance, in instance order. Plain data (v8-serializable).
+ * Taken with `run({ snapshotAtEnd: true })` (`summary.snapshot`) and handed to
+ * `run({ restoreFrom })`, with the same parallelism — the handoff `testing.snapshotRestoreEquals`
+ * uses; checkpoints are the durable form.
+ *
+ * @example
+ * const { snapshot } = await p.run({ snapshotAtEnd: true }).done
+ */
+export type JobSnapshot = Map<string, { readonly stateVersion: string; readonly instances: unknown[] }>
+
+/** Barrier alignment figures: from an actor's first input delivering barrier n to its last. */
+export interface AlignmentStats {
+  readonly count: number
+  readonly totalMs: number
+  readonly maxMs: number
+  readonly lastMs: number
+}
+
+/** A stall as `job.metrics().stall` shows it: the current one, or the last one if progress came back. */
+export interface StallState {
+  /** Stalls seen so far in this job. */
+  readonly count: number
+  /** True while the job is still stalled. */
+  readonly active: boolean
+  /** Epoch ms of the last progress before it. */
+  readonly since: number
+  readonly idleMs: number
+  readonly waits: readonly StallWait[]
+  readonly message: string
+}
+
+/** One instance that holds work up, as a stall report lists it. */
+export interface StallWait {
+  /** The step at the head of the instance's chain, e.g. `out`, and its instance index. */
+  readonly step: string
+  readonly instance: number
+  /** Messages delivered to the instance and not handled yet. */
+  readonly queued: number
+  /** What it waits for, e.g. `handling a batch for 12.0 s` or `waiting for credit on channel …`. */
+  readonly waiting: string | undefined
 }

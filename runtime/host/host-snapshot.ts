@@ -3,18 +3,7 @@ import { holdersOf, type Instance } from './instance.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { restoreHolder } from '../../persistence/checkpoints/restore-holder.ts'
 import { snapshotHolder } from '../../persistence/checkpoints/snapshot-holder.ts'
-
-/**
- * Every state holder's snapshot of a job at one moment, by state id: the holder's version and
- * the snapshot of each parallel instance, in instance order. Plain data (v8-serializable).
- * Taken with `run({ snapshotAtEnd: true })` (`summary.snapshot`) and handed to
- * `run({ restoreFrom })`, with the same parallelism — the handoff `testing.snapshotRestoreEquals`
- * uses; checkpoints are the durable form.
- *
- * @example
- * const { snapshot } = await p.run({ snapshotAtEnd: true }).done
- */
-export type JobSnapshot = Map<string, { readonly stateVersion: string; readonly instances: unknown[] }>
+import type { JobSnapshot } from '../contracts/job.ts'
 
 /**
  * Snapshots the holders of `instances` (one host's): operators', sinks' and readers'.

@@ -1,5 +1,5 @@
 import type { CheckpointParticipant } from '../checkpoint/checkpoint-participant.ts'
-import type { JobSnapshot } from './host-snapshot.ts'
+import type { AlignmentStats, JobSnapshot } from '../contracts/job.ts'
 import type { Maybe } from '../maybe.ts'
 
 /** Counts of one step within one instance, as plain data (it crosses threads). */
@@ -26,14 +26,6 @@ export interface InstanceStats {
   readonly waiting?: string
   /** A source instance: batches read, and bytes read when its reader counts them. */
   readonly read?: { readonly step: string; readonly batches: number; readonly bytes: number | undefined }
-}
-
-/** Barrier alignment figures: from an actor's first input delivering barrier n to its last. */
-export interface AlignmentStats {
-  readonly count: number
-  readonly totalMs: number
-  readonly maxMs: number
-  readonly lastMs: number
 }
 
 /** Sinks' and dead-letter sinks' results on one host, by step name. */

@@ -1,4 +1,5 @@
-import type { AlignmentStats, HostResults, InstanceStats } from '../host/host.ts'
+import type { HostResults, InstanceStats } from '../host/host.ts'
+import type { AlignmentStats } from '../contracts/job.ts'
 import type { StepSummary } from '../contracts/job.ts'
 import type { Plan } from '../plan/plan.ts'
 

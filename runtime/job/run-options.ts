@@ -3,7 +3,7 @@ import { openCheckpointing, resolveCheckpointing, type CheckpointingOptions, typ
 import { systemClock, type Clock } from '../clock.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { invalidOption, shown } from '../option-checks.ts'
-import type { JobSnapshot } from '../host/host-snapshot.ts'
+import type { JobSnapshot } from '../contracts/job.ts'
 import { DEFAULT_MAX_KEY_GROUPS } from '../key-groups/key-group-assignment.ts'
 import { resolveRestart, type RestartOptions, type RestartPolicy } from './restart-policy.ts'
 import type { RunStateRunOptions } from '../run-state/run-state-options.ts'

@@ -1,20 +1,8 @@
-import { StallError, type StallWait } from './stall-error.ts'
+import { StallError } from './stall-error.ts'
+import type { StallState } from '../contracts/job.ts'
 import type { InstanceStats } from '../host/host.ts'
 import type { Plan } from '../plan/plan.ts'
 import { describeWaits, progressOf, stallWaits } from './stall-report.ts'
-
-/** A stall as `job.metrics().stall` shows it: the current one, or the last one if progress came back. */
-export interface StallState {
-  /** Stalls seen so far in this job. */
-  readonly count: number
-  /** True while the job is still stalled. */
-  readonly active: boolean
-  /** Epoch ms of the last progress before it. */
-  readonly since: number
-  readonly idleMs: number
-  readonly waits: readonly StallWait[]
-  readonly message: string
-}
 
 /**
  * Watches a running job for stalls: samples every instance's figures (`sample`) a few times per

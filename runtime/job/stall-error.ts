@@ -1,15 +1,5 @@
 import { OxiflowError } from '../errors/oxiflow-error.ts'
-
-/** One instance that holds work up, as a stall report lists it. */
-export interface StallWait {
-  /** The step at the head of the instance's chain, e.g. `out`, and its instance index. */
-  readonly step: string
-  readonly instance: number
-  /** Messages delivered to the instance and not handled yet. */
-  readonly queued: number
-  /** What it waits for, e.g. `handling a batch for 12.0 s` or `waiting for credit on channel …`. */
-  readonly waiting: string | undefined
-}
+import type { StallWait } from '../contracts/job.ts'
 
 /**
  * A job made no progress while work was queued: no actor took or sent a batch and no source

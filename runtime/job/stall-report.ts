@@ -1,4 +1,4 @@
-import type { StallWait } from './stall-error.ts'
+import type { StallWait } from '../contracts/job.ts'
 import type { InstanceStats } from '../host/host.ts'
 import type { Plan } from '../plan/plan.ts'
 

@@ -3,7 +3,7 @@ import v8 from 'node:v8'
 import { virtualClock, type VirtualClock } from '../clock.ts'
 import type { Source, SourceReader } from '../contracts/source.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
-import type { JobSnapshot } from '../host/host-snapshot.ts'
+import type { JobSnapshot } from '../contracts/job.ts'
 import type { RunOptions } from '../job/run-options.ts'
 import type { Pipeline } from '../builder/pipeline.ts'
 

@@ -104,7 +104,8 @@ for (const codec of codecs) {
     t.is(encoded.rawBytes, raw.byteLength)
     t.is(encoded.crc32, zlibCrc32(payload))
     t.deepEqual(await verifyBlob(encoded.bytes, where), header)
-    // The stored layout (DESIGN §4; blob-header.ts): magic, format, codec id, flags, lengths, checksums.
+    // The stored layout (blob-header.ts; docs/architecture.md "Checkpoints"): magic, format, codec id,
+    // flags, lengths, checksums.
     const view = new DataView(encoded.bytes.buffer, encoded.bytes.byteOffset, BLOB_HEADER_BYTES)
     t.is(new TextDecoder().decode(encoded.bytes.subarray(0, 4)), 'OXF1')
     t.deepEqual([view.getUint8(4), view.getUint8(5), view.getUint16(6, true)], [1, CODEC_IDS.indexOf(codec), 0])

@@ -1,6 +1,6 @@
-// The one suite every StateStore passes (DESIGN §5): memory and file now, Redis and PostgreSQL
-// later — unchanged. Each test works under its own random namespace, so stores that share a
-// server can run the suite concurrently.
+// The one suite every StateStore passes (docs/architecture.md, "Stores"): memory and file now,
+// Redis and PostgreSQL later — unchanged. Each test works under its own random namespace, so
+// stores that share a server can run the suite concurrently.
 // (Two helpers wrote this file at the same time; this version keeps the other's exports `owner`
 // and `deadPid`, which file-store.test.ts imports.)
 import test, { type ExecutionContext } from 'ava'

@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url'
 import type { Pipeline } from '../../../index.ts'
 import type { Line } from '../../fixtures/merge-order/pipelines.ts'
 
-// Per key, the output lines are the same, in the same order, inline and on 2 and 3 workers
-// (DESIGN "Order"). On 5a5b78f both shapes reordered a few records of a key on workers: round
-// robin spread one key's records over parallel instances whose outputs merged again without
-// sequence numbers (a union; a keyed step's output fanned out to parallelism 3).
+// Per key, the output lines are the same, in the same order, inline and on 2 and 3 workers (the
+// rule: per key, records reach a keyed step in input order, for any number of workers). On
+// 5a5b78f both shapes reordered a few records of a key on workers: round robin spread one key's
+// records over parallel instances whose outputs merged again without sequence numbers (a union;
+// a keyed step's output fanned out to parallelism 3).
 
 const fixture = fileURLToPath(new URL('../../fixtures/merge-order/pipelines.ts', import.meta.url))
 type Build = (p: { shape: string; out: string; input?: string }) => Pipeline<never>
