@@ -11,7 +11,7 @@ import type { StepOptions } from '../graph/step-options.ts'
 import type { Job, SinkEntry } from '../contracts/job.ts'
 import type { RunOptions } from '../job/run-options.ts'
 import { startJob } from '../job/start-job.ts'
-import { checkName } from '../graph/step-name.ts'
+import { checkName, requireName } from '../graph/step-name.ts'
 import { WindowedStream } from './windowed-stream.ts'
 
 /** The keyBy in effect for the records at a view's tail. */
@@ -266,11 +266,4 @@ function named<F>(kind: string, args: Named<F>): [string | undefined, F, StepOpt
     throw new InvalidOptionError('fn', `step '${name ?? kind}': .${kind} needs a function`)
   }
   return [name, fn, options]
-}
-
-function requireName(kind: string, name: unknown): void {
-  if (typeof name !== 'string') {
-    throw new PipelineDefinitionError(`a ${kind} step needs a name first, e.g. .${kind}('my-${kind}', ...): ` +
-      `stateful steps are stored under their name`)
-  }
 }
