@@ -317,8 +317,8 @@ const usageErrors: Array<[args: string[], message: string]> = [
   [['checkpoints', 'show'], `oxiflow checkpoints show needs a pipeline id; ${USAGE}`],
   [['checkpoints', 'show', PIPELINE], `oxiflow checkpoints show needs a checkpoint id; ${USAGE}`],
   [['checkpoints', 'delete', PIPELINE], `oxiflow checkpoints delete needs a checkpoint id; ${USAGE}`],
-  [['checkpoints', 'show', PIPELINE, 'abc'], `checkpoint id must be a positive integer (got 'abc'); ${USAGE}`],
-  [['checkpoints', 'verify', PIPELINE, '0x10'], `checkpoint id must be a positive integer (got '0x10'); ${USAGE}`],
+  [['checkpoints', 'show', PIPELINE, 'abc'], `checkpoint id must be a positive integer (got "abc"); ${USAGE}`],
+  [['checkpoints', 'verify', PIPELINE, '0x10'], `checkpoint id must be a positive integer (got "0x10"); ${USAGE}`],
   [['checkpoints', 'list', PIPELINE, '3'], `too many arguments for oxiflow checkpoints list: ${PIPELINE} 3; ${USAGE}`],
   [['checkpoints', 'list', PIPELINE, '--frob'], "unknown option '--frob' for oxiflow checkpoints; the options are --store S, --json, --help"],
 ]
