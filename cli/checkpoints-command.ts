@@ -6,6 +6,7 @@ import { PipelineUnknownError } from '../persistence/run-state/pipeline-unknown-
 import { readRunRecord } from '../persistence/run-state/run-records.ts'
 import { openStore } from '../persistence/stores/open-store.ts'
 import type { StateStore } from '../persistence/stores/state-store.ts'
+import { shown } from '../runtime/option-checks.ts'
 import { errorText } from './error-text.ts'
 import { CHECKPOINTS_HELP } from './help.ts'
 import { plainJson } from './plain-json.ts'
@@ -39,7 +40,7 @@ export async function checkpointsCommand(argv: readonly string[]): Promise<numbe
     if (positionals.length - 1 > MAX_ARGS[action]!) throw usage(`too many arguments for oxiflow checkpoints ${action}: ${positionals.slice(1).join(' ')}; ${USAGE}`)
     // Digits only: Number() would take '0x10' or '1e1' for another checkpoint than the one typed.
     const id = idText === undefined ? undefined : /^\d+$/.test(idText) ? Number(idText) : NaN
-    if (id !== undefined && !(Number.isSafeInteger(id) && id > 0)) throw usage(`checkpoint id must be a positive integer (got '${idText}'); ${USAGE}`)
+    if (id !== undefined && !(Number.isSafeInteger(id) && id > 0)) throw usage(`checkpoint id must be a positive integer (got ${shown(idText)}); ${USAGE}`)
     if ((action === 'show' || action === 'delete') && id === undefined) throw usage(`oxiflow checkpoints ${action} needs a checkpoint id; ${USAGE}`)
     const where = values.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow'
     // Opening a file store creates its directory: a mistyped --store would be made and reported empty.

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { loadModule } from '../runtime/modules/load-module.ts'
+import { shown } from '../runtime/option-checks.ts'
 import type { RunnablePipeline } from './job-shape.ts'
 import { UsageError } from './usage-error.ts'
 
@@ -41,23 +42,15 @@ export async function loadPipeline(path: string, params: Record<string, unknown>
     throw new UsageError(`${path} has no default export; ${FIX}`, 'run')
   }
   if (typeof exported !== 'function') {
-    throw new UsageError(`the default export of ${path} is ${describe(exported)}, not a Pipeline or a function returning one; ${FIX}`, 'run')
+    throw new UsageError(`the default export of ${path} is ${shown(exported)}, not a Pipeline or a function returning one; ${FIX}`, 'run')
   }
   const built: unknown = await (exported as (p: Record<string, unknown>) => unknown)(params)
   if (isRunnable(built)) return { pipeline: built, module }
-  throw new UsageError(`the default export of ${path} is a function, but it returned ${describe(built)}, not a Pipeline; ` +
+  throw new UsageError(`the default export of ${path} is a function, but it returned ${shown(built)}, not a Pipeline; ` +
     `return the pipeline from it: export default (params) => pipeline('id')...sink(...)`, 'run')
 }
 
 function isRunnable(value: unknown): value is RunnablePipeline {
   return (typeof value === 'object' || typeof value === 'function') && value !== null &&
     typeof (value as { run?: unknown }).run === 'function'
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (value === undefined) return 'undefined'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return `an object without a run() method (${value.constructor?.name ?? 'Object'})`
-  return `a ${typeof value} (${String(value).slice(0, 40)})`
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import type { CodecName } from '../index.ts'
 import { MAX_BATCH_SIZE, maxWorkers } from '../runtime/job/run-options.ts'
+import { shown } from '../runtime/option-checks.ts'
 import { optionList, parseArgsOptions } from './option-definition.ts'
 import { RUN_OPTIONS } from './run-command-options.ts'
 import { UsageError } from './usage-error.ts'
@@ -97,7 +98,7 @@ function incremental(fullEvery: string | undefined, ratio: string | undefined): 
   if (fullEvery === undefined && ratio === undefined) return undefined
   const every = fullEvery === undefined ? undefined : integer('--full-every', fullEvery, 1, 'a positive integer (1: every checkpoint full)')
   const r = ratio === undefined ? undefined : Number(ratio)
-  if (r !== undefined && !(/^\d+(\.\d+)?$/.test(ratio!) && r > 0)) throw new UsageError(`--max-chain-ratio must be a positive number, e.g. 0.5 (got '${ratio}')`, 'run')
+  if (r !== undefined && !(/^\d+(\.\d+)?$/.test(ratio!) && r > 0)) throw new UsageError(`--max-chain-ratio must be a positive number, e.g. 0.5 (got ${shown(ratio)})`, 'run')
   if (every === 1) return false
   return { ...(every !== undefined && { fullEvery: every }), ...(r !== undefined && { maxChainRatio: r }) }
 }
@@ -105,18 +106,18 @@ function incremental(fullEvery: string | undefined, ratio: string | undefined): 
 // Checked here, not left to run(): a bad value is a usage error (exit 2) even when nothing would be checkpointed.
 function codec(raw: string | undefined): CodecName | undefined {
   if (raw === undefined || (CODECS as readonly string[]).includes(raw)) return raw as CodecName | undefined
-  throw new UsageError(`--codec must be one of ${CODECS.join(', ')} (got '${raw}')`, 'run')
+  throw new UsageError(`--codec must be one of ${CODECS.join(', ')} (got ${shown(raw)})`, 'run')
 }
 
 function port(raw: string): number {
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN
-  if (!(Number.isSafeInteger(n) && n <= 65535)) throw new UsageError(`--metrics-port must be a port number from 0 to 65535 (got '${raw}'); 0 picks a free port`, 'run')
+  if (!(Number.isSafeInteger(n) && n <= 65535)) throw new UsageError(`--metrics-port must be a port number from 0 to 65535 (got ${shown(raw)}); 0 picks a free port`, 'run')
   return n
 }
 
 function metricsHost(raw: string | undefined, port: string | undefined): string | undefined {
   if (raw !== undefined && port === undefined) throw new UsageError('--metrics-host needs --metrics-port: the metrics endpoint is served only when a port is given', 'run')
-  if (raw !== undefined && raw.trim() === '') throw new UsageError("--metrics-host must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got '')", 'run')
+  if (raw !== undefined && raw.trim() === '') throw new UsageError(`--metrics-host must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got ${shown(raw)})`, 'run')
   return raw
 }
 
@@ -128,7 +129,7 @@ function allowNonRestored(flag: boolean | undefined, restore: string | undefined
 function restore(raw: string | undefined): 'latest' | number | undefined {
   if (raw === undefined || raw === 'latest') return raw
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN
-  if (!(Number.isSafeInteger(n) && n > 0)) throw new UsageError(`--restore must be 'latest' or a checkpoint id (got '${raw}'); oxiflow checkpoints list <pipeline> shows the ids`, 'run')
+  if (!(Number.isSafeInteger(n) && n > 0)) throw new UsageError(`--restore must be 'latest' or a checkpoint id (got ${shown(raw)}); oxiflow checkpoints list <pipeline> shows the ids`, 'run')
   return n
 }
 
@@ -157,13 +158,13 @@ function parse(argv: readonly string[]) {
 function integer(flag: string, raw: string | undefined, min: number, rule: string): number {
   if (raw === undefined) return min
   const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be ${rule} (got '${raw}')`, 'run')
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be ${rule} (got ${shown(raw)})`, 'run')
   return n
 }
 
 // The same bounds as run() checks, as usage errors (exit 2) before the module is even loaded.
 function atMost(flag: string, n: number, max: number, why: string): number {
-  if (n > max) throw new UsageError(`${flag} must be at most ${max} (got ${n}): ${why}`, 'run')
+  if (n > max) throw new UsageError(`${flag} must be at most ${max} (got ${shown(n)}): ${why}`, 'run')
   return n
 }
 
@@ -177,7 +178,7 @@ function params(raw: string | undefined): Record<string, unknown> {
       `e.g. --params '{"seconds":2}'`, 'run')
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`--params must be a JSON object (got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}), ` +
+    throw new UsageError(`--params must be a JSON object (got ${shown(value)}), ` +
       `e.g. --params '{"seconds":2}'`, 'run')
   }
   return value as Record<string, unknown>

@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import { readRunRecord } from '../persistence/run-state/run-records.ts'
 import { requestStop } from '../persistence/run-state/stop-request.ts'
 import type { StateStore } from '../persistence/stores/state-store.ts'
+import { shown } from '../runtime/option-checks.ts'
 import { errorText } from './error-text.ts'
 import { RUNNER_HELP } from './help.ts'
 import { errorReport, toJson } from './json-report.ts'
@@ -37,7 +38,7 @@ export async function runnerCommand(argv: readonly string[]): Promise<number> {
     if (action === 'stop' && args.length !== 1) throw usage(`oxiflow runner stop takes one runner id (got ${args.length}); oxiflow runner list shows them; ${USAGE}`)
     if (action === 'list' && values.timeout !== undefined) throw usage(`option --timeout applies to oxiflow runner stop only; ${USAGE}`)
     const timeoutMs = values.timeout === undefined ? 60_000 : /^\d+$/.test(values.timeout) ? Number(values.timeout) : NaN
-    if (!Number.isSafeInteger(timeoutMs)) throw usage(`--timeout must be a non-negative number of milliseconds (got '${values.timeout}')`)
+    if (!Number.isSafeInteger(timeoutMs)) throw usage(`--timeout must be a non-negative number of milliseconds (got ${shown(values.timeout)})`)
     const store = openExistingStore(storeLocation(values.store), 'runner')
     const out = (text: string): void => { process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) }
     try {

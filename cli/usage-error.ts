@@ -6,7 +6,7 @@ import { OxiflowError } from '../runtime/errors/oxiflow-error.ts'
  * says what to change. `command` names the command whose help the user should read.
  *
  * @example
- * throw new UsageError("--workers must be a non-negative integer (got 'x')", 'run')
+ * throw new UsageError('--workers must be a non-negative integer (got "x")', 'run')
  */
 export class UsageError extends OxiflowError {
   override readonly name = 'UsageError'

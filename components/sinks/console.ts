@@ -1,5 +1,5 @@
 import type { Sink } from '../../runtime/contracts/sink.ts'
-import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+import { invalidOption } from '../../runtime/option-checks.ts'
 
 /** Options of `sinks.console`. */
 export interface ConsoleOptions<T> {
@@ -18,7 +18,7 @@ export interface ConsoleOptions<T> {
 export function console<T = unknown>(options: ConsoleOptions<T> = {}): Sink<T, undefined> {
   const format = options?.format ?? ((r: T) => JSON.stringify(r) ?? String(r))
   if (typeof format !== 'function') {
-    throw new InvalidOptionError('format', `console: options.format must be a function (record) => string (got ${typeof format})`)
+    throw invalidOption('console', 'format', 'a function (record) => string', format)
   }
   return {
     kind: 'sink',

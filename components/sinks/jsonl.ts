@@ -2,7 +2,7 @@ import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Sink, SinkWriter } from '../../runtime/contracts/sink.ts'
-import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+import { invalidOption } from '../../runtime/option-checks.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
 import { stagedFileWriter } from './staged-file-writer.ts'
 
@@ -24,7 +24,7 @@ import { stagedFileWriter } from './staged-file-writer.ts'
  */
 export function jsonl<T = unknown>(path: string): Sink<T, undefined> {
   if (typeof path !== 'string' || path === '') {
-    throw new InvalidOptionError('path', `jsonl sink: path must be a non-empty string (got ${typeof path === 'string' ? '""' : String(path)})`)
+    throw invalidOption('jsonl sink', 'path', 'a non-empty string', path, 'path')
   }
   return {
     kind: 'sink',

@@ -1,5 +1,5 @@
 import type { Source } from '../../runtime/contracts/source.ts'
-import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+import { checkBoolean, invalidOption } from '../../runtime/option-checks.ts'
 import { RecordParseError } from '../../runtime/errors/record-parse-error.ts'
 import { parseCsvRow } from './csv-row.ts'
 import type { LineReader } from './line-reader.ts'
@@ -37,12 +37,9 @@ export function csv(path: string, options?: CsvOptions): Source<Record<string, s
 export function csv(path: string, options: CsvOptions = {}): Source<Record<string, string> | string[]> {
   const chunkSize = checkLineOptions('csv', path, options?.chunkSize)
   const { header = true, delimiter = ',' } = options ?? {}
-  if (typeof header !== 'boolean') {
-    throw new InvalidOptionError('header', `csv: options.header must be true or false (got ${String(header)})`)
-  }
+  checkBoolean('csv', 'header', header)
   if (typeof delimiter !== 'string' || delimiter.length !== 1 || '"\r\n'.includes(delimiter)) {
-    throw new InvalidOptionError('delimiter',
-      `csv: options.delimiter must be a single character other than '"', '\\r' and '\\n' (got ${JSON.stringify(delimiter)})`)
+    throw invalidOption('csv', 'delimiter', `a single character other than '"', '\\r' and '\\n'`, delimiter)
   }
   return lineSource<Record<string, string> | string[]>('csv', path, chunkSize, (lines) =>
     header ? withHeader(lines, path, delimiter) : withoutHeader(lines, delimiter))

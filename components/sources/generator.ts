@@ -1,5 +1,5 @@
 import type { Source, SourceContext, SourceReader } from '../../runtime/contracts/source.ts'
-import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+import { checkObject, invalidOption } from '../../runtime/option-checks.ts'
 import { positionHolder } from './position-holder.ts'
 
 /** Options of `sources.generator`. */
@@ -49,27 +49,21 @@ export function generator(options: GeneratorOptions): Source<GeneratedRecord> {
 }
 
 function validate(options: GeneratorOptions): GeneratorOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', `generator: options must be an object like { seed: 1, count: 1000 } (got ${got(options)})`)
-  }
+  checkObject('generator', options, '{ seed: 1, count: 1000 }')
   const { seed, count, rate, keys } = options
   if (!Number.isSafeInteger(seed)) {
-    throw new InvalidOptionError('seed', `generator: options.seed must be an integer (got ${got(seed)})`)
+    throw invalidOption('generator', 'seed', 'an integer', seed)
   }
   if (count !== undefined && !(Number.isSafeInteger(count) && count >= 0)) {
-    throw new InvalidOptionError('count', `generator: options.count must be a non-negative integer (got ${got(count)})`)
+    throw invalidOption('generator', 'count', 'a non-negative integer', count)
   }
   if (rate !== undefined && !(typeof rate === 'number' && Number.isFinite(rate) && rate > 0)) {
-    throw new InvalidOptionError('rate', `generator: options.rate must be a positive number of records per second (got ${got(rate)})`)
+    throw invalidOption('generator', 'rate', 'a positive number of records per second', rate)
   }
   if (keys !== undefined && !(Number.isSafeInteger(keys) && keys >= 1)) {
-    throw new InvalidOptionError('keys', `generator: options.keys must be a positive integer (got ${got(keys)})`)
+    throw invalidOption('generator', 'keys', 'a positive integer', keys)
   }
   return options
-}
-
-function got(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v)
 }
 
 /** murmur3's 32-bit finalizer: a bijection with full avalanche, so consecutive counters look random. */

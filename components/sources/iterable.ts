@@ -1,5 +1,6 @@
 import type { Source, SourceContext, SourceReader } from '../../runtime/contracts/source.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+import { invalidOption, shown } from '../../runtime/option-checks.ts'
 import { positionHolder } from './position-holder.ts'
 
 /** Options of `sources.iterable`. */
@@ -30,10 +31,10 @@ export function iterable<T>(input: Iterable<T> | AsyncIterable<T>, options: Iter
     const hint = typeof input === 'string' ? '; to read a file use sources.jsonl(path) or sources.csv(path)'
       : typeof input === 'function' ? '; pass the iterable the function returns, e.g. iterable(gen()) rather than iterable(gen)' : ''
     throw new InvalidOptionError('input',
-      `iterable: input must be an array, an iterable or an async iterable (got ${describe(input)})${hint}`)
+      `iterable: input must be an array, an iterable or an async iterable (got ${shown(input)})${hint}`)
   }
   if (options?.description !== undefined && typeof options.description !== 'string') {
-    throw new InvalidOptionError('description', `iterable: options.description must be a string (got ${describe(options.description)})`)
+    throw invalidOption('iterable', 'description', 'a string', options.description)
   }
   const description = options?.description ??
     (kind === 'array' ? `iterable(array[${(input as T[]).length}])` : `iterable(${kind})`)
@@ -54,12 +55,6 @@ function inputKind(input: unknown): 'array' | 'sync' | 'async' | undefined {
   if (typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') return 'sync'
   if (typeof (input as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') return 'async'
   return undefined
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v)
-  if (typeof v === 'function') return 'function'
-  return v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v)
 }
 
 function countHolder(ctx: SourceContext, get: () => number, set: (n: number) => void) {

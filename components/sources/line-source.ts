@@ -1,5 +1,5 @@
 import type { Source, SourceReader } from '../../runtime/contracts/source.ts'
-import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+import { invalidOption } from '../../runtime/option-checks.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
 import { LineReader } from './line-reader.ts'
 import { SplitReader, type LineParser } from './split-reader.ts'
@@ -68,11 +68,11 @@ export function lineSource<T>(
  */
 export function checkLineOptions(who: string, path: unknown, chunkSize: unknown): number {
   if (typeof path !== 'string' || path === '') {
-    throw new InvalidOptionError('path', `${who}: path must be a non-empty string (got ${typeof path === 'string' ? '""' : String(path)})`)
+    throw invalidOption(who, 'path', 'a non-empty string', path, 'path')
   }
   if (chunkSize === undefined) return DEFAULT_CHUNK_SIZE
   if (!(Number.isSafeInteger(chunkSize) && (chunkSize as number) >= 1 && (chunkSize as number) <= 2 ** 30)) {
-    throw new InvalidOptionError('chunkSize', `${who}: options.chunkSize must be an integer number of bytes in [1, 2^30] (got ${String(chunkSize)})`)
+    throw invalidOption(who, 'chunkSize', 'an integer number of bytes in [1, 2^30]', chunkSize)
   }
   return chunkSize as number
 }

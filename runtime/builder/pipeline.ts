@@ -11,7 +11,8 @@ import type { StepOptions } from '../graph/step-options.ts'
 import type { Job, SinkEntry } from '../contracts/job.ts'
 import type { RunOptions } from '../job/run-options.ts'
 import { startJob } from '../job/start-job.ts'
-import { checkName } from '../graph/step-name.ts'
+import { checkName, requireName } from '../graph/step-name.ts'
+import { invalidOption } from '../option-checks.ts'
 import { WindowedStream } from './windowed-stream.ts'
 
 /** The keyBy in effect for the records at a view's tail. */
@@ -81,7 +82,7 @@ export class Pipeline<T = unknown, S = {}, K = unknown> {
     const [name, fn, options] = named('mapAsync', args) as [string | undefined, (record: T) => Promise<R>, (StepOptions & { concurrency?: number }) | undefined]
     const concurrency = options?.concurrency ?? 1
     if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
-      throw new InvalidOptionError('concurrency', `step '${name ?? 'mapAsync'}': options.concurrency must be a positive integer (got ${String(concurrency)})`)
+      throw invalidOption(`step '${name ?? 'mapAsync'}'`, 'concurrency', 'a positive integer', concurrency)
     }
     return this.append(name, { kind: 'mapAsync', fn, concurrency }, options)
   }
@@ -129,11 +130,11 @@ export class Pipeline<T = unknown, S = {}, K = unknown> {
     requireName('batch', name)
     const size = options?.size
     if (!(Number.isInteger(size) && size >= 1)) {
-      throw new InvalidOptionError('size', `step '${name}': options.size must be a positive integer (got ${String(size)})`)
+      throw invalidOption(`step '${name}'`, 'size', 'a positive integer', size)
     }
     const wait = options.maxWaitMs
     if (wait !== undefined && !(Number.isFinite(wait) && wait > 0)) {
-      throw new InvalidOptionError('maxWaitMs', `step '${name}': options.maxWaitMs must be a positive number of milliseconds (got ${String(wait)})`)
+      throw invalidOption(`step '${name}'`, 'maxWaitMs', 'a positive number of milliseconds', wait)
     }
     return this.append(name, { kind: 'batch', size, maxWaitMs: wait }, options)
   }
@@ -266,11 +267,4 @@ function named<F>(kind: string, args: Named<F>): [string | undefined, F, StepOpt
     throw new InvalidOptionError('fn', `step '${name ?? kind}': .${kind} needs a function`)
   }
   return [name, fn, options]
-}
-
-function requireName(kind: string, name: unknown): void {
-  if (typeof name !== 'string') {
-    throw new PipelineDefinitionError(`a ${kind} step needs a name first, e.g. .${kind}('my-${kind}', ...): ` +
-      `stateful steps are stored under their name`)
-  }
 }

@@ -6,6 +6,7 @@ import { PipelineDefinitionError } from '../errors/pipeline-definition-error.ts'
 import type { StepSpec } from '../graph/step-spec.ts'
 import type { Pipeline } from './pipeline.ts'
 import type { StepOptions } from '../graph/step-options.ts'
+import { requireName } from '../graph/step-name.ts'
 
 /**
  * What every window result holds: the key `K` (`null` for an unkeyed window) and the window's bounds —
@@ -163,11 +164,4 @@ function isAggregator(a: unknown): a is Aggregator<any, any> {
   const x = a as Partial<Aggregator<any, any>> | null
   return typeof x === 'object' && x !== null && typeof x.kind === 'string' && typeof x.create === 'function' &&
     typeof x.add === 'function' && typeof x.evict === 'function' && typeof x.merge === 'function' && typeof x.result === 'function'
-}
-
-function requireName(kind: string, name: unknown): void {
-  if (typeof name !== 'string') {
-    throw new PipelineDefinitionError(`${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} step needs a name first, e.g. .${kind}('my-${kind}', ...): ` +
-      `stateful steps are stored under their name`)
-  }
 }

@@ -14,3 +14,17 @@ export function checkName(what: string, name: unknown, pipelineId?: string): voi
       typeof name === 'string' ? name : undefined)
   }
 }
+
+/**
+ * Throws unless a stateful step (or a source or sink) was given a name: stateful steps store their
+ * state under it. The one copy both builders (pipeline.ts, windowed-stream.ts) call.
+ *
+ * @example
+ * requireName('reduce', undefined) // throws: a reduce step needs a name first, e.g. .reduce('my-reduce', ...): …
+ */
+export function requireName(kind: string, name: unknown): void {
+  if (typeof name !== 'string') {
+    throw new PipelineDefinitionError(`${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} step needs a name first, e.g. .${kind}('my-${kind}', ...): ` +
+      `stateful steps are stored under their name`)
+  }
+}

@@ -1,6 +1,7 @@
 import type { ResolvedCheckpointing } from '../checkpoint/checkpoint-options.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
+import { invalidOption } from '../option-checks.ts'
 
 /** `run({ restart })`: how often a failed job starts again from its last checkpoint, and how long it waits first. */
 export interface RestartOptions {
@@ -28,10 +29,10 @@ export function resolveRestart(restart: RestartOptions | undefined, checkpointin
   }
   const { attempts, backoffMs = 1000 } = restart
   if (!(Number.isInteger(attempts) && attempts >= 0)) {
-    throw new InvalidOptionError('restart', `run(options): options.restart.attempts must be an integer ≥ 0 (got ${String(attempts)})`)
+    throw invalidOption('run(options)', 'restart', 'an integer ≥ 0', attempts, 'options.restart.attempts')
   }
   if (!(typeof backoffMs === 'number' && Number.isFinite(backoffMs) && backoffMs >= 0)) {
-    throw new InvalidOptionError('restart', `run(options): options.restart.backoffMs must be a number of milliseconds ≥ 0 (got ${String(backoffMs)})`)
+    throw invalidOption('run(options)', 'restart', 'a number of milliseconds ≥ 0', backoffMs, 'options.restart.backoffMs')
   }
   if (attempts > 0 && checkpointing === undefined) {
     throw new InvalidOptionError('restart', 'run(options): options.restart needs checkpoints — a restart continues from the last ' +

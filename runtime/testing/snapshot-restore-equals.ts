@@ -4,6 +4,7 @@ import { virtualClock, type VirtualClock } from '../clock.ts'
 import type { Source, SourceReader } from '../contracts/source.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import type { JobSnapshot } from '../contracts/job.ts'
+import { invalidOption } from '../option-checks.ts'
 import type { RunOptions } from '../job/run-options.ts'
 import type { Pipeline } from '../builder/pipeline.ts'
 
@@ -82,7 +83,7 @@ export async function snapshotRestoreEquals<T>(build: (source: Source<T>) => Pip
   }
   const at = options.at ?? Math.floor(Math.random() * (input.length + 1))
   if (!(Number.isInteger(at) && at >= 0 && at <= input.length)) {
-    throw new InvalidOptionError('at', `snapshotRestoreEquals: options.at must be an integer in [0, ${input.length}] (got ${String(at)})`)
+    throw invalidOption('snapshotRestoreEquals', 'at', `an integer in [0, ${input.length}]`, at)
   }
   const run = (clock: VirtualClock, extra: Pick<RunOptions, 'restoreFrom' | 'snapshotAtEnd'>, stopAt?: number) => {
     let stop = (): void => {}

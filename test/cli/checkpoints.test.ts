@@ -305,20 +305,20 @@ test('a runner killed with SIGKILL and restarted at once takes the lease over an
 
 /** Each command line, and a part of the message its exit code 2 must come with. */
 const usageErrors: Array<[args: string[], message: string]> = [
-  [['run', FIXTURE, '--restore', 'abc'], "--restore must be 'latest' or a checkpoint id (got 'abc'); oxiflow checkpoints list <pipeline> shows the ids"],
-  [['run', FIXTURE, '--codec', 'gzip'], "--codec must be one of zstd, lz4, snappy, none (got 'gzip')"],
-  [['run', FIXTURE, '--store', 'x', '--codec', 'gzip'], "--codec must be one of zstd, lz4, snappy, none (got 'gzip')"],
+  [['run', FIXTURE, '--restore', 'abc'], "--restore must be 'latest' or a checkpoint id (got \"abc\"); oxiflow checkpoints list <pipeline> shows the ids"],
+  [['run', FIXTURE, '--codec', 'gzip'], '--codec must be one of zstd, lz4, snappy, none (got "gzip")'],
+  [['run', FIXTURE, '--store', 'x', '--codec', 'gzip'], '--codec must be one of zstd, lz4, snappy, none (got "gzip")'],
   [['run', FIXTURE, '--full-every', '0'], '--full-every must be a positive integer (1: every checkpoint full)'],
-  [['run', FIXTURE, '--max-chain-ratio', 'lots'], "--max-chain-ratio must be a positive number, e.g. 0.5 (got 'lots')"],
-  [['run', FIXTURE, '--max-chain-ratio', '0'], "--max-chain-ratio must be a positive number, e.g. 0.5 (got '0')"],
+  [['run', FIXTURE, '--max-chain-ratio', 'lots'], '--max-chain-ratio must be a positive number, e.g. 0.5 (got "lots")'],
+  [['run', FIXTURE, '--max-chain-ratio', '0'], '--max-chain-ratio must be a positive number, e.g. 0.5 (got "0")'],
   [['checkpoints'], `unknown checkpoints action ''; ${USAGE}`],
   [['checkpoints', 'frob', PIPELINE], `unknown checkpoints action 'frob'; ${USAGE}`],
   [['checkpoints', 'constructor', PIPELINE, '1'], `unknown checkpoints action 'constructor'; ${USAGE}`],
   [['checkpoints', 'show'], `oxiflow checkpoints show needs a pipeline id; ${USAGE}`],
   [['checkpoints', 'show', PIPELINE], `oxiflow checkpoints show needs a checkpoint id; ${USAGE}`],
   [['checkpoints', 'delete', PIPELINE], `oxiflow checkpoints delete needs a checkpoint id; ${USAGE}`],
-  [['checkpoints', 'show', PIPELINE, 'abc'], `checkpoint id must be a positive integer (got 'abc'); ${USAGE}`],
-  [['checkpoints', 'verify', PIPELINE, '0x10'], `checkpoint id must be a positive integer (got '0x10'); ${USAGE}`],
+  [['checkpoints', 'show', PIPELINE, 'abc'], `checkpoint id must be a positive integer (got "abc"); ${USAGE}`],
+  [['checkpoints', 'verify', PIPELINE, '0x10'], `checkpoint id must be a positive integer (got "0x10"); ${USAGE}`],
   [['checkpoints', 'list', PIPELINE, '3'], `too many arguments for oxiflow checkpoints list: ${PIPELINE} 3; ${USAGE}`],
   [['checkpoints', 'list', PIPELINE, '--frob'], "unknown option '--frob' for oxiflow checkpoints; the options are --store S, --json, --help"],
 ]

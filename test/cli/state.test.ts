@@ -183,8 +183,8 @@ const usageErrors: Array<[args: string[], message: string]> = [
   [['state', 'import', 'p'], 'oxiflow state import needs FILE'],
   [['state', 'show', 'p', '--store', '/nonexistent/oxiflow-store'], 'no store at /nonexistent/oxiflow-store: the directory does not exist'],
   [['runner', 'stop'], 'oxiflow runner stop takes one runner id (got 0)'],
-  [['runner', 'stop', 'r', '--timeout', 'soon'], "--timeout must be a non-negative number of milliseconds (got 'soon')"],
-  [['run', 'test/fixtures/cli/completes.ts', '--metrics-port', '70000'], "--metrics-port must be a port number from 0 to 65535 (got '70000')"],
+  [['runner', 'stop', 'r', '--timeout', 'soon'], '--timeout must be a non-negative number of milliseconds (got "soon")'],
+  [['run', 'test/fixtures/cli/completes.ts', '--metrics-port', '70000'], '--metrics-port must be a port number from 0 to 65535 (got "70000")'],
   [['run', 'test/fixtures/cli/completes.ts', '--metrics-host', '0.0.0.0'], '--metrics-host needs --metrics-port'],
 ]
 

@@ -15,10 +15,10 @@ const usageErrors: Array<[args: string[], message: string]> = [
   [['run', 'test/fixtures/cli/does-not-exist.ts'], 'module not found: '],
   [['run', 'test/fixtures/cli'], 'is a directory'],
   [['run', 'test/fixtures/cli/completes.ts', '--params', '{"count":'], '--params is not valid JSON'],
-  [['run', 'test/fixtures/cli/completes.ts', '--batch-size', '0'], "--batch-size must be a positive integer (got '0')"],
-  [['run', 'test/fixtures/cli/completes.ts', '--workers', 'two'], "--workers must be a non-negative integer (got 'two')"],
+  [['run', 'test/fixtures/cli/completes.ts', '--batch-size', '0'], '--batch-size must be a positive integer (got "0")'],
+  [['run', 'test/fixtures/cli/completes.ts', '--workers', 'two'], '--workers must be a non-negative integer (got "two")'],
   [['run', 'test/fixtures/cli/no-default.ts'], 'test/fixtures/cli/no-default.ts has no default export; export default pipeline('],
-  [['run', 'test/fixtures/cli/not-a-pipeline.ts'], 'is an object without a run() method (Object), not a Pipeline or a function returning one'],
+  [['run', 'test/fixtures/cli/not-a-pipeline.ts'], 'is an object, not a Pipeline or a function returning one'],
   [['run', 'test/fixtures/cli/returns-nothing.ts'], 'is a function, but it returned undefined, not a Pipeline'],
 ]
 
@@ -38,7 +38,7 @@ test('a usage error under --json is also one JSON object on stdout', async (t) =
   const r = await runCli(['run', 'test/fixtures/cli/completes.ts', '--workers', 'two', '--json'])
   t.is(r.code, 2)
   t.deepEqual(JSON.parse(r.stdout), { status: 'failed', error: { name: 'UsageError', code: 'ERR_USAGE',
-    message: "--workers must be a non-negative integer (got 'two')" } })
+    message: '--workers must be a non-negative integer (got "two")' } })
 })
 
 test('oxiflow --version prints the version in package.json', async (t) => {

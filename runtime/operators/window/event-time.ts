@@ -1,4 +1,5 @@
 import { OxiflowError } from '../../errors/oxiflow-error.ts'
+import { shown } from '../../option-checks.ts'
 
 /**
  * A record's event time from the window's `time` function, checked: a finite number of epoch
@@ -11,7 +12,7 @@ export function eventTimeOf(time: (record: unknown) => number, window: string, r
   const t = time(record)
   if (typeof t !== 'number' || !Number.isFinite(t)) {
     throw new OxiflowError('ERR_EVENT_TIME', `${window}: time(record) must return the record's event time as a finite number ` +
-      `of epoch milliseconds (got ${(t as unknown) instanceof Date ? 'a Date; return date.getTime()' : typeof t === 'string' ? JSON.stringify(t) : String(t)}); ` +
+      `of epoch milliseconds (got ${(t as unknown) instanceof Date ? 'a Date; return date.getTime()' : shown(t)}); ` +
       `e.g. time: (r) => Date.parse(r.timestamp)`)
   }
   return t

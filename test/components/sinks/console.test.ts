@@ -33,5 +33,5 @@ test('format turns each record into its line', async (t) => {
 
 test('a format that is not a function is refused up front', (t) => {
   const e = t.throws(() => consoleSink({ format: 'json' as unknown as () => string }), { instanceOf: InvalidOptionError })
-  t.is(e!.message, 'console: options.format must be a function (record) => string (got string)')
+  t.is(e!.message, 'console: options.format must be a function (record) => string (got "json")')
 })

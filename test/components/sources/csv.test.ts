@@ -198,7 +198,7 @@ test('parseCsvRow reads back any row of fields quoted the RFC 4180 way', (t) => 
 const invalid: Array<[string, unknown, string]> = [
   ['delimiter of two characters', { delimiter: ';;' }, `csv: options.delimiter must be a single character other than '"', '\\r' and '\\n' (got ";;")`],
   ['delimiter a quote', { delimiter: '"' }, `csv: options.delimiter must be a single character other than '"', '\\r' and '\\n' (got "\\"")`],
-  ['header not a boolean', { header: 'yes' }, 'csv: options.header must be true or false (got yes)'],
+  ['header not a boolean', { header: 'yes' }, 'csv: options.header must be true or false (got "yes")'],
   ['chunk size fractional', { chunkSize: 1.5 }, 'csv: options.chunkSize must be an integer number of bytes in [1, 2^30] (got 1.5)'],
 ]
 for (const [what, options, message] of invalid) {

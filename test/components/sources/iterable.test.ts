@@ -84,7 +84,7 @@ const invalid: Array<[string, unknown, string]> = [
   ['null', null, 'iterable: input must be an array, an iterable or an async iterable (got null)'],
   ['a plain object', { a: 1 }, 'iterable: input must be an array, an iterable or an async iterable (got an object)'],
   ['a string', 'in.jsonl', 'iterable: input must be an array, an iterable or an async iterable (got "in.jsonl"); to read a file use sources.jsonl(path) or sources.csv(path)'],
-  ['a generator function', slowly, 'iterable: input must be an array, an iterable or an async iterable (got function); pass the iterable the function returns, e.g. iterable(gen()) rather than iterable(gen)'],
+  ['a generator function', slowly, 'iterable: input must be an array, an iterable or an async iterable (got a function); pass the iterable the function returns, e.g. iterable(gen()) rather than iterable(gen)'],
 ]
 for (const [what, input, message] of invalid) {
   test(`an input that is not iterable is refused up front: ${what}`, (t) => {
@@ -92,3 +92,8 @@ for (const [what, input, message] of invalid) {
     t.is(e!.message, message)
   })
 }
+
+test('a description that is not a string is refused up front, naming the option', (t) => {
+  const e = t.throws(() => iterable([1], { description: 5 as unknown as string }), { instanceOf: InvalidOptionError })
+  t.is(e!.message, 'iterable: options.description must be a string (got 5)')
+})

@@ -113,6 +113,12 @@ const cases: { title: string; build: () => unknown; error: new (...args: never[]
     message: "step 'm': options.concurrency must be a positive integer (got 1.5)",
   },
   {
+    title: 'batch maxWaitMs must be a positive number, the value shown as given',
+    build: () => pipeline('p').source('in', src()).batch('b', { size: 2, maxWaitMs: '10' as never }),
+    error: InvalidOptionError,
+    message: `step 'b': options.maxWaitMs must be a positive number of milliseconds (got "10")`,
+  },
+  {
     title: 'run refuses a negative batch size',
     build: () => pipeline('p').source('in', src()).sink('out', sinks.collect()).run({ batchSize: -1 }),
     error: InvalidOptionError,

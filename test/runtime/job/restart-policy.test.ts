@@ -25,3 +25,12 @@ test('restart with zero attempts needs no store; with attempts it does', (t) => 
   t.throws(() => resolveRestart({ attempts: 1 }, undefined), { message: /needs checkpoints/ })
   t.is(resolveRestart(undefined, undefined), undefined)
 })
+
+test('restart attempts and backoffMs are checked up front, the message showing the value as given', (t) => {
+  t.throws(() => resolveRestart({ attempts: '3' as never }, checkpointing), {
+    instanceOf: InvalidOptionError, message: 'run(options): options.restart.attempts must be an integer ≥ 0 (got "3")',
+  })
+  t.throws(() => resolveRestart({ attempts: 1, backoffMs: -1 }, checkpointing), {
+    instanceOf: InvalidOptionError, message: 'run(options): options.restart.backoffMs must be a number of milliseconds ≥ 0 (got -1)',
+  })
+})
