@@ -1,26 +1,12 @@
 import { InvalidOptionError } from './errors/invalid-option-error.ts'
+import { shown } from '../persistence/shown.ts'
+
+export { shown }
 
 // The one home of option checks for runtime/ and components/ (both may import runtime/; persistence/
 // may not, and InvalidOptionError is the runtime's). Every message reads
-// `<where>: options.<option> must be <rule> (got <value>)`, the value written by `shown`.
-
-/**
- * A value as an error message shows it: strings quoted, a list of strings as written, numbers,
- * booleans, null and undefined as themselves, a bigint with its `n`; other arrays, objects and
- * functions by their kind — their contents may be large, circular or not serializable.
- *
- * @example
- * shown('12') // '"12"'
- * shown({ id: 1 }) // 'an object'
- */
-export function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'bigint') return `${value}n`
-  if (typeof value === 'function') return 'a function'
-  if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? JSON.stringify(value) : 'an array'
-  if (typeof value === 'object' && value !== null) return 'an object'
-  return String(value)
-}
+// `<where>: options.<option> must be <rule> (got <value>)`, the value written by `shown`
+// (persistence/shown.ts: persistence/ writes values with it too).
 
 /**
  * The error for an option outside its rule: `<where>: <named> must be <rule> (got <value>)`.

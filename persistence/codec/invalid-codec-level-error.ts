@@ -1,4 +1,5 @@
 import { OxiflowError } from '../oxiflow-error.ts'
+import { shown } from '../shown.ts'
 
 /**
  * A zstd compression level outside 1–22.
@@ -9,7 +10,7 @@ import { OxiflowError } from '../oxiflow-error.ts'
 export class InvalidCodecLevelError extends OxiflowError {
   override readonly name = 'InvalidCodecLevelError'
   constructor(readonly level: unknown) {
-    super('ERR_INVALID_CODEC_LEVEL', `level must be an integer from 1 to 22 for zstd (got ${String(level)}); 1 is the default`)
+    super('ERR_INVALID_CODEC_LEVEL', `level must be an integer from 1 to 22 for zstd (got ${shown(level)}); 1 is the default`)
   }
 }
 

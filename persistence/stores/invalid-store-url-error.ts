@@ -5,8 +5,8 @@ import { OxiflowError } from '../oxiflow-error.ts'
  * `schema`). `url` has its credentials masked; the message names the parameter and the rule.
  *
  * @example
- * new InvalidStoreUrlError('postgres://db/x?schema=A-B', 'schema', "must match [a-z_][a-z0-9_]* (at most 63 characters) (got 'A-B')").message
- * // "store URL 'postgres://db/x?schema=A-B': schema must match [a-z_][a-z0-9_]* (at most 63 characters) (got 'A-B')"
+ * new InvalidStoreUrlError('postgres://db/x?schema=A-B', 'schema', "must match [a-z_][a-z0-9_]* (at most 63 characters) (got "A-B")").message
+ * // "store URL 'postgres://db/x?schema=A-B': schema must match [a-z_][a-z0-9_]* (at most 63 characters) (got "A-B")"
  */
 export class InvalidStoreUrlError extends OxiflowError {
   override readonly name = 'InvalidStoreUrlError'

@@ -3,6 +3,7 @@ import { leaseHolderGone } from './lease-holder.ts'
 import type { LeaseRecord } from './lease-record.ts'
 import { checkStoreKey } from './check-store-key.ts'
 import type { FenceToken, LeaseOwner } from './state-store.ts'
+import { shown } from '../shown.ts'
 
 /**
  * Whether `owner` may take a lease now held as `current`: never granted, released, expired
@@ -52,17 +53,17 @@ export function leaseOwnerRecord(owner: LeaseOwner): LeaseOwner {
  */
 export function checkLeaseRequest(name: string, owner: LeaseOwner, ttlMs: number): void {
   if (!(typeof ttlMs === 'number' && Number.isFinite(ttlMs) && ttlMs > 0)) {
-    throw new InvalidLeaseRequestError(name, `ttlMs must be a positive number of milliseconds (got ${String(ttlMs)})`)
+    throw new InvalidLeaseRequestError(name, `ttlMs must be a positive number of milliseconds (got ${shown(ttlMs)})`)
   }
-  if (typeof owner !== 'object' || owner === null) throw new InvalidLeaseRequestError(name, `owner must be { runner, host, pid } (got ${String(owner)})`)
+  if (typeof owner !== 'object' || owner === null) throw new InvalidLeaseRequestError(name, `owner must be { runner, host, pid } (got ${shown(owner)})`)
   for (const field of ['runner', 'host'] as const) {
     if (!(typeof owner[field] === 'string' && owner[field] !== '')) {
-      throw new InvalidLeaseRequestError(name, `owner.${field} must be a non-empty string (got ${JSON.stringify(owner[field])})`)
+      throw new InvalidLeaseRequestError(name, `owner.${field} must be a non-empty string (got ${shown(owner[field])})`)
     }
   }
-  if (!(Number.isInteger(owner.pid) && owner.pid > 0)) throw new InvalidLeaseRequestError(name, `owner.pid must be a positive integer (got ${String(owner.pid)})`)
+  if (!(Number.isInteger(owner.pid) && owner.pid > 0)) throw new InvalidLeaseRequestError(name, `owner.pid must be a positive integer (got ${shown(owner.pid)})`)
   if (owner.start !== undefined && !(typeof owner.start === 'string' && owner.start !== '')) {
-    throw new InvalidLeaseRequestError(name, `owner.start must be a non-empty string (the process's start, e.g. from ownProcessStart()) or absent (got ${JSON.stringify(owner.start)})`)
+    throw new InvalidLeaseRequestError(name, `owner.start must be a non-empty string (the process's start, e.g. from ownProcessStart()) or absent (got ${shown(owner.start)})`)
   }
 }
 
@@ -76,6 +77,6 @@ export function checkLeaseRequest(name: string, owner: LeaseOwner, ttlMs: number
 export function checkFenceToken(fence: FenceToken): void {
   checkStoreKey(fence?.lease, 'lease name')
   if (!(Number.isSafeInteger(fence.token) && fence.token >= 0)) {
-    throw new InvalidLeaseRequestError(fence.lease, `a fence's token must be a non-negative integer (got ${String(fence.token)})`)
+    throw new InvalidLeaseRequestError(fence.lease, `a fence's token must be a non-negative integer (got ${shown(fence.token)})`)
   }
 }

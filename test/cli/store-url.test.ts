@@ -34,7 +34,7 @@ test('storeUrl_badParameters_refusedNamingParameterAndRule', (t) => {
   const cases: Array<[() => unknown, string]> = [
     [() => openStore('redis://h/0?prefix=a%20b'), `store URL 'redis://h/0?prefix=a%20b': prefix must be a non-empty string of [A-Za-z0-9._~:-] (got "a b")`],
     [() => redis('redis://u:pw@h/0', { chunkSize: 10 }), `store URL 'redis://***@h/0': chunkSize must be an integer number of bytes ≥ 1024 (got 10)`],
-    [() => openStore('redis://h/0?chunkSize=1k'), `store URL 'redis://h/0?chunkSize=1k': chunkSize must be an integer number of bytes ≥ 1024 (got '1k')`],
+    [() => openStore('redis://h/0?chunkSize=1k'), `store URL 'redis://h/0?chunkSize=1k': chunkSize must be an integer number of bytes ≥ 1024 (got "1k")`],
     [() => openStore('postgres://h/db?schema=Bad-Name'), `store URL 'postgres://h/db?schema=Bad-Name': schema must match [a-z_][a-z0-9_]* with at most 63 characters (got "Bad-Name")`],
     [() => postgres('postgres://h/db', { poolSize: 0 }), `store URL 'postgres://h/db': poolSize must be a positive integer (got 0)`],
   ]

@@ -206,11 +206,11 @@ test('readBlobHeader_unknownFormatOrCodecId_namesIt', async (t) => {
 test('encodeSnapshot_unknownCodecName_unknownCodecError', async (t) => {
   for (const name of ['gzip', 'ZSTD', '', 'toString', '__proto__', 'constructor']) {
     await t.throwsAsync(() => encodeSnapshot({ a: 1 }, name as CodecName), {
-      instanceOf: UnknownCodecError, message: `codec must be one of none, lz4, snappy, zstd (got '${name}'); zstd is the default`,
+      instanceOf: UnknownCodecError, message: `codec must be one of none, lz4, snappy, zstd (got "${name}"); zstd is the default`,
     }, `codec '${name}'`)
   }
   t.throws(() => compressorFor('brotli' as CodecName, 'options.codec'), {
-    instanceOf: UnknownCodecError, message: "options.codec must be one of none, lz4, snappy, zstd (got 'brotli'); zstd is the default",
+    instanceOf: UnknownCodecError, message: "options.codec must be one of none, lz4, snappy, zstd (got \"brotli\"); zstd is the default",
   })
 })
 

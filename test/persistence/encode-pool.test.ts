@@ -107,7 +107,7 @@ test('the caller keeps its bytes unless it hands them over: moved only with tran
 test('encodeSerialized refuses an unknown codec or a bad zstd level before any thread sees the bytes, and leaves them with the caller', async (t) => {
   const raw = serialize(mapState)
   await t.throwsAsync(encodeSerialized(raw, 'gzip' as CodecName, 1, { transfer: true }), {
-    instanceOf: UnknownCodecError, message: "codec must be one of none, lz4, snappy, zstd (got 'gzip'); zstd is the default",
+    instanceOf: UnknownCodecError, message: "codec must be one of none, lz4, snappy, zstd (got \"gzip\"); zstd is the default",
   })
   await t.throwsAsync(encodeSerialized(raw, 'zstd', 0, { transfer: true }), {
     instanceOf: InvalidCodecLevelError, message: 'level must be an integer from 1 to 22 for zstd (got 0); 1 is the default',

@@ -1,5 +1,6 @@
 import { InvalidStoreUrlError } from '../invalid-store-url-error.ts'
 import { maskCredentials } from '../mask-credentials.ts'
+import { shown } from '../../shown.ts'
 
 /**
  * Options of a PostgreSQL store beyond its URL (each may also be a query parameter:
@@ -45,12 +46,12 @@ export function parsePostgresUrl(url: string, options: PostgresStoreOptions = {}
   }
   const schema = options.schema ?? parsed.searchParams.get('schema') ?? 'oxiflow'
   if (typeof schema !== 'string' || !SCHEMA.test(schema)) {
-    throw new InvalidStoreUrlError(safeUrl, 'schema', `must match [a-z_][a-z0-9_]* with at most 63 characters (got ${JSON.stringify(schema)})`)
+    throw new InvalidStoreUrlError(safeUrl, 'schema', `must match [a-z_][a-z0-9_]* with at most 63 characters (got ${shown(schema)})`)
   }
   const poolText = parsed.searchParams.get('poolSize')
   const poolSize = options.poolSize ?? (poolText === null ? 10 : /^\d+$/.test(poolText) ? Number(poolText) : Number.NaN)
   if (!(Number.isSafeInteger(poolSize) && poolSize >= 1)) {
-    throw new InvalidStoreUrlError(safeUrl, 'poolSize', `must be a positive integer (got ${poolText !== null && options.poolSize === undefined ? `'${poolText}'` : String(poolSize)})`)
+    throw new InvalidStoreUrlError(safeUrl, 'poolSize', `must be a positive integer (got ${shown(poolText !== null && options.poolSize === undefined ? poolText : poolSize)})`)
   }
   parsed.searchParams.delete('schema')
   parsed.searchParams.delete('poolSize')

@@ -1,5 +1,6 @@
 import { InvalidStoreUrlError } from '../invalid-store-url-error.ts'
 import { maskCredentials } from '../mask-credentials.ts'
+import { shown } from '../../shown.ts'
 
 /**
  * Options of a Redis store beyond its URL (each may also be a query parameter of the URL:
@@ -47,12 +48,12 @@ export function parseRedisUrl(url: string, options: RedisStoreOptions = {}): Red
   }
   const prefix = options.prefix ?? parsed.searchParams.get('prefix') ?? 'oxiflow'
   if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
-    throw new InvalidStoreUrlError(safeUrl, 'prefix', `must be a non-empty string of [A-Za-z0-9._~:-] (got ${JSON.stringify(prefix)})`)
+    throw new InvalidStoreUrlError(safeUrl, 'prefix', `must be a non-empty string of [A-Za-z0-9._~:-] (got ${shown(prefix)})`)
   }
   const chunkText = parsed.searchParams.get('chunkSize')
   const chunkSize = options.chunkSize ?? (chunkText === null ? DEFAULT_CHUNK : /^\d+$/.test(chunkText) ? Number(chunkText) : Number.NaN)
   if (!(Number.isSafeInteger(chunkSize) && chunkSize >= 1024)) {
-    throw new InvalidStoreUrlError(safeUrl, 'chunkSize', `must be an integer number of bytes ≥ 1024 (got ${chunkText !== null && options.chunkSize === undefined ? `'${chunkText}'` : String(chunkSize)})`)
+    throw new InvalidStoreUrlError(safeUrl, 'chunkSize', `must be an integer number of bytes ≥ 1024 (got ${shown(chunkText !== null && options.chunkSize === undefined ? chunkText : chunkSize)})`)
   }
   parsed.searchParams.delete('prefix')
   parsed.searchParams.delete('chunkSize')
