@@ -37,8 +37,30 @@ export function collectEach(ctx: OperatorContext, records: readonly unknown[], n
   const base = c.recordsIn
   c.recordsIn += records.length
   const out: unknown[] = []
-  return andThen(eachRecord(ctx, records, base, (r) => { each(r, out) }), () => {
-    c.recordsOut += out.length
-    return out.length > 0 ? next.batch(out) : undefined
-  })
+  // Until a record throws, one plain loop (a closure per record cost ~10 ns of a map's ~20).
+  let i = 0
+  try {
+    for (; i < records.length; i++) each(records[i], out)
+  } catch (e) {
+    return collectAfterThrow(ctx, records, base, i, e, next, each, out)
+  }
+  return sendCounted(ctx, next, out)
+}
+
+/**
+ * The rest of collectEach's batch once records[i] threw `e` (its first attempt): that record goes
+ * to the step's failure policy, the ones after it record by record (eachRecord), then the
+ * output is counted and sent.
+ */
+export function collectAfterThrow(ctx: OperatorContext, records: readonly unknown[], base: number, i: number, e: unknown,
+  next: Output, each: (record: unknown, out: unknown[]) => void, out: unknown[]): Maybe<void> {
+  const record = records[i]
+  const handled = ctx.failures.handle([record], inputOffset(base, i), e, () => each(record, out))
+  return andThen(andThen(handled, () => eachRecord(ctx, records, base, (r) => { each(r, out) }, i + 1)), () => sendCounted(ctx, next, out))
+}
+
+/** Counts `out` as the step's output and sends it on (nothing when empty). */
+export function sendCounted(ctx: OperatorContext, next: Output, out: unknown[]): Maybe<void> {
+  ctx.counters.recordsOut += out.length
+  return out.length > 0 ? next.batch(out) : undefined
 }

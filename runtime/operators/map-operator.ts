@@ -1,5 +1,5 @@
 import type { Maybe } from '../maybe.ts'
-import { collectEach } from './each-record.ts'
+import { collectAfterThrow, sendCounted } from './each-record.ts'
 import type { OperatorContext, Output } from './operator.ts'
 import { Pipe } from './pipe.ts'
 
@@ -11,6 +11,18 @@ export class MapOperator extends Pipe {
 
   override batch(records: readonly unknown[]): Maybe<void> {
     const fn = this.fn
-    return collectEach(this.ctx, records, this.next, (r, out) => { out.push(fn(r)) })
+    const ctx = this.ctx
+    const base = ctx.counters.recordsIn
+    ctx.counters.recordsIn += records.length
+    // One output per record: the array is made at its size (pushes grew it a dozen times per batch).
+    const out = new Array<unknown>(records.length)
+    let i = 0
+    try {
+      for (; i < records.length; i++) out[i] = fn(records[i])
+    } catch (e) {
+      out.length = i
+      return collectAfterThrow(ctx, records, base, i, e, this.next, (r, o) => { o.push(fn(r)) }, out)
+    }
+    return sendCounted(ctx, this.next, out)
   }
 }
