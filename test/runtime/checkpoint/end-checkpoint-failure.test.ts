@@ -3,11 +3,12 @@
 // failure there like a periodic one's and complete anyway: the sinks' tail was then either
 // published without a checkpoint covering it or never. Now the end's checkpoint is taken again,
 // and when no attempt commits the job fails with EndCheckpointError; a restore finishes it.
-import test from 'ava'
+import test, { type ExecutionContext } from 'ava'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isEndCheckpointError, pipeline, sinks, sources, stores, type StateStore } from '../../../index.ts'
+import { isEndCheckpointError, pipeline, sinks, sources, type StateStore } from '../../../index.ts'
+import { storeBefore } from '../../fixtures/slow-store.ts'
 
 const count = 3000
 // No periodic checkpoints: every store write after the input ran out is the end's checkpoint's.
@@ -15,18 +16,14 @@ const count = 3000
 
 /** A memory store whose writes fail while `failing()` says so. */
 function flakyStore(failing: () => boolean): StateStore {
-  const inner = stores.memory()
-  return new Proxy(inner, {
-    get(target, prop) {
-      const v = Reflect.get(target, prop, target) as unknown
-      if (typeof v !== 'function') return v
-      const f = (v as (...a: unknown[]) => unknown).bind(target)
-      return prop === 'put' ? async (...args: unknown[]) => {
-        if (failing()) throw new Error('disk full (test)')
-        return f(...args)
-      } : f
-    },
-  })
+  return storeBefore('put', () => { if (failing()) throw new Error('disk full (test)') })
+}
+
+/** A temporary folder for the test, removed after it, and the output file in it. */
+async function outputIn(t: ExecutionContext): Promise<{ dir: string; out: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-end-cp-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  return { dir, out: join(dir, 'out.jsonl') }
 }
 
 /** 1…count through a keyed running sum into a JSONL file; `seen` is told each record the sink step gets. */
@@ -52,9 +49,7 @@ async function oracle(dir: string): Promise<unknown[]> {
 
 test('the end\'s checkpoint fails every attempt: the job fails with EndCheckpointError, and a restore finishes it exactly once', async (t) => {
   t.timeout(60_000)
-  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-end-cp-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const out = join(dir, 'out.jsonl')
+  const { dir, out } = await outputIn(t)
   let ranOut = false
   let down = true
   const store = flakyStore(() => ranOut && down)
@@ -74,9 +69,7 @@ test('the end\'s checkpoint fails every attempt: the job fails with EndCheckpoin
 
 test('the end\'s checkpoint fails once: taken again, the job completes with it as its last', async (t) => {
   t.timeout(60_000)
-  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-end-cp-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const out = join(dir, 'out.jsonl')
+  const { dir, out } = await outputIn(t)
   let ranOut = false
   let failures = 0
   // Fails the end's first attempt: every put from the moment the input ran out until one failed.
@@ -91,9 +84,7 @@ test('the end\'s checkpoint fails once: taken again, the job completes with it a
 
 test('with a restart allowed, a store away at the end is got past: the job restarts, restores and completes', async (t) => {
   t.timeout(60_000)
-  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-end-cp-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const out = join(dir, 'out.jsonl')
+  const { dir, out } = await outputIn(t)
   let ranOut = false
   let running: ReturnType<ReturnType<typeof job>['run']> | undefined
   // Down until the job restarted: the first run's three attempts at its end's checkpoint fail.
