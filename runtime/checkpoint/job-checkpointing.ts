@@ -19,6 +19,8 @@ import { isCheckpointAfterEndError } from './checkpoint-after-end-error.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { EndCheckpointError } from './end-checkpoint-error.ts'
+import { isLeaseLostError } from './lease-lost-error.ts'
+import { isStaleFenceError } from '../../persistence/stores/stale-fence-error.ts'
 
 /** Waits before each attempt at a job's end's checkpoint: a store or broker briefly away gets time to return. */
 const END_RETRY_MS = [0, 1_000, 4_000]
@@ -150,7 +152,8 @@ export class JobCheckpointing {
    * full one (no chain), like a stop's. Its commit publishes what transactional sinks staged since
    * the last periodic one, so the job cannot complete without it: a failure is counted, the
    * checkpoint is taken again after END_RETRY_MS, and when no attempt commits the job fails with
-   * EndCheckpointError (restartable: a restart restores the last committed checkpoint).
+   * EndCheckpointError (restartable: a restart restores the last committed checkpoint) — except
+   * when the runner lost the pipeline's lease (a fenced write): that error fails the job at once.
    */
   async completed(): Promise<void> {
     let error: unknown
@@ -160,6 +163,8 @@ export class JobCheckpointing {
         await this.checkpoint(false, true, true)
         return
       } catch (e) {
+        // Another runner holds the pipeline now: no retry, and no restart.
+        if (isStaleFenceError(e) || isLeaseLostError(e)) throw e
         error = e
       }
     }
