@@ -23,8 +23,9 @@ export type RecordChange<T> = T | null | undefined
  */
 export function updateRecord<T>(store: StateStore, key: string, change: (current: T | undefined) => RecordChange<T>): Promise<T | undefined> {
   // Writers in one process take turns per record: compare-and-set then only arbitrates between
-  // processes. Racing each other too, 8 writers in one process on a loaded machine lost 50 races
-  // in a row (RecordConflictError in CI), though none of them could ever have overwritten another.
+  // processes. Racing each other too, 8 writers in one process on a loaded machine can lose
+  // CAS_ATTEMPTS races in a row (RecordConflictError; the likely cause of a CI failure), though
+  // none of them could ever have overwritten another.
   let queues = turns.get(store)
   if (!queues) turns.set(store, queues = new Map())
   const next = (queues.get(key) ?? Promise.resolve()).then(() => casLoop(store, key, change))
