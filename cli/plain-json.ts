@@ -1,10 +1,13 @@
+import { isPackedGroup, unpackGroup } from '../runtime/state/keyed-snapshot.ts'
+
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * JSON for state that v8 keeps but JSON does not: a Map with string or number keys becomes an
  * object (any other Map a list of [key, value] pairs), a Set a list, a BigInt its digits, bytes
  * that are UTF-8 text without control characters (but newlines and tabs) — a file sink's pending
- * lines — that text, other typed arrays a list of numbers.
+ * lines — that text, other typed arrays a list of numbers; a key group of keyed state stored
+ * packed (`ctx.state`, `.reduce`) its `{ keys, values }`.
  *
  * @example
  * plainJson(new Map([['a', 1n]])) // '{\n  "a": "1"\n}'
@@ -18,6 +21,7 @@ export function plainJson(value: unknown): string {
       if (text !== undefined) return text
       return Array.from(raw)
     }
+    if (isPackedGroup(v)) return unpackGroup(v)
     if (typeof v === 'bigint') return v.toString()
     if (v instanceof Set) return [...v]
     if (v instanceof Map) {

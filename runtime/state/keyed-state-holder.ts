@@ -1,7 +1,7 @@
 import { checkStateVersion } from '../../persistence/checkpoints/check-state-version.ts'
 import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
 import { ChangeEpochs } from './change-epochs.ts'
-import { foldKeyedChanges, type KeyedGroupState, type KeyedStateSnapshot } from './keyed-snapshot.ts'
+import { foldKeyedChanges, packGroup, unpackGroup, type KeyedGroupState, type KeyedStateSnapshot, type PackedKeyedGroup } from './keyed-snapshot.ts'
 import { KeyedStateRestoreError } from './keyed-state-restore-error.ts'
 import { SlotTable } from './slot-table.ts'
 import type { StateOptions } from './state-options.ts'
@@ -28,6 +28,8 @@ export interface KeyedStateSetup {
   readonly stateId?: string
   /** Applies `options.migrate` to one stored value (a whole map or list: each of its units). */
   readonly migrateValue?: (value: unknown, migrate: (unit: unknown) => unknown) => unknown
+  /** Snapshots pack key groups from this many keys on (default PACK_FROM; tests pack every group with 1). */
+  readonly packFrom?: number
 }
 
 /**
@@ -154,7 +156,12 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     if (this.stamps) this.stamps = new Float64Array(16)
     this.epochs.reset()
     for (const g of [...state.keys()].sort((a, b) => a - b)) {
-      const group = state.get(g)!
+      let group: KeyedGroupState
+      try {
+        group = unpackGroup(state.get(g)!)
+      } catch (e) {
+        throw new KeyedStateRestoreError(this.setup.step, this.stateId, `key group ${g}: ${(e as Error).message}`)
+      }
       for (let i = 0; i < group.keys.length; i++) {
         const key = group.keys[i]
         if (this.setup.groupOf(key) !== g) {
@@ -174,11 +181,11 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     }
   }
 
-  private columns(slots: readonly number[], removed: unknown[]): KeyedGroupState {
+  private columns(slots: readonly number[], removed: unknown[]): KeyedGroupState | PackedKeyedGroup {
     const keys = slots.map((s) => this.table.keyAt(s))
     const values = slots.map((s) => this.values[s])
     const stamps = this.stamps ? Float64Array.from(slots, (s) => this.stamps![s]) : undefined
-    return { keys, values, ...(stamps ? { stamps } : {}), ...(removed.length > 0 ? { removed } : {}) }
+    return packGroup({ keys, values, ...(stamps ? { stamps } : {}), ...(removed.length > 0 ? { removed } : {}) }, this.setup.packFrom)
   }
 
   private clockNow(): number {

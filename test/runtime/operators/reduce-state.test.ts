@@ -4,6 +4,7 @@ import { PipelineCheckpoints } from '../../../persistence/checkpoints/pipeline-c
 import { readHolderState } from '../../../persistence/checkpoints/read-holder-state.ts'
 import { positionHolder } from '../../../components/sources/position-holder.ts'
 import { pipeline, sinks, sources, stores, type JobSnapshot, type Source } from '../../../index.ts'
+import { unpackGroup, type KeyedStateSnapshot } from '../../../runtime/state/keyed-snapshot.ts'
 
 // `.reduce` keeps its accumulators in the runtime's keyed state: a 1.0 snapshot (pairs per key
 // group) still restores, an accumulator that is `undefined` stays one (not init() again), and
@@ -66,7 +67,7 @@ test('an incremental checkpoint of .reduce writes the keys touched since the las
   const manifest = await new PipelineCheckpoints(store, 'red').read(changes.id)
   const entry = manifest.holders.find((h) => h.stateId === 'sum/accumulators')!
   t.is(entry.snapshot, 'changes')
-  const state = await readHolderState(store, manifest, entry) as Map<number, { keys: unknown[] }>
-  t.deepEqual([...state.values()].flatMap((g) => g.keys).sort(), Array.from({ length: 20 }, (_, i) => `k${i}`).sort())
+  const state = await readHolderState(store, manifest, entry) as KeyedStateSnapshot
+  t.deepEqual([...state.values()].flatMap((g) => unpackGroup(g).keys).sort(), Array.from({ length: 20 }, (_, i) => `k${i}`).sort())
   t.true(changes.steps.sum.rawBytes < full.steps.sum.rawBytes / 20, 'the changes of 1 % of the keys are a small part of a full snapshot')
 })

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import v8 from 'node:v8'
 import { keyGroupOf } from '../../../index.ts'
 import { KeyedStateHolder } from '../../../runtime/state/keyed-state-holder.ts'
-import type { KeyedStateSnapshot } from '../../../runtime/state/keyed-snapshot.ts'
+import { unpackGroup, type KeyedStateSnapshot } from '../../../runtime/state/keyed-snapshot.ts'
 
 // Incremental snapshots of one keyed state, against a plain Map as oracle: random writes,
 // deletes and clock moves, a snapshot (full, or changes since the previous one) now and then.
@@ -20,15 +20,20 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('snapshot' as const), full: fc.boolean() }) },
 )
 
+// Every other run packs every key group (as snapshots pack groups of PACK_FROM keys and more).
+let runs = 0
 function holder(clock: { t: number }, ttl: number | undefined): KeyedStateHolder {
   return new KeyedStateHolder({ step: 's', name: 'v', keyOf: (r) => r, groupOf: (k) => keyGroupOf(k, G), now: () => clock.t,
-    watermark: () => -Infinity, options: ttl === undefined ? {} : { ttl: { ms: ttl } } })
+    watermark: () => -Infinity, options: ttl === undefined ? {} : { ttl: { ms: ttl } }, ...(runs++ % 2 === 0 && { packFrom: 1 }) })
 }
 
 /** A snapshot's content: key → value, whatever the order of groups and keys. */
 function content(s: KeyedStateSnapshot): Map<unknown, unknown> {
   const out = new Map<unknown, unknown>()
-  for (const [, g] of s) g.keys.forEach((k, i) => out.set(k, g.values[i]))
+  for (const [, packed] of s) {
+    const g = unpackGroup(packed)
+    g.keys.forEach((k, i) => out.set(k, g.values[i]))
+  }
   return new Map([...out].sort(([a], [b]) => Number(a) - Number(b)))
 }
 

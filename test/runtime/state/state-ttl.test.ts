@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { pipeline, sinks, virtualClock, type Oxi, type Source, type ValueState, type VirtualClock } from '../../../index.ts'
 import type { OperatorContext } from '../../../runtime/operators/operator.ts'
 import { ProcessOperator } from '../../../runtime/operators/process-operator.ts'
-import type { KeyedStateSnapshot } from '../../../runtime/state/keyed-snapshot.ts'
+import { unpackGroup, type KeyedStateSnapshot } from '../../../runtime/state/keyed-snapshot.ts'
 
 // TTL: processing time on a virtual clock moved by the source before each record (no real
 // waiting), checked against a plain loop; event time against the watermarks the step receives.
@@ -66,7 +66,7 @@ test('processing-time TTL: a key\'s value expires ms after its last write on the
     // The end's watermark (+∞) lists the live keys: none, 10 s after the last record.
     t.deepEqual(out, expected)
     const state = summary.snapshot!.get('count/state.n')!.instances[0] as KeyedStateSnapshot
-    t.is([...state.values()].reduce((s, g) => s + g.keys.length, 0), 0, 'every entry expired before the snapshot')
+    t.is([...state.values()].reduce((s, g) => s + unpackGroup(g).keys.length, 0), 0, 'every entry expired before the snapshot')
   }), { seed, numRuns: 60 })
 })
 
@@ -96,5 +96,5 @@ test('event-time TTL: a write is stamped with its record\'s time; the entry expi
   t.is(holder.stateId, 'count/state.n')
   await op.watermark(Infinity)
   t.deepEqual(out.splice(0), [], 'the end of input (+∞) expires everything')
-  t.deepEqual([...(holder.snapshot(1) as KeyedStateSnapshot).values()].flatMap((g) => g.keys), [])
+  t.deepEqual([...(holder.snapshot(1) as KeyedStateSnapshot).values()].flatMap((g) => unpackGroup(g).keys), [])
 })
