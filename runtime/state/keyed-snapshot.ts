@@ -36,8 +36,8 @@ export interface PackedKeyedGroup {
 }
 
 /**
- * A keyed state's snapshot (full, or changes): its key groups, packed as written since state
- * format 2 (holders restore both forms; older code cannot read packed groups).
+ * A keyed state's snapshot (full, or changes): its key groups, those of PACK_FROM keys or more
+ * packed (holders restore both forms; code from before packing cannot read packed groups).
  *
  * @example
  * const s: KeyedStateSnapshot = new Map([[17, { keys: ['u1'], values: [3] }]])
