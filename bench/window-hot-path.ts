@@ -11,48 +11,42 @@
  *    `window(tumbling({ size: 100_000, time: ts }))` — against its own hand loop.
  * Every run's output digest is checked against the group's hand loop (the script fails on a
  * difference). Ratio = hand loop median time / variant median time.
- * Knobs: BENCH_W_EVENTS (default 5000000), BENCH_WH_ROUNDS (timed runs, default 5).
+ * Knobs: BENCH_W_EVENTS (default 5000000), BENCH_WH_ROUNDS (timed runs, default 5),
+ * BENCH_WH_FRESH=1 (each run in a process of its own, the first pipeline it runs, instead of
+ * round-robin in this process after a warm-up: window-hot-path/fresh-processes.ts).
  * Run: npm run bench -- window-hot-path, or node --expose-gc --import tsx bench/window-hot-path.ts
  */
 import { environment, fmt, formatEnvironment, formatTable, otherNote, timeOnce, watchOtherProcesses, writeResults } from './measure.ts'
-import { handLoop } from './w-hand-loop.ts'
-import { nodeStreams } from './w-node-streams.ts'
-import { oxiflowInline } from './w-oxiflow.ts'
-import { rxjsGroupBy } from './w-rxjs.ts'
-import { oxiflowCountWindows, oxiflowTimeWindows } from './window-hot-path/oxiflow-windows.ts'
-import { columnLoop } from './window-hot-path/column-loop.ts'
+import { freshProcesses } from './window-hot-path/fresh-processes.ts'
+import { hotPathGroups } from './window-hot-path/groups.ts'
 import { roundRobin, type VariantTimes } from './window-hot-path/round-robin.ts'
-import { timeHandLoop } from './window-hot-path/time-hand-loop.ts'
 import { buildEvents, W } from './workload-w.ts'
 
 const events = Number(process.env.BENCH_W_EVENTS ?? W.events)
 const rounds = Number(process.env.BENCH_WH_ROUNDS ?? 5)
-const TIME_WINDOW_MS = 100_000
+const fresh = process.env.BENCH_WH_FRESH === '1'
 
 const env = environment()
 console.log(`# Window hot path — ${fmt(events)} events, ${W.keys} keys\n`)
 console.log(formatEnvironment(env) + '\n')
-const built = await timeOnce(() => buildEvents(events))
+// Fresh mode: each child process builds its own input.
+const built = await timeOnce(() => (fresh ? [] : buildEvents(events)))
 const input = built.value
-console.log(`input built in ${fmt(built.ms)} ms\n`)
+if (!fresh) console.log(`input built in ${fmt(built.ms)} ms\n`)
 
-const oxi = { ...oxiflowInline, name: 'oxiflow Oxi' }
-const groups = [
-  { title: `Tumbling count windows of ${W.windowSize} per key (window(lengthBatch(${W.windowSize})))`, variants: [handLoop, oxiflowCountWindows, columnLoop, oxi, rxjsGroupBy, nodeStreams] },
-  { title: `Event-time tumbling windows of ${TIME_WINDOW_MS / 1000} s per key (window(tumbling({ size: ${TIME_WINDOW_MS} })))`, variants: [timeHandLoop(TIME_WINDOW_MS), oxiflowTimeWindows(TIME_WINDOW_MS)] },
-]
+const groups = hotPathGroups()
 const overall = watchOtherProcesses()
 const measured: { title: string; rows: VariantTimes[] }[] = []
-for (const g of groups) {
-  console.log(`## ${g.title}\n`)
-  measured.push({ title: g.title, rows: await roundRobin(input, g.variants, rounds) })
+for (const [i, g] of groups.entries()) {
+  console.log(`## ${g.title}${fresh ? ' — each run in a process of its own' : ''}\n`)
+  measured.push({ title: g.title, rows: fresh ? await freshProcesses(i, g, rounds) : await roundRobin(input, g.variants, rounds) })
   console.log()
 }
 const others = overall()
 
 const rate = (ms: number): string => fmt(events / ms * 1000)
 for (const m of measured) {
-  console.log(`\n## ${m.title}: ${rounds} timed runs each after a warm-up, round-robin, outputs checked\n`)
+  console.log(`\n## ${m.title}: ${rounds} timed runs each ${fresh ? 'in processes of their own' : 'after a warm-up'}, round-robin, outputs checked\n`)
   console.log(formatTable(['variant', 'events/s (median)', 'events/s (min–max)', 'ms (median)', 'vs hand loop'],
     m.rows.map((r) => [r.variant.name, rate(r.ms.median), `${rate(r.ms.max)}–${rate(r.ms.min)}`, fmt(r.ms.median), `${r.ratio.toFixed(3)}×`])))
   for (const r of m.rows) console.log(`  ${r.variant.name}: ${r.variant.description}`)
@@ -61,6 +55,6 @@ for (const m of measured) {
 }
 console.log(`\nduring the runs, on average: ${otherNote(others)}`)
 console.log(`results: ${writeResults('window-hot-path', {
-  environment: env, events, keys: W.keys, rounds, inputBuildMs: built.ms, otherProcessesCores: others,
+  environment: env, events, keys: W.keys, rounds, freshProcesses: fresh, inputBuildMs: built.ms, otherProcessesCores: others,
   groups: measured.map((m) => ({ title: m.title, rows: m.rows.map((r) => ({ variant: r.variant.name, description: r.variant.description, ms: r.ms, ratioToHandLoop: r.ratio, otherProcessesCores: r.others })) })),
 })}`)
