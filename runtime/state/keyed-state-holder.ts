@@ -121,7 +121,9 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     this.purge()
     this.epochs.close(checkpointId)
     const out: KeyedStateSnapshot = new Map()
-    for (const [g, slots] of this.table.slotsByGroup()) out.set(g, this.columns(slots, []))
+    for (const [g, e] of this.table.entriesByGroup(this.values, this.stamps)) {
+      out.set(g, packGroup({ keys: e.keys, values: e.values, ...(this.stamps && { stamps: Float64Array.from(e.stamps) }) }, this.setup.packFrom))
+    }
     return out
   }
 

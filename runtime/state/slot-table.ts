@@ -78,15 +78,22 @@ export class SlotTable {
     for (let s = 0; s < this.used; s++) if (this.groups[s] >= 0) yield s
   }
 
-  /** The slots held, by key group (ascending slot order in each group). */
-  slotsByGroup(): Map<KeyGroup, number[]> {
-    const out = new Map<KeyGroup, number[]>()
+  /**
+   * By key group, the keys held with their entries of `values` (and `stamps`), gathered in one
+   * pass in slot order: a group's slots lie all over the table, and gathering group by group read
+   * the key and value arrays at random (1M keys: 326 ms of a 985 ms checkpoint).
+   */
+  entriesByGroup(values: readonly unknown[], stamps: Float64Array | undefined): Map<KeyGroup, { keys: unknown[]; values: unknown[]; stamps: number[] }> {
+    const out = new Map<KeyGroup, { keys: unknown[]; values: unknown[]; stamps: number[] }>()
+    const { keys, groups } = this
     for (let s = 0; s < this.used; s++) {
-      const g = this.groups[s]
+      const g = groups[s]
       if (g < 0) continue
-      const list = out.get(g)
-      if (list) list.push(s)
-      else out.set(g, [s])
+      let entries = out.get(g)
+      if (!entries) out.set(g, entries = { keys: [], values: [], stamps: [] })
+      entries.keys.push(keys[s])
+      entries.values.push(values[s])
+      if (stamps) entries.stamps.push(stamps[s])
     }
     return out
   }
