@@ -8,7 +8,7 @@
  */
 export { pipeline, Pipeline } from './runtime/builder/pipeline.ts'
 export type { WindowedStream, WindowResult, AggregateFields, AggregatorOf } from './runtime/builder/windowed-stream.ts'
-export type { Window, WindowHost, WindowAccumulator, WindowMode, WindowTime, EventTimeOptions, EventWindowShape } from './runtime/contracts/window.ts'
+export type { Window, WindowHost, WindowAccumulator, WindowMode, WindowTime, EventTimeOptions, WindowShape } from './runtime/contracts/window.ts'
 export type { Aggregator, Aggregator as WindowAggregator, AccumulatorColumns } from './runtime/contracts/aggregator.ts'
 export type { Job, JobSummary, JobMetrics, JobStatus, StepCounts, StepSummary, StepMetrics, SinkResults, SinkEntry } from './runtime/contracts/job.ts'
 export type { CheckpointResult, CheckpointStats, RestoreReport, RestartStats, RestartRecord, LeaseState, RunRecordStats } from './runtime/contracts/job.ts'

@@ -1,5 +1,6 @@
 import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError } from './aggregator-checks.ts'
+import { shown } from '../../runtime/option-checks.ts'
 
 /**
  * Number of records in the window (0 when empty). The accumulator is the count itself.
@@ -27,6 +28,10 @@ export function count<R = unknown>(): Aggregator<R, number, number> {
       add: (c, at, row) => { c[at][row]++ },
       merge: (c, at, into, from) => { c[at][into] += c[at][from] },
       result: (c, at, row) => c[at][row],
+      load(c, at, row, acc) {
+        if (typeof acc !== 'number') throw new RangeError(`count: expected a number, got ${shown(acc)}`)
+        c[at][row] = acc
+      },
     },
   }
 }

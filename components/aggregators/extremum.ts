@@ -1,5 +1,6 @@
 import type { AccumulatorColumns, Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, finiteNumberOf } from './aggregator-checks.ts'
+import { shown } from '../../runtime/option-checks.ts'
 import { type Deque, dequeBack, dequeFront, dequePopBack, dequePush, dequeShift } from './deque.ts'
 
 /**
@@ -119,5 +120,11 @@ function extremumColumns<R>(kind: string, fn: (record: R) => number, better: (a:
       c[at][into] += n
     },
     result: (c, at, row) => (c[at][row] === 0 ? null : c[at + 1][row]),
+    load(c, at, row, acc) {
+      const a = acc as RunningExtremum
+      if (typeof a?.n !== 'number' || typeof a.value !== 'number') throw new RangeError(`${kind}: expected { n, value }, got ${shown(acc)}`)
+      c[at][row] = a.n
+      c[at + 1][row] = a.value
+    },
   }
 }

@@ -1,5 +1,6 @@
 import type { AccumulatorColumns, Aggregator } from '../../runtime/contracts/aggregator.ts'
 import { evictError, finiteNumberOf } from './aggregator-checks.ts'
+import { shown } from '../../runtime/option-checks.ts'
 
 /**
  * Accumulator of `sum` and `avg`: `n` values whose sum is `hi + lo`, a Neumaier compensated sum —
@@ -90,6 +91,13 @@ function runningSumColumns<R>(kind: string, fn: (record: R) => number): Accumula
       c[at][into] += c[at][from]
     },
     result: (c, at, row) => c[at + 1][row] + c[at + 2][row],
+    load(c, at, row, acc) {
+      const a = acc as RunningSumAcc
+      if (typeof a?.n !== 'number' || typeof a.hi !== 'number' || typeof a.lo !== 'number') throw new RangeError(`${kind}: expected { n, hi, lo }, got ${shown(acc)}`)
+      c[at][row] = a.n
+      c[at + 1][row] = a.hi
+      c[at + 2][row] = a.lo
+    },
   }
 }
 

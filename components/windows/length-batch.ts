@@ -31,7 +31,8 @@ export function lengthBatch(n: number): Window<unknown, LengthBatchState> {
     description: `lengthBatch(${n})`,
     time: 'count',
     mode: 'append',
-    stateVersion: '1.0.0',
+    // 1.1.0: with aggregates in columns, the step keeps a key's batch as a row (1.0.0's objects still restore).
+    stateVersion: '1.1.0',
     eventTime: undefined,
     create: (host) => ({ start: 0, count: 0, acc: host.acc.create() }),
     add(host, key, state, record) {
@@ -44,6 +45,7 @@ export function lengthBatch(n: number): Window<unknown, LengthBatchState> {
     flush(host, key, state) {
       if (state.count > 0) fire(host, key, state)
     },
+    shape: { kind: 'count', size: n },
   }
 }
 

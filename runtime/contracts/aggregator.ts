@@ -79,4 +79,10 @@ export interface AccumulatorColumns<V> {
   merge(cols: readonly Float64Array[], at: number, into: number, from: number): void
   /** The aggregate of the row. */
   result(cols: readonly Float64Array[], at: number, row: number): V
+  /**
+   * Optional: writes `acc`, an accumulator of the aggregator's object form (its `appendOnly` form
+   * where it has one), into the row — how a snapshot written while the step kept objects restores
+   * into columns. Throws a RangeError for anything else. Without it such a snapshot is refused.
+   */
+  load?(cols: readonly Float64Array[], at: number, row: number, acc: unknown): void
 }

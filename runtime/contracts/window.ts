@@ -115,24 +115,25 @@ export interface Window<R = unknown, S = any> {
   /** Optional: the step dropped `state` (its key has nothing open, or a restore replaces everything). */
   release?(state: S): void
   /**
-   * Optional, event time only: the windows as data, so a step whose aggregates work in place
-   * keeps them in columns instead of calling `add`/`fire` on objects. Must describe exactly what
-   * those functions do.
+   * Optional: the windows as data, so a step whose aggregates work in place keeps them in columns
+   * instead of calling `add`/`fire` on objects. Must describe exactly what those functions do.
    */
-  readonly shape?: EventWindowShape
+  readonly shape?: WindowShape
 }
 
 /**
- * Event-time windows as data: fixed windows [s, s + size) starting at every multiple s of `slide`
- * (tumbling: `slide` = `size`; sliding: `slide` < `size`), or sessions of records at most `gap`
- * apart ([first, last + gap], merged when they touch).
+ * Windows as data. Event time: fixed windows [s, s + size) starting at every multiple s of
+ * `slide` (tumbling: `slide` = `size`; sliding: `slide` < `size`), or sessions of records at most
+ * `gap` apart ([first, last + gap], merged when they touch). Count: batches of `size` records per
+ * key, [first, last + 1) in the key's record sequence numbers (lengthBatch).
  *
  * @example
- * const shape: EventWindowShape = { kind: 'fixed', size: 60_000, slide: 60_000 }
+ * const shape: WindowShape = { kind: 'fixed', size: 60_000, slide: 60_000 }
  */
-export type EventWindowShape =
+export type WindowShape =
   | { readonly kind: 'fixed'; readonly size: number; readonly slide: number }
   | { readonly kind: 'session'; readonly gap: number }
+  | { readonly kind: 'count'; readonly size: number }
 
 /**
  * What a window step outputs per fired window, besides key, windowStart and windowEnd.

@@ -11,10 +11,15 @@ import type { AccumulatorColumns } from '../../contracts/aggregator.ts'
  */
 export interface RowAccumulation {
   readonly width: number
+  /** Each field's column form, and its first column's offset in the row. */
+  readonly fields: readonly AccumulatorColumns<unknown>[]
+  readonly offsets: readonly number[]
   init(cols: readonly Float64Array[], at: number, row: number): void
   values(record: unknown): Float64Array
   put(cols: readonly Float64Array[], at: number, row: number, xs: Float64Array): void
   merge(cols: readonly Float64Array[], at: number, into: number, from: number): void
+  /** Writes the object form's accumulators `acc` (one per field) into the row (a RangeError when a field cannot). */
+  load(cols: readonly Float64Array[], at: number, row: number, acc: unknown): void
   /** Writes the output fields of the row's window into `out`. */
   write(out: Record<string, unknown>, cols: readonly Float64Array[], at: number, row: number): void
 }
@@ -48,12 +53,22 @@ export function rowAccumulation(names: readonly string[], columns: readonly Accu
   const n = fields.length
   return {
     width,
+    fields,
+    offsets,
     ...make(fields, new Float64Array(n)),
     init(cols, at, row) {
       for (let i = 0; i < n; i++) fields[i].init(cols, at + offsets[i], row)
     },
     merge(cols, at, into, from) {
       for (let i = 0; i < n; i++) fields[i].merge(cols, at + offsets[i], into, from)
+    },
+    load(cols, at, row, acc) {
+      if (!Array.isArray(acc) || acc.length !== n) throw new RangeError(`an accumulator of ${n} fields (${names.join(', ')})`)
+      for (let i = 0; i < n; i++) {
+        const load = fields[i].load
+        if (load === undefined) throw new RangeError(`field '${names[i]}' cannot load an accumulator of its object form`)
+        load(cols, at + offsets[i], row, acc[i])
+      }
     },
     write(out, cols, at, row) {
       for (let i = 0; i < n; i++) out[names[i]] = fields[i].result(cols, at + offsets[i], row)

@@ -1,4 +1,4 @@
-import type { EventTimeOptions, EventWindowShape, Window, WindowHost } from '../../contracts/window.ts'
+import type { EventTimeOptions, Window, WindowHost, WindowShape, WindowTime } from '../../contracts/window.ts'
 import type { RowAccumulation } from './row-accumulation.ts'
 import type { WindowChanges } from './window-changes.ts'
 import { RowTable } from './row-table.ts'
@@ -7,17 +7,23 @@ import { readRowsPart, writeRowsPart } from './row-parts.ts'
 import { RowCapture } from './row-capture.ts'
 import { finishCaptureNow } from '../../../persistence/snapshot-capture.ts'
 import type { WindowStateCodec } from './window-columns.ts'
+import { addToSession } from './session-rows.ts'
+import { IncompatibleStateError } from './incompatible-state-error.ts'
+import { shown } from '../../option-checks.ts'
+import { countKernel, tumblingKernel, type RowKernel } from './row-kernel.ts'
 
 /** Columns of a row before the accumulator's: start, end, fired (0 or 1). */
 const FIELDS = 3
 
 /**
- * Event-time windows (a window's `shape`) with their state in a RowTable: one row per open window
- * — start, end, fired, then the aggregates' accumulator in place — and per key a slot holding the
- * head of its windows' list (sorted by start). The state of a key is its slot number, so a step
- * keeps no object per window and a snapshot copies rows. Behaves exactly as the window's own
- * functions on objects (components/windows/event-windows.ts, session.ts), which the property
- * tests run side by side.
+ * Windows given as data (a window's `shape`: event-time fixed windows and sessions, count batches)
+ * with their state in a RowTable: one row per open window — start, end, fired, then the
+ * aggregates' accumulator in place — and per key a slot holding the head of its windows' list
+ * (sorted by start; a count window's one row is its open batch, [start, end) in the key's record
+ * sequence numbers). The state of a key is its slot number, so a step keeps no object per window
+ * and a snapshot copies rows. Behaves exactly as the window's own functions on objects
+ * (components/windows/event-windows.ts, session.ts, length-batch.ts), which the property tests
+ * run side by side.
  *
  * @example
  * const w = new RowWindows(spec.window, accumulation.rows!, changes); step.window = w
@@ -26,14 +32,14 @@ export class RowWindows implements Window<unknown, number> {
   readonly kind = 'window'
   readonly type: string
   readonly description: string
-  readonly time = 'event' as const
+  readonly time: WindowTime
   readonly mode
   readonly stateVersion: string
   readonly eventTime: EventTimeOptions | undefined
   readonly table: RowTable
-  private readonly slots = new KeySlots()
-  readonly shape: EventWindowShape
-  private readonly lateness: number
+  readonly slots = new KeySlots()
+  readonly shape: WindowShape
+  readonly lateness: number
   /** fired at end − 1 + shift: 0 − 1 for fixed windows, 1 − 1 for sessions (a record at their end still joins). */
   private readonly shift: number
   /** The snapshot of a barrier being gathered after it (copy-on-write by slot), if any. */
@@ -41,14 +47,29 @@ export class RowWindows implements Window<unknown, number> {
 
   constructor(window: Window, private readonly rows: RowAccumulation, private readonly changes: WindowChanges) {
     this.type = window.type
+    this.time = window.time
     this.description = window.description
     this.mode = window.mode
     this.stateVersion = window.stateVersion
     this.eventTime = window.eventTime
     this.shape = window.shape!
-    this.lateness = window.eventTime!.allowedLateness
+    this.lateness = window.eventTime?.allowedLateness ?? 0
     this.shift = this.shape.kind === 'session' ? 0 : -1
     this.table = new RowTable(FIELDS + rows.width)
+  }
+
+  /** True while a capture is being gathered (a change must go through `touch`). */
+  get capturing(): boolean {
+    return this.capture !== undefined
+  }
+
+  /** The generated loop of this step's common case, for tumbling windows (undefined for others). */
+  kernel(keyOf: (record: unknown) => unknown, slotOf: ReadonlyMap<unknown, number>, keyEpochs: () => Float64Array): RowKernel | undefined {
+    const shape = this.shape
+    const parts = { keyOf, slotOf, keyEpochs, fields: this.rows.fields, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table }
+    if (shape.kind === 'count') return countKernel(parts, shape.size)
+    if (shape.kind !== 'fixed' || shape.slide !== shape.size) return undefined
+    return tumblingKernel(parts, this.eventTime!.time, shape.size, this.eventTime!.maxOutOfOrderness)
   }
 
   /** The output fields of the window in `row`. */
@@ -109,7 +130,8 @@ export class RowWindows implements Window<unknown, number> {
   add(host: WindowHost, key: unknown, k: number, record: unknown, t: number, watermark: number): void {
     this.touch(k)
     const shape = this.shape
-    if (shape.kind === 'session') return this.addToSession(host, key, k, record, t, watermark, shape.gap)
+    if (shape.kind === 'count') return this.addToBatch(host, key, k, record, shape.size)
+    if (shape.kind === 'session') return addToSession(this, this.rows, host, key, k, record, t, watermark, shape.gap)
     const { size, slide } = shape
     if (slide === size) {
       // Tumbling: the one window of t, most often the key's first.
@@ -138,6 +160,7 @@ export class RowWindows implements Window<unknown, number> {
   }
 
   due(k: number): number {
+    if (this.shape.kind === 'count') return Infinity
     const { cols: [, end, fired], next } = this.table
     let due = Infinity
     for (let r = this.slots.heads[k]; r !== -1; r = next[r]) {
@@ -148,6 +171,7 @@ export class RowWindows implements Window<unknown, number> {
   }
 
   fire(host: WindowHost, key: unknown, k: number, at: number): void {
+    if (this.shape.kind === 'count') return
     this.touch(k)
     let prev = -1
     for (let r = this.slots.heads[k]; r !== -1;) {
@@ -166,7 +190,43 @@ export class RowWindows implements Window<unknown, number> {
   }
 
   flush(host: WindowHost, key: unknown, k: number): void {
-    this.fire(host, key, k, Infinity)
+    if (this.shape.kind !== 'count') return this.fire(host, key, k, Infinity)
+    const w = this.slots.heads[k]
+    if (w !== -1 && this.table.cols[1][w] > this.table.cols[0][w]) {
+      this.touch(k)
+      this.emitBatch(host, key, w)
+    }
+  }
+
+  /**
+   * A restored key's state of the window's object form (a snapshot written before the step kept
+   * rows: `{ start, count, acc }` of lengthBatch, `{ windows: [{ start, end, acc, fired }] }` of
+   * event windows) as a slot with its rows; an IncompatibleStateError (state `stateId`) when it is
+   * neither, or a field cannot load its accumulator.
+   */
+  adopt(key: unknown, state: unknown, stateId: string): number {
+    const s = state as { start?: unknown; count?: unknown; acc?: unknown; windows?: unknown }
+    const count = this.shape.kind === 'count'
+    const windows = count
+      ? (typeof s?.start === 'number' && typeof s.count === 'number' && Array.isArray(s.acc) ? (s.count > 0 ? [{ start: s.start, end: s.start + s.count, acc: s.acc, fired: false }] : []) : undefined)
+      : (Array.isArray(s?.windows) ? s.windows as { start: number; end: number; acc: unknown; fired: boolean }[] : undefined)
+    const refused = (expected: string): never => { throw new IncompatibleStateError(stateId, `key ${shown(key)} holding ${shown(state)}`, expected) }
+    if (windows === undefined) refused(`${count ? '{ start, count, acc }' : '{ windows }'} (the object form of ${this.description})`)
+    const k = this.create()
+    let prev = -1
+    for (const w of windows!) {
+      const row = this.newRow(w.start, w.end)
+      this.table.cols[2][row] = w.fired ? 1 : 0
+      try {
+        this.rows.load(this.table.cols, FIELDS, row, w.acc)
+      } catch (e) {
+        if (e instanceof RangeError) refused(`${e.message} (the object form of ${this.description})`)
+        throw e
+      }
+      this.link(k, prev, row, -1)
+      prev = row
+    }
+    return k
   }
 
   /** Slot `k` is about to change: a capture still to gather it copies it first; its epoch becomes the current one. */
@@ -187,57 +247,27 @@ export class RowWindows implements Window<unknown, number> {
     return w
   }
 
-  private addToSession(host: WindowHost, key: unknown, k: number, record: unknown, t: number, watermark: number, gap: number): void {
-    const start = t
-    const end = t + gap
-    let prev = -1
-    let first = this.slots.heads[k]
-    for (const { cols: [, ends], next } = this.table; first !== -1 && ends[first] < start; first = next[first]) prev = first
-    // The sessions [start, end] touches are consecutive from `first` up to (not including) `after`.
-    let count = 0
-    let last = -1
-    let after = first
-    for (const { cols: [begin], next } = this.table; after !== -1 && begin[after] <= end; after = next[after]) { count++; last = after }
-    let w: number
-    if (count === 0) {
-      if (end + this.lateness <= watermark) { host.late(record); return }
-      const xs = this.rows.values(record)
-      w = this.newRow(start, end)
-      this.rows.put(this.table.cols, FIELDS, w, xs)
-      this.link(k, prev, w, first)
-    } else if (count === 1) {
-      const xs = this.rows.values(record)
-      w = first
-      const { cols } = this.table
-      this.rows.put(cols, FIELDS, w, xs)
-      if (start < cols[0][w]) cols[0][w] = start
-      if (end > cols[1][w]) cols[1][w] = end
-    } else {
-      // Bridging: the sessions merge in order, then the record's own accumulator (as on objects).
-      const xs = this.rows.values(record)
-      const mine = this.newRow(start, end)
-      this.rows.put(this.table.cols, FIELDS, mine, xs)
-      const { cols, next } = this.table
-      const lastEnd = cols[1][last]
-      w = first
-      for (let o = next[first]; o !== after;) {
-        const following = next[o]
-        this.rows.merge(cols, FIELDS, w, o)
-        this.table.release(o)
-        o = following
-      }
-      this.rows.merge(cols, FIELDS, w, mine)
-      this.table.release(mine)
-      next[w] = after
-      cols[0][w] = Math.min(cols[0][w], start)
-      cols[1][w] = Math.max(lastEnd, end)
-    }
+  /** A count window's record: the key's one row holds its open batch, [start, end) in record sequence numbers. */
+  private addToBatch(host: WindowHost, key: unknown, k: number, record: unknown, size: number): void {
+    const xs = this.rows.values(record)
+    let w = this.slots.heads[k]
+    if (w === -1) this.link(k, -1, w = this.newRow(0, 0), -1)
     const { cols } = this.table
-    cols[2][w] = 0
-    if (cols[1][w] <= watermark) this.emit(host, key, w)
+    this.rows.put(cols, FIELDS, w, xs)
+    // ≥, not ===: a batch restored from a larger size still fires.
+    if (++cols[1][w] - cols[0][w] >= size) this.emitBatch(host, key, w)
   }
 
-  private newRow(start: number, end: number): number {
+  /** Emits the batch in row `w` and opens the next one in it. */
+  private emitBatch(host: WindowHost, key: unknown, w: number): void {
+    const { cols } = this.table
+    host.emit(key, cols[0][w], cols[1][w], w)
+    cols[0][w] = cols[1][w]
+    this.rows.init(cols, FIELDS, w)
+  }
+
+  /** @internal */
+  newRow(start: number, end: number): number {
     const r = this.table.alloc()
     const { cols } = this.table
     cols[0][r] = start
@@ -248,13 +278,15 @@ export class RowWindows implements Window<unknown, number> {
   }
 
   /** Puts `row` between `prev` (−1: at the head) and `after`. */
-  private link(k: number, prev: number, row: number, after: number): void {
+  /** @internal */
+  link(k: number, prev: number, row: number, after: number): void {
     this.table.next[row] = after
     if (prev === -1) this.slots.heads[k] = row
     else this.table.next[prev] = row
   }
 
-  private emit(host: WindowHost, key: unknown, row: number): void {
+  /** @internal */
+  emit(host: WindowHost, key: unknown, row: number): void {
     const { cols } = this.table
     host.emit(key, cols[0][row], cols[1][row], row)
     this.table.cols[2][row] = 1

@@ -37,6 +37,11 @@ export class WindowKeys implements ReadonlyMap<unknown, KeyEntry> {
     return this.slots.size
   }
 
+  /** key → slot, read-only (a generated loop looks keys up in it directly). */
+  get slotMap(): ReadonlyMap<unknown, number> {
+    return this.slots
+  }
+
   /** The key's slot, undefined when it has none. */
   slotOf(key: unknown): number | undefined {
     return this.slots.get(key)

@@ -10,6 +10,8 @@ import { WindowClock } from './window-clock.ts'
 import { eventTimeOf } from './event-time.ts'
 import type { WindowStateCodec } from './window-columns.ts'
 import { RowWindows } from './row-windows.ts'
+import { windowHost } from './window-host.ts'
+import type { KernelState, RowKernel } from './row-kernel.ts'
 import { WindowLateRecords } from './window-late-records.ts'
 import { WindowTimers } from './window-timers.ts'
 import { WindowKeys } from './window-keys.ts'
@@ -49,8 +51,8 @@ export class WindowOperator implements Operator {
   private readonly timed: boolean
   private readonly processing: boolean
   private nextOrd = 0
-  private wm = -Infinity
-  private maxEventTime = -Infinity
+  /** The event-time watermark and highest event time seen; the kernel advances them too. */
+  private readonly progress: KernelState = { wm: -Infinity, maxEventTime: -Infinity, at: -1 }
   private out: unknown[] = []
   private readonly late: WindowLateRecords
   private readonly clock: WindowClock
@@ -66,12 +68,15 @@ export class WindowOperator implements Operator {
    * every record: 13 ns of ~190 per record on the window-hot-path tumbling case).
    */
   private readonly fixedRows: RowWindows | undefined
+  /** The generated loop of the common case (tumbling and count windows in rows: row-kernel.ts). */
+  private readonly kernel: RowKernel | undefined
 
   constructor(private readonly ctx: OperatorContext, private readonly spec: WindowSpec, private readonly next: Output) {
     this.accumulation = windowAccumulation(ctx.step.name, spec.output, spec.window.mode)
     const rows = this.accumulation.rows
-    // Event-time windows whose aggregates work in place keep their state in columns (no object per window).
-    this.rowWindows = spec.window.shape && spec.window.eventTime && rows ? new RowWindows(spec.window, rows, this.changes) : undefined
+    // Windows given as data (event-time and count windows) whose aggregates work in place keep their state in columns (no object per window).
+    const shape = spec.window.shape
+    this.rowWindows = shape && rows && (shape.kind === 'count' || spec.window.eventTime) ? new RowWindows(spec.window, rows, this.changes) : undefined
     this.window = this.rowWindows ?? spec.window
     // A row window's state is its KeySlots slot: the step's key columns use the same number.
     this.keys = new WindowKeys(this.rowWindows !== undefined)
@@ -86,26 +91,13 @@ export class WindowOperator implements Operator {
     this.late = new WindowLateRecords(ctx)
     this.signature = windowSignature(spec.window, spec.output)
     this.columns = this.rowWindows?.codec()
-    const rowWindows = this.rowWindows
-    const write = rowWindows ? (out: Record<string, unknown>, acc: unknown) => rowWindows.write(out, acc as number) : this.accumulation.write
+    const keys = this.keys
+    this.kernel = this.rowWindows?.kernel(this.keyOf ?? (() => null), keys.slotMap, () => keys.epochs)
     this.clock = new WindowClock(ctx, () => {
       this.fireDue(this.ctx.clock.now())
       return this.flush()
     })
-    this.host = {
-      acc: this.accumulation,
-      emit: (key, windowStart, windowEnd, acc, records) => {
-        const out: Record<string, unknown> = { key, windowStart, windowEnd }
-        try {
-          write(out, acc, records)
-        } catch (e) {
-          // After the record went in (a reduce folding a sliding window): it cannot be skipped.
-          throw new StepError(ctx.step.name, 'computing a window result', e, '; fix the function that threw')
-        }
-        this.out.push(out)
-      },
-      late: (record) => this.late.add(record),
-    }
+    this.host = windowHost(ctx.step.name, this.accumulation, this.rowWindows, (out) => this.out.push(out), (record) => this.late.add(record))
   }
 
   batch(records: readonly unknown[]): Maybe<void> {
@@ -122,8 +114,8 @@ export class WindowOperator implements Operator {
   }
 
   watermark(time: number): Maybe<void> {
-    if (this.timeOf && time > this.wm) {
-      this.wm = time
+    if (this.timeOf && time > this.progress.wm) {
+      this.progress.wm = time
       this.fireDue(time)
     }
     return andThen(this.flush(), () => this.next.watermark(time))
@@ -132,7 +124,7 @@ export class WindowOperator implements Operator {
   end(final: boolean): Maybe<void> {
     this.clock.disarm()
     if (final) {
-      if (this.timeOf && this.wm < Infinity) this.fireDue(this.wm = Infinity)
+      if (this.timeOf && this.progress.wm < Infinity) this.fireDue(this.progress.wm = Infinity)
       if (this.processing) this.fireDue(this.ctx.clock.now())
       // What is still open fires in (key group, key order): the same after a restore.
       const { keys } = this
@@ -155,21 +147,23 @@ export class WindowOperator implements Operator {
     const step: WindowHolderStep = {
       // Uncached: a restore checks every key once (a cache of 64k keys would only churn).
       ctx: this.ctx, signature: this.signature, codec: this.columns, changes: this.changes, keys: this.keys, groupOf: (key) => keyGroupOf(key, this.ctx.maxKeyGroups),
-      watermark: () => this.wm,
-      maxEventTime: () => this.maxEventTime,
+      watermark: () => this.progress.wm,
+      maxEventTime: () => this.progress.maxEventTime,
       // Rows are re-created while the snapshot is read: the table is emptied first.
       clear: () => this.rowWindows?.clear(),
       load: (restored) => {
         this.keys.clear()
         this.timers.clear()
         this.nextOrd = 0
-        this.wm = restored.watermark
-        this.maxEventTime = restored.maxEventTime
+        this.progress.wm = restored.watermark
+        this.progress.maxEventTime = restored.maxEventTime
         const { keys, groups, states } = restored
         this.keys.reserve(keys.length)
         if (this.timed) this.timers.reserve(keys.length)
+        const rowWindows = this.rowWindows
         for (let i = 0; i < keys.length; i++) {
-          const s = states[i]
+          // A snapshot of the window's object form (an older state version) into rows.
+          const s = rowWindows && typeof states[i] !== 'number' ? rowWindows.adopt(keys[i], states[i], `${this.ctx.step.name}/${this.spec.windowName}`) : states[i]
           const due = this.timed ? this.window.due(s) : Infinity
           if (this.timed && due === Infinity) { this.window.release?.(s); continue }
           this.register(keys[i], groups[i], s, due)
@@ -195,10 +189,14 @@ export class WindowOperator implements Operator {
     const short = !this.timed
     // Snapshots close epochs between messages, never inside this loop (a wait re-enters it).
     const epoch = this.changes.epoch
+    // Captures start at barriers, between messages: none starts inside this loop either.
+    const kernel = this.rowWindows?.capturing === false ? this.kernel : undefined
+    const progress = this.progress
     let i = start
     while (i < records.length) {
       try {
         for (; i < records.length; i++) {
+          if (kernel !== undefined && (i = kernel(records, i, epoch, this.timers.next, progress)) === records.length) break
           const r = records[i]
           const key = keyOf === undefined ? null : keyOf(r)
           const k = keys.slotOf(key)
@@ -209,6 +207,9 @@ export class WindowOperator implements Operator {
           else this.handle(r, key, now, k)
         }
       } catch (e) {
+        // A throw inside the kernel: the record it came from.
+        if (progress.at >= 0) i = progress.at
+        progress.at = -1
         if (e instanceof StepError) throw e
         if (e instanceof PartialAggregateError) throw new StepError(this.ctx.step.name, inputOffset(base, i), e, '')
         const r = records[i]
@@ -229,7 +230,7 @@ export class WindowOperator implements Operator {
       // The state joins the map only once a record went in: a throw leaves no trace.
       const state = w.create(this.host)
       try {
-        w.add(this.host, key, state, record, t, this.wm)
+        w.add(this.host, key, state, record, t, this.progress.wm)
       } catch (e) {
         w.release?.(state)
         throw e
@@ -242,15 +243,15 @@ export class WindowOperator implements Operator {
       const state = keys.state(k)
       const rows = this.fixedRows?.table
       const allocs = rows?.allocs
-      w.add(this.host, key, state, record, t, this.wm)
+      w.add(this.host, key, state, record, t, this.progress.wm)
       keys.epochs[k] = this.changes.epoch
       if (this.timed && (rows === undefined || rows.allocs !== allocs)) this.timers.schedule(k, w.due(state))
     }
-    if (this.timeOf !== undefined && t > this.maxEventTime) {
-      this.maxEventTime = t
+    if (this.timeOf !== undefined && t > this.progress.maxEventTime) {
+      this.progress.maxEventTime = t
       const generated = t - this.delay - 1
-      if (generated > this.wm) {
-        this.wm = generated
+      if (generated > this.progress.wm) {
+        this.progress.wm = generated
         if (this.timers.next <= generated) this.fireDue(generated)
       }
     }
