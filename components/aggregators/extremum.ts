@@ -111,6 +111,7 @@ function extremumColumns<R>(kind: string, fn: (record: R) => number, better: (a:
       c[at + 1][row] = 0
     },
     value: (record) => finiteNumberOf(kind, fn, record as R),
+    finite: fn as (record: unknown) => unknown,
     add(c, at, row, x) {
       if (c[at][row]++ === 0 || better(x, c[at + 1][row])) c[at + 1][row] = x
     },

@@ -81,6 +81,7 @@ function runningSumColumns<R>(kind: string, fn: (record: R) => number): Accumula
       c[at + 2][row] = 0
     },
     value: (record) => finiteNumberOf(kind, fn, record as R),
+    finite: fn as (record: unknown) => unknown,
     add(c, at, row, x) {
       neumaierAddAt(c[at + 1], c[at + 2], row, x)
       c[at][row]++

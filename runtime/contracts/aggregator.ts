@@ -73,6 +73,12 @@ export interface AccumulatorColumns<V> {
   init(cols: readonly Float64Array[], at: number, row: number): void
   /** The number `add` takes for `record` (validated: throws for a value the aggregator refuses). */
   value(record: unknown): number
+  /**
+   * Optional: the function `value` calls when `value(record)` is exactly "its result if a finite
+   * number (−0 made +0), else a throw" — so a window step's generated loop calls it directly and
+   * checks the number itself, sending a record it refuses to `value` for the error.
+   */
+  readonly finite?: (record: unknown) => unknown
   /** Adds a value `value` returned. */
   add(cols: readonly Float64Array[], at: number, row: number, x: number): void
   /** Adds row `from` into row `into` (`into` before `from` in arrival order); `from` is unchanged. */

@@ -46,7 +46,7 @@ export function checkedKey(key: unknown): Key {
  * const key = keySelector((r: { user: string }) => r.user); key({ user: 'u1' }) // 'u1'
  */
 export function keySelector<T>(fn: (record: T) => unknown): (record: T) => Key {
-  return (record) => {
+  const selector = (record: T): Key => {
     let key: unknown
     try {
       key = fn(record)
@@ -56,6 +56,22 @@ export function keySelector<T>(fn: (record: T) => unknown): (record: T) => Key {
     }
     return checkedKey(key)
   }
+  userFunctions.set(selector, fn as (record: unknown) => unknown)
+  return selector
+}
+
+const userFunctions = new WeakMap<object, (record: unknown) => unknown>()
+
+/**
+ * The user's function a keySelector wraps (undefined for any other function): for a generated
+ * loop that calls it directly, checks the key itself, and leaves a throw or an unusual key to the
+ * selector, which raises the error.
+ *
+ * @example
+ * const raw = userKeyFunction(step.key!) // (r) => r.user
+ */
+export function userKeyFunction(selector: (record: never) => unknown): ((record: unknown) => unknown) | undefined {
+  return userFunctions.get(selector)
 }
 
 /**

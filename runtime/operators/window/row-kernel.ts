@@ -24,6 +24,8 @@ export interface KernelState {
  */
 export interface KernelParts {
   readonly keyOf: (record: unknown) => unknown
+  /** The user's key function `keyOf` wraps, when it is a keySelector: called directly, its key checked here. */
+  readonly userKey?: (record: unknown) => unknown
   /** key → slot of the step's keys (the step's own map). */
   readonly slotOf: ReadonlyMap<unknown, number>
   readonly fields: readonly AccumulatorColumns<unknown>[]
@@ -50,6 +52,34 @@ export type RowKernel = (records: readonly unknown[], from: number, epoch: numbe
 let generated = 0
 
 /**
+ * The slot `k` of record `r`'s key. With the user's own key function its result needs no check:
+ * the map holds only keys the selector let through (a Map finds −0 as 0), so anything else is
+ * not found and goes to the general path, whose selector raises the error — as it does for a
+ * throw, which ends the loop there too.
+ */
+function keyLookup(parts: KernelParts): string {
+  if (parts.userKey === undefined) return 'const k = slotOf.get(keyOf(r))'
+  return `let key
+      try {
+        key = userKey(r)
+      } catch {
+        break
+      }
+      const k = slotOf.get(key)`
+}
+
+/**
+ * Each field's value of record `r` as `x<i>`: a field with a raw value function (`finite`) is
+ * called directly and a value it refuses ends the loop there (the general path then throws its
+ * error); the others through their checked `value`.
+ */
+function values(parts: KernelParts): string {
+  return parts.fields.map((f, i) => f.finite
+    ? `let x${i} = v${i}(r)\n      if (typeof x${i} !== 'number' || x${i} - x${i} !== 0) break\n      x${i} += 0`
+    : `const x${i} = v${i}(r)`).join('\n      ')
+}
+
+/**
  * The kernel of tumbling event-time windows in rows (`RowWindows` with `slide` = `size`): per record
  * the key, its slot, the event time and every field's value, then each field's `add` on the key's
  * open row, in one generated function per step. One per step, not one per shape: its call sites
@@ -66,14 +96,14 @@ export function tumblingKernel(parts: KernelParts, timeOf: (record: unknown) => 
   // counter makes each step's source its own, so V8 does not share one function's feedback
   // between steps (its cache of compiled sources would).
   const body = `// window step kernel ${++generated}
-${f.map((i) => `const f${i} = fields[${i}], v${i} = f${i}.value`).join('\n')}
+${f.map((i) => `const f${i} = fields[${i}], v${i} = f${i}.finite ?? f${i}.value`).join('\n')}
 return function kernel(records, from, epoch, timersNext, st) {
   const heads = slots.heads, slotEpochs = slots.epochs, keyEpochs = epochsOf(), cols = table.cols, starts = cols[0]
   let wm = st.wm, maxT = st.maxEventTime, i = from
   try {
     for (; i < records.length; i++) {
       const r = records[i]
-      const k = slotOf.get(keyOf(r))
+      ${keyLookup(parts)}
       if (k === undefined) break
       const t = timeOf(r)
       if (typeof t !== 'number' || t - t !== 0) break
@@ -85,7 +115,7 @@ return function kernel(records, from, epoch, timersNext, st) {
         gen = t - delay - 1
         if (gen > wm && timersNext <= gen) break
       }
-      ${f.map((i) => `const x${i} = v${i}(r)`).join('\n      ')}
+      ${values(parts)}
       ${f.map((i) => `f${i}.add(cols, ${parts.offsets[i]}, w, x${i})`).join('\n      ')}
       slotEpochs[k] = epoch
       keyEpochs[k] = epoch
@@ -103,8 +133,8 @@ return function kernel(records, from, epoch, timersNext, st) {
   }
   return i
 }`
-  const make = new Function('fields', 'keyOf', 'slotOf', 'timeOf', 'slots', 'table', 'epochsOf', 'size', 'delay', body) as (...args: unknown[]) => RowKernel
-  return make(parts.fields, parts.keyOf, parts.slotOf, timeOf, parts.slots, parts.table, parts.keyEpochs, size, delay)
+  const make = new Function('fields', 'keyOf', 'userKey', 'slotOf', 'timeOf', 'slots', 'table', 'epochsOf', 'size', 'delay', body) as (...args: unknown[]) => RowKernel
+  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, timeOf, parts.slots, parts.table, parts.keyEpochs, size, delay)
 }
 
 /**
@@ -119,18 +149,18 @@ return function kernel(records, from, epoch, timersNext, st) {
 export function countKernel(parts: KernelParts, size: number): RowKernel {
   const f = parts.fields.map((_, i) => i)
   const body = `// window step kernel ${++generated}
-${f.map((i) => `const f${i} = fields[${i}], v${i} = f${i}.value`).join('\n')}
+${f.map((i) => `const f${i} = fields[${i}], v${i} = f${i}.finite ?? f${i}.value`).join('\n')}
 return function kernel(records, from, epoch, timersNext, st) {
   const heads = slots.heads, slotEpochs = slots.epochs, keyEpochs = epochsOf(), cols = table.cols, starts = cols[0], ends = cols[1]
   let i = from
   try {
     for (; i < records.length; i++) {
       const r = records[i]
-      const k = slotOf.get(keyOf(r))
+      ${keyLookup(parts)}
       if (k === undefined) break
       const w = heads[k]
       if (w === -1 || ends[w] - starts[w] + 1 >= size) break
-      ${f.map((i) => `const x${i} = v${i}(r)`).join('\n      ')}
+      ${values(parts)}
       ${f.map((i) => `f${i}.add(cols, ${parts.offsets[i]}, w, x${i})`).join('\n      ')}
       ends[w]++
       slotEpochs[k] = epoch
@@ -142,6 +172,6 @@ return function kernel(records, from, epoch, timersNext, st) {
   }
   return i
 }`
-  const make = new Function('fields', 'keyOf', 'slotOf', 'slots', 'table', 'epochsOf', 'size', body) as (...args: unknown[]) => RowKernel
-  return make(parts.fields, parts.keyOf, parts.slotOf, parts.slots, parts.table, parts.keyEpochs, size)
+  const make = new Function('fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', 'epochsOf', 'size', body) as (...args: unknown[]) => RowKernel
+  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, parts.keyEpochs, size)
 }

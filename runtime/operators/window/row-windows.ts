@@ -8,6 +8,7 @@ import { RowCapture } from './row-capture.ts'
 import { finishCaptureNow } from '../../../persistence/snapshot-capture.ts'
 import type { WindowStateCodec } from './window-columns.ts'
 import { addToSession } from './session-rows.ts'
+import { userKeyFunction } from '../../key-groups/key.ts'
 import { IncompatibleStateError } from './incompatible-state-error.ts'
 import { shown } from '../../option-checks.ts'
 import { countKernel, tumblingKernel, type RowKernel } from './row-kernel.ts'
@@ -66,7 +67,7 @@ export class RowWindows implements Window<unknown, number> {
   /** The generated loop of this step's common case, for tumbling windows (undefined for others). */
   kernel(keyOf: (record: unknown) => unknown, slotOf: ReadonlyMap<unknown, number>, keyEpochs: () => Float64Array): RowKernel | undefined {
     const shape = this.shape
-    const parts = { keyOf, slotOf, keyEpochs, fields: this.rows.fields, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table }
+    const parts = { keyOf, userKey: userKeyFunction(keyOf), slotOf, keyEpochs, fields: this.rows.fields, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table }
     if (shape.kind === 'count') return countKernel(parts, shape.size)
     if (shape.kind !== 'fixed' || shape.slide !== shape.size) return undefined
     return tumblingKernel(parts, this.eventTime!.time, shape.size, this.eventTime!.maxOutOfOrderness)
