@@ -46,6 +46,7 @@ export class ReduceOperator extends Pipe {
       stateVersion: state.stateVersion,
       keyed: true,
       snapshot: (id) => state.snapshot(id),
+      capture: (id, since) => state.capture(id, since),
       snapshotChanges: (since, id) => state.snapshotChanges(since, id),
       applyChanges: (full, changes) => state.applyChanges(full, changes),
       // 1.0 kept `[key, acc][]` per key group; 1.1 is the keyed state's columns.

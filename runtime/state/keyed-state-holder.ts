@@ -4,6 +4,8 @@ import { ChangeEpochs } from './change-epochs.ts'
 import { foldKeyedChanges, packGroup, unpackGroup, type KeyedGroupState, type KeyedStateSnapshot, type PackedKeyedGroup } from './keyed-snapshot.ts'
 import { KeyedStateRestoreError } from './keyed-state-restore-error.ts'
 import { SlotTable } from './slot-table.ts'
+import { KeyedCapture } from './keyed-capture.ts'
+import { finishCaptureNow, type SnapshotCapture } from '../../persistence/snapshot-capture.ts'
 import type { StateOptions } from './state-options.ts'
 
 /**
@@ -53,6 +55,8 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
   private lastRecord: unknown = undefined
   private lastKey: unknown = undefined
   private readonly ttlMs: number
+  /** The capture of a barrier still being gathered, if any. */
+  private running: KeyedCapture | undefined
 
   constructor(private readonly setup: KeyedStateSetup) {
     this.stateId = setup.stateId ?? `${setup.step}/state.${setup.name}`
@@ -82,7 +86,10 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
       this.drop(slot, key)
       return undefined
     }
-    return this.values[slot]
+    const value = this.values[slot]
+    // The step may change an object in place: a capture still to write it takes a copy first.
+    if (this.running !== undefined) this.running.exposing(slot, value)
+    return value
   }
 
   /** Whether `record`'s key has a live value (one that is `undefined` included). */
@@ -114,7 +121,32 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
 
   /** `[key, value]` of every live entry, in no particular order (expired ones are skipped). */
   *entries(): IterableIterator<[unknown, unknown]> {
-    for (const slot of this.table.slots()) if (!this.expired(slot)) yield [this.table.keyAt(slot), this.values[slot]]
+    for (const slot of this.table.slots()) {
+      if (this.expired(slot)) continue
+      this.running?.exposing(slot, this.values[slot])
+      yield [this.table.keyAt(slot), this.values[slot]]
+    }
+  }
+
+  /**
+   * Copy-on-write: a full snapshot is marked now — the purge of expired entries and a shallow
+   * copy of the slot arrays — and gathered and packed after the barrier (KeyedCapture); changes
+   * (`since`) are taken now, as `snapshotChanges` does, and copied so that they are the capture's own.
+   */
+  capture(checkpointId: number, since?: number): SnapshotCapture<KeyedStateSnapshot> | undefined {
+    if (since !== undefined) {
+      const changes = this.snapshotChanges(since, checkpointId)
+      if (changes === undefined) return undefined
+      const own = structuredClone(changes)
+      return { step: () => own }
+    }
+    this.finishCapture()
+    this.purge()
+    this.epochs.close(checkpointId)
+    const capture: KeyedCapture = new KeyedCapture(this.table.frozen(this.values, this.stamps), { step: this.setup.step, stateId: this.stateId }, this.setup.packFrom, () => {
+      if (this.running === capture) this.running = undefined
+    })
+    return this.running = capture
   }
 
   snapshot(checkpointId?: number): KeyedStateSnapshot {
@@ -150,6 +182,8 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
   }
 
   restore(state: KeyedStateSnapshot, fromVersion: string): void {
+    // A capture still gathering refers to slots by number: it is done before they are renumbered.
+    this.finishCapture()
     const migrating = checkStateVersion(this.setup.step, this.stateId, fromVersion, this.stateVersion) === 'migrate'
     const migrate = migrating ? this.setup.options.migrate : undefined
     if (!(state instanceof Map)) throw new KeyedStateRestoreError(this.setup.step, this.stateId, `a ${state === null ? 'null' : typeof state}, not a Map of key groups`)
@@ -188,6 +222,11 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     const values = slots.map((s) => this.values[s])
     const stamps = this.stamps ? Float64Array.from(slots, (s) => this.stamps![s]) : undefined
     return packGroup({ keys, values, ...(stamps ? { stamps } : {}), ...(removed.length > 0 ? { removed } : {}) }, this.setup.packFrom)
+  }
+
+  private finishCapture(): void {
+    if (this.running !== undefined) finishCaptureNow(this.running)
+    this.running = undefined
   }
 
   private clockNow(): number {

@@ -1,4 +1,5 @@
 import type { KeyGroup } from '../../persistence/state-holder.ts'
+import type { FrozenSlots } from './keyed-capture.ts'
 
 /**
  * Keys → dense slots, each slot tagged with its key's key group: the index keyed state is kept
@@ -96,6 +97,14 @@ export class SlotTable {
       if (stamps) entries.stamps.push(stamps[s])
     }
     return out
+  }
+
+  /**
+   * The slots as they are now, copied (shallow: the values themselves are shared): by slot the
+   * key, its group (−1: free), its entry of `values` and of `stamps`.
+   */
+  frozen(values: readonly unknown[], stamps: Float64Array | undefined): FrozenSlots {
+    return { keys: this.keys.slice(0, this.used), groups: this.groups.slice(0, this.used), values: values.slice(0, this.used), stamps: stamps?.slice(0, this.used) }
   }
 
   /** Forgets every key. */
