@@ -35,8 +35,6 @@ export interface KernelParts {
   readonly table: RowTable
   /** The step's per-slot epochs (an array that may be replaced when it grows). */
   readonly keyEpochs: () => Float64Array
-  /** Emits the full batch in row `w` of slot `k` and opens the next (count windows). */
-  readonly fire: (k: number, w: number) => void
 }
 
 /**
@@ -161,13 +159,12 @@ return function kernel(records, from, epoch, timersNext, st) {
       ${keyLookup(parts)}
       if (k === undefined) break
       const w = heads[k]
-      if (w === -1) break
+      if (w === -1 || ends[w] - starts[w] + 1 >= size) break
       ${values(parts)}
       ${f.map((i) => `f${i}.add(cols, ${parts.offsets[i]}, w, x${i})`).join('\n      ')}
+      ends[w]++
       slotEpochs[k] = epoch
       keyEpochs[k] = epoch
-      // ≥, not ===: a batch restored from a larger size fires at its next record.
-      if (++ends[w] - starts[w] >= size) fire(k, w)
     }
   } catch (e) {
     st.at = i
@@ -175,6 +172,6 @@ return function kernel(records, from, epoch, timersNext, st) {
   }
   return i
 }`
-  const make = new Function('fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', 'epochsOf', 'fire', 'size', body) as (...args: unknown[]) => RowKernel
-  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, parts.keyEpochs, parts.fire, size)
+  const make = new Function('fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', 'epochsOf', 'size', body) as (...args: unknown[]) => RowKernel
+  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, parts.keyEpochs, size)
 }

@@ -65,10 +65,9 @@ export class RowWindows implements Window<unknown, number> {
   }
 
   /** The generated loop of this step's common case, for tumbling windows (undefined for others). */
-  kernel(keyOf: (record: unknown) => unknown, slotOf: ReadonlyMap<unknown, number>, keyEpochs: () => Float64Array,
-    fire: (k: number, w: number) => void): RowKernel | undefined {
+  kernel(keyOf: (record: unknown) => unknown, slotOf: ReadonlyMap<unknown, number>, keyEpochs: () => Float64Array): RowKernel | undefined {
     const shape = this.shape
-    const parts = { keyOf, userKey: userKeyFunction(keyOf), slotOf, keyEpochs, fire, fields: this.rows.fields, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table }
+    const parts = { keyOf, userKey: userKeyFunction(keyOf), slotOf, keyEpochs, fields: this.rows.fields, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table }
     if (shape.kind === 'count') return countKernel(parts, shape.size)
     if (shape.kind !== 'fixed' || shape.slide !== shape.size) return undefined
     return tumblingKernel(parts, this.eventTime!.time, shape.size, this.eventTime!.maxOutOfOrderness)
@@ -260,8 +259,8 @@ export class RowWindows implements Window<unknown, number> {
     if (++cols[1][w] - cols[0][w] >= size) this.emitBatch(host, key, w)
   }
 
-  /** Emits the batch in row `w` and opens the next one in it (the kernel calls it for a full batch). */
-  emitBatch(host: WindowHost, key: unknown, w: number): void {
+  /** Emits the batch in row `w` and opens the next one in it. */
+  private emitBatch(host: WindowHost, key: unknown, w: number): void {
     const { cols } = this.table
     host.emit(key, cols[0][w], cols[1][w], w)
     cols[0][w] = cols[1][w]

@@ -92,8 +92,7 @@ export class WindowOperator implements Operator {
     this.signature = windowSignature(spec.window, spec.output)
     this.columns = this.rowWindows?.codec()
     const keys = this.keys
-    this.kernel = this.rowWindows?.kernel(this.keyOf ?? (() => null), keys.slotMap, () => keys.epochs,
-      (k, w) => this.rowWindows!.emitBatch(this.host, keys.keyAt[k], w))
+    this.kernel = this.rowWindows?.kernel(this.keyOf ?? (() => null), keys.slotMap, () => keys.epochs)
     this.clock = new WindowClock(ctx, () => {
       this.fireDue(this.ctx.clock.now())
       return this.flush()
