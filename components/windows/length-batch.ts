@@ -31,7 +31,7 @@ export function lengthBatch(n: number): Window<unknown, LengthBatchState> {
     description: `lengthBatch(${n})`,
     time: 'count',
     mode: 'append',
-    stateVersion: '1.0.0',
+    stateVersion: '1.1.0',
     eventTime: undefined,
     create: (host) => ({ start: 0, count: 0, acc: host.acc.create() }),
     add(host, key, state, record) {
