@@ -133,3 +133,30 @@ test('a capture still gathering is finished at once when a restore or another ca
     t.deepEqual(restoredAs(window, 'collect', done as WindowStepState, h.holder.stateVersion), restoredAs(window, 'collect', atBarrier, h.holder.stateVersion))
   }
 })
+
+test('a state v8 cannot serialize, kept before it changes, fails the capture at its next step — not the record that changed it', (t) => {
+  let done = 0
+  const slots = {
+    slotCount: 2, keyAt: ['a', 'b'], states: [{ f: () => 1 }, { n: 1 }] as unknown[],
+    groups: Int32Array.of(3, 4), ords: Float64Array.of(0, 1), epochs: Float64Array.of(1, 1),
+  }
+  const capture = new ObjectCapture(slots, -Infinity, 1, () => { done++ })
+  t.notThrows(() => capture.keep(0))
+  t.throws(() => capture.step(), { message: /could not be cloned/ })
+  t.is(done, 1, 'the failed capture ended: the step keeps nothing more for it')
+  t.throws(() => capture.step(), { message: /could not be cloned/ }, 'and it fails again at every step')
+})
+
+test('snapshots the older minor wrote ([key, state] lists, 1.0.0 / 1.2.0) restore under the new one; a newer minor is refused naming both', (t) => {
+  const input = Array.from({ length: 40 }, (_, id): Rec => ({ k: 'abcdefgh'[id % 8]!, v: id % 5, t: 1_000 + id, id }))
+  for (const [window, older] of [[{ type: 'length', n: 3 }, '1.0.0'], [{ type: 'session', gap: 5, maxOutOfOrderness: 0, allowedLateness: 0 }, '1.2.0']] as const) {
+    const h = handOperator(window, 'aggregate')
+    feed(h, input.slice(0, 25))
+    const before = h.out.length
+    const old = stored(h.holder.snapshot() as WindowStepState)
+    t.true([...old.values()].every((g) => g.states === undefined), 'a snapshot at the barrier still lists its keys')
+    t.deepEqual([...h.out.slice(0, before), ...continued(window, 'aggregate', old, older, input.slice(25))], uninterrupted(window, 'aggregate', input))
+    const [major, minor] = h.holder.stateVersion.split('.').map(Number)
+    t.throws(() => handOperator(window, 'aggregate').holder.restore(old, `${major}.${minor! + 1}.0`), { message: new RegExp(`found version ${major}.${minor! + 1}.0, expected 1.x.x up to ${h.holder.stateVersion}`) })
+  }
+})
