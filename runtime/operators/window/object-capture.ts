@@ -2,6 +2,7 @@ import { serialize } from 'node:v8'
 import type { SnapshotCapture } from '../../../persistence/snapshot-capture.ts'
 import { KeyTableBuilder } from './key-table.ts'
 import type { WindowStatesPart } from './window-states-part.ts'
+import { packSlice } from './slice-records.ts'
 
 /**
  * What a capture reads of a step's keys (WindowKeys), by slot: key, key group, creation order
@@ -140,7 +141,7 @@ export class ObjectCapture implements SnapshotCapture<WindowStatesPart> {
     }
     this.at = end
     if (list.length === 0) return
-    this.slices.push(own(serialize(list)))
+    this.slices.push(own(serialize(packSlice(list))))
     this.counts.push(list.length)
   }
 

@@ -1,11 +1,13 @@
 import { deserialize } from 'node:v8'
 import { isKeyTable, unpackKeys, type KeyTable } from './key-table.ts'
+import { unpackSlice } from './slice-records.ts'
 
 /**
  * Window states kept in objects, as a capture gathered them after a barrier (since state version
  * 1.1.0 of count and processing-time windows, 1.3.0 of event-time ones): the keys in slot order,
  * each one's key group and creation order, and the states serialized a slice of keys at a time
- * (`v8.serialize` of the slice's array of states) — typed arrays, so the snapshot moves to the
+ * (`v8.serialize` of the slice's array of states, its record queues as columns when their records
+ * are flat: slice-records.ts) — typed arrays, so the snapshot moves to the
  * encode pool without a `v8.serialize` of every state on the actor's thread. A state the step
  * changed before its slice was gathered was serialized on its own first: its slice holds those
  * bytes (a Uint8Array) in its place, and `kept` lists it. Every key group of the instance shares
@@ -65,7 +67,7 @@ export function readStatesPart(part: WindowStatesPart, take?: (i: number) => boo
     let wanted = take === undefined
     for (let i = at; i < end && !wanted; i++) wanted = take!(i)
     if (wanted) {
-      const list = deserialize(slices[s]!) as unknown[]
+      const list = unpackSlice(deserialize(slices[s]!))
       if (!Array.isArray(list) || list.length !== n) throw new RangeError(`slice ${s} holds ${Array.isArray(list) ? list.length : 'no list of'} states, expected ${n}`)
       for (let i = at; i < end; i++) states[i] = list[i - at]
     }
