@@ -44,7 +44,7 @@ interface Kept {
  * const capture = new ObjectCapture(keys, since, changes.epoch) // then step() until it returns the part
  */
 export class ObjectCapture implements SnapshotCapture<WindowStatesPart> {
-  /** Slots gathered per step: about a millisecond of serializing between two of the actor's tasks (tests lower it). */
+  /** Slots gathered per step: a few milliseconds of serializing between two of the actor's tasks (~2–3 ms for 1024 keys of the keyed-state bench), tests lower it. */
   static slice = 1024
   /** The first slot not gathered yet. */
   private at = 0
