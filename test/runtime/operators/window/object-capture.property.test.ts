@@ -19,6 +19,9 @@ const windowCases: [string, fc.Arbitrary<WindowParams>][] = [
   ['lengthBatch', fc.integer({ min: 1, max: 4 }).map((n) => ({ type: 'lengthBatch', n }))],
   ['sort', fc.integer({ min: 1, max: 4 }).map((n) => ({ type: 'sort', n }))],
   ['session', fc.integer({ min: 1, max: 15 }).map((gap) => ({ type: 'session', gap, maxOutOfOrderness: 0, allowedLateness: 3 }))],
+  // Processing time on a clock that stands still: what they keep (time: a queue of records) is captured all the same.
+  ['time', fc.integer({ min: 1, max: 40 }).map((ms) => ({ type: 'time', ms }))],
+  ['timeBatch', fc.integer({ min: 1, max: 40 }).map((ms) => ({ type: 'timeBatch', ms }))],
   ['tumbling', fc.integer({ min: 1, max: 20 }).map((size) => ({ type: 'tumbling', size, maxOutOfOrderness: 2, allowedLateness: 0 }))],
 ]
 const kindArb = fc.constantFrom<Kind>('aggregate', 'reduce', 'collect')
