@@ -31,7 +31,8 @@ export function lengthBatch(n: number): Window<unknown, LengthBatchState> {
     description: `lengthBatch(${n})`,
     time: 'count',
     mode: 'append',
-    // 1.1.0: with aggregates in columns, the step keeps a key's batch as a row (1.0.0's objects still restore).
+    // 1.1.0: with aggregates in columns, the step keeps a key's batch as a row; state in objects is
+    // captured after the barrier as a serialized part (1.0.0 snapshots still restore).
     stateVersion: '1.1.0',
     eventTime: undefined,
     create: (host) => ({ start: 0, count: 0, acc: host.acc.create() }),

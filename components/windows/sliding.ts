@@ -43,7 +43,7 @@ export function sliding<R>(options: SlidingOptions<R>): Window<R, EventWindowsSt
     description: `sliding({ size: ${size}, slide: ${slide}${describeEventTime(eventTime)} })`,
     time: 'event',
     mode: 'append',
-    stateVersion: '1.2.0',
+    stateVersion: '1.3.0',
     eventTime,
     create: () => ({ windows: [] }),
     add(host, key, state, record, t, watermark) {

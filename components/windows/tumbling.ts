@@ -37,7 +37,7 @@ export function tumbling<R>(options: TumblingOptions<R>): Window<R, EventWindows
     description: `tumbling({ size: ${size}${describeEventTime(eventTime)} })`,
     time: 'event',
     mode: 'append',
-    stateVersion: '1.2.0',
+    stateVersion: '1.3.0',
     eventTime,
     create: () => ({ windows: [] }),
     add(host, key, state, record, t, watermark) {

@@ -7,7 +7,8 @@ import type { WindowTimers } from './window-timers.ts'
  * Fires every key whose timer is at or before `at`, in timer order (time, key group, key order),
  * and drops the keys whose state is left with nothing open (their state is released, the drop
  * logged for incremental checkpoints). A throw (a reduce function, a result) propagates: it
- * cannot be skipped record by record, the caller fails the step.
+ * cannot be skipped record by record, the caller fails the step. A capture being gathered keeps
+ * a key's state before it fires or is dropped.
  *
  * @example
  * fireDue(window, host, keys, timers, changes, watermark)
@@ -26,6 +27,7 @@ export function fireDue(w: Window, host: WindowHost, keys: WindowKeys, timers: W
       continue
     }
     if (now <= at) {
+      keys.capture?.keep(k)
       w.fire(host, keys.keyAt[k], state, at)
       keys.epochs[k] = changes.epoch
     }

@@ -1,21 +1,25 @@
+import type { SnapshotCapture } from '../../../persistence/snapshot-capture.ts'
 import type { KeyGroup, StateHolder } from '../../../persistence/state-holder.ts'
 import type { OperatorContext } from '../operator.ts'
 import type { WindowChanges } from './window-changes.ts'
 import type { WindowStateCodec } from './window-columns.ts'
 import { restoreWindowState, type RestoredWindowState } from './window-restore.ts'
-import { foldWindowChanges, snapshotWindowState, type WindowChangesSince, type WindowStepState } from './window-snapshot.ts'
+import { foldWindowChanges, snapshotWindowState, sharedSnapshot, type WindowChangesSince, type WindowStepState } from './window-snapshot.ts'
+import type { WindowStatesPart } from './window-states-part.ts'
 import type { KeyEntry } from './window-timers.ts'
 
 /**
  * What a window step's holder reads and sets of its step.
  *
  * @example
- * const step: WindowHolderStep = { ctx, signature, codec, changes, keys, groupOf, watermark: () => wm, maxEventTime: () => max, clear, load, release }
+ * const step: WindowHolderStep = { ctx, signature, codec, objects, changes, keys, groupOf, watermark: () => wm, maxEventTime: () => max, clear, load, release }
  */
 export interface WindowHolderStep {
   readonly ctx: OperatorContext
   readonly signature: string
   readonly codec: WindowStateCodec | undefined
+  /** With no codec: the states in objects, captured at a barrier and gathered after it (`changed`: how many changed after an epoch). */
+  readonly objects?: { capture(since: number): SnapshotCapture<WindowStatesPart>; changed(since: number): number }
   readonly changes: WindowChanges
   readonly keys: ReadonlyMap<unknown, KeyEntry>
   groupOf(key: unknown): KeyGroup
@@ -32,7 +36,8 @@ export interface WindowHolderStep {
 /**
  * The state holder of a window step: keyed (`Map<KeyGroup, …>`), full snapshots and — for
  * incremental checkpoints — the keys changed or dropped since an earlier snapshot of this run.
- * State in columns is captured at a barrier (copy-on-write) and gathered after it.
+ * State in columns, or in objects (`objects`), is captured at a barrier (copy-on-write) and
+ * gathered after it.
  *
  * @example
  * holders() { return [windowHolder(`${step}/${windowName}`, window.stateVersion, this.stateAccess)] }
@@ -59,17 +64,32 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
     },
     capture(checkpointId, since) {
       const codec = step.codec
-      // State in objects: snapshotted (and serialized) at the barrier.
-      if (codec === undefined) return undefined
+      const objects = step.objects
+      if (codec === undefined && objects === undefined) return undefined
       const watermark = step.watermark()
       const maxEventTime = step.maxEventTime()
       let changes: WindowChangesSince | undefined
       if (since !== undefined) {
         const known = changesSince(step, since)
-        if (known === undefined || worthFull(step, codec.changed(known.epoch), known.gone)) return undefined
+        if (known === undefined || worthFull(step, (codec ?? objects!).changed(known.epoch), known.gone)) return undefined
         changes = { epoch: known.epoch, dropped: known.dropped }
       }
-      const part = codec.capture(changes?.epoch ?? -Infinity)
+      const from = changes?.epoch ?? -Infinity
+      if (codec === undefined) {
+        // State in objects: its states serialized a slice at a time, after the barrier.
+        const part = objects!.capture(from)
+        step.changes.took(checkpointId)
+        let state: WindowStepState | undefined
+        return {
+          step: () => {
+            if (state !== undefined) return state
+            const gathered = part.step()
+            if (gathered === undefined) return undefined
+            return state = sharedSnapshot(step.ctx, step.signature, { states: gathered }, watermark, maxEventTime, changes)
+          },
+        }
+      }
+      const part = codec.capture(from)
       step.changes.took(checkpointId)
       let state: WindowStepState | undefined
       return {
@@ -77,7 +97,7 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
           if (state !== undefined) return state
           const gathered = part.step()
           if (gathered === undefined) return undefined
-          return state = snapshotWindowState(step.ctx, step.signature, step.keys, watermark, maxEventTime, { ...codec, writeAll: () => gathered }, changes)
+          return state = sharedSnapshot(step.ctx, step.signature, { shared: gathered }, watermark, maxEventTime, changes)
         },
       }
     },

@@ -1,4 +1,6 @@
 import type { KeyGroup } from '../../../persistence/state-holder.ts'
+import { finishCaptureNow } from '../../../persistence/snapshot-capture.ts'
+import { ObjectCapture } from './object-capture.ts'
 import type { KeyEntry } from './window-timers.ts'
 
 /**
@@ -16,6 +18,9 @@ import type { KeyEntry } from './window-timers.ts'
  * It is also a read-only `Map<key, KeyEntry>` for snapshots and holders: `get`, `values`… make
  * each entry on demand (a copy: changing it changes nothing).
  *
+ * States in objects are captured at a barrier (`captureStates`) and gathered after it: while a
+ * capture runs (`capture`), the step calls `capture.keep(k)` before it changes slot k's state.
+ *
  * @example
  * const keys = new WindowKeys(false); const k = keys.add('u1', 17, 0, state, 1); keys.states[k] // state
  */
@@ -29,9 +34,16 @@ export class WindowKeys implements ReadonlyMap<unknown, KeyEntry> {
   epochs = new Float64Array(1024)
   private free: number[] = []
   private top = 0
+  /** The capture of the states at a barrier being gathered (copy-on-write), if any: undefined for row windows. */
+  capture: ObjectCapture | undefined
 
   /** @param external slots are given by the caller (`add`'s state is the slot), not taken from a free list. */
   constructor(private readonly external: boolean) {}
+
+  /** Slots ever taken (live or free): slots are numbered below it. */
+  get slotCount(): number {
+    return this.top
+  }
 
   get size(): number {
     return this.slots.size
@@ -78,6 +90,7 @@ export class WindowKeys implements ReadonlyMap<unknown, KeyEntry> {
 
   /** Forgets the key of slot `k`: its queued timers become stale (its order no longer matches theirs). */
   drop(k: number): void {
+    this.capture?.keep(k)
     this.slots.delete(this.keyAt[k])
     this.keyAt[k] = undefined
     this.dues[k] = Infinity
@@ -89,11 +102,44 @@ export class WindowKeys implements ReadonlyMap<unknown, KeyEntry> {
   }
 
   clear(): void {
+    this.finishCapture()
     this.slots.clear()
     this.keyAt = []
     this.states = []
     this.free = []
     this.top = 0
+  }
+
+  /**
+   * Marks the states at a barrier (epoch `epoch` closing) whose keys changed after epoch `since`
+   * (all: −∞) and returns the capture that gathers them; one still being gathered is finished
+   * first (one capture at a time).
+   */
+  captureStates(since: number, epoch: number): ObjectCapture {
+    this.finishCapture()
+    const capture = new ObjectCapture(this, since, epoch, () => {
+      if (this.capture === capture) this.capture = undefined
+    })
+    return this.capture = capture
+  }
+
+  /** Gathers the rest of a running capture now (before every state changes: a restore, the end of input). */
+  finishCapture(): void {
+    const capture = this.capture
+    if (capture === undefined) return
+    try {
+      finishCaptureNow(capture)
+    } catch {
+      // Not lost: a failed capture keeps its error and throws it again at its checkpoint's next
+      // step, failing that checkpoint — not the restore or the end of input that finished it here.
+    }
+  }
+
+  /** Live keys whose state changed after epoch `since`. */
+  changedSince(since: number): number {
+    let n = 0
+    for (let k = 0; k < this.top; k++) if (this.epochs[k]! > since && this.ords[k]! >= 0) n++
+    return n
   }
 
   /** Slots of live keys in the order the keys were registered (a Map's order). */

@@ -124,6 +124,8 @@ export class WindowOperator implements Operator {
   end(final: boolean): Maybe<void> {
     this.clock.disarm()
     if (final) {
+      // Every state may change now: a capture still gathering finishes first.
+      this.keys.finishCapture()
       if (this.timeOf && this.progress.wm < Infinity) this.fireDue(this.progress.wm = Infinity)
       if (this.processing) this.fireDue(this.ctx.clock.now())
       // What is still open fires in (key group, key order): the same after a restore.
@@ -147,6 +149,7 @@ export class WindowOperator implements Operator {
     const step: WindowHolderStep = {
       // Uncached: a restore checks every key once (a cache of 64k keys would only churn).
       ctx: this.ctx, signature: this.signature, codec: this.columns, changes: this.changes, keys: this.keys, groupOf: (key) => keyGroupOf(key, this.ctx.maxKeyGroups),
+      objects: this.columns ? undefined : { capture: (since) => this.keys.captureStates(since, this.changes.epoch), changed: (since) => this.keys.changedSince(since) },
       watermark: () => this.progress.wm,
       maxEventTime: () => this.progress.maxEventTime,
       // Rows are re-created while the snapshot is read: the table is emptied first.
@@ -201,6 +204,7 @@ export class WindowOperator implements Operator {
           const key = keyOf === undefined ? null : keyOf(r)
           const k = keys.slotOf(key)
           if (short && k !== undefined) {
+            if (keys.capture !== undefined) keys.capture.keep(k)
             w.add(host, key, external ? k : keys.states[k], r, 0, -Infinity)
             keys.epochs[k] = epoch
           }
@@ -243,6 +247,7 @@ export class WindowOperator implements Operator {
       const state = keys.state(k)
       const rows = this.fixedRows?.table
       const allocs = rows?.allocs
+      keys.capture?.keep(k)
       w.add(this.host, key, state, record, t, this.progress.wm)
       keys.epochs[k] = this.changes.epoch
       if (this.timed && (rows === undefined || rows.allocs !== allocs)) this.timers.schedule(k, w.due(state))

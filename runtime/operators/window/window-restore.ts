@@ -3,6 +3,7 @@ import { IncompatibleStateError } from './incompatible-state-error.ts'
 import { partKeys, type WindowColumnsPart, type WindowStateCodec } from './window-columns.ts'
 import { unpackKeys } from './key-table.ts'
 import type { WindowGroupState, WindowStepState } from './window-snapshot.ts'
+import { readStatesPart, type WindowStatesPart } from './window-states-part.ts'
 
 /**
  * Keys and their states, side by side (no pair per key: a restore of 1M keys made 2M of them).
@@ -176,9 +177,35 @@ function layeredKeys(stateId: string, g: KeyGroup, layers: readonly WindowGroupS
  * groups being restored (a rescale reads other instances' parts for a few of their groups).
  */
 class SharedParts {
-  private readonly read = new Map<WindowColumnsPart, Map<KeyGroup, { keys: unknown[]; states: unknown[] }>>()
+  private readonly read = new Map<WindowColumnsPart | WindowStatesPart, Map<KeyGroup, { keys: unknown[]; states: unknown[] }>>()
 
   constructor(private readonly wanted: ReadonlySet<KeyGroup>, private readonly codec: WindowStateCodec | undefined) {}
+
+  /**
+   * A part of states in objects: read once, its wanted keys by group, each group's in creation
+   * order (the part is in slot order; slots are reused, so that is not the keys' order).
+   */
+  statesOf(part: WindowStatesPart, g: KeyGroup): KeyStates {
+    let byGroup = this.read.get(part)
+    if (!byGroup) {
+      const read = readStatesPart(part, (i) => this.wanted.has(part.groups[i]!))
+      const indices = new Map<KeyGroup, number[]>()
+      for (let i = 0; i < read.keys.length; i++) {
+        const group = read.groups[i]!
+        if (!this.wanted.has(group)) continue
+        let list = indices.get(group)
+        if (!list) indices.set(group, list = [])
+        list.push(i)
+      }
+      byGroup = new Map()
+      for (const [group, list] of indices) {
+        list.sort((a, b) => read.ords[a]! - read.ords[b]!)
+        byGroup.set(group, { keys: list.map((i) => read.keys[i]), states: list.map((i) => read.states[i]) })
+      }
+      this.read.set(part, byGroup)
+    }
+    return byGroup.get(g) ?? { keys: [], states: [] }
+  }
 
   keysOf(part: WindowColumnsPart, g: KeyGroup): KeyStates {
     let byGroup = this.read.get(part)
@@ -212,7 +239,14 @@ function groupKeys(stateId: string, g: KeyGroup, group: WindowGroupState, shared
       throw new IncompatibleStateError(stateId, `key group ${g}'s shared columns (${(e as Error).message})`, 'the columns this step writes')
     }
   }
-  if (!Array.isArray(group.keys)) throw new IncompatibleStateError(stateId, `key group ${g} without keys`, 'a list of [key, state] or a shared part')
+  if (group.states !== undefined) {
+    try {
+      return shared.statesOf(group.states, g)
+    } catch (e) {
+      throw new IncompatibleStateError(stateId, `key group ${g}'s serialized states (${(e as Error).message})`, 'the states this step captures')
+    }
+  }
+  if (!Array.isArray(group.keys)) throw new IncompatibleStateError(stateId, `key group ${g} without keys`, 'a list of [key, state], a shared part or serialized states')
   return { keys: group.keys.map((p) => p[0]), states: group.keys.map((p) => p[1]) }
 }
 

@@ -6,6 +6,7 @@ import { WindowKeys } from './window-keys.ts'
 import type { OperatorContext } from '../operator.ts'
 import type { WindowColumnsPart, WindowStateCodec } from './window-columns.ts'
 import { packKeys, type KeyTable } from './key-table.ts'
+import type { WindowStatesPart } from './window-states-part.ts'
 
 /**
  * One key group of a window step's snapshot. The instance's watermark is written into each of
@@ -25,6 +26,8 @@ export interface WindowGroupState {
   readonly keys?: [unknown, unknown][]
   /** Or (since 1.1.0, state kept in columns) this group's keys within a part of the instance's keys, shared by its groups (`groups` says whose). */
   readonly shared?: WindowColumnsPart
+  /** Or (states in objects captured after a barrier) this group's keys within a part of the instance's keys and serialized states. */
+  readonly states?: WindowStatesPart
   /** The maxKeyGroups the keys' groups were computed with (absent in older snapshots: each key's group is computed again on restore). */
   readonly maxKeyGroups?: number
   /** In a changes snapshot (incremental checkpoint): the keys dropped since the base, in order. */
@@ -55,15 +58,7 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
   // By key group number (dense), each group's keys and states in key creation order (Map order:
   // a restore re-creates keys in snapshot order).
   const since = changes?.epoch ?? -Infinity
-  if (codec) {
-    const shared = codec.writeAll(since)
-    const groups: WindowStepState = new Map()
-    for (let g = range.start; g <= range.end; g++) {
-      const removed = changes?.dropped.get(g)
-      groups.set(g, { watermark, maxEventTime, signature, maxKeyGroups: ctx.maxKeyGroups, shared, ...(changes && { removed: packKeys(removed ?? []) }) })
-    }
-    return groups
-  }
+  if (codec) return sharedSnapshot(ctx, signature, { shared: codec.writeAll(since) }, watermark, maxEventTime, changes)
   const byGroup: { keys: unknown[]; states: unknown[] }[] = []
   for (let g = range.start; g <= range.end; g++) byGroup[g] = { keys: [], states: [] }
   const add = (key: unknown, group: KeyGroup, state: unknown): void => {
@@ -86,6 +81,24 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
       watermark, maxEventTime, signature, maxKeyGroups: ctx.maxKeyGroups, keys: p.keys.map((k, i): [unknown, unknown] => [k, p.states[i]]),
       ...(changes && { removed: packKeys(removed ?? []) }),
     })
+  }
+  return groups
+}
+
+/**
+ * A snapshot whose key groups share one part of the instance's keys (`shared` columns, or
+ * `states` gathered by a capture): an entry for every key group the instance owns.
+ *
+ * @example
+ * const state = sharedSnapshot(ctx, 'length/collect', { states: part }, wm, maxTs)
+ */
+export function sharedSnapshot(ctx: OperatorContext, signature: string, part: { shared: WindowColumnsPart } | { states: WindowStatesPart },
+  watermark: number, maxEventTime: number, changes?: WindowChangesSince): WindowStepState {
+  const range = rangeOf(ctx.instance, ctx.maxKeyGroups, ctx.parallelism)
+  const groups: WindowStepState = new Map()
+  for (let g = range.start; g <= range.end; g++) {
+    const removed = changes?.dropped.get(g)
+    groups.set(g, { watermark, maxEventTime, signature, maxKeyGroups: ctx.maxKeyGroups, ...part, ...(changes && { removed: packKeys(removed ?? []) }) })
   }
   return groups
 }
