@@ -2,7 +2,7 @@ import type { SnapshotCapture } from '../../../persistence/snapshot-capture.ts'
 import type { KeyGroup, StateHolder } from '../../../persistence/state-holder.ts'
 import type { OperatorContext } from '../operator.ts'
 import type { WindowChanges } from './window-changes.ts'
-import type { WindowStateCodec } from './window-columns.ts'
+import type { WindowColumnsPart, WindowStateCodec } from './window-columns.ts'
 import { restoreWindowState, type RestoredWindowState } from './window-restore.ts'
 import { foldWindowChanges, snapshotWindowState, sharedSnapshot, type WindowChangesSince, type WindowStepState } from './window-snapshot.ts'
 import type { WindowStatesPart } from './window-states-part.ts'
@@ -75,21 +75,8 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
         changes = { epoch: known.epoch, dropped: known.dropped }
       }
       const from = changes?.epoch ?? -Infinity
-      if (codec === undefined) {
-        // State in objects: its states serialized a slice at a time, after the barrier.
-        const part = objects!.capture(from)
-        step.changes.took(checkpointId)
-        let state: WindowStepState | undefined
-        return {
-          step: () => {
-            if (state !== undefined) return state
-            const gathered = part.step()
-            if (gathered === undefined) return undefined
-            return state = sharedSnapshot(step.ctx, step.signature, { states: gathered }, watermark, maxEventTime, changes)
-          },
-        }
-      }
-      const part = codec.capture(from)
+      // State in objects: its states serialized a slice at a time after the barrier; in columns: its rows copied so.
+      const part: SnapshotCapture<WindowColumnsPart | WindowStatesPart> = codec === undefined ? objects!.capture(from) : codec.capture(from)
       step.changes.took(checkpointId)
       let state: WindowStepState | undefined
       return {
@@ -97,7 +84,8 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
           if (state !== undefined) return state
           const gathered = part.step()
           if (gathered === undefined) return undefined
-          return state = sharedSnapshot(step.ctx, step.signature, { shared: gathered }, watermark, maxEventTime, changes)
+          const where = codec === undefined ? { states: gathered as WindowStatesPart } : { shared: gathered as WindowColumnsPart }
+          return state = sharedSnapshot(step.ctx, step.signature, where, watermark, maxEventTime, changes)
         },
       }
     },

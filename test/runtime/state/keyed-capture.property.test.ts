@@ -1,11 +1,12 @@
 import test from 'ava'
+import { snapshotContent } from '../../fixtures/state/snapshot-content.ts'
 import fc from 'fast-check'
 import assert from 'node:assert'
 import v8 from 'node:v8'
 import { keyGroupOf } from '../../../index.ts'
 import { KeyedStateHolder } from '../../../runtime/state/keyed-state-holder.ts'
 import { KeyedCapture } from '../../../runtime/state/keyed-capture.ts'
-import { unpackGroup, type KeyedStateSnapshot } from '../../../runtime/state/keyed-snapshot.ts'
+import type { KeyedStateSnapshot } from '../../../runtime/state/keyed-snapshot.ts'
 import type { SnapshotCapture } from '../../../persistence/snapshot-capture.ts'
 import { StateSnapshotError } from '../../../persistence/codec/state-snapshot-error.ts'
 
@@ -34,14 +35,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('step' as const), n: fc.integer({ min: 1, max: 6 }) }) },
 )
 
-function content(s: KeyedStateSnapshot): Map<unknown, unknown> {
-  const out = new Map<unknown, unknown>()
-  for (const [, packed] of s) {
-    const g = unpackGroup(packed)
-    g.keys.forEach((k, i) => out.set(k, g.values[i]))
-  }
-  return new Map([...out].sort(([a], [b]) => Number(a) - Number(b)))
-}
+const content = snapshotContent
 
 test('a capture gathered while the state changes (in place too) is the state at the barrier; the live state is untouched', (t) => {
   t.log(`fast-check seed ${seed} (rerun with FC_SEED=${seed})`)

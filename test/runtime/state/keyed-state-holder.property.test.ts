@@ -1,4 +1,5 @@
 import test from 'ava'
+import { snapshotContent } from '../../fixtures/state/snapshot-content.ts'
 import fc from 'fast-check'
 import v8 from 'node:v8'
 import { keyGroupOf } from '../../../index.ts'
@@ -27,15 +28,7 @@ function holder(clock: { t: number }, ttl: number | undefined): KeyedStateHolder
     watermark: () => -Infinity, options: ttl === undefined ? {} : { ttl: { ms: ttl } }, ...(runs++ % 2 === 0 && { packFrom: 1 }) })
 }
 
-/** A snapshot's content: key → value, whatever the order of groups and keys. */
-function content(s: KeyedStateSnapshot): Map<unknown, unknown> {
-  const out = new Map<unknown, unknown>()
-  for (const [, packed] of s) {
-    const g = unpackGroup(packed)
-    g.keys.forEach((k, i) => out.set(k, g.values[i]))
-  }
-  return new Map([...out].sort(([a], [b]) => Number(a) - Number(b)))
-}
+const content = snapshotContent
 
 const sorted = (m: Map<number, number>) => new Map([...m].sort(([a], [b]) => a - b))
 

@@ -3,6 +3,7 @@
 // before 1.1.0) and continues exactly as the uninterrupted run; a state that is neither form is
 // refused, naming the key and what was expected.
 import test from 'ava'
+import { stoppableSource } from '../../../fixtures/windows/stoppable-source.ts'
 import { agg, pipeline, sinks, windows, type Aggregator, type JobSnapshot, type Source, type Window } from '../../../../index.ts'
 
 interface Ev { readonly k: string; readonly v: number; readonly t: number }
@@ -11,27 +12,7 @@ interface Ev { readonly k: string; readonly v: number; readonly t: number }
 const input: Ev[] = Array.from({ length: 600 }, (_, i) => ({ k: `k${(i * 7) % 30}`, v: i / 4 + 0.1, t: i }))
 
 /** Reads `records`; with `stopAfter`, stops the job once it has read them all (nothing more fires). */
-function source(records: readonly Ev[], stopAfter?: () => void): Source<Ev> {
-  return {
-    kind: 'source', description: 'object-form restore test input', bounded: true,
-    open() {
-      let next = 0
-      return {
-        read(max) {
-          if (next >= records.length) {
-            if (stopAfter === undefined) return undefined
-            stopAfter()
-            return []
-          }
-          const batch = records.slice(next, next + max)
-          next += batch.length
-          return batch
-        },
-        position: () => next,
-      }
-    },
-  }
-}
+const source = (records: readonly Ev[], stopAfter?: () => void): Source<Ev> => stoppableSource(records, 'object-form restore test input', stopAfter)
 
 /** The aggregator without its column form: the step keeps it in objects. */
 function inObjects<A extends Aggregator<Ev, unknown, unknown>>(a: A): A {

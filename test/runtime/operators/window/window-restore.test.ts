@@ -3,6 +3,7 @@
 // snapshot names the maxKeyGroups its keys' groups were computed with, refused under another;
 // a snapshot of the previous state version (typed-array columns only) still restores.
 import test from 'ava'
+import { stoppableSource } from '../../../fixtures/windows/stoppable-source.ts'
 import { agg, pipeline, sinks, windows, type JobSnapshot, type Source } from '../../../../index.ts'
 import { columnValues, type Column } from '../../../../runtime/operators/window/part-column.ts'
 
@@ -12,30 +13,8 @@ interface Ev { readonly k: string; readonly v: number; readonly t: number }
 // that does not close before the input ends: the stop snapshot holds every key's open window.
 const input: Ev[] = Array.from({ length: 400 }, (_, i) => ({ k: `k${i % 40}`, v: i + 0.25, t: i }))
 
-/** Reads `records`; with `stopAfter`, stops the job once it has read that many (nothing fires). */
-function source(records: readonly Ev[], stopAfter?: () => void): Source<Ev> {
-  return {
-    kind: 'source',
-    description: 'window-restore test input',
-    bounded: true,
-    open() {
-      let next = 0
-      return {
-        read(max) {
-          if (next >= records.length) {
-            if (stopAfter === undefined) return undefined
-            stopAfter()
-            return []
-          }
-          const batch = records.slice(next, next + max)
-          next += batch.length
-          return batch
-        },
-        position: () => next,
-      }
-    },
-  }
-}
+/** Reads `records`; with `stopAfter`, stops the job once it has read them all (nothing more fires). */
+const source = (records: readonly Ev[], stopAfter?: () => void): Source<Ev> => stoppableSource(records, 'window-restore test input', stopAfter)
 
 const build = (src: Source<Ev>) => pipeline('window-restore').source('in', src).keyBy((r) => r.k)
   .window('w', windows.tumbling({ size: 10_000, time: (r: Ev) => r.t }))
