@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import v8 from 'node:v8'
 import { keyGroupOf } from '../../../index.ts'
 import { KeyedStateHolder } from '../../../runtime/state/keyed-state-holder.ts'
-import { unpackGroup, type KeyedStateSnapshot } from '../../../runtime/state/keyed-snapshot.ts'
+import type { KeyedStateSnapshot } from '../../../runtime/state/keyed-snapshot.ts'
 
 // Incremental snapshots of one keyed state, against a plain Map as oracle: random writes,
 // deletes and clock moves, a snapshot (full, or changes since the previous one) now and then.
