@@ -3,8 +3,8 @@ import type { KeySlots } from './key-slots.ts'
 import type { RowTable } from './row-table.ts'
 
 /**
- * What a kernel reads and leaves behind between calls: the step's watermark and highest event
- * time (it advances both), and where it stopped when a function threw.
+ * A window step's event-time progress, which its kernel reads and advances: the watermark and the
+ * highest event time seen, and the record the kernel stopped at when a function threw.
  *
  * @example
  * const st: KernelState = { wm: -Infinity, maxEventTime: -Infinity, at: 0 }
@@ -20,11 +20,11 @@ export interface KernelState {
  * The pieces of one window step a kernel is generated for.
  *
  * @example
- * const kernel = tumblingKernel({ keyOf, slotOf: map, timeOf, size, delay, fields, offsets, slots, table, keyEpochs: () => keys.epochs })
+ * const parts: KernelParts = { keyOf, userKey: userKeyFunction(keyOf), slotOf: keys.slotMap, fields, offsets, slots, table, keyEpochs: () => keys.epochs }
  */
 export interface KernelParts {
   readonly keyOf: (record: unknown) => unknown
-  /** The user's key function `keyOf` wraps, when it is a keySelector: called directly, its key checked here. */
+  /** The user's key function `keyOf` wraps, when it is a keySelector: called directly (see keyLookup). */
   readonly userKey?: (record: unknown) => unknown
   /** key → slot of the step's keys (the step's own map). */
   readonly slotOf: ReadonlyMap<unknown, number>
