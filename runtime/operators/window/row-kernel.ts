@@ -52,6 +52,24 @@ export type RowKernel = (records: readonly unknown[], from: number, epoch: numbe
 let generated = 0
 
 /**
+ * Compiles a kernel: `body` (the kernel's text, after each field's `f<i>`/`v<i>` constants) with
+ * the step's pieces in scope. The text holds only field indexes and offsets (numbers), never user
+ * input; the counter makes each step's source its own, so V8 does not share one function's
+ * feedback between steps (its cache of compiled sources would).
+ */
+function compile(parts: KernelParts, scope: Record<string, unknown>, body: string): RowKernel {
+  const consts = parts.fields.map((_, i) => `const f${i} = fields[${i}], v${i} = f${i}.finite ?? f${i}.value`).join('\n')
+  const names = ['fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', 'epochsOf', ...Object.keys(scope)]
+  const make = new Function(...names, `// window step kernel ${++generated}\n${consts}\nreturn ${body}`) as (...args: unknown[]) => RowKernel
+  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, parts.keyEpochs, ...Object.values(scope))
+}
+
+/** Each field's add of `x<i>` into row `w`. */
+function adds(parts: KernelParts): string {
+  return parts.fields.map((_, i) => `f${i}.add(cols, ${parts.offsets[i]}, w, x${i})`).join('\n      ')
+}
+
+/**
  * The slot `k` of record `r`'s key. With the user's own key function its result needs no check:
  * the map holds only keys the selector let through (a Map finds −0 as 0), so anything else is
  * not found and goes to the general path, whose selector raises the error — as it does for a
@@ -90,14 +108,7 @@ function values(parts: KernelParts): string {
  * const kernel = tumblingKernel(parts, (r) => r.ts, 60_000, 0)
  */
 export function tumblingKernel(parts: KernelParts, timeOf: (record: unknown) => number, size: number, delay: number): RowKernel {
-  const n = parts.fields.length
-  const f = Array.from({ length: n }, (_, i) => i)
-  // The generated text holds only field indexes and offsets (numbers), never user input; the
-  // counter makes each step's source its own, so V8 does not share one function's feedback
-  // between steps (its cache of compiled sources would).
-  const body = `// window step kernel ${++generated}
-${f.map((i) => `const f${i} = fields[${i}], v${i} = f${i}.finite ?? f${i}.value`).join('\n')}
-return function kernel(records, from, epoch, timersNext, st) {
+  return compile(parts, { timeOf, size, delay }, `function kernel(records, from, epoch, timersNext, st) {
   const heads = slots.heads, slotEpochs = slots.epochs, keyEpochs = epochsOf(), cols = table.cols, starts = cols[0]
   let wm = st.wm, maxT = st.maxEventTime, i = from
   try {
@@ -116,7 +127,7 @@ return function kernel(records, from, epoch, timersNext, st) {
         if (gen > wm && timersNext <= gen) break
       }
       ${values(parts)}
-      ${f.map((i) => `f${i}.add(cols, ${parts.offsets[i]}, w, x${i})`).join('\n      ')}
+      ${adds(parts)}
       slotEpochs[k] = epoch
       keyEpochs[k] = epoch
       if (t > maxT) {
@@ -132,9 +143,7 @@ return function kernel(records, from, epoch, timersNext, st) {
     st.maxEventTime = maxT
   }
   return i
-}`
-  const make = new Function('fields', 'keyOf', 'userKey', 'slotOf', 'timeOf', 'slots', 'table', 'epochsOf', 'size', 'delay', body) as (...args: unknown[]) => RowKernel
-  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, timeOf, parts.slots, parts.table, parts.keyEpochs, size, delay)
+}`)
 }
 
 /**
@@ -147,10 +156,7 @@ return function kernel(records, from, epoch, timersNext, st) {
  * const kernel = countKernel(parts, 100)
  */
 export function countKernel(parts: KernelParts, size: number): RowKernel {
-  const f = parts.fields.map((_, i) => i)
-  const body = `// window step kernel ${++generated}
-${f.map((i) => `const f${i} = fields[${i}], v${i} = f${i}.finite ?? f${i}.value`).join('\n')}
-return function kernel(records, from, epoch, timersNext, st) {
+  return compile(parts, { size }, `function kernel(records, from, epoch, timersNext, st) {
   const heads = slots.heads, slotEpochs = slots.epochs, keyEpochs = epochsOf(), cols = table.cols, starts = cols[0], ends = cols[1]
   let i = from
   try {
@@ -161,7 +167,7 @@ return function kernel(records, from, epoch, timersNext, st) {
       const w = heads[k]
       if (w === -1 || ends[w] - starts[w] + 1 >= size) break
       ${values(parts)}
-      ${f.map((i) => `f${i}.add(cols, ${parts.offsets[i]}, w, x${i})`).join('\n      ')}
+      ${adds(parts)}
       ends[w]++
       slotEpochs[k] = epoch
       keyEpochs[k] = epoch
@@ -171,7 +177,5 @@ return function kernel(records, from, epoch, timersNext, st) {
     throw e
   }
   return i
-}`
-  const make = new Function('fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', 'epochsOf', 'size', body) as (...args: unknown[]) => RowKernel
-  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, parts.keyEpochs, size)
+}`)
 }
