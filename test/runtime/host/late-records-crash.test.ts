@@ -13,7 +13,7 @@ const LINES = 30_000
 
 /** Runs the fixture through the CLI; with `killPast`, SIGKILLs it once late.jsonl is bigger than that many bytes. */
 function run(dir: string, workers: number, killPast?: number): Promise<number | string> {
-  return runKilledPast({ module: 'test/fixtures/late/late-windows.ts', dir, workers, params: { input: join(dir, 'in.jsonl'), out: join(dir, 'out'), paceMs: 10 }, watch: join(dir, 'out', 'late.jsonl'), killPast })
+  return runKilledPast({ module: 'test/fixtures/late/late-windows.ts', dir, workers, params: { input: join(dir, 'in.jsonl'), out: join(dir, 'out'), paceMs: 20 }, watch: join(dir, 'out', 'late.jsonl'), killPast })
 }
 
 test.serial('SIGKILL on 2 workers, restore on 1 and SIGKILL again, restore on 3: every late record once, as the inline run wrote them', async (t) => {
