@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { importModule } from './import-module.ts'
-import { takeRuns, takeRunsOf, type RanPipeline } from './module-runs.ts'
+import { stopTaking, takeRuns, type RanPipeline } from './module-runs.ts'
 
 /** A pipeline module as oxiflow loaded it: its default export, and the pipelines it ran while loading. */
 export interface LoadedModule {
@@ -13,11 +13,12 @@ export interface LoadedModule {
 }
 
 /**
- * Imports a pipeline module as a definition: the module's run() calls start nothing and hand
- * their pipeline over (takeRunsOf); with `keepTaking`, as a worker host loads, every run() of
- * the thread does (takeRuns). Resolves when the import finishes, or, for a module that awaits the job it ran,
- * as soon as it has run one — such a module never finishes loading here, as its job's `done`
- * never settles.
+ * Imports a pipeline module as a definition: the thread's run() calls start nothing and hand
+ * their pipeline over (takeRuns) while the module loads — for good with `keepTaking`, as a
+ * worker host loads. Any code of the thread that runs a pipeline meanwhile hands it over too:
+ * load modules in a thread that runs nothing else (oxiflow's CLI, a worker host). Resolves when the import finishes, or, for a module that awaits the job it
+ * ran, as soon as it has run one — such a module never finishes loading here, as its job's
+ * `done` never settles.
  *
  * @example
  * const { exported, ran } = await loadModule(pathToFileURL('job.ts').href)
@@ -27,14 +28,18 @@ export async function loadModule(url: string, options: { keepTaking?: boolean } 
   let first: () => void = () => undefined
   const someRan = new Promise<void>((resolve) => { first = resolve })
   const taker = (pipeline: RanPipeline): void => { ran.push(pipeline); first() }
-  if (options.keepTaking) takeRuns(taker)
-  const imported = takeRunsOf(() => importModule(url), taker).then((mod) => ({ mod: mod as { default?: unknown } }))
-  let done = await Promise.race([imported, someRan.then(() => undefined)])
-  // A module that runs a pipeline without awaiting it finishes loading in a moment; give it two turns.
-  for (let turn = 0; !done && turn < 2; turn++) done = await Promise.race([imported, nextTurn().then(() => undefined)])
-  // Still loading: an error it throws later is the module's, after its pipeline was handed over — say it, do not crash the thread.
-  if (!done) imported.catch((e: unknown) => process.emitWarning(`pipeline module ${url} failed after it ran its pipeline: ${String(e)}`))
-  return { exported: done && defaultExport(done.mod), ran, loading: done === undefined }
+  takeRuns(taker)
+  try {
+    const imported = importModule(url).then((mod) => ({ mod: mod as { default?: unknown } }))
+    let done = await Promise.race([imported, someRan.then(() => undefined)])
+    // A module that runs a pipeline without awaiting it finishes loading in a moment; give it two turns.
+    for (let turn = 0; !done && turn < 2; turn++) done = await Promise.race([imported, nextTurn().then(() => undefined)])
+    // Still loading: an error it throws later is the module's, after its pipeline was handed over — say it, do not crash the thread.
+    if (!done) imported.catch((e: unknown) => process.emitWarning(`pipeline module ${url} failed after it ran its pipeline: ${String(e)}`))
+    return { exported: done && defaultExport(done.mod), ran, loading: done === undefined }
+  } finally {
+    if (!options.keepTaking) stopTaking(taker)
+  }
 }
 
 /** The default export; of a CommonJS module compiled from TypeScript (`exports.default`, `__esModule`), the one it meant. */
