@@ -11,7 +11,8 @@ try {
     `run npm run build in ${new URL('..', import.meta.url).pathname}\n`)
   process.exit(1)
 }
-const code = await main(process.argv.slice(2))
+// This process runs nothing but the command (see cli/command-options.ts).
+const code = await main(process.argv.slice(2), { ownsThread: true })
 // Exit explicitly once stdout and stderr are flushed: a stopped job may leave handles (a
 // source's socket, a user timer) that would otherwise keep the process alive.
 const flushed = (stream) => new Promise((resolve) => stream.write('', resolve))

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { loadModule } from '../runtime/modules/load-module.ts'
+import { loadModule, type LoadOptions } from '../runtime/modules/load-module.ts'
 import { shown } from '../runtime/option-checks.ts'
 import type { RunnablePipeline } from './job-shape.ts'
 import { UsageError } from './usage-error.ts'
@@ -26,7 +26,7 @@ const FIX = "export default pipeline('id').source(...).sink(...), or export defa
  * const { pipeline, module } = await loadPipeline('examples/clickstream.ts', { seconds: 2 })
  * pipeline.run({ workers: 0, module, params: { seconds: 2 } })
  */
-export async function loadPipeline(path: string, params: Record<string, unknown>, cwd = process.cwd()): Promise<LoadedPipeline> {
+export async function loadPipeline(path: string, params: Record<string, unknown>, cwd = process.cwd(), load: LoadOptions = {}): Promise<LoadedPipeline> {
   const file = resolve(cwd, path)
   const stat = statSync(file, { throwIfNoEntry: false })
   if (!stat?.isFile()) {
@@ -34,7 +34,7 @@ export async function loadPipeline(path: string, params: Record<string, unknown>
       `relative to the current directory (${cwd}), e.g. oxiflow run examples/clickstream.ts`, 'run')
   }
   const module = pathToFileURL(file).href
-  const { exported, ran } = await loadModule(module)
+  const { exported, ran } = await loadModule(module, load)
   // The module also ran the pipeline it exports: run that one, so that the job its run() returned is the one that runs.
   if (isRunnable(exported)) return { pipeline: ran.find((r) => r.graph === (exported as { graph?: unknown }).graph) ?? exported, module }
   if (exported === undefined && ran[0]) return { pipeline: ran[0], module }

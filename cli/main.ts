@@ -4,6 +4,7 @@ import { COMMANDS, MAIN_HELP, PLANNED_COMMANDS } from './help.ts'
 import { runCommand } from './run-command.ts'
 import { runnerCommand } from './runner-command.ts'
 import { stateCommand } from './state-command.ts'
+import type { CommandOptions } from './command-options.ts'
 import { UsageError } from './usage-error.ts'
 import { version } from './version.ts'
 
@@ -12,9 +13,9 @@ import { version } from './version.ts'
  * (0 ok, 1 job failed, 2 usage error, 3 lease held by another runner).
  *
  * @example
- * process.exitCode = await main(process.argv.slice(2))
+ * process.exitCode = await main(process.argv.slice(2), { ownsThread: true })
  */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], options: CommandOptions = {}): Promise<number> {
   quietOnClosedPipe(process.stdout)
   quietOnClosedPipe(process.stderr)
   const [command, ...rest] = argv
@@ -26,7 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${version()}\n`)
     return 0
   }
-  if (command === 'run') return runCommand(rest)
+  if (command === 'run') return runCommand(rest, options)
   if (command === 'checkpoints') return checkpointsCommand(rest)
   if (command === 'state') return stateCommand(rest)
   if (command === 'runner') return runnerCommand(rest)

@@ -1,3 +1,4 @@
+import type { CommandOptions } from './command-options.ts'
 import { errorText } from './error-text.ts'
 import { RUN_HELP } from './help.ts'
 import { serveMetrics } from '../runtime/metrics/metrics-server.ts'
@@ -20,7 +21,7 @@ import { isUsageError } from './usage-error.ts'
  * @example
  * process.exitCode = await runCommand(['examples/clickstream.ts', '--json'])
  */
-export async function runCommand(argv: readonly string[]): Promise<number> {
+export async function runCommand(argv: readonly string[], options: CommandOptions = {}): Promise<number> {
   // Known before parsing, so even a bad command line gives --json its one JSON object.
   let json = argv.includes('--json')
   let pipeline: RunnablePipeline | undefined
@@ -33,7 +34,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     }
     json = args.json
     during = `loading ${args.module}`
-    const loaded = await loadPipeline(args.module, args.params)
+    const loaded = await loadPipeline(args.module, args.params, process.cwd(), { ownsThread: options.ownsThread === true })
     pipeline = loaded.pipeline
     during = undefined
     const summary = await runJob(pipeline, { workers: args.workers, module: loaded.module, params: args.params,

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { importModule } from './import-module.ts'
-import { stopTaking, takeRuns, type RanPipeline } from './module-runs.ts'
+import { stopTaking, takeRuns, takeRunsOf, type RanPipeline } from './module-runs.ts'
 
 /** A pipeline module as oxiflow loaded it: its default export, and the pipelines it ran while loading. */
 export interface LoadedModule {
@@ -12,25 +12,37 @@ export interface LoadedModule {
   readonly loading: boolean
 }
 
+/** How loadModule takes the run() calls of the module it loads. */
+export interface LoadOptions {
+  /** Every run() of this thread, for good: a worker host, which exists for its module. */
+  readonly keepTaking?: boolean
+  /**
+   * Nothing else in this thread runs a pipeline while the module loads (the `oxiflow`
+   * command): its run() calls are taken thread-wide until it has loaded (takeRuns), with no
+   * AsyncLocalStorage. Otherwise they are taken in the module's async context (takeRunsOf),
+   * which makes every promise of the thread pay async hooks from then on.
+   */
+  readonly ownsThread?: boolean
+}
+
 /**
- * Imports a pipeline module as a definition: the thread's run() calls start nothing and hand
- * their pipeline over (takeRuns) while the module loads — for good with `keepTaking`, as a
- * worker host loads. Any code of the thread that runs a pipeline meanwhile hands it over too:
- * load modules in a thread that runs nothing else (oxiflow's CLI, a worker host). Resolves when the import finishes, or, for a module that awaits the job it
- * ran, as soon as it has run one — such a module never finishes loading here, as its job's
- * `done` never settles.
+ * Imports a pipeline module as a definition: its run() calls start nothing and hand their
+ * pipeline over (see LoadOptions for how). Resolves when the import finishes, or, for a module
+ * that awaits the job it ran, as soon as it has run one — such a module never finishes loading
+ * here, as its job's `done` never settles.
  *
  * @example
- * const { exported, ran } = await loadModule(pathToFileURL('job.ts').href)
+ * const { exported, ran } = await loadModule(pathToFileURL('job.ts').href, { ownsThread: true })
  */
-export async function loadModule(url: string, options: { keepTaking?: boolean } = {}): Promise<LoadedModule> {
+export async function loadModule(url: string, options: LoadOptions = {}): Promise<LoadedModule> {
   const ran: RanPipeline[] = []
   let first: () => void = () => undefined
   const someRan = new Promise<void>((resolve) => { first = resolve })
   const taker = (pipeline: RanPipeline): void => { ran.push(pipeline); first() }
-  takeRuns(taker)
+  const threadWide = options.keepTaking === true || options.ownsThread === true
+  if (threadWide) takeRuns(taker)
   try {
-    const imported = importModule(url).then((mod) => ({ mod: mod as { default?: unknown } }))
+    const imported = (threadWide ? importModule(url) : takeRunsOf(() => importModule(url), taker)).then((mod) => ({ mod: mod as { default?: unknown } }))
     let done = await Promise.race([imported, someRan.then(() => undefined)])
     // A module that runs a pipeline without awaiting it finishes loading in a moment; give it two turns.
     for (let turn = 0; !done && turn < 2; turn++) done = await Promise.race([imported, nextTurn().then(() => undefined)])

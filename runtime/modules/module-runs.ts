@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Job } from '../contracts/job.ts'
 import type { RunOptions } from '../job/run-options.ts'
 import type { PipelineGraph } from '../graph/pipeline-graph.ts'
@@ -17,21 +18,38 @@ export type RunTaker = (ran: RanPipeline) => void
 // (another path, another loader), and its run() must still reach the loader of this thread.
 const KEY = Symbol.for('oxiflow.moduleRuns')
 interface Runs {
+  /** The taker of the module loading in this async context (its top level, its awaits, its timers). */
+  readonly scoped: AsyncLocalStorage<RunTaker>
   /** The taker of every run() in this thread, while it takes them. */
   taker: RunTaker | undefined
 }
-const runs = (): Runs => ((globalThis as { [KEY]?: Runs })[KEY] ??= { taker: undefined })
+const runs = (): Runs => ((globalThis as { [KEY]?: Runs })[KEY] ??= { scoped: new AsyncLocalStorage(), taker: undefined })
+
+/**
+ * Calls `load` (which imports a module) so that the run() calls of that module — at its top
+ * level, after its awaits, in its timers — start nothing: each hands its pipeline to `taker`
+ * and returns a job that never finishes (see handedJob). Other code of the thread, running
+ * meanwhile, runs its pipelines as usual. For a thread that runs other pipelines (an app or a
+ * test calling the CLI's main()); it costs the thread async hooks on every promise for good,
+ * so a thread that runs nothing else takes run() thread-wide instead (takeRuns).
+ *
+ * @example
+ * const mod = await takeRunsOf(() => import(url), (ran) => { found.push(ran) })
+ */
+export function takeRunsOf<T>(load: () => T, taker: RunTaker): T {
+  return runs().scoped.run(taker, load)
+}
 
 /**
  * From now on in this thread, every pipeline's `run()` starts nothing and hands the pipeline
  * to `taker`, until stopTaking(taker). A worker host sets it for good before it imports the
- * module (the thread exists to run that module's pipeline); `oxiflow run` while it imports the
- * module (a module it loads is a definition, so its own run() starts no second job), then it
- * runs the pipeline itself.
+ * module (the thread exists to run that module's pipeline); the `oxiflow` command while it
+ * imports the module (a module it loads is a definition, so its own run() starts no second
+ * job), then it runs the pipeline itself. Only for a thread that runs nothing else meanwhile.
  *
- * Thread-wide, not scoped to the module's async context: an AsyncLocalStorage that has run once
- * makes Node run async hooks on every promise of the thread for good (disable() does not undo
- * it), the job's too. An inline `oxiflow run` of 1M JSON lines promoted 71–72 MB to the old
+ * Thread-wide rather than scoped to the module's async context (takeRunsOf): an
+ * AsyncLocalStorage that has run once makes Node run async hooks on every promise of the
+ * thread for good (disable() does not undo it), the job's too. An inline `oxiflow run` of 1M JSON lines promoted 71–72 MB to the old
  * generation instead of 23–24 MB and used about 7 % more CPU (6 alternating runs each;
  * bench/README.md, issue 17).
  *
@@ -57,7 +75,7 @@ export function stopTaking(taker: RunTaker): void {
 /** Called by run(): the handed job when a loader takes this pipeline, else undefined (start it). */
 export function handToTaker(graph: PipelineGraph, start: (options: RunOptions) => Job): Job | undefined {
   const state = runs()
-  const taker = state.taker
+  const taker = state.scoped.getStore() ?? state.taker
   if (!taker) return undefined
   let started: Job | undefined
   taker({ id: graph.id, graph, run: (options) => (started ??= start(options)) })
