@@ -54,7 +54,7 @@ const JOBS: readonly { job: 'count' | 'hourly'; title: string; variants: readonl
 ]
 
 function runChild(spec: object): RunReport {
-  const child = spawnSync('node', [join(benchDir, 'workers-pay', 'child.mjs'), JSON.stringify(spec)], { cwd: join(benchDir, '..'), encoding: 'utf8', timeout: 600_000 })
+  const child = spawnSync(process.execPath, [join(benchDir, 'workers-pay', 'child.mjs'), JSON.stringify(spec)], { cwd: join(benchDir, '..'), encoding: 'utf8', timeout: 600_000 })
   if (child.status !== 0) throw new Error(`workers-pay child ${JSON.stringify(spec)} failed (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`)
   return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as RunReport
 }
