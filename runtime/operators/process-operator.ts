@@ -58,9 +58,10 @@ export class ProcessOperator extends Pipe {
     const key = this.ctx.step.key
     const run = (): Maybe<void> => {
       this.out = []
-      // Every record's key is checked, used or not: on several instances the router checks them
-      // all, so an invalid key must fail here too, whatever the parallelism.
-      if (key) for (let i = 0; i < records.length; i++) key(records[i])
+      // Every record's key is checked, used or not, so an invalid key fails whatever the
+      // parallelism. On several instances the keyBy's router computed each record's key to pick
+      // this instance, and failed there on an invalid one: no second call per record here.
+      if (key && this.ctx.parallelism === 1) for (let i = 0; i < records.length; i++) key(records[i])
       return this.during(() => this.oxi.onBatch(records, this.oxiCtx))
     }
     const offset = `${inputOffset(base, 0)}..${base + records.length}`
