@@ -50,7 +50,7 @@ export async function loadModule(url: string, options: LoadOptions = {}): Promis
     if (!done) imported.catch((e: unknown) => process.emitWarning(`pipeline module ${url} failed after it ran its pipeline: ${String(e)}`))
     return { exported: done && defaultExport(done.mod), ran, loading: done === undefined }
   } finally {
-    if (!options.keepTaking) stopTaking(taker)
+    if (threadWide && !options.keepTaking) stopTaking(taker)
   }
 }
 

@@ -49,9 +49,9 @@ export function takeRunsOf<T>(load: () => T, taker: RunTaker): T {
  *
  * Thread-wide rather than scoped to the module's async context (takeRunsOf): an
  * AsyncLocalStorage that has run once makes Node run async hooks on every promise of the
- * thread for good (disable() does not undo it), the job's too. An inline `oxiflow run` of 1M JSON lines promoted 71–72 MB to the old
- * generation instead of 23–24 MB and used about 7 % more CPU (6 alternating runs each;
- * bench/README.md, issue 17).
+ * thread for good (disable() does not undo it), the job's too. An inline `oxiflow run` of 1M
+ * JSON lines promoted 71–72 MB to the old generation instead of 23–24 MB and used about 7 %
+ * more CPU (6 alternating runs each; bench/README.md, issue 17).
  *
  * @example
  * takeRuns((ran) => { found.push(ran) })
