@@ -23,14 +23,14 @@ export function count<R = unknown>(): Aggregator<R, number, number> {
     merge: (a, b) => a + b,
     columns: {
       width: 1,
-      init: (c, at, row) => { c[at][row] = 0 },
+      init: (d, i) => { d[i] = 0 },
       value: () => 0,
-      add: (c, at, row) => { c[at][row]++ },
-      merge: (c, at, into, from) => { c[at][into] += c[at][from] },
-      result: (c, at, row) => c[at][row],
-      load(c, at, row, acc) {
+      add: (d, i) => { d[i]++ },
+      merge: (d, into, from) => { d[into] += d[from] },
+      result: (d, i) => d[i],
+      load(d, i, acc) {
         if (typeof acc !== 'number') throw new RangeError(`count: expected a number, got ${shown(acc)}`)
-        c[at][row] = acc
+        d[i] = acc
       },
     },
   }

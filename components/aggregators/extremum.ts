@@ -102,30 +102,30 @@ export function extremum<R>(
 }
 
 
-/** The append-only accumulator `{ n, value }` in two columns: `add`, `merge` and the result exactly as on the object. */
+/** The append-only accumulator `{ n, value }` in two fields of a row: `add`, `merge` and the result exactly as on the object. */
 function extremumColumns<R>(kind: string, fn: (record: R) => number, better: (a: number, b: number) => boolean): AccumulatorColumns<number | null> {
   return {
     width: 2,
-    init(c, at, row) {
-      c[at][row] = 0
-      c[at + 1][row] = 0
+    init(d, i) {
+      d[i] = 0
+      d[i + 1] = 0
     },
     value: (record) => finiteNumberOf(kind, fn, record as R),
     finite: fn as (record: unknown) => unknown,
-    add(c, at, row, x) {
-      if (c[at][row]++ === 0 || better(x, c[at + 1][row])) c[at + 1][row] = x
+    add(d, i, x) {
+      if (d[i]++ === 0 || better(x, d[i + 1])) d[i + 1] = x
     },
-    merge(c, at, into, from) {
-      const n = c[at][from]
-      if (n > 0 && (c[at][into] === 0 || better(c[at + 1][from], c[at + 1][into]))) c[at + 1][into] = c[at + 1][from]
-      c[at][into] += n
+    merge(d, into, from) {
+      const n = d[from]
+      if (n > 0 && (d[into] === 0 || better(d[from + 1], d[into + 1]))) d[into + 1] = d[from + 1]
+      d[into] += n
     },
-    result: (c, at, row) => (c[at][row] === 0 ? null : c[at + 1][row]),
-    load(c, at, row, acc) {
+    result: (d, i) => (d[i] === 0 ? null : d[i + 1]),
+    load(d, i, acc) {
       const a = acc as RunningExtremum
       if (typeof a?.n !== 'number' || typeof a.value !== 'number') throw new RangeError(`${kind}: expected { n, value }, got ${shown(acc)}`)
-      c[at][row] = a.n
-      c[at + 1][row] = a.value
+      d[i] = a.n
+      d[i + 1] = a.value
     },
   }
 }

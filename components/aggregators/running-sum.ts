@@ -71,41 +71,41 @@ export function runningSum<R>(kind: string, fn: (record: R) => number): Aggregat
   }
 }
 
-/** The accumulator `{ n, hi, lo }` in three columns: `add`, `merge` and the sum exactly as on the object. */
+/** The accumulator `{ n, hi, lo }` in three fields of a row: `add`, `merge` and the sum exactly as on the object. */
 function runningSumColumns<R>(kind: string, fn: (record: R) => number): AccumulatorColumns<number> {
   return {
     width: 3,
-    init(c, at, row) {
-      c[at][row] = 0
-      c[at + 1][row] = 0
-      c[at + 2][row] = 0
+    init(d, i) {
+      d[i] = 0
+      d[i + 1] = 0
+      d[i + 2] = 0
     },
     value: (record) => finiteNumberOf(kind, fn, record as R),
     finite: fn as (record: unknown) => unknown,
-    add(c, at, row, x) {
-      neumaierAddAt(c[at + 1], c[at + 2], row, x)
-      c[at][row]++
+    add(d, i, x) {
+      neumaierAddAt(d, i + 1, x)
+      d[i]++
     },
-    merge(c, at, into, from) {
-      neumaierAddAt(c[at + 1], c[at + 2], into, c[at + 1][from])
-      neumaierAddAt(c[at + 1], c[at + 2], into, c[at + 2][from])
-      c[at][into] += c[at][from]
+    merge(d, into, from) {
+      neumaierAddAt(d, into + 1, d[from + 1])
+      neumaierAddAt(d, into + 1, d[from + 2])
+      d[into] += d[from]
     },
-    result: (c, at, row) => c[at + 1][row] + c[at + 2][row],
-    load(c, at, row, acc) {
+    result: (d, i) => d[i + 1] + d[i + 2],
+    load(d, i, acc) {
       const a = acc as RunningSumAcc
       if (typeof a?.n !== 'number' || typeof a.hi !== 'number' || typeof a.lo !== 'number') throw new RangeError(`${kind}: expected { n, hi, lo }, got ${shown(acc)}`)
-      c[at][row] = a.n
-      c[at + 1][row] = a.hi
-      c[at + 2][row] = a.lo
+      d[i] = a.n
+      d[i + 1] = a.hi
+      d[i + 2] = a.lo
     },
   }
 }
 
-/** neumaierAdd on `hi[row]`, `lo[row]`. */
-function neumaierAddAt(hi: Float64Array, lo: Float64Array, row: number, x: number): void {
-  const h = hi[row]
+/** neumaierAdd on the pair `d[i]` (hi), `d[i + 1]` (lo). */
+function neumaierAddAt(d: Float64Array, i: number, x: number): void {
+  const h = d[i]
   const t = h + x
-  lo[row] += Math.abs(h) >= Math.abs(x) ? (h - t) + x : (x - t) + h
-  hi[row] = t
+  d[i + 1] += Math.abs(h) >= Math.abs(x) ? (h - t) + x : (x - t) + h
+  d[i] = t
 }

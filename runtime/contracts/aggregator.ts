@@ -49,8 +49,9 @@ export interface Aggregator<R = unknown, A = unknown, V = unknown> {
    */
   readonly appendOnly?: Omit<Aggregator<R, any, V>, 'appendOnly' | 'evictsAny'>
   /**
-   * Optional: the accumulator kept in place in `width` float64 columns, so event-time windows keep
-   * their state in columns instead of one object per window (see AccumulatorColumns). Aggregators
+   * Optional: the accumulator kept in place in `width` float64 fields of a row, so event-time and
+   * count windows keep their state in rows of numbers instead of one object per window (see
+   * AccumulatorColumns; snapshots write those rows as columns). Aggregators
    * whose accumulator holds records, sets or arrays (distinctCount, percentile, stddev's
    * expansions, first/last of any value) leave it out, and the step keeps objects.
    */
@@ -58,19 +59,22 @@ export interface Aggregator<R = unknown, A = unknown, V = unknown> {
 }
 
 /**
- * An aggregator's accumulator in row `row` of `width` float64 columns `cols[at]…cols[at + width − 1]`.
- * An add is two steps: `value(record)` takes the number from the record and may throw (then
- * nothing changed); `add` cannot throw. Must give exactly what `create`/`add`/`merge`/`result` on
- * the accumulator object give, bit for bit (the window step may keep either).
+ * An aggregator's accumulator as `width` float64 fields of a window's row: `d[i]…d[i + width − 1]`,
+ * where `d` holds the step's rows one after another (row-major: a row's fields share cache lines,
+ * and the step's loop reads one array's base instead of one per field) and `i` is the index of the
+ * accumulator's first field in its row. An add is two steps: `value(record)` takes the number from
+ * the record and may throw (then nothing changed); `add` cannot throw. Must give exactly what
+ * `create`/`add`/`merge`/`result` on the accumulator object give, bit for bit (the window step may
+ * keep either).
  *
  * @example
- * const count: AccumulatorColumns<number> = { width: 1, init: (c, at, row) => { c[at][row] = 0 }, value: () => 0, add: (c, at, row) => { c[at][row]++ }, merge: (c, at, a, b) => { c[at][a] += c[at][b] }, result: (c, at, row) => c[at][row] }
+ * const count: AccumulatorColumns<number> = { width: 1, init: (d, i) => { d[i] = 0 }, value: () => 0, add: (d, i) => { d[i]++ }, merge: (d, into, from) => { d[into] += d[from] }, result: (d, i) => d[i] }
  */
 export interface AccumulatorColumns<V> {
-  /** Float64 columns per accumulator. */
+  /** Float64 fields per accumulator. */
   readonly width: number
-  /** Makes the row an empty accumulator. */
-  init(cols: readonly Float64Array[], at: number, row: number): void
+  /** Makes the accumulator at `d[i]…` an empty one. */
+  init(d: Float64Array, i: number): void
   /** The number `add` takes for `record` (validated: throws for a value the aggregator refuses). */
   value(record: unknown): number
   /**
@@ -80,15 +84,15 @@ export interface AccumulatorColumns<V> {
    */
   readonly finite?: (record: unknown) => unknown
   /** Adds a value `value` returned. */
-  add(cols: readonly Float64Array[], at: number, row: number, x: number): void
-  /** Adds row `from` into row `into` (`into` before `from` in arrival order); `from` is unchanged. */
-  merge(cols: readonly Float64Array[], at: number, into: number, from: number): void
-  /** The aggregate of the row. */
-  result(cols: readonly Float64Array[], at: number, row: number): V
+  add(d: Float64Array, i: number, x: number): void
+  /** Adds the accumulator at `d[from]…` into the one at `d[into]…` (`into`'s window before `from`'s in arrival order); `from` is unchanged. */
+  merge(d: Float64Array, into: number, from: number): void
+  /** The aggregate of the accumulator at `d[i]…`. */
+  result(d: Float64Array, i: number): V
   /**
    * Optional: writes `acc`, an accumulator of the aggregator's object form (its `appendOnly` form
-   * where it has one), into the row — how a snapshot written while the step kept objects restores
-   * into columns. Throws a RangeError for anything else. Without it such a snapshot is refused.
+   * where it has one), at `d[i]…` — how a snapshot written while the step kept objects restores
+   * into rows. Throws a RangeError for anything else. Without it such a snapshot is refused.
    */
-  load?(cols: readonly Float64Array[], at: number, row: number, acc: unknown): void
+  load?(d: Float64Array, i: number, acc: unknown): void
 }

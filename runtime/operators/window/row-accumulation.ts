@@ -1,27 +1,28 @@
 import type { AccumulatorColumns } from '../../contracts/aggregator.ts'
 
 /**
- * The fields of `.aggregate` working in place on a row of columns (`cols[at]…`, field i's after
- * field i − 1's). A record goes in in two steps: `values` takes every field's number from it —
+ * The fields of `.aggregate` working in place on a row (`d[i]…`: field j's accumulator right after
+ * field j − 1's). A record goes in in two steps: `values` takes every field's number from it —
  * a throw there changes nothing, so no field is ever half-added — then `put` adds them (into
  * several rows for sliding windows). `values` returns a scratch array reused by the next call.
  *
  * @example
- * const xs = rows.values(record); rows.put(table.cols, 3, row, xs)
+ * const xs = rows.values(record); rows.put(table.data, row * table.width + 3, xs)
  */
 export interface RowAccumulation {
   readonly width: number
-  /** Each field's column form, and its first column's offset in the row. */
+  /** Each field's row form, and its accumulator's offset from the first field's. */
   readonly fields: readonly AccumulatorColumns<unknown>[]
   readonly offsets: readonly number[]
-  init(cols: readonly Float64Array[], at: number, row: number): void
+  init(d: Float64Array, i: number): void
   values(record: unknown): Float64Array
-  put(cols: readonly Float64Array[], at: number, row: number, xs: Float64Array): void
-  merge(cols: readonly Float64Array[], at: number, into: number, from: number): void
-  /** Writes the object form's accumulators `acc` (one per field) into the row (a RangeError when a field cannot). */
-  load(cols: readonly Float64Array[], at: number, row: number, acc: unknown): void
-  /** Writes the output fields of the row's window into `out`. */
-  write(out: Record<string, unknown>, cols: readonly Float64Array[], at: number, row: number): void
+  put(d: Float64Array, i: number, xs: Float64Array): void
+  /** Merges the fields at `d[from]…` into those at `d[into]…`. */
+  merge(d: Float64Array, into: number, from: number): void
+  /** Writes the object form's accumulators `acc` (one per field) at `d[i]…` (a RangeError when a field cannot). */
+  load(d: Float64Array, i: number, acc: unknown): void
+  /** Writes the output fields of the window whose fields start at `d[i]` into `out`. */
+  write(out: Record<string, unknown>, d: Float64Array, i: number): void
 }
 
 type Compiled = (fields: readonly AccumulatorColumns<unknown>[], xs: Float64Array) => Pick<RowAccumulation, 'values' | 'put'>
@@ -44,10 +45,10 @@ export function rowAccumulation(names: readonly string[], columns: readonly Accu
   let make = compiled.get(shape)
   if (!make) {
     const values = fields.map((_, i) => `xs[${i}] = f${i}.value(record)`).join('\n    ')
-    const puts = fields.map((_, i) => `f${i}.add(cols, at + ${offsets[i]}, row, xs[${i}])`).join('\n    ')
+    const puts = fields.map((_, i) => `f${i}.add(d, i + ${offsets[i]}, xs[${i}])`).join('\n    ')
     // The generated text holds only field indexes and offsets, never user input.
     make = new Function('fields', 'xs', `${fields.map((_, i) => `const f${i} = fields[${i}]`).join('\n')}\n` +
-      `return {\n  values(record) {\n    ${values}\n    return xs\n  },\n  put(cols, at, row, xs) {\n    ${puts}\n  },\n}`) as Compiled
+      `return {\n  values(record) {\n    ${values}\n    return xs\n  },\n  put(d, i, xs) {\n    ${puts}\n  },\n}`) as Compiled
     compiled.set(shape, make)
   }
   const n = fields.length
@@ -56,22 +57,22 @@ export function rowAccumulation(names: readonly string[], columns: readonly Accu
     fields,
     offsets,
     ...make(fields, new Float64Array(n)),
-    init(cols, at, row) {
-      for (let i = 0; i < n; i++) fields[i].init(cols, at + offsets[i], row)
+    init(d, i) {
+      for (let j = 0; j < n; j++) fields[j].init(d, i + offsets[j])
     },
-    merge(cols, at, into, from) {
-      for (let i = 0; i < n; i++) fields[i].merge(cols, at + offsets[i], into, from)
+    merge(d, into, from) {
+      for (let j = 0; j < n; j++) fields[j].merge(d, into + offsets[j], from + offsets[j])
     },
-    load(cols, at, row, acc) {
+    load(d, i, acc) {
       if (!Array.isArray(acc) || acc.length !== n) throw new RangeError(`an accumulator of ${n} fields (${names.join(', ')})`)
-      for (let i = 0; i < n; i++) {
-        const load = fields[i].load
-        if (load === undefined) throw new RangeError(`field '${names[i]}' cannot load an accumulator of its object form`)
-        load(cols, at + offsets[i], row, acc[i])
+      for (let j = 0; j < n; j++) {
+        const load = fields[j].load
+        if (load === undefined) throw new RangeError(`field '${names[j]}' cannot load an accumulator of its object form`)
+        load(d, i + offsets[j], acc[j])
       }
     },
-    write(out, cols, at, row) {
-      for (let i = 0; i < n; i++) out[names[i]] = fields[i].result(cols, at + offsets[i], row)
+    write(out, d, i) {
+      for (let j = 0; j < n; j++) out[names[j]] = fields[j].result(d, i + offsets[j])
     },
   }
 }

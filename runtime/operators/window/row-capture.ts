@@ -48,7 +48,7 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
   private size = 0
   /** A slice's rows in order: a row of the table, or −1 for a kept slot's row. */
   private order: Int32Array = new Int32Array(1024)
-  /** A slice's values of one column, handed to its builder (reused: no fresh pages per slice). */
+  /** A slice's values, column after column (column c at c · n), handed to the builders (reused: no fresh pages per slice). */
   private scratch: Float64Array = new Float64Array(1024)
   private part: WindowColumnsPart | undefined
 
@@ -67,13 +67,12 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
   /** Slot `k` is about to change: its rows are copied when the part needs them and has not gathered them. */
   keep(k: number): void {
     if (!this.pending(k) || this.kept.has(k) || !this.wanted(k)) return
-    const { cols, next } = this.table
-    const width = cols.length
+    const { data, width, next } = this.table
     let n = 0
     for (let r = this.slots.heads[k]; r !== -1; r = next[r]) n++
     const values = new Float64Array(n * width)
     let j = 0
-    for (let r = this.slots.heads[k]; r !== -1; r = next[r]) for (let c = 0; c < width; c++) values[j++] = cols[c][r]
+    for (let r = this.slots.heads[k]; r !== -1; r = next[r], j += width) values.set(data.subarray(r * width, r * width + width), j)
     this.kept.set(k, { key: this.slots.keyAt[k], group: this.slots.groups[k], ord: this.slots.ords[k], values })
   }
 
@@ -110,13 +109,13 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
 
   /**
    * Gathers slots [at, end) into the columns, their keys into a slice of their own: first the
-   * rows' order, then a column at a time through the scratch array into its builder (a kept
-   * slot's rows are marked −1 in the order and copied from what was kept).
+   * rows' order, then the rows in that order, each row's fields into the scratch array's columns
+   * in one pass (a kept slot's rows are marked −1 in the order and copied from what was kept), then
+   * each column into its builder.
    */
   private gather(end: number): void {
     const { heads, keyAt, groups, ords } = this.slots
-    const { cols: from, next } = this.table
-    const width = from.length
+    const { data, width, next } = this.table
     const slice: Slice = { counts: new Uint32Array(end - this.at), groups: new Int32Array(end - this.at), ords: new Float64Array(end - this.at), n: 0 }
     let n = 0
     let order = this.order
@@ -141,17 +140,19 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
     }
     // The rows a capture takes were in use at the barrier: more means a slot changed unseen.
     if (this.size + n > this.rows) throw new RangeError(`window state capture: gathered ${this.size + n} rows, ${this.rows} were in use at the barrier`)
-    if (n > this.scratch.length) this.scratch = new Float64Array(Math.max(n, 2 * this.scratch.length))
+    if (n * width > this.scratch.length) this.scratch = new Float64Array(Math.max(n * width, 2 * this.scratch.length))
     const scratch = this.scratch
-    for (let c = 0; c < width; c++) {
-      const f = from[c]!
-      for (let i = 0; i < n; i++) {
-        const r = order[i]
-        if (r >= 0) scratch[i] = f[r]
-      }
-      if (keptHere) for (const { at, values } of keptHere) for (let j = c, i = at; j < values.length; j += width, i++) scratch[i] = values[j]
-      this.builders[c]!.append(scratch, n)
+    for (let i = 0; i < n; i++) {
+      const r = order[i]
+      if (r < 0) continue
+      for (let c = 0, j = r * width, o = i; c < width; c++, j++, o += n) scratch[o] = data[j]
     }
+    if (keptHere) {
+      for (const { at, values } of keptHere) {
+        for (let j = 0, i = at; j < values.length; i++) for (let c = 0, o = i; c < width; c++, o += n) scratch[o] = values[j++]
+      }
+    }
+    for (let c = 0; c < width; c++) this.builders[c]!.append(scratch.subarray(c * n, c * n + n), n)
     this.ords!.append(slice.ords, slice.n)
     this.slices.push(slice)
     this.size += n

@@ -20,7 +20,7 @@ export interface KernelState {
  * The pieces of one window step a kernel is generated for.
  *
  * @example
- * const parts: KernelParts = { keyOf, userKey: userKeyFunction(keyOf), slotOf: keys.slotMap, fields, offsets, slots, table, keyEpochs: () => keys.epochs }
+ * const parts: KernelParts = { keyOf, userKey: userKeyFunction(keyOf), slotOf: keys.slotMap, fields, offsets, slots, table }
  */
 export interface KernelParts {
   readonly keyOf: (record: unknown) => unknown
@@ -29,12 +29,10 @@ export interface KernelParts {
   /** key → slot of the step's keys (the step's own map). */
   readonly slotOf: ReadonlyMap<unknown, number>
   readonly fields: readonly AccumulatorColumns<unknown>[]
-  /** Column of each field's first in the row (the row's own columns come before). */
+  /** Offset of each field's accumulator in the row (the row's own fields come before). */
   readonly offsets: readonly number[]
   readonly slots: KeySlots
   readonly table: RowTable
-  /** The step's per-slot epochs (an array that may be replaced when it grows). */
-  readonly keyEpochs: () => Float64Array
 }
 
 /**
@@ -59,14 +57,14 @@ let generated = 0
  */
 function compile(parts: KernelParts, scope: Record<string, unknown>, body: string): RowKernel {
   const consts = parts.fields.map((_, i) => `const f${i} = fields[${i}], v${i} = f${i}.finite ?? f${i}.value`).join('\n')
-  const names = ['fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', 'epochsOf', ...Object.keys(scope)]
+  const names = ['fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', ...Object.keys(scope)]
   const make = new Function(...names, `// window step kernel ${++generated}\n${consts}\nreturn ${body}`) as (...args: unknown[]) => RowKernel
-  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, parts.keyEpochs, ...Object.values(scope))
+  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, ...Object.values(scope))
 }
 
-/** Each field's add of `x<i>` into row `w`. */
+/** Each field's add of `x<i>` into the row whose first field is `d[at]`. */
 function adds(parts: KernelParts): string {
-  return parts.fields.map((_, i) => `f${i}.add(cols, ${parts.offsets[i]}, w, x${i})`).join('\n      ')
+  return parts.fields.map((_, i) => `f${i}.add(d, at + ${parts.offsets[i]}, x${i})`).join('\n      ')
 }
 
 /**
@@ -109,7 +107,7 @@ function values(parts: KernelParts): string {
  */
 export function tumblingKernel(parts: KernelParts, timeOf: (record: unknown) => number, size: number, delay: number): RowKernel {
   return compile(parts, { timeOf, size, delay }, `function kernel(records, from, epoch, timersNext, st) {
-  const heads = slots.heads, slotEpochs = slots.epochs, keyEpochs = epochsOf(), cols = table.cols, starts = cols[0]
+  const heads = slots.heads, slotEpochs = slots.epochs, d = table.data, width = table.width
   let wm = st.wm, maxT = st.maxEventTime, i = from
   try {
     for (; i < records.length; i++) {
@@ -120,7 +118,9 @@ export function tumblingKernel(parts: KernelParts, timeOf: (record: unknown) => 
       if (typeof t !== 'number' || t - t !== 0) break
       const s = Math.floor(t / size) * size
       const w = heads[k]
-      if (w === -1 || starts[w] !== s || s + size - 1 <= wm) break
+      if (w === -1) break
+      const at = w * width
+      if (d[at] !== s || s + size - 1 <= wm) break
       let gen = wm
       if (t > maxT) {
         gen = t - delay - 1
@@ -129,7 +129,6 @@ export function tumblingKernel(parts: KernelParts, timeOf: (record: unknown) => 
       ${values(parts)}
       ${adds(parts)}
       slotEpochs[k] = epoch
-      keyEpochs[k] = epoch
       if (t > maxT) {
         maxT = t
         if (gen > wm) wm = gen
@@ -157,7 +156,7 @@ export function tumblingKernel(parts: KernelParts, timeOf: (record: unknown) => 
  */
 export function countKernel(parts: KernelParts, size: number): RowKernel {
   return compile(parts, { size }, `function kernel(records, from, epoch, timersNext, st) {
-  const heads = slots.heads, slotEpochs = slots.epochs, keyEpochs = epochsOf(), cols = table.cols, starts = cols[0], ends = cols[1]
+  const heads = slots.heads, slotEpochs = slots.epochs, d = table.data, width = table.width
   let i = from
   try {
     for (; i < records.length; i++) {
@@ -165,12 +164,13 @@ export function countKernel(parts: KernelParts, size: number): RowKernel {
       ${keyLookup(parts)}
       if (k === undefined) break
       const w = heads[k]
-      if (w === -1 || ends[w] - starts[w] + 1 >= size) break
+      if (w === -1) break
+      const at = w * width
+      if (d[at + 1] - d[at] + 1 >= size) break
       ${values(parts)}
       ${adds(parts)}
-      ends[w]++
+      d[at + 1]++
       slotEpochs[k] = epoch
-      keyEpochs[k] = epoch
     }
   } catch (e) {
     st.at = i

@@ -36,7 +36,7 @@ export function readRowsPart(slots: KeySlots, table: RowTable, part: WindowColum
   slots.reserve(wanted)
   const out = new Array<number>(keys.length)
   if (wanted === keys.length) {
-    // Every key: the columns are copied whole and each key's rows linked in place.
+    // Every key: each column copied into its field of every row in one pass, each key's rows linked in place.
     const first = table.append(part.cols, rows)
     const next = table.next
     let row = first
@@ -62,8 +62,8 @@ export function readRowsPart(slots: KeySlots, table: RowTable, part: WindowColum
     let tail = -1
     for (let j = 0; j < n; j++, row++) {
       const r = table.alloc()
-      const { cols, next } = table
-      for (let c = 0; c < cols.length; c++) cols[c][r] = from[c][row]
+      const { data, width, next } = table
+      for (let c = 0; c < width; c++) data[r * width + c] = from[c][row]
       next[r] = -1
       if (tail === -1) slots.heads[k] = r
       else next[tail] = r

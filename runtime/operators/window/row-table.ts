@@ -1,16 +1,19 @@
 import { columnValues, isConstantColumn, type Column } from './part-column.ts'
 
 /**
- * Rows of float64 columns plus a `next` link per row, allocated from a free list and grown by
- * doubling: the storage of a step's windows when their state lives in columns. Rows of one key
- * form a linked list through `next` (−1 ends it). Columns are replaced when the table grows:
- * read `cols` again after an `alloc`.
+ * Rows of `width` float64 fields plus a `next` link per row, allocated from a free list and grown
+ * by doubling: the storage of a step's windows when their state lives in rows. The fields are
+ * row-major — row `r`'s field `c` is `data[r * width + c]` — so one record's adds touch one or two
+ * cache lines of one array (one Float64Array per field cost the step's loop a base and a bounds
+ * load per field: bench/window-hot-path's `step rows` against `step columns`). Rows of one key
+ * form a linked list through `next` (−1 ends it). `data` and `next` are replaced when the table
+ * grows: read them again after an `alloc`.
  *
  * @example
- * const t = new RowTable(4); const r = t.alloc(); t.cols[0][r] = 1; t.next[r] = -1
+ * const t = new RowTable(4); const r = t.alloc(); t.data[r * t.width] = 1; t.next[r] = -1
  */
 export class RowTable {
-  cols: Float64Array[]
+  data: Float64Array
   next: Int32Array
   /** Rows handed out so far (a step compares it around an add: no new row, no new window). */
   allocs = 0
@@ -18,7 +21,7 @@ export class RowTable {
   private top = 0
 
   constructor(readonly width: number, capacity = 1024) {
-    this.cols = Array.from({ length: width }, () => new Float64Array(capacity))
+    this.data = new Float64Array(capacity * width)
     this.next = new Int32Array(capacity)
   }
 
@@ -49,37 +52,24 @@ export class RowTable {
   }
 
   /**
-   * Appends `rows` rows at the end, their fields copied column by column from `from` (one
-   * column each, in any form of Column): a restore reading every row of a part copies each
-   * column in one go (an empty table takes Float64Array columns as they are: the caller hands
-   * them over). Returns the first new row; `next` is left to the caller.
+   * Appends `rows` rows at the end, their fields copied from `from` (one column per field, in any
+   * form of Column): a restore reading every row of a part copies each column into its field of
+   * every row in one pass. Returns the first new row; `next` is left to the caller.
    */
   append(from: readonly Column[], rows: number): number {
     if (from.length !== this.width) throw new RangeError(`expected ${this.width} columns, got ${from.length}`)
-    if (this.top === 0 && rows > 0) {
-      // Into an empty table: a Float64Array column that owns its whole buffer becomes a column as
-      // it is (copies wrote ~100 MB of fresh pages for 1M keys). One that is a view into a larger
-      // buffer — a decoded blob's, whose typed arrays are views into its bytes — is copied: kept,
-      // it would keep the whole blob alive beside the table.
-      this.cols = from.map((c, i) => {
-        if (c instanceof Float64Array && c.length === rows && c.byteOffset === 0 && c.byteLength === c.buffer.byteLength) return c
-        // Its own array otherwise: a constant filled in, an int32 column widened, a reference copied.
-        const wide = new Float64Array(rows)
-        if (isConstantColumn(c)) wide.fill(c.constant)
-        else wide.set(columnValues(from, i).subarray(0, rows))
-        return wide
-      })
-      this.next = new Int32Array(rows)
-      this.top = rows
-      this.allocs += rows
-      return 0
-    }
     this.reserve(rows)
     const first = this.top
-    for (let c = 0; c < this.width; c++) {
+    const { data, width } = this
+    for (let c = 0; c < width; c++) {
       const col = from[c]
-      if (isConstantColumn(col)) this.cols[c].fill(col.constant, first, first + rows)
-      else this.cols[c].set(columnValues(from, c).subarray(0, rows), first)
+      if (isConstantColumn(col)) {
+        const v = col.constant
+        for (let r = 0, i = first * width + c; r < rows; r++, i += width) data[i] = v
+      } else {
+        const values = columnValues(from, c)
+        for (let r = 0, i = first * width + c; r < rows; r++, i += width) data[i] = values[r]
+      }
     }
     this.top += rows
     this.allocs += rows
@@ -99,11 +89,9 @@ export class RowTable {
 
   private grow(to = this.next.length * 2): void {
     const capacity = Math.max(to, this.next.length * 2, 16)
-    this.cols = this.cols.map((c) => {
-      const wider = new Float64Array(capacity)
-      wider.set(c.subarray(0, this.top))
-      return wider
-    })
+    const data = new Float64Array(capacity * this.width)
+    data.set(this.data.subarray(0, this.top * this.width))
+    this.data = data
     const next = new Int32Array(capacity)
     next.set(this.next.subarray(0, this.top))
     this.next = next

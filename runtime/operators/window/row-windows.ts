@@ -13,7 +13,7 @@ import { IncompatibleStateError } from './incompatible-state-error.ts'
 import { shown } from '../../option-checks.ts'
 import { countKernel, tumblingKernel, type RowKernel } from './row-kernel.ts'
 
-/** Columns of a row before the accumulator's: start, end, fired (0 or 1). */
+/** Fields of a row before the accumulator's: start, end, fired (0 or 1). */
 const FIELDS = 3
 
 /**
@@ -65,9 +65,9 @@ export class RowWindows implements Window<unknown, number> {
   }
 
   /** The generated loop of this step's common case, for tumbling windows (undefined for others). */
-  kernel(keyOf: (record: unknown) => unknown, slotOf: ReadonlyMap<unknown, number>, keyEpochs: () => Float64Array): RowKernel | undefined {
+  kernel(keyOf: (record: unknown) => unknown, slotOf: ReadonlyMap<unknown, number>): RowKernel | undefined {
     const shape = this.shape
-    const parts = { keyOf, userKey: userKeyFunction(keyOf), slotOf, keyEpochs, fields: this.rows.fields, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table }
+    const parts = { keyOf, userKey: userKeyFunction(keyOf), slotOf, fields: this.rows.fields, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table }
     if (shape.kind === 'count') return countKernel(parts, shape.size)
     if (shape.kind !== 'fixed' || shape.slide !== shape.size) return undefined
     return tumblingKernel(parts, this.eventTime!.time, shape.size, this.eventTime!.maxOutOfOrderness)
@@ -75,7 +75,8 @@ export class RowWindows implements Window<unknown, number> {
 
   /** The output fields of the window in `row`. */
   write(out: Record<string, unknown>, row: number): void {
-    this.rows.write(out, this.table.cols, FIELDS, row)
+    const { data, width } = this.table
+    this.rows.write(out, data, row * width + FIELDS)
   }
 
   create(): number {
@@ -140,8 +141,8 @@ export class RowWindows implements Window<unknown, number> {
       if (s + size - 1 + this.lateness <= watermark) { host.late(record); return }
       const xs = this.rows.values(record)
       const head = this.slots.heads[k]
-      const w = head !== -1 && this.table.cols[0][head] === s ? head : this.windowAt(k, s, s + size)
-      this.rows.put(this.table.cols, FIELDS, w, xs)
+      const w = head !== -1 && this.table.data[head * this.table.width] === s ? head : this.windowAt(k, s, s + size)
+      this.rows.put(this.table.data, w * this.table.width + FIELDS, xs)
       if (s + size - 1 <= watermark) this.emit(host, key, w)
       return
     }
@@ -154,7 +155,7 @@ export class RowWindows implements Window<unknown, number> {
       // Taken (and validated) once, before the first change: a throw leaves every window as it was.
       xs ??= this.rows.values(record)
       const w = this.windowAt(k, s, s + size)
-      this.rows.put(this.table.cols, FIELDS, w, xs)
+      this.rows.put(this.table.data, w * this.table.width + FIELDS, xs)
       if (s + size - 1 <= watermark) this.emit(host, key, w)
     }
     if (xs === undefined) host.late(record)
@@ -162,12 +163,9 @@ export class RowWindows implements Window<unknown, number> {
 
   due(k: number): number {
     if (this.shape.kind === 'count') return Infinity
-    const { cols: [, end, fired], next } = this.table
+    const { data, width, next } = this.table
     let due = Infinity
-    for (let r = this.slots.heads[k]; r !== -1; r = next[r]) {
-      const d = fired[r] === 1 ? end[r] + this.shift + this.lateness : end[r] + this.shift
-      if (d < due) due = d
-    }
+    for (let r = this.slots.heads[k]; r !== -1; r = next[r]) due = Math.min(due, data[r * width + 1] + this.shift + (data[r * width + 2] === 1 ? this.lateness : 0))
     return due
   }
 
@@ -176,10 +174,11 @@ export class RowWindows implements Window<unknown, number> {
     this.touch(k)
     let prev = -1
     for (let r = this.slots.heads[k]; r !== -1;) {
-      const { cols: [, end, fired], next } = this.table
+      const { data, width, next } = this.table
       const after = next[r]
-      if (fired[r] === 0 && end[r] + this.shift <= at) this.emit(host, key, r)
-      if (fired[r] === 1 && end[r] + this.shift + this.lateness <= at) {
+      const end = data[r * width + 1]
+      if (data[r * width + 2] === 0 && end + this.shift <= at) this.emit(host, key, r)
+      if (data[r * width + 2] === 1 && end + this.shift + this.lateness <= at) {
         if (prev === -1) this.slots.heads[k] = after
         else next[prev] = after
         this.table.release(r)
@@ -193,7 +192,7 @@ export class RowWindows implements Window<unknown, number> {
   flush(host: WindowHost, key: unknown, k: number): void {
     if (this.shape.kind !== 'count') return this.fire(host, key, k, Infinity)
     const w = this.slots.heads[k]
-    if (w !== -1 && this.table.cols[1][w] > this.table.cols[0][w]) {
+    if (w !== -1 && this.table.data[w * this.table.width + 1] > this.table.data[w * this.table.width]) {
       this.touch(k)
       this.emitBatch(host, key, w)
     }
@@ -217,9 +216,10 @@ export class RowWindows implements Window<unknown, number> {
     let prev = -1
     for (const w of windows!) {
       const row = this.newRow(w.start, w.end)
-      this.table.cols[2][row] = w.fired ? 1 : 0
+      const { data, width } = this.table
+      data[row * width + 2] = w.fired ? 1 : 0
       try {
-        this.rows.load(this.table.cols, FIELDS, row, w.acc)
+        this.rows.load(data, row * width + FIELDS, w.acc)
       } catch (e) {
         if (e instanceof RangeError) refused(`${e.message} (the object form of ${this.description})`)
         throw e
@@ -241,8 +241,9 @@ export class RowWindows implements Window<unknown, number> {
   private windowAt(k: number, start: number, end: number): number {
     let prev = -1
     let r = this.slots.heads[k]
-    for (const { cols: [begin], next } = this.table; r !== -1 && begin[r] < start; r = next[r]) prev = r
-    if (r !== -1 && this.table.cols[0][r] === start) return r
+    const { data, width, next } = this.table
+    for (; r !== -1 && data[r * width] < start; r = next[r]) prev = r
+    if (r !== -1 && data[r * width] === start) return r
     const w = this.newRow(start, end)
     this.link(k, prev, w, r)
     return w
@@ -253,33 +254,35 @@ export class RowWindows implements Window<unknown, number> {
     const xs = this.rows.values(record)
     let w = this.slots.heads[k]
     if (w === -1) this.link(k, -1, w = this.newRow(0, 0), -1)
-    const { cols } = this.table
-    this.rows.put(cols, FIELDS, w, xs)
+    const { data, width } = this.table
+    const at = w * width
+    this.rows.put(data, at + FIELDS, xs)
     // ≥, not ===: a batch restored from a larger size still fires.
-    if (++cols[1][w] - cols[0][w] >= size) this.emitBatch(host, key, w)
+    if (++data[at + 1] - data[at] >= size) this.emitBatch(host, key, w)
   }
 
   /** Emits the batch in row `w` and opens the next one in it. */
   private emitBatch(host: WindowHost, key: unknown, w: number): void {
-    const { cols } = this.table
-    host.emit(key, cols[0][w], cols[1][w], w)
-    cols[0][w] = cols[1][w]
-    this.rows.init(cols, FIELDS, w)
+    const { data, width } = this.table
+    const at = w * width
+    host.emit(key, data[at], data[at + 1], w)
+    data[at] = data[at + 1]
+    this.rows.init(data, at + FIELDS)
   }
 
-  /** @internal */
+  /** @internal A new row [start, end), unfired, its accumulators empty. */
   newRow(start: number, end: number): number {
     const r = this.table.alloc()
-    const { cols } = this.table
-    cols[0][r] = start
-    cols[1][r] = end
-    cols[2][r] = 0
-    this.rows.init(cols, FIELDS, r)
+    const { data, width } = this.table
+    const at = r * width
+    data[at] = start
+    data[at + 1] = end
+    data[at + 2] = 0
+    this.rows.init(data, at + FIELDS)
     return r
   }
 
-  /** Puts `row` between `prev` (−1: at the head) and `after`. */
-  /** @internal */
+  /** @internal Puts `row` between `prev` (−1: at the head) and `after`. */
   link(k: number, prev: number, row: number, after: number): void {
     this.table.next[row] = after
     if (prev === -1) this.slots.heads[k] = row
@@ -288,8 +291,8 @@ export class RowWindows implements Window<unknown, number> {
 
   /** @internal */
   emit(host: WindowHost, key: unknown, row: number): void {
-    const { cols } = this.table
-    host.emit(key, cols[0][row], cols[1][row], row)
-    this.table.cols[2][row] = 1
+    const { data, width } = this.table
+    host.emit(key, data[row * width], data[row * width + 1], row)
+    this.table.data[row * width + 2] = 1
   }
 }

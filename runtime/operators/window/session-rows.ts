@@ -2,7 +2,7 @@ import type { WindowHost } from '../../contracts/window.ts'
 import type { RowAccumulation } from './row-accumulation.ts'
 import type { RowWindows } from './row-windows.ts'
 
-/** Columns of a row before the accumulator's: start, end, fired (as RowWindows). */
+/** Fields of a row before the accumulator's: start, end, fired (as RowWindows). */
 const FIELDS = 3
 
 /**
@@ -20,47 +20,48 @@ export function addToSession(rw: RowWindows, rows: RowAccumulation, host: Window
   const end = t + gap
   let prev = -1
   let first = rw.slots.heads[k]
-  for (const { cols: [, ends], next } = rw.table; first !== -1 && ends[first] < start; first = next[first]) prev = first
+  const width = rw.table.width
+  for (const { data, next } = rw.table; first !== -1 && data[first * width + 1] < start; first = next[first]) prev = first
   // The sessions [start, end] touches are consecutive from `first` up to (not including) `after`.
   let count = 0
   let last = -1
   let after = first
-  for (const { cols: [begin], next } = rw.table; after !== -1 && begin[after] <= end; after = next[after]) { count++; last = after }
+  for (const { data, next } = rw.table; after !== -1 && data[after * width] <= end; after = next[after]) { count++; last = after }
   let w: number
   if (count === 0) {
     if (end + rw.lateness <= watermark) { host.late(record); return }
     const xs = rows.values(record)
     w = rw.newRow(start, end)
-    rows.put(rw.table.cols, FIELDS, w, xs)
+    rows.put(rw.table.data, w * width + FIELDS, xs)
     rw.link(k, prev, w, first)
   } else if (count === 1) {
     const xs = rows.values(record)
     w = first
-    const { cols } = rw.table
-    rows.put(cols, FIELDS, w, xs)
-    if (start < cols[0][w]) cols[0][w] = start
-    if (end > cols[1][w]) cols[1][w] = end
+    const { data } = rw.table
+    rows.put(data, w * width + FIELDS, xs)
+    if (start < data[w * width]) data[w * width] = start
+    if (end > data[w * width + 1]) data[w * width + 1] = end
   } else {
     // Bridging: the sessions merge in order, then the record's own accumulator (as on objects).
     const xs = rows.values(record)
     const mine = rw.newRow(start, end)
-    rows.put(rw.table.cols, FIELDS, mine, xs)
-    const { cols, next } = rw.table
-    const lastEnd = cols[1][last]
+    const { data, next } = rw.table
+    rows.put(data, mine * width + FIELDS, xs)
+    const lastEnd = data[last * width + 1]
     w = first
     for (let o = next[first]; o !== after;) {
       const following = next[o]
-      rows.merge(cols, FIELDS, w, o)
+      rows.merge(data, w * width + FIELDS, o * width + FIELDS)
       rw.table.release(o)
       o = following
     }
-    rows.merge(cols, FIELDS, w, mine)
+    rows.merge(data, w * width + FIELDS, mine * width + FIELDS)
     rw.table.release(mine)
     next[w] = after
-    cols[0][w] = Math.min(cols[0][w], start)
-    cols[1][w] = Math.max(lastEnd, end)
+    data[w * width] = Math.min(data[w * width], start)
+    data[w * width + 1] = Math.max(lastEnd, end)
   }
-  const { cols } = rw.table
-  cols[2][w] = 0
-  if (cols[1][w] <= watermark) rw.emit(host, key, w)
+  const { data } = rw.table
+  data[w * width + 2] = 0
+  if (data[w * width + 1] <= watermark) rw.emit(host, key, w)
 }

@@ -31,6 +31,11 @@ export class WindowKeys implements ReadonlyMap<unknown, KeyEntry> {
   groups = new Int32Array(1024)
   ords = new Float64Array(1024)
   dues = new Float64Array(1024)
+  /**
+   * The epoch each key's state last changed in, read by snapshots of states in objects. Not kept
+   * up to date for row windows (external slots): their generated loop does not write it, and
+   * their snapshots read the epochs of their KeySlots instead.
+   */
   epochs = new Float64Array(1024)
   private free: number[] = []
   private top = 0

@@ -91,8 +91,7 @@ export class WindowOperator implements Operator {
     this.late = new WindowLateRecords(ctx)
     this.signature = windowSignature(spec.window, spec.output)
     this.columns = this.rowWindows?.codec()
-    const keys = this.keys
-    this.kernel = this.rowWindows?.kernel(this.keyOf ?? (() => null), keys.slotMap, () => keys.epochs)
+    this.kernel = this.rowWindows?.kernel(this.keyOf ?? (() => null), this.keys.slotMap)
     this.clock = new WindowClock(ctx, () => {
       this.fireDue(this.ctx.clock.now())
       return this.flush()

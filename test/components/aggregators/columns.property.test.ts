@@ -14,7 +14,7 @@ const forms: [string, () => Aggregator<R, unknown, unknown>][] = [
 ]
 
 for (const [name, make] of forms) {
-  test(`${name}: the column form equals the object form on any floats, adds and a merge`, (t) => {
+  test(`${name}: the row form equals the object form on any floats, adds and a merge`, (t) => {
     const seed = Date.now() % 2 ** 31
     t.log(`fast-check seed ${seed}`)
     fc.assert(fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 })), fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 })),
@@ -23,27 +23,29 @@ for (const [name, make] of forms) {
         // Tumbling and session windows use the append-only form where there is one.
         const obj = (a.appendOnly ?? a) as Aggregator<R, unknown, unknown>
         const col = obj.columns!
-        const cols = Array.from({ length: col.width + 1 }, () => new Float64Array(2))
-        const at = 1 // not the first column: offsets must be honoured
+        // Two rows of width + 1 fields, the accumulator not first in its row: offsets must be honoured.
+        const stride = col.width + 1
+        const d = new Float64Array(2 * stride)
+        const a0 = 1, a1 = stride + 1
         let left = obj.create()
         let right = obj.create()
-        col.init(cols, at, 0)
-        col.init(cols, at, 1)
-        for (const v of xs) { left = obj.add(left, { v }); col.add(cols, at, 0, col.value({ v })) }
-        for (const v of ys) { right = obj.add(right, { v }); col.add(cols, at, 1, col.value({ v })) }
-        if (!Object.is(obj.result(left), col.result(cols, at, 0))) return false
+        col.init(d, a0)
+        col.init(d, a1)
+        for (const v of xs) { left = obj.add(left, { v }); col.add(d, a0, col.value({ v })) }
+        for (const v of ys) { right = obj.add(right, { v }); col.add(d, a1, col.value({ v })) }
+        if (!Object.is(obj.result(left), col.result(d, a0))) return false
         left = obj.merge(left, right)
-        col.merge(cols, at, 0, 1)
-        return Object.is(obj.result(left), col.result(cols, at, 0)) && Object.is(obj.result(right), col.result(cols, at, 1))
+        col.merge(d, a0, a1)
+        return Object.is(obj.result(left), col.result(d, a0)) && Object.is(obj.result(right), col.result(d, a1))
       }), { numRuns: 300, seed })
     t.pass()
   })
 }
 
-test('a value the aggregator refuses throws from value(), before any column changes', (t) => {
+test('a value the aggregator refuses throws from value(), before any field changes', (t) => {
   const col = agg.sum((r: R) => r.v).columns!
-  const cols = [new Float64Array(1), new Float64Array(1), new Float64Array(1)]
-  col.init(cols, 0, 0)
+  const d = new Float64Array(3)
+  col.init(d, 0)
   t.throws(() => col.value({ v: Number.NaN }), { message: /finite number/ })
-  t.deepEqual(cols.map((c) => c[0]), [0, 0, 0])
+  t.deepEqual([...d], [0, 0, 0])
 })

@@ -71,7 +71,7 @@ test('a part keeps each column bit for bit: int32-only columns as Int32Array, âˆ
     const k = slots.create(1)
     slots.bind(k, keys[i], 0, i)
     const r = table.alloc()
-    for (let c = 0; c < 3; c++) table.cols[c]![r] = values[c === 0 ? 0 : c === 1 ? 1 : 3]![i]!
+    for (let c = 0; c < 3; c++) table.data[r * 3 + c] = values[c === 0 ? 0 : c === 1 ? 1 : 3]![i]!
     table.next[r] = -1
     slots.heads[k] = r
   }
@@ -82,8 +82,8 @@ test('a part keeps each column bit for bit: int32-only columns as Int32Array, âˆ
   const read = readRowsPart(backSlots, back, part, partKeys(part), 1)
   for (let i = 0; i < 3; i++) {
     const r = backSlots.heads[read[i]!]!
-    t.true(Object.is(back.cols[1]![r], values[1]![i]), `row ${i}: ${back.cols[1]![r]}`)
-    t.is(back.cols[2]![r], values[3]![i])
+    t.true(Object.is(back.data[r * 3 + 1], values[1]![i]), `row ${i}: ${back.data[r * 3 + 1]}`)
+    t.is(back.data[r * 3 + 2], values[3]![i])
   }
 })
 
@@ -94,8 +94,8 @@ test('a part read from a decoded blob leaves no table column inside the blob\'s 
     const k = slots.create(1)
     slots.bind(k, `k${i}`, 0, i)
     const r = table.alloc()
-    table.cols[0]![r] = i + 0.5
-    table.cols[1]![r] = i * 1e10
+    table.data[r * 2] = i + 0.5
+    table.data[r * 2 + 1] = i * 1e10
     table.next[r] = -1
     slots.heads[k] = r
   }
@@ -105,6 +105,6 @@ test('a part read from a decoded blob leaves no table column inside the blob\'s 
   t.true(decoded.cols.some((c) => c instanceof Float64Array && c.buffer === bytes.buffer), 'the decoded columns are views into the blob')
   const back = new RowTable(2, 4)
   readRowsPart(new KeySlots(), back, decoded, partKeys(decoded), 1)
-  for (const c of back.cols) t.not(c.buffer, bytes.buffer)
-  for (let r = 0; r < 50; r++) t.is(back.cols[0]![r], r + 0.5)
+  t.not(back.data.buffer, bytes.buffer)
+  for (let r = 0; r < 50; r++) t.is(back.data[r * 2], r + 0.5)
 })
