@@ -29,7 +29,8 @@ export async function writeTempFile(tmpDir: string, bytes: Uint8Array): Promise<
 
 /**
  * Renames a temp file over `path`, creating its directories (0700). A concurrent delete may
- * remove an emptied directory between the mkdir and the rename (removeEmptyDirs), so ENOENT
+ * remove an emptied directory (removeEmptyDirs) between the mkdir and the rename, or between
+ * the recursive mkdir creating a parent and creating the child in it, so ENOENT from either
  * retries the pair.
  *
  * @example
@@ -37,12 +38,12 @@ export async function writeTempFile(tmpDir: string, bytes: Uint8Array): Promise<
  */
 export async function renameInto(tmp: string, path: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 })
     try {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 })
       await rename(tmp, path)
       return
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 5) throw e
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 100) throw e
     }
   }
 }

@@ -47,8 +47,8 @@ async function walk(dir: string, keyPrefix: string): Promise<string[]> {
 /**
  * Removes `dir` and its parents while they are empty, stopping at `stopAt` (kept). Deleting
  * checkpoints must not leave one empty directory per checkpoint behind, or every list would
- * walk them. A put racing this (mkdir, then rename into the directory) retries its rename:
- * see renameInto.
+ * walk them. A put racing this (mkdir, then rename into the directory) retries its mkdir and
+ * rename when either finds a directory gone: see renameInto.
  *
  * @example
  * await removeEmptyDirs('/s/data/pipelines/p/checkpoints/0000000001', '/s/data')

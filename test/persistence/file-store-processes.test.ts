@@ -1,11 +1,13 @@
 import test from 'ava'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { renameInto } from '../../persistence/stores/atomic-file.ts'
 import { FileStore } from '../../persistence/stores/file-store.ts'
+import { removeEmptyDirs } from '../../persistence/stores/key-files.ts'
 import { deadPid, owner } from './store-conformance.ts'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
@@ -108,6 +110,38 @@ test('delete_racingPutsInTheSameDirectory_everyPutLands', async (t) => {
     await Promise.all([store.delete(`d/${round}/old`), store.put(`d/${round}/new`, new Uint8Array([2]))])
     t.deepEqual(await store.list(`d/${round}/`), [`d/${round}/new`])
   }
+})
+
+test('renameInto_directoriesRemovedWhileItRuns_everyRenameLands', async (t) => {
+  const dir = await tempDir(t)
+  new FileStore(dir) // creates data/ and tmp/
+  const data = join(dir, 'data')
+  const leaf = join(data, 'a/b/c/d')
+  // The race above, made frequent: a loop removes the emptied directories over and over while
+  // puts rename into them. The recursive mkdir can lose a parent it just created (ENOENT from
+  // mkdir) and the rename can lose the directory (ENOENT from rename); both must retry.
+  let stop = false
+  const remover = (async () => { while (!stop) await removeEmptyDirs(leaf, data) })()
+  const failures: string[] = []
+  let renames = 0
+  try {
+    for (const started = Date.now(); Date.now() - started < 400; renames++) {
+      const tmp = join(dir, 'tmp', `${renames}.tmp`)
+      writeFileSync(tmp, 'x') // synchronous: the remover runs only while renameInto waits
+      try {
+        await renameInto(tmp, join(leaf, 'f'))
+        await rm(join(leaf, 'f'))
+      } catch (e) {
+        failures.push(`${(e as NodeJS.ErrnoException).code} from ${(e as NodeJS.ErrnoException).syscall}`)
+        await rm(tmp, { force: true })
+      }
+    }
+  } finally {
+    stop = true
+    await remover
+  }
+  t.log(`${renames} renames against a directory remover`)
+  t.deepEqual(failures, [])
 })
 
 test('lockFile_heldByALiveProcess_waitedFor', async (t) => {
