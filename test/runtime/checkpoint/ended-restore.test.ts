@@ -8,9 +8,10 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { checkpointAfterEnd, expectedLines, runDir, sortedLines, startRun } from '../../fixtures/ended/ended-runs.ts'
 
+// A kill on 2 workers is restored on 3 (the same count adds no path a rescale does not take; one
+// case less in this serial file).
 const cases = [
   { signal: 'SIGKILL', first: 0, then: 0 },
-  { signal: 'SIGKILL', first: 2, then: 2 },
   { signal: 'SIGKILL', first: 2, then: 3 },
   { signal: 'SIGTERM', first: 0, then: 0 },
   { signal: 'SIGTERM', first: 2, then: 1 },

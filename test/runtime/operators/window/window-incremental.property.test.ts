@@ -21,8 +21,11 @@ const windowArb: fc.Arbitrary<WindowParams> = fc.oneof(
 )
 const kindArb = fc.constantFrom<OutputKind>('columns', 'aggregate', 'reduce', 'collect')
 
+/** Waits for `checkpoints` checkpoints, or for the job's end (a short input ends before them). */
 async function until(job: Job, checkpoints: number): Promise<void> {
-  for (let i = 0; i < 2_000 && (job.metrics().checkpoints?.completed ?? 0) < checkpoints; i++) await sleep(2)
+  const ended = ['completed', 'stopped', 'failed']
+  const waiting = (): boolean => (job.metrics().checkpoints?.completed ?? 0) < checkpoints && !ended.includes(job.metrics().status)
+  for (let i = 0; i < 2_000 && waiting(); i++) await sleep(2)
 }
 
 test('window state through a chain of incremental checkpoints: stop after k of them, restore the chain, continue = uninterrupted', async (t) => {
