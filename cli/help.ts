@@ -1,4 +1,5 @@
 import { optionsHelp } from './options-help.ts'
+import { PLAN_OPTIONS } from './plan-command-options.ts'
 import { RUN_OPTIONS } from './run-command-options.ts'
 import { CHECKPOINTS_OPTIONS, RUNNER_OPTIONS, STATE_OPTIONS } from './store-command-options.ts'
 
@@ -6,7 +7,7 @@ import { CHECKPOINTS_OPTIONS, RUNNER_OPTIONS, STATE_OPTIONS } from './store-comm
 // its arguments are parsed with); the rest of the text is written here.
 
 /** The commands this version has; the planned ones (PLANNED_COMMANDS) come later. */
-export const COMMANDS = ['run', 'checkpoints', 'state', 'runner'] as const
+export const COMMANDS = ['run', 'plan', 'checkpoints', 'state', 'runner'] as const
 
 /** Commands planned but not built yet: asking for one is a usage error that says so. */
 export const PLANNED_COMMANDS = ['bench'] as const
@@ -16,6 +17,9 @@ export const MAIN_HELP = `oxiflow — run TypeScript stream pipelines
 
 Usage:
   oxiflow run <module> [options]   run the pipeline a module exports by default
+  oxiflow plan <module> [--workers N] [--format text|json|dot|mermaid]
+                                   the plan it would run: actors, instances, key groups,
+                                   exchanges, state and restore levels; runs nothing
   oxiflow checkpoints list|show|verify|delete <pipeline> [id] [step] --store S [--json]
                                    inspect, check and delete a pipeline's checkpoints offline
   oxiflow state show|list|cleanup|export|import [pipeline] [FILE] --store S [--json]
@@ -49,8 +53,36 @@ depth; a summary table per step follows at the end (on stderr). Ctrl-C stops the
 gracefully (exit 1 with what it waits for if it cannot finish within --stop-timeout); a
 second Ctrl-C exits at once with code 130.
 
-Example:
+With --ui (or --metrics-port) a live page at http://127.0.0.1:P/ draws the plan as a graph with
+each step's rate, busy %, backpressure, queue depth and failed records, updated live, beside the
+checkpoints, restarts, the lease, the newest errors and the run record; it needs no network.
+
+Examples:
   oxiflow run examples/clickstream.ts --params '{"seconds":2}'
+  oxiflow run examples/keyed-state.ts --workers 2 --store ./state --checkpoint-interval 500 --ui
+`
+
+/** `oxiflow plan --help`. */
+export const PLAN_HELP = `Usage: oxiflow plan <module> [--workers N] [--params JSON] [--format text|json|dot|mermaid]
+
+Loads <module> as oxiflow run does (a run() at its top level starts nothing) and prints the
+plan the job would run with --workers N: the steps, how they fuse into actors, each actor's
+parallelism and the hosts of its instances (main, worker N), their key-group ranges, the
+exchanges between actors (forward, rebalance, pinned, hash; across threads or not), each
+step's state with its version and restore level, and the restore levels. Nothing runs: no
+source or sink is opened, nothing is connected to, no record function is called (a .process
+step's Oxi is created and its open(ctx) runs, which is where ctx.state is declared). A source's
+or sink's own state lives in what it opens, so it is described as the source or sink declares
+it (every built-in one does; a sink's as a run with checkpoints holds it); for one without a
+declaration the plan says it cannot describe it.
+
+Options:
+${optionsHelp(PLAN_OPTIONS)}
+Exit codes: 0 printed; 1 the module threw; 2 usage error or invalid pipeline.
+
+Examples:
+  oxiflow plan examples/clickstream.ts --workers 2
+  oxiflow plan examples/clickstream.ts --workers 2 --format dot | dot -Tsvg > plan.svg
 `
 
 /** `oxiflow checkpoints --help`. */

@@ -2,9 +2,9 @@
  * What the CLI needs of a pipeline module's export. The CLI checks it by shape, not `instanceof`:
  * the user's module may load its own copy of oxiflow. Types only.
  */
-import type { Job, RunOptions } from '../index.ts'
+import type { Job, PlanDescription, PlanOptions, RunOptions } from '../index.ts'
 
-export type { Job, JobMetrics, JobSummary, StepMetrics, StepSummary } from '../index.ts'
+export type { Job, JobMetrics, JobSummary, PlanDescription, StepMetrics, StepSummary } from '../index.ts'
 
 /**
  * The options the CLI runs with: RunOptions plus the `--params` object, so that a worker host
@@ -12,8 +12,9 @@ export type { Job, JobMetrics, JobSummary, StepMetrics, StepSummary } from '../i
  */
 export type CliRunOptions = RunOptions & { readonly params: Readonly<Record<string, unknown>> }
 
-/** A Pipeline as far as the CLI is concerned: something with `run`. */
+/** A Pipeline as far as the CLI is concerned: something with `run`, and `plan` where it describes its plan (the live page draws it). */
 export interface RunnablePipeline {
   readonly id?: string
   run(options: CliRunOptions): Job
+  plan?(options: PlanOptions): PlanDescription
 }

@@ -19,19 +19,20 @@ const FIX = "export default pipeline('id').source(...).sink(...), or export defa
  * returns the Pipeline its default export is, or that its default export (a function of
  * `params`, maybe async) returns; a module without a default export that runs a pipeline itself
  * gives that one (its run() started nothing: see loadModule). A missing file or a default export
- * that is neither is a UsageError saying the fix; an error thrown by the module itself
- * propagates unchanged (the job fails, exit 1).
+ * that is neither is a UsageError saying the fix (and pointing to `command`'s help); an error
+ * thrown by the module itself propagates unchanged (the job fails, exit 1).
  *
  * @example
  * const { pipeline, module } = await loadPipeline('examples/clickstream.ts', { seconds: 2 })
  * pipeline.run({ workers: 0, module, params: { seconds: 2 } })
  */
-export async function loadPipeline(path: string, params: Record<string, unknown>, cwd = process.cwd(), load: LoadOptions = {}): Promise<LoadedPipeline> {
+export async function loadPipeline(path: string, params: Record<string, unknown>, cwd = process.cwd(), load: LoadOptions = {},
+  command: 'run' | 'plan' = 'run'): Promise<LoadedPipeline> {
   const file = resolve(cwd, path)
   const stat = statSync(file, { throwIfNoEntry: false })
   if (!stat?.isFile()) {
     throw new UsageError(`${stat ? `${file} is a directory, not a module` : `module not found: ${file}`}; give the path of a .ts or .js file ` +
-      `relative to the current directory (${cwd}), e.g. oxiflow run examples/clickstream.ts`, 'run')
+      `relative to the current directory (${cwd}), e.g. oxiflow ${command} examples/clickstream.ts`, command)
   }
   const module = pathToFileURL(file).href
   const { exported, ran } = await loadModule(module, load)
@@ -39,15 +40,15 @@ export async function loadPipeline(path: string, params: Record<string, unknown>
   if (isRunnable(exported)) return { pipeline: ran.find((r) => r.graph === (exported as { graph?: unknown }).graph) ?? exported, module }
   if (exported === undefined && ran[0]) return { pipeline: ran[0], module }
   if (exported === undefined) {
-    throw new UsageError(`${path} has no default export; ${FIX}`, 'run')
+    throw new UsageError(`${path} has no default export; ${FIX}`, command)
   }
   if (typeof exported !== 'function') {
-    throw new UsageError(`the default export of ${path} is ${shown(exported)}, not a Pipeline or a function returning one; ${FIX}`, 'run')
+    throw new UsageError(`the default export of ${path} is ${shown(exported)}, not a Pipeline or a function returning one; ${FIX}`, command)
   }
   const built: unknown = await (exported as (p: Record<string, unknown>) => unknown)(params)
   if (isRunnable(built)) return { pipeline: built, module }
   throw new UsageError(`the default export of ${path} is a function, but it returned ${shown(built)}, not a Pipeline; ` +
-    `return the pipeline from it: export default (params) => pipeline('id')...sink(...)`, 'run')
+    `return the pipeline from it: export default (params) => pipeline('id')...sink(...)`, command)
 }
 
 function isRunnable(value: unknown): value is RunnablePipeline {

@@ -1,6 +1,7 @@
 import { checkpointsCommand } from './checkpoints-command.ts'
 import { errorText } from './error-text.ts'
 import { COMMANDS, MAIN_HELP, PLANNED_COMMANDS } from './help.ts'
+import { planCommand } from './plan-command.ts'
 import { runCommand } from './run-command.ts'
 import { runnerCommand } from './runner-command.ts'
 import { stateCommand } from './state-command.ts'
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[], options: CommandOptions = {}
     return 0
   }
   if (command === 'run') return runCommand(rest, options)
+  if (command === 'plan') return planCommand(rest, options)
   if (command === 'checkpoints') return checkpointsCommand(rest)
   if (command === 'state') return stateCommand(rest)
   if (command === 'runner') return runnerCommand(rest)

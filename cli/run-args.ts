@@ -1,10 +1,10 @@
-import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import type { CodecName } from '../index.ts'
-import { MAX_BATCH_SIZE, maxWorkers } from '../runtime/job/run-options.ts'
+import { MAX_BATCH_SIZE } from '../runtime/job/run-options.ts'
 import { shown } from '../runtime/option-checks.ts'
 import { optionList, parseArgsOptions } from './option-definition.ts'
 import { RUN_OPTIONS } from './run-command-options.ts'
+import { paramsArg, workersArg } from './job-args.ts'
 import { UsageError } from './usage-error.ts'
 
 /** What `oxiflow run` was asked to do. */
@@ -28,6 +28,8 @@ export interface RunArgs {
   /** `--metrics-port P` (0 picks a free port) and `--metrics-host H` (default 127.0.0.1). */
   readonly metricsPort: number | undefined
   readonly metricsHost: string | undefined
+  /** `--ui`: serve the live page (and the metrics) on --metrics-port, or on a free port without it. */
+  readonly ui: boolean
   /** `--restart N [--restart-backoff MS]`: supervision, restarts from the last checkpoint. */
   readonly restart: { readonly attempts: number; readonly backoffMs?: number } | undefined
   /** `--stall-timeout MS` (0: off) and `--stop-timeout MS`: see RunOptions.stallTimeout and stopTimeout. */
@@ -51,7 +53,7 @@ const FLAGS = optionList(RUN_OPTIONS)
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   const { values, positionals } = parse(argv)
   if (values.help) {
-    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, incremental: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined, stallTimeout: undefined, stopTimeout: undefined }
+    return { help: true, module: '', workers: 0, params: {}, batchSize: undefined, json: false, store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, incremental: undefined, metricsPort: undefined, metricsHost: undefined, ui: false, restart: undefined, stallTimeout: undefined, stopTimeout: undefined }
   }
   if (positionals.length === 0) {
     throw new UsageError('oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts', 'run')
@@ -63,9 +65,8 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   return {
     help: false,
     module: positionals[0]!,
-    workers: atMost('--workers', integer('--workers', values.workers, 0, 'a non-negative integer'), maxWorkers(),
-      `twice the ${availableParallelism()} cores here, at least 4: each worker thread costs ~60 MB and workers beyond the cores only take turns on them`),
-    params: params(values.params),
+    workers: workersArg(values.workers, 'run'),
+    params: paramsArg(values.params, 'run'),
     batchSize: values['batch-size'] === undefined ? undefined : atMost('--batch-size', integer('--batch-size', values['batch-size'], 1, 'a positive integer'),
       MAX_BATCH_SIZE, 'a channel holds 8 batches, so memory grows with the batch, and larger batches are no faster (default 1024)'),
     json: values.json === true,
@@ -76,7 +77,8 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     codec: codec(values.codec),
     incremental: incremental(values['full-every'], values['max-chain-ratio']),
     metricsPort: values['metrics-port'] === undefined ? undefined : port(values['metrics-port']),
-    metricsHost: metricsHost(values['metrics-host'], values['metrics-port']),
+    metricsHost: metricsHost(values['metrics-host'], values['metrics-port'] ?? (values.ui === true ? '0' : undefined)),
+    ui: values.ui === true,
     restart: restart(values.restart, values['restart-backoff']),
     stallTimeout: values['stall-timeout'] === undefined ? undefined : integer('--stall-timeout', values['stall-timeout'], 0, 'a number of milliseconds ≥ 0 (0 turns stall detection off)'),
     stopTimeout: values['stop-timeout'] === undefined ? undefined : integer('--stop-timeout', values['stop-timeout'], 1, 'a positive number of milliseconds'),
@@ -116,7 +118,7 @@ function port(raw: string): number {
 }
 
 function metricsHost(raw: string | undefined, port: string | undefined): string | undefined {
-  if (raw !== undefined && port === undefined) throw new UsageError('--metrics-host needs --metrics-port: the metrics endpoint is served only when a port is given', 'run')
+  if (raw !== undefined && port === undefined) throw new UsageError('--metrics-host needs --metrics-port or --ui: the metrics endpoint and live page are served only when one is given', 'run')
   if (raw !== undefined && raw.trim() === '') throw new UsageError(`--metrics-host must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got ${shown(raw)})`, 'run')
   return raw
 }
@@ -166,20 +168,4 @@ function integer(flag: string, raw: string | undefined, min: number, rule: strin
 function atMost(flag: string, n: number, max: number, why: string): number {
   if (n > max) throw new UsageError(`${flag} must be at most ${max} (got ${shown(n)}): ${why}`, 'run')
   return n
-}
-
-function params(raw: string | undefined): Record<string, unknown> {
-  if (raw === undefined) return {}
-  let value: unknown
-  try {
-    value = JSON.parse(raw)
-  } catch (e) {
-    throw new UsageError(`--params is not valid JSON (${(e as Error).message}); pass an object in single quotes, ` +
-      `e.g. --params '{"seconds":2}'`, 'run')
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`--params must be a JSON object (got ${shown(value)}), ` +
-      `e.g. --params '{"seconds":2}'`, 'run')
-  }
-  return value as Record<string, unknown>
 }

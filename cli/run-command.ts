@@ -1,12 +1,12 @@
 import type { CommandOptions } from './command-options.ts'
 import { errorText } from './error-text.ts'
 import { RUN_HELP } from './help.ts'
-import { serveMetrics } from '../runtime/metrics/metrics-server.ts'
+import { serveJobPage } from './job-page.ts'
 import type { CliRunOptions, Job, JobSummary, RunnablePipeline } from './job-shape.ts'
 import { errorReport, summaryReport, toJson } from './json-report.ts'
 import { loadPipeline } from './load-pipeline.ts'
 import { startProgress } from './progress-line.ts'
-import { parseRunArgs } from './run-args.ts'
+import { parseRunArgs, type RunArgs } from './run-args.ts'
 import { stopOnSignal } from './stop-on-signal.ts'
 import { summaryTable } from './summary-table.ts'
 import { isUsageError } from './usage-error.ts'
@@ -47,8 +47,7 @@ export async function runCommand(argv: readonly string[], options: CommandOption
       ...(args.incremental !== undefined && { incremental: args.incremental }),
       ...(args.restart !== undefined && { restart: args.restart }),
       ...(args.stallTimeout !== undefined && { stallTimeout: args.stallTimeout }),
-      ...(args.stopTimeout !== undefined && { stopTimeout: args.stopTimeout }) },
-    args.metricsPort === undefined ? undefined : { port: args.metricsPort, ...(args.metricsHost !== undefined && { host: args.metricsHost }) })
+      ...(args.stopTimeout !== undefined && { stopTimeout: args.stopTimeout }) }, args)
     if (json) process.stdout.write(toJson(summaryReport(summary)) + '\n')
     else process.stderr.write(summaryTable(summary))
     return 0
@@ -73,16 +72,15 @@ function exitCode(e: unknown): number {
   return isUsageError(e) || code === 'ERR_NON_RESTORED_STATE' || code === 'ERR_PIPELINE_DEFINITION' ? 2 : code === 'ERR_LEASE_HELD' ? 3 : 1
 }
 
-async function runJob(pipeline: RunnablePipeline, options: CliRunOptions, metrics?: { port: number; host?: string }): Promise<JobSummary> {
+async function runJob(pipeline: RunnablePipeline, options: CliRunOptions, args: RunArgs): Promise<JobSummary> {
   // The endpoint listens before the job starts, so a port in use fails the command before any record flows.
   let running: Job | undefined
-  const server = metrics && await serveMetrics(typeof pipeline.id === 'string' ? pipeline.id : 'pipeline', () => running?.metrics(), metrics)
-  if (server) process.stderr.write(`oxiflow: metrics on ${server.url}\n`)
+  const page = await serveJobPage(pipeline, args, () => running)
   try {
     running = pipeline.run(options)
     return await watchJob(running)
   } finally {
-    await server?.close()
+    await page?.close()
   }
 }
 

@@ -43,6 +43,11 @@ export function stateShowText(v: StateView): string {
       `  last heartbeat    ${ago(r.lastHeartbeat)}`,
       `  restarts          ${r.retryCount}`)
     if (r.takeover) out.push(`  took over from    ${r.takeover.from.runner} at ${when(r.takeover.at)}`)
+    if (r.plan) {
+      const states = new Set(r.plan.steps.flatMap((s) => s.state.map((x) => x.stateId))).size
+      out.push(`  plan              ${r.plan.actors.length} actors, ${r.plan.workers === 0 ? 'inline' : `${r.plan.workers} workers`}, ` +
+        `${states} states in ${r.plan.restoreLevels.length} restore levels (state show --json has it all)`)
+    }
     const rows = [['step', 'kind', 'status', 'in', 'out', 'failed', 'processing', 'worker']]
     for (const [name, s] of Object.entries(r.steps)) {
       rows.push([name, s.kind, s.status, count(s.recordsIn), count(s.recordsOut), count(s.failed), duration(s.processingMs), s.worker])

@@ -66,6 +66,7 @@ function report(quiet: boolean): Sink<PageCount> {
   return {
     kind: 'sink',
     description: 'clickstream report',
+    state: [], // it prints; nothing to restore
     open({ clock }) {
       const latest = new Map<string, number>()
       const started = clock.now()
@@ -102,6 +103,8 @@ function forSeconds<T>(source: Source<T>, seconds: number): Source<T> {
     kind: 'source',
     description: `${source.description} for ${seconds} s`,
     bounded: true,
+    // Its reader's holders are the wrapped source's, so is its declared state (what `oxiflow plan` shows).
+    ...(source.state && { state: source.state }),
     async open(ctx) {
       const reader = await source.open(ctx)
       const until = ctx.clock.now() + seconds * 1000

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { StateHolder } from '../../persistence/state-holder.ts'
+import type { DeclaredState } from '../../runtime/contracts/declared-state.ts'
 import type { SinkWriter } from '../../runtime/contracts/sink.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
 
@@ -14,6 +15,16 @@ export interface StagedOutputState {
   readonly published: number
   readonly pending: readonly string[]
 }
+
+/**
+ * The holder a broker sink's staged output registers in a job that takes checkpoints
+ * (`<step>/output`, a StagedOutputState at version 1.0.0), as the broker sinks declare it in
+ * `Sink.state`; they build the state id from `name` and the holder takes `version`.
+ *
+ * @example
+ * stagedOutput(`${ctx.step}/${STAGED_OUTPUT.name}`, ctx.checkpointing === true, publish, close)
+ */
+export const STAGED_OUTPUT: DeclaredState = { name: 'output', version: '1.0.0' }
 
 /**
  * Publishes `payloads`, the records of ordinals `first`, `first + 1`, … Publishing an ordinal
@@ -76,7 +87,7 @@ export function stagedOutput<T>(stateId: string, checkpointing: boolean, publish
 
   const holder: StateHolder<StagedOutputState> = {
     stateId,
-    stateVersion: '1.0.0',
+    stateVersion: STAGED_OUTPUT.version,
     snapshot() {
       const pending = staged.concat(unstaged)
       staged = pending

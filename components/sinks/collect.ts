@@ -24,6 +24,8 @@ export function collect<T = unknown>(): CollectSink<T> {
   return {
     kind: 'sink',
     description: 'collect()',
+    // Its records are the job's result, not state: a restored job collects from the restore on.
+    state: [],
     open() {
       const records: T[] = []
       return {

@@ -23,6 +23,7 @@ export function console<T = unknown>(options: ConsoleOptions<T> = {}): Sink<T, u
   return {
     kind: 'sink',
     description: 'console()',
+    state: [],
     open: () => ({
       write(records) {
         if (records.length === 0) return

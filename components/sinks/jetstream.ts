@@ -4,7 +4,7 @@ import { openNats } from '../brokers/nats-connection.ts'
 import { checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
 import { checkServers } from '../brokers/check-servers.ts'
 import { retryUntil } from '../brokers/retry-until.ts'
-import { stagedOutput } from '../brokers/staged-output.ts'
+import { STAGED_OUTPUT, stagedOutput } from '../brokers/staged-output.ts'
 
 /** Options of `sinks.jetstream`. */
 export interface JetStreamSinkOptions<T> {
@@ -52,6 +52,10 @@ export function jetstream<T = unknown>(options: JetStreamSinkOptions<T>): Sink<T
   const { servers, subject, retryForMs = 60_000, encode } = options
   return {
     kind: 'sink',
+    // Its writers need nothing of the main thread: with workers the step runs on one, next to the step before it.
+    workerSafe: true,
+    // What a writer holds with checkpoints, the state a plan describes (without them it holds none).
+    state: [STAGED_OUTPUT],
     description: `jetstream(${subject})`,
     async open(ctx): Promise<SinkWriter<T, JetStreamSinkResult>> {
       const nats = await openNats(servers, `publish to '${subject}'`)
@@ -69,7 +73,7 @@ export function jetstream<T = unknown>(options: JetStreamSinkOptions<T>): Sink<T
         const acks = await Promise.all(payloads.map((p, i) => nats.js.publish(subject, p, { msgID: `${prefix}:${run}:${first + i}` })))
         for (const a of acks) if (a.duplicate) duplicates++; else acked++
       }
-      const writer = stagedOutput<T>(`${ctx.step}/output`, ctx.checkpointing === true, async (run, first, payloads) => {
+      const writer = stagedOutput<T>(`${ctx.step}/${STAGED_OUTPUT.name}`, ctx.checkpointing === true, async (run, first, payloads) => {
         for (let i = 0; i < payloads.length; i += WINDOW) {
           const part = payloads.slice(i, i + WINDOW)
           // A window that failed halfway is published again whole: the ids make the repeats duplicates.

@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import type { Sink, SinkWriter } from '../../runtime/contracts/sink.ts'
 import { invalidOption } from '../../runtime/option-checks.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
-import { stagedFileWriter } from './staged-file-writer.ts'
+import { STAGED_FILE_OUTPUT, stagedFileWriter } from './staged-file-writer.ts'
 
 /**
  * A sink that writes each record as one JSON line to exactly `path`, truncating the file when
@@ -30,6 +30,10 @@ export function jsonl<T = unknown>(path: string): Sink<T, undefined> {
     kind: 'sink',
     description: `jsonl(${path})`,
     singleWriter: true,
+    // Its writers need nothing of the main thread: with workers the step runs on one, next to the step before it.
+    workerSafe: true,
+    // What a writer holds with checkpoints, the state a plan describes (without them it writes at once and holds none).
+    state: [STAGED_FILE_OUTPUT],
     async open(ctx): Promise<SinkWriter<T, undefined>> {
       let fh: FileHandle
       try {

@@ -4,7 +4,7 @@ import { maskCredentials } from '../brokers/mask-address.ts'
 import { checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
 import { openRedis } from '../brokers/redis-connection.ts'
 import { retryUntil } from '../brokers/retry-until.ts'
-import { stagedOutput } from '../brokers/staged-output.ts'
+import { STAGED_OUTPUT, stagedOutput } from '../brokers/staged-output.ts'
 
 /** Options of `sinks.redisStream`. */
 export interface RedisStreamSinkOptions<T> {
@@ -73,12 +73,16 @@ export function redisStream<T = unknown>(options: RedisStreamSinkOptions<T>): Si
   const { url, key, field = 'data', markKey = `${key}:oxiflow-written`, retryForMs = 60_000, encode } = options
   return {
     kind: 'sink',
+    // Its writers need nothing of the main thread: with workers the step runs on one, next to the step before it.
+    workerSafe: true,
+    // What a writer holds with checkpoints, the state a plan describes (without them it holds none).
+    state: [STAGED_OUTPUT],
     description: `redisStream(${key})`,
     async open(ctx): Promise<SinkWriter<T, RedisStreamSinkResult>> {
       const redis = await openRedis(url, `append to stream '${key}'`)
       let appended = 0
       const prefix = `${ctx.pipelineId}:${ctx.step}`
-      const writer = stagedOutput<T>(`${ctx.step}/output`, ctx.checkpointing === true, async (run, first, payloads) => {
+      const writer = stagedOutput<T>(`${ctx.step}/${STAGED_OUTPUT.name}`, ctx.checkpointing === true, async (run, first, payloads) => {
         for (let i = 0; i < payloads.length; i += CHUNK) {
           const args = [`${prefix}:${run}`, field, String(first + i), ...payloads.slice(i, i + CHUNK)]
           const added = await retryUntil(() => redis.eval(APPEND, 2, key, markKey, ...args), retryForMs).catch((e: unknown) => {

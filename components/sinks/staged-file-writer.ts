@@ -2,6 +2,7 @@ import { fstatSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import type { SnapshotCapture } from '../../persistence/snapshot-capture.ts'
 import type { StateHolder } from '../../persistence/state-holder.ts'
+import type { DeclaredState } from '../../runtime/contracts/declared-state.ts'
 import type { SinkWriter } from '../../runtime/contracts/sink.ts'
 import { SinkTargetChangedError } from '../../runtime/errors/sink-target-changed-error.ts'
 
@@ -16,6 +17,15 @@ export interface StagedFileState {
   readonly pending: Uint8Array | string
   readonly path?: string
 }
+
+/**
+ * The holder a staged file writer registers (`<step>/output`, a StagedFileState at version
+ * 1.2.0), as the jsonl sink declares it in `Sink.state`; the holder takes its id and version from it.
+ *
+ * @example
+ * const sink = { kind: 'sink', description: 'out.jsonl', state: [STAGED_FILE_OUTPUT], open }
+ */
+export const STAGED_FILE_OUTPUT: DeclaredState = { name: 'output', version: '1.2.0' }
 
 /** The file a staged writer continues: its sink step and absolute path. */
 export interface StagedFileTarget {
@@ -79,8 +89,8 @@ export function stagedFileWriter<T>(fh: FileHandle, target: StagedFileTarget): S
   const stateOf = (length: number, segments: readonly Buffer[]): StagedFileState => ({ committedLength: length, pending: Buffer.concat(segments), path: target.path })
 
   const holder: StateHolder<StagedFileState> = {
-    stateId: `${target.step}/output`,
-    stateVersion: '1.2.0',
+    stateId: `${target.step}/${STAGED_FILE_OUTPUT.name}`,
+    stateVersion: STAGED_FILE_OUTPUT.version,
     snapshot() {
       return stateOf(committedLength, stageAll())
     },

@@ -1,6 +1,6 @@
 import type { Source, SourceContext, SourceReader } from '../../runtime/contracts/source.ts'
 import { checkObject, invalidOption } from '../../runtime/option-checks.ts'
-import { positionHolder } from './position-holder.ts'
+import { positionHolder, SOURCE_POSITION } from './position-holder.ts'
 
 /** Options of `sources.generator`. */
 export interface GeneratorOptions {
@@ -42,6 +42,8 @@ export function generator(options: GeneratorOptions): Source<GeneratedRecord> {
   const { seed, count, rate, keys = 100 } = validate(options)
   return {
     kind: 'source',
+    // What its reader's positionHolder registers (the default format): one position, whatever the options.
+    state: [SOURCE_POSITION],
     description: `generator(seed=${seed}${count === undefined ? '' : `, count=${count}`}${rate === undefined ? '' : `, rate=${rate}/s`})`,
     bounded: count !== undefined,
     open: (ctx) => open(ctx, seed, count ?? Infinity, rate, keys),
@@ -113,7 +115,7 @@ function open(ctx: SourceContext, seed: number, end: number, rate: number | unde
     ctx.signal.addEventListener('abort', onAbort, { once: true })
   })
 
-  const holder = positionHolder<number>(`${ctx.step}/position`, () => next, (id) => {
+  const holder = positionHolder<number>(`${ctx.step}/${SOURCE_POSITION.name}`, () => next, (id) => {
     next = id
     paceStart = ctx.clock.now()
     paced = 0

@@ -1,7 +1,7 @@
 import type { Source, SourceContext, SourceReader } from '../../runtime/contracts/source.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 import { invalidOption, shown } from '../../runtime/option-checks.ts'
-import { positionHolder } from './position-holder.ts'
+import { positionHolder, SOURCE_POSITION } from './position-holder.ts'
 
 /** Options of `sources.iterable`. */
 export interface IterableOptions {
@@ -40,6 +40,8 @@ export function iterable<T>(input: Iterable<T> | AsyncIterable<T>, options: Iter
     (kind === 'array' ? `iterable(array[${(input as T[]).length}])` : `iterable(${kind})`)
   return {
     kind: 'source',
+    // What its reader's positionHolder registers (the default format): one position, whatever the options.
+    state: [SOURCE_POSITION],
     description,
     bounded: true,
     open: (ctx) => kind === 'array' ? arrayReader(input as readonly T[], ctx)
@@ -58,7 +60,7 @@ function inputKind(input: unknown): 'array' | 'sync' | 'async' | undefined {
 }
 
 function countHolder(ctx: SourceContext, get: () => number, set: (n: number) => void) {
-  return positionHolder<number>(`${ctx.step}/position`, get, set,
+  return positionHolder<number>(`${ctx.step}/${SOURCE_POSITION.name}`, get, set,
     (s) => Number.isSafeInteger(s) && (s as number) >= 0 ? undefined : 'expected a non-negative integer count of records read')
 }
 

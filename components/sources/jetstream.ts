@@ -6,7 +6,7 @@ import { MessageQueue } from '../brokers/message-queue.ts'
 import { openNats, type NatsSession } from '../brokers/nats-connection.ts'
 import { checkBoolean, checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
 import { checkServers } from '../brokers/check-servers.ts'
-import { positionHolder } from './position-holder.ts'
+import { positionHolder, SOURCE_POSITION } from './position-holder.ts'
 
 /** Options of `sources.jetstream`. */
 export interface JetStreamSourceOptions<T> {
@@ -76,6 +76,8 @@ export function jetstream<T = unknown>(options: JetStreamSourceOptions<T>): Sour
   if (options.durable !== undefined) checkName(component, 'durable', options.durable, 'a consumer name without spaces, dots, * or >', /^[^.*>]+$/)
   return {
     kind: 'source',
+    // What its reader's positionHolder registers (the default format): one position, whatever the options.
+    state: [SOURCE_POSITION],
     description: `jetstream(${options.stream}${options.subject === undefined ? '' : `, ${options.subject}`})`,
     bounded: options.stopAtEnd === true,
     open: (ctx) => openReader(ctx, options),
@@ -96,7 +98,7 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
   let messages: ConsumerMessages | undefined
   const queue = new MessageQueue<JsMsg>(QUEUE)
 
-  const holder = positionHolder<JetStreamPosition>(`${ctx.step}/position`, () => {
+  const holder = positionHolder<JetStreamPosition>(`${ctx.step}/${SOURCE_POSITION.name}`, () => {
     toAck = lastRead
     return end === undefined ? { next } : { next, end }
   },

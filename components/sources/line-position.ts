@@ -1,4 +1,15 @@
+import type { DeclaredState } from '../../runtime/contracts/declared-state.ts'
 import type { PositionFormat } from './position-holder.ts'
+
+/**
+ * The holder a line source's reader registers (`<step>/position`, a LinePosition at version
+ * 2.0.0, whatever the chunk size), as jsonl and csv declare it in `Source.state`;
+ * `linePositionFormat` and the reader take their version and id from it.
+ *
+ * @example
+ * positionHolder(`${ctx.step}/${LINE_POSITION.name}`, get, set, checkLinePosition, linePositionFormat(65536))
+ */
+export const LINE_POSITION: DeclaredState = { name: 'position', version: '2.0.0' }
 
 /**
  * Where a reader of a line source (jsonl, csv) resumes: the snapshot of its `<step>/position`
@@ -36,7 +47,7 @@ export interface LinePosition {
  */
 export function linePositionFormat(chunkSize: number): PositionFormat {
   return {
-    version: '2.0.0',
+    version: LINE_POSITION.version,
     migrate(state, fromMajor) {
       const old = state as { byte?: unknown; line?: unknown } | null
       if (fromMajor !== 1 || typeof old !== 'object' || old === null || !Number.isSafeInteger(old.byte)) return state

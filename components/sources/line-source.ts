@@ -1,6 +1,7 @@
 import type { Source, SourceReader } from '../../runtime/contracts/source.ts'
 import { invalidOption } from '../../runtime/option-checks.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
+import { LINE_POSITION } from './line-position.ts'
 import { LineReader } from './line-reader.ts'
 import { SplitReader, type LineParser } from './split-reader.ts'
 
@@ -42,6 +43,7 @@ export function lineSource<T>(
     description: `${who}(${path})`,
     bounded: true,
     splittable: true,
+    state: [LINE_POSITION],
     async open(ctx): Promise<SourceReader<T>> {
       const { index, count } = ctx.split ?? {}
       if (!(Number.isSafeInteger(count) && count >= 1 && Number.isSafeInteger(index) && index >= 0 && index < count)) {

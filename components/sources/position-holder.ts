@@ -1,9 +1,20 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
+import type { DeclaredState } from '../../runtime/contracts/declared-state.ts'
 import { StateVersionError } from '../../persistence/checkpoints/state-version-error.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
 
-/** Schema of a source position snapshot unless the source names its own; restore accepts any 1.x. */
-const VERSION = '1.0.0'
+/**
+ * The holder a source reading through `positionHolder` with the default format registers, as
+ * its `Source.state` declares it: `<step>/position`, version 1.0.0 (the schema of a position
+ * snapshot unless the source names its own; restore accepts any 1.x). The reader builds its
+ * state id from `name` and the holder takes `version`, so the declaration cannot drift from them.
+ *
+ * @example
+ * const source = { kind: 'source', description: 'ticks', bounded: true, state: [SOURCE_POSITION], open }
+ * positionHolder(`${ctx.step}/${SOURCE_POSITION.name}`, get, set, check) // stateVersion SOURCE_POSITION.version
+ */
+export const SOURCE_POSITION: DeclaredState = { name: 'position', version: '1.0.0' }
+const VERSION = SOURCE_POSITION.version
 
 /** How a source's position snapshot is versioned: its schema version, and how older majors migrate. */
 export interface PositionFormat {

@@ -3,7 +3,7 @@ import { MessageDecodeError } from '../../runtime/errors/message-decode-error.ts
 import { checkBoolean, checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
 import { openRedis } from '../brokers/redis-connection.ts'
 import { compareStreamIds, isStreamId } from '../brokers/stream-id.ts'
-import { positionHolder } from './position-holder.ts'
+import { positionHolder, SOURCE_POSITION } from './position-holder.ts'
 
 /** Options of `sources.redisStream`. */
 export interface RedisStreamSourceOptions<T> {
@@ -51,6 +51,8 @@ export function redisStream<T = unknown>(options: RedisStreamSourceOptions<T>): 
   checkPositiveInt(component, 'idleMs', options.idleMs)
   return {
     kind: 'source',
+    // What its reader's positionHolder registers (the default format): one position, whatever the options.
+    state: [SOURCE_POSITION],
     description: `redisStream(${options.key})`,
     bounded: options.stopAtEnd === true,
     open: (ctx) => openReader(ctx, options),
@@ -68,7 +70,7 @@ async function openReader<T>(ctx: SourceContext, options: RedisStreamSourceOptio
   let ended = false
   const position = (): RedisStreamPosition => (end === undefined ? { after } : { after, end })
 
-  const holder = positionHolder<RedisStreamPosition>(`${ctx.step}/position`, position, (p) => { after = p.after; end = p.end },
+  const holder = positionHolder<RedisStreamPosition>(`${ctx.step}/${SOURCE_POSITION.name}`, position, (p) => { after = p.after; end = p.end },
     (s) => {
       const p = s as RedisStreamPosition
       return typeof p === 'object' && p !== null && isStreamId(p.after) && (p.end === undefined || isStreamId(p.end))

@@ -3,7 +3,7 @@ import type { SourceContext, SourceReader } from '../../runtime/contracts/source
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
 import { RecordParseError } from '../../runtime/errors/record-parse-error.ts'
 import { LineCounter } from './line-counter.ts'
-import { checkLinePosition, linePositionFormat, type LinePosition } from './line-position.ts'
+import { checkLinePosition, LINE_POSITION, linePositionFormat, type LinePosition } from './line-position.ts'
 import type { LineReader } from './line-reader.ts'
 import { positionHolder } from './position-holder.ts'
 
@@ -41,6 +41,8 @@ export class SplitReader<T> implements SourceReader<T> {
   private readonly count: number
   /** Bytes of the lines of the chunks read so far (this run). */
   private bytes = 0
+  /** The split read its last chunk. */
+  private exhausted = false
 
   constructor(private readonly lines: LineReader, private readonly parser: LineParser<T>, private readonly path: string,
     private readonly ctx: SourceContext) {
@@ -50,14 +52,17 @@ export class SplitReader<T> implements SourceReader<T> {
     this.skipBefore = parser.firstRecord ?? 0
     this.frontier = this.count === 1 ? { byte: 0, line: 1 } : undefined
     this.counter = new LineCounter((into, length, at) => lines.readAt(into, length, at))
-    this.holder = positionHolder<LinePosition>(`${ctx.step}/position`, () => this.position(), (p) => this.restore(p),
+    this.holder = positionHolder<LinePosition>(`${ctx.step}/${LINE_POSITION.name}`, () => this.position(), (p) => this.restore(p),
       checkLinePosition, linePositionFormat(lines.chunkSize), earliestPosition)
   }
 
   /** The records of this split's next chunk (possibly none), or undefined when it has no more chunks. */
   async read(): Promise<T[] | undefined> {
     const chunk = await this.lines.chunk(this.next, this.parser.keepsText === true, this.next + this.count)
-    if (chunk === undefined) return undefined
+    if (chunk === undefined) {
+      this.exhausted = true
+      return undefined
+    }
     this.bytes += chunk.end - chunk.byte
     this.next += this.count
     const { texts } = chunk
@@ -113,6 +118,16 @@ export class SplitReader<T> implements SourceReader<T> {
     return this.bytes
   }
 
+  /**
+   * The bytes this split reads this run: those read so far plus the chunks still to read at
+   * their nominal size (a chunk's lines may start a little after its first byte or run past
+   * its end), so the total settles on bytesRead() once the split is exhausted. Summed over all
+   * splits it is the file's size at open (from the restored position after a restore).
+   */
+  bytesTotal(): number {
+    return this.exhausted ? this.bytes : this.bytes + nominalBytes(this.next, this.count, this.lines.chunkSize, this.lines.size)
+  }
+
   holders(): StateHolder[] {
     return [this.holder]
   }
@@ -140,6 +155,21 @@ export class SplitReader<T> implements SourceReader<T> {
  */
 function earliestPosition(snapshots: readonly LinePosition[]): LinePosition {
   return snapshots.reduce((a, b) => (typeof b?.chunk === 'number' && b.chunk < a.chunk ? b : a))
+}
+
+/**
+ * Bytes of chunks `from`, `from + step`, … of a file of `size` bytes read by chunks of
+ * `chunkSize` (the last chunk is shorter).
+ *
+ * @example
+ * nominalBytes(1, 2, 10, 35) // chunks 1 and 3: 10 + 5
+ */
+export function nominalBytes(from: number, step: number, chunkSize: number, size: number): number {
+  const chunks = Math.ceil(size / chunkSize)
+  if (from >= chunks) return 0
+  const n = Math.floor((chunks - 1 - from) / step) + 1
+  const lastIsShort = (chunks - 1 - from) % step === 0
+  return lastIsShort ? (n - 1) * chunkSize + (size - (chunks - 1) * chunkSize) : n * chunkSize
 }
 
 /**

@@ -14,6 +14,8 @@ export interface HolderEntry {
   readonly stateVersion: string
   readonly dependsOn: readonly string[]
   readonly keyGroups?: KeyGroupRange
+  /** True when the holder's state is split by key group (StateHolder.keyed); the registry does not read it. */
+  readonly keyed?: boolean
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { PlanDescription } from '../plan-description.ts'
 import type { LeaseOwner } from '../stores/state-store.ts'
 
 /** Where a pipeline's run is: `pending` until the runner holds the lease, then running and one of the three ends. */
@@ -84,6 +85,11 @@ export interface RunRecord {
   readonly takeover: { readonly from: LeaseOwner; readonly at: number; readonly lastHeartbeat: number | null } | null
   readonly lastHeartbeat: number
   readonly lastCheckpoint: RunCheckpoint | null
+  /**
+   * The plan this run runs (`oxiflow plan`'s description, with the state its hosts registered),
+   * written once its hosts are open. Absent before that, and in records written before it existed.
+   */
+  readonly plan?: PlanDescription
 }
 
 /** The errors list keeps this many, newest last. */
@@ -120,5 +126,6 @@ export function withRunError(record: RunRecord, error: RunError): RunRecord {
 export function isRunRecord(value: unknown): value is RunRecord {
   const v = value as Partial<RunRecord> | null
   return typeof v === 'object' && v !== null && v.format === 1 && typeof v.pipelineId === 'string' && typeof v.runId === 'string' &&
-    typeof v.status === 'string' && Array.isArray(v.errors) && typeof v.steps === 'object' && v.steps !== null
+    typeof v.status === 'string' && Array.isArray(v.errors) && typeof v.steps === 'object' && v.steps !== null &&
+    (v.plan === undefined || (typeof v.plan === 'object' && v.plan !== null && Array.isArray(v.plan.steps) && Array.isArray(v.plan.actors)))
 }

@@ -9,7 +9,9 @@ import { KEYED_KINDS, type KeySelector, type Partitioning, type StepNode, type S
 import { PipelineGraph } from '../graph/pipeline-graph.ts'
 import type { StepOptions } from '../graph/step-options.ts'
 import type { Job, SinkEntry } from '../contracts/job.ts'
-import type { RunOptions } from '../job/run-options.ts'
+import { resolveRunOptions, type RunOptions } from '../job/run-options.ts'
+import { describeGraph, type PlanOptions } from '../describe/describe-graph.ts'
+import type { PlanDescription } from '../plan/plan-description.ts'
 import { startJob } from '../job/start-job.ts'
 import { checkName, requireName } from '../graph/step-name.ts'
 import { invalidOption } from '../option-checks.ts'
@@ -218,6 +220,26 @@ export class Pipeline<T = unknown, S = {}, K = unknown> {
    */
   run(options: RunOptions = {}): Job<S> {
     return startJob(this.graph, options) as Job<S>
+  }
+
+  /**
+   * Describes the plan `run(options)` would run — steps, actors, instances and their hosts, key
+   * groups, exchanges, state and restore levels — without starting, opening or connecting to
+   * anything. Checks the graph and the options as `run` does, with the same errors.
+   *
+   * @example
+   * const d = p.plan({ workers: 2 }); d.actors.map((a) => `${a.steps.join(' → ')} ×${a.parallelism}`)
+   */
+  plan(options: PlanOptions = {}): PlanDescription {
+    // run()'s own checks. `module` matters only to worker threads that start, and none does here.
+    const checked = typeof options === 'object' && options !== null
+      ? resolveRunOptions({ workers: options.workers, maxKeyGroups: options.maxKeyGroups, module: 'oxiflow:plan' })
+      : resolveRunOptions(options as never)
+    const openOxis = (options as PlanOptions | null)?.openOxis
+    if (openOxis !== undefined && typeof openOxis !== 'boolean') {
+      throw invalidOption('plan', 'openOxis', 'a boolean', openOxis)
+    }
+    return describeGraph(this.graph, { ...checked, ...(openOxis !== undefined && { openOxis }) })
   }
 
   private append<R, NS = S, NK = null>(name: string | undefined, spec: StepSpec, options: StepOptions | undefined): Pipeline<R, NS, NK> {

@@ -2,7 +2,7 @@ import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import type { Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
-import type { CheckpointResult } from '../contracts/job.ts'
+import type { CheckpointEvent, CheckpointResult } from '../contracts/job.ts'
 import type { FenceToken } from '../../persistence/stores/state-store.ts'
 import { CheckpointTimeoutError } from './checkpoint-timeout-error.ts'
 import { CheckpointAfterStopError } from './checkpoint-after-stop-error.ts'
@@ -25,6 +25,8 @@ export interface CheckpointSettings {
   readonly fence: () => FenceToken | undefined
   /** Incremental checkpoints: when a holder writes a full snapshot again; undefined: always full. */
   readonly incremental?: IncrementalSettings | undefined
+  /** Told of every checkpoint's outcome (the job's history, kept across coordinators). */
+  readonly history?: (event: CheckpointEvent) => void
 }
 
 /**
@@ -107,9 +109,11 @@ export class CheckpointCoordinator {
 
   private async take(stopAfter: boolean, full: boolean, last: boolean): Promise<CheckpointResult> {
     const started = performance.now()
+    const at = Date.now()
+    let id = this.lastId + 1
     try {
       // Inside the try: a store that cannot be read (down) is a failed checkpoint, counted as such.
-      const id = Math.max(await this.checkpoints.nextId(), this.lastId + 1)
+      id = Math.max(await this.checkpoints.nextId(), this.lastId + 1)
       this.lastId = id
       const barrier = { checkpointId: id, timestamp: Date.now() }
       // Prepared before any barrier is injected: a barrier reaches a host's actors through data
@@ -143,11 +147,16 @@ export class CheckpointCoordinator {
       const result = summarize(id, holders, performance.now() - started, alignmentMs, pauseMs)
       this.completed++
       this.last = result
+      this.settings.history?.({ id, status: 'completed', at, durationMs: result.durationMs, alignmentMs, pauseMs, bytes: result.bytes,
+        rawBytes: result.rawBytes, incremental: result.incremental })
       return result
     } catch (e) {
-      if (e instanceof CheckpointTimeoutError) this.abandoned++
+      const abandoned = e instanceof CheckpointTimeoutError
+      if (abandoned) this.abandoned++
       else this.failed++
       this.lastError = e
+      this.settings.history?.({ id, status: abandoned ? 'abandoned' : 'failed', at, durationMs: performance.now() - started,
+        error: e instanceof Error ? e.message : String(e) })
       throw e
     }
   }
@@ -186,5 +195,6 @@ function summarize(id: number, holders: readonly ManifestHolder[], durationMs: n
     bytes += h.storedBytes
     rawBytes += h.rawBytes
   }
-  return { id, bytes, rawBytes, durationMs, alignmentMs, pauseMs, steps }
+  // A holder that wrote changes on top of an earlier checkpoint's blobs makes the checkpoint incremental.
+  return { id, bytes, rawBytes, durationMs, alignmentMs, pauseMs, incremental: holders.some((h) => h.snapshot === 'changes'), steps }
 }

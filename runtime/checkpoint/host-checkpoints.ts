@@ -14,6 +14,7 @@ import type { CheckpointBarrier } from '../messages.ts'
 import type { CheckpointParticipant, HostEntries, SourcePause } from './checkpoint-participant.ts'
 import { endedBefore } from './ended-steps.ts'
 import { faultPoint } from './fault-point.ts'
+import { holderEntryOf } from './holder-entry-of.ts'
 import { SnapshotTracker } from './snapshot-tracker.ts'
 import type { ChainBases } from './chain-bases.ts'
 
@@ -83,10 +84,7 @@ export class HostCheckpoints implements CheckpointParticipant {
   }
 
   holders(): HolderEntry[] {
-    return this.instances.flatMap((inst) => holdersOf(inst).map((h) => ({
-      stateId: h.stateId, step: h.stateId.slice(0, h.stateId.indexOf('/')), stateVersion: h.stateVersion, dependsOn: [...(h.dependsOn ?? [])],
-      keyGroups: rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism),
-    })))
+    return this.instances.flatMap((inst) => holdersOf(inst).map((h) => holderEntryOf(h, rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism))))
   }
 
   /** After a restore: instances that had ended only pass their end on; the others continue at their source's cut. */

@@ -8,6 +8,7 @@ import { OxiflowError } from '../errors/oxiflow-error.ts'
 import { CorruptCheckpointError } from '../../persistence/checkpoints/corrupt-checkpoint-error.ts'
 import type { Plan } from '../plan/plan.ts'
 import { CheckpointCoordinator } from './checkpoint-coordinator.ts'
+import { CheckpointHistory } from './checkpoint-history.ts'
 import type { CheckpointingOptions } from './checkpoint-options.ts'
 import { dataflowEdges } from './dataflow-edges.ts'
 import { RunnerLease } from './runner-lease.ts'
@@ -41,6 +42,8 @@ export class JobCheckpointing {
   /** An attempt failed: no coordinator means "failed", not "not started". */
   private haltedOnce = false
   private timer: NodeJS.Timeout | undefined
+  /** Every attempt's checkpoints: a restart's new coordinator adds to the same history. */
+  private readonly history = new CheckpointHistory()
 
   constructor(private readonly plan: Plan, private readonly options: CheckpointingOptions, private readonly fail: (e: unknown) => void,
     private readonly events?: JobEvents) {
@@ -61,6 +64,7 @@ export class JobCheckpointing {
   async restore(hosts: readonly Host[], asked = this.options.restore): Promise<void> {
     const participants = participantsOf(hosts)
     const holders = await checkDependencies(this.plan, participants)
+    this.events?.holders?.(holders)
     if (asked === undefined) return
     let manifest: Manifest | undefined
     let skipped: { id: number; reason: string }[] = []
@@ -100,7 +104,7 @@ export class JobCheckpointing {
   start(hosts: readonly Host[]): void {
     this.coordinator = new CheckpointCoordinator(this.plan, participantsOf(hosts), this.checkpoints, {
       codec: this.options.codec, timeoutMs: this.options.timeoutMs, retain: this.options.retain, fence: () => this.lease?.fence,
-      incremental: this.options.incremental,
+      incremental: this.options.incremental, history: (e) => this.history.add(e),
     })
     const every = this.options.intervalMs
     if (every !== undefined) {
@@ -149,7 +153,7 @@ export class JobCheckpointing {
    * final state, each reported as ended (Flink's final checkpoint). A job restored from it has
    * nothing left to read, fire or publish, so running a completed job again with `restore:
    * 'latest'` adds nothing, also when it completed before its first periodic checkpoint. It is a
-   * full one (no chain), like a stop's. Its commit publishes what transactional sinks staged since
+   * full one (no chain; a stop's may write changes, as a periodic one). Its commit publishes what transactional sinks staged since
    * the last periodic one, so the job cannot complete without it: a failure is counted, the
    * checkpoint is taken again after END_RETRY_MS, and when no attempt commits the job fails with
    * EndCheckpointError (restartable: a restart restores the last committed checkpoint) — except
@@ -177,7 +181,7 @@ export class JobCheckpointing {
     const e = c?.lastError ?? before.lastError
     return { completed: (c?.completed ?? 0) + before.completed, abandoned: (c?.abandoned ?? 0) + before.abandoned,
       failed: (c?.failed ?? 0) + before.failed, last: c?.last ?? before.last,
-      lastError: e === undefined ? undefined : e instanceof Error ? e.message : String(e) }
+      lastError: e === undefined ? undefined : e instanceof Error ? e.message : String(e), recent: this.history.recent }
   }
 
   /** The figures of coordinators of earlier attempts (a restarted job's totals include them). */

@@ -1,3 +1,9 @@
+import type { RunError } from '../../persistence/run-state/run-record.ts'
+import type { RecordError } from './record-error.ts'
+import type { CheckpointResult, CheckpointStats } from './checkpoint-stats.ts'
+
+export type { CheckpointEvent, CheckpointResult, CheckpointStats } from './checkpoint-stats.ts'
+
 /** What a step counted, summed over its parallel instances: in the summary and in live metrics. */
 export interface StepCounts {
   readonly kind: string
@@ -64,7 +70,16 @@ export interface JobSummary<S = {}> {
 
 /** Live figures of a step (`job.metrics()`). */
 export interface StepMetrics extends StepCounts {
-  /** Records in per second since the previous `metrics()` call (since the start, the first time). */
+  /**
+   * Records in per second over a trailing window of about one second. The job samples every
+   * step's `recordsIn` every 250 ms while it runs (a worker's figures as of its answer) and once
+   * at its end; the rate is the change from the newest sample at least 1 s older than the newest
+   * one (or the job's start, in its first second) to the newest one, over the time between them
+   * — so it covers 1 to 1.25 s and is at most ~250 ms old. Reading it changes nothing: every
+   * reader (the progress line, a Prometheus scrape, your own polling) sees the same figure
+   * between two samples, however often it reads. 0 before the first sample; once the job ended,
+   * the rate of its last second. A source's `recordsIn` is the records it read.
+   */
   readonly ratePerSec: number
   /** Share of wall time the step's actors were handling messages, not counting waits for credit. */
   readonly busyPercent: number
@@ -81,6 +96,46 @@ export interface StepMetrics extends StepCounts {
   /** Sources: batches read, and bytes read when the source counts them (files do). */
   readonly batches?: number
   readonly bytes?: number
+  /**
+   * Sources whose readers know the bytes they will read (file sources: `jsonl`, `csv`), once
+   * every split said so: how far the step is through its input. Absent for unbounded and
+   * non-file sources.
+   */
+  readonly progress?: SourceProgress
+  /**
+   * The newest errors of records the step dropped under its `onError` policy (skipped, or sent
+   * to a dead-letter sink), oldest first: each instance keeps its newest 3, the step shows the
+   * newest 10 of those. Absent while it dropped none. `failed` counts them all.
+   */
+  readonly errors?: readonly RecordError[]
+}
+
+/**
+ * How far a bounded file source is through its input (`metrics().steps[name].progress`), summed
+ * over its splits. After a restore or a restart it is the progress of this run (or attempt)
+ * through what is left from the restored position, not through the whole file.
+ *
+ * @example
+ * const p = job.metrics().steps.in.progress; if (p) console.log(`${(100 * p.fraction).toFixed(1)} %`, p.etaMs)
+ */
+export interface SourceProgress {
+  /** Bytes of the input read so far (whole lines: a chunk counts once its lines are read). */
+  readonly bytesRead: number
+  /**
+   * Bytes the splits read in all: the file's size (from the restored position after a restore),
+   * as taken when the file was opened (bytes appended later are not read). While a split reads,
+   * its not yet read chunks count at their nominal size; a read chunk counts at the bytes of the
+   * lines that start in it, so the total settles on what was read by the end.
+   */
+  readonly bytesTotal: number
+  /** bytesRead / bytesTotal, in [0, 1] (1 for an empty file); 1 once every split read its last chunk. */
+  readonly fraction: number
+  /**
+   * Estimated time left in ms: the bytes left over the bytes read per second in the same
+   * trailing window as `ratePerSec`. Absent until that rate is known and above 0 (the first
+   * 250 ms, a stalled read); 0 once everything is read.
+   */
+  readonly etaMs?: number
 }
 
 /** `restarting`: an attempt failed and the job waits out its backoff before starting again from its last checkpoint. */
@@ -106,6 +161,21 @@ export interface JobMetrics {
   readonly lease?: LeaseState
   /** The run record's writes: count, failures and the last failure (jobs with a store). */
   readonly runRecord?: RunRecordStats
+  /**
+   * The newest errors of the run, newest last, at most 20, each with step, code, message,
+   * offset, time and retryable. Jobs with a store: the run record's errors as this runner last
+   * wrote it — the same entries `readRunRecord` and `oxiflow state show --json` give
+   * (`run.errors`): restarts and their causes, failed or abandoned checkpoints, stalls, a lease
+   * taken over, the error that failed the job, and records dropped under `onError` (skipped or
+   * dead-lettered: the newest few of each step instance at each write, `steps[name].errors`;
+   * `failed` counts them all). Updated when the record is written (the lease taken, each
+   * checkpoint commit, every heartbeat, the end), so up to `heartbeatInterval` behind; absent
+   * before the first write. Jobs without a store: the dropped records' errors, live; absent
+   * while there are none.
+   */
+  readonly errors?: readonly RunError[]
+  /** With `errors`: older errors that made room (the record's `errorsDropped`). */
+  readonly errorsDropped?: number
   /** The current stall (`active`), or the last one: which steps, channels, credits or barriers held the work (see `stallTimeout`). */
   readonly stall?: StallState
 }
@@ -134,34 +204,6 @@ export interface Job<S = {}> {
    * const { id, bytes, durationMs } = await job.checkpoint()
    */
   checkpoint(): Promise<CheckpointResult>
-}
-
-/** What `job.checkpoint()` resolves with. */
-export interface CheckpointResult {
-  readonly id: number
-  /** Bytes written (compressed, headers included) and before compression. */
-  readonly bytes: number
-  readonly rawBytes: number
-  /** From the trigger to the sinks' commit. */
-  readonly durationMs: number
-  /** From injecting barrier n until every instance's snapshot arrived: barrier alignment plus the synchronous snapshots. */
-  readonly alignmentMs: number
-  /**
-   * The longest any step instance stopped processing at the barrier to snapshot its state: the
-   * synchronous part (a serialize, or for state kept in columns a copy-on-write mark). The rest
-   * of `alignmentMs` runs while the steps go on.
-   */
-  readonly pauseMs: number
-  readonly steps: Readonly<Record<string, { readonly bytes: number; readonly rawBytes: number }>>
-}
-
-/** The checkpoint figures of a job (`job.metrics().checkpoints`, `summary.checkpoints`). */
-export interface CheckpointStats {
-  readonly completed: number
-  readonly abandoned: number
-  readonly failed: number
-  readonly last: CheckpointResult | undefined
-  readonly lastError: string | undefined
 }
 
 /** Where a run started from: a checkpoint (and the newer ones skipped, with why), or fresh. */

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts'
 import type { StateHolder } from '../../persistence/state-holder.ts'
+import type { DeclaredState } from './declared-state.ts'
 
 /** What a sink writer is given when it opens. */
 export interface SinkContext {
@@ -47,7 +48,7 @@ export interface SinkWriter<T, R = unknown> {
  * typed into `summary.results[step]`; `undefined` for a sink that keeps nothing.
  *
  * @example
- * const log: Sink<unknown, undefined> = { kind: 'sink', description: 'log', open: () => ({ write: (rs) => { for (const r of rs) console.log(r) } }) }
+ * const log: Sink<unknown, undefined> = { kind: 'sink', description: 'log', state: [], open: () => ({ write: (rs) => { for (const r of rs) console.log(r) } }) }
  */
 export interface Sink<T, R = unknown> {
   readonly kind: 'sink'
@@ -57,5 +58,32 @@ export interface Sink<T, R = unknown> {
    * above 1, or a second step writing to the same sink object, is refused before the job runs.
    */
   readonly singleWriter?: boolean
+  /**
+   * True when its writers may run on a worker thread: they need nothing of the main thread (they
+   * write to a file or a broker, and `result()`, if any, is plain data). With workers, a step of
+   * this sink then runs on a worker — fused into the actor of the step before it when their
+   * parallelism is the same — so its records do not cross to the main thread. Otherwise (the
+   * default: `collect()`, whose records reach the caller as they are, `console()`) a sink with one
+   * instance runs on the main thread.
+   *
+   * @example
+   * const counted: Sink<unknown> = { kind: 'sink', description: 'count', workerSafe: true, open: () => ({ write() {} }) }
+   */
+  readonly workerSafe?: boolean
+  /**
+   * The state holders each writer it opens in a job that takes checkpoints
+   * (`ctx.checkpointing`) will register (`SinkWriter.holders`), declared so that a plan can
+   * describe the sink's state and its restore levels without opening it (`p.plan()` opens
+   * nothing). A plan describes the state a checkpoint holds, so a sink that stages output only
+   * with checkpoints declares that output (without checkpoints it holds none, and nothing is
+   * checkpointed anyway). `[]`: its writers hold no state. Absent: not known before opening —
+   * the plan then describes the step without state, says so in its `stateNote`, and leaves the
+   * step out of the restore levels (a run still restores it: the declaration only informs the plan).
+   *
+   * @example
+   * const OUTPUT = { name: 'output', version: '1.0.0' } // the writer's holder: `${ctx.step}/output`, '1.0.0'
+   * const staged: Sink<string> = { kind: 'sink', description: 'staged', state: [OUTPUT], open: (ctx) => openStaged(ctx) }
+   */
+  readonly state?: readonly DeclaredState[]
   open(ctx: SinkContext): SinkWriter<T, R> | Promise<SinkWriter<T, R>>
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts'
 import type { StateHolder } from '../../persistence/state-holder.ts'
+import type { DeclaredState } from './declared-state.ts'
 
 /** What a source reader is given when it opens. */
 export interface SourceContext {
@@ -30,6 +31,14 @@ export interface SourceReader<T> {
   /** Bytes of input consumed so far (a file source: the bytes of the chunks read), for the run record; absent when the source has no bytes. */
   bytesRead?(): number
   /**
+   * Bytes this reader's split will have read by its end, in the unit of `bytesRead` (so the
+   * runtime can show progress and time left: `metrics().steps[name].progress`). A reader that
+   * cannot know it — unbounded input, a stream, compressed input whose size after decompression
+   * is unknown — leaves it out. It may be an estimate while reading (bytesRead so far plus what
+   * is left, at nominal sizes) but must equal `bytesRead()` once the input is exhausted.
+   */
+  bytesTotal?(): number
+  /**
    * Checkpoint `checkpointId` is committed (its manifest is written): the position this reader
    * had at that checkpoint's barrier (its holder's last snapshot) is now durable, so the reader
    * may tell its input, e.g. acknowledge up to there on a broker. Called once per committed
@@ -46,7 +55,7 @@ export interface SourceReader<T> {
  * while downstream has credit, so memory is bounded by channel capacity, not input size.
  *
  * @example
- * const numbers: Source<number> = { kind: 'source', description: 'numbers', open: () => ({ read: () => undefined, position: () => 0 }) }
+ * const numbers: Source<number> = { kind: 'source', description: 'numbers', bounded: true, state: [], open: () => ({ read: () => undefined, position: () => 0 }) }
  */
 export interface Source<T> {
   readonly kind: 'source'
@@ -59,5 +68,18 @@ export interface Source<T> {
    * opened with `ctx.split = { index: i, count: P }` and reads its share. Otherwise one instance.
    */
   readonly splittable?: boolean
+  /**
+   * The state holders each reader it opens will register (`SourceReader.holders`), declared so
+   * that a plan can describe the source's state and its restore levels without opening it
+   * (`p.plan()` opens nothing). `[]`: its readers hold no state. Absent: not known before
+   * opening — the plan then describes the step without state, says so in its `stateNote`, and
+   * leaves the step out of the restore levels (a run still restores it: the declaration only
+   * informs the plan). Must be what every reader registers, whatever `ctx` it is opened with.
+   *
+   * @example
+   * const POSITION = { name: 'position', version: '1.0.0' } // the reader's holder: `${ctx.step}/position`, '1.0.0'
+   * const counted: Source<number> = { kind: 'source', description: 'counted', bounded: true, state: [POSITION], open: (ctx) => openCounted(ctx) }
+   */
+  readonly state?: readonly DeclaredState[]
   open(ctx: SourceContext): SourceReader<T> | Promise<SourceReader<T>>
 }

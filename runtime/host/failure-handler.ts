@@ -5,6 +5,7 @@ import { StepError } from '../errors/step-error.ts'
 import type { Maybe } from '../maybe.ts'
 import type { SideOutlet } from '../plan/side-output-steps.ts'
 import type { DeadLetter, ErrorPolicy } from '../graph/step-options.ts'
+import { noteRecordError } from './record-errors.ts'
 import type { StepCounters } from './step-counters.ts'
 
 /** Where dead letters of one step go: its vertex's side edge into the dead-letter sink step (see `sideOutputSteps`). */
@@ -34,6 +35,8 @@ export class FailureHandler {
     private readonly policy: ErrorPolicy,
     private readonly counters: StepCounters,
     private readonly deadLetters: DeadLetterOutlet | undefined,
+    /** The step instance: its dropped records' errors say which (noteRecordError). */
+    private readonly instance = 0,
   ) {}
 
   /**
@@ -57,10 +60,12 @@ export class FailureHandler {
     if (policy === 'fail') throw new StepError(this.step, offset, error)
     if (policy === 'skip') {
       this.counters.failed += records.length
+      noteRecordError(this.counters, this.instance, offset, error, false)
       return false
     }
     if ('retry' in policy) return this.retry(policy.retry, policy.backoffMs ?? 100, offset, error, retry)
     this.counters.failed += records.length
+    noteRecordError(this.counters, this.instance, offset, error, true)
     const why = error instanceof Error ? error.message : String(error)
     const letters: DeadLetter[] = positioned ? records.map((record) => ({ step: this.step, error: why, offset, record }))
       : records.map((record) => ({ step: this.step, error: why, record }))

@@ -1,6 +1,7 @@
 import type { CheckpointParticipant } from '../checkpoint/checkpoint-participant.ts'
 import type { AlignmentStats, JobSnapshot } from '../contracts/job.ts'
 import type { Maybe } from '../maybe.ts'
+import type { RecordError } from '../contracts/record-error.ts'
 
 /** Counts of one step within one instance, as plain data (it crosses threads). */
 export interface StepStats {
@@ -10,6 +11,8 @@ export interface StepStats {
   readonly failed: number
   /** Window steps only: records after their event-time window closed. */
   readonly late?: number
+  /** The newest errors of records the instance dropped (skipped or dead-lettered), when it dropped any. */
+  readonly errors?: readonly RecordError[]
 }
 
 /** One vertex instance's figures, as plain data. */
@@ -24,8 +27,11 @@ export interface InstanceStats {
   readonly alignment?: AlignmentStats
   /** What the instance waits for now, in words (a handler that has not settled, credit, a barrier, a sequence number); absent when idle. */
   readonly waiting?: string
-  /** A source instance: batches read, and bytes read when its reader counts them. */
-  readonly read?: { readonly step: string; readonly batches: number; readonly bytes: number | undefined }
+  /**
+   * A source instance: batches read, bytes read when its reader counts them, and the bytes its
+   * split reads in all when the reader knows it (a file: `SourceReader.bytesTotal`).
+   */
+  readonly read?: { readonly step: string; readonly batches: number; readonly bytes: number | undefined; readonly bytesTotal?: number | undefined }
 }
 
 /** Sinks' and dead-letter sinks' results on one host, by step name. */

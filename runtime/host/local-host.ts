@@ -140,13 +140,15 @@ export class LocalHost implements Host {
     return this.instances.map((inst) => ({
       vertex: inst.vertex.id,
       index: inst.index,
-      steps: [...inst.counters].map(([step, c]) => ({ step: step.name, ...c })),
+      // Kept errors copied: the figures are read later (another thread, a poller) while the instance goes on noting.
+      steps: [...inst.counters].map(([step, c]) => ({ step: step.name, ...c, ...(c.errors && { errors: [...c.errors] }) })),
       busyMs: inst.actor?.busyMs ?? inst.source?.busyMs ?? 0,
       blockedMs: inst.router?.blockedMs ?? 0,
       queueDepth: inst.actor?.queueDepth ?? 0,
       ...waitingOf(inst, this.wiring),
       ...(inst.actor && { alignment: { ...inst.actor.alignment } }),
-      ...(inst.source && { read: { step: inst.vertex.steps[0].name, batches: inst.source.batches, bytes: inst.reader?.bytesRead?.() } }),
+      ...(inst.source && { read: { step: inst.vertex.steps[0].name, batches: inst.source.batches, bytes: inst.reader?.bytesRead?.(),
+        bytesTotal: inst.reader?.bytesTotal?.() } }),
     }))
   }
 
@@ -205,7 +207,7 @@ export class LocalHost implements Host {
         pipelineId: this.plan.pipelineId, step, instance: index, parallelism: vertex.parallelism,
         maxKeyGroups: this.plan.maxKeyGroups, clock: this.options.clock, counters,
         failures: new FailureHandler(step.name, step.options.onError ?? 'fail', counters,
-          router && deadLetterPolicyOf(step) ? sideOutlet(vertex, step, deadLetterPolicyOf(step)!.deadLetter, router) : undefined),
+          router && deadLetterPolicyOf(step) ? sideOutlet(vertex, step, deadLetterPolicyOf(step)!.deadLetter, router) : undefined, index),
         lateRecords: router && step.spec.kind === 'window' && step.spec.lateTo ? sideOutlet(vertex, step, step.spec.lateTo, router) : undefined,
         setTimer: (ms, fn) => this.options.clock.setTimer(ms, () => schedule(fn)),
       }

@@ -1,3 +1,5 @@
+import type { RecordError } from '../contracts/record-error.ts'
+
 /** Counts of one parallel instance of a step, updated per batch (never per record on the hot path). */
 export interface StepCounters {
   recordsIn: number
@@ -8,6 +10,8 @@ export interface StepCounters {
    * and `allowedLateness` passed) — sent to the window's `lateTo` sink if it has one, else dropped.
    */
   late?: number
+  /** The newest errors of records this instance dropped (skipped or dead-lettered), newest last: see noteRecordError. */
+  errors?: RecordError[]
 }
 
 export function newCounters(): StepCounters {

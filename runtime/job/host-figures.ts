@@ -39,6 +39,7 @@ export class HostFigures {
   /** Fresh figures of every host for the stall detector; a host that does not answer within 2 s keeps its last ones. */
   async sample(hosts: readonly Host[]): Promise<{ stats: InstanceStats[]; complete: boolean }> {
     let complete = true
+    if (hosts.some((h) => h.remote)) this.lastRemoteFetch = performance.now() // current() need not ask again at once
     const parts = await Promise.all(hosts.map(async (h) => {
       const answer = await within(h.stats(), 2_000).catch(() => undefined)
       if (answer === undefined) { complete = false; return this.stats.get(h) ?? [] }
@@ -48,6 +49,13 @@ export class HostFigures {
     return { stats: parts.flat(), complete }
   }
 
+  /** The figures as last answered, failed attempts' included; fetches nothing. */
+  latest(hosts: readonly Host[]): InstanceStats[] {
+    const out = [...this.earlier]
+    for (const h of hosts) out.push(...(this.stats.get(h) ?? []))
+    return out
+  }
+
   /** Fetches every host's figures now. */
   async refresh(hosts: readonly Host[]): Promise<void> {
     await Promise.all(hosts.map(async (h) => {
@@ -55,9 +63,13 @@ export class HostFigures {
     }))
   }
 
-  /** The hosts of a failed attempt: their figures stay in the totals; the new hosts count from zero. */
+  /**
+   * The hosts of a failed attempt: their figures stay in the totals; the new hosts count from
+   * zero. Their splits' byte totals go: progress is the next attempt's, from its restored position.
+   */
   retire(hosts: readonly Host[]): void {
-    this.earlier.push(...hosts.flatMap((h) => (this.stats.get(h) ?? []).map((s) => ({ ...s, queueDepth: 0 }))))
+    const retired = (s: InstanceStats): InstanceStats => ({ ...s, queueDepth: 0, ...(s.read && { read: { ...s.read, bytesTotal: undefined } }) })
+    this.earlier.push(...hosts.flatMap((h) => (this.stats.get(h) ?? []).map(retired)))
     for (const h of hosts) this.stats.delete(h)
   }
 }

@@ -2,9 +2,19 @@ import type { HostResults, InstanceStats } from '../host/host.ts'
 import type { AlignmentStats } from '../contracts/job.ts'
 import type { StepSummary } from '../contracts/job.ts'
 import type { Plan } from '../plan/plan.ts'
+import type { RecordError } from '../contracts/record-error.ts'
+import { newestRecordErrors } from '../host/record-errors.ts'
 
-/** A step's totals plus the live-only figures. */
-export type StepTotals = { -readonly [K in keyof StepSummary]: StepSummary[K] } & { backpressureMs: number; queueDepth: number; alignment: AlignmentStats; batches?: number; bytes?: number }
+/**
+ * A step's totals plus the live-only figures. A source's `bytesTotal` sums the instances that
+ * know the bytes their split reads (`totalParts` of them: progress is known once all do), and
+ * `partBytes` what those instances read.
+ */
+export type StepTotals = { -readonly [K in keyof StepSummary]: StepSummary[K] } & { backpressureMs: number; queueDepth: number; alignment: AlignmentStats;
+  batches?: number; bytes?: number; bytesTotal?: number; partBytes?: number; totalParts?: number; errors?: RecordError[] }
+
+/** How many dropped records' errors a step shows (`metrics().steps[name].errors`), from all its instances. */
+export const STEP_RECORD_ERRORS = 10
 
 /**
  * Adds up instance figures per step. Fused steps share their actor's busy, backpressure and
@@ -25,12 +35,18 @@ export function stepTotals(plan: Plan, stats: readonly InstanceStats[]): Record<
       t.recordsOut += s.recordsOut
       t.failed += s.failed
       if (s.late !== undefined) t.late = (t.late ?? 0) + s.late
+      if (s.errors && s.errors.length > 0) t.errors = newestRecordErrors([t.errors ?? [], s.errors], STEP_RECORD_ERRORS)
       t.busyMs += inst.busyMs
       t.backpressureMs += inst.blockedMs
       t.queueDepth += inst.queueDepth
       if (inst.read && s.step === inst.read.step) {
         t.batches = (t.batches ?? 0) + inst.read.batches
         if (inst.read.bytes !== undefined) t.bytes = (t.bytes ?? 0) + inst.read.bytes
+        if (inst.read.bytesTotal !== undefined) {
+          t.bytesTotal = (t.bytesTotal ?? 0) + inst.read.bytesTotal
+          t.partBytes = (t.partBytes ?? 0) + (inst.read.bytes ?? 0)
+          t.totalParts = (t.totalParts ?? 0) + 1
+        }
       }
       const a = inst.alignment
       // Per step: alignments counted once per instance; the last and longest are the slowest instance's.

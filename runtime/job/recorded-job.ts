@@ -8,8 +8,8 @@ import type { JobEvents } from './job-events.ts'
  * A job whose run record is kept by a RunRecorder: the recorder is made first and handed to
  * `start` as the job's JobEvents, and it reads the job's figures (and stops it when `runner
  * stop` asks) through this job. `done` settles only after the final run-record write, so
- * whoever awaits it (the CLI, a test) then reads the end on record. `metrics()` adds the lease
- * and the recorder's own figures.
+ * whoever awaits it (the CLI, a test) then reads the end on record. `metrics()` adds the lease,
+ * the recorder's own figures and the record's errors as last written.
  *
  * @example
  * const job = new RecordedJob(plan, store, settings, (events) => new RunningJob(plan, hosts, options, events))
@@ -44,7 +44,7 @@ export class RecordedJob implements Job {
 
   metrics(): JobMetrics {
     const lease = this.recorder.leaseState()
-    return { ...this.inner.metrics(), ...(lease && { lease }), runRecord: this.recorder.recordStats() }
+    return { ...this.inner.metrics(), ...(lease && { lease }), runRecord: this.recorder.recordStats(), ...this.recorder.recordErrors() }
   }
 
   checkpoint(): Promise<CheckpointResult> {

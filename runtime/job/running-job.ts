@@ -1,5 +1,6 @@
+import { droppedErrorsOf } from '../run-state/dropped-record-errors.ts'
 import { JobCheckpointing } from '../checkpoint/job-checkpointing.ts'
-import type { CheckpointResult, Job, JobMetrics, JobStatus, JobSummary, RestartRecord, RestartStats, StepMetrics, StepSummary } from '../contracts/job.ts'
+import type { CheckpointResult, Job, JobMetrics, JobStatus, JobSummary, RestartRecord, RestartStats, StepSummary } from '../contracts/job.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
 import type { Host } from '../host/host.ts'
@@ -8,10 +9,12 @@ import type { Plan } from '../plan/plan.ts'
 import { within } from '../within.ts'
 import { HostFigures } from './host-figures.ts'
 import type { JobEvents } from './job-events.ts'
+import { JobRates } from './job-rates.ts'
 import { joinResults, stepTotals } from './job-stats.ts'
 import { backoffFor, isRestartable, type RestartPolicy } from './restart-policy.ts'
 import type { JobOptions } from './run-options.ts'
 import { StallDetector } from './stall-detector.ts'
+import { stepMetrics } from './step-metrics.ts'
 
 /** What a RunningJob takes of the job's options. */
 export type RunningJobOptions = Pick<JobOptions, 'restoreFrom' | 'snapshotAtEnd' | 'stall' | 'checkpointing' | 'restart'>
@@ -36,9 +39,10 @@ export class RunningJob implements Job {
   private ranOut = false
   private readonly startedAt = performance.now()
   private endedAt: number | undefined
-  private lastSample = { at: this.startedAt, recordsIn: new Map<string, number>() }
   /** The hosts' figures, those of failed attempts' hosts included (their work counts, replays included). */
   private readonly figures = new HostFigures()
+  /** Sampled counters: rates are read from them, so metrics() has no side effect on any other reader. */
+  private readonly rates = new JobRates(async () => { await this.figures.sample(this.hosts); return this.totals() })
 
   /** Rejects when something outside the hosts fails the job (a lost lease). */
   private readonly failure: Promise<never>
@@ -67,6 +71,7 @@ export class RunningJob implements Job {
     const stall = handoff.stall
     // 'fail' ends the job with the report; 'warn' leaves it in metrics().stall (and the run record).
     this.detector = new StallDetector(plan, stall.timeoutMs, () => this.figures.sample(this.hosts), (e) => { if (stall.onStall === 'fail') this.fail(e) })
+    this.rates.note(this.startedAt, this.totals())
     this.done = this.execute()
     this.done.catch(() => {}) // a caller that only awaits stop() must not see an unhandled rejection
   }
@@ -120,30 +125,34 @@ export class RunningJob implements Job {
     return this.cp.checkpoint()
   }
 
+  /**
+   * The job's live figures. Cheap and free of side effects (the TTY line and a page call it
+   * every 500 ms): counters as last known (a worker host's fetched at most every 100 ms), rates
+   * from the sampled history (see `StepMetrics.ratePerSec`).
+   */
   metrics(): JobMetrics {
     const now = this.endedAt ?? performance.now()
     const elapsedMs = now - this.startedAt
-    const dt = Math.max(1e-3, (now - this.lastSample.at) / 1000)
-    const steps: Record<string, StepMetrics> = {}
-    const recordsIn = new Map<string, number>()
-    for (const [name, s] of Object.entries(stepTotals(this.plan, this.figures.current(this.hosts, this.endedAt !== undefined)))) {
-      recordsIn.set(name, s.recordsIn)
-      steps[name] = {
-        kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
-        ...(s.late !== undefined && { late: s.late }),
-        ratePerSec: (s.recordsIn - (this.lastSample.recordsIn.get(name) ?? 0)) / dt,
-        busyPercent: elapsedMs > 0 ? Math.min(100, (100 * Math.max(0, s.busyMs - s.backpressureMs)) / (elapsedMs * s.parallelism)) : 0,
-        backpressureMs: s.backpressureMs,
-        queueDepth: s.queueDepth,
-        alignment: s.alignment,
-        ...(s.batches !== undefined && { batches: s.batches }),
-        ...(s.bytes !== undefined && { bytes: s.bytes }),
-      }
-    }
-    this.lastSample = { at: now, recordsIn }
+    const steps = stepMetrics(stepTotals(this.plan, this.figures.current(this.hosts, this.endedAt !== undefined)), this.rates.window, elapsedMs)
     const stall = this.detector.state
+    // A job with a store lists these in its run record, whose errors RecordedJob gives instead.
+    const errors = this.cp ? undefined : droppedErrorsOf(steps)
     return { pipelineId: this.pipelineId, status: this.status, elapsedMs, steps, ...(stall && { stall }), ...(this.cp && { checkpoints: this.cp.stats() }),
+      ...(errors && { errors, errorsDropped: 0 }),
       ...(this.cp?.restored && { restore: this.cp.restored }), ...(this.restart && { restarts: this.restartStats() }) }
+  }
+
+  /** Step totals of the figures as last answered (fetching nothing). */
+  private totals(): ReturnType<typeof stepTotals> {
+    return stepTotals(this.plan, this.figures.latest(this.hosts))
+  }
+
+  /** The job ended: the end's figures are the rates' last sample, and sampling stops. */
+  private ended(): number {
+    const at = this.endedAt = performance.now()
+    this.rates.stop()
+    this.rates.note(at, this.totals())
+    return at
   }
 
   private restartStats(): RestartStats {
@@ -156,6 +165,7 @@ export class RunningJob implements Job {
     const keepAlive = setInterval(() => {}, 2 ** 30)
     let summary: JobSummary | undefined
     let failure: unknown
+    this.rates.start()
     try {
       await this.cp?.acquire()
       for (;;) {
@@ -179,7 +189,7 @@ export class RunningJob implements Job {
         }
       }
     } catch (e) {
-      this.endedAt = performance.now()
+      this.ended()
       this.status = 'failed'
       failure = e
       throw e
@@ -218,14 +228,14 @@ export class RunningJob implements Job {
     await this.figures.refresh(this.hosts)
     const parts = await Promise.all(this.hosts.map((h) => h.results()))
     await this.all((h) => h.close())
-    this.endedAt = performance.now()
+    const endedAt = this.ended()
     this.status = this.stopRequested ? 'stopped' : 'completed'
     const steps: Record<string, StepSummary> = {}
-    for (const [name, s] of Object.entries(stepTotals(this.plan, this.figures.current(this.hosts, this.endedAt !== undefined)))) {
+    for (const [name, s] of Object.entries(this.totals())) {
       steps[name] = { kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
         ...(s.late !== undefined && { late: s.late }), busyMs: s.busyMs }
     }
-    return { pipelineId: this.pipelineId, status: this.status, durationMs: this.endedAt - this.startedAt, steps, ...joinResults(this.plan, parts),
+    return { pipelineId: this.pipelineId, status: this.status, durationMs: endedAt - this.startedAt, steps, ...joinResults(this.plan, parts),
       ...(snapshot && { snapshot }), ...(this.cp && { checkpoints: this.cp.stats() }), ...(this.cp?.restored && { restore: this.cp.restored }),
       ...(this.restart && { restarts: this.restartStats() }) }
   }
@@ -279,3 +289,4 @@ const FAILED_CLOSE_GRACE_MS = 5_000
 function refuse(option: 'restoreFrom' | 'snapshotAtEnd'): never {
   throw new InvalidOptionError(option, `run(options): options.${option} needs workers: 0 for now (worker hosts do not hand state over yet)`)
 }
+

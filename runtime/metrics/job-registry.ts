@@ -1,11 +1,13 @@
 import { createRequire } from 'node:module'
 import type { Registry } from 'prom-client'
-import type { JobMetrics } from '../contracts/job.ts'
+import type { JobMetrics, SourceProgress } from '../contracts/job.ts'
 
 /**
  * A fresh prom-client Registry (never the global one) whose metrics are read from a JobMetrics
  * sample at each scrape: `sample()` gives the one sample a scrape uses for every metric.
- * Per step (label `step`): records in/out/failed, rate, backpressure time, queue depth; per job:
+ * Per step (label `step`): records in/out/failed, rate, backpressure time, queue depth; per file
+ * source step with progress (`steps[name].progress`): bytes read, bytes in all, fraction and time
+ * left — the step name is the label, never the file's path; per job:
  * elapsed time, checkpoints (completed, failed, abandoned, last duration, alignment time and size), the lease
  * (held, token) and the run record's writes. No store URL or credential is ever a label or value.
  *
@@ -28,6 +30,15 @@ export function jobRegistry(pipelineId: string, sample: () => JobMetrics | undef
       new Gauge({ name, help, labelNames: ['step'], registers, collect() { this.reset(); for (const [step, s] of steps()) this.set({ step }, read(s)) } })
     }
   }
+  const perSource = (name: string, help: string, read: (p: SourceProgress) => number | undefined): void => {
+    new Gauge({ name, help, labelNames: ['step'], registers, collect() {
+      this.reset()
+      for (const [step, s] of steps()) {
+        const v = s.progress && read(s.progress)
+        if (v !== undefined) this.set({ step }, v)
+      }
+    } })
+  }
   const job = (name: string, help: string, read: (m: JobMetrics) => number | undefined): void => {
     new Gauge({ name, help, registers, collect() {
       this.reset()
@@ -44,9 +55,13 @@ export function jobRegistry(pipelineId: string, sample: () => JobMetrics | undef
   perStep('oxiflow_step_records_in_total', 'Records into the step', (s) => s.recordsIn, true)
   perStep('oxiflow_step_records_out_total', 'Records out of the step', (s) => s.recordsOut, true)
   perStep('oxiflow_step_records_failed_total', "Records the step skipped (onError: 'skip') or dead-lettered", (s) => s.failed, true)
-  perStep('oxiflow_step_rate_records_per_second', 'Records into the step per second since the previous sample', (s) => s.ratePerSec, false)
+  perStep('oxiflow_step_rate_records_per_second', 'Records into the step per second over the last second (sampled every 250 ms; scrapes change nothing)', (s) => s.ratePerSec, false)
   perStep('oxiflow_step_backpressure_seconds_total', "Time the step's actors waited for downstream credit", (s) => s.backpressureMs / 1000, true)
   perStep('oxiflow_step_queue_depth', "Messages delivered to the step's actors and not yet handled", (s) => s.queueDepth, false)
+  perSource('oxiflow_source_read_bytes', 'Bytes a file source read so far (this run or attempt)', (p) => p.bytesRead)
+  perSource('oxiflow_source_size_bytes', 'Bytes a file source reads in all (the file from where this run started)', (p) => p.bytesTotal)
+  perSource('oxiflow_source_progress_ratio', 'Share of its bytes a file source read, 0 to 1', (p) => p.fraction)
+  perSource('oxiflow_source_eta_seconds', 'Estimated time until a file source read all its bytes, from its byte rate over the last second', (p) => p.etaMs === undefined ? undefined : p.etaMs / 1000)
   job('oxiflow_checkpoints_completed_total', 'Checkpoints committed', (m) => m.checkpoints?.completed)
   job('oxiflow_checkpoints_failed_total', 'Checkpoints that failed', (m) => m.checkpoints?.failed)
   job('oxiflow_checkpoints_abandoned_total', 'Checkpoints abandoned after their timeout', (m) => m.checkpoints?.abandoned)

@@ -84,9 +84,10 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
     const input = step.inputs.length === 1 ? step.inputs[0] : undefined
     const upstream = input ? vertexOf.get(input) : undefined
     const fusable = upstream !== undefined && input !== undefined &&
-      // A sink joins the chain before it only inline: with workers it runs on the main thread,
-      // and fusing it would pull that chain (a keyed step, say) off the workers with it.
-      (STATELESS_KINDS.has(step.spec.kind) || (step.spec.kind === 'sink' && options.workers === 0)) &&
+      // A sink joins the chain before it inline, and with workers only when it may run on one
+      // (Sink.workerSafe): otherwise it runs on the main thread, and fusing it would pull that
+      // chain (a keyed step, say) off the workers with it.
+      (STATELESS_KINDS.has(step.spec.kind) || (step.spec.kind === 'sink' && (options.workers === 0 || step.spec.sink.workerSafe === true))) &&
       step.partitioning.kind === 'forward' && upstream.parallelism === p &&
       upstream.steps[upstream.steps.length - 1] === input && graph.consumersOf(input).length === 1
     if (fusable) {

@@ -1,5 +1,6 @@
 import { withRunError, type RunRecord } from '../../persistence/run-state/run-record.ts'
 import type { JobMetrics } from '../contracts/job.ts'
+import { newRecordErrors, type RecordErrorsSeen } from './dropped-record-errors.ts'
 import { runErrorOf } from './run-error-of.ts'
 
 /** How many restarts and checkpoint problems the run record already lists. */
@@ -8,12 +9,15 @@ export interface ProblemsSeen {
   readonly checkpointProblems: number
   /** Stalls (`metrics().stall.count`). */
   readonly stalls: number
+  /** Errors of dropped records already listed, per step instance. */
+  readonly records: RecordErrorsSeen
 }
 
 /**
  * The record with what went wrong since `seen` appended to its errors: each restart the job
  * took after a failure (supervision), checkpoints that failed or were abandoned, and a stall
- * (its report: which step waits for what). Returns
+ * (its report: which step waits for what), and the errors of records steps dropped under their
+ * `onError` policy (each instance's newest few, see KEPT_RECORD_ERRORS). Returns
  * the new counts too; the caller keeps them once the record is written (a lost CAS race calls
  * this again with the same `seen`).
  *
@@ -37,7 +41,9 @@ export function withJobProblems(r: RunRecord, m: JobMetrics, seen: ProblemsSeen,
     r = withRunError(r, { step: stall.waits[0]?.step.split(' → ')[0] ?? null, code: 'ERR_STALLED', offset: null, time: now, retryable: true,
       message: runErrorOf({ message: stall.message }, now).message })
   }
-  return { record: r, seen: { restarts: Math.max(seen.restarts, causes.length), checkpointProblems: Math.max(seen.checkpointProblems, problems),
+  const dropped = newRecordErrors(m, seen.records)
+  for (const e of dropped.errors) r = withRunError(r, e)
+  return { record: r, seen: { records: dropped.seen, restarts: Math.max(seen.restarts, causes.length), checkpointProblems: Math.max(seen.checkpointProblems, problems),
     stalls: Math.max(seen.stalls, stall?.count ?? 0) } }
 }
 

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { withRunError, type RunRecord, type RunStatus } from '../../persistence/run-state/run-record.ts'
 import { updateRunRecord } from '../../persistence/run-state/run-records.ts'
+import { scrubCredentials } from '../../persistence/run-state/scrub-credentials.ts'
+import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
+import type { PlanDescription } from '../../persistence/plan-description.ts'
+import { describePlan } from '../describe/describe-plan.ts'
 import { stopRequested } from '../../persistence/run-state/stop-request.ts'
 import type { LeaseOwner, StateStore } from '../../persistence/stores/state-store.ts'
 import { runnerOwner } from '../checkpoint/runner-lease.ts'
@@ -52,9 +56,11 @@ export class RunRecorder implements JobEvents {
   private heartbeatWaiting = false
   private timers: NodeJS.Timeout[] = []
   private stopping = false
-  private problemsRecorded: ProblemsSeen = { restarts: 0, checkpointProblems: 0, stalls: 0 }
+  private problemsRecorded: ProblemsSeen = { restarts: 0, checkpointProblems: 0, stalls: 0, records: {} }
   private problemsSeen: ProblemsSeen = this.problemsRecorded
   private stats = { writes: 0, failedWrites: 0, lastWriteError: undefined as string | undefined }
+  /** The record as this recorder last wrote it: metrics() shows its errors. */
+  private written: RunRecord | undefined
 
   constructor(private readonly plan: Plan, private readonly store: StateStore, private readonly settings: RunRecorderSettings,
     private readonly job: RecordedSubject) {
@@ -95,6 +101,27 @@ export class RunRecorder implements JobEvents {
     this.enqueue((current) => this.figures(current, 'running'), () => { this.heartbeatWaiting = false })
   }
 
+  /**
+   * The hosts are open and their holders known: the run's plan goes on record, described with
+   * those holders (sources' and sinks' included), and without credentials in its details.
+   */
+  holders(entries: readonly HolderEntry[]): void {
+    let described: PlanDescription
+    try {
+      described = describePlan(this.plan, { workers: this.settings.workers, holders: entries })
+    } catch (e) {
+      // The job checked these holders already (a cycle fails it first): a description that still
+      // fails costs the record its plan, not the job its run.
+      this.stats.lastWriteError = `describing the plan: ${runErrorOf(e, Date.now()).message}`
+      return
+    }
+    const plan = { ...described, steps: described.steps.map((s) => (s.detail === undefined ? s : { ...s, detail: scrubCredentials(s.detail) })) }
+    this.enqueue((current) => {
+      const r = this.figures(current, 'running')
+      return r && { ...r, plan }
+    })
+  }
+
   /** A checkpoint was committed: its figures go on record. */
   committed(result: CheckpointResult): void {
     const lastCheckpoint = { id: result.id, time: Date.now(), bytes: result.bytes, durationMs: Math.round(result.durationMs) }
@@ -130,6 +157,12 @@ export class RunRecorder implements JobEvents {
     return { ...this.stats }
   }
 
+  /** The errors of the record as last written (newest last) and how many older ones made room; undefined before the first write. */
+  recordErrors(): { errors: RunRecord['errors']; errorsDropped: number } | undefined {
+    const r = this.written
+    return r && { errors: r.errors, errorsDropped: r.errorsDropped }
+  }
+
   private started(current: RunRecord | undefined): RunRecord {
     return startedRecord(current, { pipelineId: this.pipelineId, runId: this.runId, startedAt: this.startedAt, owner: this.owner, lease: this.lease ?? null }, Date.now())
   }
@@ -159,7 +192,7 @@ export class RunRecorder implements JobEvents {
     this.queue = this.queue.then(async () => {
       starting?.()
       try {
-        await updateRunRecord(this.store, this.pipelineId, change)
+        this.written = await updateRunRecord(this.store, this.pipelineId, change) ?? this.written
         this.problemsRecorded = this.problemsSeen
         this.stats.writes++
       } catch (e) {

@@ -106,6 +106,9 @@ export async function snapshotRestoreEquals<T>(build: (source: Source<T>) => Pip
   return { equal: difference === undefined, at, expected, actual, difference, snapshot }
 }
 
+/** The holder the array source's reader registers, declared for a plan of the pipeline. */
+const POSITION = { name: 'position', version: '1.0.0' } as const
+
 /** Reads `input` in order, from a position its state holds; stops the job once `stopAt` records were read. */
 function arraySource<T>(input: readonly T[], clock: VirtualClock, advance: ((r: T, i: number) => number) | undefined,
   stopAt: number | undefined, stop: () => void): Source<T> {
@@ -113,6 +116,7 @@ function arraySource<T>(input: readonly T[], clock: VirtualClock, advance: ((r: 
     kind: 'source',
     description: `snapshotRestoreEquals(array[${input.length}])`,
     bounded: true,
+    state: [POSITION],
     open(ctx): SourceReader<T> {
       let next = 0
       const end = stopAt ?? input.length
@@ -132,8 +136,8 @@ function arraySource<T>(input: readonly T[], clock: VirtualClock, advance: ((r: 
         },
         position: () => next,
         holders: () => [{
-          stateId: `${ctx.step}/position`,
-          stateVersion: '1.0.0',
+          stateId: `${ctx.step}/${POSITION.name}`,
+          stateVersion: POSITION.version,
           snapshot: () => next,
           restore: (n: unknown) => { next = n as number },
         }],

@@ -8,7 +8,7 @@ const commands: Array<{ command: string; options: string[]; accepted: string }> 
   {
     command: 'run',
     options: ['--workers N', '--params JSON', '--batch-size N', '--store PATH|URL', '--checkpoint-interval MS', '--restore latest|ID',
-      '--allow-non-restored-state', '--codec C', '--full-every N', '--max-chain-ratio R', '--metrics-port P', '--metrics-host H', '--restart N', '--restart-backoff MS',
+      '--allow-non-restored-state', '--codec C', '--full-every N', '--max-chain-ratio R', '--metrics-port P', '--metrics-host H', '--ui', '--restart N', '--restart-backoff MS',
       '--stall-timeout MS', '--stop-timeout MS', '--json', '--help'],
     // Options are parsed before the module is asked for: an accepted option leads to this error.
     accepted: 'oxiflow run needs a module',
@@ -58,10 +58,11 @@ test("the README's CLI synopsis names every option each command defines", async 
   const { readFile } = await import('node:fs/promises')
   const { RUN_OPTIONS } = await import('../../cli/run-command-options.ts')
   const { CHECKPOINTS_OPTIONS, STATE_OPTIONS, RUNNER_OPTIONS } = await import('../../cli/store-command-options.ts')
+  const { PLAN_OPTIONS } = await import('../../cli/plan-command-options.ts')
   const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
   const synopsis = readme.split('\n## CLI\n')[1]?.split('```')[1] ?? ''
   const line = (command: string): string => synopsis.split('\noxiflow ').find((l) => l.startsWith(command)) ?? ''
-  for (const [command, options] of [['run', RUN_OPTIONS], ['checkpoints', CHECKPOINTS_OPTIONS], ['state', STATE_OPTIONS], ['runner', RUNNER_OPTIONS]] as const) {
+  for (const [command, options] of [['run', RUN_OPTIONS], ['plan', PLAN_OPTIONS], ['checkpoints', CHECKPOINTS_OPTIONS], ['state', STATE_OPTIONS], ['runner', RUNNER_OPTIONS]] as const) {
     const missing = options.map((o) => `--${o.name}`).filter((flag) => flag !== '--help' && !line(command).includes(flag))
     t.deepEqual(missing, [], `README's synopsis of oxiflow ${command} lacks ${missing.join(', ')}`)
   }

@@ -59,3 +59,13 @@ test('startProgress erases the block before the job writes to a TTY stdout, and 
   t.is(out.write, original, 'stop restores stdout.write')
   t.is(out.text, 'result line\n')
 })
+
+test('a file source shows the percent of its bytes read (floored) and the time left; done, only 100.0 %', (t) => {
+  const at = (fraction: number, etaMs?: number): JobMetrics => ({ ...metrics, steps: { events: { ...metrics.steps.events,
+    progress: { bytesRead: fraction * 1000, bytesTotal: 1000, fraction, ...(etaMs !== undefined && { etaMs }) } } } })
+  t.is(progressLines(at(0.57, 3_200))[1], '  events  source  48,000 rec/s  in 0  out 120,000  bp 15 ms  queue 0  57.0 %  4 s left')
+  t.is(progressLines(at(0.9996, 75_000))[1], '  events  source  48,000 rec/s  in 0  out 120,000  bp 15 ms  queue 0  99.9 %  1 min 15 s left')
+  t.is(progressLines(at(0.1))[1], '  events  source  48,000 rec/s  in 0  out 120,000  bp 15 ms  queue 0  10.0 %', 'no time left before the byte rate is known')
+  t.is(progressLines(at(1, 0))[1], '  events  source  48,000 rec/s  in 0  out 120,000  bp 15 ms  queue 0  100.0 %')
+  t.is(progressLines(at(0.5, 7_500_000))[1].split('  ').at(-1), '2 h 5 min left')
+})

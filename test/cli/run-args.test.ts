@@ -2,17 +2,20 @@ import test from 'ava'
 import { parseRunArgs } from '../../cli/run-args.ts'
 import { UsageError } from '../../cli/usage-error.ts'
 
-const noCheckpoints = { store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, incremental: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined, stallTimeout: undefined, stopTimeout: undefined }
+const noCheckpoints = { store: undefined, checkpointInterval: undefined, restore: undefined, allowNonRestoredState: false, codec: undefined, incremental: undefined, metricsPort: undefined, metricsHost: undefined, ui: false, restart: undefined, stallTimeout: undefined, stopTimeout: undefined }
 
 test('parseRunArgs reads the module and every flag', (t) => {
   t.deepEqual(parseRunArgs(['m.ts', '--workers', '0', '--params', '{"a":1}', '--batch-size', '64', '--json']),
     { help: false, module: 'm.ts', workers: 0, params: { a: 1 }, batchSize: 64, json: true, ...noCheckpoints })
   t.deepEqual(parseRunArgs(['m.ts', '--store', 's', '--checkpoint-interval', '50', '--restore', '7', '--codec', 'lz4']),
-    { help: false, module: 'm.ts', workers: 0, params: {}, batchSize: undefined, json: false, store: 's', checkpointInterval: 50, restore: 7, allowNonRestoredState: false, codec: 'lz4', incremental: undefined, metricsPort: undefined, metricsHost: undefined, restart: undefined, stallTimeout: undefined, stopTimeout: undefined })
+    { help: false, module: 'm.ts', workers: 0, params: {}, batchSize: undefined, json: false, store: 's', checkpointInterval: 50, restore: 7, allowNonRestoredState: false, codec: 'lz4', incremental: undefined, metricsPort: undefined, metricsHost: undefined, ui: false, restart: undefined, stallTimeout: undefined, stopTimeout: undefined })
   t.is(parseRunArgs(['m.ts', '--restore', 'latest']).restore, 'latest')
   t.true(parseRunArgs(['m.ts', '--restore', 'latest', '--allow-non-restored-state']).allowNonRestoredState)
   t.like(parseRunArgs(['m.ts', '--metrics-port', '9464', '--metrics-host', '0.0.0.0']), { metricsPort: 9464, metricsHost: '0.0.0.0' })
   t.is(parseRunArgs(['m.ts', '--metrics-port', '0']).metricsPort, 0)
+  t.like(parseRunArgs(['m.ts', '--ui']), { ui: true, metricsPort: undefined })
+  t.like(parseRunArgs(['m.ts', '--ui', '--metrics-host', '0.0.0.0']), { ui: true, metricsHost: '0.0.0.0' })
+  t.like(parseRunArgs(['m.ts', '--ui', '--metrics-port', '9464']), { ui: true, metricsPort: 9464 })
   t.deepEqual(parseRunArgs(['m.ts', '--restart', '3', '--restart-backoff', '250']).restart, { attempts: 3, backoffMs: 250 })
   t.deepEqual(parseRunArgs(['m.ts', '--restart', '2']).restart, { attempts: 2 })
   t.like(parseRunArgs(['m.ts', '--stall-timeout', '5000', '--stop-timeout', '2000']), { stallTimeout: 5000, stopTimeout: 2000 })
@@ -34,7 +37,7 @@ const refusals: Array<[argv: string[], message: string]> = [
   [[], 'oxiflow run needs a module: oxiflow run <module> [options], e.g. oxiflow run examples/clickstream.ts'],
   [['a.ts', 'b.ts'], 'oxiflow run takes one module, got 2: a.ts b.ts; quote --params JSON that contains spaces'],
   [['m.ts', '--nope'], "unknown option '--nope' for oxiflow run; the options are --workers N, --params JSON, --batch-size N, " +
-    '--store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --allow-non-restored-state, --codec C, --full-every N, --max-chain-ratio R, --metrics-port P, --metrics-host H, --restart N, --restart-backoff MS, --stall-timeout MS, --stop-timeout MS, --json, --help'],
+    '--store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --allow-non-restored-state, --codec C, --full-every N, --max-chain-ratio R, --metrics-port P, --metrics-host H, --ui, --restart N, --restart-backoff MS, --stall-timeout MS, --stop-timeout MS, --json, --help'],
   [['m.ts', '--workers'], `option '--workers' needs a value, e.g. --workers 0, --batch-size 1024, --params '{"seconds":2}'`],
   [['m.ts', '--workers', '-1'], "option '--workers' got a value starting with '-'; write --workers=VALUE if you mean it"],
   [['m.ts', '--workers', 'two'], '--workers must be a non-negative integer (got "two")'],
@@ -43,6 +46,8 @@ const refusals: Array<[argv: string[], message: string]> = [
   [['m.ts', '--json=yes'], "option '--json' takes no value; write --json alone"],
   [['m.ts', '--params', '[1]'], `--params must be a JSON object (got an array), e.g. --params '{"seconds":2}'`],
   [['m.ts', '--params', '3'], `--params must be a JSON object (got 3), e.g. --params '{"seconds":2}'`],
+  [['m.ts', '--metrics-host', '0.0.0.0'], '--metrics-host needs --metrics-port or --ui: the metrics endpoint and live page are served only when one is given'],
+  [['m.ts', '--ui=yes'], "option '--ui' takes no value; write --ui alone"],
   [['m.ts', '--metrics-port', '0', '--metrics-host', ' '], '--metrics-host must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got " ")'],
   [['m.ts', '--checkpoint-interval', '0'], '--checkpoint-interval must be a positive number of milliseconds (got "0")'],
   [['m.ts', '--restore', 'abc'], "--restore must be 'latest' or a checkpoint id (got \"abc\"); oxiflow checkpoints list <pipeline> shows the ids"],

@@ -4,7 +4,7 @@ import { root, cliInProcess, runCli } from './run-cli.ts'
 
 /** Each command line, and a part of the message its exit code 2 must come with. */
 const usageErrors: Array<[args: string[], message: string]> = [
-  [['frobnicate'], "unknown command 'frobnicate'; the commands are: run, checkpoints, state, runner"],
+  [['frobnicate'], "unknown command 'frobnicate'; the commands are: run, plan, checkpoints, state, runner"],
   [['checkpoints', 'list'], 'oxiflow checkpoints list needs a pipeline id'],
   [['state', 'show'], 'oxiflow state show needs pipeline'],
   [['runner', 'list', 'extra'], 'too many arguments for oxiflow runner list: extra'],

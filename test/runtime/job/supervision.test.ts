@@ -55,6 +55,14 @@ for (const workers of [0, 2]) {
     t.is(summary.restarts?.causes[0].cause.code, 'ERR_STEP')
     t.regex(summary.restarts!.causes[0].cause.message, /record \d+ is fragile/)
     t.true((summary.restarts?.causes[0].restoredFrom ?? 0) >= 1, 'the restart must restore a committed checkpoint')
+    // The checkpoint history is the job's, not the attempt's: both attempts' checkpoints, in order
+    // (the one in flight when the step failed is listed as failed, and its id is given again).
+    const cp = summary.checkpoints!
+    const listed = JSON.stringify(cp.recent.map((e) => [e.id, e.status]))
+    t.true(cp.recent.length >= Math.min(50, cp.completed + cp.failed + cp.abandoned), listed)
+    // (Unless more than 50 were taken: then the first attempt's have made room.)
+    if (cp.recent.length < 50) t.true(cp.recent.some((e) => e.id <= summary.restarts!.causes[0].restoredFrom! && e.status === 'completed'), `the first attempt's: ${listed}`)
+    t.true(cp.recent.every((e, i) => i === 0 || e.id >= cp.recent[i - 1].id), `ids never go back: ${listed}`)
     t.deepEqual(perKey(await readFile(join(dir, 'counts.jsonl'), 'utf8')), await expected(t))
   })
 }
