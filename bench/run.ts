@@ -2,7 +2,7 @@
  * Runs the bench scripts in sequence, each in its own child process (`node --expose-gc --import
  * tsx`), so one claim's heap and JIT state do not leak into the next.
  *
- * `npm run bench` runs all; `npm run bench -- w` (or slow-sink, workers, windows, exchange, codec, checkpoint, restore, stores, run-state, brokers, soak, worker-start, import-floor, keyed-state, window-hot-path, checkpoint-overhead, parallel-restore, incremental-checkpoint, snapshot-encode, object-state-encoding, workers-pay) runs the named ones.
+ * `npm run bench` runs all; `npm run bench -- w` (or slow-sink, workers, windows, exchange, codec, checkpoint, restore, stores, run-state, brokers, soak, worker-start, import-floor, keyed-state, window-hot-path, window-hot-path-ab, checkpoint-overhead, parallel-restore, incremental-checkpoint, snapshot-encode, object-state-encoding, workers-pay, thread-ceiling) runs the named ones.
  */
 import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
@@ -28,12 +28,14 @@ const scripts: Readonly<Record<string, string>> = {
   'import-floor': 'import-floor.ts',
   'keyed-state': 'keyed-state.ts',
   'window-hot-path': 'window-hot-path.ts',
+  'window-hot-path-ab': 'window-hot-path-ab.ts',
   'checkpoint-overhead': 'checkpoint-overhead.ts',
   'parallel-restore': 'parallel-restore.ts',
   'incremental-checkpoint': 'incremental-checkpoint.ts',
   'snapshot-encode': 'snapshot-encode.ts',
   'object-state-encoding': 'object-state-encoding.ts',
   'workers-pay': 'workers-pay.ts',
+  'thread-ceiling': 'thread-ceiling.ts',
 }
 
 const asked = process.argv.slice(2)

@@ -34,17 +34,18 @@ function countWindowsOxi(): Oxi<WEvent, WindowResult> {
   }
 }
 
-const counted: Sink<unknown> = { kind: 'sink', description: 'count', open: () => ({ write() {} }) }
+/** Keeps nothing, so it may run on a worker (next to the windows' step: no record crosses to the main thread); `onMain` keeps it on the main thread, as sinks were before. */
+const counted = (onMain: boolean): Sink<unknown> => ({ kind: 'sink', description: 'count', workerSafe: !onMain, open: () => ({ write() {} }) })
 
-/** `{ windows: true }`: the real window step; otherwise the Oxi of bench/w-oxiflow.ts. `events`: how many (default W's 5M). */
-export default (params: { windows?: boolean; events?: number }) => {
+/** `{ windows: true }`: the real window step; otherwise the Oxi of bench/w-oxiflow.ts. `events`: how many (default W's 5M). `sinkOnMain`: the sink on the main thread. */
+export default (params: { windows?: boolean; events?: number; sinkOnMain?: boolean }) => {
   const keyed = pipeline('w').source('events', eventsSource(params.events ?? W.events)).keyBy((r: WEvent) => r.key)
   if (params.windows) {
     keyed.window('w100', windows.lengthBatch(W.windowSize))
       .aggregate('stats', { count: agg.count(), sum: agg.sum((r: WEvent) => r.value), min: agg.min((r: WEvent) => r.value), max: agg.max((r: WEvent) => r.value), avg: agg.avg((r: WEvent) => r.value) })
-      .sink('out', counted)
+      .sink('out', counted(params.sinkOnMain === true))
   } else {
-    keyed.process('windows', countWindowsOxi).sink('out', counted)
+    keyed.process('windows', countWindowsOxi).sink('out', counted(params.sinkOnMain === true))
   }
   return keyed
 }

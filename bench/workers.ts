@@ -74,7 +74,7 @@ async function workloadW(): Promise<void> {
   console.log('| variant | events/s while running, median (range) | vs hand loop | end to end (startup, workers, data built) |\n|:--|--:|--:|--:|')
   console.log(row('hand loop (one thread)', events.length, hand, base))
   for (const [label, params, workers] of [
-    ['oxiflow inline, .process Oxi', {}, 0], ['oxiflow 1 worker, .process Oxi', {}, 1], ['oxiflow 2 workers, .process Oxi', {}, 2],
+    ['oxiflow inline, .process Oxi', {}, 0], ['oxiflow 1 worker, .process Oxi', {}, 1], ['oxiflow 1 worker, .process Oxi, sink on the main thread', { sinkOnMain: true }, 1], ['oxiflow 2 workers, .process Oxi', {}, 2],
     ['oxiflow inline, window + aggregate', { windows: true }, 0], ['oxiflow 2 workers, window + aggregate', { windows: true }, 2],
   ] as const) {
     const ms = await timed(() => wJob(params).run({ workers, module: moduleOf('./w-module.ts'), params }))
