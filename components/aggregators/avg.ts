@@ -15,6 +15,6 @@ export function avg<R>(fn: (record: R) => number): Aggregator<R, RunningSumAcc, 
   return {
     ...sum,
     result: acc => (acc.n === 0 ? null : (acc.hi + acc.lo) / acc.n),
-    columns: { ...sum.columns!, result: (d, i) => (d[i] === 0 ? null : (d[i + 1] + d[i + 2]) / d[i]) },
+    columns: { ...sum.columns!, result: (d, i, n) => (n === 0 ? null : (d[i] + d[i + 1]) / n) },
   }
 }

@@ -22,15 +22,16 @@ export function count<R = unknown>(): Aggregator<R, number, number> {
     result: acc => acc,
     merge: (a, b) => a + b,
     columns: {
-      width: 1,
-      init: (d, i) => { d[i] = 0 },
+      // The count is the row's: nothing of its own.
+      width: 0,
+      init() {},
       value: () => 0,
-      add: (d, i) => { d[i]++ },
-      merge: (d, into, from) => { d[into] += d[from] },
-      result: (d, i) => d[i],
+      add() {},
+      merge() {},
+      result: (d, i, n) => n,
       load(d, i, acc) {
         if (typeof acc !== 'number') throw new RangeError(`count: expected a number, got ${shown(acc)}`)
-        d[i] = acc
+        return acc
       },
     },
   }

@@ -101,31 +101,27 @@ export function extremum<R>(
   }
 }
 
-
-/** The append-only accumulator `{ n, value }` in two fields of a row: `add`, `merge` and the result exactly as on the object. */
+/** The append-only accumulator `{ n, value }` as one field of a row (the row keeps `n`): `add`, `merge` and the result exactly as on the object. */
 function extremumColumns<R>(kind: string, fn: (record: R) => number, better: (a: number, b: number) => boolean): AccumulatorColumns<number | null> {
   return {
-    width: 2,
+    width: 1,
     init(d, i) {
       d[i] = 0
-      d[i + 1] = 0
     },
     value: (record) => finiteNumberOf(kind, fn, record as R),
     finite: fn as (record: unknown) => unknown,
-    add(d, i, x) {
-      if (d[i]++ === 0 || better(x, d[i + 1])) d[i + 1] = x
+    add(d, i, x, n) {
+      if (n === 0 || better(x, d[i])) d[i] = x
     },
-    merge(d, into, from) {
-      const n = d[from]
-      if (n > 0 && (d[into] === 0 || better(d[from + 1], d[into + 1]))) d[into + 1] = d[from + 1]
-      d[into] += n
+    merge(d, into, from, nInto, nFrom) {
+      if (nFrom > 0 && (nInto === 0 || better(d[from], d[into]))) d[into] = d[from]
     },
-    result: (d, i) => (d[i] === 0 ? null : d[i + 1]),
+    result: (d, i, n) => (n === 0 ? null : d[i]),
     load(d, i, acc) {
       const a = acc as RunningExtremum
       if (typeof a?.n !== 'number' || typeof a.value !== 'number') throw new RangeError(`${kind}: expected { n, value }, got ${shown(acc)}`)
-      d[i] = a.n
-      d[i + 1] = a.value
+      d[i] = a.value
+      return a.n
     },
   }
 }

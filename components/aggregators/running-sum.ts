@@ -71,33 +71,30 @@ export function runningSum<R>(kind: string, fn: (record: R) => number): Aggregat
   }
 }
 
-/** The accumulator `{ n, hi, lo }` in three fields of a row: `add`, `merge` and the sum exactly as on the object. */
+/** The accumulator `{ n, hi, lo }` as two fields of a row (the row keeps `n`): `add`, `merge` and the sum exactly as on the object. */
 function runningSumColumns<R>(kind: string, fn: (record: R) => number): AccumulatorColumns<number> {
   return {
-    width: 3,
+    width: 2,
     init(d, i) {
       d[i] = 0
       d[i + 1] = 0
-      d[i + 2] = 0
     },
     value: (record) => finiteNumberOf(kind, fn, record as R),
     finite: fn as (record: unknown) => unknown,
     add(d, i, x) {
-      neumaierAddAt(d, i + 1, x)
-      d[i]++
+      neumaierAddAt(d, i, x)
     },
     merge(d, into, from) {
-      neumaierAddAt(d, into + 1, d[from + 1])
-      neumaierAddAt(d, into + 1, d[from + 2])
-      d[into] += d[from]
+      neumaierAddAt(d, into, d[from])
+      neumaierAddAt(d, into, d[from + 1])
     },
-    result: (d, i) => d[i + 1] + d[i + 2],
+    result: (d, i) => d[i] + d[i + 1],
     load(d, i, acc) {
       const a = acc as RunningSumAcc
       if (typeof a?.n !== 'number' || typeof a.hi !== 'number' || typeof a.lo !== 'number') throw new RangeError(`${kind}: expected { n, hi, lo }, got ${shown(acc)}`)
-      d[i] = a.n
-      d[i + 1] = a.hi
-      d[i + 2] = a.lo
+      d[i] = a.hi
+      d[i + 1] = a.lo
+      return a.n
     },
   }
 }

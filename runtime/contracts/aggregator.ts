@@ -62,16 +62,19 @@ export interface Aggregator<R = unknown, A = unknown, V = unknown> {
  * An aggregator's accumulator as `width` float64 fields of a window's row: `d[i]…d[i + width − 1]`,
  * where `d` holds the step's rows one after another (row-major: a row's fields share cache lines,
  * and the step's loop reads one array's base instead of one per field) and `i` is the index of the
- * accumulator's first field in its row. An add is two steps: `value(record)` takes the number from
- * the record and may throw (then nothing changed); `add` cannot throw. Must give exactly what
- * `create`/`add`/`merge`/`result` on the accumulator object give, bit for bit (the window step may
- * keep either).
+ * accumulator's first field in its row. The number of values in the accumulator is not one of its
+ * fields: the row keeps one count for all of a window's aggregates and passes it in (`n`: before
+ * the add; `nInto`, `nFrom`: of the two merged). An add is two steps: `value(record)` takes the
+ * number from the record and may throw (then nothing changed); `add` cannot throw. Must give
+ * exactly what `create`/`add`/`merge`/`result` on the accumulator object give, bit for bit (the
+ * window step may keep either). Snapshots store each aggregate's count before its fields, so a
+ * snapshot reads as the object form's `{ n, … }` would.
  *
  * @example
- * const count: AccumulatorColumns<number> = { width: 1, init: (d, i) => { d[i] = 0 }, value: () => 0, add: (d, i) => { d[i]++ }, merge: (d, into, from) => { d[into] += d[from] }, result: (d, i) => d[i] }
+ * const count: AccumulatorColumns<number> = { width: 0, init() {}, value: () => 0, add() {}, merge() {}, result: (d, i, n) => n }
  */
 export interface AccumulatorColumns<V> {
-  /** Float64 fields per accumulator. */
+  /** Float64 fields per accumulator, besides the count the row keeps (0: the count is all it needs). */
   readonly width: number
   /** Makes the accumulator at `d[i]…` an empty one. */
   init(d: Float64Array, i: number): void
@@ -83,16 +86,20 @@ export interface AccumulatorColumns<V> {
    * checks the number itself, sending a record it refuses to `value` for the error.
    */
   readonly finite?: (record: unknown) => unknown
-  /** Adds a value `value` returned. */
-  add(d: Float64Array, i: number, x: number): void
-  /** Adds the accumulator at `d[from]…` into the one at `d[into]…` (`into`'s window before `from`'s in arrival order); `from` is unchanged. */
-  merge(d: Float64Array, into: number, from: number): void
-  /** The aggregate of the accumulator at `d[i]…`. */
-  result(d: Float64Array, i: number): V
+  /** Adds a value `value` returned to the accumulator at `d[i]…`, which holds `n` values before it (the row counts it). */
+  add(d: Float64Array, i: number, x: number, n: number): void
+  /**
+   * Adds the accumulator at `d[from]…` (of `nFrom` values) into the one at `d[into]…` (of `nInto`:
+   * `into`'s window before `from`'s in arrival order); `from` is unchanged.
+   */
+  merge(d: Float64Array, into: number, from: number, nInto: number, nFrom: number): void
+  /** The aggregate of the accumulator at `d[i]…`, which holds `n` values. */
+  result(d: Float64Array, i: number, n: number): V
   /**
    * Optional: writes `acc`, an accumulator of the aggregator's object form (its `appendOnly` form
-   * where it has one), at `d[i]…` — how a snapshot written while the step kept objects restores
-   * into rows. Throws a RangeError for anything else. Without it such a snapshot is refused.
+   * where it has one), at `d[i]…` and returns how many values it holds — how a snapshot written
+   * while the step kept objects restores into rows. Throws a RangeError for anything else.
+   * Without it such a snapshot is refused.
    */
-  load?(d: Float64Array, i: number, acc: unknown): void
+  load?(d: Float64Array, i: number, acc: unknown): number
 }

@@ -1,27 +1,36 @@
 import type { AccumulatorColumns } from '../../contracts/aggregator.ts'
 
 /**
- * The fields of `.aggregate` working in place on a row (`d[i]…`: field j's accumulator right after
- * field j − 1's). A record goes in in two steps: `values` takes every field's number from it —
- * a throw there changes nothing, so no field is ever half-added — then `put` adds them (into
- * several rows for sliding windows). `values` returns a scratch array reused by the next call.
+ * The fields of `.aggregate` working in place on a row: `d[i]` is the number of values in the
+ * window (one count for every field: none keeps its own), then field j's accumulator at
+ * `d[i + offsets[j]]…`. A record goes in in two steps: `values` takes every field's number from it
+ * — a throw there changes nothing, so no field is ever half-added — then `put` adds them and
+ * counts the record (into several rows for sliding windows). `values` returns a scratch array
+ * reused by the next call.
  *
  * @example
  * const xs = rows.values(record); rows.put(table.data, row * table.width + 3, xs)
  */
 export interface RowAccumulation {
+  /** The count and the fields' accumulators. */
   readonly width: number
-  /** Each field's row form, and its accumulator's offset from the first field's. */
+  /** Each field's row form, and its accumulator's offset from the count's. */
   readonly fields: readonly AccumulatorColumns<unknown>[]
   readonly offsets: readonly number[]
+  /**
+   * What snapshots store, as offsets from the count: each field's count, then its accumulator's
+   * fields (the object form's `{ n, … }` order, as snapshots stored it when each field kept its
+   * own count).
+   */
+  readonly stored: readonly number[]
   init(d: Float64Array, i: number): void
   values(record: unknown): Float64Array
   put(d: Float64Array, i: number, xs: Float64Array): void
   /** Merges the fields at `d[from]…` into those at `d[into]…`. */
   merge(d: Float64Array, into: number, from: number): void
-  /** Writes the object form's accumulators `acc` (one per field) at `d[i]…` (a RangeError when a field cannot). */
+  /** Writes the object form's accumulators `acc` (one per field) at `d[i]…` (a RangeError when a field cannot, or their counts differ). */
   load(d: Float64Array, i: number, acc: unknown): void
-  /** Writes the output fields of the window whose fields start at `d[i]` into `out`. */
+  /** Writes the output fields of the window whose count is `d[i]` into `out`. */
   write(out: Record<string, unknown>, d: Float64Array, i: number): void
 }
 
@@ -39,16 +48,22 @@ const compiled = new Map<string, Compiled>()
 export function rowAccumulation(names: readonly string[], columns: readonly AccumulatorColumns<unknown>[]): RowAccumulation {
   const fields = columns
   const offsets: number[] = []
-  let width = 0
-  for (const c of columns) { offsets.push(width); width += c.width }
+  const stored: number[] = []
+  let width = 1
+  for (const c of columns) {
+    offsets.push(width)
+    stored.push(0)
+    for (let j = 0; j < c.width; j++) stored.push(width + j)
+    width += c.width
+  }
   const shape = offsets.join(',')
   let make = compiled.get(shape)
   if (!make) {
     const values = fields.map((_, i) => `xs[${i}] = f${i}.value(record)`).join('\n    ')
-    const puts = fields.map((_, i) => `f${i}.add(d, i + ${offsets[i]}, xs[${i}])`).join('\n    ')
+    const puts = fields.map((_, i) => `f${i}.add(d, i + ${offsets[i]}, xs[${i}], n)`).join('\n    ')
     // The generated text holds only field indexes and offsets, never user input.
     make = new Function('fields', 'xs', `${fields.map((_, i) => `const f${i} = fields[${i}]`).join('\n')}\n` +
-      `return {\n  values(record) {\n    ${values}\n    return xs\n  },\n  put(d, i, xs) {\n    ${puts}\n  },\n}`) as Compiled
+      `return {\n  values(record) {\n    ${values}\n    return xs\n  },\n  put(d, i, xs) {\n    const n = d[i]\n    ${puts}\n    d[i] = n + 1\n  },\n}`) as Compiled
     compiled.set(shape, make)
   }
   const n = fields.length
@@ -56,23 +71,33 @@ export function rowAccumulation(names: readonly string[], columns: readonly Accu
     width,
     fields,
     offsets,
+    stored,
     ...make(fields, new Float64Array(n)),
     init(d, i) {
+      d[i] = 0
       for (let j = 0; j < n; j++) fields[j].init(d, i + offsets[j])
     },
     merge(d, into, from) {
-      for (let j = 0; j < n; j++) fields[j].merge(d, into + offsets[j], from + offsets[j])
+      const nInto = d[into]
+      const nFrom = d[from]
+      for (let j = 0; j < n; j++) fields[j].merge(d, into + offsets[j], from + offsets[j], nInto, nFrom)
+      d[into] = nInto + nFrom
     },
     load(d, i, acc) {
       if (!Array.isArray(acc) || acc.length !== n) throw new RangeError(`an accumulator of ${n} fields (${names.join(', ')})`)
+      let count = 0
       for (let j = 0; j < n; j++) {
         const load = fields[j].load
         if (load === undefined) throw new RangeError(`field '${names[j]}' cannot load an accumulator of its object form`)
-        load(d, i + offsets[j], acc[j])
+        const held = load(d, i + offsets[j], acc[j])
+        if (j > 0 && held !== count) throw new RangeError(`field '${names[j]}' holds ${held} values, '${names[0]}' ${count}: one window's fields hold the same values`)
+        count = held
       }
+      d[i] = count
     },
     write(out, d, i) {
-      for (let j = 0; j < n; j++) out[names[j]] = fields[j].result(d, i + offsets[j])
+      const count = d[i]
+      for (let j = 0; j < n; j++) out[names[j]] = fields[j].result(d, i + offsets[j], count)
     },
   }
 }

@@ -48,7 +48,7 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
   private size = 0
   /** A slice's rows in order: a row of the table, or −1 for a kept slot's row. */
   private order: Int32Array = new Int32Array(1024)
-  /** A slice's values, column after column (column c at c · n), handed to the builders (reused: no fresh pages per slice). */
+  /** A slice's values, stored column after stored column (column c at c · n), handed to the builders (reused: no fresh pages per slice). */
   private scratch: Float64Array = new Float64Array(1024)
   private part: WindowColumnsPart | undefined
 
@@ -81,7 +81,7 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
     if (this.part !== undefined) return this.part
     if (this.keyTable === undefined) {
       this.keyTable = new KeyTableBuilder(this.keys = new Array(this.top))
-      this.builders = Array.from({ length: this.table.width }, () => new PartColumnBuilder(this.rows))
+      this.builders = Array.from({ length: this.table.stored.length }, () => new PartColumnBuilder(this.rows))
       this.ords = new PartColumnBuilder(this.top, false)
     }
     if (this.at < this.top) {
@@ -115,7 +115,7 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
    */
   private gather(end: number): void {
     const { heads, keyAt, groups, ords } = this.slots
-    const { data, width, next } = this.table
+    const { data, width, next, stored } = this.table
     const slice: Slice = { counts: new Uint32Array(end - this.at), groups: new Int32Array(end - this.at), ords: new Float64Array(end - this.at), n: 0 }
     let n = 0
     let order = this.order
@@ -140,19 +140,20 @@ export class RowCapture implements SnapshotCapture<WindowColumnsPart> {
     }
     // The rows a capture takes were in use at the barrier: more means a slot changed unseen.
     if (this.size + n > this.rows) throw new RangeError(`window state capture: gathered ${this.size + n} rows, ${this.rows} were in use at the barrier`)
-    if (n * width > this.scratch.length) this.scratch = new Float64Array(Math.max(n * width, 2 * this.scratch.length))
+    const columns = stored.length
+    if (n * columns > this.scratch.length) this.scratch = new Float64Array(Math.max(n * columns, 2 * this.scratch.length))
     const scratch = this.scratch
     for (let i = 0; i < n; i++) {
       const r = order[i]
       if (r < 0) continue
-      for (let c = 0, j = r * width, o = i; c < width; c++, j++, o += n) scratch[o] = data[j]
+      for (let c = 0, j = r * width, o = i; c < columns; c++, o += n) scratch[o] = data[j + stored[c]]
     }
     if (keptHere) {
       for (const { at, values } of keptHere) {
-        for (let j = 0, i = at; j < values.length; i++) for (let c = 0, o = i; c < width; c++, o += n) scratch[o] = values[j++]
+        for (let j = 0, i = at; j < values.length; i++, j += width) for (let c = 0, o = i; c < columns; c++, o += n) scratch[o] = values[j + stored[c]]
       }
     }
-    for (let c = 0; c < width; c++) this.builders[c]!.append(scratch.subarray(c * n, c * n + n), n)
+    for (let c = 0; c < columns; c++) this.builders[c]!.append(scratch.subarray(c * n, c * n + n), n)
     this.ords!.append(slice.ords, slice.n)
     this.slices.push(slice)
     this.size += n

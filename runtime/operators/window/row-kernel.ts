@@ -20,7 +20,7 @@ export interface KernelState {
  * The pieces of one window step a kernel is generated for.
  *
  * @example
- * const parts: KernelParts = { keyOf, userKey: userKeyFunction(keyOf), slotOf: keys.slotMap, fields, offsets, slots, table }
+ * const parts: KernelParts = { keyOf, userKey: userKeyFunction(keyOf), slotOf: keys.slotMap, fields, count: 3, offsets, slots, table }
  */
 export interface KernelParts {
   readonly keyOf: (record: unknown) => unknown
@@ -29,6 +29,8 @@ export interface KernelParts {
   /** key → slot of the step's keys (the step's own map). */
   readonly slotOf: ReadonlyMap<unknown, number>
   readonly fields: readonly AccumulatorColumns<unknown>[]
+  /** Offset of the row's count of values (the fields' `n`). */
+  readonly count: number
   /** Offset of each field's accumulator in the row (the row's own fields come before). */
   readonly offsets: readonly number[]
   readonly slots: KeySlots
@@ -62,9 +64,10 @@ function compile(parts: KernelParts, scope: Record<string, unknown>, body: strin
   return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, ...Object.values(scope))
 }
 
-/** Each field's add of `x<i>` into the row whose first field is `d[at]`. */
+/** Each field's add of `x<i>` into the row whose first field is `d[at]`, then the row's count. */
 function adds(parts: KernelParts): string {
-  return parts.fields.map((_, i) => `f${i}.add(d, at + ${parts.offsets[i]}, x${i})`).join('\n      ')
+  return [`const n = d[at + ${parts.count}]`, ...parts.fields.map((_, i) => `f${i}.add(d, at + ${parts.offsets[i]}, x${i}, n)`), `d[at + ${parts.count}] = n + 1`]
+    .join('\n      ')
 }
 
 /**

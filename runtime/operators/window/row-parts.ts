@@ -28,7 +28,7 @@ export function writeRowsPart(slots: KeySlots, table: RowTable, since: number): 
  */
 export function readRowsPart(slots: KeySlots, table: RowTable, part: WindowColumnsPart, keys: readonly unknown[], epoch: number,
   take: (i: number) => boolean = () => true): number[] {
-  checkColumnsPart(part, table.width, keys.length)
+  checkColumnsPart(part, table.stored.length, keys.length)
   let wanted = 0
   let rows = 0
   for (let i = 0; i < keys.length; i++) if (take(i)) { wanted++; rows += part.rows[i] }
@@ -62,8 +62,8 @@ export function readRowsPart(slots: KeySlots, table: RowTable, part: WindowColum
     let tail = -1
     for (let j = 0; j < n; j++, row++) {
       const r = table.alloc()
-      const { data, width, next } = table
-      for (let c = 0; c < width; c++) data[r * width + c] = from[c][row]
+      table.load(r, from, row)
+      const next = table.next
       next[r] = -1
       if (tail === -1) slots.heads[k] = r
       else next[tail] = r

@@ -13,13 +13,14 @@ import { IncompatibleStateError } from './incompatible-state-error.ts'
 import { shown } from '../../option-checks.ts'
 import { countKernel, tumblingKernel, type RowKernel } from './row-kernel.ts'
 
-/** Fields of a row before the accumulator's: start, end, fired (0 or 1). */
+/** Fields of a row before the accumulation's (the window's count of values, then each aggregate's fields): start, end, fired (0 or 1). */
 const FIELDS = 3
 
 /**
  * Windows given as data (a window's `shape`: event-time fixed windows and sessions, count batches)
  * with their state in a RowTable: one row per open window — start, end, fired, then the
- * aggregates' accumulator in place — and per key a slot holding the head of its windows' list
+ * window's count of values and the aggregates' accumulators in place (snapshots store the count
+ * once per aggregate, as each aggregate kept its own before) — and per key a slot holding the head of its windows' list
  * (sorted by start; a count window's one row is its open batch, [start, end) in the key's record
  * sequence numbers). The state of a key is its slot number, so a step keeps no object per window
  * and a snapshot copies rows. Behaves exactly as the window's own functions on objects
@@ -56,7 +57,7 @@ export class RowWindows implements Window<unknown, number> {
     this.shape = window.shape!
     this.lateness = window.eventTime?.allowedLateness ?? 0
     this.shift = this.shape.kind === 'session' ? 0 : -1
-    this.table = new RowTable(FIELDS + rows.width)
+    this.table = new RowTable(FIELDS + rows.width, undefined, [0, 1, 2, ...rows.stored.map((o) => FIELDS + o)])
   }
 
   /** True while a capture is being gathered (a change must go through `touch`). */
@@ -67,7 +68,7 @@ export class RowWindows implements Window<unknown, number> {
   /** The generated loop of this step's common case, for tumbling windows (undefined for others). */
   kernel(keyOf: (record: unknown) => unknown, slotOf: ReadonlyMap<unknown, number>): RowKernel | undefined {
     const shape = this.shape
-    const parts = { keyOf, userKey: userKeyFunction(keyOf), slotOf, fields: this.rows.fields, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table }
+    const parts = { keyOf, userKey: userKeyFunction(keyOf), slotOf, fields: this.rows.fields, count: FIELDS, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table }
     if (shape.kind === 'count') return countKernel(parts, shape.size)
     if (shape.kind !== 'fixed' || shape.slide !== shape.size) return undefined
     return tumblingKernel(parts, this.eventTime!.time, shape.size, this.eventTime!.maxOutOfOrderness)

@@ -2,7 +2,7 @@ import type { WindowHost } from '../../contracts/window.ts'
 import type { RowAccumulation } from './row-accumulation.ts'
 import type { RowWindows } from './row-windows.ts'
 
-/** Fields of a row before the accumulator's: start, end, fired (as RowWindows). */
+/** Fields of a row before the accumulation's: start, end, fired (as RowWindows). */
 const FIELDS = 3
 
 /**

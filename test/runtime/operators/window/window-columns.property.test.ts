@@ -108,3 +108,31 @@ test('a part read from a decoded blob leaves no table column inside the blob\'s 
   t.not(back.data.buffer, bytes.buffer)
   for (let r = 0; r < 50; r++) t.is(back.data[r * 2], r + 0.5)
 })
+
+test('a table stores the fields its layout names: one stored twice goes once and is read back from its first column, one not stored reads back as 0', (t) => {
+  // As a window's count: one field of the row, stored before each aggregate's fields.
+  const slots = new KeySlots()
+  const table = new RowTable(3, 4, [0, 1, 1])
+  for (let i = 0; i < 3; i++) {
+    const k = slots.create(1)
+    slots.bind(k, `k${i}`, 0, i)
+    const r = table.alloc()
+    table.data.set([i + 0.5, i * 10, 99], r * 3)
+    table.next[r] = -1
+    slots.heads[k] = r
+  }
+  const part = writeRowsPart(slots, table, -Infinity)
+  t.is(part.cols.length, 3)
+  t.deepEqual(part.cols[2], { sameAs: 1, length: 3 })
+  for (const take of [() => true, (i: number) => i !== 1]) {
+    const back = new RowTable(3, 4, [0, 1, 1])
+    const backSlots = new KeySlots()
+    const read = readRowsPart(backSlots, back, part, partKeys(part), 1, take)
+    for (let i = 0; i < 3; i++) {
+      if (!take(i)) { t.is(read[i], -1); continue }
+      const r = backSlots.heads[read[i]!]!
+      t.deepEqual([...back.data.subarray(r * 3, r * 3 + 3)], [i + 0.5, i * 10, 0])
+    }
+  }
+  t.throws(() => readRowsPart(new KeySlots(), new RowTable(3, 4), { ...part, cols: part.cols.slice(0, 2) }, partKeys(part), 1), { message: /expected \{ keys, rows: Uint32Array, cols: 3 / })
+})
