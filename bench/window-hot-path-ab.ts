@@ -8,7 +8,7 @@
  * with node_modules), or BENCH_AB_REV (default HEAD: the working tree's uncommitted change, or an
  * A/A run of the same code when the tree is clean), checked out for the run in a temporary git
  * worktree that shares this checkout's node_modules.
- * Run: npm run bench -- window-hot-path-ab, e.g. BENCH_AB_REV=8bc4dad npm run bench -- window-hot-path-ab
+ * Run: npm run bench -- window-hot-path-ab, e.g. BENCH_AB_REV=2d5da11 npm run bench -- window-hot-path-ab
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
