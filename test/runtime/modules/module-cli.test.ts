@@ -49,7 +49,7 @@ test('oxiflow run of a default export that is a function of params gives the sam
 
 test("under oxiflow run, stop() on the job the module's own run() returned stops the job the CLI runs", async (t) => {
   t.timeout(60_000)
-  // The source is unbounded: only the module's stop() after 300 ms ends the run; a hang is killed at 20 s (code null).
+  // The source is unbounded: only the module's stop(), 300 ms after its first record, ends the run; a hang is killed at 20 s (code null).
   const run = await runModule(cli(fixture('stops-itself.mjs')), {}, 20_000)
   t.is(run.code, 0, run.stderr)
   t.regex(run.stderr, /pipeline 'stops-itself' stopped in/)
