@@ -90,7 +90,7 @@ export function rowAccumulation(names: readonly string[], columns: readonly Accu
         const load = fields[j].load
         if (load === undefined) throw new RangeError(`field '${names[j]}' cannot load an accumulator of its object form`)
         const held = load(d, i + offsets[j], acc[j])
-        if (j > 0 && held !== count) throw new RangeError(`field '${names[j]}' holds ${held} values, '${names[0]}' ${count}: one window's fields hold the same values`)
+        if (j > 0 && held !== count) throw new RangeError(`every field holding as many values as the others (field '${names[j]}' holds ${held}, '${names[0]}' ${count})`)
         count = held
       }
       d[i] = count

@@ -71,3 +71,14 @@ test('a key state that is neither form is refused, naming the key and the form e
   t.is(err?.message, `state 'stats/w': found key "${String(key)}" holding an object, expected { start, count, acc } (the object form of lengthBatch(7)); ` +
     'restore with the version of the pipeline that wrote it, or start this step fresh')
 })
+
+test("a key state whose aggregates hold different counts is refused: a window row keeps one count for all of them", async (t) => {
+  const snapshot = await objectSnapshot('lengthBatch', 100)
+  const groups = snapshot.get('stats/w')!.instances[0] as Map<number, { keys?: [unknown, { count: number; acc: unknown[] }][] }>
+  const group = [...groups.values()].find((g) => (g.keys ?? []).some(([, s]) => s.count > 0))!
+  const [key, state] = group.keys!.find(([, s]) => s.count > 0)!
+  const total = state.acc[1] as { n: number }
+  total.n += 1
+  const err = await t.throwsAsync(build(source(input.slice(100)), kinds.lengthBatch(), fields).run({ restoreFrom: snapshot }).done)
+  t.regex(err!.message, new RegExp(`found key "${String(key)}" holding .*expected every field holding as many values as the others \\(field 'total' holds ${state.count + 1}, 'n' ${state.count}\\)`))
+})
