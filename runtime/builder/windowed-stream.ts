@@ -97,7 +97,7 @@ export class WindowedStream<T, S = {}, K = unknown> {
 
   /**
    * Per window, runs each aggregator over the window's records and emits
-   * `{ key, windowStart, windowEnd, ...results }`. Names `key`, `windowStart`, `windowEnd` are refused.
+   * `{ key, windowStart, windowEnd, ...results }`. Names `key`, `windowStart`, `windowEnd` and `__proto__` are refused.
    *
    * @example
    * .aggregate('stats', { n: agg.count(), mean: agg.avg((r) => r.value), p99: agg.percentile((r) => r.value, 99) })
@@ -112,6 +112,10 @@ export class WindowedStream<T, S = {}, K = unknown> {
       if (RESERVED.has(field)) {
         throw new InvalidOptionError(`aggregates.${field}`, `step '${name}': aggregate name '${field}' is reserved — every window result ` +
           `has key, windowStart and windowEnd; name it otherwise, e.g. '${field}Agg'`)
+      }
+      if (field === '__proto__') {
+        throw new InvalidOptionError(`aggregates.${field}`, `step '${name}': aggregate name '__proto__' cannot be a field of a result ` +
+          `(setting it sets the result's prototype); name it otherwise, e.g. 'protoAgg'`)
       }
       if (!isAggregator(a)) {
         const hint = typeof a === 'function' ? ` — call it: agg.${(a as { name?: string }).name || 'count'}(...)` : ', e.g. agg.sum((r) => r.value)'

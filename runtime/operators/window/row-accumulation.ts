@@ -32,6 +32,8 @@ export interface RowAccumulation {
   load(d: Float64Array, i: number, acc: unknown): void
   /** Writes the output fields of the window whose count is `d[i]` into `out`. */
   write(out: Record<string, unknown>, d: Float64Array, i: number): void
+  /** The window's output `{ key, windowStart, windowEnd, ...fields }` from the row whose count is `d[i]`. */
+  output(key: unknown, windowStart: number, windowEnd: number, d: Float64Array, i: number): Record<string, unknown>
 }
 
 type Compiled = (fields: readonly AccumulatorColumns<unknown>[], xs: Float64Array) => Pick<RowAccumulation, 'values' | 'put'>
@@ -67,6 +69,10 @@ export function rowAccumulation(names: readonly string[], columns: readonly Accu
     compiled.set(shape, make)
   }
   const n = fields.length
+  const write = (out: Record<string, unknown>, d: Float64Array, i: number): void => {
+    const count = d[i]
+    for (let j = 0; j < n; j++) out[names[j]] = fields[j].result(d, i + offsets[j], count)
+  }
   return {
     width,
     fields,
@@ -95,9 +101,36 @@ export function rowAccumulation(names: readonly string[], columns: readonly Accu
       }
       d[i] = count
     },
-    write(out, d, i) {
-      const count = d[i]
-      for (let j = 0; j < n; j++) out[names[j]] = fields[j].result(d, i + offsets[j], count)
-    },
+    write,
+    output: outputOf(names, fields, offsets, write),
   }
+}
+
+/** A name an object literal can hold as written: an identifier, and not the prototype's. */
+const PLAIN = /^[A-Za-z_$][\w$]*$/
+
+/**
+ * The output of a window as one object literal, each field's result in its place: one allocation
+ * of one shape, and each field's `result` at a call site of its own. Names that are not plain
+ * identifiers are added by `write`, as before.
+ */
+function outputOf(names: readonly string[], fields: readonly AccumulatorColumns<unknown>[], offsets: readonly number[],
+  write: (out: Record<string, unknown>, d: Float64Array, i: number) => void): RowAccumulation['output'] {
+  if (!names.every((name) => PLAIN.test(name) && name !== '__proto__')) {
+    return (key, windowStart, windowEnd, d, i) => {
+      const out: Record<string, unknown> = { key, windowStart, windowEnd }
+      write(out, d, i)
+      return out
+    }
+  }
+  // The text holds identifiers checked above, field indexes and offsets.
+  const props = names.map((name, j) => `${name}: f${j}.result(d, i + ${offsets[j]}, n)`).join(',\n      ')
+  return new Function('fields', `${fields.map((_, j) => `const f${j} = fields[${j}]`).join('\n')}
+return function output(key, windowStart, windowEnd, d, i) {
+    const n = d[i]
+    return {
+      key, windowStart, windowEnd,
+      ${props},
+    }
+  }`)(fields) as RowAccumulation['output']
 }

@@ -74,6 +74,12 @@ export class RowWindows implements Window<unknown, number> {
     return tumblingKernel(parts, this.eventTime!.time, shape.size, this.eventTime!.maxOutOfOrderness)
   }
 
+  /** The output of the window in `row`. */
+  output(key: unknown, windowStart: number, windowEnd: number, row: number): Record<string, unknown> {
+    const { data, width } = this.table
+    return this.rows.output(key, windowStart, windowEnd, data, row * width + FIELDS)
+  }
+
   /** The output fields of the window in `row`. */
   write(out: Record<string, unknown>, row: number): void {
     const { data, width } = this.table

@@ -13,13 +13,19 @@ import type { RowWindows } from './row-windows.ts'
  */
 export function windowHost(step: string, accumulation: WindowAccumulation, rowWindows: RowWindows | undefined,
   push: (out: Record<string, unknown>) => void, late: (record: unknown) => void): WindowHost {
-  const write = rowWindows ? (out: Record<string, unknown>, acc: unknown) => rowWindows.write(out, acc as number) : accumulation.write
+  const output = rowWindows
+    ? (key: unknown, windowStart: number, windowEnd: number, acc: unknown) => rowWindows.output(key, windowStart, windowEnd, acc as number)
+    : (key: unknown, windowStart: number, windowEnd: number, acc: unknown, records: readonly unknown[] | undefined) => {
+      const out: Record<string, unknown> = { key, windowStart, windowEnd }
+      accumulation.write(out, acc, records)
+      return out
+    }
   return {
     acc: accumulation,
     emit: (key, windowStart, windowEnd, acc, records) => {
-      const out: Record<string, unknown> = { key, windowStart, windowEnd }
+      let out
       try {
-        write(out, acc, records)
+        out = output(key, windowStart, windowEnd, acc, records)
       } catch (e) {
         // After the record went in (a reduce folding a sliding window): it cannot be skipped.
         throw new StepError(step, 'computing a window result', e, '; fix the function that threw')

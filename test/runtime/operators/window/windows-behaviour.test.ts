@@ -27,6 +27,27 @@ test('the end of a bounded input fires the partial lengthBatch; output is { key,
   t.deepEqual(Object.keys((s.results.out as object[])[0]), ['key', 'windowStart', 'windowEnd', 'n', 'total'])
 })
 
+test('aggregate names that are not identifiers ("p 50", "sum-v", "0", "$n") are fields of every result, in the order given, in rows and in objects', async (t) => {
+  const input = [rec('a', 1, 1), rec('a', 2, 2), rec('b', 3, 3), rec('a', 4, 12)]
+  const run = (aggregates: Record<string, ReturnType<typeof agg.count>>) => pipeline('p').source('in', sources.iterable(input))
+    .keyBy((r) => r.k).window('w', windows.tumbling({ size: 10, time: (r: R) => r.t })).aggregate('stats', aggregates)
+    .sink('out', sinks.collect()).run().done
+  // count and sum keep their state in rows; distinctCount in objects.
+  const rows = await run({ 'p 50': agg.count(), 'sum-v': agg.sum((r: R) => r.v) as never, 0: agg.count(), $n: agg.count() })
+  const objects = await run({ 'p 50': agg.count(), 'sum-v': agg.sum((r: R) => r.v) as never, 0: agg.count(), $n: agg.distinctCount((r: R) => r.v) as never })
+  for (const s of [rows, objects]) {
+    // Windows due at one watermark fire in key-group order.
+    const out = (s.results.out as Record<string, unknown>[]).sort((x, y) => (x.windowStart as number) - (y.windowStart as number) || String(x.key).localeCompare(String(y.key)))
+    t.deepEqual(out, [
+      { key: 'a', windowStart: 0, windowEnd: 10, 'p 50': 2, 'sum-v': 3, 0: 2, $n: 2 },
+      { key: 'b', windowStart: 0, windowEnd: 10, 'p 50': 1, 'sum-v': 3, 0: 1, $n: 1 },
+      { key: 'a', windowStart: 10, windowEnd: 20, 'p 50': 1, 'sum-v': 4, 0: 1, $n: 1 },
+    ])
+    // An integer-like name is listed first by JavaScript itself, whatever the order given.
+    t.deepEqual(Object.keys(out[0]!), ['0', 'key', 'windowStart', 'windowEnd', 'p 50', 'sum-v', '$n'])
+  }
+})
+
 test('job.stop() fires nothing: the open windows stay in the state snapshot', async (t) => {
   const job = pipeline('p').source('in', thenWait([rec('a', 1), rec('a', 2), rec('b', 3)]))
     .keyBy((r) => r.k).window('w', windows.lengthBatch(3)).collect('batches').sink('out', sinks.collect())

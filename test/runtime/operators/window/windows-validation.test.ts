@@ -26,6 +26,12 @@ const cases: { title: string; build: () => unknown; error: new (...args: never[]
     message: "step 'a': aggregate name 'windowEnd' is reserved — every window result has key, windowStart and windowEnd; name it otherwise, e.g. 'windowEndAgg'",
   },
   {
+    title: 'an aggregate named __proto__ is refused',
+    build: () => stream().window('w', windows.lengthBatch(2)).aggregate('a', { ['__proto__']: agg.count() } as never),
+    error: InvalidOptionError, option: 'aggregates.__proto__',
+    message: "step 'a': aggregate name '__proto__' cannot be a field of a result (setting it sets the result's prototype); name it otherwise, e.g. 'protoAgg'",
+  },
+  {
     title: 'an aggregator factory passed uncalled says to call it',
     build: () => stream().window('w', windows.lengthBatch(2)).aggregate('a', { n: agg.count } as never),
     error: InvalidOptionError, option: 'aggregates.n',
