@@ -30,8 +30,6 @@ export interface RowAccumulation {
   merge(d: Float64Array, into: number, from: number): void
   /** Writes the object form's accumulators `acc` (one per field) at `d[i]…` (a RangeError when a field cannot, or their counts differ). */
   load(d: Float64Array, i: number, acc: unknown): void
-  /** Writes the output fields of the window whose count is `d[i]` into `out`. */
-  write(out: Record<string, unknown>, d: Float64Array, i: number): void
   /** The window's output `{ key, windowStart, windowEnd, ...fields }` from the row whose count is `d[i]`. */
   output(key: unknown, windowStart: number, windowEnd: number, d: Float64Array, i: number): Record<string, unknown>
 }
@@ -101,7 +99,6 @@ export function rowAccumulation(names: readonly string[], columns: readonly Accu
       }
       d[i] = count
     },
-    write,
     output: outputOf(names, fields, offsets, write),
   }
 }

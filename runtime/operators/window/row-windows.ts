@@ -80,12 +80,6 @@ export class RowWindows implements Window<unknown, number> {
     return this.rows.output(key, windowStart, windowEnd, data, row * width + FIELDS)
   }
 
-  /** The output fields of the window in `row`. */
-  write(out: Record<string, unknown>, row: number): void {
-    const { data, width } = this.table
-    this.rows.write(out, data, row * width + FIELDS)
-  }
-
   create(): number {
     return this.slots.create(this.changes.epoch)
   }
