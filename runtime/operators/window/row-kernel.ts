@@ -35,6 +35,8 @@ export interface KernelParts {
   readonly offsets: readonly number[]
   readonly slots: KeySlots
   readonly table: RowTable
+  /** Emits the window in `row` of `key` (the step's host.emit: a throw there is a StepError). */
+  readonly emit: (key: unknown, windowStart: number, windowEnd: number, row: number) => void
 }
 
 /**
@@ -59,15 +61,20 @@ let generated = 0
  */
 function compile(parts: KernelParts, scope: Record<string, unknown>, body: string): RowKernel {
   const consts = parts.fields.map((_, i) => `const f${i} = fields[${i}], v${i} = f${i}.finite ?? f${i}.value`).join('\n')
-  const names = ['fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', ...Object.keys(scope)]
+  const names = ['fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', 'emit', ...Object.keys(scope)]
   const make = new Function(...names, `// window step kernel ${++generated}\n${consts}\nreturn ${body}`) as (...args: unknown[]) => RowKernel
-  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, ...Object.values(scope))
+  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, parts.emit, ...Object.values(scope))
 }
 
 /** Each field's add of `x<i>` into the row whose first field is `d[at]`, then the row's count. */
 function adds(parts: KernelParts): string {
   return [`const n = d[at + ${parts.count}]`, ...parts.fields.map((_, i) => `f${i}.add(d, at + ${parts.offsets[i]}, x${i}, n)`), `d[at + ${parts.count}] = n + 1`]
     .join('\n      ')
+}
+
+/** The row's count and each field's accumulator at `d[at]…` emptied (RowAccumulation.init, one call site per field). */
+function inits(parts: KernelParts): string {
+  return [`d[at + ${parts.count}] = 0`, ...parts.fields.map((_, i) => `f${i}.init(d, at + ${parts.offsets[i]})`)].join('\n        ')
 }
 
 /**
@@ -151,15 +158,16 @@ export function tumblingKernel(parts: KernelParts, timeOf: (record: unknown) => 
 /**
  * The kernel of count windows in rows (lengthBatch: a key's one row is its open batch, [start, end)
  * in its record sequence numbers): per record the key, its slot and every field's value, then each
- * field's add and the batch's end moved on; the record that completes a batch goes to the general
- * path, which emits it.
+ * field's add and the batch's end moved on; a batch the record completes is emitted (its key is the
+ * slot's, the canonical key the step registered) and the row emptied for the next one — the
+ * general path's addToBatch and emitBatch, in place.
  *
  * @example
  * const kernel = countKernel(parts, 100)
  */
 export function countKernel(parts: KernelParts, size: number): RowKernel {
   return compile(parts, { size }, `function kernel(records, from, epoch, timersNext, st) {
-  const heads = slots.heads, slotEpochs = slots.epochs, d = table.data, width = table.width
+  const heads = slots.heads, slotEpochs = slots.epochs, keyAt = slots.keyAt, d = table.data, width = table.width
   let i = from
   try {
     for (; i < records.length; i++) {
@@ -169,11 +177,17 @@ export function countKernel(parts: KernelParts, size: number): RowKernel {
       const w = heads[k]
       if (w === -1) break
       const at = w * width
-      if (d[at + 1] - d[at] + 1 >= size) break
       ${values(parts)}
       ${adds(parts)}
-      d[at + 1]++
+      const end = d[at + 1] + 1
+      d[at + 1] = end
       slotEpochs[k] = epoch
+      // ≥, not ===: a batch restored from a larger size still fires.
+      if (end - d[at] >= size) {
+        emit(keyAt[k], d[at], end, w)
+        d[at] = end
+        ${inits(parts)}
+      }
     }
   } catch (e) {
     st.at = i

@@ -66,9 +66,10 @@ export class RowWindows implements Window<unknown, number> {
   }
 
   /** The generated loop of this step's common case, for tumbling windows (undefined for others). */
-  kernel(keyOf: (record: unknown) => unknown, slotOf: ReadonlyMap<unknown, number>): RowKernel | undefined {
+  kernel(keyOf: (record: unknown) => unknown, slotOf: ReadonlyMap<unknown, number>, host: WindowHost): RowKernel | undefined {
     const shape = this.shape
-    const parts = { keyOf, userKey: userKeyFunction(keyOf), slotOf, fields: this.rows.fields, count: FIELDS, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table }
+    const emit = (key: unknown, start: number, end: number, row: number): void => host.emit(key, start, end, row)
+    const parts = { keyOf, userKey: userKeyFunction(keyOf), slotOf, fields: this.rows.fields, count: FIELDS, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table, emit }
     if (shape.kind === 'count') return countKernel(parts, shape.size)
     if (shape.kind !== 'fixed' || shape.slide !== shape.size) return undefined
     return tumblingKernel(parts, this.eventTime!.time, shape.size, this.eventTime!.maxOutOfOrderness)

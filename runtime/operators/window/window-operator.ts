@@ -91,12 +91,12 @@ export class WindowOperator implements Operator {
     this.late = new WindowLateRecords(ctx)
     this.signature = windowSignature(spec.window, spec.output)
     this.columns = this.rowWindows?.codec()
-    this.kernel = this.rowWindows?.kernel(this.keyOf ?? (() => null), this.keys.slotMap)
     this.clock = new WindowClock(ctx, () => {
       this.fireDue(this.ctx.clock.now())
       return this.flush()
     })
     this.host = windowHost(ctx.step.name, this.accumulation, this.rowWindows, (out) => this.out.push(out), (record) => this.late.add(record))
+    this.kernel = this.rowWindows?.kernel(this.keyOf ?? (() => null), this.keys.slotMap, this.host)
   }
 
   batch(records: readonly unknown[]): Maybe<void> {

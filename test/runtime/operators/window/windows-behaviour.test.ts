@@ -132,6 +132,22 @@ test('an event time that is not a number fails the step naming the rule; with sk
   t.is(s.steps.a.failed, 1)
 })
 
+test("an aggregate's result that throws fails the step whatever onError says (the record is in): state in rows and in objects, count and event-time windows", async (t) => {
+  const total = agg.sum((r: R) => r.v)
+  const fail = (): never => { throw new Error('result broke') }
+  // The same aggregate with its result throwing, in rows (its column form) and in objects.
+  const inRows = { ...total, columns: { ...total.columns!, result: fail } }
+  const inObjects = { ...total, columns: undefined, appendOnly: undefined, result: fail }
+  const input = [rec('a', 1, 1), rec('a', 2, 2), rec('a', 3, 3), rec('a', 4, 30)]
+  for (const [name, w] of [['lengthBatch(2)', windows.lengthBatch(2)], ['tumbling(10)', windows.tumbling({ size: 10, time: (r: R) => r.t })]] as const) {
+    for (const [form, a] of [['rows', inRows], ['objects', inObjects]] as const) {
+      const e = await t.throwsAsync(pipeline('p').source('in', sources.iterable(input)).keyBy((r) => r.k).window('w', w as Window<R>)
+        .aggregate('stats', { n: agg.count(), total: a as never }, { onError: 'skip' }).sink('out', sinks.collect()).run({ batchSize: 8 }).done, { instanceOf: StepError }, `${name}, ${form}`)
+      t.regex(e?.message ?? '', /^step 'stats' failed .*computing a window result: result broke; fix the function that threw/, `${name}, ${form}`)
+    }
+  }
+})
+
 test('a skipped record leaves no trace in any aggregate: fields that had added it take it back', async (t) => {
   const input = [rec('a', 1), { k: 'a', v: 'x' } as unknown as R, rec('a', 3)]
   const s = await pipeline('p').source('in', sources.iterable(input)).keyBy((r) => r.k).window('w', windows.lengthBatch(5))
