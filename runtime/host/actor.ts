@@ -143,7 +143,9 @@ export class Actor {
       else this.held.set(input, [message])
       return
     }
-    return andThen(this.dispatch(input, message), () => this.inputs[input].ack(message))
+    // No closure for the common case, a message handled synchronously.
+    const r = this.dispatch(input, message)
+    return r instanceof Promise ? r.then(() => this.inputs[input].ack(message)) : this.inputs[input].ack(message)
   }
 
   /** Ordered merge: queue the message, then handle whatever is now next in sequence. */
@@ -173,10 +175,9 @@ export class Actor {
    * in one is taken whatever another waits for.
    */
   private nextInOrder(): number | undefined {
-    const blocked = (i: number): boolean => this.aligning?.arrived.has(i) === true
     for (let i = 0; i < this.queues.length; i++) {
       const head = this.queues[i][0]
-      if (head && head.kind !== 'batch' && !blocked(i)) return i
+      if (head && head.kind !== 'batch' && !this.blocked(i)) return i
     }
     const groups = this.ordered!
     for (let g = 0; g < groups.length; g++) {
@@ -184,7 +185,7 @@ export class Actor {
         const i = this.dueInput(g, groups[g])
         if (!this.endedInputs.has(i)) {
           const head = this.queues[i][0]
-          if (!head || blocked(i)) continue
+          if (!head || this.blocked(i)) continue
           if (head.kind === 'batch' && head.seq !== this.expected[g]) {
             throw new Error(`actor '${this.name}': input ${i} sent batch ${head.seq} where ${this.expected[g]} was due; a sender broke the sequence`)
           }
@@ -193,10 +194,15 @@ export class Actor {
         }
         this.draining[g] = true
       }
-      for (const i of groups[g].inputs) if (this.queues[i].length > 0 && !blocked(i)) return i
+      for (const i of groups[g].inputs) if (this.queues[i].length > 0 && !this.blocked(i)) return i
     }
-    for (const i of this.loose) if (this.queues[i].length > 0 && !blocked(i)) return i
+    for (const i of this.loose) if (this.queues[i].length > 0 && !this.blocked(i)) return i
     return undefined
+  }
+
+  /** Input `i` delivered the barrier being aligned: it waits for the others. */
+  private blocked(i: number): boolean {
+    return this.aligning?.arrived.has(i) === true
   }
 
   private dispatch(input: number, m: Message): Maybe<void> {
@@ -204,7 +210,8 @@ export class Actor {
       case 'batch': {
         if (!this.sequenced) return m.records.length > 0 ? this.head.batch(m.records) : undefined
         this.router?.beginSeq(m.seq!)
-        return andThen(m.records.length > 0 ? this.head.batch(m.records) : undefined, () => this.router?.endSeq())
+        const r = m.records.length > 0 ? this.head.batch(m.records) : undefined
+        return r instanceof Promise ? r.then(() => this.router?.endSeq()) : this.router?.endSeq()
       }
       case 'watermark': {
         this.inputWatermarks[input] = Math.max(this.inputWatermarks[input], m.time)

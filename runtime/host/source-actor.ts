@@ -157,7 +157,8 @@ export class SourceActor {
       let batch = this.reader.read(this.batchSize)
       if (batch instanceof Promise) batch = await this.readUnlessStopped(batch)
       else this.busyMs += performance.now() - start
-      await this.settleRejects()
+      const settling = this.settleRejects()
+      if (settling) await settling
       if (batch === undefined) {
         this.doing = undefined
         if (this.stopRequested) return this.end(false)

@@ -5,7 +5,7 @@ import { StepError } from '../../errors/step-error.ts'
 import type { KeySelector, StepSpec } from '../../graph/step-spec.ts'
 import { keyGroupCache, keyGroupOf } from '../../key-groups/key-group-assignment.ts'
 import { andThen, type Maybe } from '../../maybe.ts'
-import { windowAccumulation, type WindowAccumulation } from './window-accumulators.ts'
+import { windowAccumulation } from './window-accumulators.ts'
 import { WindowClock } from './window-clock.ts'
 import { eventTimeOf } from './event-time.ts'
 import type { WindowStateCodec } from './window-columns.ts'
@@ -43,7 +43,6 @@ export class WindowOperator implements Operator {
   private readonly timers: WindowTimers
   private readonly groupOf: (key: unknown) => number
   private readonly window: Window
-  private readonly accumulation: WindowAccumulation
   private readonly host: WindowHost
   private readonly keyOf: KeySelector | undefined
   private readonly timeOf: ((record: unknown) => number) | undefined
@@ -72,8 +71,8 @@ export class WindowOperator implements Operator {
   private readonly kernel: RowKernel | undefined
 
   constructor(private readonly ctx: OperatorContext, private readonly spec: WindowSpec, private readonly next: Output) {
-    this.accumulation = windowAccumulation(ctx.step.name, spec.output, spec.window.mode)
-    const rows = this.accumulation.rows
+    const accumulation = windowAccumulation(ctx.step.name, spec.output, spec.window.mode)
+    const rows = accumulation.rows
     // Windows given as data (event-time and count windows) whose aggregates work in place keep their state in columns (no object per window).
     const shape = spec.window.shape
     this.rowWindows = shape && rows && (shape.kind === 'count' || spec.window.eventTime) ? new RowWindows(spec.window, rows, this.changes) : undefined
@@ -95,7 +94,7 @@ export class WindowOperator implements Operator {
       this.fireDue(this.ctx.clock.now())
       return this.flush()
     })
-    this.host = windowHost(ctx.step.name, this.accumulation, this.rowWindows, (out) => this.out.push(out), (record) => this.late.add(record))
+    this.host = windowHost(ctx.step.name, accumulation, this.rowWindows, (out) => this.out.push(out), (record) => this.late.add(record))
     this.kernel = this.rowWindows?.kernel(this.keyOf ?? (() => null), this.keys.slotMap, this.host)
   }
 
@@ -284,15 +283,18 @@ export class WindowOperator implements Operator {
     }
   }
 
-  /** Sends the windows fired so far downstream and the late records on the side edge to the late sink's step. */
+  /** Sends the late records on the side edge to the late sink's step, then the windows fired so far downstream. */
   private flush(): Maybe<void> {
     if (this.processing) this.clock.arm(this.timers.next)
-    return andThen(this.late.flush(), () => {
-      const out = this.out
-      if (out.length === 0) return
-      this.out = []
-      this.ctx.counters.recordsOut += out.length
-      return this.next.batch(out)
-    })
+    const late = this.late.flush()
+    return late instanceof Promise ? late.then(() => this.send()) : this.send()
+  }
+
+  private send(): Maybe<void> {
+    const out = this.out
+    if (out.length === 0) return
+    this.out = []
+    this.ctx.counters.recordsOut += out.length
+    return this.next.batch(out)
   }
 }
