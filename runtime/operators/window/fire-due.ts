@@ -5,15 +5,16 @@ import type { WindowTimers } from './window-timers.ts'
 
 /**
  * Fires every key whose timer is at or before `at`, in timer order (time, key group, key order),
- * and drops the keys whose state is left with nothing open (their state is released, the drop
- * logged for incremental checkpoints). A throw (a reduce function, a result) propagates: it
+ * and drops the keys whose state is left with nothing open (their state is released, or the key
+ * handed to `parked` to be kept for its next window; the drop logged for incremental checkpoints). A throw (a reduce function, a result) propagates: it
  * cannot be skipped record by record, the caller fails the step. A capture being gathered keeps
  * a key's state before it fires or is dropped.
  *
  * @example
  * fireDue(window, host, keys, timers, changes, watermark)
  */
-export function fireDue(w: Window, host: WindowHost, keys: WindowKeys, timers: WindowTimers, changes: WindowChanges, at: number): void {
+export function fireDue(w: Window, host: WindowHost, keys: WindowKeys, timers: WindowTimers, changes: WindowChanges, at: number,
+  parked?: { park(k: number): void }): void {
   for (let k = timers.popDue(at); k !== -1; k = timers.popDue(at)) {
     const time = keys.dues[k]
     keys.dues[k] = Infinity
@@ -35,9 +36,10 @@ export function fireDue(w: Window, host: WindowHost, keys: WindowKeys, timers: W
     if (due === Infinity) {
       const key = keys.keyAt[k]
       const group = keys.groups[k]
-      keys.drop(k)
+      if (parked) parked.park(k)
+      else keys.drop(k)
       changes.dropped(key, group)
-      w.release?.(state)
+      if (!parked) w.release?.(state)
     } else {
       timers.schedule(k, due)
     }

@@ -42,7 +42,18 @@ export class KeySlots {
   }
 
   release(k: number): void {
+    this.park(k)
+    this.recycle(k)
+  }
+
+  /** Slot `k` holds no key for snapshots, but is not free: it stays reserved for its parked key (ParkedKeys). */
+  park(k: number): void {
     this.keyAt[k] = FREE
+    this.ords[k] = -1
+  }
+
+  /** Slot `k`, holding no key, can be taken again. */
+  recycle(k: number): void {
     this.free.push(k)
   }
 

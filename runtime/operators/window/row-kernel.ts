@@ -37,6 +37,9 @@ export interface KernelParts {
   readonly table: RowTable
   /** Emits the window in `row` of `key` (the step's host.emit: a throw there is a StepError). */
   readonly emit: (key: unknown, windowStart: number, windowEnd: number, row: number) => void
+  /** Tumbling windows: key → slot of keys whose last window fired (ParkedKeys), and how one opens its next window. */
+  readonly parked?: ReadonlyMap<unknown, number>
+  readonly reopen?: (k: number, start: number, end: number) => number
 }
 
 /**
@@ -61,9 +64,10 @@ let generated = 0
  */
 function compile(parts: KernelParts, scope: Record<string, unknown>, body: string): RowKernel {
   const consts = parts.fields.map((_, i) => `const f${i} = fields[${i}], v${i} = f${i}.finite ?? f${i}.value`).join('\n')
-  const names = ['fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', 'emit', ...Object.keys(scope)]
+  const names = ['fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', 'emit', 'parked', 'reopen', ...Object.keys(scope)]
   const make = new Function(...names, `// window step kernel ${++generated}\n${consts}\nreturn ${body}`) as (...args: unknown[]) => RowKernel
-  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, parts.emit, ...Object.values(scope))
+  return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, parts.emit, parts.parked ?? new Map(), parts.reopen,
+    ...Object.values(scope))
 }
 
 /** Each field's add of `x<i>` into the row whose first field is `d[at]`, then the row's count. */
@@ -83,13 +87,13 @@ function inits(parts: KernelParts): string {
  * not found and goes to the general path, whose selector raises the error — as it does for a
  * throw, which ends the loop there too.
  */
-function keyLookup(parts: KernelParts): string {
-  if (parts.userKey === undefined) return 'const k = slotOf.get(keyOf(r))'
+function keyLookup(parts: KernelParts, stop = 'break'): string {
+  if (parts.userKey === undefined) return 'const key = keyOf(r)\n      const k = slotOf.get(key)'
   return `let key
       try {
         key = userKey(r)
       } catch {
-        break
+        ${stop}
       }
       const k = slotOf.get(key)`
 }
@@ -99,16 +103,17 @@ function keyLookup(parts: KernelParts): string {
  * called directly and a value it refuses ends the loop there (the general path then throws its
  * error); the others through their checked `value`.
  */
-function values(parts: KernelParts): string {
+function values(parts: KernelParts, stop = 'break'): string {
   return parts.fields.map((f, i) => f.finite
-    ? `let x${i} = v${i}(r)\n      if (typeof x${i} !== 'number' || x${i} - x${i} !== 0) break\n      x${i} += 0`
+    ? `let x${i} = v${i}(r)\n      if (typeof x${i} !== 'number' || x${i} - x${i} !== 0) ${stop}\n      x${i} += 0`
     : `const x${i} = v${i}(r)`).join('\n      ')
 }
 
 /**
  * The kernel of tumbling event-time windows in rows (`RowWindows` with `slide` = `size`): per record
  * the key, its slot, the event time and every field's value, then each field's `add` on the key's
- * open row, in one generated function per step. One per step, not one per shape: its call sites
+ * open row — or, for a parked key (its last window fired), on the next window it opens through
+ * `reopen` — in one generated function per step. One per step, not one per shape: its call sites
  * each see one step's functions only, so V8 inlines the key, time and value functions and each
  * field's add (a shared loop made them megamorphic: 170 ns per record against a hand loop's 60).
  *
@@ -116,7 +121,11 @@ function values(parts: KernelParts): string {
  * const kernel = tumblingKernel(parts, (r) => r.ts, 60_000, 0)
  */
 export function tumblingKernel(parts: KernelParts, timeOf: (record: unknown) => number, size: number, delay: number): RowKernel {
-  return compile(parts, { timeOf, size, delay }, `function kernel(records, from, epoch, timersNext, st) {
+  // The loop takes keys with an open row only; the record of a parked key stops it and, when
+  // \`open\` takes that record, the loop goes on after it. A rare path inside the loop (a call that
+  // may grow the table) made every record slower than the general path it spared.
+  return compile(parts, { timeOf, size, delay }, `(() => {
+function loop(records, from, epoch, timersNext, st) {
   const heads = slots.heads, slotEpochs = slots.epochs, d = table.data, width = table.width
   let wm = st.wm, maxT = st.maxEventTime, i = from
   try {
@@ -152,7 +161,54 @@ export function tumblingKernel(parts: KernelParts, timeOf: (record: unknown) => 
     st.maxEventTime = maxT
   }
   return i
-}`)
+}
+// Record r of a parked key opens the key's next window (registered again, its timer at the
+// window's end − 1) and goes in, under the loop's conditions: returns that timer's time, or NaN
+// when r is not such a record or the loop's conditions refuse it (the general path takes it).
+function open(r, epoch, timersNext, st) {
+  ${keyLookup(parts, 'return NaN')}
+  if (k !== undefined) return NaN
+  const p = parked.get(key)
+  if (p === undefined) return NaN
+  const wm = st.wm, maxT = st.maxEventTime
+  const t = timeOf(r)
+  if (typeof t !== 'number' || t - t !== 0) return NaN
+  const s = Math.floor(t / size) * size
+  if (s + size - 1 <= wm) return NaN
+  let gen = wm
+  if (t > maxT) {
+    gen = t - delay - 1
+    if (gen > wm && timersNext <= gen) return NaN
+  }
+  ${values(parts, 'return NaN')}
+  const at = reopen(p, s, s + size) * table.width
+  const d = table.data
+  ${adds(parts)}
+  slots.epochs[p] = epoch
+  if (t > maxT) {
+    st.maxEventTime = t
+    if (gen > wm) st.wm = gen
+  }
+  return s + size - 1
+}
+return function kernel(records, from, epoch, timersNext, st) {
+  let i = loop(records, from, epoch, timersNext, st)
+  if (parked.size === 0) return i
+  try {
+    while (i < records.length) {
+      const due = open(records[i], epoch, timersNext, st)
+      if (due !== due) break
+      if (due < timersNext) timersNext = due
+      i = loop(records, i + 1, epoch, timersNext, st)
+    }
+  } catch (e) {
+    // From open (a key, time or value function): the record it was given. The loop's own set st.at already.
+    if (st.at < 0) st.at = i
+    throw e
+  }
+  return i
+}
+})()`)
 }
 
 /**

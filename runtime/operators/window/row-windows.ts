@@ -9,12 +9,10 @@ import { finishCaptureNow } from '../../../persistence/snapshot-capture.ts'
 import type { WindowStateCodec } from './window-columns.ts'
 import { addToSession } from './session-rows.ts'
 import { userKeyFunction } from '../../key-groups/key.ts'
-import { IncompatibleStateError } from './incompatible-state-error.ts'
-import { shown } from '../../option-checks.ts'
 import { countKernel, tumblingKernel, type RowKernel } from './row-kernel.ts'
 
 /** Fields of a row before the accumulation's (the window's count of values, then each aggregate's fields): start, end, fired (0 or 1). */
-const FIELDS = 3
+export const FIELDS = 3
 
 /**
  * Windows given as data (a window's `shape`: event-time fixed windows and sessions, count batches)
@@ -47,7 +45,7 @@ export class RowWindows implements Window<unknown, number> {
   /** The snapshot of a barrier being gathered after it (copy-on-write by slot), if any. */
   private capture: RowCapture | undefined
 
-  constructor(window: Window, private readonly rows: RowAccumulation, private readonly changes: WindowChanges) {
+  constructor(window: Window, readonly rows: RowAccumulation, private readonly changes: WindowChanges) {
     this.type = window.type
     this.time = window.time
     this.description = window.description
@@ -65,11 +63,13 @@ export class RowWindows implements Window<unknown, number> {
     return this.capture !== undefined
   }
 
-  /** The generated loop of this step's common case, for tumbling windows (undefined for others). */
-  kernel(keyOf: (record: unknown) => unknown, slotOf: ReadonlyMap<unknown, number>, host: WindowHost): RowKernel | undefined {
+  /** The generated loop of this step's common case, for tumbling and count windows (undefined for others); `parked`: the keys tumbling windows keep. */
+  kernel(keyOf: (record: unknown) => unknown, slotOf: ReadonlyMap<unknown, number>, host: WindowHost,
+    parked?: { readonly map: ReadonlyMap<unknown, number>; reopen(k: number, start: number, end: number): number }): RowKernel | undefined {
     const shape = this.shape
     const emit = (key: unknown, start: number, end: number, row: number): void => host.emit(key, start, end, row)
-    const parts = { keyOf, userKey: userKeyFunction(keyOf), slotOf, fields: this.rows.fields, count: FIELDS, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table, emit }
+    const parts = { keyOf, userKey: userKeyFunction(keyOf), slotOf, fields: this.rows.fields, count: FIELDS, offsets: this.rows.offsets.map((o) => FIELDS + o), slots: this.slots, table: this.table, emit,
+      parked: parked?.map, reopen: parked && ((k: number, start: number, end: number) => parked.reopen(k, start, end)) }
     if (shape.kind === 'count') return countKernel(parts, shape.size)
     if (shape.kind !== 'fixed' || shape.slide !== shape.size) return undefined
     return tumblingKernel(parts, this.eventTime!.time, shape.size, this.eventTime!.maxOutOfOrderness)
@@ -97,9 +97,26 @@ export class RowWindows implements Window<unknown, number> {
 
   /** The step dropped the key: its slot and rows are free. */
   release(k: number): void {
+    this.park(k)
+    this.slots.recycle(k)
+  }
+
+  /** The key has no window left and is parked (ParkedKeys): its rows are free, its slot holds no key but stays reserved. */
+  park(k: number): void {
     this.capture?.keep(k)
     this.table.releaseList(this.slots.heads[k])
-    this.slots.release(k)
+    this.slots.heads[k] = -1
+    this.slots.park(k)
+  }
+
+  /** The parked slot `k` holds `key` again, changed in `epoch`, with one window [start, end): returns its row. */
+  reopen(k: number, key: unknown, group: number, ord: number, epoch: number, start: number, end: number): number {
+    this.capture?.keep(k)
+    this.slots.bind(k, key, group, ord)
+    this.slots.epochs[k] = epoch
+    const row = this.newRow(start, end)
+    this.link(k, -1, row, -1)
+    return row
   }
 
   /** Forgets every key and row (a restore starts from here). */
@@ -198,38 +215,6 @@ export class RowWindows implements Window<unknown, number> {
       this.touch(k)
       this.emitBatch(host, key, w)
     }
-  }
-
-  /**
-   * A restored key's state of the window's object form (a snapshot written before the step kept
-   * rows: `{ start, count, acc }` of lengthBatch, `{ windows: [{ start, end, acc, fired }] }` of
-   * event windows) as a slot with its rows; an IncompatibleStateError (state `stateId`) when it is
-   * neither, or a field cannot load its accumulator.
-   */
-  adopt(key: unknown, state: unknown, stateId: string): number {
-    const s = state as { start?: unknown; count?: unknown; acc?: unknown; windows?: unknown }
-    const count = this.shape.kind === 'count'
-    const windows = count
-      ? (typeof s?.start === 'number' && typeof s.count === 'number' && Array.isArray(s.acc) ? (s.count > 0 ? [{ start: s.start, end: s.start + s.count, acc: s.acc, fired: false }] : []) : undefined)
-      : (Array.isArray(s?.windows) ? s.windows as { start: number; end: number; acc: unknown; fired: boolean }[] : undefined)
-    const refused = (expected: string): never => { throw new IncompatibleStateError(stateId, `key ${shown(key)} holding ${shown(state)}`, expected) }
-    if (windows === undefined) refused(`${count ? '{ start, count, acc }' : '{ windows }'} (the object form of ${this.description})`)
-    const k = this.create()
-    let prev = -1
-    for (const w of windows!) {
-      const row = this.newRow(w.start, w.end)
-      const { data, width } = this.table
-      data[row * width + 2] = w.fired ? 1 : 0
-      try {
-        this.rows.load(data, row * width + FIELDS, w.acc)
-      } catch (e) {
-        if (e instanceof RangeError) refused(`${e.message} (the object form of ${this.description})`)
-        throw e
-      }
-      this.link(k, prev, row, -1)
-      prev = row
-    }
-    return k
   }
 
   /** Slot `k` is about to change: a capture still to gather it copies it first; its epoch becomes the current one. */

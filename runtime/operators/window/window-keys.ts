@@ -106,6 +106,21 @@ export class WindowKeys implements ReadonlyMap<unknown, KeyEntry> {
     }
   }
 
+  /** Row windows: slot `k`'s key leaves the live keys but keeps its slot, key and group (ParkedKeys). */
+  park(k: number): void {
+    this.slots.delete(this.keyAt[k])
+    this.dues[k] = Infinity
+    this.ords[k] = -1
+  }
+
+  /** Row windows: the parked key of slot `k` is live again, with creation order `ord`, changed in `epoch`. */
+  unpark(k: number, ord: number, epoch: number): void {
+    this.slots.set(this.keyAt[k], k)
+    this.ords[k] = ord
+    this.dues[k] = Infinity
+    this.epochs[k] = epoch
+  }
+
   clear(): void {
     this.finishCapture()
     this.slots.clear()

@@ -10,6 +10,8 @@ import { WindowClock } from './window-clock.ts'
 import { eventTimeOf } from './event-time.ts'
 import type { WindowStateCodec } from './window-columns.ts'
 import { RowWindows } from './row-windows.ts'
+import { ParkedKeys } from './parked-keys.ts'
+import { adoptObjectForm } from './adopt-object-form.ts'
 import { windowHost } from './window-host.ts'
 import type { KernelState, RowKernel } from './row-kernel.ts'
 import { WindowLateRecords } from './window-late-records.ts'
@@ -69,6 +71,8 @@ export class WindowOperator implements Operator {
   private readonly fixedRows: RowWindows | undefined
   /** The generated loop of the common case (tumbling and count windows in rows: row-kernel.ts). */
   private readonly kernel: RowKernel | undefined
+  /** Tumbling windows in rows: keys whose last window fired, kept for the kernel to open their next one. */
+  private readonly parked: ParkedKeys | undefined
 
   constructor(private readonly ctx: OperatorContext, private readonly spec: WindowSpec, private readonly next: Output) {
     const accumulation = windowAccumulation(ctx.step.name, spec.output, spec.window.mode)
@@ -95,7 +99,8 @@ export class WindowOperator implements Operator {
       return this.flush()
     })
     this.host = windowHost(ctx.step.name, accumulation, this.rowWindows, (out) => this.out.push(out), (record) => this.late.add(record))
-    this.kernel = this.rowWindows?.kernel(this.keyOf ?? (() => null), this.keys.slotMap, this.host)
+    this.parked = ParkedKeys.forTumbling(this.fixedRows, this.keys, this.timers, this.changes, () => this.nextOrd++)
+    this.kernel = this.rowWindows?.kernel(this.keyOf ?? (() => null), this.keys.slotMap, this.host, this.parked)
   }
 
   batch(records: readonly unknown[]): Maybe<void> {
@@ -154,6 +159,7 @@ export class WindowOperator implements Operator {
       clear: () => this.rowWindows?.clear(),
       load: (restored) => {
         this.keys.clear()
+        this.parked?.reset()
         this.timers.clear()
         this.nextOrd = 0
         this.progress.wm = restored.watermark
@@ -164,7 +170,7 @@ export class WindowOperator implements Operator {
         const rowWindows = this.rowWindows
         for (let i = 0; i < keys.length; i++) {
           // A snapshot of the window's object form (an older state version) into rows.
-          const s = rowWindows && typeof states[i] !== 'number' ? rowWindows.adopt(keys[i], states[i], `${this.ctx.step.name}/${this.spec.windowName}`) : states[i]
+          const s = rowWindows && typeof states[i] !== 'number' ? adoptObjectForm(rowWindows, keys[i], states[i], `${this.ctx.step.name}/${this.spec.windowName}`) : states[i]
           const due = this.timed ? this.window.due(s) : Infinity
           if (this.timed && due === Infinity) { this.window.release?.(s); continue }
           this.register(keys[i], groups[i], s, due)
@@ -176,11 +182,7 @@ export class WindowOperator implements Operator {
     return [windowHolder(`${this.ctx.step.name}/${this.spec.windowName}`, this.window.stateVersion, step)]
   }
 
-  /**
-   * Handles records[start..]; a throw goes to the step's error policy, asynchronously only when
-   * it must wait. The common case — a count window, a key already seen — takes the short path:
-   * one key function call, one Map lookup, the window's add (measured on workload W).
-   */
+  /** Handles records[start..] (the kernel takes the common case); a throw goes to the step's error policy, asynchronously only when it must wait. */
   private handleFrom(records: readonly unknown[], base: number, start: number, now: number): Maybe<void> {
     const keyOf = this.keyOf
     const keys = this.keys
@@ -229,6 +231,7 @@ export class WindowOperator implements Operator {
     const t = this.timeOf === undefined ? now : eventTimeOf(this.timeOf, this.window.description, record)
     const keys = this.keys
     if (k === undefined) {
+      this.parked?.forget(key) // registered afresh: the slot it had parked is freed
       // The state joins the map only once a record went in: a throw leaves no trace.
       const state = w.create(this.host)
       try {
@@ -271,13 +274,10 @@ export class WindowOperator implements Operator {
     if (due < Infinity) this.timers.schedule(k, due)
   }
 
-  /**
-   * Fires every key whose timer is at or before `at`, in timer order; drops states left empty.
-   * A throw here (a reduce function, a result) cannot be skipped record by record: it fails the step.
-   */
+  /** Fires every key whose timer is at or before `at`, in timer order; drops (or parks) keys left empty. A throw here fails the step. */
   private fireDue(at: number): void {
     try {
-      fireDue(this.window, this.host, this.keys, this.timers, this.changes, at)
+      fireDue(this.window, this.host, this.keys, this.timers, this.changes, at, this.parked)
     } catch (e) {
       throw e instanceof StepError ? e : new StepError(this.ctx.step.name, 'firing windows', e, '; fix the function that threw')
     }
