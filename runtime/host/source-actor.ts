@@ -157,8 +157,9 @@ export class SourceActor {
       let batch = this.reader.read(this.batchSize)
       if (batch instanceof Promise) batch = await this.readUnlessStopped(batch)
       else this.busyMs += performance.now() - start
-      const settling = this.settleRejects()
-      if (settling) await settling
+      // Awaited even when there is nothing to settle: without the turn it yields, a checkpoint asked for while a read
+      // was pending could find the next read in flight and wait for it (incremental-chains.test.ts hung so).
+      await this.settleRejects()
       if (batch === undefined) {
         this.doing = undefined
         if (this.stopRequested) return this.end(false)
