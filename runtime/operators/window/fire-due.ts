@@ -36,10 +36,14 @@ export function fireDue(w: Window, host: WindowHost, keys: WindowKeys, timers: W
     if (due === Infinity) {
       const key = keys.keyAt[k]
       const group = keys.groups[k]
-      if (parked) parked.park(k)
-      else keys.drop(k)
-      changes.dropped(key, group)
-      if (!parked) w.release?.(state)
+      if (parked) {
+        parked.park(k)
+        changes.dropped(key, group)
+      } else {
+        keys.drop(k)
+        changes.dropped(key, group)
+        w.release?.(state)
+      }
     } else {
       timers.schedule(k, due)
     }

@@ -202,7 +202,7 @@ return function kernel(records, from, epoch, timersNext, st) {
       i = loop(records, i + 1, epoch, timersNext, st)
     }
   } catch (e) {
-    // From open (a key, time or value function): the record it was given. The loop's own set st.at already.
+    // From open (a key, time or value function): the record it was given (the loop's own throws set st.at already).
     if (st.at < 0) st.at = i
     throw e
   }
