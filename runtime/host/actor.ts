@@ -1,27 +1,27 @@
-import { concatMap, EMPTY, from, map, merge, Subject, type Observable, type Subscription } from '../rx.ts'
+import { Subject } from '../rx.ts'
 import type { InputChannel } from '../channels/channel-ends.ts'
 import type { CheckpointBarrier, Message } from '../messages.ts'
 import type { Output } from '../operators/operator.ts'
 import type { OrderedGroup } from '../plan/ordered-inputs.ts'
 import type { Router } from './router.ts'
 import { andThen, type Maybe } from '../maybe.ts'
+import { Mailbox } from './mailbox.ts'
 
-type Item = { readonly input: number; readonly message: Message; readonly tick?: undefined } | { readonly tick: () => Maybe<void> }
+type Tick = () => Maybe<void>
 
 /**
- * One running instance of a vertex with inputs. Its input channels are merged into one RxJS
- * observable and handled one message at a time (concatMap), so the chain it runs needs no
- * locks. A batch's credit goes back to its channel only after the batch was handled, which is
- * what bounds memory. Watermarks: the lowest over the inputs. End: once every input ended.
+ * One running instance of a vertex with inputs. Its input channels (RxJS observables) and its
+ * timer ticks go into one mailbox and are handled one message at a time, in arrival order, so the
+ * chain it runs needs no locks. A batch's credit goes back to its channel only after the batch
+ * was handled, which is what bounds memory. Watermarks: the lowest over the inputs. End: once every input ended.
  * Barriers are aligned: an input that delivered barrier n is held back until all have.
  */
 export class Actor {
-  busyMs = 0
   readonly finished: Promise<void>
   private resolveFinished!: () => void
   private rejectFinished!: (e: unknown) => void
-  private readonly ticks = new Subject<() => Maybe<void>>()
-  private subscription: Subscription | undefined
+  private readonly ticks = new Subject<Tick>()
+  private readonly mailbox: Mailbox<Message | Tick>
   private readonly inputWatermarks: number[]
   private readonly endedInputs = new Set<number>()
   private watermark = -Infinity
@@ -42,8 +42,6 @@ export class Actor {
   private readonly draining: boolean[]
   /** Inputs in no ordered group (an edge from a vertex that numbers nothing): taken as they come. */
   private readonly loose: number[]
-  /** When the message being handled started; undefined while idle (see `waitingFor`). */
-  private handlingSince: number | undefined
 
   constructor(
     readonly name: string,
@@ -63,20 +61,18 @@ export class Actor {
     this.loose = inputs.map((_, i) => i).filter((i) => !grouped.has(i))
     this.finished = new Promise((resolve, reject) => { this.resolveFinished = resolve; this.rejectFinished = reject })
     this.finished.catch(() => {}) // observed by the host; never an unhandled rejection
+    const ticks = inputs.length
+    this.mailbox = new Mailbox<Message | Tick>((source, item) => source === ticks ? (item as Tick)()
+      : this.ordered ? this.arrive(source, item as Message) : this.receive(source, item as Message), (e) => this.rejectFinished(e))
+  }
+
+  /** Milliseconds spent handling messages. */
+  get busyMs(): number {
+    return this.mailbox.busyMs
   }
 
   start(): void {
-    const streams: Observable<Item>[] = this.inputs.map((ch, input) => ch.messages.pipe(map((message) => ({ input, message }))))
-    streams.push(this.ticks.pipe(map((tick) => ({ tick }))))
-    this.subscription = merge(...streams).pipe(concatMap((item) => {
-      const start = performance.now()
-      this.handlingSince = start
-      const r = item.tick ? item.tick() : this.ordered ? this.arrive(item.input, item.message) : this.receive(item.input, item.message)
-      if (r instanceof Promise) return from(r.finally(() => { this.busyMs += performance.now() - start; this.handlingSince = undefined }))
-      this.busyMs += performance.now() - start
-      this.handlingSince = undefined
-      return EMPTY
-    })).subscribe({ error: (e) => this.rejectFinished(e) })
+    this.mailbox.open([...this.inputs.map((ch) => ch.messages), this.ticks])
   }
 
   /** After a restore: the first sequence number due in ordered group `group` is `seq` (see `LocalHost.startAt`). */
@@ -102,7 +98,7 @@ export class Actor {
   /** Stops handling messages (the job failed). */
   cancel(): void {
     this.done = true
-    this.subscription?.unsubscribe()
+    this.mailbox.close()
   }
 
   /**
@@ -111,8 +107,9 @@ export class Actor {
    * for, or the sequence number an ordered merge waits for; undefined when idle.
    */
   waitingFor(now = performance.now()): string | undefined {
-    if (this.handlingSince !== undefined) {
-      return `handling a message for ${((now - this.handlingSince) / 1000).toFixed(1)} s (a user function, a sink write or a send waiting for credit has not settled)`
+    const since = this.mailbox.handlingSince
+    if (since !== undefined) {
+      return `handling a message for ${((now - since) / 1000).toFixed(1)} s (a user function, a sink write or a send waiting for credit has not settled)`
     }
     const a = this.aligning
     if (a) {
@@ -279,7 +276,7 @@ export class Actor {
   private finish(): void {
     this.endedFinal = this.allFinal
     this.done = true
-    this.subscription?.unsubscribe()
+    this.mailbox.close()
     this.ticks.complete()
     this.resolveFinished()
   }
