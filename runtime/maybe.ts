@@ -10,14 +10,3 @@ export type Maybe<T = void> = T | Promise<T>
 export function andThen<A, T>(first: Maybe<A>, next: (value: A) => Maybe<T>): Maybe<T> {
   return first instanceof Promise ? first.then(next) : next(first)
 }
-
-/** Calls `fn`; a synchronous throw or a rejection goes to `onError`. */
-export function attempt<T>(fn: () => Maybe<T>, onError: (e: unknown) => Maybe<T>): Maybe<T> {
-  let r: Maybe<T>
-  try {
-    r = fn()
-  } catch (e) {
-    return onError(e)
-  }
-  return r instanceof Promise ? r.catch(onError) : r
-}

@@ -1,7 +1,7 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { Oxi, OxiContext } from '../contracts/oxi.ts'
 import { EmitOutsideCallbackError } from './emit-outside-callback-error.ts'
-import { andThen, attempt, type Maybe } from '../maybe.ts'
+import { andThen, type Maybe } from '../maybe.ts'
 import { releaseOxi } from './oxi-instances.ts'
 import { keyGroupCache } from '../key-groups/key-group-assignment.ts'
 import { DeclaredStates } from '../state/oxi-state.ts'
@@ -55,20 +55,15 @@ export class ProcessOperator extends Pipe {
     const c = this.ctx.counters
     const base = c.recordsIn
     c.recordsIn += records.length
-    const key = this.ctx.step.key
-    const run = (): Maybe<void> => {
-      this.out = []
-      // Every record's key is checked, used or not, so an invalid key fails whatever the
-      // parallelism. On several instances the keyBy's router computed each record's key to pick
-      // this instance, and failed there on an invalid one: no second call per record here.
-      if (key && this.ctx.parallelism === 1) for (let i = 0; i < records.length; i++) key(records[i])
-      return this.during(() => this.oxi.onBatch(records, this.oxiCtx))
+    // The common case, an onBatch that neither throws nor rejects, makes no closure and no offset text.
+    let r: Maybe<void>
+    try {
+      r = this.onBatch(records)
+    } catch (e) {
+      return andThen(this.failed(records, base, e), () => this.flush())
     }
-    const offset = `${inputOffset(base, 0)}..${base + records.length}`
-    const done = attempt<unknown>(run, (e) => andThen(this.ctx.failures.handle(records, offset, e, run), (kept) => {
-      if (!kept) this.out = []
-    }))
-    return andThen(done, () => this.flush())
+    if (r instanceof Promise) return r.then(() => this.flush(), (e: unknown) => andThen(this.failed(records, base, e), () => this.flush()))
+    return this.flush()
   }
 
   override watermark(time: number): Maybe<void> {
@@ -93,6 +88,36 @@ export class ProcessOperator extends Pipe {
     return [...this.states.holders(), ...own]
   }
 
+  /**
+   * One call of the Oxi's onBatch on `records`, what an earlier failed call emitted discarded.
+   * Every record's key is checked, used or not, so an invalid key fails whatever the parallelism.
+   * On several instances the keyBy's router computed each record's key to pick this instance, and
+   * failed there on an invalid one: no second call per record here.
+   */
+  private onBatch(records: readonly unknown[]): Maybe<void> {
+    if (this.out.length > 0) this.out = []
+    const key = this.ctx.step.key
+    if (key && this.ctx.parallelism === 1) for (let i = 0; i < records.length; i++) key(records[i])
+    this.phase = 'inCallback'
+    let r: Maybe<void>
+    try {
+      r = this.oxi.onBatch(records, this.oxiCtx)
+    } catch (e) {
+      this.phase = 'idle'
+      throw e
+    }
+    return this.settle(r)
+  }
+
+  /** The batch from input record `base` failed with `e`: the step's error policy decides (a retry calls onBatch again). */
+  private failed(records: readonly unknown[], base: number, e: unknown): Maybe<void> {
+    const retry = (): Maybe<void> => this.onBatch(records)
+    const offset = `${inputOffset(base, 0)}..${base + records.length}`
+    return andThen(this.ctx.failures.handle(records, offset, e, retry), (kept) => {
+      if (!kept) this.out = []
+    })
+  }
+
   /** Runs one Oxi callback with emits taken until it returns (or its promise settles). */
   private during(callback: () => Maybe<void>): Maybe<void> {
     this.phase = 'inCallback'
@@ -103,6 +128,11 @@ export class ProcessOperator extends Pipe {
       this.phase = 'idle'
       throw e
     }
+    return this.settle(r)
+  }
+
+  /** A callback returned `r`: emits are taken until it settles. */
+  private settle(r: Maybe<void>): Maybe<void> {
     if (!(r instanceof Promise)) {
       this.phase = 'idle'
       return
