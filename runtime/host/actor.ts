@@ -13,8 +13,9 @@ type Tick = () => Maybe<void>
  * One running instance of a vertex with inputs. Its input channels (RxJS observables) and its
  * timer ticks go into one mailbox and are handled one message at a time, in arrival order, so the
  * chain it runs needs no locks. A batch's credit goes back to its channel only after the batch
- * was handled, which is what bounds memory. Watermarks: the lowest over the inputs. End: once every input ended.
- * Barriers are aligned: an input that delivered barrier n is held back until all have.
+ * was handled, which is what bounds memory. Watermarks: the lowest over the inputs. End: once
+ * every input ended. Barriers are aligned: an input that delivered barrier n is held back until
+ * all have.
  */
 export class Actor {
   readonly finished: Promise<void>

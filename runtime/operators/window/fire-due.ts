@@ -5,10 +5,11 @@ import type { WindowTimers } from './window-timers.ts'
 
 /**
  * Fires every key whose timer is at or before `at`, in timer order (time, key group, key order),
- * and drops the keys whose state is left with nothing open (their state is released, or the key
- * handed to `parked` to be kept for its next window; the drop logged for incremental checkpoints). A throw (a reduce function, a result) propagates: it
- * cannot be skipped record by record, the caller fails the step. A capture being gathered keeps
- * a key's state before it fires or is dropped.
+ * and drops the keys whose state is left with nothing open: their state is released, or the key
+ * handed to `parked` to be kept for its next window; either way the drop is logged for
+ * incremental checkpoints. A throw (a reduce function, a result) propagates: it cannot be
+ * skipped record by record, the caller fails the step. A capture being gathered keeps a key's
+ * state before it fires or is dropped.
  *
  * @example
  * fireDue(window, host, keys, timers, changes, watermark)
@@ -36,14 +37,12 @@ export function fireDue(w: Window, host: WindowHost, keys: WindowKeys, timers: W
     if (due === Infinity) {
       const key = keys.keyAt[k]
       const group = keys.groups[k]
-      if (parked) {
-        parked.park(k)
-        changes.dropped(key, group)
-      } else {
+      if (parked) parked.park(k)
+      else {
         keys.drop(k)
-        changes.dropped(key, group)
         w.release?.(state)
       }
+      changes.dropped(key, group)
     } else {
       timers.schedule(k, due)
     }
