@@ -23,7 +23,13 @@ export class SourceActor {
   private started: Promise<void> | undefined
   private stopRequested = false
   /** Set while a read is awaited: a stop then gives that read `STOP_GRACE_MS` before abandoning it. */
-  private onStopDuringRead: (() => void) | undefined
+  private reading = false
+  /** The grace a stop gave the read in flight. */
+  private grace: NodeJS.Timeout | undefined
+  /** The read in flight outlived a stop's grace: the end went downstream without it, and whatever it returns is dropped. */
+  private abandoned = false
+  /** Settles `finished` with the end sent when a read is abandoned (the loop still waits for that read). */
+  private endAbandoned: ((end: Promise<void>) => void) | undefined
   /** The next read's sequence number; reads of split i of P are numbered i, i + P, … */
   private seq: number
   private ended = false
@@ -59,7 +65,10 @@ export class SourceActor {
 
   /** Starts pulling; call once every actor downstream is subscribed to its inputs. */
   start(): void {
-    this.started ??= this.loop()
+    if (this.started) return
+    const loop = this.loop()
+    loop.catch(() => {}) // after an abandoned read the loop's outcome is nobody's: `finished` settled already
+    this.started = Promise.race([loop, new Promise<void>((resolve) => { this.endAbandoned = resolve })])
     this.started.catch(() => {})
   }
 
@@ -74,7 +83,7 @@ export class SourceActor {
     if (this.stopRequested) return
     this.stopRequested = true
     this.signalStop()
-    this.onStopDuringRead?.()
+    if (this.reading) this.giveGrace()
   }
 
   /**
@@ -155,8 +164,23 @@ export class SourceActor {
       let start = performance.now()
       this.doing = { what: 'reading batch', seq: this.seq, since: start }
       let batch = this.reader.read(this.batchSize)
-      if (batch instanceof Promise) batch = await this.readUnlessStopped(batch)
-      else this.busyMs += performance.now() - start
+      if (batch instanceof Promise) {
+        // Awaited as it is: a promise of our own around each read (for the stop's grace) made the
+        // GC keep every batch into the old generation (bench/README.md, "The GC's two modes").
+        this.reading = true
+        if (this.stopRequested) this.giveGrace()
+        try {
+          batch = await batch
+        } catch (e) {
+          if (this.abandoned) return
+          throw e
+        } finally {
+          this.reading = false
+          clearTimeout(this.grace)
+          this.grace = undefined
+        }
+        if (this.abandoned) return
+      } else this.busyMs += performance.now() - start
       // Awaited even when there is nothing to settle: without the turn it yields, a checkpoint asked for while a read
       // was pending could find the next read in flight and wait for it (incremental-chains.test.ts hung so).
       await this.settleRejects()
@@ -192,25 +216,21 @@ export class SourceActor {
   }
 
   /**
-   * Awaits `read`, or abandons it (undefined) `STOP_GRACE_MS` after a stop. Nothing of one read
-   * may outlive it: racing each read against a promise that settles only at stop kept every
-   * batch reachable from that promise's reactions until the job ended (memory grew without bound
-   * for every source whose reads wait). The stop hook is per read and cleared when it settles.
+   * A stop came while a read is in flight: the read gets `STOP_GRACE_MS` to return (its records
+   * then go downstream, and the loop ends at its next turn); after that it is abandoned and the
+   * end (not final) goes downstream at once. One timer per stop, cleared when the read settles:
+   * nothing of a read outlives it (racing each read against a promise that settles only at stop
+   * kept every batch reachable until the job ended).
    */
-  private readUnlessStopped(read: Promise<readonly unknown[] | undefined>): Promise<readonly unknown[] | undefined> {
-    return new Promise((resolve, reject) => {
-      let grace: NodeJS.Timeout | undefined
-      const settle = (): void => {
-        this.onStopDuringRead = undefined
-        if (grace) clearTimeout(grace)
-      }
-      this.onStopDuringRead = () => {
-        grace ??= setTimeout(() => { settle(); resolve(undefined) }, STOP_GRACE_MS)
-        grace.unref()
-      }
-      if (this.stopRequested) this.onStopDuringRead()
-      read.then((batch) => { settle(); resolve(batch) }, (e: unknown) => { settle(); reject(e) })
-    })
+  private giveGrace(): void {
+    this.grace ??= setTimeout(() => {
+      this.grace = undefined
+      if (!this.reading) return
+      this.abandoned = true
+      this.doing = undefined
+      this.endAbandoned!(this.end(false))
+    }, STOP_GRACE_MS)
+    this.grace.unref()
   }
 }
 
