@@ -51,13 +51,21 @@ test('incremental_onePercentKeyChurn_writesAtMostFivePercentOfAFullCheckpoint', 
   const store = stores.memory()
   const job = p.run({ store, codec: 'none', incremental: { fullEvery: 10, maxChainRatio: 1 } })
   const processed = async (n: number): Promise<void> => { while ((job.metrics().steps.count?.recordsIn ?? 0) < n) await sleep(2) }
-  // A checkpoint while the source waits: the no-op record lets its pending read return.
-  const checkpoint = async () => { const c = job.checkpoint(); push([{ key: 'tick', value: 0.5, noop: true }]); return c }
+  // A checkpoint while the source waits: its barrier goes out after the read in flight when the
+  // checkpoint pauses the source, so no-op records tick until it is done — one is not enough when
+  // the pause comes after the source took that record and started its next read.
+  const checkpoint = async () => {
+    const c = job.checkpoint()
+    const ticking = setInterval(() => push([{ key: 'tick', value: 0.5, noop: true }]), 5)
+    push([{ key: 'tick', value: 0.5, noop: true }])
+    return c.finally(() => clearInterval(ticking))
+  }
   push(Array.from({ length: keys }, (_, i) => ({ key: `k${i}`, value: 0.001 })))
   await processed(keys)
   const full = await checkpoint()
+  const before = job.metrics().steps.count?.recordsIn ?? 0 // the ticks included
   push(Array.from({ length: keys / 100 }, (_, i) => ({ key: `k${i * 97}`, value: 0.001 })))
-  await processed(keys + keys / 100)
+  await processed(before + keys / 100)
   const changes = await checkpoint()
   // The stop's barrier, like a checkpoint's, waits for the pending read: ticks until it is done.
   const stopped = job.stop()
