@@ -49,17 +49,35 @@ test('incremental_onePercentKeyChurn_writesAtMostFivePercentOfAFullCheckpoint', 
   const p = pipeline('churn')
   p.source('in', source).keyBy((r) => r.key).process('count', countsOxi).sink('out', sinks.collect())
   const store = stores.memory()
-  const job = p.run({ store, codec: 'none', incremental: { fullEvery: 10, maxChainRatio: 1 } })
-  const processed = async (n: number): Promise<void> => { while ((job.metrics().steps.count?.recordsIn ?? 0) < n) await sleep(2) }
+  // A running job holds the process up: whatever happens, the test ends it (a stop that cannot
+  // finish fails the job after stopTimeout).
+  const job = p.run({ store, codec: 'none', incremental: { fullEvery: 10, maxChainRatio: 1 }, stopTimeout: 5_000 })
+  t.teardown(() => job.stop().then(() => {}, () => {}))
+  // Nothing here may wait for ever: a wait that runs out fails the test saying what it waited for.
+  const within = <T>(p: Promise<T>, what: string): Promise<T> => Promise.race([p, new Promise<never>((_, reject) => {
+    setTimeout(() => reject(new Error(`${what} did not finish in 20 s; checkpoints: ${JSON.stringify(job.metrics().checkpoints)}`)), 20_000).unref()
+  })])
+  const processed = async (n: number): Promise<void> => {
+    const deadline = Date.now() + 20_000
+    while ((job.metrics().steps.count?.recordsIn ?? 0) < n) {
+      if (Date.now() > deadline) throw new Error(`step count handled ${job.metrics().steps.count?.recordsIn} records in 20 s, not ${n}`)
+      await sleep(2)
+    }
+  }
+  /** Pushes a no-op record every 5 ms until `done` settles (or 20 s ran out). */
+  const ticking = async <T>(done: Promise<T>, what: string): Promise<T> => {
+    const timer = setInterval(() => push([{ key: 'tick', value: 0.5, noop: true }]), 5)
+    push([{ key: 'tick', value: 0.5, noop: true }])
+    try {
+      return await within(done, what)
+    } finally {
+      clearInterval(timer)
+    }
+  }
   // A checkpoint while the source waits: its barrier goes out after the read in flight when the
   // checkpoint pauses the source, so no-op records tick until it is done — one is not enough when
   // the pause comes after the source took that record and started its next read.
-  const checkpoint = async () => {
-    const c = job.checkpoint()
-    const ticking = setInterval(() => push([{ key: 'tick', value: 0.5, noop: true }]), 5)
-    push([{ key: 'tick', value: 0.5, noop: true }])
-    return c.finally(() => clearInterval(ticking))
-  }
+  const checkpoint = () => ticking(job.checkpoint(), 'a checkpoint')
   push(Array.from({ length: keys }, (_, i) => ({ key: `k${i}`, value: 0.001 })))
   await processed(keys)
   const full = await checkpoint()
@@ -68,9 +86,7 @@ test('incremental_onePercentKeyChurn_writesAtMostFivePercentOfAFullCheckpoint', 
   await processed(before + keys / 100)
   const changes = await checkpoint()
   // The stop's barrier, like a checkpoint's, waits for the pending read: ticks until it is done.
-  const stopped = job.stop()
-  const ticking = setInterval(() => push([{ key: 'tick', value: 0.5, noop: true }]), 5)
-  await stopped.finally(() => clearInterval(ticking))
+  await ticking(job.stop(), 'the stop')
   const cps = checkpoints(store, 'churn')
   const [a, b] = [await cps.show(full.id), await cps.show(changes.id)]
   t.true(a.holders.every((h) => h.snapshot === 'full'))
