@@ -165,8 +165,8 @@ export class SourceActor {
       this.doing = { what: 'reading batch', seq: this.seq, since: start }
       let batch = this.reader.read(this.batchSize)
       if (batch instanceof Promise) {
-        // Awaited as it is: a promise of our own around each read (for the stop's grace) made the
-        // GC keep every batch into the old generation (bench/README.md, "The GC's two modes").
+        // Awaited as it is: with a promise of our own around each read (for the stop's grace) V8
+        // promoted every batch to the old generation (bench/README.md, "The GC's two modes").
         this.reading = true
         if (this.stopRequested) this.giveGrace()
         try {
