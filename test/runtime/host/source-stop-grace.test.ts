@@ -1,9 +1,13 @@
 // A graceful stop while a source's read is in flight: the read gets its grace (2 s) to return —
 // what it returns then goes downstream — and a read that does not return in time is abandoned:
 // the job stops without it, and whatever it settles with later is dropped (no failure, no
-// unhandled rejection). The oracle is what the reader handed out, read by read.
+// unhandled rejection) — inline and on a worker thread. The oracle is what the reader handed
+// out, read by read.
 import test from 'ava'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { pipeline, sinks, type Source } from '../../../index.ts'
+import twoReadsModule from '../../fixtures/stop-grace/two-reads.ts'
 
 /** A source whose first read returns [0, 1, 2] and whose second read settles only through `second`. */
 function twoReads(second: (resolve: (records: number[]) => void, reject: (e: unknown) => void) => void): { source: Source<number>; secondStarted: Promise<void> } {
@@ -63,4 +67,30 @@ test('a read that settles after its grace ran out is dropped, whether it returns
     t.deepEqual(r.out, [0, 1, 2])
   }
   t.deepEqual(unhandled, [])
+})
+
+const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/stop-grace/two-reads.ts')).href
+
+/** Runs the fixture on one worker, stops it once the first read's records went through, and times the stop. */
+async function onAWorker(params: { lateMs?: number }): Promise<{ status: string; out: number[]; stopMs: number }> {
+  const job = twoReadsModule(params).run({ workers: 1, module, params })
+  const deadline = Date.now() + 20_000
+  while ((job.metrics().steps.same?.recordsIn ?? 0) < 3) {
+    if (Date.now() > deadline) throw new Error(`the first read did not go through in 20 s: ${JSON.stringify(job.metrics().steps)}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  const t0 = performance.now()
+  const watchdog = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the stop did not finish in 10 s')), 10_000).unref())
+  const summary = await Promise.race([job.stop(), watchdog])
+  return { status: summary.status, out: summary.results.out as number[], stopMs: performance.now() - t0 }
+}
+
+test('on a worker thread: a read within the grace is delivered, a read that never returns is abandoned after it', async (t) => {
+  const late = await onAWorker({ lateMs: 300 })
+  t.is(late.status, 'stopped')
+  t.deepEqual(late.out, [0, 1, 2, 3, 4])
+  const never = await onAWorker({})
+  t.is(never.status, 'stopped')
+  t.deepEqual(never.out, [0, 1, 2])
+  t.true(never.stopMs >= 1_900 && never.stopMs < 5_000, `stopped after ${never.stopMs.toFixed(0)} ms (grace 2 s)`)
 })
