@@ -24,7 +24,7 @@ let runningAt
 if (spec.variant === 'hand') {
   await (spec.job === 'hourly' ? hourlyLoop : countLoop)(spec.input, spec.output)
 } else {
-  const params = { job: spec.job, input: spec.input, output: spec.output, keyed: spec.keyed, workers: spec.workers }
+  const params = { job: spec.job, input: spec.input, output: spec.output, keyed: spec.keyed, workers: spec.workers, chunkSize: spec.chunkSize }
   const job = jobOf(params).run({ workers: spec.workers, ...(spec.workers > 0 && { module: new URL('./jobs.mjs', import.meta.url).href, params }) })
   // Polled until the job runs, then left alone (metrics() fetches the workers' figures).
   const poll = setInterval(() => {

@@ -8,12 +8,13 @@
 //   split): the price of the keyed exchange, by difference;
 // - 'hourly': `jsonl → keyBy(origin) → window(tumbling 1 h on ts) → aggregate({ n, avgDelay,
 //   maxDelay }) → jsonl`.
+// params.chunkSize (optional): the jsonl source's chunkSize (bytes; absent: its default).
 import { agg, pipeline, sinks, sources, windows } from 'oxiflow'
 
 const HOUR = 3_600_000
 
 export default (params) => {
-  const flights = pipeline(`workers-pay-${params.job}`).source('flights', sources.jsonl(params.input))
+  const flights = pipeline(`workers-pay-${params.job}`).source('flights', sources.jsonl(params.input, params.chunkSize === undefined ? {} : { chunkSize: params.chunkSize }))
   if (params.job === 'hourly') {
     return flights.keyBy((r) => r.origin)
       .window('hour', windows.tumbling({ size: HOUR, time: (r) => r.ts, maxOutOfOrderness: 60_000 }))
