@@ -12,7 +12,7 @@ export interface CsvOptions {
   readonly header?: boolean
   /** One character other than `"`, `\r`, `\n` (default `,`). */
   readonly delimiter?: string
-  /** Bytes per chunk: the unit of a read, of a batch, of parallel splits and of positions, with the same default as `sources.jsonl`. */
+  /** Bytes per chunk (default 64 KiB): the unit of a read, of parallel splits and of positions, as in `sources.jsonl`. */
   readonly chunkSize?: number
 }
 

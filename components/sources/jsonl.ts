@@ -4,10 +4,8 @@ import { checkLineOptions, lineSource } from './line-source.ts'
 /** Options of `sources.jsonl`. */
 export interface JsonlOptions {
   /**
-   * Bytes per chunk: the unit of a read, of a batch, of parallel splits and of positions. A line
-   * belongs to the chunk its first byte lies in; a longer line is read whole. Default: 64 KiB on
-   * one split, 256 KiB on several (worker threads), and a restore continues with the chunk size
-   * of its checkpoint; set, a restore refuses a checkpoint taken with another.
+   * Bytes per chunk (default 64 KiB): the unit of a read, of parallel splits and of positions.
+   * A line belongs to the chunk its first byte lies in; a longer line is read whole.
    */
   readonly chunkSize?: number
 }

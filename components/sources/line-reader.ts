@@ -40,18 +40,7 @@ export class LineReader {
   private lookahead: number
   private closed = false
 
-  private constructor(private readonly window: FileWindow, private bytesPerChunk: number) {
-    this.lookahead = Math.min(bytesPerChunk, LOOKAHEAD)
-  }
-
-  /** Bytes per chunk. */
-  get chunkSize(): number {
-    return this.bytesPerChunk
-  }
-
-  /** Reads by chunks of `chunkSize` bytes from now on (a restore continuing a checkpoint taken with that size); the window grows as it needs. */
-  useChunkSize(chunkSize: number): void {
-    this.bytesPerChunk = chunkSize
+  private constructor(private readonly window: FileWindow, readonly chunkSize: number) {
     this.lookahead = Math.min(chunkSize, LOOKAHEAD)
   }
 

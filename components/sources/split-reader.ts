@@ -24,9 +24,7 @@ export interface LineParser<T> {
  * after the chunk's other lines are parsed. Line numbers cost nothing while known (a single
  * split knows them all: it reads every line); otherwise they are counted only on an error,
  * from the last known line (see LineCounter). position() and the `<step>/position` holder are a
- * LinePosition. A restore from a checkpoint taken with another chunk size continues with that
- * chunk size when `adoptsChunkSize` (the source's options left it to the default), and is refused
- * otherwise: chunk numbers of another size mean other lines.
+ * LinePosition.
  *
  * @example
  * const reader = new SplitReader(lines, { parse: JSON.parse }, 'in.jsonl', ctx)
@@ -47,7 +45,7 @@ export class SplitReader<T> implements SourceReader<T> {
   private exhausted = false
 
   constructor(private readonly lines: LineReader, private readonly parser: LineParser<T>, private readonly path: string,
-    private readonly ctx: SourceContext, private readonly adoptsChunkSize = false) {
+    private readonly ctx: SourceContext) {
     this.index = ctx.split.index
     this.count = ctx.split.count
     this.next = this.index
@@ -136,8 +134,7 @@ export class SplitReader<T> implements SourceReader<T> {
 
   private restore(p: LinePosition): void {
     if (p.chunkSize !== undefined && p.chunkSize !== this.lines.chunkSize) {
-      if (this.adoptsChunkSize) this.lines.useChunkSize(p.chunkSize)
-      else throw new OxiflowError('ERR_STATE_INVALID',
+      throw new OxiflowError('ERR_STATE_INVALID',
         `${this.holder.stateId}: cannot restore source position ${JSON.stringify(p)}: it was taken with chunkSize ${p.chunkSize} ` +
         `and this source reads chunks of ${this.lines.chunkSize} bytes, so its chunk numbers mean other lines; ` +
         `set options.chunkSize to ${p.chunkSize} to resume from this checkpoint`)
