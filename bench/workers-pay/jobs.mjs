@@ -7,7 +7,9 @@
 //   with `keyed: false` the same without keyBy (each split counts its own records, output is per
 //   split): the price of the keyed exchange, by difference;
 // - 'hourly': `jsonl → keyBy(origin) → window(tumbling 1 h on ts) → aggregate({ n, avgDelay,
-//   maxDelay }) → jsonl`.
+//   maxDelay }) → jsonl`;
+// - 'pass': each flight cut to { id, origin, delay } — `jsonl → map → jsonl`, 1M lines out (no
+//   hand loop in the bench: the child runs it for A/B comparisons of the file path).
 // params.chunkSize (optional): the jsonl source's chunkSize (bytes; absent: its default).
 import { agg, pipeline, sinks, sources, windows } from 'oxiflow'
 
@@ -20,6 +22,9 @@ export default (params) => {
       .window('hour', windows.tumbling({ size: HOUR, time: (r) => r.ts, maxOutOfOrderness: 60_000 }))
       .aggregate('per-hour', { n: agg.count(), avgDelay: agg.avg((r) => r.delay), maxDelay: agg.max((r) => r.delay) })
       .sink('out', sinks.jsonl(params.output))
+  }
+  if (params.job === 'pass') {
+    return flights.map('cut', (r) => ({ id: r.id, origin: r.origin, delay: r.delay })).sink('out', sinks.jsonl(params.output))
   }
   const perOrigin = () => {
     const counts = new Map()

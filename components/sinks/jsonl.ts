@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import type { Sink, SinkWriter } from '../../runtime/contracts/sink.ts'
 import { invalidOption } from '../../runtime/option-checks.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
+import { fileWriter } from './file-writer.ts'
 import { STAGED_FILE_OUTPUT, stagedFileWriter } from './staged-file-writer.ts'
 
 /**
@@ -46,47 +47,6 @@ export function jsonl<T = unknown>(path: string): Sink<T, undefined> {
           { cause: e })
       }
       return ctx?.checkpointing ? stagedFileWriter<T>(fh, { step: ctx.step, path: resolve(path) }) : fileWriter<T>(fh)
-    },
-  }
-}
-
-function fileWriter<T>(fh: FileHandle): SinkWriter<T, undefined> {
-  let position = 0
-  let closed = false
-  // Writes chain on one another, so the file stays in batch order even if a caller does not await.
-  let tail: Promise<void> = Promise.resolve()
-
-  const writeAll = async (bytes: Buffer): Promise<void> => {
-    // A write may be partial; loop until the whole batch is on its way to the file.
-    for (let off = 0; off < bytes.length;) {
-      const { bytesWritten } = await fh.write(bytes, off, bytes.length - off, position)
-      off += bytesWritten
-      position += bytesWritten
-    }
-  }
-  const close = async (): Promise<void> => {
-    if (closed) return
-    closed = true
-    await fh.close()
-  }
-
-  return {
-    write(records) {
-      if (records.length === 0) return tail
-      let text = ''
-      for (let i = 0; i < records.length; i++) text += (JSON.stringify(records[i]) ?? 'null') + '\n'
-      const bytes = Buffer.from(text)
-      tail = tail.then(() => writeAll(bytes))
-      return tail
-    },
-    async end() {
-      await tail
-      await close()
-    },
-    async close() {
-      // Let a write in flight finish (its error belongs to write()), then release the handle.
-      await tail.catch(() => undefined)
-      await close()
     },
   }
 }

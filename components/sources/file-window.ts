@@ -1,5 +1,6 @@
 import { readSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
+import { IoPlacement } from '../files/io-placement.ts'
 
 /** How the window reads: positioned reads on this thread, and the file handle's reads through libuv's pool. */
 export interface WindowReads {
@@ -13,25 +14,15 @@ const nodeReads: WindowReads = {
 }
 
 /**
- * A read on this thread slower than this (ms, plus 1 ms per MB read) says the file is not in the
- * page cache and the device is slow (a network file system, a cold disk): the window then reads
- * through the thread pool, with read ahead, for the rest of its life.
- */
-export const SLOW_READ_MS = 2
-
-/**
  * A window on a file's bytes: `buf[0, n)` holds bytes [from, from + n), in a buffer reused from
  * window to window (grown, doubling, when a window needs more). Bytes past `n` in `buf` are
  * stale: searches must ignore them.
  *
- * Reads run on the calling thread (`readSync`) while they are fast. A positioned read of a chunk
- * from the page cache takes microseconds; the same read through libuv's thread pool (FileHandle
- * .read) cost 25 µs of this thread's time inline and ~110 µs on a busy worker thread, in its
- * promise and the wake-ups of two threads (1M JSON lines counted per origin, 64 KiB chunks,
- * inline: 801–811 → 652–701 ms running; bench/README.md). The first read slower than SLOW_READ_MS
- * switches the window to the pool for good: then the next window is read ahead into a second
- * buffer while the caller works on this one, so the device's latency overlaps parsing (without
- * it the thread sat idle ~25 % of the time).
+ * Reads run on the calling thread while they are fast (IoPlacement: 1M JSON lines counted per
+ * origin, 64 KiB chunks, inline 801–811 → 652–701 ms running). Once one was slow they go through
+ * the thread pool, and the next window is read ahead into a second buffer while the caller works
+ * on this one, so the device's latency overlaps parsing (without it the thread sat idle ~25 % of
+ * the time).
  *
  * @example
  * const w = new FileWindow(fh, size, 65536)
@@ -43,8 +34,7 @@ export class FileWindow {
   n = 0
   private spare: Buffer | undefined
   private ahead: { from: number; buf: Buffer; done: Promise<number> } | undefined
-  /** Reads run on this thread; false once one was slow. */
-  private here = true
+  private readonly place = new IoPlacement()
 
   constructor(private readonly fh: FileHandle, readonly size: number, capacity: number, private readonly reads: WindowReads = nodeReads) {
     this.buf = Buffer.allocUnsafe(capacity)
@@ -52,7 +42,7 @@ export class FileWindow {
 
   /** Whether reads still run on the calling thread (no read was slow yet). */
   get readsHere(): boolean {
-    return this.here
+    return this.place.onThread
   }
 
   /** Makes the window bytes [from, from + want) of the file (fewer at its end), taking them from the read ahead when it read there. */
@@ -88,7 +78,7 @@ export class FileWindow {
 
   /** Starts reading bytes [from, from + want) into the spare buffer, for the next `load(from, …)`; nothing while reads run on this thread. */
   readAhead(from: number, want: number): void {
-    if (this.here) return
+    if (this.place.onThread) return
     const buf = this.spare !== undefined && this.spare.length >= want ? this.spare : Buffer.allocUnsafe(Math.max(want, this.buf.length))
     this.spare = undefined
     const done = this.fill(buf, from, 0, want)
@@ -112,20 +102,14 @@ export class FileWindow {
   private async fill(buf: Buffer, from: number, at: number, want: number): Promise<number> {
     let got = 0
     while (got < want) {
-      const bytesRead = this.here ? this.readHere(buf, at + got, want - got, from + at + got)
-        : await this.reads.readInPool(this.fh, buf, at + got, want - got, from + at + got)
+      const offset = at + got
+      const length = want - got
+      const bytesRead = this.place.onThread ? this.place.run(length, () => this.reads.readHere(this.fh.fd, buf, offset, length, from + offset))
+        : await this.reads.readInPool(this.fh, buf, offset, length, from + offset)
       if (bytesRead === 0) break
       got += bytesRead
     }
     return got
-  }
-
-  /** One read on this thread; a slow one moves the window's later reads to the pool. */
-  private readHere(buf: Buffer, offset: number, length: number, position: number): number {
-    const t0 = performance.now()
-    const n = this.reads.readHere(this.fh.fd, buf, offset, length, position)
-    if (performance.now() - t0 > SLOW_READ_MS + length / 1e6) this.here = false
-    return n
   }
 
   /** A bigger buffer (at least double, at least `atLeast`) holding buf[0, keep). */

@@ -8,15 +8,16 @@ import { mkdtemp, open, rm, writeFile } from 'node:fs/promises'
 import { readSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FileWindow, SLOW_READ_MS, type WindowReads } from '../../../components/sources/file-window.ts'
+import { SLOW_IO_MS } from '../../../components/files/io-placement.ts'
+import { FileWindow, type WindowReads } from '../../../components/sources/file-window.ts'
 
-/** Node's reads, counted; `slowAt`: the read on this thread with that number (1-based) takes longer than SLOW_READ_MS. */
+/** Node's reads, counted; `slowAt`: the read on this thread with that number (1-based) takes longer than SLOW_IO_MS. */
 function countedReads(slowAt = 0): WindowReads & { here: number; pool: number } {
   const reads = {
     here: 0,
     pool: 0,
     readHere(fd: number, into: Buffer, offset: number, length: number, position: number): number {
-      if (++reads.here === slowAt) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_READ_MS + length / 1e6 + 20)
+      if (++reads.here === slowAt) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_IO_MS + length / 1e6 + 20)
       return readSync(fd, into, offset, length, position)
     },
     async readInPool(fh: Parameters<WindowReads['readInPool']>[0], into: Buffer, offset: number, length: number, position: number): Promise<number> {

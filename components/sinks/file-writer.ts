@@ -1,0 +1,80 @@
+import { writeSync } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
+import type { SinkWriter } from '../../runtime/contracts/sink.ts'
+import { IoPlacement } from '../files/io-placement.ts'
+
+/** How a file writer writes: positioned writes on this thread, and the file handle's writes through libuv's pool. */
+export interface FileWrites {
+  writeHere(fd: number, bytes: Buffer, offset: number, length: number, position: number): number
+  writeInPool(fh: FileHandle, bytes: Buffer, offset: number, length: number, position: number): Promise<number>
+}
+
+const nodeWrites: FileWrites = {
+  writeHere: (fd, bytes, offset, length, position) => writeSync(fd, bytes, offset, length, position),
+  writeInPool: async (fh, bytes, offset, length, position) => (await fh.write(bytes, offset, length, position)).bytesWritten,
+}
+
+/**
+ * The jsonl sink's writer without checkpoints: each batch becomes its JSON lines, written at once
+ * after the previous batch's, to a file opened (and emptied) for it. Writes run on the calling
+ * thread while they are fast (IoPlacement: `jsonl → map → jsonl` over 1M flight lines inline
+ * 1,060–1,174 → 890–901 ms running) and `write` then returns nothing to wait for; once one was slow they go through
+ * the thread pool, chained, so the file stays in batch order even if a caller does not await.
+ *
+ * @example
+ * const writer = fileWriter(await open('out.jsonl', 'w'))
+ */
+export function fileWriter<T>(fh: FileHandle, writes: FileWrites = nodeWrites): SinkWriter<T, undefined> {
+  const place = new IoPlacement()
+  let position = 0
+  let closed = false
+  /** Writes through the pool not finished yet, chained; none while writes run on this thread. */
+  let tail: Promise<void> | undefined
+
+  // A write may be partial; loop until the whole batch is written (on this thread) or on its way (in the pool).
+  const writeHere = (bytes: Buffer): void => {
+    for (let off = 0; off < bytes.length && place.onThread;) {
+      const length = bytes.length - off
+      const n = place.run(length, () => writes.writeHere(fh.fd, bytes, off, length, position))
+      off += n
+      position += n
+      if (off < bytes.length && !place.onThread) tail = inPool(bytes.subarray(off))
+    }
+  }
+  const inPool = async (bytes: Buffer): Promise<void> => {
+    for (let off = 0; off < bytes.length;) {
+      const n = await writes.writeInPool(fh, bytes, off, bytes.length - off, position)
+      off += n
+      position += n
+    }
+  }
+  const close = async (): Promise<void> => {
+    if (closed) return
+    closed = true
+    await fh.close()
+  }
+
+  return {
+    write(records) {
+      if (records.length === 0) return tail
+      let text = ''
+      for (let i = 0; i < records.length; i++) text += (JSON.stringify(records[i]) ?? 'null') + '\n'
+      const bytes = Buffer.from(text)
+      if (tail === undefined && place.onThread) {
+        writeHere(bytes)
+        return tail // what a slow write left to the pool, if any
+      }
+      tail = (tail ?? Promise.resolve()).then(() => inPool(bytes))
+      return tail
+    },
+    async end() {
+      await tail
+      await close()
+    },
+    async close() {
+      // Let a write in flight finish (its error belongs to write()), then release the handle.
+      await tail?.catch(() => undefined)
+      await close()
+    },
+  }
+}

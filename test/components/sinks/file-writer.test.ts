@@ -1,0 +1,82 @@
+// The jsonl sink's writer without checkpoints writes on the calling thread while writes are fast
+// and through libuv's pool from the first slow one on: in both modes, and when the switch comes in
+// the middle of a batch, the file holds every batch's lines once, in call order, against the
+// records joined in a plain loop as the oracle — also when no write is awaited.
+import test from 'ava'
+import fc from 'fast-check'
+import { writeSync } from 'node:fs'
+import { open, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { SLOW_IO_MS } from '../../../components/files/io-placement.ts'
+import { fileWriter, type FileWrites } from '../../../components/sinks/file-writer.ts'
+import { withTempDir } from '../../fixtures/components/contexts.ts'
+
+/** Node's writes, counted; the write on this thread numbered `slowAt` (1-based) takes longer than SLOW_IO_MS, and writes at most `cut` bytes when given. */
+function countedWrites(slowAt = 0, cut?: number): FileWrites & { here: number; pool: number } {
+  const writes = {
+    here: 0,
+    pool: 0,
+    writeHere(fd: number, bytes: Buffer, offset: number, length: number, position: number): number {
+      if (++writes.here === slowAt) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_IO_MS + length / 1e6 + 20)
+        if (cut !== undefined) length = Math.min(length, cut)
+      }
+      return writeSync(fd, bytes, offset, length, position)
+    },
+    async writeInPool(fh: Parameters<FileWrites['writeInPool']>[0], bytes: Buffer, offset: number, length: number, position: number): Promise<number> {
+      writes.pool++
+      return (await fh.write(bytes, offset, length, position)).bytesWritten
+    },
+  }
+  return writes
+}
+
+const text = (batches: readonly (readonly unknown[])[]): string => batches.flat().map((r) => JSON.stringify(r) + '\n').join('')
+
+test('fast writes run on this thread: nothing to wait for, the lines are in the file at once', async (t) => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'out.jsonl')
+    const writes = countedWrites()
+    const writer = fileWriter<number>(await open(path, 'w'), writes)
+    t.is(writer.write([1, 2]), undefined)
+    t.is(writer.write([]), undefined)
+    t.is(writer.write([3]), undefined)
+    t.is(await readFile(path, 'utf8'), '1\n2\n3\n')
+    await writer.end!()
+    t.is(writes.pool, 0)
+  })
+})
+
+test('a slow write cut short moves the rest of its batch and every later one to the pool: all lines once, in order', async (t) => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'out.jsonl')
+    const writes = countedWrites(2, 3)
+    const writer = fileWriter<string>(await open(path, 'w'), writes)
+    t.is(writer.write(['a']), undefined)
+    const rest = writer.write(['bbbb', 'cc']) // its write on this thread is slow and writes 3 of its 13 bytes
+    t.true(rest instanceof Promise, 'the rest of the batch went to the pool')
+    const later = writer.write(['d'])
+    t.true(later instanceof Promise)
+    await writer.end!()
+    t.is(await readFile(path, 'utf8'), '"a"\n"bbbb"\n"cc"\n"d"\n')
+    t.is(writes.here, 2, 'no write ran on this thread after the slow one')
+    t.true(writes.pool >= 2)
+  })
+})
+
+test('any batches, any slow write, nothing awaited until the end: the file is the records\' lines in call order', async (t) => {
+  const seed = Date.now() % 2 ** 31
+  t.log(`fast-check seed ${seed}`)
+  await withTempDir(async (dir) => {
+    let n = 0
+    await fc.assert(fc.asyncProperty(fc.array(fc.array(fc.oneof(fc.integer(), fc.string(), fc.constant(null)), { maxLength: 6 }), { maxLength: 8 }),
+      fc.nat(8), fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }), async (batches, slowAt, cut) => {
+        const path = join(dir, `out-${n++}.jsonl`)
+        const writer = fileWriter<unknown>(await open(path, 'w'), countedWrites(slowAt, cut))
+        for (const b of batches) void writer.write(b)
+        await writer.end!()
+        return await readFile(path, 'utf8') === text(batches)
+      }), { numRuns: 150, seed })
+  })
+  t.pass()
+})
