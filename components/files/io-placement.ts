@@ -10,15 +10,16 @@ export const SLOW_IO_MS = 2
  * they are fast, through libuv's thread pool once one was slow, for the rest of the file's life.
  * A positioned read or write of a chunk to or from the page cache takes microseconds; through the
  * pool it cost the calling thread 25 µs inline and ~110 µs on a busy worker thread (the promise
- * and the wake-ups of two threads), more than the I/O itself (bench/README.md, "File reads on the
- * source's own thread"). On a slow device the pool lets the thread work while the device answers.
+ * and the wake-ups of two threads), more than the I/O itself (bench/README.md, "File reads and
+ * writes on their own thread"). On a slow device the pool lets the thread work while it answers.
  *
  * @example
  * const io = new IoPlacement()
  * const n = io.onThread ? io.run(length, () => readSync(fd, buf, 0, length, at)) : (await fh.read(buf, 0, length, at)).bytesRead
  */
 export class IoPlacement {
-  private here = true
+  /** @param here whether I/O starts on the calling thread: only for a regular file (a pipe or a device may block for good). */
+  constructor(private here = true) {}
 
   /** Whether I/O still runs on the calling thread (none was slow yet). */
   get onThread(): boolean {

@@ -3,10 +3,10 @@ import type { FileHandle } from 'node:fs/promises'
 import type { SinkWriter } from '../../runtime/contracts/sink.ts'
 import { IoPlacement } from '../files/io-placement.ts'
 
-/** How a file writer writes: positioned writes on this thread, and the file handle's writes through libuv's pool. */
+/** How a file writer writes: on this thread, and with the file handle through libuv's pool; at `position`, or where the file is (null: a pipe). */
 export interface FileWrites {
-  writeHere(fd: number, bytes: Buffer, offset: number, length: number, position: number): number
-  writeInPool(fh: FileHandle, bytes: Buffer, offset: number, length: number, position: number): Promise<number>
+  writeHere(fd: number, bytes: Buffer, offset: number, length: number, position: number | null): number
+  writeInPool(fh: FileHandle, bytes: Buffer, offset: number, length: number, position: number | null): Promise<number>
 }
 
 const nodeWrites: FileWrites = {
@@ -20,14 +20,17 @@ const nodeWrites: FileWrites = {
  * thread while they are fast (IoPlacement: `jsonl → map → jsonl` over 1M flight lines inline
  * 1,060–1,174 → 890–901 ms running), and `write` then returns nothing to wait for. Once one was
  * slow they go through the thread pool, chained, so the file stays in batch order even if a
- * caller does not await.
+ * caller does not await. `regularFile` false (a pipe, a device such as /dev/stdout piped into
+ * another program): the pool from the start, each write where the file is (a pipe cannot seek).
  *
  * @example
  * const writer = fileWriter(await open('out.jsonl', 'w'))
  */
-export function fileWriter<T>(fh: FileHandle, writes: FileWrites = nodeWrites): SinkWriter<T, undefined> {
-  const place = new IoPlacement()
+export function fileWriter<T>(fh: FileHandle, regularFile = true, writes: FileWrites = nodeWrites): SinkWriter<T, undefined> {
+  // A pipe or a device can block a write for good (a reader that stopped): its writes go to the pool from the start.
+  const place = new IoPlacement(regularFile)
   let position = 0
+  const at = (): number | null => regularFile ? position : null
   let closed = false
   /** Writes through the pool not finished yet, chained; none while writes run on this thread. */
   let tail: Promise<void> | undefined
@@ -36,7 +39,7 @@ export function fileWriter<T>(fh: FileHandle, writes: FileWrites = nodeWrites): 
   const writeHere = (bytes: Buffer): void => {
     for (let off = 0; off < bytes.length && place.onThread;) {
       const length = bytes.length - off
-      const n = place.run(length, () => writes.writeHere(fh.fd, bytes, off, length, position))
+      const n = place.run(length, () => writes.writeHere(fh.fd, bytes, off, length, at()))
       off += n
       position += n
       if (off < bytes.length && !place.onThread) tail = inPool(bytes.subarray(off))
@@ -44,7 +47,7 @@ export function fileWriter<T>(fh: FileHandle, writes: FileWrites = nodeWrites): 
   }
   const inPool = async (bytes: Buffer): Promise<void> => {
     for (let off = 0; off < bytes.length;) {
-      const n = await writes.writeInPool(fh, bytes, off, bytes.length - off, position)
+      const n = await writes.writeInPool(fh, bytes, off, bytes.length - off, at())
       off += n
       position += n
     }

@@ -46,7 +46,15 @@ export function jsonl<T = unknown>(path: string): Sink<T, undefined> {
           `jsonl sink: cannot open '${path}' for writing: ${(e as Error).message}; check that its directory exists and is writable`,
           { cause: e })
       }
-      return ctx?.checkpointing ? stagedFileWriter<T>(fh, { step: ctx.step, path: resolve(path) }) : fileWriter<T>(fh)
+      const regularFile = (await fh.stat()).isFile()
+      if (!ctx?.checkpointing) return fileWriter<T>(fh, regularFile)
+      if (!regularFile) {
+        await fh.close()
+        throw new OxiflowError('ERR_FILE_OPEN',
+          `jsonl sink: '${path}' is not a regular file (a pipe or a device), and with checkpoints the sink writes its output exactly ` +
+          'once by cutting the file back to what a checkpoint committed, which only a regular file allows; write to a file, or run without checkpoints')
+      }
+      return stagedFileWriter<T>(fh, { step: ctx.step, path: resolve(path) })
     },
   }
 }

@@ -16,14 +16,14 @@ function countedWrites(slowAt = 0, cut?: number): FileWrites & { here: number; p
   const writes = {
     here: 0,
     pool: 0,
-    writeHere(fd: number, bytes: Buffer, offset: number, length: number, position: number): number {
+    writeHere(fd: number, bytes: Buffer, offset: number, length: number, position: number | null): number {
       if (++writes.here === slowAt) {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_IO_MS + length / 1e6 + 20)
         if (cut !== undefined) length = Math.min(length, cut)
       }
       return writeSync(fd, bytes, offset, length, position)
     },
-    async writeInPool(fh: Parameters<FileWrites['writeInPool']>[0], bytes: Buffer, offset: number, length: number, position: number): Promise<number> {
+    async writeInPool(fh: Parameters<FileWrites['writeInPool']>[0], bytes: Buffer, offset: number, length: number, position: number | null): Promise<number> {
       writes.pool++
       return (await fh.write(bytes, offset, length, position)).bytesWritten
     },
@@ -37,7 +37,7 @@ test('fast writes run on this thread: nothing to wait for, the lines are in the 
   await withTempDir(async (dir) => {
     const path = join(dir, 'out.jsonl')
     const writes = countedWrites()
-    const writer = fileWriter<number>(await open(path, 'w'), writes)
+    const writer = fileWriter<number>(await open(path, 'w'), true, writes)
     t.is(writer.write([1, 2]), undefined)
     t.is(writer.write([]), undefined)
     t.is(writer.write([3]), undefined)
@@ -51,7 +51,7 @@ test('a slow write cut short moves the rest of its batch and every later one to 
   await withTempDir(async (dir) => {
     const path = join(dir, 'out.jsonl')
     const writes = countedWrites(2, 3)
-    const writer = fileWriter<string>(await open(path, 'w'), writes)
+    const writer = fileWriter<string>(await open(path, 'w'), true, writes)
     t.is(writer.write(['a']), undefined)
     const rest = writer.write(['bbbb', 'cc']) // its write on this thread is slow and writes 3 of its 13 bytes
     t.true(rest instanceof Promise, 'the rest of the batch went to the pool')
@@ -64,6 +64,19 @@ test('a slow write cut short moves the rest of its batch and every later one to 
   })
 })
 
+test('a file that is not a regular one (a pipe, a device) is written through the pool from the start', async (t) => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'out.jsonl')
+    const writes = countedWrites()
+    const writer = fileWriter<number>(await open(path, 'w'), false, writes)
+    t.true(writer.write([1]) instanceof Promise)
+    await writer.end!()
+    t.is(await readFile(path, 'utf8'), '1\n')
+    t.is(writes.here, 0)
+    t.is(writes.pool, 1)
+  })
+})
+
 test('any batches, any slow write, nothing awaited until the end: the file is the records\' lines in call order', async (t) => {
   const seed = Date.now() % 2 ** 31
   t.log(`fast-check seed ${seed}`)
@@ -72,7 +85,7 @@ test('any batches, any slow write, nothing awaited until the end: the file is th
     await fc.assert(fc.asyncProperty(fc.array(fc.array(fc.oneof(fc.integer(), fc.string(), fc.constant(null)), { maxLength: 6 }), { maxLength: 8 }),
       fc.nat(8), fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }), async (batches, slowAt, cut) => {
         const path = join(dir, `out-${n++}.jsonl`)
-        const writer = fileWriter<unknown>(await open(path, 'w'), countedWrites(slowAt, cut))
+        const writer = fileWriter<unknown>(await open(path, 'w'), true, countedWrites(slowAt, cut))
         for (const b of batches) void writer.write(b)
         await writer.end!()
         return await readFile(path, 'utf8') === text(batches)
