@@ -21,6 +21,9 @@ export type DeadLetterOutlet = SideOutlet
 // single position anyway. The letter's `record` (with `step` and `error`) identifies it; the
 // StepError of a failing step still says `input record N`, as a hint for a human reading it.
 
+/** What a failing sink's StepError advises. */
+const SINK_HINT = "; the sink could not write this batch: check its target (disk space, permissions, the server), or set onError: { retry } | 'skip' | { deadLetter } on the sink step"
+
 /**
  * Applies a step's `onError` policy to a failure. Returns true when a retry succeeded (the
  * output was produced), false when the records were dropped (skip, dead letter); throws a
@@ -37,6 +40,8 @@ export class FailureHandler {
     private readonly deadLetters: DeadLetterOutlet | undefined,
     /** The step instance: its dropped records' errors say which (noteRecordError). */
     private readonly instance = 0,
+    /** A sink's failure is its target's (a full disk, a server down), not its records': what the StepError then advises. */
+    private readonly sink = false,
   ) {}
 
   /**
@@ -57,7 +62,7 @@ export class FailureHandler {
     // policy applies, and the error reads as the router's, which meets it first on several instances.
     if (error instanceof InvalidKeyError || error instanceof KeyFunctionError) throw new StepError(this.step, 'its keyBy function on a record', error, '; fix the keyBy function')
     const policy = this.policy
-    if (policy === 'fail') throw new StepError(this.step, offset, error)
+    if (policy === 'fail') throw new StepError(this.step, offset, error, this.sink ? SINK_HINT : undefined)
     if (policy === 'skip') {
       this.counters.failed += records.length
       noteRecordError(this.counters, this.instance, offset, error, false)

@@ -207,7 +207,8 @@ export class LocalHost implements Host {
         pipelineId: this.plan.pipelineId, step, instance: index, parallelism: vertex.parallelism,
         maxKeyGroups: this.plan.maxKeyGroups, clock: this.options.clock, counters,
         failures: new FailureHandler(step.name, step.options.onError ?? 'fail', counters,
-          router && deadLetterPolicyOf(step) ? sideOutlet(vertex, step, deadLetterPolicyOf(step)!.deadLetter, router) : undefined, index),
+          router && deadLetterPolicyOf(step) ? sideOutlet(vertex, step, deadLetterPolicyOf(step)!.deadLetter, router) : undefined, index,
+          step.spec.kind === 'sink'),
         lateRecords: router && step.spec.kind === 'window' && step.spec.lateTo ? sideOutlet(vertex, step, step.spec.lateTo, router) : undefined,
         setTimer: (ms, fn) => this.options.clock.setTimer(ms, () => schedule(fn)),
       }

@@ -1,5 +1,5 @@
 import test from 'ava'
-import { pipeline, sinks, sources, StepError, type DeadLetter, type ErrorPolicy } from '../../../index.ts'
+import { pipeline, sinks, sources, StepError, type DeadLetter, type ErrorPolicy, type Sink } from '../../../index.ts'
 
 const input = [1, 2, 3, 4, 5, 6]
 const boomOn3 = (n: number): number => {
@@ -19,6 +19,14 @@ test("'fail' fails the job with a StepError naming the step and the input record
   t.is(e!.offset, 'input record 3')
   t.is(e!.message, "step 'times10' failed at input record 3: three is bad; fix the function or the record, or set onError: 'skip' | { retry } | { deadLetter } on the step")
   t.is((e!.cause as Error).message, 'three is bad')
+})
+
+test("a sink that fails under 'fail' names its batch and points at its target, not at a function or the records", async (t) => {
+  const full: Sink<number> = { kind: 'sink', description: 'full', open: () => ({ write() { throw new Error('ENOSPC: no space left on device, write') } }) }
+  const e = await t.throwsAsync(pipeline('full-disk').source('in', sources.iterable(input)).sink('out', full).run({ batchSize: 4 }).done, { instanceOf: StepError })
+  t.is(e!.step, 'out')
+  t.is(e!.message, "step 'out' failed at input record 1..4: ENOSPC: no space left on device, write; the sink could not write this batch: " +
+    "check its target (disk space, permissions, the server), or set onError: { retry } | 'skip' | { deadLetter } on the sink step")
 })
 
 test("'skip' drops the record, counts it as failed and goes on", async (t) => {
