@@ -12,6 +12,9 @@ export const SLOW_IO_MS = 2
  * pool it cost the calling thread 25 µs inline and ~110 µs on a busy worker thread (the promise
  * and the wake-ups of two threads), more than the I/O itself (bench/README.md, "File reads and
  * writes on their own thread"). On a slow device the pool lets the thread work while it answers.
+ * The price: a device that stops answering mid-read (a hard-mounted NFS server gone) blocks the
+ * thread itself, where through the pool a stop could have abandoned the read after the source's
+ * grace (the process would still wait for the pool thread at exit).
  *
  * @example
  * const io = new IoPlacement()
