@@ -1,21 +1,10 @@
 import test from 'ava'
-import { execFileSync } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { fifo } from '../fixtures/fifo.ts'
 import { cliInProcess, startCli } from './run-cli.ts'
-
-async function fifo(t: { teardown(f: () => Promise<void>): void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-signal-misc-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const path = join(dir, 'in.fifo')
-  execFileSync('mkfifo', [path])
-  return path
-}
 
 test('a second SIGINT exits at once even while a libuv thread is blocked (process.exit would hang)', async (t) => {
   t.timeout(60_000)
-  const path = await fifo(t)
+  const path = await fifo(t, 'in.fifo')
   const { child, result } = await startCli(['run', 'test/fixtures/misc/blocked-thread.ts', '--params', JSON.stringify({ fifo: path })], 'ready')
   t.teardown(() => { child.kill('SIGKILL') })
   child.kill('SIGINT')
@@ -33,7 +22,7 @@ test('a second SIGINT exits at once even while a libuv thread is blocked (proces
 for (const source of ['jsonl', 'csv'] as const) {
   test(`a ${source} source on a FIFO is refused at once, naming it, instead of hanging`, async (t) => {
     t.timeout(30_000)
-    const path = await fifo(t)
+    const path = await fifo(t, 'in.fifo')
     const r = await cliInProcess(['run', 'test/fixtures/misc/file-source.ts', '--params', JSON.stringify({ source, path })])
     t.is(r.code, 1, r.stderr)
     t.true(r.stderr.includes(`${source}: '${path}' is a named pipe (FIFO), not a regular file: file sources read byte ranges`), r.stderr)

@@ -3,20 +3,12 @@
 // order, against the records joined in a plain loop. With checkpoints, which rewind the file to
 // what a checkpoint committed, a pipe is refused at open, saying why and what to do.
 import test from 'ava'
-import { execFileSync } from 'node:child_process'
 import { createReadStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { OxiflowError, pipeline, sinks, sources } from '../../../index.ts'
-
-async function fifo(t: { teardown(f: () => Promise<void>): void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-jsonl-pipe-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const path = join(dir, 'out.fifo')
-  execFileSync('mkfifo', [path])
-  return path
-}
+import { fifo } from '../../fixtures/fifo.ts'
 
 /** Everything a reader of `path` gets until the writer closes it. */
 function readAll(path: string): Promise<string> {
@@ -28,7 +20,7 @@ function readAll(path: string): Promise<string> {
 
 test('into a pipe the sink writes each record\'s line once, in order, without seeking', async (t) => {
   t.timeout(60_000)
-  const path = await fifo(t)
+  const path = await fifo(t, 'out.fifo')
   const records = Array.from({ length: 50_000 }, (_, i) => ({ i, s: `r${i}` }))
   const read = readAll(path)
   const summary = await pipeline('into-pipe').source('in', sources.iterable(records)).sink('out', sinks.jsonl(path)).run({ batchSize: 1000 }).done
@@ -38,7 +30,7 @@ test('into a pipe the sink writes each record\'s line once, in order, without se
 
 test('with checkpoints a pipe is refused at open: the sink rewinds its file to a checkpoint, which a pipe cannot do', async (t) => {
   t.timeout(60_000)
-  const path = await fifo(t)
+  const path = await fifo(t, 'out.fifo')
   const dir = await mkdtemp(join(tmpdir(), 'oxiflow-jsonl-pipe-store-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const job = pipeline('into-pipe-checkpointed').source('in', sources.iterable([1, 2, 3])).sink('out', sinks.jsonl(path))
