@@ -57,7 +57,8 @@ export class LineReader {
   /**
    * The lines of chunk `c`, or undefined when it starts at or past the end of the file.
    * `perLine`: decode each line on its own (see decodeLines). `then`: the chunk the caller will
-   * read next, read ahead while the caller parses this one.
+   * read next, read ahead while the caller parses this one once the file's reads go through the
+   * thread pool (FileWindow.readAhead; while they run on this thread there is nothing to overlap).
    */
   async chunk(c: number, perLine: boolean, then?: number): Promise<ChunkLines | undefined> {
     const a = c * this.chunkSize
