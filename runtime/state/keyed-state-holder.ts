@@ -6,7 +6,8 @@ import { KeyedStateRestoreError } from './keyed-state-restore-error.ts'
 import { SlotTable } from './slot-table.ts'
 import { KeyedCapture } from './keyed-capture.ts'
 import { finishCaptureNow, type SnapshotCapture } from '../../persistence/snapshot-capture.ts'
-import type { StateOptions } from './state-options.ts'
+import type { StateOptions, StateTtl } from './state-options.ts'
+import { recordEventTime } from './event-clock.ts'
 
 /**
  * What a keyed state holder is built from: where it is (step, name), how a record's key and
@@ -23,8 +24,10 @@ export interface KeyedStateSetup {
   readonly groupOf: (key: unknown) => KeyGroup
   /** Processing time (the job clock). */
   readonly now: () => number
-  /** The step's event-time watermark. */
+  /** The highest watermark the step received. */
   readonly watermark: () => number
+  /** Event-time TTL: the step's highest record time (EventClock), shared by its states. */
+  readonly eventClock?: { observe(time: number): void; seen(): number }
   readonly options: StateOptions
   /** The holder's state id when not `${step}/state.${name}` (a step's built-in state, e.g. `.reduce`'s). */
   readonly stateId?: string
@@ -55,6 +58,11 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
   private lastRecord: unknown = undefined
   private lastKey: unknown = undefined
   private readonly ttlMs: number
+  /** The TTL when it counts in event time. */
+  private readonly eventTtl: StateTtl | undefined
+  /** The last record whose event time was taken, and that time (a get then a set take it once). */
+  private timedRecord: unknown = undefined
+  private timedAt = -Infinity
   /** The capture of a barrier still being gathered, if any. */
   private running: KeyedCapture | undefined
 
@@ -64,6 +72,7 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     this.table = new SlotTable(setup.groupOf)
     this.ttlMs = setup.options.ttl?.ms ?? Infinity
     if (setup.options.ttl) this.stamps = new Float64Array(16)
+    this.eventTtl = setup.options.ttl?.time === 'event' ? setup.options.ttl : undefined
     // Touched keys beyond twice the live ones (and a floor): a full snapshot is cheaper than changes that large.
     this.epochs = new ChangeEpochs(() => 2 * this.table.size + 1024)
   }
@@ -79,10 +88,11 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
 
   /** The live value of `record`'s key; undefined when it has none or it expired (then it is removed). */
   get(record: unknown): unknown {
+    const now = this.clockFor(record)
     const key = this.keyOf(record)
     const slot = this.table.slotOf(key)
     if (slot < 0) return undefined
-    if (this.expired(slot)) {
+    if (this.expired(slot, now)) {
       this.drop(slot, key)
       return undefined
     }
@@ -94,26 +104,28 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
 
   /** Whether `record`'s key has a live value (one that is `undefined` included). */
   has(record: unknown): boolean {
+    const now = this.clockFor(record)
     const slot = this.table.slotOf(this.keyOf(record))
-    return slot >= 0 && !this.expired(slot)
+    return slot >= 0 && !this.expired(slot, now)
   }
 
   /** Sets the value of `record`'s key and stamps the write (TTL counts from it). */
   set(record: unknown, value: unknown): void {
+    const stamp = this.eventTtl ? this.eventTime(record) : this.stamps ? this.setup.now() : 0
     const key = this.keyOf(record)
     let slot = this.table.slotOf(key)
     if (slot < 0) slot = this.table.insert(key)
     this.values[slot] = value
     if (this.stamps) {
       if (slot >= this.stamps.length) this.grow()
-      const ttl = this.setup.options.ttl!
-      this.stamps[slot] = ttl.time === 'event' ? ttl.timestamp!(record) : this.setup.now()
+      this.stamps[slot] = stamp
     }
     this.epochs.touch(key)
   }
 
   /** Removes `record`'s key's value. */
   delete(record: unknown): void {
+    if (this.eventTtl) this.eventTime(record)
     const key = this.keyOf(record)
     const slot = this.table.slotOf(key)
     if (slot >= 0) this.drop(slot, key)
@@ -121,8 +133,9 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
 
   /** `[key, value]` of every live entry, in no particular order (expired ones are skipped). */
   *entries(): IterableIterator<[unknown, unknown]> {
+    const now = this.clockNow()
     for (const slot of this.table.slots()) {
-      if (this.expired(slot)) continue
+      if (this.expired(slot, now)) continue
       this.running?.exposing(slot, this.values[slot])
       yield [this.table.keyAt(slot), this.values[slot]]
     }
@@ -229,12 +242,39 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     this.running = undefined
   }
 
-  private clockNow(): number {
-    return this.setup.options.ttl?.time === 'event' ? this.setup.watermark() : this.setup.now()
+  /** Event-time TTL: `record`'s event time, checked (recordEventTime), handed to the step's EventClock. */
+  private eventTime(record: unknown): number {
+    if (record === this.timedRecord && record !== undefined) return this.timedAt
+    const t = recordEventTime(this.eventTtl!.timestamp!, record, this.setup.step, this.setup.name)
+    this.timedRecord = record
+    this.timedAt = t
+    this.setup.eventClock?.observe(t)
+    return t
   }
 
-  private expired(slot: number): boolean {
-    return this.stamps !== undefined && this.stamps[slot] + this.ttlMs <= this.clockNow()
+  /**
+   * The time entries expire against (stamp + ms ≤ it) in entries and snapshots; an access with a
+   * record takes clockFor. In processing time the job clock. In event time the highest of: the
+   * step's watermark; the record's own time; and the step's highest record time less ms. So a
+   * record sees its key's entry expired once its own time is ms past the write, with or without a
+   * watermark; for input out of order by less than ms that depends on its key's records alone
+   * (the same on any worker count); and an entry whose key stopped coming goes once the step has
+   * seen a time 2 × ms past it — where no record out of order by less than ms could still see it.
+   */
+  private clockNow(): number {
+    if (this.eventTtl === undefined) return this.setup.now()
+    return Math.max(this.setup.watermark(), (this.setup.eventClock?.seen() ?? -Infinity) - this.ttlMs)
+  }
+
+  /** clockNow for an access with `record`: in event time its own time counts too. */
+  private clockFor(record: unknown): number {
+    if (this.eventTtl === undefined) return this.stamps === undefined ? -Infinity : this.setup.now()
+    const own = this.eventTime(record)
+    return Math.max(own, this.clockNow())
+  }
+
+  private expired(slot: number, now: number): boolean {
+    return this.stamps !== undefined && this.stamps[slot] + this.ttlMs <= now
   }
 
   /** Drops every expired entry (a snapshot keeps none). */

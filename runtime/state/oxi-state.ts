@@ -1,4 +1,5 @@
-import type { KeyGroup } from '../../persistence/state-holder.ts'
+import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
+import { EventClock } from './event-clock.ts'
 import { KeyedStateHolder } from './keyed-state-holder.ts'
 import { ListState } from './list-state.ts'
 import { MapState } from './map-state.ts'
@@ -33,12 +34,14 @@ export interface StateEnvironment {
   readonly keyOf: ((record: unknown) => unknown) | undefined
   readonly groupOf: (key: unknown) => KeyGroup
   readonly now: () => number
+  /** The highest watermark the step received. */
   readonly watermark: () => number
 }
 
 /**
  * The `ctx.state` of one step instance: declarations while `open` runs, one KeyedStateHolder
- * per declared state (`holders()`), refusals after it.
+ * per declared state (`holders()`), refusals after it. With an event-time TTL, the step's
+ * EventClock too (one for all its states, a holder of its own).
  *
  * @example
  * const states = new DeclaredStates(env); oxi.open(ctxWith(states)); states.close(); op.holders = () => states.holders()
@@ -46,6 +49,7 @@ export interface StateEnvironment {
 export class DeclaredStates implements OxiState {
   private readonly declared = new Map<string, KeyedStateHolder>()
   private open = true
+  private clock: EventClock | undefined
 
   constructor(private readonly env: StateEnvironment) {}
 
@@ -66,8 +70,10 @@ export class DeclaredStates implements OxiState {
     this.open = false
   }
 
-  holders(): KeyedStateHolder[] {
-    return [...this.declared.values()]
+  holders(): StateHolder[] {
+    const holders: StateHolder[] = [...this.declared.values()]
+    if (this.clock) holders.push(this.clock)
+    return holders
   }
 
   private declare(name: string, options: StateOptions<any> | undefined, kind: string,
@@ -85,7 +91,8 @@ export class DeclaredStates implements OxiState {
     if (this.declared.has(name)) {
       throw new StateDeclarationError(step, name, 'is declared twice', 'give each state of a step its own name')
     }
-    const holder = new KeyedStateHolder({ ...this.env, keyOf, name, options: options ?? {}, migrateValue })
+    const eventClock = options?.ttl?.time === 'event' ? (this.clock ??= new EventClock(step)) : undefined
+    const holder = new KeyedStateHolder({ ...this.env, keyOf, name, options: options ?? {}, migrateValue, ...(eventClock && { eventClock }) })
     this.declared.set(name, holder)
     return holder
   }

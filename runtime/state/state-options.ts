@@ -4,8 +4,10 @@ import { checkObject, invalidOption } from '../option-checks.ts'
 /**
  * How long a key's state lives after its last write. `time: 'processing'` (default) counts on the
  * job's clock (`ctx.now()`, virtual in tests); `time: 'event'` counts in event time: a write is
- * stamped with `timestamp(record)` and the entry expires once the step's watermark reaches
- * stamp + ms. An expired entry is invisible on access and dropped at the next snapshot.
+ * stamped with `timestamp(record)`, and the entry is expired for a record whose own time is at
+ * stamp + ms or later, or once the step's watermark is; the step's highest record time less ms
+ * expires the entries of keys that stopped coming. An expired entry is invisible on access and
+ * dropped at the next snapshot.
  *
  * @example
  * const ttl: StateTtl = { ms: 60_000 }

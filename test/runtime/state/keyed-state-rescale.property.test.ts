@@ -8,7 +8,7 @@ import { cutSource, keyedStatePipeline, oracle, perKey, type Out, type Rec } fro
 // moving between them): the joined output equals an uninterrupted run's and a plain loop's.
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
 
-const recordsArb = fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), x: fc.integer({ min: 0, max: 5 }) }), { maxLength: 60 })
+const recordsArb = fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), x: fc.integer({ min: 0, max: 5 }) }), { maxLength: 60, size: 'max' })
   .map((rs) => rs.map((r, id): Rec => ({ id, ...r })))
 
 async function runPart(input: readonly Rec[], parallelism: number, store: StateStore, stopAt: number | undefined, restore: boolean): Promise<JobSummary> {

@@ -3,10 +3,12 @@ import fc from 'fast-check'
 import { pipeline, sinks, virtualClock, type Oxi, type Source, type ValueState, type VirtualClock } from '../../../index.ts'
 import type { OperatorContext } from '../../../runtime/operators/operator.ts'
 import { ProcessOperator } from '../../../runtime/operators/process-operator.ts'
+import { EventClock } from '../../../runtime/state/event-clock.ts'
 import { unpackGroup, type KeyedStateSnapshot } from '../../../runtime/state/keyed-snapshot.ts'
 
 // TTL: processing time on a virtual clock moved by the source before each record (no real
-// waiting), checked against a plain loop; event time against the watermarks the step receives.
+// waiting), checked against a plain loop; event time against the watermarks the step receives
+// and, without any, the records' own times.
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
 type Rec = { key: string; gap: number; ts: number }
 
@@ -97,4 +99,83 @@ test('event-time TTL: a write is stamped with its record\'s time; the entry expi
   await op.watermark(Infinity)
   t.deepEqual(out.splice(0), [], 'the end of input (+∞) expires everything')
   t.deepEqual([...(holder.snapshot(1) as KeyedStateSnapshot).values()].flatMap((g) => unpackGroup(g).keys), [])
+})
+
+/**
+ * The plain loop of event-time TTL without watermarks: before record r reads its key's entry,
+ * the step has seen the highest time `high` (r's included); the entry is expired when its stamp
+ * + ms ≤ max(r.ts, high − ms). Each record writes its key's count, stamped r.ts.
+ */
+function eventTimeOracle(input: readonly Rec[], ms: number): { out: { key: string; n: number }[]; live: string[] } {
+  const last = new Map<string, { n: number; at: number }>()
+  let high = -Infinity
+  const out = input.map((r) => {
+    high = Math.max(high, r.ts)
+    const e = last.get(r.key)
+    const n = e && e.at + ms > Math.max(r.ts, high - ms) ? e.n + 1 : 1
+    last.set(r.key, { n, at: r.ts })
+    return { key: r.key, n }
+  })
+  // What a snapshot after the input keeps: entries not 2 × ms behind the highest time.
+  return { out, live: [...last].filter(([, e]) => e.at + ms > high - ms).map(([k]) => k).sort() }
+}
+
+const outOfOrder = fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c'), gap: fc.constant(0), ts: fc.integer({ min: 0, max: 200 }) }), { maxLength: 40, size: 'max' })
+
+test('event-time TTL without any watermark (source → keyBy → process): each record\'s own time expires its key\'s entry, the highest time seen expires keys that stopped coming (plain loop, input out of order)', async (t) => {
+  t.log(`fast-check seed ${seed} (rerun with FC_SEED=${seed})`)
+  await fc.assert(fc.asyncProperty(outOfOrder, fc.integer({ min: 1, max: 60 }), async (input, ms) => {
+    const clock = virtualClock(0)
+    const p = pipeline('ttl-event')
+    p.source('in', pacedSource(input, clock, 0)).keyBy((r) => r.key).process('count', () => counter({ ms, time: 'event' })).sink('out', sinks.collect())
+    const summary = await p.run({ clock }).done
+    // The end's watermark (+∞) expires every entry: onWatermark lists none.
+    t.deepEqual(summary.results.out, eventTimeOracle(input, ms).out)
+  }), { seed, numRuns: 60 })
+})
+
+test('event-time TTL: snapshot → restore into a new instance → continue equals the uninterrupted run, out-of-order input included (the step\'s highest time is restored with it)', async (t) => {
+  t.log(`fast-check seed ${seed} (rerun with FC_SEED=${seed})`)
+  await fc.assert(fc.asyncProperty(outOfOrder, fc.integer({ min: 1, max: 60 }), fc.nat(), async (input, ms, at) => {
+    const cut = at % (input.length + 1)
+    const whole = operatorWith(counter({ ms, time: 'event' }) as Oxi)
+    await whole.op.open()
+    for (const r of input) await whole.op.batch([r])
+    const oracle = eventTimeOracle(input, ms)
+    t.deepEqual(whole.out, oracle.out)
+    const kept = [...(whole.op.holders()[0].snapshot(1) as KeyedStateSnapshot).values()].flatMap((g) => unpackGroup(g).keys as string[])
+    t.deepEqual(kept.sort(), oracle.live, 'a snapshot drops the entries of keys that stopped coming')
+    const first = operatorWith(counter({ ms, time: 'event' }) as Oxi)
+    await first.op.open()
+    for (const r of input.slice(0, cut)) await first.op.batch([r])
+    const snapshots = first.op.holders().map((h) => ({ id: h.stateId, state: structuredClone(h.snapshot(1)) }))
+    t.deepEqual(snapshots.map((s) => s.id), ['count/state.n', 'count/event-time'])
+    const second = operatorWith(counter({ ms, time: 'event' }) as Oxi)
+    await second.op.open()
+    for (const h of second.op.holders()) h.restore(snapshots.find((s) => s.id === h.stateId)!.state, '1.0.0')
+    for (const r of input.slice(cut)) await second.op.batch([r])
+    t.deepEqual([...first.out, ...second.out], whole.out, `cut at ${cut} of ${input.length}`)
+  }), { seed, numRuns: 100 })
+})
+
+test('event-time TTL: a timestamp that is not a finite number fails the record with ERR_EVENT_TIME, naming the step and the state', async (t) => {
+  const { op } = operatorWith(counter({ ms: 10, time: 'event' }) as Oxi)
+  await op.open()
+  const e = await t.throwsAsync(async () => { await op.batch([{ key: 'a', gap: 0, ts: Number.NaN }]) })
+  t.is((e as { code?: string }).code, 'ERR_EVENT_TIME')
+  t.regex(e!.message, /^step 'count': state 'n': ttl\.timestamp\(record\) must return the record's event time as a finite number of epoch milliseconds \(got NaN\)/)
+})
+
+test('the step\'s event time (EventClock): restored as taken, refused when not a number; with another parallelism the lowest of the old instances that had seen a record', (t) => {
+  const clock = new EventClock('count')
+  t.is(clock.stateId, 'count/event-time')
+  clock.observe(50)
+  clock.observe(20)
+  t.is(clock.snapshot(), 50)
+  const again = new EventClock('count')
+  again.restore(clock.snapshot())
+  t.is(again.seen(), 50)
+  t.throws(() => again.restore('soon' as unknown as number), { code: 'ERR_KEYED_STATE_RESTORE', message: /state 'count\/event-time' cannot be restored from this snapshot: a string, not an event time/ })
+  t.is(clock.rescale([-Infinity, 80, 30]), 30)
+  t.is(clock.rescale([-Infinity, -Infinity]), -Infinity)
 })
