@@ -11,7 +11,10 @@
  * Each restore is a new run with `restore: 'latest'` on 1 worker (both shares on one thread) or 2
  * workers, alternating, BENCH_PR_ROUNDS rounds (default 3); the figure is the job's own restore
  * time (`metrics().restore.durationMs`: manifest read → last holder restored), with run() → running
- * (worker start included) beside it. Every restore is checked to have read the whole checkpoint.
+ * (worker start included) beside it, and the CPU the process spent during the restore, by thread
+ * (Linux: main, worker threads, other threads — V8's garbage-collection and compiler helpers,
+ * libuv's pool; sampled every 10 ms, so ±10–20 ms a thread): cores busy = CPU ÷ restore time, which
+ * bounds what a second core can add. Every restore is checked to have read the whole checkpoint.
  * Run: npm run bench -- parallel-restore, or node --expose-gc --import tsx bench/parallel-restore.ts
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -23,6 +26,8 @@ import { readHolderState } from '../persistence/checkpoints/read-holder-state.ts
 import { collectGarbage, environment, fmt, formatEnvironment, formatTable, spread, writeResults, type Spread } from './measure.ts'
 import windowJob, { type WindowStateParams } from './parallel-restore/window-module.ts'
 import mapJob, { type RestoreParams } from './restore-module.ts'
+// @ts-expect-error: plain JavaScript without declarations
+import { ThreadCpu } from './workers-pay/thread-cpu.mjs'
 
 const keys = Number(process.env.BENCH_PR_KEYS ?? 1_000_000)
 const rounds = Number(process.env.BENCH_PR_ROUNDS ?? 3)
@@ -31,15 +36,37 @@ const dir = mkdtempSync(join(tmpdir(), 'oxiflow-bench-pr-'))
 const moduleOf = (file: string): string => new URL(file, import.meta.url).href
 const tick = (ms = 1): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-/** Waits until the job left `starting` (its restore is done); a failure surfaces here. */
-async function untilRunning(job: Job): Promise<number> {
-  const t = performance.now()
-  while (job.metrics().status === 'starting') await tick()
+/** CPU ms by thread (ThreadCpu's split). */
+interface Cpu { main: number; workers: number; others: number }
+
+/**
+ * Waits until the job left `starting` (its restore is done; a failure surfaces here), sampling
+ * the process's CPU by thread meanwhile; returns the CPU spent during the restore's last
+ * `restoreMs()` ms (undefined off Linux).
+ */
+async function untilRunning(job: Job, cpu: ThreadCpu, restoreMs: () => number): Promise<Cpu | undefined> {
+  const samples: { at: number; split: Cpu | undefined }[] = []
+  // Every 10 ms (the kernel counts CPU in 10 ms ticks): reading /proc for each thread every ms
+  // took ~100 ms of the main thread's CPU during a 1 s restore.
+  let next = 0
+  while (job.metrics().status === 'starting') {
+    if (performance.now() >= next) {
+      cpu.sample()
+      samples.push({ at: performance.now(), split: cpu.split() })
+      next = performance.now() + 10
+    }
+    await tick()
+  }
   if (job.metrics().status !== 'running') await job.done
-  return performance.now() - t
+  const end = performance.now()
+  cpu.sample()
+  const last: Cpu | undefined = cpu.split()
+  const from = samples.findLast((s) => s.at <= end - restoreMs())?.split ?? samples[0]?.split
+  if (!last || !from) return undefined
+  return { main: last.main - from.main, workers: last.workers - from.workers, others: last.others - from.others }
 }
 
-interface Restored { reportedMs: number; wallMs: number }
+interface Restored { reportedMs: number; wallMs: number; cpu: Cpu | undefined }
 interface Kind {
   readonly name: string
   /** Takes the checkpoint to restore; returns its raw bytes. */
@@ -70,12 +97,13 @@ const windows: Kind = {
   },
   async restore(store, workers, rawBytes) {
     const t = performance.now()
+    const threads = new ThreadCpu()
     const job = windowJob(windowParams).run({ workers, module: moduleOf('./parallel-restore/window-module.ts'), params: windowParams, store, codec, retain: 2, restore: 'latest' })
-    await untilRunning(job)
+    const cpu = await untilRunning(job, threads, () => job.metrics().restore?.durationMs ?? 0)
     const wallMs = performance.now() - t
     const reportedMs = checked(job, rawBytes, `window state on ${workers} workers`)
     await halt(job)
-    return { reportedMs, wallMs }
+    return { reportedMs, wallMs, cpu }
   },
 }
 async function halt(job: Job): Promise<void> {
@@ -89,19 +117,20 @@ const maps: Kind = {
   name: `.process keyed Map holder, ${fmt(keys)} keys`,
   async take(store) {
     const job = mapJob(mapParams(true)).run({ workers: 2, module: moduleOf('./restore-module.ts'), params: mapParams(true), store, codec })
-    await untilRunning(job)
+    await untilRunning(job, new ThreadCpu(), () => 0)
     await job.stop() // its final checkpoint holds the whole state
     return job.metrics().checkpoints?.last?.rawBytes ?? NaN
   },
   async restore(store, workers, rawBytes) {
     const t = performance.now()
+    const threads = new ThreadCpu()
     const job = mapJob(mapParams(false)).run({ workers, module: moduleOf('./restore-module.ts'), params: mapParams(false), store, codec, restore: 'latest' })
-    await untilRunning(job)
+    const cpu = await untilRunning(job, threads, () => job.metrics().restore?.durationMs ?? 0)
     const wallMs = performance.now() - t
     // ± 1 %: the ticking source's position and the sink's figures change from one final checkpoint to the next.
     const reportedMs = checked(job, rawBytes, `Map state on ${workers} workers`, 0.01)
     await job.stop() // a final checkpoint of the same state (the ticks do not change it)
-    return { reportedMs, wallMs }
+    return { reportedMs, wallMs, cpu }
   },
   async extra(storePath) {
     const store = stores.file(storePath)
@@ -135,13 +164,21 @@ try {
     const one = spread(by[1].map((r) => r.reportedMs))
     const two = spread(by[2].map((r) => r.reportedMs))
     const mb = rawBytes / 1e6
-    const row = (label: string, s: Spread, wall?: Spread): string[] =>
-      [label, `${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}]`, fmt(mb / s.median * 1000), `${(s.median / two.median).toFixed(2)}×`, wall ? fmt(wall.median) : '—']
+    // CPU during the restore, medians by thread (ms), and cores busy: all threads' CPU ÷ restore time.
+    const cpuOf = (rs: Restored[]): string => {
+      const all = rs.filter((r) => r.cpu !== undefined) as (Restored & { cpu: Cpu })[]
+      if (all.length === 0) return '—'
+      const m = (f: (c: Cpu) => number): string => fmt(spread(all.map((r) => f(r.cpu))).median)
+      const cores = spread(all.map((r) => (r.cpu.main + r.cpu.workers + r.cpu.others) / r.reportedMs))
+      return `${m((c) => c.main)} / ${m((c) => c.workers)} / ${m((c) => c.others)}; ${cores.median.toFixed(2)} [${cores.min.toFixed(2)}–${cores.max.toFixed(2)}]`
+    }
+    const row = (label: string, s: Spread, wall?: Spread, cpu = '—'): string[] =>
+      [label, `${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}]`, fmt(mb / s.median * 1000), `${(s.median / two.median).toFixed(2)}×`, wall ? fmt(wall.median) : '—', cpu]
     console.log(`\n## Restore of ${kind.name} in 2 key-group shares (${fmt(mb, 1)} MB raw, codec ${codec}), medians of ${rounds} [range]\n`)
-    console.log(formatTable(['restore', 'ms (restore report)', 'MB/s (raw)', '÷ 2 workers (target ≥ 1.7×)', 'run() → running, ms'], [
+    console.log(formatTable(['restore', 'ms (restore report)', 'MB/s (raw)', '÷ 2 workers (target ≥ 1.7×)', 'run() → running, ms', 'CPU in the restore, ms: main / workers / other threads; cores busy'], [
       ...extra.map((e) => row(e.label, e.ms)),
-      row('1 worker (both shares on one thread)', one, spread(by[1].map((r) => r.wallMs))),
-      row('2 workers (one share each)', two, spread(by[2].map((r) => r.wallMs))),
+      row('1 worker (both shares on one thread)', one, spread(by[1].map((r) => r.wallMs)), cpuOf(by[1])),
+      row('2 workers (one share each)', two, spread(by[2].map((r) => r.wallMs)), cpuOf(by[2])),
     ]))
     results.push({ kind: kind.name, rawBytes, oneWorker: by[1], twoWorkers: by[2], extra, speedup: one.median / two.median })
   }
