@@ -1,6 +1,4 @@
 import type { StateHolder } from '../../persistence/state-holder.ts'
-import { OxiflowError } from '../errors/oxiflow-error.ts'
-import { shown } from '../option-checks.ts'
 import { KeyedStateRestoreError } from './keyed-state-restore-error.ts'
 
 /**
@@ -52,20 +50,3 @@ export class EventClock implements StateHolder<number> {
   }
 }
 
-/**
- * A record's event time from an event-time TTL's `timestamp`, checked: a finite number of epoch
- * milliseconds, else an OxiflowError (ERR_EVENT_TIME) naming the step and the state — a record
- * error of the step (its `onError` applies).
- *
- * @example
- * recordEventTime((r) => r.ts, { ts: 1000 }, 'count', 'n') // 1000
- */
-export function recordEventTime(timestamp: (record: any) => number, record: unknown, step: string, state: string): number {
-  const t = timestamp(record)
-  if (typeof t !== 'number' || !Number.isFinite(t)) {
-    throw new OxiflowError('ERR_EVENT_TIME', `step '${step}': state '${state}': ttl.timestamp(record) must return the record's event time ` +
-      `as a finite number of epoch milliseconds (got ${(t as unknown) instanceof Date ? 'a Date; return date.getTime()' : shown(t)}); ` +
-      'e.g. timestamp: (r) => Date.parse(r.at)')
-  }
-  return t
-}

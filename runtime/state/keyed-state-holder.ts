@@ -7,7 +7,7 @@ import { SlotTable } from './slot-table.ts'
 import { KeyedCapture } from './keyed-capture.ts'
 import { finishCaptureNow, type SnapshotCapture } from '../../persistence/snapshot-capture.ts'
 import type { StateOptions, StateTtl } from './state-options.ts'
-import { recordEventTime } from './event-clock.ts'
+import { eventTimeOf } from '../operators/window/event-time.ts'
 
 /**
  * What a keyed state holder is built from: where it is (step, name), how a record's key and
@@ -242,10 +242,10 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     this.running = undefined
   }
 
-  /** Event-time TTL: `record`'s event time, checked (recordEventTime), handed to the step's EventClock. */
+  /** Event-time TTL: `record`'s event time, checked (a record error of the step if it is no finite number), handed to the step's EventClock. */
   private eventTime(record: unknown): number {
     if (record === this.timedRecord && record !== undefined) return this.timedAt
-    const t = recordEventTime(this.eventTtl!.timestamp!, record, this.setup.step, this.setup.name)
+    const t = eventTimeOf(this.eventTtl!.timestamp!, `step '${this.setup.step}': state '${this.setup.name}'`, record, 'ttl.timestamp')
     this.timedRecord = record
     this.timedAt = t
     this.setup.eventClock?.observe(t)
