@@ -49,4 +49,3 @@ export class EventClock implements StateHolder<number> {
     return seen.length === 0 ? -Infinity : Math.min(...seen)
   }
 }
-
