@@ -14,7 +14,8 @@ import { STAGED_FILE_OUTPUT, stagedFileWriter } from './staged-file-writer.ts'
  * flushes and closes; `close()` closes. The parent directory must exist (ERR_FILE_OPEN names the
  * path otherwise). A record JSON cannot represent (`undefined`, a function) is written as `null`.
  * In a job that takes checkpoints the sink is two-phase-commit (exactly-once): lines reach the
- * file when the checkpoint covering them commits, and a restore rewinds the file to that
+ * file when the checkpoint covering them commits (the last ones when the checkpoint the job takes
+ * at its end commits, not at the end of input), and a restore rewinds the file to that
  * checkpoint (see `stagedFileWriter`); its path is part of that state, so a restore that names
  * another path is refused. One writer per file: `parallelism` above 1, or a second step writing
  * to the same sink object, is refused (send several branches to one sink with `.union`). A new

@@ -42,7 +42,8 @@ export interface StagedFileTarget {
  * pending part — the same bytes whether the crash came before or after that commit's append.
  * A restore whose checkpoint wrote another path, or whose file is now shorter than the committed
  * length, is refused (SinkTargetChangedError): cutting back to that length would pad the file
- * with NUL bytes. Memory: the output of one checkpoint interval.
+ * with NUL bytes. The input's end writes nothing: the job's end checkpoint commits the last
+ * lines like any other. Memory: the output of one checkpoint interval.
  *
  * @example
  * const writer = stagedFileWriter(fh, { step: 'out', path: '/srv/out.jsonl' })
@@ -72,13 +73,6 @@ export function stagedFileWriter<T>(fh: FileHandle, target: StagedFileTarget): S
     tail = tail.then(work)
     return tail
   }
-  const takeAll = (): Buffer => {
-    const all = Buffer.concat([...staged, ...unstaged])
-    staged = []
-    unstaged = []
-    return all
-  }
-
   /** Every segment not in the file yet; those since the last barrier are staged from now on (their list only: segments are never changed). */
   const stageAll = (): Buffer[] => {
     const segments = staged.concat(unstaged)
@@ -124,11 +118,9 @@ export function stagedFileWriter<T>(fh: FileHandle, target: StagedFileTarget): S
     },
     // Checkpoints are taken one at a time, so every segment staged now came at barrier ≤ n.
     commit: () => chain(async () => { if (staged.length > 0) await append(Buffer.concat(staged.splice(0))) }),
-    end: () => chain(async () => {
-      const rest = takeAll()
-      if (rest.length > 0) await append(rest)
-      if (!closed) { closed = true; await fh.close() }
-    }),
+    // No end(): the lines since the last checkpoint wait for the checkpoint the job takes at its
+    // end, whose commit appends them; written at the end, a crash before that checkpoint committed
+    // left the whole output in the file, to be cut back by the restore.
     async close() {
       await tail?.catch(() => undefined)
       if (!closed) { closed = true; await fh.close() }

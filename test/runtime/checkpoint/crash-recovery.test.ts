@@ -1,8 +1,9 @@
 import test from 'ava'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { actualOutput, expectedOutput, faultRate, untilDone } from '../../fixtures/crash/harness.ts'
+import { checkpoints, stores } from '../../../index.ts'
+import { actualOutput, expectedOutput, faultRate, perKey, runOnce, untilDone } from '../../fixtures/crash/harness.ts'
 
 for (const point of ['before-manifest', 'after-manifest', 'before-commit', 'after-commit'] as const) {
   test.serial(`SIGKILL ${point.replace('-', ' ')} of checkpoint 3, then --restore latest: output equals an uninterrupted run`, async (t) => {
@@ -15,6 +16,27 @@ for (const point of ['before-manifest', 'after-manifest', 'before-commit', 'afte
     const actual = await actualOutput(dir)
     t.is(actual.counts.split('\n').length, expected.counts.split('\n').length)
     t.true(actual.counts === expected.counts, 'counts.jsonl differs from the uninterrupted run')
+    t.true(actual.rare === expected.rare, 'rare.jsonl differs from the uninterrupted run')
+  })
+}
+
+for (const workers of [0, 2]) {
+  test.serial(`SIGKILL before the manifest of the checkpoint taken at the end, ${workers} workers: the files hold only what committed checkpoints committed, then --restore latest finishes them`, async (t) => {
+    t.timeout(120_000)
+    const expected = await expectedOutput(t)
+    const dir = await mkdtemp(join(tmpdir(), 'oxiflow-crash-end-'))
+    t.teardown(() => rm(dir, { recursive: true, force: true }))
+    await mkdir(join(dir, 'out'))
+    // No periodic checkpoint comes before the end (an interval longer than the run): the end's is the first.
+    t.is(await runOnce({ dir, workers, checkpointInterval: 600_000 }, { OXIFLOW_FAULT: 'before-manifest:end' }), 'SIGKILL', 'the fault point must have killed the run')
+    const store = stores.file(join(dir, 'store'))
+    t.deepEqual(await checkpoints(store, 'exactly-once').list(), [], 'no checkpoint committed')
+    // The lines wait for the end's checkpoint to commit: written at the end of input, the whole output was in the files.
+    for (const file of ['counts.jsonl', 'rare.jsonl']) t.is((await stat(join(dir, 'out', file))).size, 0, `${file} holds lines no checkpoint committed`)
+    await untilDone({ dir, workers }, {}, () => undefined)
+    const actual = await actualOutput(dir)
+    // On workers the keyed instances' lines interleave differently from run to run.
+    t.deepEqual(perKey(actual.counts), perKey(expected.counts), 'counts.jsonl: every key\'s records, in order')
     t.true(actual.rare === expected.rare, 'rare.jsonl differs from the uninterrupted run')
   })
 }
