@@ -5,6 +5,7 @@ import { cleanupState } from '../persistence/run-state/cleanup-state.ts'
 import { checkStateBundle, exportPipelineState, importPipelineState } from '../persistence/run-state/state-bundle.ts'
 import { sweepTempFiles } from '../persistence/stores/atomic-file.ts'
 import { sweepStaleLocks } from '../persistence/stores/lock-file.ts'
+import { maskCredentials } from '../persistence/stores/mask-credentials.ts'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { errorText } from './error-text.ts'
@@ -99,7 +100,7 @@ export async function stateCommand(argv: readonly string[]): Promise<number> {
           const report = await importPipelineState(store, bundle, file)
           out(json ? toJson(report) : `imported pipeline '${pipelineId}' from ${file}: ${report.writtenKeys} checkpoint keys ` +
             `(checkpoints ${report.checkpointIds.join(', ') || 'none'})${report.runRecord ? ' and its run record' : ''}, ` +
-            `replacing ${report.removedKeys} keys; continue it with oxiflow run <module> --store ${where} --restore latest`)
+            `replacing ${report.removedKeys} keys; continue it with oxiflow run <module> --store ${maskCredentials(where)} --restore latest`)
           return 0
         }
       }

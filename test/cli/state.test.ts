@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { dropPostgresSchema } from '../fixtures/store-servers.ts'
 import { cliInProcess, runCli, startCli } from './run-cli.ts'
 
 // `oxiflow state` end to end, against stores written by real `oxiflow run` processes. Each test
@@ -229,4 +230,22 @@ test('state show and runner list work on a shared Redis store; a store URL\'s cr
   t.is((JSON.parse(refused.stdout) as { error: { code: string } }).error.code, 'ERR_STORE_UNAVAILABLE')
   t.false(refused.stdout.includes(secret) || refused.stderr.includes(secret), refused.stderr)
   t.true(refused.stderr.includes('redis://***@127.0.0.1:1/0'), refused.stderr)
+})
+
+test("state import into a PostgreSQL store: the command it suggests keeps the URL's password masked", async (t) => {
+  t.timeout(180_000)
+  const dir = await tempDir(t)
+  const schema = `oxiflow_cli_import_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  t.teardown(() => dropPostgresSchema(schema))
+  const run = await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', join(dir, 'a')])
+  t.is(run.code, 0, run.stderr)
+  const file = join(dir, 'state.json')
+  const exported = await cliInProcess(['state', 'export', 'cli-completes', '--store', join(dir, 'a'), '--out', file])
+  t.is(exported.code, 0, exported.stderr)
+  const secret = 's3cret-pw'
+  // The local server trusts every connection, so any password opens it.
+  const imported = await cliInProcess(['state', 'import', 'cli-completes', file, '--store', `postgres://postgres:${secret}@127.0.0.1:5432/test?schema=${schema}`])
+  t.is(imported.code, 0, imported.stderr)
+  t.false(imported.stdout.includes(secret) || imported.stderr.includes(secret), imported.stdout + imported.stderr)
+  t.true(imported.stdout.includes(`--store postgres://***@127.0.0.1:5432/test?schema=${schema} --restore latest`), imported.stdout)
 })
