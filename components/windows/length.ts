@@ -34,6 +34,7 @@ export function length(n: number): Window<unknown, LengthState> {
     time: 'count',
     mode: 'fifo',
     stateVersion: '1.1.0',
+    parameters: `n: ${n}`,
     eventTime: undefined,
     create: (host) => ({ seq: 0, records: { items: [], head: 0 }, acc: host.acc.create() }),
     add(host, key, state, record) {

@@ -49,6 +49,7 @@ export function session<R>(options: SessionOptions<R>): Window<R, EventWindowsSt
     time: 'event',
     mode: 'merge',
     stateVersion: '1.3.0',
+    parameters: `gap: ${gap}`,
     eventTime,
     create: () => ({ windows: [] }),
     add(host, key, state, record, t, watermark) {

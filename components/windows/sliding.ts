@@ -44,6 +44,7 @@ export function sliding<R>(options: SlidingOptions<R>): Window<R, EventWindowsSt
     time: 'event',
     mode: 'append',
     stateVersion: '1.3.0',
+    parameters: `size: ${size}, slide: ${slide}`,
     eventTime,
     create: () => ({ windows: [] }),
     add(host, key, state, record, t, watermark) {

@@ -40,6 +40,7 @@ export function sort<R>(n: number, compare: (a: R, b: R) => number): Window<R, S
     time: 'count',
     mode: 'sorted',
     stateVersion: '1.1.0',
+    parameters: `n: ${n}`,
     eventTime: undefined,
     create: (host) => ({ seen: 0, records: [], acc: host.acc.create() }),
     add(host, key, state, record) {

@@ -34,6 +34,7 @@ export function timeBatch(ms: number): Window<unknown, TimeBatchState> {
     time: 'processing',
     mode: 'append',
     stateVersion: '1.1.0',
+    parameters: `ms: ${ms}`,
     eventTime: undefined,
     create: (host) => ({ start: 0, count: 0, acc: host.acc.create() }),
     add(host, key, state, record, now) {

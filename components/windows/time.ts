@@ -41,6 +41,7 @@ export function time(ms: number): Window<unknown, TimeState> {
     time: 'processing',
     mode: 'fifo',
     stateVersion: '1.1.0',
+    parameters: `ms: ${ms}`,
     eventTime: undefined,
     create: (host) => ({ arrivals: { items: [], head: 0 }, records: { items: [], head: 0 }, acc: host.acc.create() }),
     add(host, key, state, record, now) {

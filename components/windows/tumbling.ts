@@ -38,6 +38,7 @@ export function tumbling<R>(options: TumblingOptions<R>): Window<R, EventWindows
     time: 'event',
     mode: 'append',
     stateVersion: '1.3.0',
+    parameters: `size: ${size}`,
     eventTime,
     create: () => ({ windows: [] }),
     add(host, key, state, record, t, watermark) {

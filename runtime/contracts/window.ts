@@ -93,6 +93,12 @@ export interface Window<R = unknown, S = any> {
   readonly mode: WindowMode
   /** Semver of `S`'s shape, recorded in snapshots. */
   readonly stateVersion: string
+  /**
+   * Optional: the options its state depends on, as text (`size: 60000`), recorded in snapshots;
+   * a restore refuses state written under others (windows cut for another size would overlap
+   * the new ones). Leave out options a restore may change, such as `maxOutOfOrderness`.
+   */
+  readonly parameters?: string
   /** Set exactly when `time` is 'event'. */
   readonly eventTime: EventTimeOptions<R> | undefined
   /** A fresh state for a key. */

@@ -4,7 +4,7 @@ import type { OperatorContext } from '../operator.ts'
 import type { WindowChanges } from './window-changes.ts'
 import type { WindowColumnsPart, WindowStateCodec } from './window-columns.ts'
 import { restoreWindowState, type RestoredWindowState } from './window-restore.ts'
-import { foldWindowChanges, snapshotWindowState, sharedSnapshot, type WindowChangesSince, type WindowStepState } from './window-snapshot.ts'
+import { foldWindowChanges, snapshotWindowState, sharedSnapshot, type WindowChangesSince, type WindowIdentity, type WindowStepState } from './window-snapshot.ts'
 import type { WindowStatesPart } from './window-states-part.ts'
 import type { KeyEntry } from './window-timers.ts'
 
@@ -12,11 +12,11 @@ import type { KeyEntry } from './window-timers.ts'
  * What a window step's holder reads and sets of its step.
  *
  * @example
- * const step: WindowHolderStep = { ctx, signature, codec, objects, changes, keys, groupOf, watermark: () => wm, maxEventTime: () => max, clear, load, release }
+ * const step: WindowHolderStep = { ctx, identity, codec, objects, changes, keys, groupOf, watermark: () => wm, maxEventTime: () => max, clear, load, release }
  */
 export interface WindowHolderStep {
   readonly ctx: OperatorContext
-  readonly signature: string
+  readonly identity: WindowIdentity
   readonly codec: WindowStateCodec | undefined
   /** With no codec: the states in objects, captured at a barrier and gathered after it (`changed`: how many changed after an epoch). */
   readonly objects?: { capture(since: number): SnapshotCapture<WindowStatesPart>; changed(since: number): number }
@@ -44,7 +44,7 @@ export interface WindowHolderStep {
  */
 export function windowHolder(stateId: string, stateVersion: string, step: WindowHolderStep): StateHolder<WindowStepState> {
   const snapshot = (checkpointId: number | undefined): WindowStepState => {
-    const state = snapshotWindowState(step.ctx, step.signature, step.keys, step.watermark(), step.maxEventTime(), step.codec)
+    const state = snapshotWindowState(step.ctx, step.identity, step.keys, step.watermark(), step.maxEventTime(), step.codec)
     step.changes.took(checkpointId)
     return state
   }
@@ -57,7 +57,7 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
       const known = changesSince(step, since)
       if (known === undefined) return undefined
       const { epoch, dropped, gone } = known
-      const changes = snapshotWindowState(step.ctx, step.signature, step.keys, step.watermark(), step.maxEventTime(), step.codec, { epoch, dropped })
+      const changes = snapshotWindowState(step.ctx, step.identity, step.keys, step.watermark(), step.maxEventTime(), step.codec, { epoch, dropped })
       if (worthFull(step, changedKeys(changes), gone)) return undefined
       step.changes.took(checkpointId)
       return changes
@@ -85,14 +85,14 @@ export function windowHolder(stateId: string, stateVersion: string, step: Window
           const gathered = part.step()
           if (gathered === undefined) return undefined
           const where = codec === undefined ? { states: gathered as WindowStatesPart } : { shared: gathered as WindowColumnsPart }
-          return state = sharedSnapshot(step.ctx, step.signature, where, watermark, maxEventTime, changes)
+          return state = sharedSnapshot(step.ctx, step.identity, where, watermark, maxEventTime, changes)
         },
       }
     },
     applyChanges: foldWindowChanges,
     restore(state, fromVersion) {
       step.clear()
-      step.load(restoreWindowState(stateId, stateVersion, step.signature, step.groupOf, state, fromVersion, step.codec, step.release, step.ctx.maxKeyGroups))
+      step.load(restoreWindowState(stateId, stateVersion, step.identity, step.groupOf, state, fromVersion, step.codec, step.release, step.ctx.maxKeyGroups))
       step.changes.reset()
     },
   }

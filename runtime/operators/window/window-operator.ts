@@ -18,7 +18,7 @@ import { WindowLateRecords } from './window-late-records.ts'
 import { WindowTimers } from './window-timers.ts'
 import { WindowKeys } from './window-keys.ts'
 import { fireDue } from './fire-due.ts'
-import { windowSignature } from './window-snapshot.ts'
+import { windowIdentity, type WindowIdentity } from './window-snapshot.ts'
 import { WindowChanges } from './window-changes.ts'
 import { windowHolder, type WindowHolderStep } from './window-holder.ts'
 import { inputOffset, type Operator, type OperatorContext, type Output } from '../operator.ts'
@@ -57,7 +57,7 @@ export class WindowOperator implements Operator {
   private out: unknown[] = []
   private readonly late: WindowLateRecords
   private readonly clock: WindowClock
-  private readonly signature: string
+  private readonly identity: WindowIdentity
   /** Snapshots keys as raw columns when the state lives in columns (rowWindows). */
   private readonly columns: WindowStateCodec | undefined
   /** The window's state in a RowTable, when it lives in columns. */
@@ -92,7 +92,7 @@ export class WindowOperator implements Operator {
     this.timed = spec.window.time !== 'count'
     this.processing = spec.window.time === 'processing'
     this.late = new WindowLateRecords(ctx)
-    this.signature = windowSignature(spec.window, spec.output)
+    this.identity = windowIdentity(spec.window, spec.output)
     this.columns = this.rowWindows?.codec()
     this.clock = new WindowClock(ctx, () => {
       this.fireDue(this.ctx.clock.now())
@@ -151,7 +151,7 @@ export class WindowOperator implements Operator {
   holders(): StateHolder[] {
     const step: WindowHolderStep = {
       // Uncached: a restore checks every key once (a cache of 64k keys would only churn).
-      ctx: this.ctx, signature: this.signature, codec: this.columns, changes: this.changes, keys: this.keys, groupOf: (key) => keyGroupOf(key, this.ctx.maxKeyGroups),
+      ctx: this.ctx, identity: this.identity, codec: this.columns, changes: this.changes, keys: this.keys, groupOf: (key) => keyGroupOf(key, this.ctx.maxKeyGroups),
       objects: this.columns ? undefined : { capture: (since) => this.keys.captureStates(since, this.changes.epoch), changed: (since) => this.keys.changedSince(since) },
       watermark: () => this.progress.wm,
       maxEventTime: () => this.progress.maxEventTime,

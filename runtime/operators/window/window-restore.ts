@@ -2,7 +2,7 @@ import type { KeyGroup } from '../../../persistence/state-holder.ts'
 import { IncompatibleStateError } from './incompatible-state-error.ts'
 import { partKeys, type WindowColumnsPart, type WindowStateCodec } from './window-columns.ts'
 import { unpackKeys } from './key-table.ts'
-import type { WindowGroupState, WindowStepState } from './window-snapshot.ts'
+import type { WindowGroupState, WindowIdentity, WindowStepState } from './window-snapshot.ts'
 import { readStatesPart, type WindowStatesPart } from './window-states-part.ts'
 
 /**
@@ -30,14 +30,14 @@ export interface RestoredWindowState extends KeyStates {
 }
 
 /**
- * Checks a window snapshot (version, signature, key groups) and lists its keys by ascending key
+ * Checks a window snapshot (version, signature, parameters, key groups) and lists its keys by ascending key
  * group. Accepts any subset of key groups; the watermark is the lowest of theirs (groups from
  * several instances: no record becomes late that would not have been).
  *
  * @example
- * const { watermark, keys } = restoreWindowState('stats/w', '1.0.0', sig, groupOf, state, '1.0.0')
+ * const { watermark, keys } = restoreWindowState('stats/w', '1.0.0', identity, groupOf, state, '1.0.0')
  */
-export function restoreWindowState(stateId: string, expectedVersion: string, signature: string, groupOf: (key: unknown) => KeyGroup,
+export function restoreWindowState(stateId: string, expectedVersion: string, identity: WindowIdentity, groupOf: (key: unknown) => KeyGroup,
   state: WindowStepState, fromVersion: string, codec?: WindowStateCodec, release?: (state: unknown) => void, maxKeyGroups?: number): RestoredWindowState {
   checkVersion(stateId, fromVersion, expectedVersion)
   if (!(state instanceof Map)) {
@@ -49,9 +49,14 @@ export function restoreWindowState(stateId: string, expectedVersion: string, sig
   for (const g of sorted) {
     const base = state.get(g)!
     for (const group of [base, ...(base.layers ?? [])]) {
-      if (group.signature !== signature) {
-        throw new IncompatibleStateError(stateId, `state for '${group.signature}'`, `'${signature}'`,
+      if (group.signature !== identity.signature) {
+        throw new IncompatibleStateError(stateId, `state for '${group.signature}'`, `'${identity.signature}'`,
           '; the window or its aggregates changed since the snapshot — restore with the pipeline that wrote it, or rename the step to start it fresh')
+      }
+      // Snapshots from before parameters were recorded have none: only the signature can be checked.
+      if (group.parameters !== undefined && identity.parameters !== undefined && group.parameters !== identity.parameters) {
+        throw new IncompatibleStateError(stateId, `state for windows of ${group.parameters}`, `${identity.parameters}`,
+          '; the window\'s options changed since the snapshot and its open windows were cut for the old ones — restore with the pipeline that wrote it, or rename the step to start it fresh')
       }
       if (group.maxKeyGroups !== undefined && maxKeyGroups !== undefined && group.maxKeyGroups !== maxKeyGroups) {
         throw new IncompatibleStateError(stateId, `key group ${g} of a snapshot taken with maxKeyGroups ${group.maxKeyGroups}`, `maxKeyGroups ${maxKeyGroups}`,

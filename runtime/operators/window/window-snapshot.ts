@@ -22,6 +22,8 @@ export interface WindowGroupState {
   readonly maxEventTime: number
   /** The window type and output fields the states were written for, e.g. `lengthBatch/aggregate(n:count)`. */
   readonly signature: string
+  /** The window's `parameters` the states were written for, e.g. `n: 100` (absent in older snapshots, and for windows without them). */
+  readonly parameters?: string
   /** `[key, the window's state for it]`, in the order the keys were first seen (or `shared`). */
   readonly keys?: [unknown, unknown][]
   /** Or (since 1.1.0, state kept in columns) this group's keys within a part of the instance's keys, shared by its groups (`groups` says whose). */
@@ -50,15 +52,15 @@ export type WindowStepState = Map<KeyGroup, WindowGroupState>
  * groups share; without, states are included by reference: serialize before the next record.
  *
  * @example
- * const state = snapshotWindowState(ctx, 'tumbling/collect', keys, wm, maxTs)
+ * const state = snapshotWindowState(ctx, { signature: 'tumbling/collect', parameters: 'size: 60000' }, keys, wm, maxTs)
  */
-export function snapshotWindowState(ctx: OperatorContext, signature: string, keys: ReadonlyMap<unknown, KeyEntry>,
+export function snapshotWindowState(ctx: OperatorContext, identity: WindowIdentity, keys: ReadonlyMap<unknown, KeyEntry>,
   watermark: number, maxEventTime: number, codec?: WindowStateCodec, changes?: WindowChangesSince): WindowStepState {
   const range = rangeOf(ctx.instance, ctx.maxKeyGroups, ctx.parallelism)
   // By key group number (dense), each group's keys and states in key creation order (Map order:
   // a restore re-creates keys in snapshot order).
   const since = changes?.epoch ?? -Infinity
-  if (codec) return sharedSnapshot(ctx, signature, { shared: codec.writeAll(since) }, watermark, maxEventTime, changes)
+  if (codec) return sharedSnapshot(ctx, identity, { shared: codec.writeAll(since) }, watermark, maxEventTime, changes)
   const byGroup: { keys: unknown[]; states: unknown[] }[] = []
   for (let g = range.start; g <= range.end; g++) byGroup[g] = { keys: [], states: [] }
   const add = (key: unknown, group: KeyGroup, state: unknown): void => {
@@ -78,7 +80,7 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
     if (p === undefined) continue
     const removed = changes?.dropped.get(g)
     groups.set(g, {
-      watermark, maxEventTime, signature, maxKeyGroups: ctx.maxKeyGroups, keys: p.keys.map((k, i): [unknown, unknown] => [k, p.states[i]]),
+      watermark, maxEventTime, ...identity, maxKeyGroups: ctx.maxKeyGroups, keys: p.keys.map((k, i): [unknown, unknown] => [k, p.states[i]]),
       ...(changes && { removed: packKeys(removed ?? []) }),
     })
   }
@@ -90,15 +92,15 @@ export function snapshotWindowState(ctx: OperatorContext, signature: string, key
  * `states` gathered by a capture): an entry for every key group the instance owns.
  *
  * @example
- * const state = sharedSnapshot(ctx, 'length/collect', { states: part }, wm, maxTs)
+ * const state = sharedSnapshot(ctx, { signature: 'length/collect', parameters: 'n: 10' }, { states: part }, wm, maxTs)
  */
-export function sharedSnapshot(ctx: OperatorContext, signature: string, part: { shared: WindowColumnsPart } | { states: WindowStatesPart },
+export function sharedSnapshot(ctx: OperatorContext, identity: WindowIdentity, part: { shared: WindowColumnsPart } | { states: WindowStatesPart },
   watermark: number, maxEventTime: number, changes?: WindowChangesSince): WindowStepState {
   const range = rangeOf(ctx.instance, ctx.maxKeyGroups, ctx.parallelism)
   const groups: WindowStepState = new Map()
   for (let g = range.start; g <= range.end; g++) {
     const removed = changes?.dropped.get(g)
-    groups.set(g, { watermark, maxEventTime, signature, maxKeyGroups: ctx.maxKeyGroups, ...part, ...(changes && { removed: packKeys(removed ?? []) }) })
+    groups.set(g, { watermark, maxEventTime, ...identity, maxKeyGroups: ctx.maxKeyGroups, ...part, ...(changes && { removed: packKeys(removed ?? []) }) })
   }
   return groups
 }
@@ -133,13 +135,25 @@ export function foldWindowChanges(full: WindowStepState, changes: WindowStepStat
 }
 
 /**
- * What a window step's state shape depends on besides its version: the window type and the
- * output's fields. A restore refuses state written for another.
+ * What a window step's state depends on besides its version: the window type and the output's
+ * fields (`signature`), and the window's parameters. A restore refuses state written for others.
  *
  * @example
- * windowSignature(windows.lengthBatch(3), { kind: 'aggregate', aggregates: { n: agg.count() } }) // 'lengthBatch/aggregate(n:count)'
+ * const identity: WindowIdentity = { signature: 'lengthBatch/aggregate(n:count)', parameters: 'n: 3' }
  */
-export function windowSignature(window: Window, output: WindowOutput): string {
+export interface WindowIdentity {
+  readonly signature: string
+  readonly parameters?: string
+}
+
+/**
+ * The identity of a window step's state.
+ *
+ * @example
+ * windowIdentity(windows.lengthBatch(3), { kind: 'aggregate', aggregates: { n: agg.count() } }) // { signature: 'lengthBatch/aggregate(n:count)', parameters: 'n: 3' }
+ */
+export function windowIdentity(window: Window, output: WindowOutput): WindowIdentity {
   const fields = output.kind === 'aggregate' ? `(${Object.entries(output.aggregates).map(([n, a]) => `${n}:${a.kind}`).join(',')})` : ''
-  return `${window.type}/${output.kind}${fields}`
+  const signature = `${window.type}/${output.kind}${fields}`
+  return window.parameters === undefined ? { signature } : { signature, parameters: window.parameters }
 }

@@ -222,6 +222,34 @@ test('a restore refuses another major version and a changed window, naming found
     'aggregates changed since the snapshot — restore with the pipeline that wrote it, or rename the step to start it fresh')
 })
 
+test('a restore refuses state written with other window options (size, slide, gap, count), and takes another maxOutOfOrderness', async (t) => {
+  const input = [rec('a', 1, 1_000), rec('a', 2, 12_000), rec('b', 3, 15_000)]
+  const run = (window: Window<R>, restoreFrom?: Map<string, unknown>) => pipeline('p').source('in', sources.iterable(input))
+    .keyBy((r) => r.k).window('w', window).aggregate('s', { n: agg.count() }).sink('out', sinks.collect())
+    .run(restoreFrom === undefined ? { snapshotAtEnd: true } : { restoreFrom: restoreFrom as never }).done
+  const time = (r: R) => r.t
+  const cases: [Window<R>, Window<R>, string][] = [
+    [windows.tumbling({ size: 10_000, time }), windows.tumbling({ size: 20_000, time }), "found state for windows of size: 10000, expected size: 20000"],
+    [windows.sliding({ size: 10_000, slide: 5_000, time }), windows.sliding({ size: 10_000, slide: 2_000, time }), "found state for windows of size: 10000, slide: 5000, expected size: 10000, slide: 2000"],
+    [windows.session({ gap: 400, time }), windows.session({ gap: 2_000, time }), "found state for windows of gap: 400, expected gap: 2000"],
+    [windows.lengthBatch(3), windows.lengthBatch(5), "found state for windows of n: 3, expected n: 5"],
+    [windows.length(3), windows.length(2), "found state for windows of n: 3, expected n: 2"],
+  ]
+  for (const [before, after, found] of cases) {
+    const { snapshot } = await run(before)
+    const e = await t.throwsAsync(run(after, snapshot), { instanceOf: IncompatibleStateError }, after.description)
+    t.is(e?.message, `state 's/w': ${found}; the window's options changed since the snapshot and its open windows were cut for the old ones — ` +
+      'restore with the pipeline that wrote it, or rename the step to start it fresh')
+  }
+  // Options that do not change how windows are cut may change.
+  const { snapshot } = await run(windows.tumbling({ size: 10_000, time }))
+  const s = await run(windows.tumbling({ size: 10_000, time, maxOutOfOrderness: 5_000, allowedLateness: 1_000 }), snapshot)
+  t.is(s.status, 'completed')
+  // A snapshot from before the options were recorded has none: only the window type and aggregates are checked.
+  for (const group of (snapshot!.get('s/w')!.instances[0] as Map<number, { parameters?: string }>).values()) delete group.parameters
+  t.is((await run(windows.tumbling({ size: 20_000, time }), snapshot)).status, 'completed')
+})
+
 test('a restore refuses state that no step of the pipeline has', async (t) => {
   const p = pipeline('p').source('in', sources.iterable([1])).sink('out', sinks.collect())
   const e = await t.throwsAsync(p.run({ restoreFrom: new Map([['gone/w', { stateVersion: '1.0.0', instances: [new Map()] }]]) }).done, { instanceOf: InvalidOptionError })
