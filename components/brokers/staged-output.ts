@@ -40,7 +40,9 @@ export type OrdinalPublisher = (run: string, first: number, payloads: readonly s
  * durable in checkpoint n), `commit(n)` publishes them. A restore takes back the snapshot's
  * pending records with their ordinals and publishes them again at the next commit; those that
  * already reached the broker before the crash carry the same (run, ordinal) and are dropped
- * there as duplicates. Without checkpoints every batch is published at once (at-least-once).
+ * there as duplicates. A restore that went back past a committed checkpoint (`rewound`) takes
+ * a new run: what was published since is published again rather than matched by ordinal. Without
+ * checkpoints every batch is published at once (at-least-once).
  *
  * At the end of a bounded input the records after the last periodic checkpoint stay staged: the
  * job's last checkpoint (taken once every step ended) snapshots them and its commit publishes
@@ -123,6 +125,14 @@ export function stagedOutput<T>(stateId: string, checkpointing: boolean, publish
       await publishStaged(staged.length)
       await shut()
     })),
+    // Restored from a checkpoint older than one that committed: the replay may bring the records
+    // that commit published in another order (on workers), so under this run's ordinals the broker
+    // would drop new records as duplicates of other ones. A new run publishes them all again
+    // (the restored checkpoint's staged records included): at least once for that stretch.
+    rewound() {
+      run = randomUUID()
+      published = 0
+    },
     async close() {
       await tail.catch(() => undefined)
       await shut()

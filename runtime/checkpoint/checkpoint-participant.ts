@@ -46,6 +46,7 @@ export interface CheckpointParticipant {
   /**
    * After a restore: sources continue at their cuts, sequence-merging receivers expect the first
    * number at or after them, and instances that had ended (the manifest's `ended`) only pass their end on.
+   * `rewound`: a committed checkpoint newer than the restored one exists (see `SinkWriter.rewound`).
    */
-  startAt(cuts: Readonly<Record<number, number>>, ended: Readonly<Record<string, EndedStep>>): Maybe<void>
+  startAt(cuts: Readonly<Record<number, number>>, ended: Readonly<Record<string, EndedStep>>, rewound: boolean): Maybe<void>
 }

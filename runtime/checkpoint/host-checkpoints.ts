@@ -87,8 +87,12 @@ export class HostCheckpoints implements CheckpointParticipant {
     return this.instances.flatMap((inst) => holdersOf(inst).map((h) => holderEntryOf(h, rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism))))
   }
 
-  /** After a restore: instances that had ended only pass their end on; the others continue at their source's cut. */
-  startAt(cuts: Readonly<Record<number, number>>, ended: Readonly<Record<string, EndedStep>>): void {
+  /**
+   * After a restore: instances that had ended only pass their end on; the others continue at their
+   * source's cut. `rewound`: a committed checkpoint newer than the restored one exists (sinks are told).
+   */
+  startAt(cuts: Readonly<Record<number, number>>, ended: Readonly<Record<string, EndedStep>>, rewound: boolean): void {
+    if (rewound) for (const inst of this.instances) for (const op of inst.operators) op.rewound?.()
     for (const inst of this.instances) {
       if (!endedBefore(ended, inst.vertex, inst.index)) continue
       inst.source?.restoreEnded()

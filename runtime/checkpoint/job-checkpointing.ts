@@ -92,10 +92,17 @@ export class JobCheckpointing {
     const levels = Math.max(-1, ...manifest.holders.map((h) => h.level)) + 1
     for (let level = 0; level < levels; level++) await Promise.all(participants.map((p) => p.restoreLevel(manifest, level)))
     const cuts = manifest.sources.cuts ?? {}
+    // Committed checkpoints newer than the restored one: their commits may have published output
+    // that a broker sink cannot take back, and the replay need not bring it in the same order.
+    const restoredId = manifest.checkpointId
+    const newer = asked === 'latest' ? skipped.map((s) => s.id) : (await this.checkpoints.list()).map((c) => c.id).filter((id) => id > restoredId)
+    const rewoundNote = newer.length === 0 ? '' : `; checkpoint ${newer.join(', ')} had committed after it: sinks that cannot take back ` +
+      `what they published (sinks.jetstream, sinks.redisStream) publish again what they published from checkpoint ${restoredId} on, ` +
+      `its staged output included: at least once up to where ${newer.length === 1 ? 'that one' : 'those'} reached`
     // Instances that had ended before the checkpoint only pass their end on: their end (an Oxi's
     // onEnd, the last windows) ran before it and is in the restored state and output.
-    await Promise.all(participants.map((p) => p.startAt(cuts, manifest.ended ?? {})))
-    this.restored = { checkpointId: manifest.checkpointId, skipped, message: `restored pipeline '${this.plan.pipelineId}' from checkpoint ${manifest.checkpointId}${why ? ` (${why})` : ''}${dropNote}`,
+    await Promise.all(participants.map((p) => p.startAt(cuts, manifest.ended ?? {}, newer.length > 0)))
+    this.restored = { checkpointId: manifest.checkpointId, skipped, message: `restored pipeline '${this.plan.pipelineId}' from checkpoint ${manifest.checkpointId}${why ? ` (${why})` : ''}${dropNote}${rewoundNote}`,
       ...(dropped.length > 0 && { dropped }),
       durationMs: performance.now() - started, bytes: sum(manifest.holders.map((h) => h.storedBytes)), rawBytes: sum(manifest.holders.map((h) => h.rawBytes)) }
   }

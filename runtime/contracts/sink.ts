@@ -35,6 +35,15 @@ export interface SinkWriter<T, R = unknown> {
    */
   commit?(checkpointId: number): void | Promise<void>
   /**
+   * After its holders were restored from a checkpoint older than one that committed (a restore
+   * that skipped a damaged newest checkpoint, or one asked for by id): what this sink made
+   * visible after the restored checkpoint cannot be assumed to come again the same way (on
+   * workers the records of several instances interleave differently). A sink that cannot take
+   * back what it published must not drop a record as a duplicate of what was published then;
+   * a sink that rewinds its target (`sinks.jsonl`) needs nothing here.
+   */
+  rewound?(): void
+  /**
    * A value the job summary carries under this sink's step name (e.g. collected records). With
    * `parallelism` above 1 the instances' array results are concatenated, and other results
    * become an array of them, in instance order.

@@ -22,6 +22,8 @@ export interface Operator extends Output {
   holders?(): StateHolder[]
   /** Checkpoint `checkpointId` is committed: a sink publishes what it staged up to its barrier. */
   commit?(checkpointId: number): Maybe<void>
+  /** A restore went back past a committed checkpoint (see `SinkWriter.rewound`). */
+  rewound?(): void
   /** A sink's result, carried in the job summary under the step's name. */
   result?(): unknown
 }

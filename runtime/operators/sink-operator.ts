@@ -49,6 +49,10 @@ export class SinkOperator implements Operator {
     return this.writer.commit?.(checkpointId)
   }
 
+  rewound(): void {
+    this.writer.rewound?.()
+  }
+
   result(): unknown {
     return this.writer.result?.()
   }

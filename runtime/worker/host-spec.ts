@@ -48,5 +48,5 @@ export interface HostApi {
   commit(checkpointId: number): Promise<Outcome<void>>
   holders(): Outcome<HolderEntry[]>
   restoreLevel(manifest: Manifest, level: number): Promise<Outcome<void>>
-  startAt(cuts: Record<number, number>, ended: Record<string, EndedStep>): void
+  startAt(cuts: Record<number, number>, ended: Record<string, EndedStep>, rewound: boolean): void
 }

@@ -53,8 +53,8 @@ export class RemoteCheckpoints implements CheckpointParticipant {
     return this.call(f) as Promise<Outcome<T>>
   }
 
-  startAt(cuts: Readonly<Record<number, number>>, ended: Readonly<Record<string, EndedStep>>): Promise<void> {
-    return this.call(() => this.api.startAt({ ...cuts }, { ...ended }))
+  startAt(cuts: Readonly<Record<number, number>>, ended: Readonly<Record<string, EndedStep>>, rewound: boolean): Promise<void> {
+    return this.call(() => this.api.startAt({ ...cuts }, { ...ended }, rewound))
   }
 }
 

@@ -125,7 +125,7 @@ const api: HostApi = {
   commit: (id) => outcome(() => checkpoints().commit(id)),
   holders: () => outcomeNow(() => checkpoints().holders()),
   restoreLevel: (manifest, level) => outcome(() => checkpoints().restoreLevel(manifest, level)),
-  startAt: (cuts, ended) => checkpoints().startAt(cuts, ended),
+  startAt: (cuts, ended, rewound) => checkpoints().startAt(cuts, ended, rewound),
 }
 
 expose(api, nodeEndpoint(parentPort!))

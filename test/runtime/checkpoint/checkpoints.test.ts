@@ -112,6 +112,8 @@ test('a corrupt newest checkpoint is skipped with its reason and the one before 
   t.is(s.restore?.checkpointId, newest!.id - 1)
   t.is(s.restore?.skipped[0]?.id, newest!.id)
   t.regex(s.restore!.skipped[0]!.reason, /count/)
+  t.true(s.restore!.message.includes(`; checkpoint ${newest!.id} had committed after it: sinks that cannot take back what they published ` +
+    `(sinks.jetstream, sinks.redisStream) publish again what they published from checkpoint ${newest!.id - 1} on`), s.restore!.message)
 })
 
 test("restore 'latest' with no checkpoint starts fresh and says so", async (t) => {
