@@ -22,15 +22,16 @@ export function invalidOption(where: string, option: string, rule: string, value
 }
 
 /**
- * Refuses anything but an object of options.
+ * Refuses anything but an object of options, and (with `known`) keys that are none of its options.
  *
  * @example
- * checkObject('redisStream sink', options, "{ url: 'redis://127.0.0.1:6379', key: 'out' }")
+ * checkObject('redisStream sink', options, "{ url: 'redis://127.0.0.1:6379', key: 'out' }", { url: true, key: true })
  */
-export function checkObject(where: string, options: unknown, example: string): void {
+export function checkObject<K extends string>(where: string, options: unknown, example: string, known?: Readonly<Record<K, true>>): void {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', `${where}: options must be an object like ${example} (got ${shown(options)})`)
   }
+  if (known !== undefined) checkKnownOptions(where, options, known)
 }
 
 /**
@@ -75,4 +76,49 @@ export function checkBoolean(where: string, option: string, value: unknown): voi
  */
 export function checkFunction(where: string, option: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') throw invalidOption(where, option, 'a function', value)
+}
+
+/**
+ * Refuses an options object holding a key that is none of its options: misspelt, an option would
+ * be ignored and its default used (`maxOutOfOrderliness: 5000` ran with no out-of-orderness).
+ * Names the closest option. Keys set to `undefined` pass (spread objects often carry them), as do
+ * values that are not objects (other checks refuse them).
+ *
+ * @example
+ * checkKnownOptions('run(options)', { worker: 2 }, { workers: true, module: true })
+ * // throws: run(options): 'worker' is not an option (did you mean 'workers'?); the options are workers, module
+ */
+export function checkKnownOptions<K extends string>(where: string, options: unknown, known: Readonly<Record<K, true>>): void {
+  if (typeof options !== 'object' || options === null) return
+  for (const key of Object.keys(options)) {
+    if (Object.hasOwn(known, key) || (options as Record<string, unknown>)[key] === undefined) continue
+    const names = Object.keys(known)
+    const near = closest(key, names)
+    throw new InvalidOptionError(key, `${where}: '${key}' is not an option${near === undefined ? '' : ` (did you mean '${near}'?)`}; the options are ${names.join(', ')}`)
+  }
+}
+
+/** The name nearest to `word` by edit distance (case ignored; a swap of two letters counts one), if within a quarter of its length (at least 1). */
+function closest(word: string, names: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = Math.max(1, Math.floor(word.length / 4)) + 1
+  for (const name of names) {
+    const d = editDistance(word.toLowerCase(), name.toLowerCase())
+    if (d < bestDistance) [best, bestDistance] = [name, d]
+  }
+  return best
+}
+
+/** Levenshtein distance with adjacent transpositions (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1)
+      d[i]![j] = v
+    }
+  }
+  return d[a.length]![b.length]!
 }

@@ -44,7 +44,7 @@ const WINDOW = 256
  */
 export function jetstream<T = unknown>(options: JetStreamSinkOptions<T>): Sink<T, JetStreamSinkResult> {
   const component = 'jetstream sink'
-  checkObject(component, options, "{ servers: '127.0.0.1:4222', subject: 'out' }")
+  checkObject(component, options, "{ servers: '127.0.0.1:4222', subject: 'out' }", { servers: true, subject: true, retryForMs: true, encode: true } satisfies Record<keyof JetStreamSinkOptions<T>, true>)
   checkServers(component, options.servers)
   checkName(component, 'subject', options.subject, 'a subject without wildcards, e.g. "totals.minute"', /^[^*>]+$/)
   checkPositiveInt(component, 'retryForMs', options.retryForMs)

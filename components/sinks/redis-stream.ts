@@ -63,7 +63,7 @@ return added`
  */
 export function redisStream<T = unknown>(options: RedisStreamSinkOptions<T>): Sink<T, RedisStreamSinkResult> {
   const component = 'redisStream sink'
-  checkObject(component, options, "{ url: 'redis://127.0.0.1:6379', key: 'out' }")
+  checkObject(component, options, "{ url: 'redis://127.0.0.1:6379', key: 'out' }", { url: true, key: true, field: true, markKey: true, retryForMs: true, encode: true } satisfies Record<keyof RedisStreamSinkOptions<T>, true>)
   checkName(component, 'url', options.url, 'a redis:// URL, e.g. "redis://127.0.0.1:6379"', /^rediss?:\/\//)
   checkName(component, 'key', options.key)
   if (options.field !== undefined) checkName(component, 'field', options.field)

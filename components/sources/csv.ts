@@ -1,5 +1,5 @@
 import type { Source } from '../../runtime/contracts/source.ts'
-import { checkBoolean, invalidOption } from '../../runtime/option-checks.ts'
+import { checkBoolean, checkKnownOptions, invalidOption } from '../../runtime/option-checks.ts'
 import { RecordParseError } from '../../runtime/errors/record-parse-error.ts'
 import { parseCsvRow } from './csv-row.ts'
 import type { LineReader } from './line-reader.ts'
@@ -35,6 +35,7 @@ export function csv(path: string, options: CsvOptions & { header: false }): Sour
 export function csv(path: string, options?: CsvOptions & { header?: true }): Source<Record<string, string>>
 export function csv(path: string, options?: CsvOptions): Source<Record<string, string> | string[]>
 export function csv(path: string, options: CsvOptions = {}): Source<Record<string, string> | string[]> {
+  checkKnownOptions('csv', options, { header: true, delimiter: true, chunkSize: true } satisfies Record<keyof CsvOptions, true>)
   const chunkSize = checkLineOptions('csv', path, options?.chunkSize)
   const { header = true, delimiter = ',' } = options ?? {}
   checkBoolean('csv', 'header', header)

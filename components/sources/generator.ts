@@ -51,7 +51,7 @@ export function generator(options: GeneratorOptions): Source<GeneratedRecord> {
 }
 
 function validate(options: GeneratorOptions): GeneratorOptions {
-  checkObject('generator', options, '{ seed: 1, count: 1000 }')
+  checkObject('generator', options, '{ seed: 1, count: 1000 }', { seed: true, count: true, rate: true, keys: true } satisfies Record<keyof GeneratorOptions, true>)
   const { seed, count, rate, keys } = options
   if (!Number.isSafeInteger(seed)) {
     throw invalidOption('generator', 'seed', 'an integer', seed)

@@ -1,6 +1,6 @@
 import type { Source, SourceContext, SourceReader } from '../../runtime/contracts/source.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
-import { invalidOption, shown } from '../../runtime/option-checks.ts'
+import { checkKnownOptions, invalidOption, shown } from '../../runtime/option-checks.ts'
 import { positionHolder, SOURCE_POSITION } from './position-holder.ts'
 
 /** Options of `sources.iterable`. */
@@ -33,6 +33,7 @@ export function iterable<T>(input: Iterable<T> | AsyncIterable<T>, options: Iter
     throw new InvalidOptionError('input',
       `iterable: input must be an array, an iterable or an async iterable (got ${shown(input)})${hint}`)
   }
+  checkKnownOptions('iterable', options, { description: true } satisfies Record<keyof IterableOptions, true>)
   if (options?.description !== undefined && typeof options.description !== 'string') {
     throw invalidOption('iterable', 'description', 'a string', options.description)
   }

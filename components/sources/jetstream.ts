@@ -66,7 +66,7 @@ const CONSUMER_NOT_FOUND = 10014
  */
 export function jetstream<T = unknown>(options: JetStreamSourceOptions<T>): Source<T> {
   const component = 'jetstream source'
-  checkObject(component, options, "{ servers: '127.0.0.1:4222', stream: 'ORDERS' }")
+  checkObject(component, options, "{ servers: '127.0.0.1:4222', stream: 'ORDERS' }", { servers: true, stream: true, subject: true, stopAtEnd: true, decode: true, idleMs: true, durable: true } satisfies Record<keyof JetStreamSourceOptions<T>, true>)
   checkServers(component, options.servers)
   checkName(component, 'stream', options.stream, 'a stream name without spaces, dots, * or >', /^[^.*>]+$/)
   if (options.subject !== undefined) checkName(component, 'subject', options.subject, 'a subject, e.g. "orders.*"')

@@ -1,4 +1,5 @@
 import type { Source } from '../../runtime/contracts/source.ts'
+import { checkKnownOptions } from '../../runtime/option-checks.ts'
 import { checkLineOptions, lineSource } from './line-source.ts'
 
 /** Options of `sources.jsonl`. */
@@ -27,6 +28,7 @@ export interface JsonlOptions {
  * pipeline('p').source('events', sources.jsonl('data/events.jsonl')).sink('out', sinks.collect())
  */
 export function jsonl<T = unknown>(path: string, options: JsonlOptions = {}): Source<T> {
+  checkKnownOptions('jsonl', options, { chunkSize: true } satisfies Record<keyof JsonlOptions, true>)
   const chunkSize = checkLineOptions('jsonl', path, options?.chunkSize)
   // JSON.parse copies the strings it returns, so lines may be cut from one decoded chunk.
   return lineSource<T>('jsonl', path, chunkSize, async () => ({ parse: (text) => JSON.parse(text) as T }))

@@ -42,7 +42,7 @@ export interface RedisStreamPosition {
  */
 export function redisStream<T = unknown>(options: RedisStreamSourceOptions<T>): Source<T> {
   const component = 'redisStream source'
-  checkObject(component, options, "{ url: 'redis://127.0.0.1:6379', key: 'orders' }")
+  checkObject(component, options, "{ url: 'redis://127.0.0.1:6379', key: 'orders' }", { url: true, key: true, field: true, stopAtEnd: true, decode: true, idleMs: true } satisfies Record<keyof RedisStreamSourceOptions<T>, true>)
   checkName(component, 'url', options.url, 'a redis:// URL, e.g. "redis://127.0.0.1:6379"', /^rediss?:\/\//)
   checkName(component, 'key', options.key)
   if (options.field !== undefined) checkName(component, 'field', options.field)

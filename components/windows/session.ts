@@ -38,7 +38,7 @@ export interface SessionOptions<R> extends EventTimeInput<R> {
  *   .aggregate('visit', { pages: agg.count(), firstPage: agg.first((r) => r.url) })
  */
 export function session<R>(options: SessionOptions<R>): Window<R, EventWindowsState> {
-  optionsObject('session', options, '{ gap: 1_800_000, time: (r) => r.ts }')
+  optionsObject('session', options, '{ gap: 1_800_000, time: (r) => r.ts }', { gap: true })
   const gap = positiveInteger('session', 'gap', options.gap, ' of milliseconds', 'options.')
   const eventTime = eventTimeOptions('session', options)
   const lateness = eventTime.allowedLateness

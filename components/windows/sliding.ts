@@ -29,7 +29,7 @@ export interface SlidingOptions<R> extends EventTimeInput<R> {
  *   .aggregate('load', { mean: agg.avg((r) => r.value) })
  */
 export function sliding<R>(options: SlidingOptions<R>): Window<R, EventWindowsState> {
-  optionsObject('sliding', options, '{ size: 300_000, slide: 60_000, time: (r) => r.ts }')
+  optionsObject('sliding', options, '{ size: 300_000, slide: 60_000, time: (r) => r.ts }', { size: true, slide: true })
   const size = positiveInteger('sliding', 'size', options.size, ' of milliseconds', 'options.')
   const slide = positiveInteger('sliding', 'slide', options.slide, ' of milliseconds', 'options.')
   if (slide > size) {

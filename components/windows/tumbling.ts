@@ -27,7 +27,7 @@ export interface TumblingOptions<R> extends EventTimeInput<R> {
  *   .aggregate('clicks', { n: agg.count() })
  */
 export function tumbling<R>(options: TumblingOptions<R>): Window<R, EventWindowsState> {
-  optionsObject('tumbling', options, '{ size: 60_000, time: (r) => r.ts }')
+  optionsObject('tumbling', options, '{ size: 60_000, time: (r) => r.ts }', { size: true })
   const size = positiveInteger('tumbling', 'size', options.size, ' of milliseconds', 'options.')
   const eventTime = eventTimeOptions('tumbling', options)
   const lateness = eventTime.allowedLateness

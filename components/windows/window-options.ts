@@ -1,6 +1,6 @@
 import type { EventTimeOptions } from '../../runtime/contracts/window.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
-import { invalidOption } from '../../runtime/option-checks.ts'
+import { checkKnownOptions, invalidOption } from '../../runtime/option-checks.ts'
 
 /**
  * The event-time options every event-time window takes (tumbling, sliding, session).
@@ -33,17 +33,21 @@ export function positiveInteger(window: string, name: string, value: unknown, un
 }
 
 /**
- * The options object of a window (`{ size, time, ... }`), refusing anything else.
+ * The options object of a window (`{ size, time, ... }`), refusing anything else and keys that
+ * are none of its options (`known`: its own and the event-time ones).
  *
  * @example
- * const o = optionsObject('tumbling', options, "{ size: 60_000, time: (r) => r.ts }")
+ * const o = optionsObject('tumbling', options, "{ size: 60_000, time: (r) => r.ts }", { size: true })
  */
-export function optionsObject<O>(window: string, options: O, example: string): O {
+export function optionsObject<O extends object>(window: string, options: O, example: string, own: Readonly<Record<Exclude<keyof O, keyof EventTimeInput<unknown>>, true>>): O {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', `windows.${window}: options must be an object, e.g. windows.${window}(${example})`)
   }
+  checkKnownOptions(`windows.${window}`, options, { ...own, ...EVENT_TIME_OPTIONS })
   return options
 }
+
+const EVENT_TIME_OPTIONS: Readonly<Record<keyof EventTimeInput<unknown>, true>> = { time: true, maxOutOfOrderness: true, allowedLateness: true }
 
 /**
  * Validates the event-time options every event-time window takes: `time` (required),

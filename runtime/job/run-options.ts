@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import { openCheckpointing, resolveCheckpointing, type CheckpointingOptions, type CheckpointRunOptions, type ResolvedCheckpointing } from '../checkpoint/checkpoint-options.ts'
 import { systemClock, type Clock } from '../clock.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
-import { invalidOption, shown } from '../option-checks.ts'
+import { checkKnownOptions, invalidOption, shown } from '../option-checks.ts'
 import type { JobSnapshot } from '../contracts/job.ts'
 import { DEFAULT_MAX_KEY_GROUPS } from '../key-groups/key-group-assignment.ts'
 import { resolveRestart, type RestartOptions, type RestartPolicy } from './restart-policy.ts'
@@ -35,6 +35,13 @@ export interface RunOptions extends CheckpointRunOptions, RunStateRunOptions, St
    * times, after `backoffMs` (doubling). Needs checkpoints. Off by default.
    */
   readonly restart?: RestartOptions
+}
+
+/** Every key of RunOptions (the type checks that none is missing or extra). */
+const RUN_OPTIONS: Readonly<Record<keyof RunOptions, true>> = {
+  workers: true, module: true, params: true, clock: true, batchSize: true, channelCapacity: true, maxKeyGroups: true, restoreFrom: true,
+  snapshotAtEnd: true, restart: true, store: true, checkpointInterval: true, checkpointTimeout: true, codec: true, retain: true, restore: true,
+  allowNonRestoredState: true, onCheckpointFailure: true, incremental: true, heartbeatInterval: true, stallTimeout: true, onStall: true, stopTimeout: true,
 }
 
 /**
@@ -98,6 +105,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', 'run(options): options must be an object, e.g. { workers: 0 }')
   }
+  checkKnownOptions('run(options)', options, RUN_OPTIONS)
   const int = (name: keyof RunOptions, value: unknown, min: number, fallback: number, max?: { n: number; why: string }): number => {
     if (value === undefined) return fallback
     if (!(Number.isInteger(value) && (value as number) >= min)) {

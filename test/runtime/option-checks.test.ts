@@ -1,6 +1,7 @@
 import test from 'ava'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 import { invalidOption, shown } from '../../runtime/option-checks.ts'
+import { pipeline, sinks, sources, windows } from '../../index.ts'
 
 // shown() writes the value of every option message in runtime/, components/ and cli/.
 const cases: Array<[string, unknown, string]> = [
@@ -29,4 +30,26 @@ test('invalidOption names where, the option and the rule, and keeps the option o
   t.is(e.option, 'retain')
   t.is(e.message, 'run(options): options.retain must be an integer ≥ 1 (got "0")')
   t.is(invalidOption('jsonl sink', 'path', 'a non-empty string', '', 'path').message, 'jsonl sink: path must be a non-empty string (got "")')
+})
+
+test('an option that is none of the options is refused, naming the closest one: run, windows, sources, sinks', (t) => {
+  const p = pipeline('p').source('g', sources.generator({ seed: 1, count: 10 })).sink('o', sinks.collect())
+  const cases: [() => unknown, string][] = [
+    [() => p.run({ worker: 2 } as never), "run(options): 'worker' is not an option (did you mean 'workers'?); the options are workers, module,"],
+    [() => p.run({ checkpointIntreval: 5 } as never), "run(options): 'checkpointIntreval' is not an option (did you mean 'checkpointInterval'?)"],
+    [() => windows.tumbling({ size: 1000, time: (r: { ts: number }) => r.ts, maxOutOfOrderliness: 5 } as never),
+      "windows.tumbling: 'maxOutOfOrderliness' is not an option (did you mean 'maxOutOfOrderness'?); the options are size, time, maxOutOfOrderness, allowedLateness"],
+    [() => windows.session({ gap: 10, time: (r: { ts: number }) => r.ts, size: 5 } as never), "windows.session: 'size' is not an option; the options are gap, time,"],
+    [() => sources.generator({ seed: 1, kyes: 3 } as never), "generator: 'kyes' is not an option (did you mean 'keys'?); the options are seed, count, rate, keys"],
+    [() => sources.jsonl('in.jsonl', { chunksize: 10 } as never), "jsonl: 'chunksize' is not an option (did you mean 'chunkSize'?); the options are chunkSize"],
+    [() => sources.csv('in.csv', { delimeter: ';' } as never), "csv: 'delimeter' is not an option (did you mean 'delimiter'?)"],
+    [() => sinks.redisStream({ url: 'redis://127.0.0.1:6379', key: 'k', retryFor: 5 } as never), "redisStream sink: 'retryFor' is not an option (did you mean 'retryForMs'?)"],
+    [() => sources.jetstream({ servers: '127.0.0.1:4222', stream: 'S', durableName: 'd' } as never), "jetstream source: 'durableName' is not an option"],
+  ]
+  for (const [f, message] of cases) {
+    const e = t.throws(f, { instanceOf: InvalidOptionError })
+    t.true(e?.message.startsWith(message), e?.message)
+  }
+  // Keys set to undefined pass (spread option objects carry them).
+  t.notThrows(() => sources.generator({ seed: 1, count: 2, extra: undefined } as never))
 })
