@@ -35,6 +35,7 @@ export interface OxiContext<O> {
  */
 export interface Oxi<I = unknown, O = unknown> {
   open?(ctx: OxiContext<O>): void | Promise<void>
+  /** The next records, in order: a whole batch under `onError: 'fail'`, one record at a time under any other policy (a failure is then that record's). */
   onBatch(records: readonly I[], ctx: OxiContext<O>): void | Promise<void>
   onWatermark?(watermark: number, ctx: OxiContext<O>): void | Promise<void>
   onEnd?(ctx: OxiContext<O>): void | Promise<void>

@@ -21,6 +21,8 @@ export interface DeadLetter {
  * then fails; `{ deadLetter }` sends `{ step, error, record }` (and a source's `offset`) to a sink and goes on. The
  * dead-letter sink is a sink step of its own, one per sink object however many steps name it;
  * `name` names that step (its state is stored under it), else it is `<first step naming it>-dead-letter`.
+ * A `.process` step under a policy other than `'fail'` calls onBatch with one record at a time, so
+ * that the policy applies to the failing record alone.
  *
  * @example
  * p.map('parse', JSON.parse, { onError: { deadLetter: sinks.jsonl('bad.jsonl') } })

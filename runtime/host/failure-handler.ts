@@ -44,6 +44,11 @@ export class FailureHandler {
     private readonly sink = false,
   ) {}
 
+  /** True under `onError: 'fail'`: a failure fails the step, no record is skipped, retried or dead-lettered. */
+  get failsStep(): boolean {
+    return this.policy === 'fail'
+  }
+
   /**
    * A step's failure on `records`; `offset` (`input record N`) only says where in an error
    * message: the dead letters carry no offset (see above).

@@ -10,8 +10,11 @@ import { Pipe } from './pipe.ts'
 
 /**
  * `.process`: runs a user Oxi. Emits are buffered and sent as one batch after each callback.
- * The error policy applies per batch: a retry calls `onBatch` again with the same records
- * (discarding what the failed call emitted), skip and dead letter drop the whole batch.
+ * Under `onError: 'fail'` onBatch takes whole batches. Under any other policy it takes one record
+ * at a time, so that a failure is that record's: the policy retries, skips or dead-letters it
+ * alone (a retry calls onBatch again with it, what the failed call emitted discarded). Applied to
+ * a whole batch, skip dropped the good records with the bad one — as many as the batch held, so
+ * the output depended on the batch size and the worker count.
  * `ctx.emit` works only while onBatch, onWatermark or onEnd runs (until its promise settles):
  * anywhere else the record could never be sent, so it throws EmitOutsideCallbackError.
  * `ctx.state` declares per-key state in `open` (runtime/state/); its holders come before the Oxi's own.
@@ -55,6 +58,7 @@ export class ProcessOperator extends Pipe {
     const c = this.ctx.counters
     const base = c.recordsIn
     c.recordsIn += records.length
+    if (!this.ctx.failures.failsStep && records.length > 1) return this.oneByOne(records, base, 0)
     // The common case, an onBatch that neither throws nor rejects, makes no closure and no offset text.
     let r: Maybe<void>
     try {
@@ -83,19 +87,42 @@ export class ProcessOperator extends Pipe {
     releaseOxi(this.oxi)
   }
 
+  /** onBatch on each record from `from` on, in order, a failure handled per record; then the emits go on as one batch. */
+  private oneByOne(records: readonly unknown[], base: number, from: number): Maybe<void> {
+    for (let i = from; i < records.length; i++) {
+      const one = [records[i]]
+      const kept = this.out.length
+      let r: Maybe<void>
+      let handled = false
+      try {
+        r = this.onBatch(one, kept)
+      } catch (e) {
+        r = this.failed(one, base + i, e, kept)
+        handled = true
+      }
+      if (r instanceof Promise) {
+        // A rejected onBatch goes to the policy; a rejected policy (retries spent) fails the step.
+        const settled = handled ? r : r.then(undefined, (e: unknown) => this.failed(one, base + i, e, kept))
+        return settled.then(() => this.oneByOne(records, base, i + 1))
+      }
+    }
+    return this.flush()
+  }
+
   holders(): StateHolder[] {
     const own = this.oxi.holders?.() ?? []
     return [...this.states.holders(), ...own]
   }
 
   /**
-   * One call of the Oxi's onBatch on `records`, what an earlier failed call emitted discarded.
+   * One call of the Oxi's onBatch on `records`, what an earlier failed call emitted discarded
+   * (the emits past `kept`: those of earlier records of the batch stay).
    * Every record's key is checked, used or not, so an invalid key fails whatever the parallelism.
    * On several instances the keyBy's router computed each record's key to pick this instance, and
    * failed there on an invalid one: no second call per record here.
    */
-  private onBatch(records: readonly unknown[]): Maybe<void> {
-    if (this.out.length > 0) this.out = []
+  private onBatch(records: readonly unknown[], kept = 0): Maybe<void> {
+    if (this.out.length > kept) this.out.length = kept
     const key = this.ctx.step.key
     if (key && this.ctx.parallelism === 1) for (let i = 0; i < records.length; i++) key(records[i])
     this.phase = 'inCallback'
@@ -109,12 +136,12 @@ export class ProcessOperator extends Pipe {
     return this.settle(r)
   }
 
-  /** The batch from input record `base` failed with `e`: the step's error policy decides (a retry calls onBatch again). */
-  private failed(records: readonly unknown[], base: number, e: unknown): Maybe<void> {
-    const retry = (): Maybe<void> => this.onBatch(records)
-    const offset = `${inputOffset(base, 0)}..${base + records.length}`
-    return andThen(this.ctx.failures.handle(records, offset, e, retry), (kept) => {
-      if (!kept) this.out = []
+  /** The records from input record `base` failed with `e`: the step's error policy decides (a retry calls onBatch again); emits past `kept` are theirs. */
+  private failed(records: readonly unknown[], base: number, e: unknown, kept = 0): Maybe<void> {
+    const retry = (): Maybe<void> => this.onBatch(records, kept)
+    const offset = records.length === 1 ? inputOffset(base, 0) : `${inputOffset(base, 0)}..${base + records.length}`
+    return andThen(this.ctx.failures.handle(records, offset, e, retry), (ok) => {
+      if (!ok) this.out.length = kept
     })
   }
 
