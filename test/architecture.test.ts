@@ -180,3 +180,16 @@ test('docs/architecture.md lists exactly the arrows between runtime/ rooms that 
     notTypesOnly: [...documented].filter(([arrow, types]) => types && real.get(arrow) === false).map(([arrow]) => arrow).sort()
   }, { undocumented: [], notInCode: [], notTypesOnly: [] })
 })
+
+test('every error class of runtime/, components/ and persistence/ is exported from index.ts with its guard, so users can tell them apart', async (t) => {
+  const index = await import('../index.ts') as Record<string, unknown>
+  const missing: string[] = []
+  for (const root of ['runtime', 'components', 'persistence']) {
+    for (const file of sourceFiles(root)) {
+      for (const [, name] of readFileSync(join(ROOT, file), 'utf8').matchAll(/^export class (\w+Error) /gm)) {
+        if (typeof index[name!] !== 'function' || typeof index[`is${name}`] !== 'function') missing.push(`${name} (${file})`)
+      }
+    }
+  }
+  t.deepEqual(missing, [])
+})
