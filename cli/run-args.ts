@@ -151,7 +151,8 @@ function parse(argv: readonly string[]) {
       if (message.includes('ambiguous')) {
         throw new UsageError(`option '${flag}' got a value starting with '-'; write ${flag}=VALUE if you mean it`, 'run')
       }
-      throw new UsageError(`option '${flag}' needs a value, e.g. --workers 0, --batch-size 1024, --params '{"seconds":2}'`, 'run')
+      const option = RUN_OPTIONS.find((o) => `--${o.name}` === flag && 'value' in o)
+      throw new UsageError(`option '${flag}' needs a value${option && 'value' in option ? `: ${flag} ${option.value} (${option.description})` : ''}`, 'run')
     }
     throw new UsageError(`could not read the arguments: ${(e as Error).message}`, 'run')
   }

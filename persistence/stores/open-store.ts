@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { InvalidStoreUrlError } from './invalid-store-url-error.ts'
 import { StoreUnavailableError } from './store-unavailable-error.ts'
 import { FileStore } from './file-store.ts'
 import { maskCredentials } from './mask-credentials.ts'
@@ -31,6 +32,7 @@ export function openStore(urlOrPath: string): StateStore {
   if (scheme === 'redis' || scheme === 'rediss') return new RedisStore(urlOrPath)
   if (scheme === 'postgres' || scheme === 'postgresql') return new PostgresStore(urlOrPath)
   const safe = maskCredentials(urlOrPath)
-  throw new StoreUnavailableError(safe, `${scheme}:// is not a store oxiflow knows; use a path for the file store, memory: for the memory store, ` +
+  // A value no store takes, not a store that is away: no retry or restart can help.
+  throw new InvalidStoreUrlError(safe, 'scheme', `${scheme}:// is not a store oxiflow knows; use a path for the file store, memory: for the memory store, ` +
     'redis://host:port/db or postgres://host/database for a shared store')
 }

@@ -252,7 +252,7 @@ test('checkpoints delete removes the checkpoint from the list; --restore ID then
   t.true(again.stderr.includes(`checkpoint ${last} of pipeline '${PIPELINE}' does not exist`), again.stderr)
 
   const gone = await cliInProcess(runArgs(dir, {}, '--restore', String(last)))
-  t.is(gone.code, 1, gone.stderr)
+  t.is(gone.code, 2, gone.stderr) // a checkpoint id the store lacks: a bad value
   t.true(gone.stderr.includes(`checkpoint ${last} of pipeline '${PIPELINE}' does not exist`), gone.stderr)
   const older = before[1]!
   const restored = await cliInProcess(runArgs(dir, {}, '--restore', String(older)))

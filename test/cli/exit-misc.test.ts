@@ -36,3 +36,15 @@ test('run of a pipeline with a duplicate step name exits 2 (a usage error) namin
   t.is(r.code, 2)
   t.true(r.stderr.includes("step name 'double' is used twice (map at position 1 and map at position 2); give each step its own name"), r.stderr)
 })
+
+test('run with a bad value exits 2 (a usage error): a store URL no store takes, a checkpoint id the store lacks', async (t) => {
+  t.timeout(30_000)
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-exit-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const scheme = await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', 'mysql://u:pw@db/x'])
+  t.is(scheme.code, 2, scheme.stderr)
+  t.true(scheme.stderr.includes('mysql:// is not a store oxiflow knows'), scheme.stderr)
+  const missing = await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', join(dir, 'store'), '--restore', '999'])
+  t.is(missing.code, 2, missing.stderr)
+  t.true(missing.stderr.includes('checkpoint 999 of pipeline'), missing.stderr)
+})

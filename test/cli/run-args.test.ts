@@ -38,7 +38,8 @@ const refusals: Array<[argv: string[], message: string]> = [
   [['a.ts', 'b.ts'], 'oxiflow run takes one module, got 2: a.ts b.ts; quote --params JSON that contains spaces'],
   [['m.ts', '--nope'], "unknown option '--nope' for oxiflow run; the options are --workers N, --params JSON, --batch-size N, " +
     '--store PATH|URL, --checkpoint-interval MS, --restore latest|ID, --allow-non-restored-state, --codec C, --full-every N, --max-chain-ratio R, --metrics-port P, --metrics-host H, --ui, --restart N, --restart-backoff MS, --stall-timeout MS, --stop-timeout MS, --json, --help'],
-  [['m.ts', '--workers'], `option '--workers' needs a value, e.g. --workers 0, --batch-size 1024, --params '{"seconds":2}'`],
+  [['m.ts', '--workers'], "option '--workers' needs a value: --workers N (worker threads hosting the actors)"],
+  [['m.ts', '--restore'], "option '--restore' needs a value: --restore latest|ID (start from the newest valid checkpoint (fresh if none) or from checkpoint ID)"],
   [['m.ts', '--workers', '-1'], "option '--workers' got a value starting with '-'; write --workers=VALUE if you mean it"],
   [['m.ts', '--workers', 'two'], '--workers must be a non-negative integer (got "two")'],
   [['m.ts', '--workers', '1.5'], '--workers must be a non-negative integer (got "1.5")'],

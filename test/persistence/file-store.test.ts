@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { InvalidStoreUrlError } from '../../persistence/stores/invalid-store-url-error.ts'
 import { StoreUnavailableError } from '../../persistence/stores/store-unavailable-error.ts'
 import { FileStore } from '../../persistence/stores/file-store.ts'
 import { MemoryStore } from '../../persistence/stores/memory-store.ts'
@@ -177,9 +178,9 @@ test('openStore_memory_memoryStore', (t) => {
   t.true(openStore('memory://') instanceof MemoryStore)
 })
 
-test('openStore_unknownScheme_unavailableWithoutCredentialsInMessage', (t) => {
+test('openStore_unknownScheme_invalidUrlWithoutCredentialsInMessage', (t) => {
   // redis:// and postgres:// open the shared stores now (test/cli/store-url.test.ts); other schemes are refused.
-  const error = t.throws(() => openStore('ftp://user:secret@host/x'), { instanceOf: StoreUnavailableError })
+  const error = t.throws(() => openStore('ftp://user:secret@host/x'), { instanceOf: InvalidStoreUrlError })
   t.false(error!.message.includes('secret'), error!.message)
   t.regex(error!.message, /ftp:\/\/ is not a store oxiflow knows; use a path for the file store/)
 })
