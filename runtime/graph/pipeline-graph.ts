@@ -36,7 +36,7 @@ export class PipelineGraph {
         `pipeline '${this.id}': step name '${stepName}' is used twice (${existing.spec.kind} at position ${existing.index} ` +
         `and ${spec.kind} at position ${index}); give each step its own name`, stepName)
     }
-    validateStepOptions(stepName, options)
+    validateStepOptions(stepName, options, spec.kind)
     const parallelism = options?.parallelism ?? 1
     if (spec.kind === 'sink' && spec.sink.singleWriter && parallelism > 1) {
       throw new InvalidOptionError('parallelism', `step '${stepName}': ${spec.sink.description} takes one writer, so options.parallelism ` +

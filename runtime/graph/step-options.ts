@@ -1,6 +1,6 @@
 import type { Sink } from '../contracts/sink.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
-import { invalidOption, shown } from '../option-checks.ts'
+import { checkKnownOptions, invalidOption, shown } from '../option-checks.ts'
 
 /** A record a step could not handle, as its dead-letter sink receives it. */
 export interface DeadLetter {
@@ -40,13 +40,19 @@ export interface StepOptions {
   readonly parallelism?: number
 }
 
-/** Checks step options up front; the message names the step and the rule. */
-export function validateStepOptions(step: string, options: StepOptions | undefined): void {
+/** The options some kinds of step take besides StepOptions'. */
+const KIND_OPTIONS: Readonly<Record<string, readonly string[]>> = { mapAsync: ['concurrency'], batch: ['size', 'maxWaitMs'] }
+
+/** Checks step options up front (of a step of `kind`); the message names the step and the rule. */
+export function validateStepOptions(step: string, options: StepOptions | undefined, kind = ''): void {
   if (options === undefined) return
   const where = `step '${step}'`
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', `${where}: options must be an object like { onError, parallelism }`)
   }
+  const known: Record<string, true> = { onError: true, parallelism: true } satisfies Record<keyof StepOptions, true>
+  for (const name of KIND_OPTIONS[kind] ?? []) known[name] = true
+  checkKnownOptions(where, options, known)
   const { onError, parallelism } = options
   if (parallelism !== undefined && !(Number.isInteger(parallelism) && parallelism >= 1)) {
     throw invalidOption(where, 'parallelism', 'a positive integer', parallelism)

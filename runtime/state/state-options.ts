@@ -1,5 +1,5 @@
 import { parseSemver } from '../../persistence/checkpoints/parse-semver.ts'
-import { checkObject, invalidOption } from '../option-checks.ts'
+import { checkKnownOptions, checkObject, invalidOption } from '../option-checks.ts'
 
 /**
  * How long a key's state lives after its last write. `time: 'processing'` (default) counts on the
@@ -50,7 +50,7 @@ export function checkStateOptions(step: string, name: unknown, options: StateOpt
   if (typeof name !== 'string' || !NAME.test(name)) throw invalidOption(where, 'name', 'a state name matching [A-Za-z0-9_-]+', name, 'name')
   if (options === undefined) return
   const at = `${where} '${name}'`
-  checkObject(at, options, "{ version: '1.0.0', ttl: { ms: 60_000 } }")
+  checkObject(at, options, "{ version: '1.0.0', ttl: { ms: 60_000 } }", { version: true, ttl: true, migrate: true } satisfies Record<keyof StateOptions, true>)
   const { version, ttl, migrate } = options
   if (version !== undefined && (typeof version !== 'string' || parseSemver(version) === null)) {
     throw invalidOption(at, 'version', "a semver version like '1.0.0'", version)
@@ -58,6 +58,7 @@ export function checkStateOptions(step: string, name: unknown, options: StateOpt
   if (migrate !== undefined && typeof migrate !== 'function') throw invalidOption(at, 'migrate', 'a function (value, fromVersion) => value', migrate)
   if (ttl === undefined) return
   checkObject(at, ttl, '{ ms: 60_000 }')
+  checkKnownOptions(`${at}: options.ttl`, ttl, { ms: true, time: true, timestamp: true } satisfies Record<keyof StateTtl, true>)
   if (!(typeof ttl.ms === 'number' && ttl.ms > 0 && ttl.ms <= Number.MAX_SAFE_INTEGER)) throw invalidOption(at, 'ttl.ms', 'a positive number of milliseconds', ttl.ms)
   if (ttl.time !== undefined && ttl.time !== 'processing' && ttl.time !== 'event') throw invalidOption(at, 'ttl.time', "'processing' or 'event'", ttl.time)
   if (ttl.time === 'event' && typeof ttl.timestamp !== 'function') {

@@ -34,6 +34,7 @@ test('invalidOption names where, the option and the rule, and keeps the option o
 
 test('an option that is none of the options is refused, naming the closest one: run, windows, sources, sinks', (t) => {
   const p = pipeline('p').source('g', sources.generator({ seed: 1, count: 10 })).sink('o', sinks.collect())
+  const q = () => pipeline('q').source('g', sources.generator({ seed: 1, count: 10 }))
   const cases: [() => unknown, string][] = [
     [() => p.run({ worker: 2 } as never), "run(options): 'worker' is not an option (did you mean 'workers'?); the options are workers, module,"],
     [() => p.run({ checkpointIntreval: 5 } as never), "run(options): 'checkpointIntreval' is not an option (did you mean 'checkpointInterval'?)"],
@@ -45,6 +46,8 @@ test('an option that is none of the options is refused, naming the closest one: 
     [() => sources.csv('in.csv', { delimeter: ';' } as never), "csv: 'delimeter' is not an option (did you mean 'delimiter'?)"],
     [() => sinks.redisStream({ url: 'redis://127.0.0.1:6379', key: 'k', retryFor: 5 } as never), "redisStream sink: 'retryFor' is not an option (did you mean 'retryForMs'?)"],
     [() => sources.jetstream({ servers: '127.0.0.1:4222', stream: 'S', durableName: 'd' } as never), "jetstream source: 'durableName' is not an option"],
+    [() => q().map('m', (r) => r, { onerror: 'skip' } as never), "step 'm': 'onerror' is not an option (did you mean 'onError'?); the options are onError, parallelism"],
+    [() => q().mapAsync('m', async (r) => r, { concurency: 4 } as never), "step 'm': 'concurency' is not an option (did you mean 'concurrency'?); the options are onError, parallelism, concurrency"],
   ]
   for (const [f, message] of cases) {
     const e = t.throws(f, { instanceOf: InvalidOptionError })
@@ -52,4 +55,5 @@ test('an option that is none of the options is refused, naming the closest one: 
   }
   // Keys set to undefined pass (spread option objects carry them).
   t.notThrows(() => sources.generator({ seed: 1, count: 2, extra: undefined } as never))
+  t.notThrows(() => q().mapAsync('a', async (r) => r, { concurrency: 2, parallelism: 1 }).batch('b', { size: 3, maxWaitMs: 5, onError: 'skip' }))
 })

@@ -34,6 +34,8 @@ const bad: [string, (ctx: OxiContext<unknown>) => unknown, string][] = [
   ['a name outside [A-Za-z0-9_-]', (ctx) => ctx.state.value('a:b'), "step 'count': ctx.state: name must be a state name matching [A-Za-z0-9_-]+ (got \"a:b\")"],
   ['a version that is not semver', (ctx) => ctx.state.value('n', { version: '1' }), "step 'count': ctx.state 'n': options.version must be a semver version like '1.0.0' (got \"1\")"],
   ['a ttl of 0 ms', (ctx) => ctx.state.value('n', { ttl: { ms: 0 } }), "step 'count': ctx.state 'n': options.ttl.ms must be a positive number of milliseconds (got 0)"],
+  ['an option that is none of its options', (ctx) => ctx.state.value('n', { tll: { ms: 5 } } as never), "step 'count': ctx.state 'n': 'tll' is not an option (did you mean 'ttl'?); the options are version, ttl, migrate"],
+  ['a ttl option that is none of its options', (ctx) => ctx.state.value('n', { ttl: { ms: 5, tiem: 'event' } } as never), "step 'count': ctx.state 'n': options.ttl: 'tiem' is not an option (did you mean 'time'?); the options are ms, time, timestamp"],
   ['an unknown ttl.time', (ctx) => ctx.state.map('n', { ttl: { ms: 5, time: 'wall' as 'event' } }), "step 'count': ctx.state 'n': options.ttl.time must be 'processing' or 'event' (got \"wall\")"],
   ['event time without a timestamp', (ctx) => ctx.state.list('n', { ttl: { ms: 5, time: 'event' } }),
     "step 'count': ctx.state 'n': options.ttl.timestamp must be a function (record) => event time in ms (event-time TTL stamps each write with its record's time) (got undefined)"],
