@@ -126,9 +126,21 @@ test('an event time that is not a number fails the step naming the rule; with sk
     .sink('out', sinks.collect())
   const e = await t.throwsAsync(build().run().done, { instanceOf: StepError })
   t.is(e?.message, "step 'a' failed at input record 2: tumbling({ size: 10 }): time(record) must return the record's event time as a finite number of " +
-    "epoch milliseconds (got \"7\"); e.g. time: (r) => Date.parse(r.timestamp); fix the function or the record, or set onError: 'skip' | { retry } | { deadLetter } on the step")
+    "epoch milliseconds within ±8.64e15 (got \"7\"); e.g. time: (r) => Date.parse(r.timestamp); fix the function or the record, or set onError: 'skip' | { retry } | { deadLetter } on the step")
   const s = await build('skip').run().done
   t.deepEqual(s.results.out, [{ key: null, windowStart: 0, windowEnd: 10, n: 1 }])
+  t.is(s.steps.a.failed, 1)
+})
+
+test('an event time beyond a Date\'s range (nanoseconds) fails the record: windows there could not be cut, and every later record was late', async (t) => {
+  const input = [rec('a', 1, 5), rec('a', 2, 1.7e18), rec('a', 3, 7)]
+  const build = (onError?: 'skip') => pipeline('p').source('in', sources.iterable(input))
+    .keyBy((r) => r.k).window('w', windows.tumbling({ size: 10, time: (r: R) => r.t })).aggregate('a', { n: agg.count() }, onError && { onError })
+    .sink('out', sinks.collect())
+  const e = await t.throwsAsync(build().run().done, { instanceOf: StepError })
+  t.regex(e?.message ?? '', /within ±8\.64e15 \(got 1700000000000000000, beyond a Date's range: nanoseconds\? divide by 1e6\)/)
+  const s = await build('skip').run().done
+  t.deepEqual(s.results.out, [{ key: 'a', windowStart: 0, windowEnd: 10, n: 2 }])
   t.is(s.steps.a.failed, 1)
 })
 
