@@ -52,6 +52,8 @@ export class LocalHost implements Host {
   private readonly abort = new AbortController()
   private readonly stopSignal = new AbortController()
   private readonly wiring: ChannelWiring
+  /** The close `close` waits for now, for stall reports: a close that does not return holds a stop's end. */
+  private closing: { inst: Instance; what: string; since: number } | undefined
 
   constructor(readonly plan: Plan, private readonly options: LocalHostOptions) {
     this.wiring = new ChannelWiring(options.host, options.placement, options.ports, options.channelCapacity)
@@ -127,10 +129,16 @@ export class LocalHost implements Host {
     const run = async (f: (() => Maybe<void>) | undefined): Promise<void> => {
       try { await f?.() } catch (e) { errors.push(e) }
     }
+    const closing = (inst: Instance, what: string): void => { this.closing = { inst, what, since: performance.now() } }
     for (const inst of this.instances) {
-      for (const op of inst.operators) await run(op.close && (() => op.close!()))
+      for (const [i, op] of inst.operators.entries()) {
+        closing(inst, `closing step '${inst.vertex.steps[i].name}'`)
+        await run(op.close && (() => op.close!()))
+      }
+      closing(inst, `closing the reader of source '${inst.vertex.steps[0].name}'`)
       await run(inst.reader?.close && (() => inst.reader!.close!()))
     }
+    this.closing = undefined
     this.wiring.close()
     if (errors.length > 0) throw errors[0]
   }
@@ -145,7 +153,7 @@ export class LocalHost implements Host {
       busyMs: inst.actor?.busyMs ?? inst.source?.busyMs ?? 0,
       blockedMs: inst.router?.blockedMs ?? 0,
       queueDepth: inst.actor?.queueDepth ?? 0,
-      ...waitingOf(inst, this.wiring),
+      ...waitingOf(inst, this.wiring, this.closing?.inst === inst ? this.closing : undefined),
       ...(inst.actor && { alignment: { ...inst.actor.alignment } }),
       ...(inst.source && { read: { step: inst.vertex.steps[0].name, batches: inst.source.batches, bytes: inst.reader?.bytesRead?.(),
         bytesTotal: inst.reader?.bytesTotal?.() } }),
@@ -256,9 +264,11 @@ export class LocalHost implements Host {
   }
 }
 
-/** What an instance waits for, for stall reports: its actor's or source's state and its sends waiting for credit. */
-function waitingOf(inst: Instance, wiring: ChannelWiring): { waiting?: string } {
-  const parts = [inst.actor?.waitingFor() ?? inst.source?.waitingFor(), ...wiring.creditWaits(inst.vertex.id, inst.index)].filter((w) => w !== undefined)
+/** What an instance waits for, for stall reports: its actor's or source's state, its sends waiting for credit, its close. */
+function waitingOf(inst: Instance, wiring: ChannelWiring, closing: { what: string; since: number } | undefined): { waiting?: string } {
+  const closes = closing && `${closing.what} for ${((performance.now() - closing.since) / 1000).toFixed(1)} s (its close() has not returned)`
+  const parts = [inst.actor?.waitingFor() ?? inst.source?.waitingFor(), ...wiring.creditWaits(inst.vertex.id, inst.index), closes]
+    .filter((w) => w !== undefined)
   return parts.length === 0 ? {} : { waiting: parts.join('; ') }
 }
 

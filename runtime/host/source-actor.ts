@@ -26,8 +26,11 @@ export class SourceActor {
   private reading = false
   /** The grace a stop gave the read in flight. */
   private grace: NodeJS.Timeout | undefined
-  /** The read in flight outlived a stop's grace: the end went downstream without it, and whatever it returns is dropped. */
-  private abandoned = false
+  /**
+   * The read in flight outlived a stop's grace: the end went downstream without it, and whatever
+   * it returns is dropped. Kept for `waitingFor`: the reader's close may still wait for that read.
+   */
+  private abandoned: { seq: number; since: number } | undefined
   /** Settles `finished` with the end sent when a read is abandoned (the loop still waits for that read). */
   private endAbandoned: ((end: Promise<void>) => void) | undefined
   /** The next read's sequence number; reads of split i of P are numbered i, i + P, … */
@@ -134,6 +137,9 @@ export class SourceActor {
   waitingFor(now = performance.now()): string | undefined {
     const d = this.doing
     if (d) return `${d.what} ${d.seq} for ${((now - d.since) / 1000).toFixed(1)} s`
+    // Not 'reading batch …': the detector counts that as a pending read, and this source has ended.
+    const a = this.abandoned
+    if (a) return `read of batch ${a.seq} abandoned by the stop, not returned after ${((now - a.since) / 1000).toFixed(1)} s`
     return this.parked ? 'paused for a checkpoint' : undefined
   }
 
@@ -226,7 +232,7 @@ export class SourceActor {
     this.grace ??= setTimeout(() => {
       this.grace = undefined
       if (!this.reading) return
-      this.abandoned = true
+      this.abandoned = { seq: this.seq, since: this.doing?.since ?? performance.now() }
       this.doing = undefined
       this.endAbandoned!(this.end(false))
     }, STOP_GRACE_MS)

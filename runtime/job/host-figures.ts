@@ -36,12 +36,12 @@ export class HostFigures {
     return this.earlier.length === 0 ? out : [...this.earlier, ...out]
   }
 
-  /** Fresh figures of every host for the stall detector; a host that does not answer within 2 s keeps its last ones. */
-  async sample(hosts: readonly Host[]): Promise<{ stats: InstanceStats[]; complete: boolean }> {
+  /** Fresh figures of every host for the stall detector; a host that does not answer within `waitMs` keeps its last ones. */
+  async sample(hosts: readonly Host[], waitMs = 2_000): Promise<{ stats: InstanceStats[]; complete: boolean }> {
     let complete = true
     if (hosts.some((h) => h.remote)) this.lastRemoteFetch = performance.now() // current() need not ask again at once
     const parts = await Promise.all(hosts.map(async (h) => {
-      const answer = await within(h.stats(), 2_000).catch(() => undefined)
+      const answer = await within(h.stats(), waitMs).catch(() => undefined)
       if (answer === undefined) { complete = false; return this.stats.get(h) ?? [] }
       this.stats.set(h, answer)
       return answer

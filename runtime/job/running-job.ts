@@ -6,7 +6,7 @@ import { OxiflowError } from '../errors/oxiflow-error.ts'
 import type { Host } from '../host/host.ts'
 import { mergeSnapshots } from '../host/host-snapshot.ts'
 import type { Plan } from '../plan/plan.ts'
-import { within } from '../within.ts'
+import { endFailedHosts } from './end-failed-hosts.ts'
 import { HostFigures } from './host-figures.ts'
 import type { JobEvents } from './job-events.ts'
 import { JobRates } from './job-rates.ts'
@@ -15,6 +15,7 @@ import { backoffFor, isRestartable, type RestartPolicy } from './restart-policy.
 import type { JobOptions } from './run-options.ts'
 import { StallDetector } from './stall-detector.ts'
 import { stepMetrics } from './step-metrics.ts'
+import { StopLimit } from './stop-limit.ts'
 
 /** What a RunningJob takes of the job's options. */
 export type RunningJobOptions = Pick<JobOptions, 'restoreFrom' | 'snapshotAtEnd' | 'stall' | 'checkpointing' | 'restart'>
@@ -56,6 +57,10 @@ export class RunningJob implements Job {
 
   /** Stall detection over the current attempt's hosts; its report also says what a stop that timed out waits for. */
   private readonly detector: StallDetector
+  /** Fails the job when a graceful stop has not finished after stopTimeout, wherever it waits. */
+  private readonly stopLimit = new StopLimit()
+  /** What the attempt waits for once its hosts ran out (for a stop's report): its last checkpoint, the hosts' results, their close. */
+  private ending: string | undefined
 
   private readonly cp: JobCheckpointing | undefined
   /** Undefined when a failure ends the job (always without checkpoints: a restart continues from one). */
@@ -70,7 +75,9 @@ export class RunningJob implements Job {
     this.restart = cp && handoff.restart
     const stall = handoff.stall
     // 'fail' ends the job with the report; 'warn' leaves it in metrics().stall (and the run record).
-    this.detector = new StallDetector(plan, stall.timeoutMs, () => this.figures.sample(this.hosts), (e) => { if (stall.onStall === 'fail') this.fail(e) })
+    this.detector = new StallDetector(plan, stall.timeoutMs, (waitMs) => this.figures.sample(this.hosts, waitMs), (e) => { if (stall.onStall === 'fail') this.fail(e) })
+    // The run races `failure`; the stop limit's error fails it too (execute races the whole attempt against the limit).
+    this.stopLimit.expired.catch((e: unknown) => this.fail(e))
     this.rates.note(this.startedAt, this.totals())
     this.done = this.execute()
     this.done.catch(() => {}) // a caller that only awaits stop() must not see an unhandled rejection
@@ -98,16 +105,13 @@ export class RunningJob implements Job {
 
   /**
    * A graceful stop that has not finished after `ms` fails the job with a StallError naming what
-   * it waits for (a step that does not return, a barrier that cannot align): the hosts are then
-   * stopped hard, and a restore resumes from the last committed checkpoint.
+   * it waits for (a step that does not return, a barrier that cannot align, a close that does not
+   * return): the hosts are then stopped hard, and a restore resumes from the last committed checkpoint.
    */
   private limitStop(ms: number): void {
-    const timer = setTimeout(() => {
-      void this.detector.report('stop', `pipeline '${this.pipelineId}': the graceful stop did not finish within ${ms} ms (stopTimeout); it waits for`)
-        .then((e) => this.fail(e), (e: unknown) => this.fail(e))
-    }, ms)
-    timer.unref()
-    void this.done.finally(() => clearTimeout(timer)).catch(() => {})
+    this.stopLimit.start(ms, () => this.detector.report('stop', `pipeline '${this.pipelineId}': the graceful stop did not finish within ${ms} ms ` +
+      `(stopTimeout); it waits for${this.ending === undefined ? '' : ` ${this.ending}`}`))
+    void this.done.finally(() => this.stopLimit.clear()).catch(() => {})
   }
 
   /** Stops the running hosts: with checkpoints after a final one (sources end at its barrier). */
@@ -171,20 +175,17 @@ export class RunningJob implements Job {
       for (;;) {
         this.hosts = this.makeHosts()
         try {
-          summary = await this.attempt()
+          // The whole attempt races the stop limit, not only its run: its end can hang too (a
+          // reader's close waiting for a read the source's stop grace abandoned).
+          summary = await this.stopLimit.race(this.attempt())
           return summary
         } catch (e) {
           // A failure after the hosts ran out (the end's checkpoint, a close): a stop during the
           // restart's backoff must still stop the next attempt.
           this.ranOut = false
+          this.ending = undefined
           await this.cp?.halt()
-          await this.figures.refresh(this.hosts)
-          await Promise.all(this.hosts.map(async (h) => {
-            try { await h.cancel(e) } catch { /* the host is already gone; closing below ends it */ }
-            // Bounded: a reader whose close waits for a read that never settles (a stuck async
-            // iterable, a FIFO) must not keep the failure from being reported.
-            try { await within(h.close(), FAILED_CLOSE_GRACE_MS) } catch { /* the first failure is what the caller needs to see */ }
-          }))
+          await endFailedHosts(this.hosts, this.figures, e, e === this.stopLimit.error)
           if (!(await this.restartAfter(e))) throw e
         }
       }
@@ -221,13 +222,19 @@ export class RunningJob implements Job {
       this.detector.stop()
     }
     // A checkpoint in flight finishes (with the instances' final state) before anything closes.
+    this.ending = 'its last checkpoint'
     await this.cp?.quiesce()
     if (!this.stopRequested) await this.cp?.completed()
+    this.ending = "the hosts' results"
     const snapshot = this.handoff.snapshotAtEnd
       ? mergeSnapshots(await Promise.all(this.hosts.map((h) => (h.snapshot ?? refuse('snapshotAtEnd')).call(h)))) : undefined
     await this.figures.refresh(this.hosts)
     const parts = await Promise.all(this.hosts.map((h) => h.results()))
+    this.ending = 'the hosts to close'
     await this.all((h) => h.close())
+    this.ending = undefined
+    // A stop that ran past its limit failed the job meanwhile: an end that came after all is not this job's.
+    if (this.stopLimit.error !== undefined) throw this.stopLimit.error
     const endedAt = this.ended()
     this.status = this.stopRequested ? 'stopped' : 'completed'
     const steps: Record<string, StepSummary> = {}
@@ -281,9 +288,6 @@ export class RunningJob implements Job {
     })
   }
 }
-
-/** How long a failed attempt's hosts get to close before the failure is reported anyway. */
-const FAILED_CLOSE_GRACE_MS = 5_000
 
 /** A host that cannot hand its state over (a worker host, for now). */
 function refuse(option: 'restoreFrom' | 'snapshotAtEnd'): never {

@@ -15,7 +15,7 @@ import { describeWaits, progressOf, stallWaits } from './stall-report.ts'
  * a stall. An unbounded source waiting for input with nothing queued is never one.
  *
  * @example
- * const d = new StallDetector(plan, 60_000, () => sampleHosts(), (e) => warn(e.message)); d.start(); …; d.stop()
+ * const d = new StallDetector(plan, 60_000, (waitMs) => sampleHosts(waitMs), (e) => warn(e.message)); d.start(); …; d.stop()
  */
 export class StallDetector {
   state: StallState | undefined
@@ -26,8 +26,8 @@ export class StallDetector {
   constructor(
     private readonly plan: Plan,
     private readonly timeoutMs: number,
-    /** Every instance's figures now; `complete` false when some host did not answer. */
-    private readonly sample: () => Promise<{ stats: InstanceStats[]; complete: boolean }>,
+    /** Every instance's figures now; `complete` false when some host did not answer within `waitMs`. */
+    private readonly sample: (waitMs: number) => Promise<{ stats: InstanceStats[]; complete: boolean }>,
     private readonly onStall: (error: StallError) => void,
   ) {}
 
@@ -43,9 +43,13 @@ export class StallDetector {
     this.timer = undefined
   }
 
-  /** The waits now, as a stall error (for a stop that timed out): fresh figures from every host. */
+  /**
+   * The waits now, as a stall error (for a stop that timed out): fresh figures from every host
+   * that answers within `REPORT_WAIT_MS`, the last ones of a host that does not (a worker whose
+   * thread is stuck) — this error is what ends the stop, so its making must not hang on the job.
+   */
   async report(during: 'run' | 'stop', lead: string): Promise<StallError> {
-    const { stats } = await this.sample()
+    const { stats } = await this.sample(REPORT_WAIT_MS)
     const waits = stallWaits(this.plan, stats)
     return new StallError(this.plan.pipelineId, during, Date.now() - this.last.at, waits, `${lead}: ${describeWaits(waits)}`)
   }
@@ -54,7 +58,7 @@ export class StallDetector {
     if (this.sampling) return
     this.sampling = true
     try {
-      const { stats, complete } = await this.sample()
+      const { stats, complete } = await this.sample(CHECK_WAIT_MS)
       const now = Date.now()
       const progress = progressOf(stats)
       if (progress !== this.last.progress) {
@@ -82,3 +86,8 @@ export class StallDetector {
     return head?.kind === 'source' && head.source.bounded && s.waiting?.startsWith('reading batch') === true
   }
 }
+
+/** How long a periodic check waits for a host's figures: a busy thread is not proof of a stall. */
+const CHECK_WAIT_MS = 2_000
+/** How long a stop's report waits for a host's figures before it goes with the last ones. */
+const REPORT_WAIT_MS = 1_000
