@@ -7,6 +7,8 @@ import type { Maybe } from '../maybe.ts'
 
 /** A reader that ignores the stop signal gets this long to return before the source ends anyway. */
 const STOP_GRACE_MS = 2000
+/** Why a send may not return, for stall reports. */
+const SENDING = ' (a step of its chain — an async function such as a mapAsync, a sink write — or a send waiting for credit has not settled)'
 /** Synchronous readers (arrays, generators) give the event loop a turn at least this often. */
 const YIELD_EVERY_MS = 8
 
@@ -136,7 +138,8 @@ export class SourceActor {
   /** What this instance waits for now, in words, for a stall report; undefined when idle. */
   waitingFor(now = performance.now()): string | undefined {
     const d = this.doing
-    if (d) return `${d.what} ${d.seq} for ${((now - d.since) / 1000).toFixed(1)} s`
+    // A send runs the steps fused after the source (a mapAsync, an inline sink): say so, as an actor's 'handling a message' does.
+    if (d) return `${d.what} ${d.seq} for ${((now - d.since) / 1000).toFixed(1)} s${d.what === 'sending batch' ? SENDING : ''}`
     // Not 'reading batch …': the detector counts that as a pending read, and this source has ended.
     const a = this.abandoned
     if (a) return `read of batch ${a.seq} abandoned by the stop, not returned after ${((now - a.since) / 1000).toFixed(1)} s`

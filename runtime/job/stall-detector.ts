@@ -8,11 +8,14 @@ import { describeWaits, progressOf, stallWaits } from './stall-report.ts'
  * Watches a running job for stalls: samples every instance's figures (`sample`) a few times per
  * timeout, and when messages are queued somewhere but the progress signature (see `progressOf`)
  * has not moved for `timeoutMs`, reports which steps, channels, credits or barriers hold the
- * work (`onStall`, once per stall). A read of a bounded source (a file, an iterable) that has
- * not returned while nothing progressed is one too, queued work or not: its input exists, so
- * such a read hangs (a FIFO with no writer, a stuck async iterable). A host that does not answer
- * a sample in time keeps its last figures and blocks the verdict: a busy thread is not proof of
- * a stall. An unbounded source waiting for input with nothing queued is never one.
+ * work (`onStall`, once per stall). A source sending a batch it read is work too, though no
+ * mailbox holds it: the steps fused into the source's chain (a `mapAsync`, a sink inline) run
+ * inside that send, so a handler there that never settles queues nothing anywhere. A read of a
+ * bounded source (a file, an iterable) that has not returned while nothing progressed is one
+ * too: its input exists, so such a read hangs (a FIFO with no writer, a stuck async iterable).
+ * A host that does not answer a sample in time keeps its last figures and blocks the verdict: a
+ * busy thread is not proof of a stall. An unbounded source waiting for input with nothing queued
+ * is never one.
  *
  * @example
  * const d = new StallDetector(plan, 60_000, (waitMs) => sampleHosts(waitMs), (e) => warn(e.message)); d.start(); …; d.stop()
@@ -67,7 +70,7 @@ export class StallDetector {
         return
       }
       const idleMs = now - this.last.at
-      const queued = stats.some((s) => s.queueDepth > 0 || this.boundedReadPending(s))
+      const queued = stats.some((s) => s.queueDepth > 0 || this.sourceHoldsWork(s))
       if (!complete || !queued || idleMs < this.timeoutMs || this.state?.active) return
       const waits = stallWaits(this.plan, stats)
       const message = `pipeline '${this.plan.pipelineId}': stalled — work is pending but no step made progress for ${(idleMs / 1000).toFixed(1)} s: ` +
@@ -80,10 +83,15 @@ export class StallDetector {
     }
   }
 
-  /** An instance of a bounded source with a read in progress (see `SourceActor.waitingFor`). */
-  private boundedReadPending(s: InstanceStats): boolean {
+  /**
+   * A source instance with a batch in hand (a send through its chain in progress), or of a
+   * bounded source with a read in progress (see `SourceActor.waitingFor`). An unbounded source's
+   * read may wait for input as long as there is none: that is no stall.
+   */
+  private sourceHoldsWork(s: InstanceStats): boolean {
     const head = this.plan.vertices[s.vertex]?.steps[0]?.spec
-    return head?.kind === 'source' && head.source.bounded && s.waiting?.startsWith('reading batch') === true
+    if (head?.kind !== 'source' || s.waiting === undefined) return false
+    return s.waiting.startsWith('sending batch') || (head.source.bounded && s.waiting.startsWith('reading batch'))
   }
 }
 
