@@ -1,6 +1,7 @@
 // The real `oxiflow run` command: a stalled job warns on stderr naming the step, and a graceful
 // stop (SIGTERM) that cannot finish — a sink write that never settles — exits 1 within
-// --stop-timeout, saying what it waits for; it used to hang until a second signal.
+// --stop-timeout, saying what it waits for; it used to hang until a second signal (and, with a
+// source read that hangs, for good).
 import test from 'ava'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -26,4 +27,25 @@ test('SIGTERM on a stalled job: the stop times out, exit 1, stderr names the wai
   t.is(code, 1, stderr)
   t.true(Date.now() - signalled < 15_000, `exited ${Date.now() - signalled} ms after SIGTERM`)
   t.regex(stderr, /graceful stop did not finish within 1000 ms \(stopTimeout\); it waits for: step 'tag → out' #0/)
+})
+
+test('SIGTERM while a source read hangs, --stop-timeout 2000: exit 1 within the limit, stderr names the close it waits for', async (t) => {
+  t.timeout(60_000)
+  // The source's stop grace (2 s) abandons the read and the run ends, but the reader's close
+  // waits for that read: the process stayed up for good after SIGTERM.
+  const child = spawn(process.execPath, [bin, 'run', 'test/fixtures/stall/stuck-read.ts', '--params', '{"okRecords":20}',
+    '--stall-timeout', '300', '--stop-timeout', '2000'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OXIFLOW_ON_STALL: 'warn' } })
+  t.teardown(() => { child.kill('SIGKILL') })
+  let stderr = ''
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; if (stderr.includes('stalled')) resolve() })
+    void exited.then((code) => reject(new Error(`exited (${code}) before warning: ${stderr}`)))
+  })
+  const signalled = Date.now()
+  child.kill('SIGTERM')
+  const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running 15 s after SIGTERM'), 15_000).unref())])
+  t.is(code, 1, stderr)
+  t.true(Date.now() - signalled < 6_000, `exited ${Date.now() - signalled} ms after SIGTERM`)
+  t.regex(stderr, /graceful stop did not finish within 2000 ms \(stopTimeout\); it waits for the hosts to close: .*closing the reader of source 'numbers'/)
 })
