@@ -26,6 +26,6 @@ test('--restart 2: a step that throws once is restarted, the job completes with 
 test('--restart without a store or interval is refused before anything runs', (t) => {
   const r = spawnSync(process.execPath, ['bin/oxiflow.mjs', 'run', 'test/fixtures/runtime/supervised.ts', '--restart', '1',
     '--params', JSON.stringify({ out: '/nonexistent', marker: '/nonexistent/m', arm: '/nonexistent/a', mode: 'throw', count: 1, rate: 1 })], { encoding: 'utf8' })
-  t.is(r.status, 1, r.stderr)
+  t.is(r.status, 2, r.stderr) // an option outside its rule: a usage error
   t.regex(r.stderr, /options\.restart needs checkpoints/)
 })
