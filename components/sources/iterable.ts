@@ -1,5 +1,6 @@
 import type { Source, SourceContext, SourceReader } from '../../runtime/contracts/source.ts'
 import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+import { IterableConsumedError } from '../../runtime/errors/iterable-consumed-error.ts'
 import { checkKnownOptions, invalidOption, shown } from '../../runtime/option-checks.ts'
 import { positionHolder, SOURCE_POSITION } from './position-holder.ts'
 
@@ -19,8 +20,11 @@ export interface IterableOptions {
  *
  * position() is the number of records read. Restoring a checkpoint starts the input over
  * (`[Symbol.iterator]()` again) and skips that many records: exact for arrays and re-iterable
- * inputs; a one-shot iterator (a generator object) resumes correctly only if restored before
- * its first read.
+ * inputs (a Set, an object whose `[Symbol.iterator]()` returns a fresh iterator each call). A
+ * one-shot input — a generator object or other iterator, a stream — can be read once per
+ * process: a fresh one resumes correctly (a restore in a new process builds it anew), but once
+ * read, a restart of the job or another run of the pipeline in the same process would find only
+ * what is left of it, so that reader fails with IterableConsumedError instead of losing records.
  *
  * @example
  * pipeline('p').source('nums', sources.iterable([1, 2, 3])).sink('out', sinks.collect())
@@ -39,6 +43,8 @@ export function iterable<T>(input: Iterable<T> | AsyncIterable<T>, options: Iter
   }
   const description = options?.description ??
     (kind === 'array' ? `iterable(array[${(input as T[]).length}])` : `iterable(${kind})`)
+  // Shared by every reader this source opens in this process: each run and each restart opens one.
+  const drawn: Drawn = { iterator: undefined, records: 0 }
   return {
     kind: 'source',
     // What its reader's positionHolder registers (the default format): one position, whatever the options.
@@ -46,8 +52,8 @@ export function iterable<T>(input: Iterable<T> | AsyncIterable<T>, options: Iter
     description,
     bounded: true,
     open: (ctx) => kind === 'array' ? arrayReader(input as readonly T[], ctx)
-      : kind === 'sync' ? syncReader(input as Iterable<T>, ctx)
-      : asyncReader(input as AsyncIterable<T>, ctx),
+      : kind === 'sync' ? syncReader(input as Iterable<T>, ctx, drawn)
+      : asyncReader(input as AsyncIterable<T>, ctx, drawn),
   }
 }
 
@@ -58,6 +64,41 @@ function inputKind(input: unknown): 'array' | 'sync' | 'async' | undefined {
   if (typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') return 'sync'
   if (typeof (input as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') return 'async'
   return undefined
+}
+
+/**
+ * What one `sources.iterable` drew from its input in this process, over all the readers it opened:
+ * the last iterator handed out and how many records were taken from it (from the input, for a
+ * stream).
+ */
+interface Drawn {
+  iterator: object | undefined
+  records: number
+}
+
+/**
+ * `iterator`, just handed out by the input for a reader that starts (or starts over after a
+ * restore), checked not to continue what an earlier reader in this process took: a one-shot
+ * input hands out the iterator it handed out before (a generator object is its own iterator), or
+ * — a stream, a readline interface — new iterators over data already delivered. Throws
+ * IterableConsumedError rather than let the reader skip `position` records it no longer has.
+ */
+function startIterator<I extends object>(input: object, iterator: I, drawn: Drawn, step: string, position: number): I {
+  const emitter = isEmitter(input)
+  const oneShot = emitter || iterator === drawn.iterator
+  if (oneShot && drawn.records > 0) {
+    throw new IterableConsumedError(step, emitter ? 'a stream or other event emitter, which delivers its data once'
+      : 'a generator object, or an iterable whose [Symbol.iterator]() returns the iterator it returned before', drawn.records, position)
+  }
+  if (!oneShot) drawn.records = 0
+  drawn.iterator = iterator
+  return iterator
+}
+
+/** Node streams and readline interfaces are iterable, but their iterators all read one flow of data. */
+function isEmitter(input: object): boolean {
+  const e = input as { on?: unknown; once?: unknown }
+  return typeof e.on === 'function' && typeof e.once === 'function'
 }
 
 function countHolder(ctx: SourceContext, get: () => number, set: (n: number) => void) {
@@ -80,7 +121,7 @@ function arrayReader<T>(input: readonly T[], ctx: SourceContext): SourceReader<T
   }
 }
 
-function syncReader<T>(input: Iterable<T>, ctx: SourceContext): SourceReader<T> {
+function syncReader<T>(input: Iterable<T>, ctx: SourceContext, drawn: Drawn): SourceReader<T> {
   let it: Iterator<T> | undefined
   let read = 0
   let done = false
@@ -91,9 +132,12 @@ function syncReader<T>(input: Iterable<T>, ctx: SourceContext): SourceReader<T> 
     read(max) {
       if (done) return undefined
       if (it === undefined) {
-        it = input[Symbol.iterator]()
+        it = startIterator(input, input[Symbol.iterator](), drawn, ctx.step, read)
         // After a restore, skip what the checkpoint says was already read.
-        for (let i = 0; i < read; i++) if (it.next().done) { done = true; return undefined }
+        for (let i = 0; i < read; i++) {
+          if (it.next().done) { done = true; return undefined }
+          drawn.records++
+        }
       }
       const batch: T[] = []
       while (batch.length < max) {
@@ -102,6 +146,7 @@ function syncReader<T>(input: Iterable<T>, ctx: SourceContext): SourceReader<T> 
         batch.push(r.value)
       }
       read += batch.length
+      drawn.records += batch.length
       return batch.length > 0 ? batch : undefined
     },
     position: () => read,
@@ -110,7 +155,7 @@ function syncReader<T>(input: Iterable<T>, ctx: SourceContext): SourceReader<T> 
   }
 }
 
-function asyncReader<T>(input: AsyncIterable<T>, ctx: SourceContext): SourceReader<T> {
+function asyncReader<T>(input: AsyncIterable<T>, ctx: SourceContext, drawn: Drawn): SourceReader<T> {
   let it: AsyncIterator<T> | undefined
   let read = 0
   let done = false
@@ -119,8 +164,11 @@ function asyncReader<T>(input: AsyncIterable<T>, ctx: SourceContext): SourceRead
     async read(max) {
       if (done) return undefined
       if (it === undefined) {
-        it = input[Symbol.asyncIterator]()
-        for (let i = 0; i < read; i++) if ((await it.next()).done) { done = true; return undefined }
+        it = startIterator(input, input[Symbol.asyncIterator](), drawn, ctx.step, read)
+        for (let i = 0; i < read; i++) {
+          if ((await it.next()).done) { done = true; return undefined }
+          drawn.records++
+        }
       }
       const batch: T[] = []
       while (batch.length < max) {
@@ -129,6 +177,7 @@ function asyncReader<T>(input: AsyncIterable<T>, ctx: SourceContext): SourceRead
         batch.push(r.value)
       }
       read += batch.length
+      drawn.records += batch.length
       return batch.length > 0 ? batch : undefined
     },
     position: () => read,

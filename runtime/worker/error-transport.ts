@@ -2,6 +2,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
 import { PipelineDefinitionError } from '../errors/pipeline-definition-error.ts'
 import { RecordParseError } from '../errors/record-parse-error.ts'
+import { IterableConsumedError } from '../errors/iterable-consumed-error.ts'
 import { StepError } from '../errors/step-error.ts'
 import { WorkerCrashError } from './worker-crash-error.ts'
 import { IncompatibleStateError } from '../operators/window/incompatible-state-error.ts'
@@ -29,7 +30,7 @@ export interface SerializedError {
 const CLASSES: Record<string, new (...args: never[]) => Error> = {
   OxiflowError, PipelineDefinitionError, InvalidOptionError, StepError, RecordParseError, WorkerCrashError,
   IncompatibleStateError, PartialAggregateError, CorruptSnapshotError, StateVersionError, InvalidKeyError, KeyFunctionError,
-  StateSnapshotError, StateRestoreError, EncodeWorkerError, StateDeclarationError, KeyedStateRestoreError,
+  StateSnapshotError, StateRestoreError, EncodeWorkerError, StateDeclarationError, KeyedStateRestoreError, IterableConsumedError,
 }
 
 /** Turns any thrown value into plain data that survives postMessage with its fields. */

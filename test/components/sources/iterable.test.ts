@@ -1,7 +1,10 @@
 import test from 'ava'
 import fc from 'fast-check'
 import { InvalidOptionError } from '../../../runtime/errors/invalid-option-error.ts'
+import { Readable } from 'node:stream'
 import { iterable } from '../../../components/sources/iterable.ts'
+import { IterableConsumedError } from '../../../runtime/errors/iterable-consumed-error.ts'
+import { pipeline, sinks } from '../../../index.ts'
 import { readAll, sourceContext } from '../../fixtures/components/contexts.ts'
 
 const open = async <T>(input: Iterable<T> | AsyncIterable<T>) => iterable(input).open(sourceContext().ctx)
@@ -68,6 +71,48 @@ test('restoring the count read resumes an array or a re-iterable input where it 
     second.holders!()[0].restore(state, '1.0.0')
     t.deepEqual(await readAll(second), [3, 4, 5])
   }
+})
+
+// Each run and each restart of a job opens a new reader on the same source object.
+const inputs: Array<[string, () => Iterable<number> | AsyncIterable<number>, 'again' | 'refused']> = [
+  ['an array', () => [1, 2, 3], 'again'],
+  ['a Set', () => new Set([1, 2, 3]), 'again'],
+  ['an object whose [Symbol.iterator]() returns a fresh generator', () => ({ *[Symbol.iterator]() { yield* [1, 2, 3] } }), 'again'],
+  ['an object whose [Symbol.asyncIterator]() returns a fresh generator', () => ({ [Symbol.asyncIterator]: () => slowly([1, 2, 3]) }), 'again'],
+  ['a generator object', () => (function* () { yield* [1, 2, 3] })(), 'refused'],
+  ['an array iterator', () => [1, 2, 3].values(), 'refused'],
+  ['an async generator object', () => slowly([1, 2, 3]), 'refused'],
+  ['an iterable handing out one shared iterator', () => { const it = [1, 2, 3].values(); return { [Symbol.iterator]: () => it } }, 'refused'],
+  ['a Node stream (new iterators over one flow of data)', () => Readable.from([1, 2, 3]), 'refused'],
+]
+for (const [what, make, outcome] of inputs) {
+  test(`a second reader of one source, after a restore to record 1: ${what} ${outcome === 'again' ? 'is read again' : 'is refused with IterableConsumedError'}`, async (t) => {
+    const source = iterable(make())
+    const first = await source.open(sourceContext({ step: 'nums' }).ctx)
+    t.deepEqual(await first.read(2), [1, 2])
+    await first.close?.()
+    const second = await source.open(sourceContext({ step: 'nums' }).ctx)
+    second.holders!()[0].restore(1, '1.0.0')
+    if (outcome === 'again') return t.deepEqual(await readAll(second), [2, 3])
+    const e = await t.throwsAsync(async () => second.read(2), { instanceOf: IterableConsumedError })
+    t.deepEqual([e!.code, e!.step, e!.alreadyRead, e!.position], ['ERR_ITERABLE_CONSUMED', 'nums', 2, 1])
+    t.regex(e!.message, /^step 'nums': the input of sources\.iterable is one-shot \(.+\) and an earlier run or attempt in this process already read 2 records from it; resuming it at record 1, as the restored checkpoint asks, would find only what is left/)
+  })
+}
+
+test('a one-shot input not read yet may be opened again: a restore before its first read skips into it', async (t) => {
+  const source = iterable([1, 2, 3, 4].values())
+  await source.open(sourceContext().ctx)
+  const reader = await source.open(sourceContext().ctx)
+  reader.holders!()[0].restore(2, '1.0.0')
+  t.deepEqual(await readAll(reader), [3, 4])
+})
+
+test('running a pipeline twice over a generator object fails the second run instead of completing with no records', async (t) => {
+  const p = pipeline('twice').source('nums', iterable([1, 2, 3].values())).sink('out', sinks.collect())
+  t.deepEqual((await p.run().done).results.out, [1, 2, 3])
+  const e = await t.throwsAsync(p.run().done, { instanceOf: IterableConsumedError })
+  t.regex(e!.message, /already read 3 records from it; reading it again from the start would find only what is left/)
 })
 
 test('close ends an unfinished iterator so its finally blocks run', async (t) => {
