@@ -64,6 +64,7 @@ export { CorruptSnapshotError, isCorruptSnapshotError } from './persistence/code
 export { EncodeWorkerError, isEncodeWorkerError } from './persistence/codec/encode-worker-error.ts'
 export { CorruptCheckpointError, isCorruptCheckpointError } from './persistence/checkpoints/corrupt-checkpoint-error.ts'
 export { DependencyCycleError, isDependencyCycleError } from './persistence/registry/dependency-cycle-error.ts'
+export { InvalidHolderError, isInvalidHolderError } from './persistence/registry/invalid-holder-error.ts'
 export { StaleFenceError, isStaleFenceError } from './persistence/stores/stale-fence-error.ts'
 export { NodeVersionError, isNodeVersionError } from './persistence/checkpoints/node-version-error.ts'
 export * as windows from './components/windows/index.ts'

@@ -1,3 +1,4 @@
+import { checkHolders } from '../../persistence/registry/check-holders.ts'
 import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { DeclaredState } from '../contracts/declared-state.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
@@ -39,15 +40,15 @@ export function staticState(pipelineId: string, step: StepNode, parallelism: num
   if (spec.kind === 'source') return declared(step.name, 'Source', spec.source.state, SOURCE_NOTE)
   if (spec.kind === 'sink') return declared(step.name, 'Sink', spec.sink.state, SINK_NOTE)
   const ctx = planningContext(pipelineId, step, 0, parallelism, maxKeyGroups)
-  if (spec.kind !== 'process') return { holders: holdersOf(createOperator(ctx, NOWHERE)) }
+  if (spec.kind !== 'process') return { holders: holdersOf(createOperator(ctx, NOWHERE), step) }
   if (!openOxis) return { holders: [], note: UNOPENED_NOTE }
   const op = new ProcessOperator(ctx, planningOxi(spec.oxi), NOWHERE)
   const opened = op.open()
-  if (!(opened instanceof Promise)) return { holders: holdersOf(op) }
+  if (!(opened instanceof Promise)) return { holders: holdersOf(op, step) }
   // An async open goes on after this returns; a rejection would be unhandled (and end the
   // process) — at run time the same open fails the job, where it is reported.
   opened.catch(() => undefined)
-  return { holders: holdersOf(op), note: ASYNC_OPEN_NOTE }
+  return { holders: holdersOf(op, step), note: ASYNC_OPEN_NOTE }
 }
 
 /** The holders a source or sink declares, as its reader or writer would register them; the note when it declares none. */
@@ -73,8 +74,9 @@ function isDeclaredState(d: unknown): boolean {
     (dependsOn === undefined || (Array.isArray(dependsOn) && dependsOn.every((id) => typeof id === 'string')))
 }
 
-function holdersOf(op: Operator): StateHolder[] {
-  return op.holders?.() ?? []
+/** The operator's holders, checked as a job checks them when it registers them (an Oxi's are user code). */
+function holdersOf(op: Operator, step: StepNode): StateHolder[] {
+  return op.holders ? checkHolders(step.name, step.spec.kind === 'process' ? "its Oxi's holders()" : 'its holders()', op.holders()) : []
 }
 
 /**

@@ -1,3 +1,4 @@
+import { checkHolders } from '../../persistence/registry/check-holders.ts'
 import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { SourceReader } from '../contracts/source.ts'
 import type { StepNode } from '../graph/step-spec.ts'
@@ -27,14 +28,24 @@ export interface Instance {
 }
 
 /**
- * Every state holder of one instance: its operators', sinks' and its source reader's.
+ * Every state holder of one instance: its operators', sinks' and its source reader's, each list
+ * checked against the StateHolder contract (InvalidHolderError naming the step): an Oxi, a reader
+ * or a writer may be user code, and the first call — when the job registers its holders — comes
+ * before any record flows.
  *
  * @example
  * const ids = holdersOf(inst).map((h) => h.stateId)
  */
 export function holdersOf(inst: Instance): StateHolder[] {
   const hs: StateHolder[] = []
-  for (const op of inst.operators) for (const h of op.holders?.() ?? []) hs.push(h)
-  for (const h of inst.reader?.holders?.() ?? []) hs.push(h)
+  const steps = inst.vertex.steps
+  // The chain has one operator per step of the vertex, in the same order.
+  inst.operators.forEach((op, i) => {
+    if (!op.holders) return
+    const step = steps[i] ?? steps[steps.length - 1]
+    const from = step.spec.kind === 'process' ? "its Oxi's holders()" : step.spec.kind === 'sink' ? "its sink writer's holders()" : 'its holders()'
+    for (const h of checkHolders(step.name, from, op.holders())) hs.push(h)
+  })
+  if (inst.reader?.holders) for (const h of checkHolders(steps[0].name, "its source reader's holders()", inst.reader.holders())) hs.push(h)
   return hs
 }

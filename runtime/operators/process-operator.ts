@@ -1,3 +1,4 @@
+import { checkHolders } from '../../persistence/registry/check-holders.ts'
 import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { Oxi, OxiContext } from '../contracts/oxi.ts'
 import { EmitOutsideCallbackError } from './emit-outside-callback-error.ts'
@@ -110,7 +111,8 @@ export class ProcessOperator extends Pipe {
   }
 
   holders(): StateHolder[] {
-    const own = this.oxi.holders?.() ?? []
+    // Checked before the spread: a non-array would fail as a TypeError from here.
+    const own = this.oxi.holders ? checkHolders(this.ctx.step.name, "its Oxi's holders()", this.oxi.holders()) : []
     return [...this.states.holders(), ...own]
   }
 

@@ -14,6 +14,7 @@ import { StateVersionError } from '../../persistence/checkpoints/state-version-e
 import { StateRestoreError } from '../../persistence/checkpoints/state-restore-error.ts'
 import { StateSnapshotError } from '../../persistence/codec/state-snapshot-error.ts'
 import { EncodeWorkerError } from '../../persistence/codec/encode-worker-error.ts'
+import { InvalidHolderError } from '../../persistence/registry/invalid-holder-error.ts'
 import { StateDeclarationError } from '../state/state-declaration-error.ts'
 import { KeyedStateRestoreError } from '../state/keyed-state-restore-error.ts'
 
@@ -30,7 +31,7 @@ export interface SerializedError {
 const CLASSES: Record<string, new (...args: never[]) => Error> = {
   OxiflowError, PipelineDefinitionError, InvalidOptionError, StepError, RecordParseError, WorkerCrashError,
   IncompatibleStateError, PartialAggregateError, CorruptSnapshotError, StateVersionError, InvalidKeyError, KeyFunctionError,
-  StateSnapshotError, StateRestoreError, EncodeWorkerError, StateDeclarationError, KeyedStateRestoreError, IterableConsumedError,
+  StateSnapshotError, StateRestoreError, EncodeWorkerError, StateDeclarationError, KeyedStateRestoreError, IterableConsumedError, InvalidHolderError,
 }
 
 /** Turns any thrown value into plain data that survives postMessage with its fields. */
