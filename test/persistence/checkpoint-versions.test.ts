@@ -51,13 +51,26 @@ test('checkStateVersion_otherMajor_errorNamesStepFoundExpectedAndMigration', (t)
   t.true(isStateVersionError(error))
   t.deepEqual([error.code, error.step, error.stateId, error.found, error.expected, error.problem], ['ERR_STATE_VERSION', 'agg', 'agg/sum', '2.1.0', '1.3.0', 'major'])
   t.is(error.message, "step 'agg', state 'agg/sum': the checkpoint has state version 2.1.0, this pipeline expects 1.3.0: " +
-    "another major cannot be restored as is; register migrations: { 2: (state) => newState } on step 'agg' to convert it, " +
-    'restore with the pipeline version that wrote it, or start the step fresh')
+    'another major cannot be restored as is; it was written by a newer version of the step: restore with the pipeline version ' +
+    'that wrote it, or start this state fresh: give the holder a new stateId and restore with allowNonRestoredState: true ' +
+    '(CLI: --allow-non-restored-state), which drops the old one')
 })
 
-test('checkStateVersion_olderMajor_error', (t) => {
+// The advice names only what exists: conversion between minors (ctx.state's migrate, a holder's
+// restore), the pipeline that wrote it, or a fresh start — no `migrations` option.
+test('checkStateVersion_olderMajor_errorSaysConvertThroughAMinor', (t) => {
   const error = t.throws(() => checkStateVersion('agg', 'agg/sum', '1.9.0', '2.0.0'), { instanceOf: StateVersionError })
-  t.true(error.message.includes('register migrations: { 1: (state) => newState }'))
+  t.is(error.message, "step 'agg', state 'agg/sum': the checkpoint has state version 1.9.0, this pipeline expects 2.0.0: " +
+    'another major cannot be restored as is; to convert it, keep major 1 and raise the minor instead (e.g. 1.10.0): a restore ' +
+    "hands state of an older minor to the holder's restore(state, fromVersion); or restore with the pipeline version that " +
+    'wrote it; or start this state fresh: give the holder a new stateId and restore with allowNonRestoredState: true ' +
+    '(CLI: --allow-non-restored-state), which drops the old one')
+})
+
+test('checkStateVersion_olderMajorOfCtxState_errorNamesMigrateAndAStateName', (t) => {
+  const error = t.throws(() => checkStateVersion('count', 'count/state.n', '1.0.0', '2.0.0'), { instanceOf: StateVersionError })
+  t.regex(error.message, /keep major 1 and raise the minor instead \(e\.g\. 1\.1\.0\): a restore hands state of an older minor to its migrate\(value, fromVersion\) option; .* give the state a new name in ctx\.state and restore with allowNonRestoredState: true/)
+  t.false(error.message.includes('migrations'))
 })
 
 test('checkStateVersion_newerMinor_errorSaysWrittenByNewerStep', (t) => {
