@@ -6,7 +6,7 @@ import { readChainState } from '../../persistence/checkpoints/read-chain-state.t
 import { restoreHolder } from '../../persistence/checkpoints/restore-holder.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
-import { holdersOf, type Instance } from '../host/instance.ts'
+import { checkedHoldersOf, holdersOf, type Instance } from '../host/instance.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { rangeOf } from '../key-groups/key-group-assignment.ts'
 import { contains } from '../../persistence/key-group-range.ts'
@@ -83,8 +83,9 @@ export class HostCheckpoints implements CheckpointParticipant {
     for (const inst of this.instances) await inst.reader?.commit?.(checkpointId)
   }
 
+  /** The job's registration of its holders, at start: each checked (InvalidHolderError) before any record flows. */
   holders(): HolderEntry[] {
-    return this.instances.flatMap((inst) => holdersOf(inst).map((h) => holderEntryOf(h, rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism))))
+    return this.instances.flatMap((inst) => checkedHoldersOf(inst).map((h) => holderEntryOf(h, rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism))))
   }
 
   /**

@@ -28,15 +28,27 @@ export interface Instance {
 }
 
 /**
- * Every state holder of one instance: its operators', sinks' and its source reader's, each list
- * checked against the StateHolder contract (InvalidHolderError naming the step): an Oxi, a reader
- * or a writer may be user code, and the first call — when the job registers its holders — comes
- * before any record flows.
+ * Every state holder of one instance: its operators', sinks' and its source reader's.
  *
  * @example
  * const ids = holdersOf(inst).map((h) => h.stateId)
  */
 export function holdersOf(inst: Instance): StateHolder[] {
+  const hs: StateHolder[] = []
+  for (const op of inst.operators) for (const h of op.holders?.() ?? []) hs.push(h)
+  for (const h of inst.reader?.holders?.() ?? []) hs.push(h)
+  return hs
+}
+
+/**
+ * `holdersOf`, each list checked against the StateHolder contract (InvalidHolderError naming the
+ * step): an Oxi, a reader or a writer may be user code. For the job's registration of its
+ * holders, at start, before any record flows; checkpoints then use `holdersOf`.
+ *
+ * @example
+ * const entries = checkedHoldersOf(inst).map((h) => holderEntryOf(h, range))
+ */
+export function checkedHoldersOf(inst: Instance): StateHolder[] {
   const hs: StateHolder[] = []
   const steps = inst.vertex.steps
   // The chain has one operator per step of the vertex, in the same order.
