@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const bin = fileURLToPath(new URL('../../../bin/oxiflow.mjs', import.meta.url))
 
-test('SIGTERM on a stalled job: the stop times out, exit 1, stderr names the wait', async (t) => {
-  t.timeout(60_000)
-  const child = spawn(process.execPath, [bin, 'run', 'test/fixtures/stall/stuck-sink.ts', '--params', '{"records":50000}',
-    '--stall-timeout', '300', '--stop-timeout', '1000'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OXIFLOW_ON_STALL: 'warn' } })
+/** Starts `oxiflow run` on a fixture that stalls and waits for its stall warning; `stderr()` is what it wrote so far. */
+async function startStalled(t: { teardown(f: () => void): void }, fixture: string, params: object, stopTimeout: number) {
+  const child = spawn(process.execPath, [bin, 'run', fixture, '--params', JSON.stringify(params),
+    '--stall-timeout', '300', '--stop-timeout', String(stopTimeout)], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OXIFLOW_ON_STALL: 'warn' } })
   t.teardown(() => { child.kill('SIGKILL') })
   let stderr = ''
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
@@ -20,32 +20,30 @@ test('SIGTERM on a stalled job: the stop times out, exit 1, stderr names the wai
     child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; if (stderr.includes('stalled')) resolve() })
     void exited.then((code) => reject(new Error(`exited (${code}) before warning: ${stderr}`)))
   })
-  t.regex(stderr, /oxiflow: warning: pipeline 'stall-stuck-sink': stalled .*'tag → out' #0: \d+ message\(s\) queued, handling a message/)
+  return { child, exited, stderr: () => stderr }
+}
+
+test('SIGTERM on a stalled job: the stop times out, exit 1, stderr names the wait', async (t) => {
+  t.timeout(60_000)
+  const { child, exited, stderr } = await startStalled(t, 'test/fixtures/stall/stuck-sink.ts', { records: 50000 }, 1000)
+  t.regex(stderr(), /oxiflow: warning: pipeline 'stall-stuck-sink': stalled .*'tag → out' #0: \d+ message\(s\) queued, handling a message/)
   const signalled = Date.now()
   child.kill('SIGTERM')
   const code = await exited
-  t.is(code, 1, stderr)
+  t.is(code, 1, stderr())
   t.true(Date.now() - signalled < 15_000, `exited ${Date.now() - signalled} ms after SIGTERM`)
-  t.regex(stderr, /graceful stop did not finish within 1000 ms \(stopTimeout\); it waits for: step 'tag → out' #0/)
+  t.regex(stderr(), /graceful stop did not finish within 1000 ms \(stopTimeout\); it waits for: step 'tag → out' #0/)
 })
 
 test('SIGTERM while a source read hangs, --stop-timeout 2000: exit 1 within the limit, stderr names the close it waits for', async (t) => {
   t.timeout(60_000)
   // The source's stop grace (2 s) abandons the read and the run ends, but the reader's close
   // waits for that read: the process stayed up for good after SIGTERM.
-  const child = spawn(process.execPath, [bin, 'run', 'test/fixtures/stall/stuck-read.ts', '--params', '{"okRecords":20}',
-    '--stall-timeout', '300', '--stop-timeout', '2000'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OXIFLOW_ON_STALL: 'warn' } })
-  t.teardown(() => { child.kill('SIGKILL') })
-  let stderr = ''
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
-  await new Promise<void>((resolve, reject) => {
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; if (stderr.includes('stalled')) resolve() })
-    void exited.then((code) => reject(new Error(`exited (${code}) before warning: ${stderr}`)))
-  })
+  const { child, exited, stderr } = await startStalled(t, 'test/fixtures/stall/stuck-read.ts', { okRecords: 20 }, 2000)
   const signalled = Date.now()
   child.kill('SIGTERM')
   const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running 15 s after SIGTERM'), 15_000).unref())])
-  t.is(code, 1, stderr)
+  t.is(code, 1, stderr())
   t.true(Date.now() - signalled < 6_000, `exited ${Date.now() - signalled} ms after SIGTERM`)
-  t.regex(stderr, /graceful stop did not finish within 2000 ms \(stopTimeout\); it waits for the hosts to close: .*closing the reader of source 'numbers'/)
+  t.regex(stderr(), /graceful stop did not finish within 2000 ms \(stopTimeout\); it waits for the hosts to close: .*closing the reader of source 'numbers'/)
 })
