@@ -13,7 +13,7 @@ export interface MetricsEvents {
   add(res: ServerResponse): void
   /** Connections open now. */
   readonly clients: number
-  /** Ends every open stream and stops the timer. */
+  /** Ends every open stream (after the end frame, when the job has ended) and stops the timer. */
   close(): void
 }
 
@@ -73,6 +73,12 @@ export function metricsEvents(sample: () => JobMetrics | undefined, intervalMs =
       }
     },
     get clients() { return open.size },
-    close: end,
+    close() {
+      // The job may have ended since the last tick: the CLI closes the server as soon as it did,
+      // and a page that got no end frame showed 'running, reconnecting…' for good.
+      const m = sample()
+      if (m !== undefined && ENDED.has(m.status)) for (const res of open) res.write(frame(m))
+      end()
+    },
   }
 }

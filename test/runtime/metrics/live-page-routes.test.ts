@@ -140,3 +140,19 @@ test('close() does not wait for an open event stream: the stream ends and close 
   t.true(ended, 'the stream ended, not the 5 s bound')
   t.true(frames.length >= 1)
 })
+
+test('close() right after the job ended, before a tick saw it, still sends the end frame first', async (t) => {
+  t.timeout(10_000)
+  // How `oxiflow run --metrics-port` closes: at once when the job is done. An interval longer than
+  // the test keeps the tick from seeing the end.
+  let status: JobStatus = 'running'
+  const server = await serveMetrics('wide', () => sampleOf(status, 1), { port: 0, eventIntervalMs: 60_000 })
+  const reading = readEvents(new URL('/api/events', server.pageUrl).href, 5000)
+  await new Promise((r) => setTimeout(r, 200))
+  status = 'stopped'
+  await server.close()
+  const { frames, ended } = await reading
+  t.true(ended)
+  t.deepEqual(frames.map(([event]) => event), ['metrics', 'end'])
+  t.is((JSON.parse(frames.at(-1)![1]) as JobMetrics).status, 'stopped')
+})
