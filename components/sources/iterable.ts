@@ -127,6 +127,7 @@ function syncReader<T>(input: Iterable<T>, ctx: SourceContext, drawn: Drawn): So
   let done = false
   // Restore drops the iterator without return(): a one-shot iterator is its own [Symbol.iterator](),
   // and return() would finish it before the skip.
+  let skipped = 0
   const holder = countHolder(ctx, () => read, (n) => { it = undefined; done = false; read = n })
   return {
     read(max) {
@@ -137,6 +138,7 @@ function syncReader<T>(input: Iterable<T>, ctx: SourceContext, drawn: Drawn): So
         for (let i = 0; i < read; i++) {
           if (it.next().done) { done = true; return undefined }
           drawn.records++
+          skipped++
         }
       }
       const batch: T[] = []
@@ -150,6 +152,7 @@ function syncReader<T>(input: Iterable<T>, ctx: SourceContext, drawn: Drawn): So
       return batch.length > 0 ? batch : undefined
     },
     position: () => read,
+    skipped: () => skipped,
     close() { if (!done) it?.return?.() },
     holders: () => [holder],
   }
@@ -159,15 +162,18 @@ function asyncReader<T>(input: AsyncIterable<T>, ctx: SourceContext, drawn: Draw
   let it: AsyncIterator<T> | undefined
   let read = 0
   let done = false
+  let skipped = 0
   const holder = countHolder(ctx, () => read, (n) => { it = undefined; done = false; read = n })
   return {
     async read(max) {
       if (done) return undefined
       if (it === undefined) {
         it = startIterator(input, input[Symbol.asyncIterator](), drawn, ctx.step, read)
+        // As slowly as the input yields: `skipped` shows the stall detector the skip moving.
         for (let i = 0; i < read; i++) {
           if ((await it.next()).done) { done = true; return undefined }
           drawn.records++
+          skipped++
         }
       }
       const batch: T[] = []
@@ -181,6 +187,7 @@ function asyncReader<T>(input: AsyncIterable<T>, ctx: SourceContext, drawn: Draw
       return batch.length > 0 ? batch : undefined
     },
     position: () => read,
+    skipped: () => skipped,
     async close() { if (!done) await it?.return?.() },
     holders: () => [holder],
   }

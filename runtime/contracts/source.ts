@@ -39,6 +39,12 @@ export interface SourceReader<T> {
    */
   bytesTotal?(): number
   /**
+   * Records skipped so far to reach a restored position, by a reader that restores by reading its
+   * input again (within a read): the stall detector counts them as progress, so a long skip is not
+   * taken for a read that never returns.
+   */
+  skipped?(): number
+  /**
    * Checkpoint `checkpointId` is committed (its manifest is written): the position this reader
    * had at that checkpoint's barrier (its holder's last snapshot) is now durable, so the reader
    * may tell its input, e.g. acknowledge up to there on a broker. Called once per committed

@@ -31,7 +31,7 @@ export interface InstanceStats {
    * A source instance: batches read, bytes read when its reader counts them, and the bytes its
    * split reads in all when the reader knows it (a file: `SourceReader.bytesTotal`).
    */
-  readonly read?: { readonly step: string; readonly batches: number; readonly bytes: number | undefined; readonly bytesTotal?: number | undefined }
+  readonly read?: { readonly step: string; readonly batches: number; readonly bytes: number | undefined; readonly bytesTotal?: number | undefined; readonly skipped?: number | undefined }
 }
 
 /** Sinks' and dead-letter sinks' results on one host, by step name. */

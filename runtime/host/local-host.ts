@@ -156,7 +156,7 @@ export class LocalHost implements Host {
       ...waitingOf(inst, this.wiring, this.closing?.inst === inst ? this.closing : undefined),
       ...(inst.actor && { alignment: { ...inst.actor.alignment } }),
       ...(inst.source && { read: { step: inst.vertex.steps[0].name, batches: inst.source.batches, bytes: inst.reader?.bytesRead?.(),
-        bytesTotal: inst.reader?.bytesTotal?.() } }),
+        bytesTotal: inst.reader?.bytesTotal?.(), skipped: inst.reader?.skipped?.() } }),
     }))
   }
 

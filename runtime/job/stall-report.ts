@@ -41,7 +41,7 @@ export function describeWaits(waits: readonly StallWait[]): string {
 export function progressOf(stats: readonly InstanceStats[]): number {
   let p = 0
   for (const s of stats) {
-    p += s.busyMs + s.blockedMs + (s.read?.batches ?? 0) + (s.alignment?.count ?? 0)
+    p += s.busyMs + s.blockedMs + (s.read?.batches ?? 0) + (s.read?.skipped ?? 0) + (s.alignment?.count ?? 0)
     for (const step of s.steps) p += step.recordsIn + step.recordsOut + step.failed
   }
   return p
