@@ -125,9 +125,9 @@ function syncReader<T>(input: Iterable<T>, ctx: SourceContext, drawn: Drawn): So
   let it: Iterator<T> | undefined
   let read = 0
   let done = false
+  let skipped = 0
   // Restore drops the iterator without return(): a one-shot iterator is its own [Symbol.iterator](),
   // and return() would finish it before the skip.
-  let skipped = 0
   const holder = countHolder(ctx, () => read, (n) => { it = undefined; done = false; read = n })
   return {
     read(max) {
