@@ -141,7 +141,7 @@ export class CheckpointCoordinator {
         codec: this.settings.codec, sources: { cuts }, holders, ended,
       }, this.settings.fence())
       faultPoint('after-manifest', id, last)
-      for (const p of this.participants) await p.commit(id)
+      for (const p of this.participants) await p.commit(id, last)
       faultPoint('after-commit', id, last)
       await this.checkpoints.retain(this.settings.retain)
       const result = summarize(id, holders, performance.now() - started, alignmentMs, pauseMs)

@@ -37,8 +37,8 @@ export interface CheckpointParticipant {
   /** The host's manifest entries of a checkpoint, once every instance on it snapshotted and its blobs are written. */
   entries(checkpointId: number): Promise<HostEntries>
   abandon(checkpointId: number): Maybe<void>
-  /** The manifest is written: the host's sinks publish what they staged. */
-  commit(checkpointId: number): Promise<void>
+  /** The manifest is written: the host's sinks publish what they staged. `last`: the job's end checkpoint (for fault points). */
+  commit(checkpointId: number, last?: boolean): Promise<void>
   /** The host's holders, as the registry needs them to check dependencies before the job starts. */
   holders(): Maybe<HolderEntry[]>
   /** Restores the host's holders of one restore level from the manifest's blobs. */

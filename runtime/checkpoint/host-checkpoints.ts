@@ -67,14 +67,18 @@ export class HostCheckpoints implements CheckpointParticipant {
     this.tracker.abandon(checkpointId)
   }
 
-  /** The manifest of `checkpointId` is written: every sink here may publish what it staged, then every source reader may acknowledge its position. */
-  async commit(checkpointId: number): Promise<void> {
+  /**
+   * The manifest of `checkpointId` is written: every sink here may publish what it staged, then
+   * every source reader may acknowledge its position. `last`: the job's end checkpoint (its fault
+   * points answer to `<point>:end`).
+   */
+  async commit(checkpointId: number, last = false): Promise<void> {
     let first = true
     for (const inst of this.instances) {
       for (const op of inst.operators) {
         if (!op.commit) continue
         // Between two sinks' commits: one has published, the other not yet.
-        if (!first) faultPoint('before-commit', checkpointId)
+        if (!first) faultPoint('before-commit', checkpointId, last)
         first = false
         await op.commit(checkpointId)
       }

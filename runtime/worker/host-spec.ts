@@ -45,7 +45,7 @@ export interface HostApi {
   injectBarrier(barrier: CheckpointBarrier, cuts: Record<number, number>, stopAfter: boolean): void
   entries(checkpointId: number): Promise<Outcome<HostEntries>>
   abandon(checkpointId: number): void
-  commit(checkpointId: number): Promise<Outcome<void>>
+  commit(checkpointId: number, last: boolean): Promise<Outcome<void>>
   holders(): Outcome<HolderEntry[]>
   restoreLevel(manifest: Manifest, level: number): Promise<Outcome<void>>
   startAt(cuts: Record<number, number>, ended: Record<string, EndedStep>, rewound: boolean): void

@@ -36,8 +36,8 @@ export class RemoteCheckpoints implements CheckpointParticipant {
     return this.call(() => this.api.abandon(checkpointId))
   }
 
-  async commit(checkpointId: number): Promise<void> {
-    valueOf(await this.ask<void>(() => this.api.commit(checkpointId)))
+  async commit(checkpointId: number, last = false): Promise<void> {
+    valueOf(await this.ask<void>(() => this.api.commit(checkpointId, last)))
   }
 
   async holders(): Promise<HolderEntry[]> {

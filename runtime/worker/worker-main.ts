@@ -122,7 +122,7 @@ const api: HostApi = {
   injectBarrier: (barrier, cuts, stopAfter) => checkpoints().injectBarrier(barrier, cuts, stopAfter),
   entries: (id) => outcome(() => checkpoints().entries(id)),
   abandon: (id) => checkpoints().abandon(id),
-  commit: (id) => outcome(() => checkpoints().commit(id)),
+  commit: (id, last) => outcome(() => checkpoints().commit(id, last)),
   holders: () => outcomeNow(() => checkpoints().holders()),
   restoreLevel: (manifest, level) => outcome(() => checkpoints().restoreLevel(manifest, level)),
   startAt: (cuts, ended, rewound) => checkpoints().startAt(cuts, ended, rewound),

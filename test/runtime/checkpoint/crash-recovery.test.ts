@@ -41,6 +41,23 @@ for (const workers of [0, 2]) {
   })
 }
 
+for (const workers of [0, 2]) {
+  test.serial(`SIGKILL between the two sinks' commits of the checkpoint taken at the end, ${workers} workers: --restore latest finishes the output exactly once`, async (t) => {
+    t.timeout(120_000)
+    const expected = await expectedOutput(t)
+    const dir = await mkdtemp(join(tmpdir(), 'oxiflow-crash-end-commit-'))
+    t.teardown(() => rm(dir, { recursive: true, force: true }))
+    await mkdir(join(dir, 'out'))
+    t.is(await runOnce({ dir, workers, checkpointInterval: 600_000 }, { OXIFLOW_FAULT: 'before-commit:end' }), 'SIGKILL', 'the fault point must have killed the run')
+    const store = stores.file(join(dir, 'store'))
+    t.is((await checkpoints(store, 'exactly-once').list()).length, 1, 'the end checkpoint committed its manifest before the kill')
+    await untilDone({ dir, workers }, {}, () => undefined)
+    const actual = await actualOutput(dir)
+    t.deepEqual(perKey(actual.counts), perKey(expected.counts), 'counts.jsonl: every key\'s records, in order')
+    t.true(actual.rare === expected.rare, 'rare.jsonl differs from the uninterrupted run')
+  })
+}
+
 test.serial('random SIGKILLs, each run restarted with --restore latest, leave exactly the output of an uninterrupted run', async (t) => {
   t.timeout(240_000)
   const expected = await expectedOutput(t)
