@@ -12,7 +12,8 @@ import { CHECKPOINTS_HELP } from './help.ts'
 import { plainJson } from './plain-json.ts'
 import { parseCommandArgs } from './parse-command-args.ts'
 import { CHECKPOINTS_OPTIONS } from './store-command-options.ts'
-import { UsageError, isUsageError } from './usage-error.ts'
+import { exitCodeOf } from './exit-code.ts'
+import { UsageError } from './usage-error.ts'
 
 const USAGE = 'oxiflow checkpoints list|show|verify|delete <pipeline> [id] [step] [--store S] [--json]'
 
@@ -93,7 +94,7 @@ export async function checkpointsCommand(argv: readonly string[]): Promise<numbe
   } catch (e) {
     process.stderr.write(errorText(e, process.env.OXIFLOW_DEBUG === '1'))
     if (json) process.stdout.write(plainJson({ status: 'failed', error: { name: (e as Error).name, code: (e as { code?: string }).code, message: (e as Error).message } }) + '\n')
-    return isUsageError(e) ? 2 : 1
+    return exitCodeOf(e)
   }
 }
 

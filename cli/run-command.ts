@@ -9,6 +9,7 @@ import { startProgress } from './progress-line.ts'
 import { parseRunArgs, type RunArgs } from './run-args.ts'
 import { stopOnSignal } from './stop-on-signal.ts'
 import { summaryTable } from './summary-table.ts'
+import { exitCodeOf } from './exit-code.ts'
 import { isUsageError } from './usage-error.ts'
 
 /**
@@ -58,22 +59,9 @@ export async function runCommand(argv: readonly string[], options: CommandOption
       const id = pipeline?.id
       process.stdout.write(toJson({ ...(typeof id === 'string' ? { pipelineId: id } : {}), status: 'failed', error: errorReport(e) }) + '\n')
     }
-    return exitCode(e)
+    return exitCodeOf(e)
   }
 }
-
-/**
- * Orphaned state is refused before anything ran and is fixed on the command line (a name or a
- * flag): a usage error. So is an invalid pipeline definition (a duplicate or bad step name, an
- * option outside its rule): the module given is not a runnable pipeline, as a module without one
- * is. And a bad value: a store URL no store takes, a checkpoint id the store does not have.
- */
-function exitCode(e: unknown): number {
-  const code = (e as { code?: string } | null)?.code
-  return isUsageError(e) || (code !== undefined && USAGE_CODES.has(code)) ? 2 : code === 'ERR_LEASE_HELD' ? 3 : 1
-}
-
-const USAGE_CODES = new Set(['ERR_NON_RESTORED_STATE', 'ERR_PIPELINE_DEFINITION', 'ERR_INVALID_OPTION', 'ERR_INVALID_STORE_URL', 'ERR_CHECKPOINT_NOT_FOUND'])
 
 async function runJob(pipeline: RunnablePipeline, options: CliRunOptions, args: RunArgs): Promise<JobSummary> {
   // The endpoint listens before the job starts, so a port in use fails the command before any record flows.

@@ -12,7 +12,8 @@ import { runnerListText } from './state-text.ts'
 import { leaseView, type LeaseView } from './state-views.ts'
 import { parseCommandArgs } from './parse-command-args.ts'
 import { RUNNER_OPTIONS } from './store-command-options.ts'
-import { UsageError, isUsageError } from './usage-error.ts'
+import { exitCodeOf } from './exit-code.ts'
+import { UsageError } from './usage-error.ts'
 
 const USAGE = 'oxiflow runner list [--pipeline P] | oxiflow runner stop <runner-id> [--pipeline P] [--timeout MS] [--store S] [--json]'
 
@@ -73,7 +74,7 @@ export async function runnerCommand(argv: readonly string[]): Promise<number> {
   } catch (e) {
     process.stderr.write(errorText(e, process.env.OXIFLOW_DEBUG === '1'))
     if (json) process.stdout.write(toJson({ status: 'failed', error: errorReport(e) }) + '\n')
-    return isUsageError(e) ? 2 : 1
+    return exitCodeOf(e)
   }
 }
 

@@ -16,7 +16,8 @@ import { cleanupText, stateListText, stateShowText } from './state-text.ts'
 import { stateList, stateView } from './state-views.ts'
 import { parseCommandArgs } from './parse-command-args.ts'
 import { STATE_OPTIONS } from './store-command-options.ts'
-import { UsageError, isUsageError } from './usage-error.ts'
+import { exitCodeOf } from './exit-code.ts'
+import { UsageError } from './usage-error.ts'
 
 const USAGE = 'oxiflow state show|list|cleanup|export|import [pipeline] [FILE] [--store S] [--json] [--active] [--stale] [--out FILE]'
 
@@ -110,7 +111,7 @@ export async function stateCommand(argv: readonly string[]): Promise<number> {
   } catch (e) {
     process.stderr.write(errorText(e, process.env.OXIFLOW_DEBUG === '1'))
     if (json) process.stdout.write(toJson({ status: 'failed', error: errorReport(e) }) + '\n')
-    return isUsageError(e) ? 2 : (e as { code?: string }).code === 'ERR_LEASE_HELD' ? 3 : 1
+    return exitCodeOf(e)
   }
 }
 

@@ -10,7 +10,7 @@ import { cliInProcess } from './run-cli.ts'
 // Issue 13, low item: `checkpoints verify <unknown pipeline>` printed nothing and exited 0 — a
 // mistyped id passed for "every checkpoint sound".
 
-test('checkpoints verify of a pipeline the store does not know: says so, exit 1; a known one without checkpoints: nothing to verify, exit 0', async (t) => {
+test('checkpoints verify of a pipeline the store does not know: says so, exit 2 (a bad value); a known one without checkpoints: nothing to verify, exit 0', async (t) => {
   t.timeout(60_000)
   const dir = await mkdtemp(join(tmpdir(), 'oxiflow-verify-unknown-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
@@ -24,10 +24,10 @@ test('checkpoints verify of a pipeline the store does not know: says so, exit 1;
   await store.close()
 
   const unknown = await cliInProcess(['checkpoints', 'verify', 'pq', '--store', dir])
-  t.is(unknown.code, 1, unknown.stdout)
+  t.is(unknown.code, 2, unknown.stdout)
   t.regex(unknown.stderr, /pipeline 'pq' is unknown to file store .*: no run record, checkpoint or lease/)
   const json = await cliInProcess(['checkpoints', 'verify', 'pq', '--store', dir, '--json'])
-  t.is(json.code, 1)
+  t.is(json.code, 2)
   t.like(JSON.parse(json.stdout), { status: 'failed', error: { name: 'PipelineUnknownError', code: 'ERR_PIPELINE_UNKNOWN' } })
 
   const none = await cliInProcess(['checkpoints', 'verify', 'r', '--store', dir])

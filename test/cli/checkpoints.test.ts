@@ -190,8 +190,14 @@ test('checkpoints show prints the manifest, and with a step that step\'s state a
   t.deepEqual(JSON.parse(gen.stdout), { 'gen/position': summary.steps['gen']!.recordsOut })
 
   const stateless = await cliInProcess(['checkpoints', 'show', PIPELINE, String(last), 'mark', '--store', store])
-  t.is(stateless.code, 1)
+  t.is(stateless.code, 2, 'a step the checkpoint lacks is a bad value')
   t.true(stateless.stderr.includes(`checkpoint ${last} of pipeline '${PIPELINE}' has no state of step 'mark'`), stateless.stderr)
+  // A checkpoint id the store lacks is a bad value too (README's exit codes), for every command that takes one.
+  for (const command of [['show', PIPELINE, '999'], ['show', PIPELINE, '999', 'gen'], ['verify', PIPELINE, '999'], ['delete', PIPELINE, '999']]) {
+    const missing = await cliInProcess(['checkpoints', ...command, '--store', store])
+    t.is(missing.code, 2, `checkpoints ${command.join(' ')}: ${missing.stderr}`)
+    t.true(missing.stderr.includes(`checkpoint 999 of pipeline '${PIPELINE}' does not exist`), missing.stderr)
+  }
 })
 
 test('checkpoints verify exits 0 when sound, 1 naming the step of a flipped, truncated or missing blob', async (t) => {
@@ -248,7 +254,7 @@ test('checkpoints delete removes the checkpoint from the list; --restore ID then
   t.is(deleted.stdout, `deleted checkpoint ${last} of pipeline '${PIPELINE}'\n`)
   t.deepEqual(await listIds(store), before.slice(1))
   const again = await cliInProcess(['checkpoints', 'show', PIPELINE, String(last), '--store', store])
-  t.is(again.code, 1)
+  t.is(again.code, 2, again.stderr) // as for run --restore below: a checkpoint id the store lacks is a bad value
   t.true(again.stderr.includes(`checkpoint ${last} of pipeline '${PIPELINE}' does not exist`), again.stderr)
 
   const gone = await cliInProcess(runArgs(dir, {}, '--restore', String(last)))

@@ -198,12 +198,12 @@ for (const [args, message] of usageErrors) {
   })
 }
 
-test('state show of a pipeline the store does not know exits 1 naming it; --json has the error', async (t) => {
+test('state show of a pipeline the store does not know exits 2 (a bad value) naming it; --json has the error', async (t) => {
   t.timeout(180_000)
   const dir = await tempDir(t)
   await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', join(dir, 'store')])
   const r = await cliInProcess(['state', 'show', 'clikcs', '--store', join(dir, 'store'), '--json'])
-  t.is(r.code, 1)
+  t.is(r.code, 2)
   t.is((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'ERR_PIPELINE_UNKNOWN')
   t.true(r.stderr.includes("pipeline 'clikcs' is unknown to file store "), r.stderr)
 })
