@@ -1,5 +1,5 @@
 import type { AccumulatorColumns, Aggregator } from '../../runtime/contracts/aggregator.ts'
-import { evictError, finiteNumberOf } from './aggregator-checks.ts'
+import { evictError, finiteNumberOf, valueError } from './aggregator-checks.ts'
 import { shown } from '../../runtime/option-checks.ts'
 
 /**
@@ -31,6 +31,21 @@ export function neumaierAdd(s: { hi: number; lo: number }, x: number): void {
 }
 
 /**
+ * The largest |x| `sum` and `avg` take: Number.MAX_VALUE / 2^53 rounded down, so that no sum of
+ * up to 2^53 values — a window's, any part of one left after evictions, two merged — leaves the
+ * range of a double. Past it, `hi` overflowed to ±Infinity, `lo` to ∓Infinity, and the sum
+ * read NaN for good (1e308 + 1e308, even with −1e308 added after): failing names the record.
+ */
+export const SUM_MAX_ABS = 1e292
+
+/** `fn(record)` when it is a finite number with |x| ≤ SUM_MAX_ABS (−0 read as 0), else ERR_AGGREGATE_VALUE naming `kind`. */
+function summand<R>(kind: string, fn: (record: R) => number, record: R): number {
+  const x = finiteNumberOf(kind, fn, record)
+  if (x > SUM_MAX_ABS || x < -SUM_MAX_ABS) throw valueError(kind, 'a finite number with |x| <= 1e292 (a sum of larger ones can leave the range of a double)', x)
+  return x
+}
+
+/**
  * The add/evict/merge part of `sum` and `avg` (they differ only in `result`), with messages
  * naming `kind`. The result here is the sum.
  *
@@ -43,13 +58,13 @@ export function runningSum<R>(kind: string, fn: (record: R) => number): Aggregat
     evictsAny: true,
     create: () => ({ n: 0, hi: 0, lo: 0 }),
     add(acc, record) {
-      neumaierAdd(acc, finiteNumberOf(kind, fn, record))
+      neumaierAdd(acc, summand(kind, fn, record))
       acc.n++
       return acc
     },
     evict(acc, record) {
       if (acc.n === 0) throw evictError(kind, 'nothing to evict, the accumulator is empty')
-      const x = finiteNumberOf(kind, fn, record)
+      const x = summand(kind, fn, record)
       acc.n--
       // An empty window sums to exactly 0, not to the residue of a long history of roundings.
       if (acc.n === 0) {
@@ -79,8 +94,9 @@ function runningSumColumns<R>(kind: string, fn: (record: R) => number): Accumula
       d[i] = 0
       d[i + 1] = 0
     },
-    value: (record) => finiteNumberOf(kind, fn, record as R),
+    value: (record) => summand(kind, fn, record as R),
     finite: fn as (record: unknown) => unknown,
+    maxAbs: SUM_MAX_ABS,
     add(d, i, x) {
       neumaierAddAt(d, i, x)
     },

@@ -86,6 +86,8 @@ export interface AccumulatorColumns<V> {
    * checks the number itself, sending a record it refuses to `value` for the error.
    */
   readonly finite?: (record: unknown) => unknown
+  /** Optional, with `finite`: `value` also refuses numbers beyond ±maxAbs (the generated loop checks both). */
+  readonly maxAbs?: number
   /** Adds a value `value` returned to the accumulator at `d[i]…`, which holds `n` values before it (the row counts it). */
   add(d: Float64Array, i: number, x: number, n: number): void
   /**

@@ -57,13 +57,13 @@ export type RowKernel = (records: readonly unknown[], from: number, epoch: numbe
 let generated = 0
 
 /**
- * Compiles a kernel: `body` (the kernel's text, after each field's `f<i>`/`v<i>` constants) with
+ * Compiles a kernel: `body` (the kernel's text, after each field's `f<i>`/`v<i>`/`m<i>` constants) with
  * the step's pieces in scope. The text holds only field indexes and offsets (numbers), never user
  * input; the counter makes each step's source its own, so V8 does not share one function's
  * feedback between steps (its cache of compiled sources would).
  */
 function compile(parts: KernelParts, scope: Record<string, unknown>, body: string): RowKernel {
-  const consts = parts.fields.map((_, i) => `const f${i} = fields[${i}], v${i} = f${i}.finite ?? f${i}.value`).join('\n')
+  const consts = parts.fields.map((_, i) => `const f${i} = fields[${i}], v${i} = f${i}.finite ?? f${i}.value, m${i} = f${i}.maxAbs`).join('\n')
   const names = ['fields', 'keyOf', 'userKey', 'slotOf', 'slots', 'table', 'emit', 'parked', 'reopen', ...Object.keys(scope)]
   const make = new Function(...names, `// window step kernel ${++generated}\n${consts}\nreturn ${body}`) as (...args: unknown[]) => RowKernel
   return make(parts.fields, parts.keyOf, parts.userKey, parts.slotOf, parts.slots, parts.table, parts.emit, parts.parked ?? new Map(), parts.reopen,
@@ -101,11 +101,11 @@ function keyLookup(parts: KernelParts, stop = 'break'): string {
 /**
  * Each field's value of record `r` as `x<i>`: a field with a raw value function (`finite`) is
  * called directly and a value it refuses ends the loop there (the general path then throws its
- * error); the others through their checked `value`.
+ * error), beyond its `maxAbs` as well; the others through their checked `value`.
  */
 function values(parts: KernelParts, stop = 'break'): string {
   return parts.fields.map((f, i) => f.finite
-    ? `let x${i} = v${i}(r)\n      if (typeof x${i} !== 'number' || x${i} - x${i} !== 0) ${stop}\n      x${i} += 0`
+    ? `let x${i} = v${i}(r)\n      if (typeof x${i} !== 'number' || x${i} - x${i} !== 0${f.maxAbs === undefined ? '' : ` || x${i} > m${i} || x${i} < -m${i}`}) ${stop}\n      x${i} += 0`
     : `const x${i} = v${i}(r)`).join('\n      ')
 }
 

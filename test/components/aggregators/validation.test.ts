@@ -41,6 +41,8 @@ const fix = 'convert the value inside fn (e.g. r => Number(r.x)) or filter such 
 const badValues: Array<[Aggregator<{ value: any }, any, any>, unknown, string]> = [
   [agg.sum(value), '12', `agg.sum: fn must return a finite number (got "12"); ${fix}`],
   [agg.avg(value), Number.NaN, `agg.avg: fn must return a finite number (got NaN); ${fix}`],
+  [agg.sum(value), 1e308, `agg.sum: fn must return a finite number with |x| <= 1e292 (a sum of larger ones can leave the range of a double) (got 1e+308); ${fix}`],
+  [agg.avg(value), -2e292, `agg.avg: fn must return a finite number with |x| <= 1e292 (a sum of larger ones can leave the range of a double) (got -2e+292); ${fix}`],
   [agg.min(value), Number.POSITIVE_INFINITY, `agg.min: fn must return a finite number (got Infinity); ${fix}`],
   [agg.max(value), undefined, `agg.max: fn must return a finite number (got undefined); ${fix}`],
   [agg.percentile(value, 50), 5n, `agg.percentile: fn must return a finite number (got 5n); ${fix}`],
