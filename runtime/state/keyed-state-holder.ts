@@ -8,6 +8,7 @@ import { KeyedCapture } from './keyed-capture.ts'
 import { finishCaptureNow, type SnapshotCapture } from '../../persistence/snapshot-capture.ts'
 import type { StateOptions, StateTtl } from './state-options.ts'
 import { eventTimeOf } from '../operators/window/event-time.ts'
+import { sweepExpired, SWEEP_PER_WRITE } from './expiry-sweep.ts'
 
 /**
  * What a keyed state holder is built from: where it is (step, name), how a record's key and
@@ -42,7 +43,7 @@ export interface KeyedStateSetup {
  * a SlotTable, one value per slot, TTL stamps in a Float64Array. A StateHolder with id
  * `${step}/state.${name}`, keyed (snapshot by key group, any subset restores), with incremental
  * snapshots (`snapshotChanges`: the keys touched since a snapshot of this run). Expired entries
- * are invisible to `get` and dropped by every snapshot.
+ * are invisible to `get`, dropped by every snapshot and, a few slots per write, by the writes.
  *
  * @example
  * const h = new KeyedStateHolder(setup); h.set(record, 1); h.get(record) // 1
@@ -65,6 +66,8 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
   private timedAt = -Infinity
   /** The capture of a barrier still being gathered, if any. */
   private running: KeyedCapture | undefined
+  private sweepAt = 0 // where the next write's sweep of expired entries starts (sweepExpired)
+  private readonly dropSlot = (slot: number): void => this.drop(slot, this.table.keyAt(slot))
 
   constructor(private readonly setup: KeyedStateSetup) {
     this.stateId = setup.stateId ?? `${setup.step}/state.${setup.name}`
@@ -119,6 +122,7 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     if (this.stamps) {
       if (slot >= this.stamps.length) this.grow()
       this.stamps[slot] = stamp
+      this.sweepAt = sweepExpired(this.table, this.stamps, this.ttlMs, this.clockNow(), this.sweepAt, SWEEP_PER_WRITE, this.dropSlot)
     }
     this.epochs.touch(key)
   }
@@ -279,9 +283,7 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
 
   /** Drops every expired entry (a snapshot keeps none). */
   private purge(): void {
-    if (!this.stamps) return
-    const now = this.clockNow()
-    for (const slot of this.table.slots()) if (this.stamps[slot] + this.ttlMs <= now) this.drop(slot, this.table.keyAt(slot))
+    if (this.stamps) sweepExpired(this.table, this.stamps, this.ttlMs, this.clockNow(), 0, this.table.capacity, this.dropSlot)
   }
 
   private drop(slot: number, key: unknown): void {
