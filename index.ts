@@ -41,6 +41,7 @@ export { InvalidOptionError, isInvalidOptionError } from './runtime/errors/inval
 export { StallError, isStallError } from './runtime/job/stall-error.ts'
 export { StepError, isStepError } from './runtime/errors/step-error.ts'
 export { RecordParseError, isRecordParseError } from './runtime/errors/record-parse-error.ts'
+export { RecordEncodeError, isRecordEncodeError, type EncodeFailure } from './runtime/errors/record-encode-error.ts'
 export { IterableConsumedError, isIterableConsumedError } from './runtime/errors/iterable-consumed-error.ts'
 export { WorkerCrashError, isWorkerCrashError } from './runtime/worker/worker-crash-error.ts'
 export { WorkerClosedError, isWorkerClosedError } from './runtime/worker/worker-closed-error.ts'

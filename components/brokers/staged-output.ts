@@ -3,6 +3,7 @@ import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { DeclaredState } from '../../runtime/contracts/declared-state.ts'
 import type { SinkWriter } from '../../runtime/contracts/sink.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
+import { encodeEach, encodeFailures } from '../sinks/encode-each.ts'
 
 /**
  * What a broker sink's holder snapshots. Every output record has an ordinal (its place in the
@@ -111,11 +112,16 @@ export function stagedOutput<T>(stateId: string, checkpointing: boolean, publish
   return {
     write(records) {
       if (records.length === 0) return
+      // A record its encode throws for is left out, and the step's onError takes it alone (a
+      // batch that failed whole after staging the records before it published those twice on retry).
+      const { encoded, failures } = encodeEach(records, encode)
+      const bad = encodeFailures(`broker sink (state '${stateId}')`, 'a message', failures)
       if (!checkpointing) {
-        const payloads = records.map(encode)
-        return chain(async () => { staged.push(...payloads); await publishStaged(staged.length) })
+        const published = chain(async () => { staged.push(...encoded); await publishStaged(staged.length) })
+        return bad === undefined ? published : published.then(() => { throw bad })
       }
-      for (let i = 0; i < records.length; i++) unstaged.push(encode(records[i]))
+      for (let i = 0; i < encoded.length; i++) unstaged.push(encoded[i])
+      if (bad !== undefined) throw bad
     },
     // Checkpoints are taken one at a time, so what is staged now was snapshotted at a barrier ≤ n.
     commit: () => chain(() => publishStaged(staged.length)),

@@ -1,7 +1,9 @@
 import { writeSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import type { SinkWriter } from '../../runtime/contracts/sink.ts'
+import { andThen } from '../../runtime/maybe.ts'
 import { IoPlacement } from '../files/io-placement.ts'
+import { encodeFailures, jsonLines } from './encode-each.ts'
 
 /** How a file writer writes: on this thread, and with the file handle through libuv's pool; at `position`, or where the file is (null: a pipe). */
 export interface FileWrites {
@@ -61,15 +63,16 @@ export function fileWriter<T>(fh: FileHandle, regularFile = true, writes: FileWr
   return {
     write(records) {
       if (records.length === 0) return tail
-      let text = ''
-      for (let i = 0; i < records.length; i++) text += (JSON.stringify(records[i]) ?? 'null') + '\n'
+      const { text, failures } = jsonLines(records)
+      const bad = encodeFailures('jsonl sink', 'JSON', failures)
       const bytes = Buffer.from(text)
       if (tail === undefined && place.onThread) {
         writeHere(bytes)
-        return tail // what a slow write left to the pool, if any
+        // What a slow write left to the pool, if any; then the records that could not be encoded, for the step's onError.
+        return bad === undefined ? tail : andThen(tail, () => { throw bad })
       }
       tail = (tail ?? Promise.resolve()).then(() => inPool(bytes))
-      return tail
+      return bad === undefined ? tail : tail.then(() => { throw bad })
     },
     async end() {
       await tail

@@ -5,6 +5,7 @@ import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { DeclaredState } from '../../runtime/contracts/declared-state.ts'
 import type { SinkWriter } from '../../runtime/contracts/sink.ts'
 import { SinkTargetChangedError } from '../../runtime/errors/sink-target-changed-error.ts'
+import { encodeFailures, jsonLines } from './encode-each.ts'
 
 /**
  * What the writer's holder snapshots: the file length known durable, what is not in it yet, and
@@ -112,9 +113,11 @@ export function stagedFileWriter<T>(fh: FileHandle, target: StagedFileTarget): S
   return {
     write(records) {
       if (records.length === 0) return
-      let text = ''
-      for (let i = 0; i < records.length; i++) text += (JSON.stringify(records[i]) ?? 'null') + '\n'
+      const { text, failures } = jsonLines(records)
       unstaged.push(Buffer.from(text))
+      // The lines of the others are staged: the step's onError takes these alone.
+      const bad = encodeFailures('jsonl sink', 'JSON', failures)
+      if (bad !== undefined) throw bad
     },
     // Checkpoints are taken one at a time, so every segment staged now came at barrier ≤ n.
     commit: () => chain(async () => { if (staged.length > 0) await append(Buffer.concat(staged.splice(0))) }),

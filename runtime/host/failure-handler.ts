@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { InvalidKeyError } from '../key-groups/invalid-key-error.ts'
 import { KeyFunctionError } from '../key-groups/key-function-error.ts'
+import { isRecordEncodeError } from '../errors/record-encode-error.ts'
 import { StepError } from '../errors/step-error.ts'
 import type { Maybe } from '../maybe.ts'
 import type { SideOutlet } from '../plan/side-output-steps.ts'
@@ -67,7 +68,8 @@ export class FailureHandler {
     // policy applies, and the error reads as the router's, which meets it first on several instances.
     if (error instanceof InvalidKeyError || error instanceof KeyFunctionError) throw new StepError(this.step, 'its keyBy function on a record', error, '; fix the keyBy function')
     const policy = this.policy
-    if (policy === 'fail') throw new StepError(this.step, offset, error, this.sink ? SINK_HINT : undefined)
+    // A record a sink could not encode is the record's failure, not its target's: its error says the fix.
+    if (policy === 'fail') throw new StepError(this.step, offset, error, this.sink && !isRecordEncodeError(error) ? SINK_HINT : undefined)
     if (policy === 'skip') {
       this.counters.failed += records.length
       noteRecordError(this.counters, this.instance, offset, error, false)
