@@ -1,7 +1,7 @@
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import { openStore } from '../../persistence/stores/open-store.ts'
 import type { StateStore } from '../../persistence/stores/state-store.ts'
-import { invalidOption } from '../option-checks.ts'
+import { checkKnownOptions, invalidOption } from '../option-checks.ts'
 
 /** The run options that concern checkpoints. */
 export interface CheckpointRunOptions {
@@ -88,12 +88,11 @@ const CODECS: readonly CodecName[] = ['zstd', 'lz4', 'snappy', 'none']
 
 /**
  * Resolves the checkpoint options; undefined when the job takes no checkpoints (no store, no
- * interval, no restore asked). Checked up front, naming the option and its rule; pure: the
+ * interval, no restore asked), after checking every option all the same, naming it and its rule; pure: the
  * store is named (default `OXIFLOW_STORE`, else `.oxiflow`), not opened (see openCheckpointing).
  */
 export function resolveCheckpointing(options: CheckpointRunOptions): ResolvedCheckpointing | undefined {
   const wanted = options.store !== undefined || options.checkpointInterval !== undefined || options.restore !== undefined
-  if (!wanted) return undefined
   const positive = (name: keyof CheckpointRunOptions, value: unknown): number | undefined => {
     if (value === undefined) return undefined
     if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
@@ -121,20 +120,24 @@ export function resolveCheckpointing(options: CheckpointRunOptions): ResolvedChe
   if (typeof allowNonRestoredState !== 'boolean') {
     throw invalidOption('run(options)', 'allowNonRestoredState', 'true or false', allowNonRestoredState)
   }
+  const incremental = resolveIncremental(options.incremental)
+  const intervalMs = positive('checkpointInterval', options.checkpointInterval)
+  const timeoutMs = positive('checkpointTimeout', options.checkpointTimeout) ?? 60_000
+  // Checked above also when the job takes no checkpoints: a wrong option is wrong before a store is added.
+  if (!wanted) return undefined
   const store = typeof options.store === 'object' ? options.store : options.store ?? process.env.OXIFLOW_STORE ?? '.oxiflow'
-  return {
-    store, codec, retain, restore, onFailure, allowNonRestoredState, incremental: resolveIncremental(options.incremental),
-    intervalMs: positive('checkpointInterval', options.checkpointInterval),
-    timeoutMs: positive('checkpointTimeout', options.checkpointTimeout) ?? 60_000,
-  }
+  return { store, codec, retain, restore, onFailure, allowNonRestoredState, incremental, intervalMs, timeoutMs }
 }
 
-/** `incremental` checked: undefined when off (false, or fullEvery 1), else both settings. */
+const INCREMENTAL_KEYS: Readonly<Record<keyof IncrementalSettings, true>> = { fullEvery: true, maxChainRatio: true }
+
+/** `incremental` checked (its keys too): undefined when off (false, or fullEvery 1), else both settings. */
 function resolveIncremental(value: CheckpointRunOptions['incremental']): IncrementalSettings | undefined {
   if (value === false) return undefined
   if (!(value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)))) {
     throw invalidOption('run(options)', 'incremental', 'false or { fullEvery, maxChainRatio }', value)
   }
+  checkKnownOptions('run(options).incremental', value, INCREMENTAL_KEYS)
   const fullEvery = value?.fullEvery ?? INCREMENTAL_DEFAULTS.fullEvery
   if (!(Number.isSafeInteger(fullEvery) && fullEvery >= 1)) {
     throw invalidOption('run(options)', 'incremental.fullEvery', 'an integer ≥ 1 (1: every checkpoint full)', fullEvery)

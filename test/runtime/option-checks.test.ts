@@ -38,6 +38,10 @@ test('an option that is none of the options is refused, naming the closest one: 
   const cases: [() => unknown, string][] = [
     [() => p.run({ worker: 2 } as never), "run(options): 'worker' is not an option (did you mean 'workers'?); the options are workers, module,"],
     [() => p.run({ checkpointIntreval: 5 } as never), "run(options): 'checkpointIntreval' is not an option (did you mean 'checkpointInterval'?)"],
+    // Checkpoint options are checked also when the run takes no checkpoints (no store): before, they were ignored then.
+    [() => p.run({ incremental: { fulEvery: 3 } } as never), "run(options).incremental: 'fulEvery' is not an option (did you mean 'fullEvery'?); the options are fullEvery, maxChainRatio"],
+    [() => p.run({ incremental: { fullEvery: 0 } }), 'run(options): options.incremental.fullEvery must be an integer ≥ 1'],
+    [() => p.run({ codec: 'gzip' } as never), 'run(options): options.codec must be one of zstd, lz4, snappy, none'],
     [() => windows.tumbling({ size: 1000, time: (r: { ts: number }) => r.ts, maxOutOfOrderliness: 5 } as never),
       "windows.tumbling: 'maxOutOfOrderliness' is not an option (did you mean 'maxOutOfOrderness'?); the options are size, time, maxOutOfOrderness, allowedLateness"],
     [() => windows.session({ gap: 10, time: (r: { ts: number }) => r.ts, size: 5 } as never), "windows.session: 'size' is not an option; the options are gap, time,"],
