@@ -31,6 +31,7 @@ export function jsonl<T = unknown>(path: string): Sink<T, undefined> {
   return {
     kind: 'sink',
     description: `jsonl(${path})`,
+    file: path,
     singleWriter: true,
     // Its writers need nothing of the main thread: with workers the step runs on one, next to the step before it.
     workerSafe: true,

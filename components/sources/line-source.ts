@@ -41,6 +41,7 @@ export function lineSource<T>(
   return {
     kind: 'source',
     description: `${who}(${path})`,
+    file: path,
     bounded: true,
     splittable: true,
     state: [LINE_POSITION],

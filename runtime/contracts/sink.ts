@@ -67,6 +67,8 @@ export interface Sink<T, R = unknown> {
    * above 1, or a second step writing to the same sink object, is refused before the job runs.
    */
   readonly singleWriter?: boolean
+  /** The file it writes, when it writes one (as given): a pipeline that also reads that file is refused. */
+  readonly file?: string
   /**
    * True when its writers may run on a worker thread: they need nothing of the main thread (they
    * write to a file or a broker, and `result()`, if any, is plain data). With workers, a step of

@@ -74,6 +74,8 @@ export interface Source<T> {
    * opened with `ctx.split = { index: i, count: P }` and reads its share. Otherwise one instance.
    */
   readonly splittable?: boolean
+  /** The file it reads, when it reads one (as given): a pipeline whose sink writes that file is refused. */
+  readonly file?: string
   /**
    * The state holders each reader it opens will register (`SourceReader.holders`), declared so
    * that a plan can describe the source's state and its restore levels without opening it

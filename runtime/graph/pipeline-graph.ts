@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type { Sink } from '../contracts/sink.ts'
 import { describeSideOutput, sideOutputsOf } from '../plan/side-output-steps.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
@@ -75,6 +76,25 @@ export class PipelineGraph {
       }
     }
     this.checkSingleWriters()
+    this.checkFiles()
+  }
+
+  /** No sink writes a file a source reads: the sink empties it when the job starts, so the input would be lost unread. */
+  private checkFiles(): void {
+    const read = new Map<string, string>()
+    for (const s of this.steps) if (s.spec.kind === 'source' && s.spec.source.file !== undefined) read.set(resolve(s.spec.source.file), s.name)
+    if (read.size === 0) return
+    const written: Array<[Sink<unknown>, string]> = []
+    for (const s of this.steps) {
+      if (s.spec.kind === 'sink') written.push([s.spec.sink, `step '${s.name}'`])
+      for (const o of sideOutputsOf(s)) written.push([o.sink, describeSideOutput(this, o.sink)!])
+    }
+    for (const [sink, writer] of written) {
+      const reader = sink.file === undefined ? undefined : read.get(resolve(sink.file))
+      if (reader === undefined) continue
+      throw new PipelineDefinitionError(`pipeline '${this.id}': ${writer} (${sink.description}) writes the file that step '${reader}' reads; ` +
+        'the sink empties its file when the job starts, so the input would be lost unread. Write the output to another file', reader)
+    }
   }
 
   private checkSingleWriters(): void {

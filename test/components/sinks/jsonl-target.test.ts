@@ -2,7 +2,7 @@
 // (issue 13, defect 4), and a restore that would continue the checkpoint's file elsewhere, or a
 // file cut shorter than what was committed, is refused instead of padding it with NUL bytes (defect 11).
 import test from 'ava'
-import { mkdtemp, readFile, rm, stat, truncate } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { InvalidOptionError, OxiflowError, pipeline, PipelineDefinitionError, sinks, sources } from '../../../index.ts'
@@ -111,4 +111,21 @@ test('output files are created 0644 less the umask', async (t) => {
   await p.run().done
   const umask = process.umask()
   t.is((await stat(path)).mode & 0o777, 0o644 & ~umask)
+})
+
+test('a jsonl sink (or dead-letter sink) writing the file a jsonl or csv source reads is refused at run, and the input is left as it was', async (t) => {
+  const dir = await tempDir(t)
+  const input = join(dir, 'in.jsonl')
+  await writeFile(input, '{"a":1}\n{"a":2}\n')
+  const cases: Array<[string, () => ReturnType<ReturnType<typeof pipeline>['run']>]> = [
+    ["step 'out' (jsonl(", () => pipeline('same-file').source('in', sources.jsonl(input)).sink('out', sinks.jsonl(join(dir, '.', 'in.jsonl'))).run()],
+    ["step 'out' (jsonl(", () => pipeline('same-csv').source('in', sources.csv(input)).sink('out', sinks.jsonl(input)).run()],
+    ["the dead letters of 'm' (jsonl(", () => pipeline('same-dead').source('in', sources.jsonl(input)).map('m', (r) => r, { onError: { deadLetter: sinks.jsonl(input) } })
+      .sink('out', sinks.collect()).run()],
+  ]
+  for (const [writer, run] of cases) {
+    const e = t.throws(run, { instanceOf: PipelineDefinitionError })
+    t.true(e!.message.includes(writer) && e!.message.includes("writes the file that step 'in' reads; the sink empties its file when the job starts"), e!.message)
+  }
+  t.is(await readFile(input, 'utf8'), '{"a":1}\n{"a":2}\n')
 })
