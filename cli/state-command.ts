@@ -89,7 +89,7 @@ export async function stateCommand(argv: readonly string[]): Promise<number> {
           if (!bundle.run && bundle.checkpoints.length === 0) throw new PipelineUnknownError(pipelineId, store.describe())
           const text = toJson(bundle)
           if (values.out === undefined) return out(text), 0
-          await writeFile(values.out, text + '\n', { mode: 0o600 })
+          await writeFile(values.out, text + '\n', { mode: 0o600 }).catch((e: unknown) => { throw fileProblem('write', values.out!, e, 'give --out a file in an existing, writable directory') })
           const report = { pipelineId, file: values.out, runRecord: bundle.run !== null, checkpointKeys: bundle.checkpoints.length }
           if (json) out(toJson(report))
           else process.stderr.write(`exported pipeline '${pipelineId}' (${bundle.run ? 'run record and ' : ''}${bundle.checkpoints.length} checkpoint keys) to ${values.out}\n`)
@@ -97,7 +97,8 @@ export async function stateCommand(argv: readonly string[]): Promise<number> {
         }
         default: {
           const file = args[1]!
-          const bundle = checkStateBundle(parseJson(await readFile(file, 'utf8'), file), pipelineId, file)
+          const text = await readFile(file, 'utf8').catch((e: unknown) => { throw fileProblem('read', file, e, 'give the file oxiflow state export wrote') })
+          const bundle = checkStateBundle(parseJson(text, file), pipelineId, file)
           const report = await importPipelineState(store, bundle, file)
           out(json ? toJson(report) : `imported pipeline '${pipelineId}' from ${file}: ${report.writtenKeys} checkpoint keys ` +
             `(checkpoints ${report.checkpointIds.join(', ') || 'none'})${report.runRecord ? ' and its run record' : ''}, ` +
@@ -121,6 +122,14 @@ function parseJson(text: string, file: string): unknown {
   } catch (e) {
     throw new InvalidStateBundleError(file, `not JSON (${(e as Error).message})`)
   }
+}
+
+/** A file named on the command line that cannot be read or written: a bad value (exit 2), saying why without a stack. */
+function fileProblem(doing: 'read' | 'write', file: string, e: unknown, fix: string): UsageError {
+  const code = (e as { code?: string }).code
+  const why = code === 'ENOENT' ? (doing === 'read' ? 'no such file' : 'its directory does not exist') : code === 'EISDIR' ? 'it is a directory'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message
+  return usage(`cannot ${doing} '${file}': ${why}; ${fix}`)
 }
 
 function usage(message: string): UsageError {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { InvalidStoreUrlError } from './invalid-store-url-error.ts'
 import { StoreUnavailableError } from './store-unavailable-error.ts'
@@ -27,12 +28,25 @@ export function openStore(urlOrPath: string): StateStore {
   }
   if (urlOrPath === 'memory:' || urlOrPath === 'memory://') return new MemoryStore()
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(urlOrPath)?.[1]?.toLowerCase()
-  if (scheme === undefined) return new FileStore(urlOrPath)
-  if (scheme === 'file') return new FileStore(fileURLToPath(urlOrPath))
+  if (scheme === undefined) return new FileStore(directoryOf(urlOrPath))
+  if (scheme === 'file') return new FileStore(directoryOf(fileURLToPath(urlOrPath)))
   if (scheme === 'redis' || scheme === 'rediss') return new RedisStore(urlOrPath)
   if (scheme === 'postgres' || scheme === 'postgresql') return new PostgresStore(urlOrPath)
   const safe = maskCredentials(urlOrPath)
   // A value no store takes, not a store that is away: no retry or restart can help.
   throw new InvalidStoreUrlError(safe, 'scheme', `${scheme}:// is not a store oxiflow knows; use a path for the file store, memory: for the memory store, ` +
     'redis://host:port/db or postgres://host/database for a shared store')
+}
+
+/**
+ * A file store's path, refused when it names something other than a directory (a value no store
+ * takes, as a bad URL is): a store there would fail to create its folders in it, telling the
+ * operator to move the file away — their module, or /etc/passwd.
+ */
+function directoryOf(path: string): string {
+  const found = statSync(path, { throwIfNoEntry: false })
+  if (found !== undefined && !found.isDirectory()) {
+    throw new InvalidStoreUrlError(path, 'the path', 'names a file, not a directory: a file store is a directory (created when missing); give the store a directory path')
+  }
+  return path
 }

@@ -47,4 +47,12 @@ test('run with a bad value exits 2 (a usage error): a store URL no store takes, 
   const missing = await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', join(dir, 'store'), '--restore', '999'])
   t.is(missing.code, 2, missing.stderr)
   t.true(missing.stderr.includes('checkpoint 999 of pipeline'), missing.stderr)
+  // A store path naming a file (the module itself, a system file) and a scheme no store takes: 2 in the operator's commands as in run.
+  for (const args of [['run', 'test/fixtures/cli/completes.ts', '--store', 'test/fixtures/cli/completes.ts'], ['state', 'list', '--store', '/etc/passwd'],
+    ['checkpoints', 'list', 'p', '--store', 'mysql://u:pw@db/x'], ['runner', 'list', '--store', 'ftp://x/y']]) {
+    const r = await cliInProcess(args)
+    t.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
+    t.regex(r.stderr, /names a file, not a directory: a file store is a directory|is not a store oxiflow knows/)
+    t.false(r.stderr.includes('pw@'), r.stderr)
+  }
 })

@@ -208,6 +208,25 @@ test('state show of a pipeline the store does not know exits 2 (a bad value) nam
   t.true(r.stderr.includes("pipeline 'clikcs' is unknown to file store "), r.stderr)
 })
 
+test('state import of a file that cannot be read, and export to one that cannot be written, exit 2 naming the file and why, without a stack', async (t) => {
+  t.timeout(180_000)
+  const dir = await tempDir(t)
+  const store = join(dir, 'store')
+  await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', store])
+  const cases: Array<[string[], string]> = [
+    [['import', 'cli-completes', join(dir, 'missing.json')], `cannot read '${join(dir, 'missing.json')}': no such file; give the file oxiflow state export wrote`],
+    [['import', 'cli-completes', dir], `cannot read '${dir}': it is a directory`],
+    [['export', 'cli-completes', '--out', join(dir, 'no', 'such', 'x.json')], `cannot write '${join(dir, 'no', 'such', 'x.json')}': its directory does not exist; give --out a file in an existing, writable directory`],
+    [['export', 'cli-completes', '--out', dir], `cannot write '${dir}': it is a directory`],
+  ]
+  for (const [args, message] of cases) {
+    const r = await cliInProcess(['state', ...args, '--store', store])
+    t.is(r.code, 2, `state ${args.join(' ')}: ${r.stderr}`)
+    t.true(r.stderr.includes(message), r.stderr)
+    t.false(r.stderr.includes('OXIFLOW_DEBUG'), r.stderr)
+  }
+})
+
 test('state show and runner list work on a shared Redis store; a store URL\'s credentials never reach the output', async (t) => {
   t.timeout(180_000)
   const { Redis } = await import('ioredis')
