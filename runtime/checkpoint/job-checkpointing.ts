@@ -1,4 +1,5 @@
 import { checkNodeVersion } from '../../persistence/checkpoints/check-node-version.ts'
+import { CheckpointNotFoundError } from '../../persistence/checkpoints/checkpoint-not-found-error.ts'
 import { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { Host } from '../host/host.ts'
@@ -50,10 +51,26 @@ export class JobCheckpointing {
     this.checkpoints = new PipelineCheckpoints(options.store, plan.pipelineId)
   }
 
-  /** Takes the pipeline's lease (LeaseHeldError when another live runner has it). */
+  /**
+   * Takes the pipeline's lease (LeaseHeldError when another live runner has it). A checkpoint
+   * asked for by id that the store lacks is refused before the run goes on record: a mistyped
+   * id must not replace the record of the pipeline's last real run with a failed one of 0 records.
+   */
   async acquire(): Promise<void> {
-    this.lease = await RunnerLease.acquire(this.options.store, this.plan.pipelineId, (e) => this.fail(e))
-    this.events?.acquired(this.lease.fence)
+    const lease = await RunnerLease.acquire(this.options.store, this.plan.pipelineId, (e) => this.fail(e))
+    if (typeof this.options.restore === 'number') {
+      try {
+        await this.checkpoints.read(this.options.restore)
+      } catch (e) {
+        // Anything else (a damaged manifest) is the restore's to report, on record.
+        if (e instanceof CheckpointNotFoundError) {
+          await lease.release()
+          throw e
+        }
+      }
+    }
+    this.lease = lease
+    this.events?.acquired(lease.fence)
   }
 
   /**

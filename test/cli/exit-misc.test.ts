@@ -56,3 +56,17 @@ test('run with a bad value exits 2 (a usage error): a store URL no store takes, 
     t.false(r.stderr.includes('pw@'), r.stderr)
   }
 })
+
+test('a run refused for a checkpoint id the store lacks leaves the record of the pipeline\'s last run as it was', async (t) => {
+  t.timeout(60_000)
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-exit-record-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const store = join(dir, 'store')
+  t.is((await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', store])).code, 0)
+  const before = await cliInProcess(['state', 'show', 'cli-completes', '--store', store, '--json'])
+  const refused = await cliInProcess(['run', 'test/fixtures/cli/completes.ts', '--store', store, '--restore', '42'])
+  t.is(refused.code, 2, refused.stderr)
+  const after = await cliInProcess(['state', 'show', 'cli-completes', '--store', store, '--json'])
+  t.is(JSON.parse(after.stdout).run.status, 'completed')
+  t.deepEqual(JSON.parse(after.stdout), JSON.parse(before.stdout))
+})
