@@ -38,7 +38,12 @@ export function withJobProblems(r: RunRecord, m: JobMetrics, seen: ProblemsSeen,
   }
   const stall = m.stall
   if (stall && stall.count > seen.stalls) {
-    r = withRunError(r, { step: stall.waits[0]?.step.split(' → ')[0] ?? null, code: 'ERR_STALLED', offset: null, time: now, retryable: true,
+    // A fused chain ('counts → hang → out') cannot tell which of its steps holds the work: the
+    // message names the chain; the step is given only when the chain is one step. The time is
+    // when the stall was seen, not when this write runs (a stop's failure comes after it).
+    const head = stall.waits[0]?.step
+    r = withRunError(r, { step: head === undefined || head.includes(' → ') ? null : head, code: 'ERR_STALLED', offset: null,
+      time: stall.since + stall.idleMs, retryable: true,
       message: runErrorOf({ message: stall.message }, now).message })
   }
   const dropped = newRecordErrors(m, seen.records)

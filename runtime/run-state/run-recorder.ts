@@ -172,16 +172,19 @@ export class RunRecorder implements JobEvents {
     if (current !== undefined && current.runId !== this.runId) return undefined
     const now = Date.now()
     let r = current ?? this.started(undefined)
-    if (error !== undefined) r = withRunError(r, runErrorOf(error, now))
     const m = this.job.metrics()
+    if (m) {
+      // Restarts, checkpoint failures and stalls since the last write, before the error that ends
+      // the run (errors are listed oldest first); counted as recorded once written.
+      const problems = withJobProblems(r, m, this.problemsRecorded, now)
+      r = problems.record
+      this.problemsSeen = problems.seen
+    }
+    if (error !== undefined) r = withRunError(r, runErrorOf(error, now))
     if (m) {
       const failedStep = status === 'failed' ? r.errors.at(-1)?.step : undefined
       const stepStatus = (step: string): RunStatus => status === 'failed' ? (failedStep === step ? 'failed' : 'stopped') : status
       r = { ...r, ...runFigures(m, this.workers, stepStatus, now), retryCount: restartsOf(m) ?? r.retryCount }
-      // Restarts and checkpoint failures since the last write; counted as recorded once written.
-      const problems = withJobProblems(r, m, this.problemsRecorded, now)
-      r = problems.record
-      this.problemsSeen = problems.seen
     }
     return { ...r, status, lastHeartbeat: now, endedAt: status === 'running' ? null : now }
   }

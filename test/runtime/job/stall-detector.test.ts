@@ -83,12 +83,31 @@ test('the run record lists the stall (step and report) and, after a stop that ti
     stalled = (await readRunRecord(store, 'stall-stuck-sink'))?.errors.find((e) => e.code === 'ERR_STALLED')
   }
   t.truthy(stalled, 'the stall is on record while the job still runs')
-  t.true(['tag', 'out'].includes(stalled!.step!), `step: ${stalled!.step}`) // inline, the sink is fused into the chain 'tag → out'
+  // Inline the sink is fused into the chain 'tag → out', which cannot tell which of its steps holds the work: no step, the message names the chain.
+  t.true(stalled!.step === null || stalled!.step === 'out', `step: ${stalled!.step}`)
   t.regex(stalled!.message, /step '[^']*out' #0: \d+ message\(s\) queued/)
   await t.throwsAsync(job.stop(), { code: 'ERR_STALLED' })
   const record = await readRunRecord(store, 'stall-stuck-sink')
   t.is(record?.status, 'failed')
   t.regex(record!.errors.at(-1)!.message, /graceful stop did not finish within 600 ms/)
+  // Oldest first: the stall, at the time it was seen, then the stop's failure.
+  const stall = record!.errors.find((e) => e.code === 'ERR_STALLED' && !/graceful stop/.test(e.message))!
+  t.true(record!.errors.indexOf(stall) < record!.errors.length - 1)
+  t.true(stall.time < record!.errors.at(-1)!.time, `stall at ${stall.time}, stop failure at ${record!.errors.at(-1)!.time}`)
+})
+
+test('a stall and the stop it fails reach the record in one write: the stall first, at the time it was seen', async (t) => {
+  t.timeout(20_000)
+  const store = stores.memory()
+  // No heartbeat before the end: the final write is the first to list the stall.
+  const job = build({ records: 50_000 }).run({ store, heartbeatInterval: 60_000, stallTimeout: 300, onStall: 'warn', stopTimeout: 600 })
+  while (job.metrics().stall === undefined) await new Promise((r) => setTimeout(r, 50))
+  const seenAt = Date.now()
+  await new Promise((r) => setTimeout(r, 300))
+  await t.throwsAsync(job.stop(), { code: 'ERR_STALLED' })
+  const errors = (await readRunRecord(store, 'stall-stuck-sink'))!.errors
+  t.deepEqual(errors.map((e) => /graceful stop/.test(e.message) ? 'stop' : e.code), ['ERR_STALLED', 'stop'])
+  t.true(errors[0]!.time <= seenAt, `the stall is dated ${errors[0]!.time}, seen by ${seenAt}`)
 })
 
 test('a source stuck in a read holds a barrier: the report names the barrier, the input it waits for, and the read', async (t) => {
