@@ -64,6 +64,8 @@ test('the metrics endpoint serves Prometheus text during a run and the final fig
   t.is(after.get('oxiflow_lease_token{pipeline="scraped"}'), (running.metrics() as JobMetrics).lease!.token)
   const text = await (await fetch(server.url)).text()
   t.false(text.includes(dir), 'nothing about the store is exposed')
+  // Every *_total is a counter (Prometheus' naming: rate() reads it as one), every other figure a gauge.
+  for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) t.is(type, name!.endsWith('_total') ? 'counter' : 'gauge', name)
   t.is((await fetch(server.url.replace('/metrics', '/other'))).status, 404)
 })
 
