@@ -14,7 +14,7 @@ export class CheckpointNotFoundError extends OxiflowError {
       `checkpoint ${checkpointId} of pipeline '${pipelineId}' does not exist in ${store}; ` +
       (available.length === 0
         ? `the pipeline has no committed checkpoints there: check the store and the pipeline id`
-        : `committed checkpoints: ${available.join(', ')}: pick one of those (checkpoints(store, '${pipelineId}').list() shows them)`))
+        : `committed checkpoints: ${available.join(', ')}: pick one of those (oxiflow checkpoints list ${pipelineId} shows them, as checkpoints(store, '${pipelineId}').list() does in code)`))
   }
 }
 

@@ -14,7 +14,7 @@ export class CorruptManifestError extends OxiflowError {
     super('ERR_CORRUPT_MANIFEST',
       `checkpoint ${checkpointId} of pipeline '${pipelineId}' has a corrupt manifest (${key}): ${problem}; ` +
       `it cannot be restored: restore an older checkpoint (restore: 'latest' skips this one) or delete it with ` +
-      `checkpoints(store, '${pipelineId}').delete(${checkpointId})`, options)
+      `oxiflow checkpoints delete ${pipelineId} ${checkpointId} (checkpoints(store, '${pipelineId}').delete(${checkpointId}) in code)`, options)
   }
 }
 

@@ -36,7 +36,7 @@ export function resolveRestart(restart: RestartOptions | undefined, checkpointin
   }
   if (attempts > 0 && checkpointing === undefined) {
     throw new InvalidOptionError('restart', 'run(options): options.restart needs checkpoints — a restart continues from the last ' +
-      "checkpoint; add a store and an interval, e.g. { store: '.oxiflow', checkpointInterval: 1000 }")
+      "checkpoint; add a store and an interval, e.g. { store: '.oxiflow', checkpointInterval: 1000 } (oxiflow run: --store .oxiflow --checkpoint-interval 1000)")
   }
   return { attempts, backoffMs }
 }

@@ -113,7 +113,7 @@ test('read_corruptManifest_corruptManifestErrorNamesCheckpoint', async (t) => {
   const error = await t.throwsAsync(cs.read(1), { instanceOf: CorruptManifestError })
   t.true(isCorruptManifestError(error))
   t.is(error.code, 'ERR_CORRUPT_MANIFEST')
-  t.regex(error.message, /^checkpoint 1 of pipeline 'p' has a corrupt manifest \(pipelines\/p\/checkpoints\/0000000001\/manifest\.json\): not JSON \(.+\); it cannot be restored: restore an older checkpoint \(restore: 'latest' skips this one\) or delete it with checkpoints\(store, 'p'\)\.delete\(1\)$/)
+  t.regex(error.message, /^checkpoint 1 of pipeline 'p' has a corrupt manifest \(pipelines\/p\/checkpoints\/0000000001\/manifest\.json\): not JSON \(.+\); it cannot be restored: restore an older checkpoint \(restore: 'latest' skips this one\) or delete it with oxiflow checkpoints delete p 1 \(checkpoints\(store, 'p'\)\.delete\(1\) in code\)$/)
 })
 
 test('read_manifestCopiedToAnotherId_corruptNamingTheOtherCheckpoint', async (t) => {
@@ -131,7 +131,7 @@ test('read_unknownId_notFoundListsCommittedCheckpoints', async (t) => {
   const error = await t.throwsAsync(cs.read(9), { instanceOf: CheckpointNotFoundError })
   t.true(isCheckpointNotFoundError(error))
   t.is(error.message, `checkpoint 9 of pipeline 'p' does not exist in ${cs.store.describe()}; committed checkpoints: 2, 1: ` +
-    `pick one of those (checkpoints(store, 'p').list() shows them)`)
+    `pick one of those (oxiflow checkpoints list p shows them, as checkpoints(store, 'p').list() does in code)`)
   const none = await t.throwsAsync(new CheckpointStore(cs.store, 'q').read(1), { instanceOf: CheckpointNotFoundError })
   t.true(none.message.endsWith('the pipeline has no committed checkpoints there: check the store and the pipeline id'))
   await t.throwsAsync(cs.read(0), { instanceOf: CheckpointNotFoundError })
