@@ -104,3 +104,22 @@ test('cli_unreachableStoreWithPassword_failsWithoutPrintingIt', async (t) => {
   t.regex(r.stderr, new RegExp(`redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/0`))
   t.is((JSON.parse(r.stdout) as { error: { name: string } }).error.name, 'StoreUnavailableError')
 })
+
+test('a PostgreSQL store whose database does not exist, or whose user the server refuses, is a bad store value (exit 2), not an outage to wait out', async (t) => {
+  t.timeout(60_000)
+  const missingDb = new URL(POSTGRES_URL)
+  missingDb.pathname = `/oxiflow_no_such_db_${process.pid}`
+  const badUser = new URL(POSTGRES_URL)
+  badUser.username = `oxiflow_no_such_user_${process.pid}`
+  badUser.password = 'hunter2'
+  for (const [url, rule] of [[missingDb.href, /the database does not exist on the server \(database "oxiflow_no_such_db_\d+" does not exist\); create it/],
+    [badUser.href, /the credentials are refused by the server \(.+\); give a user and password it accepts/]] as const) {
+    const store = openStore(url)
+    await t.throwsAsync(store.list('x/'), { instanceOf: InvalidStoreUrlError, message: rule })
+    await store.close()
+    const r = await cliInProcess(['checkpoints', 'list', 'p', '--store', url])
+    t.is(r.code, 2, r.stderr)
+    t.false(r.stderr.includes('hunter2'), r.stderr)
+    t.false(r.stderr.includes('check that the server runs'), r.stderr)
+  }
+})
