@@ -39,7 +39,16 @@ export function jobRegistry(pipelineId: string, sample: () => JobMetrics | undef
       }
     } })
   }
+  // A job-wide figure; one named *_total is a running total, exported as a counter (reset, then added).
   const job = (name: string, help: string, read: (m: JobMetrics) => number | undefined): void => {
+    if (name.endsWith('_total')) {
+      new Counter({ name, help, registers, collect() {
+        this.reset()
+        const v = m && read(m)
+        if (v !== undefined && Number.isFinite(v)) this.inc(v)
+      } })
+      return
+    }
     new Gauge({ name, help, registers, collect() {
       this.reset()
       const v = m && read(m)
