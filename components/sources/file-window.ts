@@ -16,7 +16,8 @@ const nodeReads: WindowReads = {
 /**
  * A window on a file's bytes: `buf[0, n)` holds bytes [from, from + n), in a buffer reused from
  * window to window (grown, doubling, when a window needs more). Bytes past `n` in `buf` are
- * stale: searches must ignore them.
+ * stale: searches must stop at `n`, not just discard a match past it — after a long line the
+ * buffer stays that long, and scanning its stale tail per window is quadratic.
  *
  * Reads run on the calling thread while they are fast (IoPlacement: 1M JSON lines counted per
  * origin, 64 KiB chunks, inline 801–811 → 652–701 ms running). Once one was slow they go through
