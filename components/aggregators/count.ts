@@ -1,4 +1,5 @@
 import type { Aggregator } from '../../runtime/contracts/aggregator.ts'
+import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
 import { evictError } from './aggregator-checks.ts'
 import { shown } from '../../runtime/option-checks.ts'
 
@@ -9,7 +10,10 @@ import { shown } from '../../runtime/option-checks.ts'
  * const c = agg.count()
  * c.result(c.add(c.create(), { any: 'record' })) // 1
  */
-export function count<R = unknown>(): Aggregator<R, number, number> {
+export function count<R = unknown>(...none: []): Aggregator<R, number, number> {
+  // It counts records: a function given (SQL's count(field) in mind) would be ignored silently.
+  if (none.length > 0) throw new InvalidOptionError('fn', 'agg.count takes no function: it counts every record of the window; ' +
+    'to count only some, filter them before the window (or count them with agg.sum((r) => (cond(r) ? 1 : 0)))')
   return {
     kind: 'count',
     evictsAny: true,

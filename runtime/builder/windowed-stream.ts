@@ -96,6 +96,16 @@ export class WindowedStream<T, S = {}, K = unknown> {
   }
 
   /**
+   * Not a step of a window: a window ends with `.aggregate(...)`, whose results go on to a sink.
+   * Here so that a call from plain JavaScript fails saying so, not as "sink is not a function".
+   */
+  sink(...none: never[]): never {
+    void none
+    throw new PipelineDefinitionError(`pipeline '${this.pipelineId}': window '${this.windowName}' is followed by .sink; a window ends with ` +
+      `.aggregate(name, aggregates), whose results go on: .window('${this.windowName}', …).aggregate('stats', { n: agg.count() }).sink(name, sink)`, this.windowName)
+  }
+
+  /**
    * Per window, runs each aggregator over the window's records and emits
    * `{ key, windowStart, windowEnd, ...results }`. Names `key`, `windowStart`, `windowEnd` and `__proto__` are refused.
    *

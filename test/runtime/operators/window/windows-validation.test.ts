@@ -8,6 +8,18 @@ const tumbling = () => windows.tumbling({ size: 5, time: (r: R) => r.t })
 
 const cases: { title: string; build: () => unknown; error: new (...args: never[]) => Error; option?: string; message: string }[] = [
   {
+    title: 'agg.count given a function (count(field) in mind) is refused: it would count every record',
+    build: () => (agg.count as (fn: unknown) => unknown)((r: R) => r.v),
+    error: InvalidOptionError, option: 'fn',
+    message: 'agg.count takes no function: it counts every record of the window; to count only some, filter them before the window (or count them with agg.sum((r) => (cond(r) ? 1 : 0)))',
+  },
+  {
+    title: 'a window followed by .sink (no .aggregate) fails saying a window ends with .aggregate',
+    build: () => (stream().window('w', windows.lengthBatch(2)) as unknown as { sink(n: string, s: unknown): unknown }).sink('out', sinks.collect()),
+    error: PipelineDefinitionError,
+    message: "pipeline 'p': window 'w' is followed by .sink; a window ends with .aggregate(name, aggregates), whose results go on: .window('w', …).aggregate('stats', { n: agg.count() }).sink(name, sink)",
+  },
+  {
     title: 'an aggregate named key is refused',
     build: () => stream().keyBy((r) => r.k).window('w', windows.lengthBatch(2)).aggregate('a', { key: agg.count() } as never),
     error: InvalidOptionError, option: 'aggregates.key',
