@@ -2,6 +2,7 @@ import { CorruptRunRecordError } from './corrupt-run-record-error.ts'
 import type { StateStore } from '../stores/state-store.ts'
 import { isRunRecord, runRecordKey, type RunRecord } from './run-record.ts'
 import { updateRecord, type RecordChange } from './update-record.ts'
+import { isCorruptRecordError } from '../stores/corrupt-record-error.ts'
 
 /**
  * The record listing every pipeline that has a run record (stores cannot list records, so
@@ -17,7 +18,10 @@ export const RUN_INDEX_KEY = 'run-state/pipelines'
  * const run = await readRunRecord(store, 'clicks'); if (run?.status === 'failed') console.log(run.errors.at(-1))
  */
 export async function readRunRecord(store: StateStore, pipelineId: string): Promise<RunRecord | undefined> {
-  const found = await store.getRecord<unknown>(runRecordKey(pipelineId))
+  const found = await store.getRecord<unknown>(runRecordKey(pipelineId)).catch((e: unknown) => {
+    if (isCorruptRecordError(e)) throw new CorruptRunRecordError(pipelineId, store.describe())
+    throw e
+  })
   if (found === undefined || found.value === null) return undefined
   if (!isRunRecord(found.value)) throw new CorruptRunRecordError(pipelineId, store.describe())
   return found.value

@@ -1,5 +1,6 @@
 import { RecordConflictError } from './record-conflict-error.ts'
 import type { StateStore } from '../stores/state-store.ts'
+import { isCorruptRecordError } from '../stores/corrupt-record-error.ts'
 
 /** How often a lost compare-and-set race is retried before giving up. */
 export const CAS_ATTEMPTS = 50
@@ -40,7 +41,11 @@ const turns = new WeakMap<StateStore, Map<string, Promise<void>>>()
 
 async function casLoop<T>(store: StateStore, key: string, change: (current: T | undefined) => RecordChange<T>): Promise<T | undefined> {
   for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
-    const found = await store.getRecord<T | null>(key)
+    // An unreadable record counts as none to `change`, and is replaced at the version it is at.
+    const found = await store.getRecord<T | null>(key).catch((e: unknown) => {
+      if (isCorruptRecordError(e)) return { version: e.version, value: null }
+      throw e
+    })
     const current = found?.value ?? undefined
     const next = change(current)
     if (next === undefined) return current

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { readFile, unlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { CorruptStoreFileError } from './corrupt-store-file-error.ts'
+import { CorruptRecordError, isCorruptRecordError } from './corrupt-record-error.ts'
 import { renameInto, sweepTempFiles, syncDir, writeFileAtomic, writeTempFile } from './atomic-file.ts'
 import { checkStoreKey } from './check-store-key.ts'
 import { fileStoreFailure } from './file-store-failure.ts'
@@ -112,7 +112,9 @@ export class FileStore implements StateStore {
     const path = this.file('records', key)
     const json = JSON.stringify(value) ?? 'null'
     return this.failing(`compareAndSet('${key}')`, () => this.exclusive(async () => {
-      if (((await this.readRecord(path))?.version ?? 0) !== expectedVersion) return false
+      // An unreadable record is at the version its error names (0): a writer that read it so may replace it.
+      const current = await this.readRecord(path).then((r) => r?.version ?? 0, (e: unknown) => { if (isCorruptRecordError(e)) return e.version; throw e })
+      if (current !== expectedVersion) return false
       await writeFileAtomic(this.tmp, path, Buffer.from(`{"version":${expectedVersion + 1},"value":${json}}`))
       return true
     }))
@@ -143,9 +145,9 @@ export class FileStore implements StateStore {
     try {
       r = JSON.parse(text.toString('utf8'))
     } catch (e) {
-      throw new CorruptStoreFileError(path, `not JSON (${(e as Error).message})`, { cause: e })
+      throw new CorruptRecordError(`file store file ${path}`, `not JSON (${(e as Error).message})`, 0)
     }
-    if (!(Number.isSafeInteger(r?.version) && (r.version as number) > 0)) throw new CorruptStoreFileError(path, 'not a record { version, value }')
+    if (!(Number.isSafeInteger(r?.version) && (r.version as number) > 0)) throw new CorruptRecordError(`file store file ${path}`, 'not a record { version, value }', 0)
     return { version: r.version as number, value: r.value as T }
   }
 

@@ -12,6 +12,7 @@ import { COMPARE_AND_SET, DELETE, GRANT, LEASES, PUT, RELEASE, RENEW } from './r
 import { parseRedisUrl, type RedisSettings, type RedisStoreOptions } from './redis/redis-url.ts'
 import type { FenceToken, Lease, LeaseInfo, LeaseOwner, StateStore, StoreRecord } from './state-store.ts'
 import { storeFailure } from './store-failure.ts'
+import { CorruptRecordError } from './corrupt-record-error.ts'
 
 type Script = (...args: Array<string | number | Buffer>) => Promise<unknown>
 
@@ -150,11 +151,14 @@ export class RedisStore implements StateStore {
 
   async getRecord<T>(key: string): Promise<StoreRecord<T> | undefined> {
     checkStoreKey(key)
-    return this.call(`getRecord('${key}')`, async () => {
-      const [v, j] = await this.client.hmget(this.p + 'r:' + key, 'v', 'j')
-      if (v === null || j === null) return undefined
+    const [v, j] = await this.call(`getRecord('${key}')`, () => this.client.hmget(this.p + 'r:' + key, 'v', 'j'))
+    if (v === null || j === null) return undefined
+    // Parsed here, not inside call(): a value that is not JSON is an unreadable record, not a server away.
+    try {
       return { version: Number(v), value: JSON.parse(j) as T }
-    })
+    } catch (e) {
+      throw new CorruptRecordError(`record '${key}' of ${this.describe()}`, `not JSON (${(e as Error).message})`, Number(v))
+    }
   }
 
   async compareAndSet<T>(key: string, expectedVersion: number, value: T): Promise<boolean> {
