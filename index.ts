@@ -111,6 +111,7 @@ export { StateSnapshotError, isStateSnapshotError } from './persistence/codec/st
 export { StateRestoreError, isStateRestoreError } from './persistence/checkpoints/state-restore-error.ts'
 export { MetricsServerError, isMetricsServerError } from './runtime/metrics/metrics-server-error.ts'
 export { SinkTargetChangedError, isSinkTargetChangedError } from './runtime/errors/sink-target-changed-error.ts'
+export { SourceInputChangedError, isSourceInputChangedError } from './runtime/errors/source-input-changed-error.ts'
 export * as partitions from './runtime/partitions/index.ts'
 export { isWorkerHost } from './runtime/worker/is-worker-host.ts'
 export { TypeScriptLoaderError, isTypeScriptLoaderError } from './runtime/modules/typescript-loader-error.ts'

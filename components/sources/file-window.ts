@@ -92,6 +92,13 @@ export class FileWindow {
     return this.reads.readInPool(this.fh, into, 0, length, at)
   }
 
+  /** Reads up to `length` bytes at file offset `at` into `into` on this thread, reading on until `length` or the end of the file (a restore's checks: restore() is synchronous). */
+  readHereAt(into: Buffer, length: number, at: number): number {
+    let got = 0
+    for (let n; got < length && (n = this.reads.readHere(this.fh.fd, into, got, length - got, at + got)) > 0;) got += n
+    return got
+  }
+
   /** Closes the file once a read ahead still running has finished (its bytes and failure are not wanted any more). */
   async close(): Promise<void> {
     await this.ahead?.done.catch(() => undefined)

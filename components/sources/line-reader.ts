@@ -1,4 +1,5 @@
 import { FileWindow } from './file-window.ts'
+import { inputMark, type InputMark } from './input-mark.ts'
 import { decodeLines, invalidUtf8Lines, lfIndex, lineText } from './line-texts.ts'
 import { openForReading } from './open-for-reading.ts'
 
@@ -147,6 +148,17 @@ export class LineReader {
   /** Reads up to `length` bytes at file offset `at` into `into` (one read; fewer at the end of the file). */
   readAt(into: Buffer, length: number, at: number): Promise<number> {
     return this.window.readAt(into, length, at)
+  }
+
+  /** The InputMark of file offset `end` of the last chunk read (its `end`, or any line start in it), from the bytes that chunk read. */
+  mark(end: number): InputMark {
+    return inputMark(this.window.buf, this.window.from, end)
+  }
+
+  /** `length` bytes at file offset `at` (fewer only at the end of the file), read synchronously: for a restore's checks, before any chunk is read. */
+  bytesAt(at: number, length: number): Buffer {
+    const into = Buffer.allocUnsafe(length)
+    return into.subarray(0, this.window.readHereAt(into, length, at))
   }
 
   /** Closes the file; later calls do nothing. */

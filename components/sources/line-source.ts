@@ -27,7 +27,8 @@ export const DEFAULT_CHUNK_SIZE = 64 * 1024
  * blank or malformed) — then `undefined`. Blank lines are skipped; a line the parser refuses
  * becomes a RecordParseError (file, line, byte) handed to `ctx.reject`, which throws under the
  * step's 'fail' policy or returns, and reading goes on. position() and the reader's StateHolder
- * (`<step>/position`) are a LinePosition.
+ * (`<step>/position`) are a LinePosition; a restore refuses a file cut or replaced since the
+ * checkpoint (SourceInputChangedError) and reads lines appended to it.
  *
  * @example
  * const lines = lineSource('jsonl', 'in.jsonl', DEFAULT_CHUNK_SIZE, async () => ({ parse: (t) => JSON.parse(t) }))
@@ -54,7 +55,7 @@ export function lineSource<T>(
       }
       const lines = await LineReader.open(path, chunkSize, who)
       try {
-        return new SplitReader(lines, await start(lines), path, ctx)
+        return new SplitReader(lines, await start(lines), path, ctx, who)
       } catch (e) {
         await lines.close()
         throw e

@@ -2,6 +2,7 @@ import type { StateHolder } from '../../persistence/state-holder.ts'
 import type { SourceContext, SourceReader } from '../../runtime/contracts/source.ts'
 import { OxiflowError } from '../../runtime/errors/oxiflow-error.ts'
 import { RecordParseError } from '../../runtime/errors/record-parse-error.ts'
+import { checkInput, mergeMarks, type InputMark } from './input-mark.ts'
 import { LineCounter } from './line-counter.ts'
 import { checkLinePosition, LINE_POSITION, linePositionFormat, type LinePosition } from './line-position.ts'
 import type { LineReader } from './line-reader.ts'
@@ -27,7 +28,7 @@ export interface LineParser<T> {
  * LinePosition.
  *
  * @example
- * const reader = new SplitReader(lines, { parse: JSON.parse }, 'in.jsonl', ctx)
+ * const reader = new SplitReader(lines, { parse: JSON.parse }, 'in.jsonl', ctx, 'jsonl')
  * const firstChunk = await reader.read()
  */
 export class SplitReader<T> implements SourceReader<T> {
@@ -43,9 +44,11 @@ export class SplitReader<T> implements SourceReader<T> {
   private bytes = 0
   /** The split read its last chunk. */
   private exhausted = false
+  /** The position's `seen`: the mark of the last chunk read, or the restored marks until one is read. */
+  private seen: readonly InputMark[] | undefined
 
   constructor(private readonly lines: LineReader, private readonly parser: LineParser<T>, private readonly path: string,
-    private readonly ctx: SourceContext) {
+    private readonly ctx: SourceContext, private readonly who = 'file') {
     this.index = ctx.split.index
     this.count = ctx.split.count
     this.next = this.index
@@ -65,6 +68,7 @@ export class SplitReader<T> implements SourceReader<T> {
     }
     this.bytes += chunk.end - chunk.byte
     this.next += this.count
+    this.seen = [this.lines.mark(chunk.end)]
     const { texts } = chunk
     let line0 = this.counter.known(chunk.byte) // the number of texts[0], if known
     let k = 0
@@ -106,7 +110,7 @@ export class SplitReader<T> implements SourceReader<T> {
   }
 
   position(): LinePosition {
-    const at = { chunk: this.next, chunkSize: this.lines.chunkSize }
+    const at = { chunk: this.next, chunkSize: this.lines.chunkSize, ...(this.seen && { seen: this.seen }) }
     return this.frontier === undefined ? at : { ...at, ...this.frontier }
   }
 
@@ -139,6 +143,13 @@ export class SplitReader<T> implements SourceReader<T> {
         `and this source reads chunks of ${this.lines.chunkSize} bytes, so its chunk numbers mean other lines; ` +
         `set options.chunkSize to ${p.chunkSize} to resume from this checkpoint`)
     }
+    // Before moving: a position in a file that was cut or replaced since must not be resumed from.
+    if (p.seen !== undefined) {
+      const lines = this.lines
+      checkInput(p.seen, { step: this.ctx.step, who: this.who, path: this.path, size: lines.size, split: this.count === 1 ? '' : `, split ${this.index} of ${this.count}`,
+        bytesAt: (at, length) => lines.bytesAt(at, length) })
+    }
+    this.seen = p.seen
     this.next = p.chunk + (((this.index - p.chunk) % this.count) + this.count) % this.count
     this.skipBefore = Math.max(this.parser.firstRecord ?? 0, p.byte ?? 0)
     const known = p.byte !== undefined ? { byte: p.byte, line: p.line! } : p.chunk === 0 ? { byte: 0, line: 1 } : undefined
@@ -151,10 +162,15 @@ export class SplitReader<T> implements SourceReader<T> {
  * Where a split resumes when the checkpoint was taken with another number of splits: at the
  * earliest old split's position. At a barrier every old split had read all its chunks below
  * the cut and none at or above it, so the earliest position is the cut itself (or past the
- * file's end), and `{ chunk: C }` resumes any number of splits (see LinePosition).
+ * file's end), and `{ chunk: C }` resumes any number of splits (see LinePosition). It carries
+ * the marks of every old split (`seen`), so the restore checks the file up to each of them.
  */
 function earliestPosition(snapshots: readonly LinePosition[]): LinePosition {
-  return snapshots.reduce((a, b) => (typeof b?.chunk === 'number' && b.chunk < a.chunk ? b : a))
+  const earliest = snapshots.reduce((a, b) => (typeof b?.chunk === 'number' && b.chunk < a.chunk ? b : a))
+  // A `seen` that is not a list is passed on as it is, for checkLinePosition to refuse.
+  const bad = snapshots.find((s) => s?.seen !== undefined && !Array.isArray(s.seen))
+  const seen = bad !== undefined ? bad.seen : mergeMarks(snapshots.map((s) => s?.seen))
+  return seen === undefined ? earliest : { ...earliest, seen }
 }
 
 /**

@@ -3,6 +3,7 @@ import { OxiflowError } from '../errors/oxiflow-error.ts'
 import { PipelineDefinitionError } from '../errors/pipeline-definition-error.ts'
 import { RecordParseError } from '../errors/record-parse-error.ts'
 import { IterableConsumedError } from '../errors/iterable-consumed-error.ts'
+import { SourceInputChangedError } from '../errors/source-input-changed-error.ts'
 import { StepError } from '../errors/step-error.ts'
 import { WorkerCrashError } from './worker-crash-error.ts'
 import { IncompatibleStateError } from '../operators/window/incompatible-state-error.ts'
@@ -32,6 +33,7 @@ const CLASSES: Record<string, new (...args: never[]) => Error> = {
   OxiflowError, PipelineDefinitionError, InvalidOptionError, StepError, RecordParseError, WorkerCrashError,
   IncompatibleStateError, PartialAggregateError, CorruptSnapshotError, StateVersionError, InvalidKeyError, KeyFunctionError,
   StateSnapshotError, StateRestoreError, EncodeWorkerError, StateDeclarationError, KeyedStateRestoreError, IterableConsumedError, InvalidHolderError,
+  SourceInputChangedError,
 }
 
 /** Turns any thrown value into plain data that survives postMessage with its fields. */

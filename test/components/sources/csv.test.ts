@@ -7,6 +7,7 @@ import { InvalidOptionError } from '../../../runtime/errors/invalid-option-error
 import { RecordParseError } from '../../../runtime/errors/record-parse-error.ts'
 import { csv, type CsvOptions } from '../../../components/sources/csv.ts'
 import { parseCsvRow } from '../../../components/sources/csv-row.ts'
+import { crc32 } from '../../../persistence/codec/crc32.ts'
 import { readAll, sourceContext, withTempDir } from '../../fixtures/components/contexts.ts'
 import { expectedChunks, openSplit, readChunks, readSplits, rejections, type OracleLine, type SplitsRead } from '../../fixtures/components/line-files.ts'
 
@@ -87,9 +88,9 @@ test('restore continues after the last chunk read, never re-reading the header',
     t.deepEqual(await first.read(1), [{ k: 'a', v: '1' }])
     const state = first.holders!()[0].snapshot()
     await first.close!()
-    t.deepEqual(state, { chunk: 1, chunkSize: 8, byte: 8, line: 3 })
+    t.deepEqual(state, { chunk: 1, chunkSize: 8, byte: 8, line: 3, seen: [{ byte: 8, length: 8, crc: crc32(Buffer.from('k,v\na,1\n')) }] })
     const restores: Array<[unknown, string, string[]]> = [
-      [state, '2.0.0', ['b', 'c']], [{ chunk: 0 }, '2.0.0', ['a', 'b', 'c']], [{ byte: 0, line: 1 }, '1.0.0', ['a', 'b', 'c']], [{ byte: 8, line: 3 }, '1.0.0', ['b', 'c']],
+      [state, '2.1.0', ['b', 'c']], [{ chunk: 1, chunkSize: 8, byte: 8, line: 3 }, '2.0.0', ['b', 'c']], [{ chunk: 0 }, '2.0.0', ['a', 'b', 'c']], [{ byte: 0, line: 1 }, '1.0.0', ['a', 'b', 'c']], [{ byte: 8, line: 3 }, '1.0.0', ['b', 'c']],
     ]
     for (const [at, version, expected] of restores) {
       const second = await csv(path, { chunkSize: 8 }).open(sourceContext().ctx)

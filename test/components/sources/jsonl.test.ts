@@ -8,6 +8,8 @@ import { InvalidOptionError } from '../../../runtime/errors/invalid-option-error
 import { isOxiflowError, type OxiflowError } from '../../../runtime/errors/oxiflow-error.ts'
 import { RecordParseError } from '../../../runtime/errors/record-parse-error.ts'
 import { jsonl } from '../../../components/sources/jsonl.ts'
+import type { LinePosition } from '../../../components/sources/line-position.ts'
+import { crc32 } from '../../../persistence/codec/crc32.ts'
 import { readAll, sourceContext, withTempDir } from '../../fixtures/components/contexts.ts'
 import { expectedChunks, firstOwned, openSplit, readChunks, readSplits, rejections, type OracleLine, type SplitsRead } from '../../fixtures/components/line-files.ts'
 
@@ -144,28 +146,35 @@ test('read ignores max: each read returns exactly one chunk, none when no line s
   })
 })
 
+/** A LinePosition without its `seen` marks (tested on their own). */
+function unmarked(p: unknown): LinePosition {
+  const { seen: _, ...rest } = p as LinePosition
+  return rest
+}
+
 test('position() is the next chunk; a single split adds the byte and line of the next unread line', async (t) => {
   await withTempDir(async (dir) => {
     const path = await writeJsonl(dir, '{"a":1}\r\n\n"é"\n[2]')
     const { reader } = await openSplit(jsonl(path, { chunkSize: 4 }), 0, 1)
-    t.deepEqual(reader.position(), { chunk: 0, chunkSize: 4, byte: 0, line: 1 })
+    t.deepEqual(unmarked(reader.position()), { chunk: 0, chunkSize: 4, byte: 0, line: 1 })
     t.deepEqual(await reader.read(1), [{ a: 1 }])
-    t.deepEqual(reader.position(), { chunk: 1, chunkSize: 4, byte: 9, line: 2 })
+    t.deepEqual((reader.position() as LinePosition).seen, [{ byte: 9, length: 9, crc: crc32(Buffer.from('{"a":1}\r\n')) }], 'the CRC-32 of the bytes read before the position')
+    t.deepEqual(unmarked(reader.position()), { chunk: 1, chunkSize: 4, byte: 9, line: 2 })
     t.deepEqual(await reader.read(1), [])
-    t.deepEqual(reader.position(), { chunk: 2, chunkSize: 4, byte: 9, line: 2 })
+    t.deepEqual(unmarked(reader.position()), { chunk: 2, chunkSize: 4, byte: 9, line: 2 })
     t.deepEqual(await reader.read(1), ['é'])
-    t.deepEqual(reader.position(), { chunk: 3, chunkSize: 4, byte: 15, line: 4 })
+    t.deepEqual(unmarked(reader.position()), { chunk: 3, chunkSize: 4, byte: 15, line: 4 })
     t.deepEqual(await reader.read(1), [[2]])
-    t.deepEqual(reader.position(), { chunk: 4, chunkSize: 4, byte: 18, line: 5 })
+    t.deepEqual(unmarked(reader.position()), { chunk: 4, chunkSize: 4, byte: 18, line: 5 })
     t.deepEqual(await reader.read(1), []) // bytes 16 and 17 belong to line 4
-    t.deepEqual(reader.position(), { chunk: 5, chunkSize: 4, byte: 18, line: 5 })
+    t.deepEqual(unmarked(reader.position()), { chunk: 5, chunkSize: 4, byte: 18, line: 5 })
     t.is(await reader.read(1), undefined)
     t.deepEqual(reader.holders!()[0].snapshot(), reader.position())
     await reader.close!()
     const second = await openSplit(jsonl(path, { chunkSize: 4 }), 1, 2)
     t.deepEqual(second.reader.position(), { chunk: 1, chunkSize: 4 })
     t.deepEqual(await second.reader.read(1), [])
-    t.deepEqual(second.reader.position(), { chunk: 3, chunkSize: 4 })
+    t.deepEqual(unmarked(second.reader.position()), { chunk: 3, chunkSize: 4 })
     await second.reader.close!()
   })
 })
@@ -232,7 +241,7 @@ test('restore refuses a snapshot of another shape, another chunk size or a newer
     const { reader } = await openSplit(jsonl(path, { chunkSize: 4 }), 0, 1)
     const [holder] = reader.holders!()
     t.is(holder.stateId, 'src/position')
-    t.is(holder.stateVersion, '2.0.0')
+    t.is(holder.stateVersion, '2.1.0')
     const refused: Array<[unknown, string, string]> = [
       [{ chunk: -1 }, '2.0.0', 'src/position: cannot restore source position {"chunk":-1}: expected { chunk, … } with chunk a non-negative integer; ' +
         'the checkpoint probably belongs to a different source under the same step name'],
