@@ -159,3 +159,17 @@ test('marks of another shape are refused as state of another source', async (t) 
     await reader.close!()
   })
 })
+
+test('a position taken inside a long line (chunks answered without a read) restores in the same file: its mark is of the bytes there', async (t) => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'in.jsonl')
+    // Two short lines, a line of ~1,000 bytes (chunks 1–30 of 32 bytes lie inside it), then short lines again.
+    await writeFile(path, `{"n":0}\n{"n":1}\n{"s":"${'x'.repeat(1000)}"}\n` + Array.from({ length: 20 }, (_, n) => `{"n":${n + 2}}\n`).join(''))
+    for (const reads of [1, 2, 3, 10, 25, 31, 32, 40]) {
+      const state = await snapshotAfter(path, reads)
+      const { reader, restore } = await restored(path, state)
+      t.notThrows(restore, `after ${reads} chunks`)
+      await reader.close!()
+    }
+  })
+})
