@@ -69,8 +69,11 @@ export function planGraph(graph: PipelineGraph, options: { workers: number; maxK
     if (s.spec.kind === 'source') return sourceParallelism(graph.id, s, defaultParallelism)
     // An unkeyed window (no keyBy before it) sees every record: one instance. A union is one
     // instance too: it merges each input edge by that edge's sequence numbers (orderedInputs),
-    // which only one receiver can do; several would each see part of a split file's order.
-    const p = s.options.parallelism ?? (s.spec.kind === 'sink' || s.spec.kind === 'union' || (s.spec.kind === 'window' && !s.key) ? 1 : defaultParallelism)
+    // which only one receiver can do; several would each see part of a split file's order. So is
+    // a batch: its groups of `size` records in arrival order are the same on any worker count only
+    // when one instance makes them, and its pending records (unkeyed) restore on any worker count.
+    const single = s.spec.kind === 'sink' || s.spec.kind === 'union' || s.spec.kind === 'batch' || (s.spec.kind === 'window' && !s.key)
+    const p = s.options.parallelism ?? (single ? 1 : defaultParallelism)
     if (s.key && p > options.maxKeyGroups) {
       throw new PipelineDefinitionError(`pipeline '${graph.id}': step '${s.name}' has parallelism ${p} but only ${options.maxKeyGroups} key groups; ` +
         `lower its parallelism or raise maxKeyGroups`, s.name)
