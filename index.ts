@@ -1,3 +1,7 @@
+// The declarations name Node's types (NodeJS.Timeout, node:fs handles): a project type-checking
+// against them loads @types/node through this reference, also where TypeScript no longer loads
+// every @types package by itself (TypeScript 7 without "types": ["node"]). preserve: tsc keeps it in index.d.ts.
+/// <reference types="node" preserve="true" />
 /**
  * oxiflow — the public API. Everything a user needs is exported here and nowhere else.
  *

@@ -19,7 +19,8 @@ const tsc = join(root, 'node_modules/typescript/bin/tsc')
 /** The user's tsconfig: what `tsc --init` gives for Node plus the strict flags people add. */
 const userConfig = {
   compilerOptions: {
-    target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023'], types: ['node'],
+    // types: [] — no @types package loads by itself, as in TypeScript 7: Node's types must come from oxiflow's own reference.
+    target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023'], types: [],
     strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noImplicitOverride: true, noEmit: true,
   },
 }
