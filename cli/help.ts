@@ -36,6 +36,7 @@ Exit codes:
      a restore whose checkpoint holds state of steps the pipeline lacks, without
      --allow-non-restored-state)
   3  the pipeline's lease is held by another runner
+  130  a second Ctrl-C while stopping ended the process at once
 
 Set OXIFLOW_DEBUG=1 to print stacks with errors.
 `
