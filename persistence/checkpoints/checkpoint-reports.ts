@@ -42,3 +42,13 @@ export interface VerifyReport {
   readonly manifest?: string
   readonly problems: readonly BlobProblem[]
 }
+
+/**
+ * A blob problem as `restore: 'latest'` gives it in a skipped checkpoint's reason.
+ *
+ * @example
+ * blobProblemText({ step: 'agg', stateId: 'agg/sum', blob, problem: 'missing', link: 6 }) // "state 'agg/sum' of step 'agg' (its chain's blob of checkpoint 6): missing"
+ */
+export function blobProblemText(p: BlobProblem): string {
+  return `state '${p.stateId}' of step '${p.step}'${p.link === undefined ? '' : ` (its chain's blob of checkpoint ${p.link})`}: ${p.problem}`
+}

@@ -3,7 +3,7 @@ import { isCorruptManifestError } from './corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
 import type { FenceToken } from '../stores/state-store.ts'
 import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey } from './checkpoint-layout.ts'
-import type { BlobProblem, CheckpointListing, VerifyReport } from './checkpoint-reports.ts'
+import { blobProblemText, type BlobProblem, type CheckpointListing, type VerifyReport } from './checkpoint-reports.ts'
 import type { CheckpointStorage } from './checkpoint-storage.ts'
 import { holderBlobProblem, type BlobCheck } from './holder-blob-problem.ts'
 import { chainBlobs } from './holder-chain.ts'
@@ -140,7 +140,7 @@ export class PipelineCheckpoints {
       }
       const problems = await this.blobProblems(listing.manifest, 'decompress')
       if (problems.length === 0) return { checkpoint: listing.manifest, skipped }
-      skipped.push({ id: listing.id, reason: problems.map((p) => `state '${p.stateId}' of step '${p.step}'${p.link === undefined ? '' : ` (its chain's blob of checkpoint ${p.link})`}: ${p.problem}`).join('; ') })
+      skipped.push({ id: listing.id, reason: problems.map(blobProblemText).join('; ') })
     }
     return { checkpoint: undefined, skipped }
   }

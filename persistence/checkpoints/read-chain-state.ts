@@ -21,9 +21,20 @@ export async function readChainState(store: Pick<StateStore, 'get'>, manifest: M
   holder: Pick<StateHolder, 'applyChanges'>): Promise<unknown> {
   const links = chainBlobs(manifest, entry)
   const states = await Promise.all(links.map((l) => readHolderState(store, { pipelineId: manifest.pipelineId, checkpointId: l.checkpointId }, l.holder)))
+  return foldChain(manifest, entry, holder, states)
+}
+
+/**
+ * Folds a holder entry's chain, its blobs' states oldest first (chainBlobs' order), with the
+ * holder's `applyChanges` into the state it restores to (see readChainState).
+ *
+ * @example
+ * const state = foldChain(manifest, entry, holder, [full, changes])
+ */
+export function foldChain(manifest: Manifest, entry: ManifestHolder, holder: Pick<StateHolder, 'applyChanges'>, states: readonly unknown[]): unknown {
   if (states.length === 1) return states[0]
   const from = `checkpoint ${manifest.checkpointId} of pipeline '${manifest.pipelineId}' (incremental: a chain of ${states.length} snapshots, ` +
-    `the full one of checkpoint ${links[0]!.checkpointId})`
+    `the full one of checkpoint ${chainBlobs(manifest, entry)[0]!.checkpointId})`
   if (typeof holder.applyChanges !== 'function') {
     throw new StateRestoreError(entry.step, entry.stateId, from, new TypeError('the holder has no applyChanges() to fold the changes a checkpoint ' +
       'holds into its full snapshot; give it applyChanges, or restore a checkpoint whose snapshot of this state is full'))

@@ -1,5 +1,6 @@
 import type { EndedStep, Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
+import type { BlobProblem } from '../../persistence/checkpoints/checkpoint-reports.ts'
 import type { CheckpointBarrier } from '../messages.ts'
 import type { Maybe } from '../maybe.ts'
 import type { EndedInstance } from './ended-steps.ts'
@@ -41,7 +42,14 @@ export interface CheckpointParticipant {
   commit(checkpointId: number, last?: boolean): Promise<void>
   /** The host's holders, as the registry needs them to check dependencies before the job starts. */
   holders(): Maybe<HolderEntry[]>
-  /** Restores the host's holders of one restore level from the manifest's blobs. */
+  /**
+   * Reads, checks and decodes every blob the host's holders would restore from `manifest`, on
+   * the host's thread, keeping the states for restoreLevel; the blobs' problems (none: restore).
+   */
+  readForRestore(manifest: Manifest): Promise<BlobProblem[]>
+  /** Drops the states readForRestore kept. */
+  dropRestoreReads(): Maybe<void>
+  /** Restores the host's holders of one restore level from the manifest's blobs (those readForRestore read, or read now). */
   restoreLevel(manifest: Manifest, level: number): Promise<void>
   /**
    * After a restore: sources continue at their cuts, sequence-merging receivers expect the first

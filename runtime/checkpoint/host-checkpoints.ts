@@ -3,6 +3,8 @@ import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline
 import { checkStateVersion } from '../../persistence/checkpoints/check-state-version.ts'
 import type { EndedStep, Manifest, ManifestHolder } from '../../persistence/checkpoints/manifest.ts'
 import { readChainState } from '../../persistence/checkpoints/read-chain-state.ts'
+import { readRestorableState } from '../../persistence/checkpoints/read-restorable-state.ts'
+import type { BlobProblem } from '../../persistence/checkpoints/checkpoint-reports.ts'
 import { restoreHolder } from '../../persistence/checkpoints/restore-holder.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
@@ -27,6 +29,8 @@ export type { SourcePause } from './checkpoint-participant.ts'
  */
 export class HostCheckpoints implements CheckpointParticipant {
   private readonly tracker: SnapshotTracker
+  /** States readForRestore read, by readKey, until restoreLevel takes them. */
+  private readonly readAhead = new Map<string, unknown>()
 
   constructor(
     private readonly instances: readonly Instance[],
@@ -107,13 +111,45 @@ export class HostCheckpoints implements CheckpointParticipant {
   }
 
   /**
+   * Before any holder is restored: reads, checks and decodes every blob this host's holders
+   * would restore from `manifest` (all levels, chains folded), on this host's thread, and keeps
+   * the states for restoreLevel. Returns what is wrong with the blobs (none: the restore may go
+   * on; otherwise nothing is kept). Touches no holder. Each blob is read and decoded once per
+   * restore, here, where it is used: the main thread no longer decompresses every blob first.
+   */
+  async readForRestore(manifest: Manifest): Promise<BlobProblem[]> {
+    this.readAhead.clear()
+    const reads: Array<Promise<BlobProblem[]>> = []
+    for (const inst of this.instances) {
+      for (const h of holdersOf(inst)) {
+        const plan = this.plan(manifest, inst, h, manifest.holders.filter((m) => m.stateId === h.stateId))
+        for (const entry of plan?.reads ?? []) {
+          reads.push(readRestorableState(this.checkpoints.store, manifest, entry, h).then((r) => {
+            if ('problems' in r) return r.problems
+            this.readAhead.set(readKey(inst, entry), r.state)
+            return []
+          }))
+        }
+      }
+    }
+    const problems = (await Promise.all(reads)).flat()
+    if (problems.length > 0) this.readAhead.clear()
+    return problems
+  }
+
+  /** Drops the states readForRestore kept (the restore chose another checkpoint, or is done). */
+  dropRestoreReads(): void {
+    this.readAhead.clear()
+  }
+
+  /**
    * Restores the holders of restore level `level` (all of a level at once: their reads and
-   * decompression overlap). Same parallelism: each instance takes its own blob. Another
-   * parallelism: a keyed holder takes the key groups it now owns from every old instance's
-   * blob; an unkeyed one with `rescale` (a source position) gets its state from all old
-   * snapshots; other state cannot be split and is refused. An incremental snapshot is read as
-   * its whole chain and folded with the holder's applyChanges first, each old instance's on its
-   * own before its key groups are split.
+   * decompression overlap, when readForRestore did not read them already). Same parallelism:
+   * each instance takes its own blob. Another parallelism: a keyed holder takes the key groups
+   * it now owns from every old instance's blob; an unkeyed one with `rescale` (a source
+   * position) gets its state from all old snapshots; other state cannot be split and is
+   * refused. An incremental snapshot is read as its whole chain and folded with the holder's
+   * applyChanges first, each old instance's on its own before its key groups are split.
    */
   async restoreLevel(manifest: Manifest, level: number): Promise<void> {
     const work: Promise<void>[] = []
@@ -123,31 +159,49 @@ export class HostCheckpoints implements CheckpointParticipant {
         if (entries.length === 0) continue
         // Throws for another major (or a newer minor); a lower minor is migrated by the holder's restore.
         checkStateVersion(entries[0].step, h.stateId, entries[0].stateVersion, h.stateVersion)
-        const taken = entries[0].parallelism
-        if (taken === inst.vertex.parallelism) {
-          const own = entries.find((m) => m.instance === inst.index)
-          if (own) work.push(this.read(manifest, own, h).then((state) => restoreHolder(h, own.step, state, own.stateVersion, from(manifest))))
-        } else if (h.keyed) {
-          work.push(this.restoreKeyGroups(manifest, inst, h, entries))
-        } else if (h.rescale) {
-          const rescale = h.rescale.bind(h)
-          const ordered = [...entries].sort((a, b) => (a.instance ?? 0) - (b.instance ?? 0))
-          work.push(Promise.all(ordered.map((m) => this.read(manifest, m, h))).then((parts) => restoreHolder(h, entries[0].step, rescale(parts, taken ?? parts.length), entries[0].stateVersion, from(manifest))))
-        } else {
+        const plan = this.plan(manifest, inst, h, entries)
+        if (plan === undefined) {
           throw new InvalidOptionError('restore', `checkpoint ${manifest.checkpointId}: state '${h.stateId}' was taken with ` +
-            `${taken} instances and this job runs ${inst.vertex.parallelism}; ` +
+            `${entries[0].parallelism} instances and this job runs ${inst.vertex.parallelism}; ` +
             'only keyed state (and source positions) move between instances — run with the parallelism (workers) it was taken with')
+        }
+        if (plan.how === 'own' && plan.reads.length === 0) continue
+        const states = Promise.all(plan.reads.map((m) => this.read(manifest, inst, m, h)))
+        if (plan.how === 'own') {
+          work.push(states.then(([state]) => restoreHolder(h, plan.reads[0]!.step, state, plan.reads[0]!.stateVersion, from(manifest))))
+        } else if (plan.how === 'key groups') {
+          work.push(states.then((parts) => this.restoreKeyGroups(manifest, inst, h, entries, parts)))
+        } else {
+          const rescale = h.rescale!.bind(h)
+          work.push(states.then((parts) => restoreHolder(h, entries[0].step, rescale(parts, entries[0].parallelism ?? parts.length), entries[0].stateVersion, from(manifest))))
         }
       }
     }
     await Promise.all(work)
   }
 
-  /** A keyed holder takes the key groups its instance owns now, from every old blob that has some. */
-  private async restoreKeyGroups(manifest: Manifest, inst: Instance, h: StateHolder, entries: ManifestHolder[]): Promise<void> {
+  /**
+   * Which of `entries` (one state's, of one or all levels) instance `inst` reads to restore
+   * holder `h`, and how it restores from them; undefined when it cannot (state taken with
+   * another parallelism that does not move between instances: restoreLevel refuses it).
+   */
+  private plan(manifest: Manifest, inst: Instance, h: StateHolder, entries: ManifestHolder[]): { how: 'own' | 'key groups' | 'rescale'; reads: ManifestHolder[] } | undefined {
+    if (entries.length === 0) return { how: 'own', reads: [] }
+    if (entries[0].parallelism === inst.vertex.parallelism) {
+      const own = entries.find((m) => m.instance === inst.index)
+      return { how: 'own', reads: own ? [own] : [] }
+    }
+    if (h.keyed) {
+      const mine = rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism)
+      return { how: 'key groups', reads: entries.filter((m) => m.keyGroups && m.keyGroups.start <= mine.end && m.keyGroups.end >= mine.start) }
+    }
+    if (h.rescale) return { how: 'rescale', reads: [...entries].sort((a, b) => (a.instance ?? 0) - (b.instance ?? 0)) }
+    return undefined
+  }
+
+  /** A keyed holder takes the key groups its instance owns now, from every old blob that has some (`parts`, read). */
+  private restoreKeyGroups(manifest: Manifest, inst: Instance, h: StateHolder, entries: ManifestHolder[], parts: unknown[]): void {
     const mine = rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism)
-    const overlapping = entries.filter((m) => m.keyGroups && m.keyGroups.start <= mine.end && m.keyGroups.end >= mine.start)
-    const parts = await Promise.all(overlapping.map((m) => this.read(manifest, m, h)))
     const merged = new Map<KeyGroup, unknown>()
     for (const part of parts) {
       for (const [g, s] of part as Map<KeyGroup, unknown>) if (contains(mine, g)) merged.set(g, s)
@@ -155,9 +209,21 @@ export class HostCheckpoints implements CheckpointParticipant {
     restoreHolder(h, entries[0].step, merged, entries[0].stateVersion, from(manifest))
   }
 
-  private read(manifest: Manifest, entry: ManifestHolder, holder: StateHolder): Promise<unknown> {
+  /** The state `inst` restores from `entry`: the one readForRestore read (taken: used once), else read now. */
+  private read(manifest: Manifest, inst: Instance, entry: ManifestHolder, holder: StateHolder): Promise<unknown> | unknown {
+    const key = readKey(inst, entry)
+    if (this.readAhead.has(key)) {
+      const state = this.readAhead.get(key)
+      this.readAhead.delete(key)
+      return state
+    }
     return readChainState(this.checkpoints.store, manifest, entry, holder)
   }
+}
+
+/** An instance's read of one manifest entry (instances of one host may read the same old blob: each decodes its own copy). */
+function readKey(inst: Instance, entry: ManifestHolder): string {
+  return `${inst.vertex.id}/${inst.index} ${entry.blob}`
 }
 
 /** Where restored state comes from, for StateRestoreError. */

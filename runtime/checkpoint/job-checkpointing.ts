@@ -1,15 +1,13 @@
-import { checkNodeVersion } from '../../persistence/checkpoints/check-node-version.ts'
 import { CheckpointNotFoundError } from '../../persistence/checkpoints/checkpoint-not-found-error.ts'
 import { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
-import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { Host } from '../host/host.ts'
 import type { CheckpointResult, CheckpointStats, JobSummary, RestoreReport } from '../contracts/job.ts'
 import type { JobEvents } from '../job/job-events.ts'
 import { OxiflowError } from '../errors/oxiflow-error.ts'
-import { CorruptCheckpointError } from '../../persistence/checkpoints/corrupt-checkpoint-error.ts'
 import type { Plan } from '../plan/plan.ts'
 import { CheckpointCoordinator } from './checkpoint-coordinator.ts'
 import { CheckpointHistory } from './checkpoint-history.ts'
+import { chooseCheckpoint, dropReads } from './choose-restore.ts'
 import type { CheckpointingOptions } from './checkpoint-options.ts'
 import { dataflowEdges } from './dataflow-edges.ts'
 import { RunnerLease } from './runner-lease.ts'
@@ -83,31 +81,23 @@ export class JobCheckpointing {
     const holders = await checkDependencies(this.plan, participants)
     this.events?.holders?.(holders)
     if (asked === undefined) return
-    let manifest: Manifest | undefined
-    let skipped: { id: number; reason: string }[] = []
-    if (asked === 'latest') {
-      const found = await this.checkpoints.latestValid()
-      manifest = found.checkpoint
-      skipped = found.skipped
-    } else {
-      manifest = await this.checkpoints.read(asked)
-      const report = await this.checkpoints.verify(asked)
-      if (!report.ok) {
-        throw new CorruptCheckpointError(this.plan.pipelineId, asked, report.problems)
-      }
-    }
+    const started = performance.now()
+    const { manifest, skipped } = await chooseCheckpoint(this.checkpoints, participants, asked)
     const why = skipped.map((s) => `skipped checkpoint ${s.id}: ${s.reason}`).join('; ')
     if (!manifest) {
       this.restored = { checkpointId: undefined, skipped, message: `no valid checkpoint of pipeline '${this.plan.pipelineId}' in ${this.options.store.describe()}: starting fresh${why ? ` (${why})` : ''}` }
       return
     }
-    checkNodeVersion(manifest)
-    // Before any holder is restored: a refusal must leave the job's state untouched.
-    const dropped = checkRestoredState(manifest, holders, this.options.allowNonRestoredState === true)
+    let dropped: ReturnType<typeof checkRestoredState>
+    try {
+      // Before any holder is restored: a refusal must leave the job's state untouched.
+      dropped = checkRestoredState(manifest, holders, this.options.allowNonRestoredState === true)
+      const levels = Math.max(-1, ...manifest.holders.map((h) => h.level)) + 1
+      for (let level = 0; level < levels; level++) await Promise.all(participants.map((p) => p.restoreLevel(manifest, level)))
+    } finally {
+      await dropReads(participants)
+    }
     const dropNote = dropped.length === 0 ? '' : `; dropped state of steps this pipeline lacks (allowNonRestoredState): ${dropped.map((d) => `'${d.stateId}'`).join(', ')}`
-    const started = performance.now()
-    const levels = Math.max(-1, ...manifest.holders.map((h) => h.level)) + 1
-    for (let level = 0; level < levels; level++) await Promise.all(participants.map((p) => p.restoreLevel(manifest, level)))
     const cuts = manifest.sources.cuts ?? {}
     // Committed checkpoints newer than the restored one: their commits may have published output
     // that a broker sink cannot take back, and the replay need not bring it in the same order.

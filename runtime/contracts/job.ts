@@ -213,7 +213,7 @@ export interface RestoreReport {
   readonly message: string
   /** With `allowNonRestoredState`: the checkpoint's states that no step took, dropped. */
   readonly dropped?: readonly { readonly stateId: string; readonly step: string }[]
-  /** From reading the manifest to the last holder restored (every level, every host), when a checkpoint was restored. */
+  /** From reading the manifests to the last holder restored, blobs' reads and checks (any skipped checkpoint's too) included. */
   readonly durationMs?: number
   /** Bytes of state restored, as stored and before compression. */
   readonly bytes?: number

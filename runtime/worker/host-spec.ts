@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads'
 import type { EndedStep, Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
+import type { BlobProblem } from '../../persistence/checkpoints/checkpoint-reports.ts'
 import type { HostEntries, SourcePause } from '../checkpoint/checkpoint-participant.ts'
 import type { ChainBases } from '../checkpoint/chain-bases.ts'
 import type { HostResults, InstanceStats } from '../host/host.ts'
@@ -47,6 +48,8 @@ export interface HostApi {
   abandon(checkpointId: number): void
   commit(checkpointId: number, last: boolean): Promise<Outcome<void>>
   holders(): Outcome<HolderEntry[]>
+  readForRestore(manifest: Manifest): Promise<Outcome<BlobProblem[]>>
+  dropRestoreReads(): void
   restoreLevel(manifest: Manifest, level: number): Promise<Outcome<void>>
   startAt(cuts: Record<number, number>, ended: Record<string, EndedStep>, rewound: boolean): void
 }

@@ -1,5 +1,6 @@
 import type { EndedStep, Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
+import type { BlobProblem } from '../../persistence/checkpoints/checkpoint-reports.ts'
 import type { CheckpointParticipant, HostEntries, SourcePause } from '../checkpoint/checkpoint-participant.ts'
 import type { CheckpointBarrier } from '../messages.ts'
 import type { ChainBases } from '../checkpoint/chain-bases.ts'
@@ -42,6 +43,14 @@ export class RemoteCheckpoints implements CheckpointParticipant {
 
   async holders(): Promise<HolderEntry[]> {
     return valueOf(await this.ask<HolderEntry[]>(() => this.api.holders()))
+  }
+
+  async readForRestore(manifest: Manifest): Promise<BlobProblem[]> {
+    return valueOf(await this.ask<BlobProblem[]>(() => this.api.readForRestore(manifest)))
+  }
+
+  dropRestoreReads(): Promise<void> {
+    return this.call(() => this.api.dropRestoreReads())
   }
 
   async restoreLevel(manifest: Manifest, level: number): Promise<void> {

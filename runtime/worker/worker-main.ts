@@ -124,6 +124,8 @@ const api: HostApi = {
   abandon: (id) => checkpoints().abandon(id),
   commit: (id, last) => outcome(() => checkpoints().commit(id, last)),
   holders: () => outcomeNow(() => checkpoints().holders()),
+  readForRestore: (manifest) => outcome(() => checkpoints().readForRestore(manifest)),
+  dropRestoreReads: () => checkpoints().dropRestoreReads(),
   restoreLevel: (manifest, level) => outcome(() => checkpoints().restoreLevel(manifest, level)),
   startAt: (cuts, ended, rewound) => checkpoints().startAt(cuts, ended, rewound),
 }

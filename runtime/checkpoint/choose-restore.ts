@@ -1,0 +1,63 @@
+import { checkNodeVersion } from '../../persistence/checkpoints/check-node-version.ts'
+import { blobProblemText, type BlobProblem } from '../../persistence/checkpoints/checkpoint-reports.ts'
+import { CorruptCheckpointError } from '../../persistence/checkpoints/corrupt-checkpoint-error.ts'
+import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
+import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
+import type { CheckpointParticipant } from './checkpoint-participant.ts'
+
+/** The checkpoint a restore takes (undefined: none is readable, start fresh) and the newer ones it skipped, with why. */
+export interface ChosenCheckpoint {
+  readonly manifest: Manifest | undefined
+  readonly skipped: Array<{ id: number; reason: string }>
+}
+
+/**
+ * Chooses the checkpoint to restore — the newest whose manifest reads and whose blobs every host
+ * can read, check and decode ('latest'), or the one asked for (CorruptCheckpointError when a
+ * blob fails) — with each host reading its own blobs on its own thread, all hosts at once, and
+ * keeping the decoded states for the restore (each blob is read and decoded once). A checkpoint
+ * written by another Node's serializer is refused (checkNodeVersion) before its blobs are read:
+ * they would not decode, and skipping them would start the job from an older checkpoint. The
+ * hosts of a skipped checkpoint drop what they read.
+ *
+ * @example
+ * const { manifest, skipped } = await chooseCheckpoint(checkpoints, participants, 'latest')
+ */
+export async function chooseCheckpoint(checkpoints: PipelineCheckpoints, participants: readonly CheckpointParticipant[], asked: 'latest' | number): Promise<ChosenCheckpoint> {
+  if (asked !== 'latest') {
+    const manifest = await checkpoints.read(asked)
+    checkNodeVersion(manifest)
+    const problems = await readOnHosts(participants, manifest)
+    if (problems.length > 0) throw new CorruptCheckpointError(checkpoints.pipelineId, asked, problems)
+    return { manifest, skipped: [] }
+  }
+  const skipped: Array<{ id: number; reason: string }> = []
+  for (const listing of await checkpoints.list()) {
+    if (!listing.ok) {
+      skipped.push({ id: listing.id, reason: `corrupt manifest: ${listing.problem}` })
+      continue
+    }
+    checkNodeVersion(listing.manifest)
+    const problems = await readOnHosts(participants, listing.manifest)
+    if (problems.length === 0) return { manifest: listing.manifest, skipped }
+    skipped.push({ id: listing.id, reason: problems.map(blobProblemText).join('; ') })
+  }
+  return { manifest: undefined, skipped }
+}
+
+/** Every host reads its blobs of `manifest` at once; when any fails, all drop what they read. */
+async function readOnHosts(participants: readonly CheckpointParticipant[], manifest: Manifest): Promise<BlobProblem[]> {
+  try {
+    const problems = (await Promise.all(participants.map((p) => p.readForRestore(manifest)))).flat()
+    if (problems.length > 0) await dropReads(participants)
+    return problems
+  } catch (e) {
+    await dropReads(participants).catch(() => undefined)
+    throw e
+  }
+}
+
+/** The hosts drop what readForRestore kept. */
+export async function dropReads(participants: readonly CheckpointParticipant[]): Promise<void> {
+  await Promise.all(participants.map((p) => p.dropRestoreReads()))
+}

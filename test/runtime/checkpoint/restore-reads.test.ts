@@ -1,0 +1,88 @@
+// A restore reads each blob once, on the host that restores it: the hosts read, check and decode
+// their own blobs (all at once) before any holder is touched, and a checkpoint whose blob fails
+// is skipped — or, asked for by id, refused — on worker hosts as inline. Before, the main thread
+// first read and decompressed every blob of the checkpoint, then each host read it again.
+import test from 'ava'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { pathToFileURL } from 'node:url'
+import { stores, type StateStore } from '../../../index.ts'
+import { PipelineCheckpoints } from '../../../persistence/checkpoints/pipeline-checkpoints.ts'
+import { CorruptCheckpointError } from '../../../persistence/checkpoints/corrupt-checkpoint-error.ts'
+import { perKey } from '../../fixtures/crash/harness.ts'
+import build, { rescaleOracle as oracle } from '../../fixtures/crash/rescale.ts'
+import { holderFor, rewriteManifest, undecodableBlob } from '../../persistence/fixtures/crafted-checkpoints.ts'
+
+const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/crash/rescale.ts')).href
+const lines = 12_000
+
+/** `store` with each blob read counted, by key. */
+function counting(store: StateStore): { store: StateStore; reads: Map<string, number> } {
+  const reads = new Map<string, number>()
+  const proxy = new Proxy(store, {
+    get(target, p) {
+      if (p === 'get') {
+        return (key: string) => {
+          if (key.endsWith('.blob')) reads.set(key, (reads.get(key) ?? 0) + 1)
+          return target.get(key)
+        }
+      }
+      const v = Reflect.get(target, p) as unknown
+      return typeof v === 'function' ? v.bind(target) : v
+    },
+  })
+  return { store: proxy, reads }
+}
+
+/** A run on `workers` stopped mid-input after a checkpoint (its stop takes a second); the input's records. */
+async function stoppedRun(t: { teardown(f: () => Promise<void>): void }, workers: number) {
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-restore-reads-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  await mkdir(join(dir, 'out'))
+  const records = Array.from({ length: lines }, (_, id) => ({ id, key: `k${(id * 7919) % 61}` }))
+  await writeFile(join(dir, 'in.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n')
+  const memory = stores.memory()
+  const params = { input: join(dir, 'in.jsonl'), out: join(dir, 'out'), slowFrom: 0, slowMs: 0.3 }
+  const first = build(params).run({ workers, module, params, store: memory, checkpointInterval: 30 })
+  while ((first.metrics().checkpoints?.completed ?? 0) < 1) await sleep(5)
+  t.teardown(async () => { await first.done.catch(() => undefined) })
+  const stopped = await first.stop()
+  if (stopped.status !== 'stopped') throw new Error(`the first run ${stopped.status} before its stop: pace it more`)
+  return { dir, records, memory, params }
+}
+
+for (const workers of [0, 2]) {
+  test(`${workers} workers: restore 'latest' reads each blob of the checkpoint once, and continues exactly once`, async (t) => {
+    t.timeout(120_000)
+    const { dir, records, memory, params } = await stoppedRun(t, workers)
+    const [newest] = await new PipelineCheckpoints(memory, 'rescale').list()
+    const { store, reads } = counting(memory)
+    const second = await build(params).run({ workers, module, params, store, restore: 'latest' }).done
+    t.is(second.restore?.checkpointId, newest!.id)
+    const blobs = newest!.ok ? newest!.manifest.holders.map((h) => h.blob) : []
+    t.true(blobs.length >= 2)
+    t.deepEqual([...reads].filter(([k]) => blobs.includes(k)).sort(), blobs.map((b) => [b, 1] as [string, number]).sort(), 'each blob read once')
+    t.deepEqual(perKey(await readFile(join(dir, 'out', 'counts.jsonl'), 'utf8')), perKey(oracle(records)))
+  })
+
+  test(`${workers} workers: a blob that passes its checksum but does not decode makes 'latest' skip its checkpoint; asked for by id, it is refused`, async (t) => {
+    t.timeout(120_000)
+    const { dir, records, memory, params } = await stoppedRun(t, workers)
+    const [newest, previous] = await new PipelineCheckpoints(memory, 'rescale').list()
+    if (!newest?.ok || !previous?.ok) throw new Error('two readable checkpoints expected')
+    const garbage = undecodableBlob('zstd')
+    const damaged = newest.manifest.holders.filter((h) => h.step === 'running')
+    t.true(damaged.length >= 1)
+    for (const h of damaged) await memory.put(h.blob, garbage)
+    await rewriteManifest(memory, newest.manifest, (hs) => hs.map((h) => h.step === 'running' ? holderFor(h, garbage) : h))
+    const refused = await t.throwsAsync(build(params).run({ workers, module, params, store: memory, restore: newest.id }).done, { instanceOf: CorruptCheckpointError })
+    t.regex(refused!.message, new RegExp(`checkpoint ${newest.id} does not verify: running \\(running/[^)]*\\): does not decode: `))
+    const second = await build(params).run({ workers, module, params, store: memory, restore: 'latest' }).done
+    t.is(second.restore?.checkpointId, previous.id)
+    t.deepEqual(second.restore?.skipped.map((s) => s.id), [newest.id])
+    t.regex(second.restore!.skipped[0]!.reason, /^state 'running\/[^']*' of step 'running': does not decode: /)
+    t.deepEqual(perKey(await readFile(join(dir, 'out', 'counts.jsonl'), 'utf8')), perKey(oracle(records)))
+  })
+}
