@@ -20,8 +20,8 @@ const nodeWrites: FileWrites = {
  * The jsonl sink's writer without checkpoints: each batch becomes its JSON lines, written at once
  * after the previous batch's, to a file opened (and emptied) for it. Writes run on the calling
  * thread while they are fast (IoPlacement: `jsonl → map → jsonl` over 1M flight lines inline
- * 1,060–1,174 → 890–901 ms running), and `write` then returns nothing to wait for. Once one was
- * slow they go through the thread pool, chained, so the file stays in batch order even if a
+ * 1,060–1,174 → 890–901 ms running), and `write` then returns nothing to wait for. Once several
+ * were slow (SLOW_IO_COUNT) they go through the thread pool, chained, so the file stays in batch order even if a
  * caller does not await. `regularFile` false (a pipe, a device such as /dev/stdout piped into
  * another program): the pool from the start, each write where the file is (a pipe cannot seek).
  *

@@ -20,10 +20,10 @@ const nodeReads: WindowReads = {
  * buffer stays that long, and scanning its stale tail per window is quadratic.
  *
  * Reads run on the calling thread while they are fast (IoPlacement: 1M JSON lines counted per
- * origin, 64 KiB chunks, inline 801–811 → 652–701 ms running). Once one was slow they go through
- * the thread pool, and the next window is read ahead into a second buffer while the caller works
- * on this one, so the device's latency overlaps parsing (without it the thread sat idle ~25 % of
- * the time).
+ * origin, 64 KiB chunks, inline 801–811 → 652–701 ms running). Once several were slow
+ * (SLOW_IO_COUNT) they go through the thread pool, and the next window is read ahead into a
+ * second buffer while the caller works on this one, so the device's latency overlaps parsing
+ * (without it the thread sat idle ~25 % of the time).
  *
  * @example
  * const w = new FileWindow(fh, size, 65536)

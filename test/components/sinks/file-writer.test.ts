@@ -1,5 +1,5 @@
 // The jsonl sink's writer without checkpoints writes on the calling thread while writes are fast
-// and through libuv's pool from the first slow one on: in both modes, and when the switch comes in
+// and through libuv's pool once SLOW_IO_COUNT in a row were slow: in both modes, and when the switch comes in
 // the middle of a batch, the file holds every batch's lines once, in call order, against the
 // records joined in a plain loop as the oracle — also when no write is awaited.
 import test from 'ava'
@@ -7,19 +7,25 @@ import fc from 'fast-check'
 import { writeSync } from 'node:fs'
 import { open, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { SLOW_IO_MS } from '../../../components/files/io-placement.ts'
+import { SLOW_IO_COUNT, SLOW_IO_MS } from '../../../components/files/io-placement.ts'
 import { fileWriter, type FileWrites } from '../../../components/sinks/file-writer.ts'
 import { withTempDir } from '../../fixtures/components/contexts.ts'
 
-/** Node's writes, counted; the write on this thread numbered `slowAt` (1-based) takes longer than SLOW_IO_MS, and writes at most `cut` bytes when given. */
+/**
+ * Node's writes, counted; the SLOW_IO_COUNT writes on this thread from number `slowAt` (1-based;
+ * none for 0) take longer than SLOW_IO_MS — the last of them moves the file to the pool — and
+ * that last one writes at most `cut` bytes when given.
+ */
 function countedWrites(slowAt = 0, cut?: number): FileWrites & { here: number; pool: number } {
+  const last = slowAt + SLOW_IO_COUNT - 1
   const writes = {
     here: 0,
     pool: 0,
     writeHere(fd: number, bytes: Buffer, offset: number, length: number, position: number | null): number {
-      if (++writes.here === slowAt) {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_IO_MS + length / 1e6 + 20)
-        if (cut !== undefined) length = Math.min(length, cut)
+      const n = ++writes.here
+      if (slowAt > 0 && n >= slowAt && n <= last) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_IO_MS + length / 1e6 + 3)
+        if (cut !== undefined && n === last) length = Math.min(length, cut)
       }
       return writeSync(fd, bytes, offset, length, position)
     },
@@ -47,19 +53,21 @@ test('fast writes run on this thread: nothing to wait for, the lines are in the 
   })
 })
 
-test('a slow write cut short moves the rest of its batch and every later one to the pool: all lines once, in order', async (t) => {
+test('the slow write that moves the file to the pool, cut short, sends the rest of its batch and every later one there: all lines once, in order', async (t) => {
   await withTempDir(async (dir) => {
     const path = join(dir, 'out.jsonl')
     const writes = countedWrites(2, 3)
     const writer = fileWriter<string>(await open(path, 'w'), true, writes)
     t.is(writer.write(['a']), undefined)
-    const rest = writer.write(['bbbb', 'cc']) // its write on this thread is slow and writes 3 of its 13 bytes
+    for (let i = 1; i < SLOW_IO_COUNT; i++) t.is(writer.write([`s${i}`]), undefined, `slow write ${i} of ${SLOW_IO_COUNT} stays on this thread`)
+    const rest = writer.write(['bbbb', 'cc']) // the last slow write on this thread, and it writes 3 of its 13 bytes
     t.true(rest instanceof Promise, 'the rest of the batch went to the pool')
     const later = writer.write(['d'])
     t.true(later instanceof Promise)
     await writer.end!()
-    t.is(await readFile(path, 'utf8'), '"a"\n"bbbb"\n"cc"\n"d"\n')
-    t.is(writes.here, 2, 'no write ran on this thread after the slow one')
+    const slow = Array.from({ length: SLOW_IO_COUNT - 1 }, (_, i) => `"s${i + 1}"\n`).join('')
+    t.is(await readFile(path, 'utf8'), `"a"\n${slow}"bbbb"\n"cc"\n"d"\n`)
+    t.is(writes.here, SLOW_IO_COUNT + 1, 'no write ran on this thread after the last slow one')
     t.true(writes.pool >= 2)
   })
 })
