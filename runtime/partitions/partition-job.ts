@@ -25,9 +25,12 @@ export interface PartitionOutcome {
 export class PartitionJob {
   /** Set when the runner stops the job itself: hand-over, lost lease or stop. */
   leaving: PartitionEvent['kind'] | undefined
+  /** Set once the job ended: its lease is released (or about to be) by `settled`, not lost. */
+  ended = false
   readonly settled: Promise<PartitionOutcome>
 
   constructor(readonly partition: number, readonly lease: Lease, readonly job: Job, store: StateStore, group: string, runner: string) {
+    job.done.then(() => { this.ended = true }, () => { this.ended = true })
     this.settled = job.done.then(async (summary): Promise<PartitionOutcome> => {
       const completed = summary.status === 'completed' && this.leaving !== 'lost'
       if (completed) await store.put(doneMarker(group, partition), new TextEncoder().encode(runner), { fence: { lease: lease.name, token: lease.token } })

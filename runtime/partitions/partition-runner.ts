@@ -29,7 +29,8 @@ interface Owned {
 /**
  * Runs the partitions of one input across several runners (processes, on one machine or many)
  * that share a store. Each partition is a pipeline of its own (own id, own checkpoints); a
- * runner runs the partitions whose lease it holds, renews those leases every poll, and takes
+ * runner runs the partitions whose lease it holds, renews those leases every poll (and every
+ * third of `ttlMs` on a timer of its own, see heartbeat), and takes
  * free ones up to its fair share ⌈open partitions / live runners⌉ — counted from membership
  * leases — handing extra ones over (graceful stop with a final checkpoint, then release) when
  * another runner joins. A runner that dies loses its leases after `ttlMs`, at once on the same
@@ -54,12 +55,21 @@ export class PartitionRunner {
   private failure: unknown
   private stopRequested = false
   private wake = new AbortController()
+  private readonly heartbeat: NodeJS.Timeout
+  private beating = false
 
   constructor(private readonly options: PartitionRunOptions) {
     checkPartitionOptions(options)
     const host = hostname()
     this.owner = { runner: options.runner ?? process.env.OXIFLOW_RUNNER_ID ?? `${host}:${process.pid}`, host, pid: process.pid, ...ownProcessStart() }
     this.store = typeof options.store === 'string' ? openStore(options.store) : options.store
+    // Renewals cannot wait for the next round: a round that takes partitions awaits the store once
+    // per partition while the jobs it just started load the event loop and the store, and on a
+    // loaded 2-core machine one round lasted 18 s (TTL 15 s). Its membership and first partition
+    // leases expired mid-round; the other runner counted it gone and took them over — the
+    // partition was 'lost' here, and the taker's job found the pipeline lease still held.
+    this.heartbeat = setInterval(() => { void this.beat() }, Math.max(1, Math.floor(this.ttl / 3)))
+    this.heartbeat.unref()
     this.done = this.loop()
     this.done.catch(() => {})
   }
@@ -93,6 +103,7 @@ export class PartitionRunner {
       await this.leaveAll('handed-over').catch(() => undefined)
       throw e
     } finally {
+      clearInterval(this.heartbeat)
       await this.member?.release().catch(() => undefined)
       if (typeof this.options.store === 'string') await this.store.close().catch(() => undefined)
     }
@@ -108,9 +119,7 @@ export class PartitionRunner {
       this.joined = true
       return false
     }
-    for (const [p, o] of this.owned) {
-      if (!o.pj.leaving && !(await o.pj.lease.renew())) this.leave(p, 'lost')
-    }
+    for (const [p, o] of this.owned) await this.renewPartition(p, o)
     const done = new Set((await this.store.list(donePrefix(group))).map((k) => Number(k.slice(k.lastIndexOf('/') + 1))))
     if (done.size >= partitions && this.owned.size === 0) return true
     const share = Math.ceil((partitions - done.size) / await liveMembers(this.store, group))
@@ -130,6 +139,33 @@ export class PartitionRunner {
       this.start(p, lease)
     }
     return false
+  }
+
+  /**
+   * The heartbeat's renewals, one beat at a time. All leases at once: the store takes them back
+   * to back, where one after another each waited for the event loop, which a round's job starts
+   * may hold. A failure to reach the store is left to the next round, whose own renewals fail
+   * the runner if the store stays away.
+   */
+  private async beat(): Promise<void> {
+    if (this.beating) return
+    this.beating = true
+    const member = this.member
+    await Promise.allSettled([
+      // Refused: the next round leases it again (unless it did so meanwhile).
+      member?.renew().then((ok) => { if (!ok && this.member === member) this.member = undefined }),
+      ...[...this.owned].map(([p, o]) => this.renewPartition(p, o)),
+    ])
+    this.beating = false
+  }
+
+  /**
+   * Renews a partition's lease; a refusal means another runner took it: 'lost'. A leaving job's
+   * lease is renewed too, until its release — its final checkpoint may take longer than the TTL
+   * — and one whose job ended meanwhile released its lease itself: neither is lost.
+   */
+  private async renewPartition(partition: number, o: Owned): Promise<void> {
+    if (!(await o.pj.lease.renew()) && !o.pj.leaving && !o.pj.ended) this.leave(partition, 'lost')
   }
 
   private start(partition: number, lease: Lease): void {
