@@ -1,23 +1,26 @@
 import { hostname } from 'node:os'
 import { pidAlive } from './pid-alive.ts'
-import { processIdentity } from './process-identity.ts'
+import { ownPidNamespace, processIdentity } from './process-identity.ts'
 import type { LeaseOwner } from './state-store.ts'
 
 /**
- * This process's start for a lease owner's `start` (processIdentity: `<boot id>/<start ticks>`);
- * undefined where /proc cannot be read, and the owner is then judged by its pid alone.
+ * This process's start and PID namespace for a lease owner's `start` (processIdentity: `<boot
+ * id>/<start ticks>`) and `pidns` (ownPidNamespace); each absent where /proc cannot be read, and
+ * the owner is then judged by its pid alone.
  *
  * @example
  * const owner: LeaseOwner = { runner: 'r1', host: hostname(), pid: process.pid, ...ownProcessStart() }
  */
-export function ownProcessStart(): { start?: string } {
+export function ownProcessStart(): { start?: string; pidns?: string } {
   const start = processIdentity(process.pid)
-  return start === undefined ? {} : { start }
+  const pidns = ownPidNamespace()
+  return { ...(start !== undefined && { start }), ...(pidns !== undefined && { pidns }) }
 }
 
 /**
  * Why the process that `owner` names can no longer hold its lease, or undefined while it may.
- * Only this host's processes can be probed: a holder elsewhere keeps its lease until its TTL.
+ * Only this host's processes of our PID namespace can be probed: a holder elsewhere, or in
+ * another container sharing the hostname, keeps its lease until its TTL.
  * Here it is gone when its pid is dead (a zombie too, see pidAlive), or when the pid is alive but
  * is another process — its start differs from the owner's: a reused pid, or this very pid in a
  * later life (PID 1 of a restarted container is the runner every time, and its earlier life's
@@ -30,6 +33,8 @@ export function ownProcessStart(): { start?: string } {
  */
 export function leaseHolderGone(owner: LeaseOwner): string | undefined {
   if (owner.host !== hostname()) return undefined
+  // Another PID namespace of this host: its pid means nothing in our /proc.
+  if (owner.pidns !== undefined && ownPidNamespace() !== undefined && owner.pidns !== ownPidNamespace()) return undefined
   const recorded = typeof owner.start === 'string' ? owner.start : undefined
   if (owner.pid === process.pid) {
     const mine = processIdentity(process.pid)

@@ -44,10 +44,10 @@ export function parseLeaseRecord(text: string, path: string): LeaseRecord {
   }
   const o = v?.owner as Record<string, unknown> | null | undefined
   const ownerOk = o === null || (typeof o === 'object' && o !== undefined && typeof o.runner === 'string' && typeof o.host === 'string' && typeof o.pid === 'number' &&
-    (o.start === undefined || typeof o.start === 'string'))
+    (o.start === undefined || typeof o.start === 'string') && (o.pidns === undefined || typeof o.pidns === 'string'))
   if (v?.format !== 1 || !Number.isSafeInteger(v.token) || !ownerOk || typeof v.acquiredAt !== 'number' || typeof v.expiresAt !== 'number') {
     throw new CorruptStoreFileError(path, 'not a lease record of format 1 (format, token, owner, acquiredAt, expiresAt)')
   }
-  const owner = o === null ? null : leaseOwnerRecord({ runner: o!.runner as string, host: o!.host as string, pid: o!.pid as number, start: o!.start as string | undefined })
+  const owner = o === null ? null : leaseOwnerRecord({ runner: o!.runner as string, host: o!.host as string, pid: o!.pid as number, start: o!.start as string | undefined, pidns: o!.pidns as string | undefined })
   return { token: v.token as number, owner, acquiredAt: v.acquiredAt, expiresAt: v.expiresAt }
 }

@@ -23,26 +23,27 @@ export function mayTakeLease(current: LeaseRecord | undefined, owner: LeaseOwner
 }
 
 /**
- * Two owners are the same runner process: runner, host and pid equal, and their starts where
- * both have one (an owner of an earlier version has none).
+ * Two owners are the same runner process: runner, host and pid equal, and their starts and PID
+ * namespaces where both have one (an owner of an earlier version has none).
  *
  * @example
  * sameOwner(a, a) // true
  */
 export function sameOwner(a: LeaseOwner | null | undefined, b: LeaseOwner): boolean {
-  return !!a && a.runner === b.runner && a.host === b.host && a.pid === b.pid && (a.start === undefined || b.start === undefined || a.start === b.start)
+  return !!a && a.runner === b.runner && a.host === b.host && a.pid === b.pid && (a.start === undefined || b.start === undefined || a.start === b.start) &&
+    (a.pidns === undefined || b.pidns === undefined || a.pidns === b.pidns)
 }
 
 /**
- * The owner as a store records it: exactly runner, host, pid and, when given, start — nothing
- * else the caller's object may carry.
+ * The owner as a store records it: exactly runner, host, pid and, when given, start and pidns —
+ * nothing else the caller's object may carry.
  *
  * @example
  * const mine = leaseOwnerRecord(owner) // { runner: 'r1', host: 'a1', pid: 42, start: '3f0c…/48213' }
  */
 export function leaseOwnerRecord(owner: LeaseOwner): LeaseOwner {
-  const { runner, host, pid, start } = owner
-  return start === undefined ? { runner, host, pid } : { runner, host, pid, start }
+  const { runner, host, pid, start, pidns } = owner
+  return { runner, host, pid, ...(start !== undefined && { start }), ...(pidns !== undefined && { pidns }) }
 }
 
 /**
@@ -64,6 +65,9 @@ export function checkLeaseRequest(name: string, owner: LeaseOwner, ttlMs: number
   if (!(Number.isInteger(owner.pid) && owner.pid > 0)) throw new InvalidLeaseRequestError(name, `owner.pid must be a positive integer (got ${shown(owner.pid)})`)
   if (owner.start !== undefined && !(typeof owner.start === 'string' && owner.start !== '')) {
     throw new InvalidLeaseRequestError(name, `owner.start must be a non-empty string (the process's start, e.g. from ownProcessStart()) or absent (got ${shown(owner.start)})`)
+  }
+  if (owner.pidns !== undefined && !(typeof owner.pidns === 'string' && owner.pidns !== '')) {
+    throw new InvalidLeaseRequestError(name, `owner.pidns must be a non-empty string (the process's PID namespace, e.g. from ownProcessStart()) or absent (got ${shown(owner.pidns)})`)
   }
 }
 

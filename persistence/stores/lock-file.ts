@@ -32,11 +32,22 @@ export async function withLockFile<T>(path: string, f: () => Promise<T>): Promis
     return await f()
   } finally {
     try {
-      await unlink(path)
+      await release(path, token)
     } finally {
       held.delete(token)
     }
   }
+}
+
+/**
+ * Removes the lock `token` took — unless it is not ours any more: another process judged our
+ * lock stale (its holder looked gone to it), broke it and took the lock itself. Removing that
+ * one would let a third process in beside it.
+ */
+async function release(path: string, token: string): Promise<void> {
+  const now = await inspect(path)
+  if (now?.owner?.token !== undefined && now.owner.token !== token) return
+  await unlinkIfThere(path)
 }
 
 /**

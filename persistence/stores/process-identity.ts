@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, readlinkSync } from 'node:fs'
 
 let bootId: string | undefined | null = null
 
@@ -29,4 +29,27 @@ function readProc(path: string): string | undefined {
   } catch {
     return undefined // no /proc (macOS), or the process exited: the caller falls back to the pid
   }
+}
+
+let ownNamespace: string | undefined | null = null
+
+/**
+ * This process's PID namespace (the inode of /proc/self/ns/pid, e.g. '4026531836'), read once;
+ * undefined where /proc cannot be read. Two processes of one host whose PID namespaces differ
+ * (containers sharing a hostname and a volume: two containers of one pod, `--network host`)
+ * cannot see each other's pids: a pid recorded by one names another process, or none, in the
+ * other's /proc — so neither may judge the other's leases or locks by its pid.
+ *
+ * @example
+ * ownPidNamespace() // '4026531836'
+ */
+export function ownPidNamespace(): string | undefined {
+  if (ownNamespace === null) {
+    try {
+      ownNamespace = /^pid:\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1]
+    } catch {
+      ownNamespace = undefined // no /proc (macOS): judged by host and pid, as before
+    }
+  }
+  return ownNamespace
 }

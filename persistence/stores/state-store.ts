@@ -16,6 +16,11 @@ export interface LeaseOwner {
    * and where /proc is missing; such an owner is judged by its pid alone.
    */
   readonly start?: string
+  /**
+   * The process's PID namespace (ownPidNamespace): a holder of this host in another namespace
+   * cannot be probed by its pid, so only its TTL frees its lease. Optional, like `start`.
+   */
+  readonly pidns?: string
 }
 
 /**
