@@ -57,14 +57,19 @@ export class PartitionJob {
   /**
    * The checkpoint the job restored (undefined: a fresh start), once it knows: when it leaves
    * 'starting'. No time limit — on a loaded machine opening and restoring can take long, and an
-   * answer given before the restore would say "fresh" wrongly.
+   * answer given before the restore would say "fresh" wrongly. Null when the job never ran: it was
+   * refused at start because the partition's pipeline lease is still held (LeaseHeldError; a later
+   * round tries again) — the runner then reports no 'acquired'.
    */
-  async restoredFrom(): Promise<number | undefined> {
+  async restoredFrom(): Promise<number | undefined | null> {
     let ended = false
     this.job.done.then(() => { ended = true }, () => { ended = true })
     for (;;) {
       const m = this.job.metrics()
-      if (m.status !== 'starting' || ended) return m.restore?.checkpointId
+      if (m.status !== 'starting' || ended) {
+        if (m.status === 'failed' && m.restore === undefined && await this.job.done.then(() => false, (e: unknown) => e instanceof LeaseHeldError)) return null
+        return m.restore?.checkpointId
+      }
       await sleep(25)
     }
   }

@@ -192,7 +192,9 @@ export class PartitionRunner {
     })
     this.owned.set(partition, { pj, finished })
     // 'acquired' once the job restored (or started fresh), so the event can say from where.
-    void pj.restoredFrom().then((checkpointId) => this.emit({ kind: 'acquired', partition, runner: this.owner.runner, checkpointId }))
+    void pj.restoredFrom().then((checkpointId) => {
+      if (checkpointId !== null) this.emit({ kind: 'acquired', partition, runner: this.owner.runner, checkpointId })
+    })
   }
 
   private leave(partition: number, why: PartitionEvent['kind']): void {

@@ -1,7 +1,9 @@
 import test from 'ava'
+import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { InvalidOptionError, partitions, pipeline, sinks, sources, stores } from '../../../index.ts'
 import type { PartitionEvent, PartitionRunner } from '../../../runtime/partitions/index.ts'
+import { ownProcessStart } from '../../../persistence/stores/lease-holder.ts'
 
 /** Unbounded partition jobs (a paced generator per partition), so only balancing moves them. */
 const build = (id: string) => (p: number) => pipeline(`${id}-p${p}`).source('gen', sources.generator({ seed: p, rate: 2000 })).sink('out', sinks.collect())
@@ -55,4 +57,22 @@ test('partitions that build the same pipeline id fail the runner, naming both', 
   const runner = partitions.run({ group: 'same', partitions: 2, store: stores.memory(), pollMs: 20, pipeline: () => build('same')(0) })
   const e = await t.throwsAsync(runner.done, { instanceOf: InvalidOptionError })
   t.regex(e!.message, /partitions 0 and 1 build the same pipeline id 'same-p0'/)
+})
+
+test.serial('a partition whose job is refused at start (its pipeline lease still held) is not reported acquired; once the lease is free it is, once', async (t) => {
+  t.timeout(60_000)
+  const store = stores.memory()
+  // The previous holder of the partition's pipeline: a live runner of this process, another runner id.
+  const held = (await store.lease('pipelines/refused-p0/lease', { runner: 'previous', host: hostname(), pid: process.pid, ...ownProcessStart() }, 60_000))!
+  t.truthy(held)
+  const events: PartitionEvent[] = []
+  const finite = (p: number) => pipeline(`refused-p${p}`).source('gen', sources.generator({ seed: p, count: 100 })).sink('out', sinks.collect())
+  const runner: PartitionRunner = partitions.run({ group: 'refused', partitions: 1, store, pipeline: finite, pollMs: 20, runner: 'r', onEvent: (e) => events.push(e) })
+  t.teardown(() => runner.stop().then(() => undefined, () => undefined))
+  await sleep(1_000) // dozens of rounds, each taking the partition lease and starting a job the pipeline lease refuses
+  t.deepEqual(events.filter((e) => e.kind === 'acquired'), [], 'no round reported the partition acquired')
+  await held.release()
+  const summary = await runner.done
+  t.is(summary.status, 'completed')
+  t.deepEqual(events.map((e) => e.kind), ['acquired', 'completed'])
 })
