@@ -46,9 +46,9 @@ export class PartitionJob {
     })
   }
 
-  /** Stops the job gracefully (a final checkpoint) for `why`; false when it is already leaving. */
+  /** Stops the job gracefully (a final checkpoint) for `why`; false when it is already leaving, or ended. */
   leave(why: PartitionEvent['kind']): boolean {
-    if (this.leaving) return false
+    if (this.leaving || this.ended) return false
     this.leaving = why
     void this.job.stop().catch(() => undefined)
     return true

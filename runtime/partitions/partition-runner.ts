@@ -123,7 +123,8 @@ export class PartitionRunner {
     const done = new Set((await this.store.list(donePrefix(group))).map((k) => Number(k.slice(k.lastIndexOf('/') + 1))))
     if (done.size >= partitions && this.owned.size === 0) return true
     const share = Math.ceil((partitions - done.size) / await liveMembers(this.store, group))
-    const active = [...this.owned.entries()].filter(([, o]) => !o.pj.leaving)
+    // A partition whose job ended is not handed over: it is being marked done and released.
+    const active = [...this.owned.entries()].filter(([, o]) => !o.pj.leaving && !o.pj.ended)
     if (active.length > share) {
       // One at a time: the other runners take it over before this one gives up more.
       this.leave(active[active.length - 1][0], 'handed-over')
@@ -179,9 +180,15 @@ export class PartitionRunner {
     }
     this.pipelineIds.set(p.id, partition)
     const pj = new PartitionJob(partition, lease, p.run({ ...this.options.run, store: this.store, restore: 'latest' }), this.store, this.options.group, this.owner.runner)
+    // 'acquired' once the job restored (or started fresh), so the event can say from where.
+    const acquired = pj.restoredFrom().then((checkpointId) => {
+      if (checkpointId !== null) this.emit({ kind: 'acquired', partition, runner: this.owner.runner, checkpointId })
+    })
     // The partition stays owned until its done marker and lease release are written, so a round
-    // in between neither takes it again nor counts it as free.
-    const finished = pj.settled.then(({ completed, failure }) => {
+    // in between neither takes it again nor counts it as free. A job that ends at once is still
+    // reported acquired before completed.
+    const finished = pj.settled.then(async ({ completed, failure }) => {
+      await acquired
       this.owned.delete(partition)
       if (completed) {
         this.completed[partition] = completed
@@ -191,10 +198,6 @@ export class PartitionRunner {
       if (this.stopRequested || this.failure !== undefined) this.wake.abort()
     })
     this.owned.set(partition, { pj, finished })
-    // 'acquired' once the job restored (or started fresh), so the event can say from where.
-    void pj.restoredFrom().then((checkpointId) => {
-      if (checkpointId !== null) this.emit({ kind: 'acquired', partition, runner: this.owner.runner, checkpointId })
-    })
   }
 
   private leave(partition: number, why: PartitionEvent['kind']): void {

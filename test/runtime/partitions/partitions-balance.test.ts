@@ -74,5 +74,5 @@ test.serial('a partition whose job is refused at start (its pipeline lease still
   await held.release()
   const summary = await runner.done
   t.is(summary.status, 'completed')
-  t.deepEqual(events.map((e) => e.kind), ['acquired', 'completed'])
+  t.deepEqual(events.map((e) => e.kind), ['acquired', 'completed'], JSON.stringify(events))
 })
