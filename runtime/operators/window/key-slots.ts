@@ -66,6 +66,12 @@ export class KeySlots {
   /** Room for `keys` more slots without growing (a restore knows how many it reads). */
   reserve(keys: number): void {
     if (this.top + keys > this.heads.length) this.grow(this.top + keys)
+    // The key array too (grown an element at a time, 1M keys cost ~100–200 ms of copies).
+    if (this.keyAt.length < this.top + keys) {
+      const wider = new Array<unknown>(this.top + keys)
+      for (let k = 0; k < this.keyAt.length; k++) wider[k] = this.keyAt[k]
+      this.keyAt = wider
+    }
   }
 
   private grow(to = this.heads.length * 2): void {
