@@ -48,9 +48,11 @@ export async function chooseCheckpoint(checkpoints: PipelineCheckpoints, partici
 /** Every host reads its blobs of `manifest` at once; when any fails, all drop what they read. */
 async function readOnHosts(participants: readonly CheckpointParticipant[], manifest: Manifest): Promise<BlobProblem[]> {
   try {
-    const problems = (await Promise.all(participants.map((p) => p.readForRestore(manifest)))).flat()
-    if (problems.length > 0) await dropReads(participants)
-    return problems
+    const found = (await Promise.all(participants.map((p) => p.readForRestore(manifest)))).flat()
+    if (found.length > 0) await dropReads(participants)
+    // Once each: on another parallelism several instances read the same old blob.
+    const seen = new Set<string>()
+    return found.filter((p) => !seen.has(`${p.blob}\n${p.problem}`) && !!seen.add(`${p.blob}\n${p.problem}`))
   } catch (e) {
     await dropReads(participants).catch(() => undefined)
     throw e

@@ -6,6 +6,7 @@ import { readChainState } from '../../persistence/checkpoints/read-chain-state.t
 import { readRestorableState } from '../../persistence/checkpoints/read-restorable-state.ts'
 import type { BlobProblem } from '../../persistence/checkpoints/checkpoint-reports.ts'
 import { restoreHolder } from '../../persistence/checkpoints/restore-holder.ts'
+import { StateRestoreError } from '../../persistence/checkpoints/state-restore-error.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
 import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
 import { checkedHoldersOf, holdersOf, type Instance } from '../host/instance.ts'
@@ -170,7 +171,7 @@ export class HostCheckpoints implements CheckpointParticipant {
         if (plan.how === 'own') {
           work.push(states.then(([state]) => restoreHolder(h, plan.reads[0]!.step, state, plan.reads[0]!.stateVersion, from(manifest))))
         } else if (plan.how === 'key groups') {
-          work.push(states.then((parts) => this.restoreKeyGroups(manifest, inst, h, entries, parts)))
+          work.push(states.then((parts) => this.restoreKeyGroups(manifest, inst, h, entries, plan.reads, parts)))
         } else {
           const rescale = h.rescale!.bind(h)
           work.push(states.then((parts) => restoreHolder(h, entries[0].step, rescale(parts, entries[0].parallelism ?? parts.length), entries[0].stateVersion, from(manifest))))
@@ -199,11 +200,17 @@ export class HostCheckpoints implements CheckpointParticipant {
     return undefined
   }
 
-  /** A keyed holder takes the key groups its instance owns now, from every old blob that has some (`parts`, read). */
-  private restoreKeyGroups(manifest: Manifest, inst: Instance, h: StateHolder, entries: ManifestHolder[], parts: unknown[]): void {
+  /** A keyed holder takes the key groups its instance owns now, from every old blob that has some (`parts`, read from `reads`, of the state's `entries`). */
+  private restoreKeyGroups(manifest: Manifest, inst: Instance, h: StateHolder, entries: ManifestHolder[], reads: ManifestHolder[], parts: unknown[]): void {
     const mine = rangeOf(inst.index, this.maxKeyGroups, inst.vertex.parallelism)
     const merged = new Map<KeyGroup, unknown>()
-    for (const part of parts) {
+    for (const [i, part] of parts.entries()) {
+      if (!(part instanceof Map)) {
+        // As a restore on the same parallelism refuses it (the holder's own check): a broken writer or an edited export.
+        throw new StateRestoreError(entries[0].step, h.stateId, from(manifest), new TypeError(`the snapshot of instance ${reads[i]?.instance ?? '?'} ` +
+          `(key groups ${reads[i]?.keyGroups?.start ?? '?'}–${reads[i]?.keyGroups?.end ?? '?'}) is a ${part === null ? 'null' : typeof part}, not a Map of key groups; ` +
+          'it cannot be split between instances — restore an older checkpoint, or with the parallelism it was taken with'))
+      }
       for (const [g, s] of part as Map<KeyGroup, unknown>) if (contains(mine, g)) merged.set(g, s)
     }
     restoreHolder(h, entries[0].step, merged, entries[0].stateVersion, from(manifest))

@@ -18,6 +18,13 @@ import { EncodeWorkerError } from '../../persistence/codec/encode-worker-error.t
 import { InvalidHolderError } from '../../persistence/registry/invalid-holder-error.ts'
 import { StateDeclarationError } from '../state/state-declaration-error.ts'
 import { KeyedStateRestoreError } from '../state/keyed-state-restore-error.ts'
+import { MissingBlobError } from '../../persistence/checkpoints/missing-blob-error.ts'
+import { CorruptCheckpointError } from '../../persistence/checkpoints/corrupt-checkpoint-error.ts'
+import { StoreIoError } from '../../persistence/stores/store-io-error.ts'
+import { StoreUnavailableError } from '../../persistence/stores/store-unavailable-error.ts'
+import { StoreLockTimeoutError } from '../../persistence/stores/store-lock-timeout-error.ts'
+import { StaleFenceError } from '../../persistence/stores/stale-fence-error.ts'
+import { CorruptStoreFileError } from '../../persistence/stores/corrupt-store-file-error.ts'
 
 /** An error as plain data: its class name, message, stack, own fields and cause. */
 export interface SerializedError {
@@ -28,12 +35,14 @@ export interface SerializedError {
   readonly cause: SerializedError | { readonly value: unknown } | undefined
 }
 
-/** The typed errors a worker can throw, rebuilt with their class on the main thread. */
+/** The typed errors a worker can throw (or the main thread can throw to a worker), rebuilt with their class on the other side. */
 const CLASSES: Record<string, new (...args: never[]) => Error> = {
   OxiflowError, PipelineDefinitionError, InvalidOptionError, StepError, RecordParseError, WorkerCrashError,
   IncompatibleStateError, PartialAggregateError, CorruptSnapshotError, StateVersionError, InvalidKeyError, KeyFunctionError,
   StateSnapshotError, StateRestoreError, EncodeWorkerError, StateDeclarationError, KeyedStateRestoreError, IterableConsumedError, InvalidHolderError,
-  SourceInputChangedError,
+  SourceInputChangedError, MissingBlobError, CorruptCheckpointError,
+  // A store's errors, met by a worker through the store port (its reads and writes are the main thread's).
+  StoreIoError, StoreUnavailableError, StoreLockTimeoutError, StaleFenceError, CorruptStoreFileError,
 }
 
 /** Turns any thrown value into plain data that survives postMessage with its fields. */
