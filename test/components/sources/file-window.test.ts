@@ -96,13 +96,15 @@ test('slow reads further apart than SLOW_IO_WINDOW (a thread descheduled now and
     const slow = Array.from({ length: 2 * SLOW_IO_COUNT }, (_, i) => 2 + i * SLOW_IO_WINDOW)
     const reads = countedReads(slow)
     const w = new FileWindow(fh, bytes.length, 512, reads)
-    for (let i = 0; reads.here < slow.at(-1)! + 1; i++) {
+    // One read per load while reads stay here: as many loads as reads up to the last slow one.
+    for (let i = 0; i <= slow.at(-1)!; i++) {
       const from = (i * 512) % bytes.length
       await w.load(from, 512)
       t.deepEqual(w.buf.subarray(0, w.n), bytes.subarray(from, from + 512))
     }
     t.true(w.readsHere)
     t.is(reads.pool, 0)
+    t.is(reads.here, slow.at(-1)! + 1)
     await w.close()
   })
 })
