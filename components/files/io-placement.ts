@@ -25,8 +25,9 @@ export const SLOW_IO_WINDOW = 32
  * and the wake-ups of two threads), more than the I/O itself (bench/README.md, "File reads and
  * writes on their own thread"). On a slow device the pool lets the thread work while it answers.
  * The price: a device that stops answering mid-read (a hard-mounted NFS server gone) blocks the
- * thread itself (and a slow device holds it for a few reads before the switch), where through the pool a stop could have abandoned the read after the source's
- * grace (the process would still wait for the pool thread at exit).
+ * thread itself (and a slow device holds it for a few reads before the switch), where through
+ * the pool a stop could have abandoned the read after the source's grace (the process would
+ * still wait for the pool thread at exit).
  *
  * @example
  * const io = new IoPlacement()

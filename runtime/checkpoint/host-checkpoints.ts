@@ -116,14 +116,15 @@ export class HostCheckpoints implements CheckpointParticipant {
    * would restore from `manifest` (all levels, chains folded), on this host's thread, and keeps
    * the states for restoreLevel. Returns what is wrong with the blobs (none: the restore may go
    * on; otherwise nothing is kept). Touches no holder. Each blob is read and decoded once per
-   * restore, here, where it is used: the main thread no longer decompresses every blob first.
+   * instance that restores from it, here, where it is used: the main thread no longer
+   * decompresses every blob first.
    */
   async readForRestore(manifest: Manifest): Promise<BlobProblem[]> {
     this.readAhead.clear()
     const reads: Array<Promise<BlobProblem[]>> = []
     for (const inst of this.instances) {
       for (const h of holdersOf(inst)) {
-        const plan = this.plan(manifest, inst, h, manifest.holders.filter((m) => m.stateId === h.stateId))
+        const plan = this.plan(inst, h, manifest.holders.filter((m) => m.stateId === h.stateId))
         for (const entry of plan?.reads ?? []) {
           reads.push(readRestorableState(this.checkpoints.store, manifest, entry, h).then((r) => {
             if ('problems' in r) return r.problems
@@ -160,7 +161,7 @@ export class HostCheckpoints implements CheckpointParticipant {
         if (entries.length === 0) continue
         // Throws for another major (or a newer minor); a lower minor is migrated by the holder's restore.
         checkStateVersion(entries[0].step, h.stateId, entries[0].stateVersion, h.stateVersion)
-        const plan = this.plan(manifest, inst, h, entries)
+        const plan = this.plan(inst, h, entries)
         if (plan === undefined) {
           throw new InvalidOptionError('restore', `checkpoint ${manifest.checkpointId}: state '${h.stateId}' was taken with ` +
             `${entries[0].parallelism} instances and this job runs ${inst.vertex.parallelism}; ` +
@@ -186,7 +187,7 @@ export class HostCheckpoints implements CheckpointParticipant {
    * holder `h`, and how it restores from them; undefined when it cannot (state taken with
    * another parallelism that does not move between instances: restoreLevel refuses it).
    */
-  private plan(manifest: Manifest, inst: Instance, h: StateHolder, entries: ManifestHolder[]): { how: 'own' | 'key groups' | 'rescale'; reads: ManifestHolder[] } | undefined {
+  private plan(inst: Instance, h: StateHolder, entries: ManifestHolder[]): { how: 'own' | 'key groups' | 'rescale'; reads: ManifestHolder[] } | undefined {
     if (entries.length === 0) return { how: 'own', reads: [] }
     if (entries[0].parallelism === inst.vertex.parallelism) {
       const own = entries.find((m) => m.instance === inst.index)
