@@ -1,4 +1,5 @@
-import { decodeSnapshot } from '../codec/decode-snapshot.ts'
+import { decompressPayload, deserializePayload } from '../codec/decode-snapshot.ts'
+import { readBlobHeader } from '../codec/read-blob-header.ts'
 import { isCorruptSnapshotError } from '../codec/corrupt-snapshot-error.ts'
 import type { StateHolder } from '../state-holder.ts'
 import type { StateStore } from '../stores/state-store.ts'
@@ -22,23 +23,24 @@ import { foldChain } from './read-chain-state.ts'
  */
 export async function readRestorableState(store: Pick<StateStore, 'get'>, manifest: Manifest, entry: ManifestHolder,
   holder: Pick<StateHolder, 'applyChanges'>): Promise<{ readonly state: unknown } | { readonly problems: BlobProblem[] }> {
-  const read = await Promise.all(chainBlobs(manifest, entry).map(async ({ checkpointId, holder: h }) => {
-    const problem = (text: string): BlobProblem => ({ step: h.step, stateId: h.stateId, ...(h.keyGroups && { keyGroups: h.keyGroups }), blob: h.blob,
-      problem: text, ...(checkpointId !== manifest.checkpointId && { link: checkpointId }) })
+  const read = await Promise.all(chainBlobs(manifest, entry).map(async ({ checkpointId, holder: h }): Promise<{ problem: BlobProblem } | { state: unknown }> => {
+    const problem = (text: string): { problem: BlobProblem } => ({ problem: { step: h.step, stateId: h.stateId, ...(h.keyGroups && { keyGroups: h.keyGroups }),
+      blob: h.blob, problem: text, ...(checkpointId !== manifest.checkpointId && { link: checkpointId }) } })
     const badKey = blobKeyProblem(manifest.pipelineId, h.blob)
-    if (badKey !== undefined) return { problem: problem(`invalid blob key: ${badKey}`) }
+    if (badKey !== undefined) return problem(`invalid blob key: ${badKey}`)
     const where = blobLocation({ pipelineId: manifest.pipelineId, checkpointId }, h)
     const bytes = await store.get(h.blob)
     const found = await holderBlobProblem(bytes, h, where, 'checksum')
-    if (found !== undefined) return { problem: problem(found) }
+    if (found !== undefined) return problem(found)
     try {
-      return { state: await decodeSnapshot(bytes!, where) }
+      // Checked above (header against the manifest, payload checksum): decompressed and decoded without a second pass.
+      return { state: deserializePayload(await decompressPayload(bytes!, readBlobHeader(bytes!, where), where), where) }
     } catch (e) {
-      if (isCorruptSnapshotError(e)) return { problem: problem(`does not decode: ${e.problem}`) }
+      if (isCorruptSnapshotError(e)) return problem(`does not decode: ${e.problem}`)
       throw e
     }
   }))
-  const problems = read.flatMap((r) => ('problem' in r && r.problem !== undefined ? [r.problem] : []))
+  const problems = read.flatMap((r) => ('problem' in r ? [r.problem] : []))
   if (problems.length > 0) return { problems }
-  return { state: foldChain(manifest, entry, holder, read.map((r) => (r as { state: unknown }).state)) }
+  return { state: foldChain(manifest, entry, holder, read.map((r) => ('state' in r ? r.state : undefined))) }
 }

@@ -62,11 +62,9 @@ export class PartitionJob {
    * round tries again) — the runner then reports no 'acquired'.
    */
   async restoredFrom(): Promise<number | undefined | null> {
-    let ended = false
-    this.job.done.then(() => { ended = true }, () => { ended = true })
     for (;;) {
       const m = this.job.metrics()
-      if (m.status !== 'starting' || ended) {
+      if (m.status !== 'starting' || this.ended) {
         if (m.status === 'failed' && m.restore === undefined && await this.job.done.then(() => false, (e: unknown) => e instanceof LeaseHeldError)) return null
         return m.restore?.checkpointId
       }
