@@ -15,15 +15,16 @@ import { chainBytes } from './checkpoints/holder-chain.ts'
  *
  * `incremental`: how many of its holders wrote only changes (0: a full checkpoint);
  * `chainBytes`: the stored bytes of older checkpoints' blobs their chains apply on top of (what
- * a restore reads beyond `storedBytes`).
+ * a restore reads beyond `storedBytes`); `superseded`: why `restore: 'latest'` no longer takes
+ * it (a later run went back past it), absent otherwise.
  */
 export type CheckpointSummary =
   | {
     readonly id: number; readonly ok: true; readonly time: number; readonly nodeVersion: string; readonly codec: string
     readonly steps: string[]; readonly holders: number; readonly rawBytes: number; readonly storedBytes: number
-    readonly incremental: number; readonly chainBytes: number
+    readonly incremental: number; readonly chainBytes: number; readonly superseded?: string
   }
-  | { readonly id: number; readonly ok: false; readonly problem: string }
+  | { readonly id: number; readonly ok: false; readonly problem: string; readonly superseded?: string }
 
 /**
  * The offline view of a pipeline's checkpoints (docs/architecture.md, "Offline tools"), for tools and users — like
@@ -72,8 +73,9 @@ export function checkpoints(store: CheckpointStorage, pipelineId: string): Check
           steps: [...new Set(c.manifest.holders.map((h) => h.step))].sort(compareIds), holders: c.manifest.holders.length,
           rawBytes: sum(c.manifest.holders.map((h) => h.rawBytes)), storedBytes: sum(c.manifest.holders.map((h) => h.storedBytes)),
           incremental: c.manifest.holders.filter((h) => h.snapshot === 'changes').length, chainBytes: sum(c.manifest.holders.map(chainBytes)),
+          ...(c.superseded !== undefined && { superseded: c.superseded }),
         }
-        : { id: c.id, ok: false, problem: c.problem })
+        : { id: c.id, ok: false, problem: c.problem, ...(c.superseded !== undefined && { superseded: c.superseded }) })
     },
     verify,
     read: (id, step) => cs.readState(id, step),

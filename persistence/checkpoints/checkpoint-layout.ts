@@ -8,7 +8,11 @@ import { checkStoreKey } from '../stores/check-store-key.ts'
  * ```
  * pipelines/<pipelineId>/checkpoints/<n, zero-padded to 10>/manifest.json
  * pipelines/<pipelineId>/checkpoints/<n, zero-padded to 10>/<stateId, '/' → '~'>[.<start>-<end>].blob
+ * pipelines/<pipelineId>/checkpoints/<n, zero-padded to 10>/superseded.json
  * ```
+ *
+ * `superseded.json` marks a committed checkpoint that a later run went back past (see
+ * PipelineCheckpoints.supersede).
  *
  * Zero padding makes the store's sorted `list` sort checkpoints by id. Readers never rebuild a
  * blob key: they take it from the manifest, which may also reference a blob of an older
@@ -18,6 +22,9 @@ import { checkStoreKey } from '../stores/check-store-key.ts'
  * manifestKey('clicks', 7) // 'pipelines/clicks/checkpoints/0000000007/manifest.json'
  */
 export const MANIFEST_FILE = 'manifest.json'
+
+/** The marker of a checkpoint a later run went back past (see PipelineCheckpoints.supersede). */
+export const SUPERSEDED_FILE = 'superseded.json'
 
 /** Checkpoint ids are positive integers below 10^10 (ten digits). */
 const MAX_ID = 9_999_999_999
@@ -63,6 +70,16 @@ export function checkpointFolder(pipelineId: string, checkpointId: number): stri
  */
 export function manifestKey(pipelineId: string, checkpointId: number): string {
   return checkpointFolder(pipelineId, checkpointId) + MANIFEST_FILE
+}
+
+/**
+ * The key of a checkpoint's superseded marker.
+ *
+ * @example
+ * supersededKey('clicks', 7) // 'pipelines/clicks/checkpoints/0000000007/superseded.json'
+ */
+export function supersededKey(pipelineId: string, checkpointId: number): string {
+  return checkpointFolder(pipelineId, checkpointId) + SUPERSEDED_FILE
 }
 
 /**

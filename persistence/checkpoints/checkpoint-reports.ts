@@ -4,14 +4,15 @@ import type { Manifest } from './manifest.ts'
 
 /**
  * One committed checkpoint as `list()` sees it: its manifest, or the problem that makes its
- * manifest unreadable.
+ * manifest unreadable; `superseded` says why 'latest' no longer restores it, when a later run
+ * went back past it (see PipelineCheckpoints.supersede).
  *
  * @example
- * for (const c of await cs.list()) console.log(c.id, c.ok ? c.manifest.time : c.problem)
+ * for (const c of await cs.list()) console.log(c.id, c.ok ? c.manifest.time : c.problem, c.superseded ?? '')
  */
 export type CheckpointListing =
-  | { readonly id: number; readonly ok: true; readonly manifest: Manifest }
-  | { readonly id: number; readonly ok: false; readonly problem: string; readonly error: CorruptManifestError }
+  | { readonly id: number; readonly ok: true; readonly manifest: Manifest; readonly superseded?: string }
+  | { readonly id: number; readonly ok: false; readonly problem: string; readonly error: CorruptManifestError; readonly superseded?: string }
 
 /**
  * A problem with one holder's blob, naming the step and state id; `link` is the checkpoint that

@@ -2,7 +2,7 @@ import { CheckpointNotFoundError } from './checkpoint-not-found-error.ts'
 import { isCorruptManifestError } from './corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
 import type { FenceToken } from '../stores/state-store.ts'
-import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey } from './checkpoint-layout.ts'
+import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey, supersededKey } from './checkpoint-layout.ts'
 import { blobProblemText, type BlobProblem, type CheckpointListing, type VerifyReport } from './checkpoint-reports.ts'
 import type { CheckpointStorage } from './checkpoint-storage.ts'
 import { holderBlobProblem, type BlobCheck } from './holder-blob-problem.ts'
@@ -13,6 +13,7 @@ import { readStepState } from './read-step-state.ts'
 import type { RetainReport } from './retain-checkpoints.ts'
 import { retainCheckpoints } from './retain-checkpoints.ts'
 import { scanCheckpoints } from './scan-checkpoints.ts'
+import { encodeSupersededMarker, supersededReason } from './superseded-marker.ts'
 
 /**
  * The checkpoint layer over a store: one pipeline's checkpoints in its CheckpointStorage
@@ -56,19 +57,43 @@ export class PipelineCheckpoints {
     return manifest
   }
 
-  /** Committed checkpoints, newest first; a corrupt manifest is listed with its problem. */
+  /** Committed checkpoints, newest first; a corrupt manifest is listed with its problem, a superseded checkpoint with why. */
   async list(): Promise<CheckpointListing[]> {
     const listed: CheckpointListing[] = []
     for (const folder of await scanCheckpoints(this.store, this.pipelineId)) {
       if (!folder.committed) continue
+      const key = supersededKey(this.pipelineId, folder.id)
+      const superseded = folder.superseded ? { superseded: supersededReason(await this.store.get(key), key) } : {}
       try {
-        listed.push({ id: folder.id, ok: true, manifest: await this.read(folder.id) })
+        listed.push({ id: folder.id, ok: true, manifest: await this.read(folder.id), ...superseded })
       } catch (e) {
-        if (isCorruptManifestError(e)) listed.push({ id: folder.id, ok: false, problem: e.problem, error: e })
+        if (isCorruptManifestError(e)) listed.push({ id: folder.id, ok: false, problem: e.problem, error: e, ...superseded })
         else if (!(e instanceof CheckpointNotFoundError)) throw e // else deleted since the scan
       }
     }
     return listed
+  }
+
+  /**
+   * Marks the committed checkpoints a run goes back past — those newer than the one it restored
+   * (`restored`), or all of them when it starts fresh (undefined) — before any of its records
+   * flows; returns the ids it marked (those marked already are left as they are). Their output
+   * history is not the run's: a sink that rewinds its target (`sinks.jsonl` truncates to the
+   * length a checkpoint recorded), restored from one of them later, would cut the new output at
+   * an old offset. `restore: 'latest'` skips them, and retention does not count them among the
+   * checkpoints it keeps: they are no fallback. One stays restorable by id (which takes its mark
+   * off: see `unsupersede`) until retention passes it.
+   */
+  async supersedeAfter(restored: number | undefined, fence?: FenceToken): Promise<number[]> {
+    const ids = (await scanCheckpoints(this.store, this.pipelineId)).filter((f) => f.committed && !f.superseded && f.id > (restored ?? 0)).map((f) => f.id)
+    const bytes = encodeSupersededMarker({ by: restored ?? null, time: Date.now() })
+    for (const id of ids) await this.store.put(supersededKey(this.pipelineId, id), bytes, fence === undefined ? undefined : { fence })
+    return ids
+  }
+
+  /** Takes the superseded mark off a checkpoint a run restored by id: its history is the run's again. */
+  async unsupersede(checkpointId: number): Promise<void> {
+    await this.store.delete(supersededKey(this.pipelineId, checkpointId))
   }
 
   /** The manifest of a committed checkpoint, checksum verified (CorruptManifestError, CheckpointNotFoundError). */
@@ -121,19 +146,23 @@ export class PipelineCheckpoints {
     for (const blob of new Set([...folder.keys, ...mine])) if (blob !== key && !referenced.has(blob)) await this.store.delete(blob)
   }
 
-  /** Keeps the newest `keep` committed checkpoints and deletes older ones (see retainCheckpoints). */
+  /** Keeps the newest `keep` committed checkpoints that are not superseded and deletes older ones (see retainCheckpoints). */
   retain(keep = 3): Promise<RetainReport> {
     return retainCheckpoints(this, keep)
   }
 
   /**
-   * The newest checkpoint whose manifest and blobs all verify, chains included (blobs
+   * The newest checkpoint not superseded whose manifest and blobs all verify, chains included (blobs
    * decompressed, not deserialized: see holderBlobProblem), and the newer ones skipped with the
    * reason (a broken link names the checkpoint that wrote it). `checkpoint` is undefined when none verifies (or there are none).
    */
   async latestValid(): Promise<{ checkpoint: Manifest | undefined; skipped: Array<{ id: number; reason: string }> }> {
     const skipped: Array<{ id: number; reason: string }> = []
     for (const listing of await this.list()) {
+      if (listing.superseded !== undefined) {
+        skipped.push({ id: listing.id, reason: listing.superseded })
+        continue
+      }
       if (!listing.ok) {
         skipped.push({ id: listing.id, reason: `corrupt manifest: ${listing.problem}` })
         continue

@@ -12,8 +12,8 @@ export interface ChosenCheckpoint {
 }
 
 /**
- * Chooses the checkpoint to restore — the newest whose manifest reads and whose blobs every host
- * can read, check and decode ('latest'), or the one asked for (CorruptCheckpointError when a
+ * Chooses the checkpoint to restore — the newest not superseded (a later run went back past it)
+ * whose manifest reads and whose blobs every host can read, check and decode ('latest'), or the one asked for (CorruptCheckpointError when a
  * blob fails) — with each host reading its own blobs on its own thread, all hosts at once, and
  * keeping the decoded states for the restore (each blob is read and decoded once). A checkpoint
  * written by another Node's serializer is refused (checkNodeVersion) before its blobs are read:
@@ -33,6 +33,10 @@ export async function chooseCheckpoint(checkpoints: PipelineCheckpoints, partici
   }
   const skipped: Array<{ id: number; reason: string }> = []
   for (const listing of await checkpoints.list()) {
+    if (listing.superseded !== undefined) {
+      skipped.push({ id: listing.id, reason: listing.superseded })
+      continue
+    }
     if (!listing.ok) {
       skipped.push({ id: listing.id, reason: `corrupt manifest: ${listing.problem}` })
       continue

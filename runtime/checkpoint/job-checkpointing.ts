@@ -80,11 +80,17 @@ export class JobCheckpointing {
     const participants = participantsOf(hosts)
     const holders = await checkDependencies(this.plan, participants)
     this.events?.holders?.(holders)
-    if (asked === undefined) return
+    // A run that starts fresh or goes back to an older checkpoint marks the newer ones superseded
+    // before its first record: their output is not its output, so they are no fallback for it.
+    if (asked === undefined) {
+      await this.checkpoints.supersedeAfter(undefined, this.lease?.fence)
+      return
+    }
     const started = performance.now()
     const { manifest, skipped } = await chooseCheckpoint(this.checkpoints, participants, asked)
     const why = skipped.map((s) => `skipped checkpoint ${s.id}: ${s.reason}`).join('; ')
     if (!manifest) {
+      await this.checkpoints.supersedeAfter(undefined, this.lease?.fence)
       this.restored = { checkpointId: undefined, skipped, message: `no valid checkpoint of pipeline '${this.plan.pipelineId}' in ${this.options.store.describe()}: starting fresh${why ? ` (${why})` : ''}` }
       return
     }
@@ -103,6 +109,8 @@ export class JobCheckpointing {
     // that a broker sink cannot take back, and the replay need not bring it in the same order.
     const restoredId = manifest.checkpointId
     const newer = asked === 'latest' ? skipped.map((s) => s.id) : (await this.checkpoints.list()).map((c) => c.id).filter((id) => id > restoredId)
+    await this.checkpoints.supersedeAfter(restoredId, this.lease?.fence)
+    if (asked !== 'latest') await this.checkpoints.unsupersede(restoredId)
     const rewoundNote = newer.length === 0 ? '' : `; checkpoint ${newer.join(', ')} had committed after it: sinks that cannot take back ` +
       `what they published (sinks.jetstream, sinks.redisStream) publish again what they published from checkpoint ${restoredId} on, ` +
       `its staged output included: at least once up to where ${newer.length === 1 ? 'that one' : 'those'} reached`

@@ -6,6 +6,7 @@ import { writeCheckpoint } from './checkpoint-fixture.ts'
 
 const holders = (n: number) => [{ stateId: 'src/offsets', state: { offset: n } }, { stateId: 'agg/sum', state: new Map([['k', BigInt(n)]]) }]
 const committed = async (cs: CheckpointStore) => (await cs.list()).map((c) => c.id)
+const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
 
 test('retain_fiveCheckpoints_keepsNewestThreeAndDeletesTheRest', async (t) => {
   const cs = new CheckpointStore(new MemoryStore(), 'p')
@@ -104,6 +105,7 @@ test('retain_randomHistories_keepsNewestAndEveryReferencedBlob', async (t) => {
   // Each step commits a checkpoint whose holders either write a new blob or reuse the blob of
   // a random committed checkpoint (unchanged state), and sometimes runs retain(keep). At the
   // end the newest `keep` checkpoints are the ones left, and each verifies and reads back.
+  t.log(`fast-check seed ${seed} (rerun with FC_SEED=${seed})`)
   const ids = ['src/offsets', 'agg/sum'] as const
   const stateOf = (stateId: string, n: number) => holders(n).find((h) => h.stateId === stateId)!
   const step = fc.record({ reuse: fc.tuple(fc.boolean(), fc.boolean()), pick: fc.nat(), retain: fc.boolean() })
@@ -134,6 +136,60 @@ test('retain_randomHistories_keepsNewestAndEveryReferencedBlob', async (t) => {
       if (offsets.offset !== written.get(id)!['src/offsets']) return false
     }
     return true
-  }), { numRuns: 60 })
+  }), { seed, numRuns: 60 })
+  t.pass()
+})
+
+test('retain_supersededCheckpoints_notCountedAndKeptWhileRecent', async (t) => {
+  // 1..5 committed; a run restores 2 (3, 4, 5 superseded) and commits 6: the sound ones are
+  // 6, 2, 1, and the newest three of all (6, 5, 4) stay too; 3 stays, newer than the oldest kept.
+  const cs = new CheckpointStore(new MemoryStore(), 'p')
+  for (let i = 1; i <= 5; i++) await writeCheckpoint(cs, holders(i))
+  t.deepEqual(await cs.supersedeAfter(2), [5, 4, 3])
+  await writeCheckpoint(cs, holders(6))
+  t.deepEqual((await cs.retain(3)).deleted, [])
+  await writeCheckpoint(cs, holders(7))
+  await writeCheckpoint(cs, holders(8))
+  // Sound: 8, 7, 6; the newest three of all are those; everything older goes.
+  const report = await cs.retain(3)
+  t.deepEqual(report.kept, [8, 7, 6])
+  t.deepEqual(report.deleted, [1, 2, 3, 4, 5])
+  t.deepEqual(await cs.store.list('pipelines/p/checkpoints/0000000005/'), [])
+})
+
+test('retain_randomHistoriesWithRunsGoingBack_soundFallbacksKeptAndEveryRetainedCheckpointReads', async (t) => {
+  // Checkpoints are committed, runs go back (supersedeAfter an older id, or all: a fresh start)
+  // and retain runs, in random order. The model, a plain loop over ids, keeps the newest `keep`
+  // sound ones, the newest `keep` of all, and every one newer than the oldest sound one kept.
+  t.log(`fast-check seed ${seed} (rerun with FC_SEED=${seed})`)
+  const step = fc.record({ action: fc.constantFrom('commit', 'commit', 'back', 'fresh', 'retain'), pick: fc.nat() })
+  await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), fc.integer({ min: 1, max: 4 }), async (steps, keep) => {
+    const cs = new CheckpointStore(new MemoryStore(), 'p')
+    let alive: number[] = [] // newest first
+    const superseded = new Set<number>()
+    const retainModel = (): void => {
+      const oldest = alive.filter((id) => !superseded.has(id)).slice(0, keep).at(-1)
+      if (oldest !== undefined) alive = alive.filter((id, i) => id >= oldest || i < keep)
+    }
+    for (const s of steps) {
+      if (s.action === 'commit') alive.unshift((await writeCheckpoint(cs, holders(alive.length + 1))).checkpointId)
+      else if (s.action === 'back' && alive.length > 0) {
+        const to = alive[s.pick % alive.length]!
+        await cs.supersedeAfter(to)
+        for (const id of alive) if (id > to) superseded.add(id)
+      } else if (s.action === 'fresh') {
+        await cs.supersedeAfter(undefined)
+        for (const id of alive) superseded.add(id)
+      } else if (s.action === 'retain') {
+        await cs.retain(keep)
+        retainModel()
+      }
+    }
+    if ((await committed(cs)).join() !== alive.join()) return false
+    const listed = await cs.list()
+    if (listed.some((c) => (c.superseded !== undefined) !== superseded.has(c.id))) return false
+    for (const id of alive) if (!(await cs.verify(id)).ok) return false
+    return true
+  }), { seed, numRuns: 80 })
   t.pass()
 })

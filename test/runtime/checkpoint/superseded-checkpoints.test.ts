@@ -1,0 +1,131 @@
+import test from 'ava'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { checkpoints, pipeline, sinks, sources, stores, type Job, type JobSummary, type StateStore } from '../../../index.ts'
+import { PipelineCheckpoints } from '../../../persistence/checkpoints/pipeline-checkpoints.ts'
+import { cliInProcess } from '../../cli/run-cli.ts'
+
+// A run that goes back past committed checkpoints — 'latest' skipping damaged ones, a restore by
+// id, a fresh start — marks them superseded. Before, retention counted them: after restoring 2
+// past damaged 3 and 4, the run's checkpoints 5 and 6 kept 6, 5, 4 and deleted 2, so damage to
+// 6 and 5 started the job fresh. And 'latest' took them as fallbacks: after a restore by id of 2,
+// damage to the run's own checkpoints restored 4, a checkpoint of the abandoned history, whose
+// sink offset cut the new output mid-line.
+
+const COUNT = 30_000
+
+/** A paced keyed count into a JSONL file (collected without `out`); `tag` stands for the pipeline's version (its output differs per version). */
+const counted = (out: string | undefined, tag: string) => pipeline('superseded')
+  .source('gen', sources.generator({ seed: 5, count: COUNT, rate: 20_000, keys: 7 }))
+  .keyBy((r) => r.key)
+  .reduce('count', (n: number) => n + 1, () => 0)
+  .map('tag', (o: { key: string; value: number }) => ({ ...o, tag }))
+  .sink('out', out === undefined ? sinks.collect() : sinks.jsonl(out))
+
+/** Runs `job` until `n` checkpoints were taken on demand, then stops it (its stop takes one more); its summary. */
+async function checkpointsThenStop(job: Job, n: number): Promise<JobSummary> {
+  for (let i = 0; i < n; i++) {
+    await sleep(60)
+    await job.checkpoint()
+  }
+  return job.stop()
+}
+
+/** Deletes the count step's blob of checkpoint `id`: a restore of it fails ('missing'). */
+async function damage(store: StateStore, id: number): Promise<void> {
+  const manifest = await new PipelineCheckpoints(store, 'superseded').read(id)
+  await store.delete(manifest.holders.find((h) => h.step === 'count')!.blob)
+}
+
+async function setUp(t: { teardown(fn: () => Promise<void>): void }) {
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-superseded-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  return { dir, store: stores.file(join(dir, 'store')), out: join(dir, 'out.jsonl') }
+}
+
+type Line = { key: string; value: number; tag: string }
+const lines = async (out: string): Promise<Line[]> => (await readFile(out, 'utf8')).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Line)
+
+/** The oracle: every record once, so each key's last count is its total over the generator's records. */
+async function totals(): Promise<Map<string, number>> {
+  const records = (await pipeline('oracle').source('gen', sources.generator({ seed: 5, count: COUNT, keys: 7 })).sink('out', sinks.collect()).run().done).results.out as Array<{ key: string }>
+  const m = new Map<string, number>()
+  for (const r of records) m.set(r.key, (m.get(r.key) ?? 0) + 1)
+  return m
+}
+
+test('latest past damaged 3 and 4 restores 2 and marks them; retention keeps 2, so damaged 6 and 5 fall back to 2, not to a fresh start', async (t) => {
+  t.timeout(60_000)
+  const { store, out } = await setUp(t)
+  await checkpointsThenStop(counted(out, 'v1').run({ store, retain: 10 }), 3) // 1, 2, 3, and the stop's 4
+  await damage(store, 3)
+  await damage(store, 4)
+  const second = await checkpointsThenStop(counted(out, 'v1').run({ store, restore: 'latest' }), 1) // 5, and the stop's 6; retain 3
+  t.is(second.restore?.checkpointId, 2)
+  const listed = await checkpoints(store, 'superseded').list()
+  t.deepEqual(listed.map((c) => [c.id, c.superseded !== undefined]), [[6, false], [5, false], [4, true], [3, true], [2, false]])
+  t.regex(listed.find((c) => c.id === 4)!.superseded!, /^superseded: a run restored checkpoint 2 after it \(\d{4}-/)
+  await damage(store, 6)
+  await damage(store, 5)
+  const third = await counted(out, 'v1').run({ store, restore: 'latest' }).done
+  t.is(third.restore?.checkpointId, 2, third.restore?.message)
+  t.deepEqual(third.restore?.skipped.map((s) => s.id), [6, 5, 4, 3])
+  t.regex(third.restore?.message ?? '', /skipped checkpoint 4: superseded: a run restored checkpoint 2 after it/)
+  const got = await lines(out)
+  t.is(got.length, COUNT)
+  const last = new Map(got.map((l) => [l.key, l.value]))
+  t.deepEqual([...last].sort(), [...await totals()].sort())
+})
+
+test('a restore by id marks the newer checkpoints: damaged 6 and 5 of the new version fall back to 2, not to 4 of the old history', async (t) => {
+  t.timeout(60_000)
+  const { store, out } = await setUp(t)
+  await checkpointsThenStop(counted(out, 'v1').run({ store, retain: 10 }), 3) // 1, 2, 3, and the stop's 4
+  // A new version of the pipeline, restored by id from 2 (to reprocess with the fix): its lines are longer.
+  await checkpointsThenStop(counted(out, 'v2-with-a-longer-tag').run({ store, restore: 2, retain: 10 }), 1) // 5, and the stop's 6
+  await damage(store, 6)
+  await damage(store, 5)
+  const third = await counted(out, 'v2-with-a-longer-tag').run({ store, restore: 'latest' }).done
+  t.is(third.restore?.checkpointId, 2, third.restore?.message)
+  // Exactly once, every line whole: v1's up to checkpoint 2, the new version's after. Restored
+  // from 4, the file was cut at v1's offset of 4, inside a longer v2 line.
+  const got = await lines(out)
+  t.is(got.length, COUNT)
+  const firstV2 = got.findIndex((l) => l.tag !== 'v1')
+  t.true(firstV2 > 0)
+  t.true(got.slice(firstV2).every((l) => l.tag === 'v2-with-a-longer-tag'))
+  t.deepEqual([...new Map(got.map((l) => [l.key, l.value]))].sort(), [...await totals()].sort())
+})
+
+test('a restore by id of a superseded checkpoint takes its mark off; a fresh start marks every checkpoint', async (t) => {
+  // Collected output: a JSONL target cut by the run from 1 refuses a restore of 3 (SinkTargetChangedError).
+  t.timeout(60_000)
+  const { store } = await setUp(t)
+  await checkpointsThenStop(counted(undefined, 'v1').run({ store, retain: 10 }), 2) // 1, 2, and the stop's 3
+  await checkpointsThenStop(counted(undefined, 'v1').run({ store, restore: 1, retain: 10 }), 0) // the stop's 4; 2 and 3 marked
+  const superseded = async () => (await checkpoints(store, 'superseded').list()).filter((c) => c.superseded !== undefined).map((c) => c.id)
+  t.deepEqual(await superseded(), [3, 2])
+  await checkpointsThenStop(counted(undefined, 'v1').run({ store, restore: 3, retain: 10 }), 0) // the stop's 5; 4 marked, 3 no more
+  t.deepEqual(await superseded(), [4, 2])
+  await checkpointsThenStop(counted(undefined, 'v1').run({ store, retain: 10 }), 0) // fresh: the stop's 6; all before it marked
+  t.deepEqual(await superseded(), [5, 4, 3, 2, 1])
+  t.regex((await checkpoints(store, 'superseded').list()).find((c) => c.id === 5)!.superseded!, /^superseded: a run started fresh after it/)
+  const latest = await counted(undefined, 'v1').run({ store, restore: 'latest' }).done
+  t.is(latest.restore?.checkpointId, 6)
+})
+
+test('CLI: checkpoints list shows why a checkpoint is superseded', async (t) => {
+  t.timeout(60_000)
+  const { dir, store, out } = await setUp(t)
+  await checkpointsThenStop(counted(out, 'v1').run({ store, retain: 10 }), 1) // 1, and the stop's 2
+  await checkpointsThenStop(counted(out, 'v1').run({ store, restore: 1, retain: 10 }), 0) // the stop's 3; 2 marked
+  await store.close()
+  const r = await cliInProcess(['checkpoints', 'list', 'superseded', '--store', join(dir, 'store')])
+  t.is(r.code, 0, r.stderr)
+  const rows = r.stdout.trim().split('\n')
+  t.is(rows.length, 3)
+  t.regex(rows[1]!, /^2\t.*\tsuperseded: a run restored checkpoint 1 after it \(/)
+  t.notRegex(rows[0]! + rows[2]!, /superseded/)
+})
