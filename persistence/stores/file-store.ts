@@ -10,6 +10,7 @@ import { formatLeaseRecord, parseLeaseRecord, type LeaseRecord } from './lease-r
 import { checkFenceToken } from './lease-rules.ts'
 import { LeaseTable } from './lease-table.ts'
 import { sweepLockTempFiles, withLockFile } from './lock-file.ts'
+import { SectionQueue } from './section-queue.ts'
 import type { FenceToken, Lease, LeaseInfo, LeaseOwner, StateStore, StoreRecord } from './state-store.ts'
 
 /**
@@ -27,7 +28,7 @@ import type { FenceToken, Lease, LeaseInfo, LeaseOwner, StateStore, StoreRecord 
 export class FileStore implements StateStore {
   private readonly root: string
   private readonly tmp: string
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly sections = new SectionQueue()
   private readonly leaseTable: LeaseTable
 
   constructor(dir: string) {
@@ -52,7 +53,8 @@ export class FileStore implements StateStore {
         const path = this.file('leases', name)
         return [name, parseLeaseRecord(await readFile(path, 'utf8'), path)]
       }))),
-      exclusive: (f) => this.failing('the lease lock', () => this.exclusive(f)),
+      // Lease sections go first: a renewal must not wait behind a checkpoint's fenced puts.
+      exclusive: (f) => this.failing('the lease lock', () => this.exclusive(f, true)),
     })
   }
 
@@ -160,11 +162,9 @@ export class FileStore implements StateStore {
     }
   }
 
-  /** One section at a time in this process (a queue), and across processes (the lock file). */
-  private exclusive<T>(f: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(() => withLockFile(join(this.root, '.lock'), f))
-    this.queue = next.catch(() => undefined)
-    return next
+  /** One section at a time in this process (a queue, `urgent` ones first), and across processes (the lock file). */
+  private exclusive<T>(f: () => Promise<T>, urgent = false): Promise<T> {
+    return this.sections.run(() => withLockFile(join(this.root, '.lock'), f), urgent)
   }
 }
 
