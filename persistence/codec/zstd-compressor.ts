@@ -42,6 +42,12 @@ export const zstdCompressor: Compressor = {
     const { decompress } = await ready()
     // The frame records its content size (ZSTD_compress writes it); the heap size only matters
     // for a frame without one, which this codec never writes.
-    return decompress(payload, { defaultHeapSize: Math.max(rawBytes, 1) })
+    try {
+      return decompress(payload, { defaultHeapSize: Math.max(rawBytes, 1) })
+    } catch (e) {
+      // The package reports a failed decompression as "Failed to compress with code N".
+      const code = /code (-?\d+)/.exec((e as Error).message)?.[1]
+      throw new Error(`ZSTD_decompress failed${code === undefined ? `: ${(e as Error).message}` : ` with code ${code}`}`, { cause: e })
+    }
   },
 }

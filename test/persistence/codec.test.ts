@@ -190,6 +190,14 @@ for (const codec of ['lz4', 'snappy', 'zstd'] as const) {
   })
 }
 
+test('decodeSnapshot_zstdFrameThatFailsToDecompress_saysDecompressNotCompress', async (t) => {
+  // @bokuweb/zstd-wasm reports a failed ZSTD_decompress as "Failed to compress with code N".
+  const payload = (await encodeSerialized(serialize({ x: 'y'.repeat(1000) }), 'zstd')).bytes.subarray(BLOB_HEADER_BYTES)
+  const cut = payload.subarray(0, payload.byteLength - 4) // the frame's end is missing
+  const problem = await corruptProblem(t, frame('zstd', cut, 1010), 'cut frame')
+  t.regex(problem ?? '', /^the zstd payload does not decompress \(ZSTD_decompress failed with code -?\d+\)$/)
+})
+
 test('readBlobHeader_unknownFormatOrCodecId_namesIt', async (t) => {
   const { bytes } = await encodeSnapshot([1, 2], 'none')
   const withByte = (index: number, value: number) => {
