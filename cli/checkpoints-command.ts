@@ -80,7 +80,8 @@ export async function checkpointsCommand(argv: readonly string[]): Promise<numbe
           if (json) out(plainJson(reports))
           else for (const r of reports) {
             out(r.ok ? `checkpoint ${r.checkpointId}: ok` : `checkpoint ${r.checkpointId}: ${r.manifest ?? `CORRUPT (${r.problems.length} bad blob${r.problems.length === 1 ? '' : 's'})`}` +
-              r.problems.map((p) => `\n  step '${p.step}' (${p.stateId})${p.link === undefined ? '' : `, its chain's blob of checkpoint ${p.link}`}: ${p.problem}`).join(''))
+              r.problems.map((p) => `\n  step '${p.step}' (${p.stateId}${p.keyGroups === undefined ? '' : `, key groups ${p.keyGroups.start}-${p.keyGroups.end}`})` +
+              `${p.link === undefined ? '' : `, its chain's blob of checkpoint ${p.link}`}: ${p.problem}`).join(''))
           }
           return reports.every((r) => r.ok) ? 0 : 1
         }

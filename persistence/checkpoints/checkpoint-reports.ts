@@ -45,11 +45,14 @@ export interface VerifyReport {
 }
 
 /**
- * A blob problem as `restore: 'latest'` gives it in a skipped checkpoint's reason.
+ * A blob problem as `restore: 'latest'` gives it in a skipped checkpoint's reason: the state,
+ * the key groups of a keyed holder's blob, and the checkpoint that wrote it when it is a link of a chain.
  *
  * @example
- * blobProblemText({ step: 'agg', stateId: 'agg/sum', blob, problem: 'missing', link: 6 }) // "state 'agg/sum' of step 'agg' (its chain's blob of checkpoint 6): missing"
+ * blobProblemText({ step: 'agg', stateId: 'agg/sum', keyGroups: { start: 0, end: 63 }, blob, problem: 'missing', link: 6 })
+ * // "state 'agg/sum' of step 'agg', key groups 0-63 (its chain's blob of checkpoint 6): missing"
  */
 export function blobProblemText(p: BlobProblem): string {
-  return `state '${p.stateId}' of step '${p.step}'${p.link === undefined ? '' : ` (its chain's blob of checkpoint ${p.link})`}: ${p.problem}`
+  return `state '${p.stateId}' of step '${p.step}'${p.keyGroups === undefined ? '' : `, key groups ${p.keyGroups.start}-${p.keyGroups.end}`}` +
+    `${p.link === undefined ? '' : ` (its chain's blob of checkpoint ${p.link})`}: ${p.problem}`
 }

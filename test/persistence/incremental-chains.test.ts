@@ -130,7 +130,7 @@ test('restore_latest_corruptedChangesBlob_fallsBackToTheNewestIntactChainAndSays
   const restored = await build(params).run({ store, restore: 'latest' }).done
   t.is(restored.restore?.checkpointId, 2)
   t.deepEqual(restored.restore?.skipped.map((s) => s.id), [4, 3])
-  t.regex(restored.restore!.skipped[0]!.reason, /state 'count\/totals' of step 'count' \(its chain's blob of checkpoint 3\): checksum mismatch/)
+  t.regex(restored.restore!.skipped[0]!.reason, /state 'count\/totals' of step 'count', key groups \d+-\d+ \(its chain's blob of checkpoint 3\): checksum mismatch/)
   t.regex(restored.restore!.message, /from checkpoint 2 \(skipped checkpoint 4: .*checkpoint 3.*; skipped checkpoint 3: /)
   // From checkpoint 2 on, the run continues the uninterrupted one: its output is that run's tail.
   const all = await whole()

@@ -26,6 +26,12 @@ const counted = (out: string | undefined, tag: string) => pipeline('superseded')
 
 /** Runs `job` until `n` checkpoints were taken on demand, then stops it (its stop takes one more); its summary. */
 async function checkpointsThenStop(job: Job, n: number): Promise<JobSummary> {
+  // Not before it runs (its restore can take a while on a loaded machine): a checkpoint asked for then is refused.
+  const deadline = Date.now() + 30_000
+  while (job.metrics().status === 'starting') {
+    if (Date.now() > deadline) throw new Error(`job '${job.pipelineId}' still starting after 30 s`)
+    await sleep(10)
+  }
   for (let i = 0; i < n; i++) {
     await sleep(60)
     await job.checkpoint()
