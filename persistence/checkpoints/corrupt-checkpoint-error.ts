@@ -14,7 +14,7 @@ export class CorruptCheckpointError extends OxiflowError {
   override readonly name = 'CorruptCheckpointError'
   constructor(readonly pipelineId: string, readonly checkpointId: number, readonly problems: readonly BlobProblem[]) {
     super('ERR_CHECKPOINT_CORRUPT', `pipeline '${pipelineId}': checkpoint ${checkpointId} does not verify: ` +
-      `${problems.map((p) => `${p.step} (${p.stateId})${p.link === undefined ? '' : `, its chain's blob of checkpoint ${p.link}`}: ${p.problem}`).join('; ')} — restore another one (oxiflow checkpoints list) or 'latest'`)
+      `${problems.map((p) => `${p.step} (${p.stateId}${p.keyGroups === undefined ? '' : `, key groups ${p.keyGroups.start}-${p.keyGroups.end}`})${p.link === undefined ? '' : `, its chain's blob of checkpoint ${p.link}`}: ${p.problem}`).join('; ')} — restore another one (oxiflow checkpoints list) or 'latest'`)
   }
 }
 
