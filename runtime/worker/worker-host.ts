@@ -26,6 +26,21 @@ const HOST_ENTRY = new URL(import.meta.url).pathname.endsWith('.ts')
   ? new URL('./worker-entry.mjs', import.meta.url)
   : new URL('./worker.js', import.meta.url)
 
+/**
+ * The young generation of a worker's heap, in MB. V8 grows it to 16 MB semi-spaces in every
+ * isolate that allocates fast — each worker, besides the main thread — so 2 workers held ~90 MB
+ * more than inline on the flights hourly job. Capped at 8 MB (bench/README.md, "A worker's young
+ * generation"): RSS 192–196 → 104–108 MB there (inline 97–106), and CPU no higher on either job. A
+ * process started with `--max-semi-space-size` (its flags or NODE_OPTIONS) keeps V8's sizing.
+ */
+const WORKER_YOUNG_GENERATION_MB = 8
+
+/** resourceLimits for a worker thread (see WORKER_YOUNG_GENERATION_MB). */
+function workerLimits(): { maxYoungGenerationSizeMb: number } | undefined {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]
+  return flags.some((f) => f.startsWith('--max-semi-space-size')) ? undefined : { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB }
+}
+
 export class WorkerHost implements Host {
   readonly remote = true
   private readonly worker: Worker
@@ -43,7 +58,8 @@ export class WorkerHost implements Host {
   readonly checkpoints: RemoteCheckpoints | undefined
 
   constructor(private readonly spec: HostSpec) {
-    this.worker = new Worker(HOST_ENTRY, { workerData: { oxiflowHost: spec.host } })
+    const resourceLimits = workerLimits()
+    this.worker = new Worker(HOST_ENTRY, { workerData: { oxiflowHost: spec.host }, ...(resourceLimits && { resourceLimits }) })
     this.api = wrap<HostApi>(nodeEndpoint(this.worker))
     this.worker.on('error', (e) => this.crashed(new WorkerCrashError(spec.host, e instanceof Error ? e.message : String(e), { cause: e })))
     this.worker.on('exit', (code) => { if (!this.closing) this.crashed(new WorkerCrashError(spec.host, `its thread exited with code ${code}`)) })

@@ -131,3 +131,13 @@ test.serial('a JSONL file read in parallel splits reaches each key in file order
     await rm(dir, { recursive: true, force: true })
   }
 })
+
+test.serial("a worker's young generation is capped at 8 MB, unless the process sets --max-semi-space-size", async (t) => {
+  t.timeout(60_000)
+  // Uncapped, V8 grew each worker's nursery to 48 MB: 2 workers held ~90 MB more than inline (bench/README.md).
+  const { default: young } = await import(fixture('young-generation.ts')) as { default: Pipeline<never> }
+  t.deepEqual((await young.run({ workers: 1, module: fixture('young-generation.ts') }).done).results.out, [{ youngMb: 8 }])
+  const { stdout } = await exec(process.execPath, ['--max-semi-space-size=4', '--import', 'tsx', 'test/fixtures/workers/young-generation.ts', '1'], { timeout: 50_000 })
+  const [record] = JSON.parse(stdout.trim().split('\n').pop()!) as Array<{ youngMb: number }>
+  t.not(record!.youngMb, 8, 'the flag leaves V8 to size it')
+})
