@@ -98,15 +98,21 @@ export function checkKnownOptions<K extends string>(where: string, options: unkn
   }
 }
 
-/** The name nearest to `word` by edit distance (case ignored; a swap of two letters counts one), if within a quarter of its length (at least 1). */
+/**
+ * The name nearest to `word` by edit distance (case ignored; a swap of two letters counts one), if
+ * within a quarter of its length (at least 1); else a name that one of them begins with, the other
+ * adding only a suffix — a unit left off or added ('maxWait' → 'maxWaitMs', 'checkpointIntervalMs'
+ * → 'checkpointInterval').
+ */
 function closest(word: string, names: readonly string[]): string | undefined {
   let best: string | undefined
   let bestDistance = Math.max(1, Math.floor(word.length / 4)) + 1
+  const w = word.toLowerCase()
   for (const name of names) {
-    const d = editDistance(word.toLowerCase(), name.toLowerCase())
+    const d = editDistance(w, name.toLowerCase())
     if (d < bestDistance) [best, bestDistance] = [name, d]
   }
-  return best
+  return best ?? (w.length >= 4 ? names.find((name) => name.toLowerCase().startsWith(w) || (name.length >= 4 && w.startsWith(name.toLowerCase()))) : undefined)
 }
 
 /** Levenshtein distance with adjacent transpositions (optimal string alignment). */

@@ -176,7 +176,7 @@ export class Pipeline<T = unknown, S = {}, K = unknown> {
     return new WindowedStream<T, S, K>(this.id, name, window, this.keyState !== undefined, undefined, (n, spec, options) => this.append(n, spec, options))
   }
 
-  /** Merges this stream with others of the same pipeline. */
+  /** Merges this stream with others of the same pipeline (each stream once: PipelineDefinitionError for one given twice). */
   union(...args: [name: string, ...others: Pipeline<T>[]] | Pipeline<T>[]): Pipeline<T, S, null> {
     const name = typeof args[0] === 'string' ? args[0] : undefined
     const others = (typeof args[0] === 'string' ? args.slice(1) : args) as Pipeline<T>[]
@@ -189,6 +189,11 @@ export class Pipeline<T = unknown, S = {}, K = unknown> {
           `build both from one pipeline object: const p = pipeline('${this.id}'); p.source(...).union(p.source(...))`)
       }
       if (o.tail.spec.kind === 'sink') this.refuseAfterSink(o.tail, 'union')
+      // One stream twice gave each of its records twice: a slip, not a merge.
+      if (inputs.includes(o.tail)) {
+        throw new PipelineDefinitionError(`pipeline '${this.id}': union after '${tail.name}' is given '${o.tail.name}' twice, which would give each of its records twice; ` +
+          `union distinct streams (to emit each record twice on purpose: .flatMap((r) => [r, r]))`)
+      }
       inputs.push(o.tail)
     }
     const node = this.graph.add(name, { kind: 'union' }, inputs, { kind: 'forward' }, undefined, undefined)

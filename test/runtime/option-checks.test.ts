@@ -51,6 +51,9 @@ test('an option that is none of the options is refused, naming the closest one: 
     [() => sinks.redisStream({ url: 'redis://127.0.0.1:6379', key: 'k', retryFor: 5 } as never), "redisStream sink: 'retryFor' is not an option (did you mean 'retryForMs'?)"],
     [() => sources.jetstream({ servers: '127.0.0.1:4222', stream: 'S', durableName: 'd' } as never), "jetstream source: 'durableName' is not an option"],
     [() => q().map('m', (r) => r, { onerror: 'skip' } as never), "step 'm': 'onerror' is not an option (did you mean 'onError'?); the options are onError, parallelism"],
+    // A unit left off or added: one name begins with the other.
+    [() => q().batch('b', { size: 2, maxWait: 100 } as never), "step 'b': 'maxWait' is not an option (did you mean 'maxWaitMs'?)"],
+    [() => p.run({ checkpointIntervalMs: 100 } as never), "run(options): 'checkpointIntervalMs' is not an option (did you mean 'checkpointInterval'?)"],
     [() => q().mapAsync('m', async (r) => r, { concurency: 4 } as never), "step 'm': 'concurency' is not an option (did you mean 'concurrency'?); the options are onError, parallelism, concurrency"],
   ]
   for (const [f, message] of cases) {

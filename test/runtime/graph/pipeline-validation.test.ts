@@ -131,6 +131,26 @@ const cases: { title: string; build: () => unknown; error: new (...args: never[]
     message: "pipeline 'p': step 'r' has parallelism 5 but only 4 key groups; lower its parallelism or raise maxKeyGroups",
   },
   {
+    // Merged, the stream gave each record twice (found from outside).
+    title: 'a union of a stream with itself is refused',
+    build: () => {
+      const doubled = pipeline('p').source('a', src()).map('x10', (n) => n * 10)
+      return doubled.union('self', doubled)
+    },
+    error: PipelineDefinitionError,
+    message: "pipeline 'p': union after 'x10' is given 'x10' twice, which would give each of its records twice; union distinct streams (to emit each record twice on purpose: .flatMap((r) => [r, r]))",
+  },
+  {
+    title: 'a stream given twice to one union is refused',
+    build: () => {
+      const p = pipeline('p')
+      const b = p.source('b', src())
+      return p.source('a', src()).union(b, b)
+    },
+    error: PipelineDefinitionError,
+    message: "pipeline 'p': union after 'a' is given 'b' twice, which would give each of its records twice; union distinct streams (to emit each record twice on purpose: .flatMap((r) => [r, r]))",
+  },
+  {
     title: 'a union with a stream of another pipeline is refused',
     build: () => pipeline('p').source('a', src()).union(pipeline('q').source('b', src())),
     error: PipelineDefinitionError,
