@@ -61,7 +61,7 @@ export async function checkpointsCommand(argv: readonly string[]): Promise<numbe
           for (const c of list) {
             out(c.ok ? `${c.id}\t${new Date(c.time).toISOString()}\t${c.holders} holders\t${c.storedBytes} bytes (${c.rawBytes} raw, ${c.codec})\t` +
               `${c.incremental === 0 ? '' : `incremental: ${c.incremental} ${c.incremental === 1 ? 'holder' : 'holders'} wrote changes, on chains of ${c.chainBytes} bytes\t`}steps: ${c.steps.join(', ')}` +
-              `${c.superseded === undefined ? '' : `\t${c.superseded}`}`
+              `${c.previous === undefined ? '' : c.previous === null ? '\tfresh start' : `\tafter ${c.previous}`}${c.superseded === undefined ? '' : `\t${c.superseded}`}`
               : `${c.id}\tCORRUPT\t${c.problem}${c.superseded === undefined ? '' : `\t${c.superseded}`}`)
           }
           return 0

@@ -23,6 +23,8 @@ export type CheckpointSummary =
     readonly id: number; readonly ok: true; readonly time: number; readonly nodeVersion: string; readonly codec: string
     readonly steps: string[]; readonly holders: number; readonly rawBytes: number; readonly storedBytes: number
     readonly incremental: number; readonly chainBytes: number; readonly superseded?: string
+    /** The checkpoint this one continues (null: its run started fresh; absent: written before oxiflow recorded it). */
+    readonly previous?: number | null
   }
   | { readonly id: number; readonly ok: false; readonly problem: string; readonly superseded?: string }
 
@@ -73,7 +75,7 @@ export function checkpoints(store: CheckpointStorage, pipelineId: string): Check
           steps: [...new Set(c.manifest.holders.map((h) => h.step))].sort(compareIds), holders: c.manifest.holders.length,
           rawBytes: sum(c.manifest.holders.map((h) => h.rawBytes)), storedBytes: sum(c.manifest.holders.map((h) => h.storedBytes)),
           incremental: c.manifest.holders.filter((h) => h.snapshot === 'changes').length, chainBytes: sum(c.manifest.holders.map(chainBytes)),
-          ...(c.superseded !== undefined && { superseded: c.superseded }),
+          ...(c.superseded !== undefined && { superseded: c.superseded }), ...(c.manifest.previous !== undefined && { previous: c.manifest.previous }),
         }
         : { id: c.id, ok: false, problem: c.problem, ...(c.superseded !== undefined && { superseded: c.superseded }) })
     },

@@ -56,6 +56,19 @@ export function endedProblem(ended: Record<string, EndedStep> | undefined): stri
   return undefined
 }
 
+/**
+ * The problem with a manifest's `previous` (absent in manifests written before it existed): null
+ * or the id of an older checkpoint.
+ *
+ * @example
+ * previousProblem(9, 7) // "previous is 9, not null or a checkpoint id below 7"
+ */
+export function previousProblem(previous: unknown, checkpointId: number): string | undefined {
+  if (previous === undefined || previous === null) return undefined
+  if (Number.isSafeInteger(previous) && (previous as number) >= 1 && (previous as number) < checkpointId) return undefined
+  return `previous is ${JSON.stringify(previous)}, not null or a checkpoint id below ${checkpointId}`
+}
+
 function holderProblem(h: ManifestHolder, checkpointId: number | undefined): string | undefined {
   if (!isObject(h)) return 'not an object'
   for (const field of ['stateId', 'step', 'stateVersion', 'codec', 'blob', 'type'] as const) {

@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib'
 import type { CodecName } from '../codec/codec-name.ts'
 import { CorruptManifestError } from './corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
-import { endedProblem, holdersProblem, sourcesProblem } from './manifest-problems.ts'
+import { endedProblem, holdersProblem, previousProblem, sourcesProblem } from './manifest-problems.ts'
 
 /**
  * What a manifest records of one holder's snapshot. `storedBytes` is the blob's length in the
@@ -109,6 +109,14 @@ export interface Manifest {
   sources: ManifestSources
   holders: ManifestHolder[]
   ended?: Record<string, EndedStep>
+  /**
+   * The checkpoint whose state this one continues — the run's previous commit, or the checkpoint
+   * the run restored — or null when the run started fresh: a pipeline's checkpoints form a tree,
+   * and a restore's line is the path from its checkpoint back along `previous`
+   * (PipelineCheckpoints.realign). Absent in manifests written before it existed: then the
+   * committed checkpoint below it is taken for its previous.
+   */
+  previous?: number | null
   checksum: number
 }
 
@@ -172,7 +180,7 @@ export function decodeManifest(bytes: Uint8Array, pipelineId: string, checkpoint
   if (m.checkpointId !== checkpointId) throw corrupt(`it is the manifest of checkpoint ${m.checkpointId}`)
   if (typeof m.nodeVersion !== 'string' || typeof m.time !== 'number') throw corrupt('nodeVersion or time missing')
   if (typeof m.codec !== 'string') throw corrupt('codec is not a string')
-  const bad = sourcesProblem(m.sources) ?? holdersProblem(m.holders, m.checkpointId) ?? endedProblem(m.ended)
+  const bad = sourcesProblem(m.sources) ?? holdersProblem(m.holders, m.checkpointId) ?? endedProblem(m.ended) ?? previousProblem(m.previous, m.checkpointId)
   if (bad) throw corrupt(bad)
   return m
 }

@@ -14,6 +14,7 @@ import type { RetainReport } from './retain-checkpoints.ts'
 import { retainCheckpoints } from './retain-checkpoints.ts'
 import { scanCheckpoints } from './scan-checkpoints.ts'
 import { encodeSupersededMarker, supersededReason } from './superseded-marker.ts'
+import { checkpointLine } from './checkpoint-line.ts'
 
 /**
  * The checkpoint layer over a store: one pipeline's checkpoints in its CheckpointStorage
@@ -75,25 +76,30 @@ export class PipelineCheckpoints {
   }
 
   /**
-   * Marks the committed checkpoints a run goes back past — those newer than the one it restored
-   * (`restored`), or all of them when it starts fresh (undefined) — before any of its records
-   * flows; returns the ids it marked (those marked already are left as they are). Their output
-   * history is not the run's: a sink that rewinds its target (`sinks.jsonl` truncates to the
-   * length a checkpoint recorded), restored from one of them later, would cut the new output at
-   * an old offset. `restore: 'latest'` skips them, and retention does not count them among the
-   * checkpoints it keeps: they are no fallback. One stays restorable by id (which takes its mark
-   * off: see `unsupersede`) until retention passes it.
+   * Called by a run before its first record: marks superseded every committed checkpoint off the
+   * line of the one it restored (`restored`; undefined: it starts fresh, and its line is empty)
+   * and takes the mark off those on it (checkpointLine). Returns the ids it marked. A checkpoint
+   * off the line belongs to another output history: a sink that rewinds its target
+   * (`sinks.jsonl` truncates to the length a checkpoint recorded), restored from it later, would
+   * cut the run's output at an offset of that history. `restore: 'latest'` skips superseded
+   * checkpoints and retention does not count them among those it keeps: they are no fallback.
+   * One stays restorable by id until retention passes it; restoring it realigns the marks.
    */
-  async supersedeAfter(restored: number | undefined, fence?: FenceToken): Promise<number[]> {
-    const ids = (await scanCheckpoints(this.store, this.pipelineId)).filter((f) => f.committed && !f.superseded && f.id > (restored ?? 0)).map((f) => f.id)
+  async realign(restored: number | undefined, fence?: FenceToken): Promise<number[]> {
+    const listings = await this.list()
+    const line = restored === undefined ? new Set<number>() : checkpointLine(listings, restored)
     const bytes = encodeSupersededMarker({ by: restored ?? null, time: Date.now() })
-    for (const id of ids) await this.store.put(supersededKey(this.pipelineId, id), bytes, fence === undefined ? undefined : { fence })
-    return ids
-  }
-
-  /** Takes the superseded mark off a checkpoint a run restored by id: its history is the run's again. */
-  async unsupersede(checkpointId: number): Promise<void> {
-    await this.store.delete(supersededKey(this.pipelineId, checkpointId))
+    const marked: number[] = []
+    for (const c of listings) {
+      const key = supersededKey(this.pipelineId, c.id)
+      if (line.has(c.id)) {
+        if (c.superseded !== undefined) await this.store.delete(key)
+      } else if (c.superseded === undefined) {
+        await this.store.put(key, bytes, fence === undefined ? undefined : { fence })
+        marked.push(c.id)
+      }
+    }
+    return marked
   }
 
   /** The manifest of a committed checkpoint, checksum verified (CorruptManifestError, CheckpointNotFoundError). */

@@ -27,6 +27,8 @@ export interface CheckpointSettings {
   readonly incremental?: IncrementalSettings | undefined
   /** Told of every checkpoint's outcome (the job's history, kept across coordinators). */
   readonly history?: (event: CheckpointEvent) => void
+  /** The checkpoint this attempt restored (null: it started fresh): the `previous` of its first checkpoint. */
+  readonly restoredFrom: number | null
 }
 
 /**
@@ -138,7 +140,7 @@ export class CheckpointCoordinator {
       faultPoint('before-manifest', id, last)
       this.committed = await this.checkpoints.commit({
         format: 1, pipelineId: this.plan.pipelineId, checkpointId: id, time: barrier.timestamp, nodeVersion: process.version,
-        codec: this.settings.codec, sources: { cuts }, holders, ended,
+        codec: this.settings.codec, sources: { cuts }, holders, ended, previous: this.committed?.checkpointId ?? this.settings.restoredFrom,
       }, this.settings.fence())
       faultPoint('after-manifest', id, last)
       for (const p of this.participants) await p.commit(id, last)

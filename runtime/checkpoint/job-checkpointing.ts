@@ -80,17 +80,17 @@ export class JobCheckpointing {
     const participants = participantsOf(hosts)
     const holders = await checkDependencies(this.plan, participants)
     this.events?.holders?.(holders)
-    // A run that starts fresh or goes back to an older checkpoint marks the newer ones superseded
-    // before its first record: their output is not its output, so they are no fallback for it.
+    // Before its first record a run marks superseded every checkpoint off the line of the one it
+    // restored (all, when it starts fresh): their output is not its output, so no fallback for it.
     if (asked === undefined) {
-      await this.checkpoints.supersedeAfter(undefined, this.lease?.fence)
+      await this.checkpoints.realign(undefined, this.lease?.fence)
       return
     }
     const started = performance.now()
     const { manifest, skipped } = await chooseCheckpoint(this.checkpoints, participants, asked)
     const why = skipped.map((s) => `skipped checkpoint ${s.id}: ${s.reason}`).join('; ')
     if (!manifest) {
-      await this.checkpoints.supersedeAfter(undefined, this.lease?.fence)
+      await this.checkpoints.realign(undefined, this.lease?.fence)
       this.restored = { checkpointId: undefined, skipped, message: `no valid checkpoint of pipeline '${this.plan.pipelineId}' in ${this.options.store.describe()}: starting fresh${why ? ` (${why})` : ''}` }
       return
     }
@@ -109,8 +109,7 @@ export class JobCheckpointing {
     // that a broker sink cannot take back, and the replay need not bring it in the same order.
     const restoredId = manifest.checkpointId
     const newer = asked === 'latest' ? skipped.map((s) => s.id) : (await this.checkpoints.list()).map((c) => c.id).filter((id) => id > restoredId)
-    await this.checkpoints.supersedeAfter(restoredId, this.lease?.fence)
-    if (asked !== 'latest') await this.checkpoints.unsupersede(restoredId)
+    await this.checkpoints.realign(restoredId, this.lease?.fence)
     const rewoundNote = newer.length === 0 ? '' : `; checkpoint ${newer.join(', ')} had committed after it: sinks that cannot take back ` +
       `what they published (sinks.jetstream, sinks.redisStream) publish again what they published from checkpoint ${restoredId} on, ` +
       `its staged output included: at least once up to where ${newer.length === 1 ? 'that one' : 'those'} reached`
@@ -126,7 +125,7 @@ export class JobCheckpointing {
   start(hosts: readonly Host[]): void {
     this.coordinator = new CheckpointCoordinator(this.plan, participantsOf(hosts), this.checkpoints, {
       codec: this.options.codec, timeoutMs: this.options.timeoutMs, retain: this.options.retain, fence: () => this.lease?.fence,
-      incremental: this.options.incremental, history: (e) => this.history.add(e),
+      incremental: this.options.incremental, history: (e) => this.history.add(e), restoredFrom: this.restored?.checkpointId ?? null,
     })
     const every = this.options.intervalMs
     if (every !== undefined) {

@@ -121,7 +121,7 @@ test('SIGINT stops with a final checkpoint; checkpoints list shows it; --restore
   const first = text.stdout.split('\n')[0]!
   t.true(first.startsWith(`${last}\t`), text.stdout)
   // The stop's checkpoint may be incremental (.reduce's state writes what changed since the last one).
-  t.regex(first, /\t3 holders\t\d+ bytes \(\d+ raw, zstd\)\t(incremental: 1 holder wrote changes, on chains of \d+ bytes\t)?steps: gen, out, totals$/)
+  t.regex(first, /\t3 holders\t\d+ bytes \(\d+ raw, zstd\)\t(incremental: 1 holder wrote changes, on chains of \d+ bytes\t)?steps: gen, out, totals(\t(after \d+|fresh start))?$/)
   const json = await cliInProcess(['checkpoints', 'list', PIPELINE, '--store', store, '--json'])
   t.is(json.code, 0, json.stderr)
   const list = JSON.parse(json.stdout) as Array<{ id: number; ok: boolean; codec: string; steps: string[] }>

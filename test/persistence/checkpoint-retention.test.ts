@@ -145,7 +145,7 @@ test('retain_supersededCheckpoints_notCountedAndKeptWhileRecent', async (t) => {
   // 6, 2, 1, and the newest three of all (6, 5, 4) stay too; 3 stays, newer than the oldest kept.
   const cs = new CheckpointStore(new MemoryStore(), 'p')
   for (let i = 1; i <= 5; i++) await writeCheckpoint(cs, holders(i))
-  t.deepEqual(await cs.supersedeAfter(2), [5, 4, 3])
+  t.deepEqual(await cs.realign(2), [5, 4, 3])
   await writeCheckpoint(cs, holders(6))
   t.deepEqual((await cs.retain(3)).deleted, [])
   await writeCheckpoint(cs, holders(7))
@@ -158,9 +158,11 @@ test('retain_supersededCheckpoints_notCountedAndKeptWhileRecent', async (t) => {
 })
 
 test('retain_randomHistoriesWithRunsGoingBack_soundFallbacksKeptAndEveryRetainedCheckpointReads', async (t) => {
-  // Checkpoints are committed, runs go back (supersedeAfter an older id, or all: a fresh start)
-  // and retain runs, in random order. The model, a plain loop over ids, keeps the newest `keep`
-  // sound ones, the newest `keep` of all, and every one newer than the oldest sound one kept.
+  // Checkpoints are committed, runs go back (realign to an older id, or to none: a fresh start)
+  // and retain runs, in random order. The fixture's manifests have no `previous`, so each
+  // continues the one below it: realigned to `to`, the line is `to` and every id below. The
+  // model, a plain loop over ids, keeps the newest `keep` sound ones, the newest `keep` of all,
+  // and every one newer than the oldest sound one kept.
   t.log(`fast-check seed ${seed} (rerun with FC_SEED=${seed})`)
   const step = fc.record({ action: fc.constantFrom('commit', 'commit', 'back', 'fresh', 'retain'), pick: fc.nat() })
   await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), fc.integer({ min: 1, max: 4 }), async (steps, keep) => {
@@ -175,10 +177,11 @@ test('retain_randomHistoriesWithRunsGoingBack_soundFallbacksKeptAndEveryRetained
       if (s.action === 'commit') alive.unshift((await writeCheckpoint(cs, holders(alive.length + 1))).checkpointId)
       else if (s.action === 'back' && alive.length > 0) {
         const to = alive[s.pick % alive.length]!
-        await cs.supersedeAfter(to)
+        await cs.realign(to)
         for (const id of alive) if (id > to) superseded.add(id)
+        else superseded.delete(id)
       } else if (s.action === 'fresh') {
-        await cs.supersedeAfter(undefined)
+        await cs.realign(undefined)
         for (const id of alive) superseded.add(id)
       } else if (s.action === 'retain') {
         await cs.retain(keep)

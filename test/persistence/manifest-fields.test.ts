@@ -44,7 +44,16 @@ const refused: Array<[string, object, string]> = [
   ['instance missing', withHolder({ instance: undefined }), "holder 0: instance of 'agg/sum' is not an integer ≥ 0"],
   ['instance a string', withHolder({ instance: '1' }), "holder 0: instance of 'agg/sum' is not an integer ≥ 0"],
   ['instance not below parallelism', withHolder({ instance: 2 }), "holder 0: instance of 'agg/sum' is not below its parallelism 2"],
+  ['previous not below its id', { ...content, previous: 3 }, 'previous is 3, not null or a checkpoint id below 3'],
+  ['previous a string', { ...content, previous: '2' }, 'previous is "2", not null or a checkpoint id below 3'],
+  ['previous 0', { ...content, previous: 0 }, 'previous is 0, not null or a checkpoint id below 3'],
 ]
+
+test('decodeManifest_previousNullOrAnOlderId_readsIt', (t) => {
+  t.is(decode({ ...content, previous: null }).previous, null)
+  t.is(decode({ ...content, previous: 2 }).previous, 2)
+  t.is(decode(content).previous, undefined)
+})
 for (const [what, manifest, problem] of refused) {
   test(`decodeManifest_${what.replaceAll(' ', '_')}_refusedNamingTheField`, (t) => {
     const e = t.throws(() => decode(manifest), { instanceOf: CorruptManifestError })

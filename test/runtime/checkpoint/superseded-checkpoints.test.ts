@@ -72,13 +72,13 @@ test('latest past damaged 3 and 4 restores 2 and marks them; retention keeps 2, 
   t.is(second.restore?.checkpointId, 2)
   const listed = await checkpoints(store, 'superseded').list()
   t.deepEqual(listed.map((c) => [c.id, c.superseded !== undefined]), [[6, false], [5, false], [4, true], [3, true], [2, false]])
-  t.regex(listed.find((c) => c.id === 4)!.superseded!, /^superseded: a run restored checkpoint 2 after it \(\d{4}-/)
+  t.regex(listed.find((c) => c.id === 4)!.superseded!, /^superseded: a run restored checkpoint 2, which does not descend from it \(\d{4}-/)
   await damage(store, 6)
   await damage(store, 5)
   const third = await counted(out, 'v1').run({ store, restore: 'latest' }).done
   t.is(third.restore?.checkpointId, 2, third.restore?.message)
   t.deepEqual(third.restore?.skipped.map((s) => s.id), [6, 5, 4, 3])
-  t.regex(third.restore?.message ?? '', /skipped checkpoint 4: superseded: a run restored checkpoint 2 after it/)
+  t.regex(third.restore?.message ?? '', /skipped checkpoint 4: superseded: a run restored checkpoint 2, which does not descend from it/)
   const got = await lines(out)
   t.is(got.length, COUNT)
   const last = new Map(got.map((l) => [l.key, l.value]))
@@ -105,7 +105,7 @@ test('a restore by id marks the newer checkpoints: damaged 6 and 5 of the new ve
   t.deepEqual([...new Map(got.map((l) => [l.key, l.value]))].sort(), [...await totals()].sort())
 })
 
-test('a restore by id of a superseded checkpoint takes its mark off; a fresh start marks every checkpoint', async (t) => {
+test('a restore by id of a superseded checkpoint takes the marks off its line; a fresh start marks every checkpoint', async (t) => {
   // Collected output: a JSONL target cut by the run from 1 refuses a restore of 3 (SinkTargetChangedError).
   t.timeout(60_000)
   const { store } = await setUp(t)
@@ -113,13 +113,38 @@ test('a restore by id of a superseded checkpoint takes its mark off; a fresh sta
   await checkpointsThenStop(counted(undefined, 'v1').run({ store, restore: 1, retain: 10 }), 0) // the stop's 4; 2 and 3 marked
   const superseded = async () => (await checkpoints(store, 'superseded').list()).filter((c) => c.superseded !== undefined).map((c) => c.id)
   t.deepEqual(await superseded(), [3, 2])
-  await checkpointsThenStop(counted(undefined, 'v1').run({ store, restore: 3, retain: 10 }), 0) // the stop's 5; 4 marked, 3 no more
-  t.deepEqual(await superseded(), [4, 2])
+  await checkpointsThenStop(counted(undefined, 'v1').run({ store, restore: 3, retain: 10 }), 0) // the stop's 5; on 3's line again: 3, 2, 1
+  t.deepEqual(await superseded(), [4])
   await checkpointsThenStop(counted(undefined, 'v1').run({ store, retain: 10 }), 0) // fresh: the stop's 6; all before it marked
   t.deepEqual(await superseded(), [5, 4, 3, 2, 1])
   t.regex((await checkpoints(store, 'superseded').list()).find((c) => c.id === 5)!.superseded!, /^superseded: a run started fresh after it/)
   const latest = await counted(undefined, 'v1').run({ store, restore: 'latest' }).done
   t.is(latest.restore?.checkpointId, 6)
+})
+
+test('restores by id that switch between two histories leave only the restored line unmarked: damaged 10 and 5 fall back to 2, not to 4 of the other history', async (t) => {
+  // Found from outside: a restore by id took the mark off the checkpoint it restored and marked
+  // only newer ones, so a checkpoint of the other history below it (4) stayed a fallback, and
+  // 'latest' restored it: the file was cut at its offset, inside a longer line.
+  t.timeout(90_000)
+  const { store, out } = await setUp(t)
+  const B = 'v2-with-a-longer-tag'
+  await checkpointsThenStop(counted(out, 'v1').run({ store, retain: 20 }), 3) // A: 1, 2, 3, and the stop's 4
+  await checkpointsThenStop(counted(out, B).run({ store, restore: 2, retain: 20 }), 0) // B: the stop's 5, soon after 2
+  await checkpointsThenStop(counted(out, B).run({ store, restore: 5, retain: 20 }), 2) // B: 6, 7, and the stop's 8: longer than A's 4
+  await checkpointsThenStop(counted(out, 'v1').run({ store, restore: 4, retain: 20 }), 0) // A again: the stop's 9
+  await checkpointsThenStop(counted(out, B).run({ store, restore: 5, retain: 20 }), 0) // B again: the stop's 10
+  const listed = await checkpoints(store, 'superseded').list()
+  t.deepEqual(listed.filter((c) => c.superseded === undefined).map((c) => c.id), [10, 5, 2, 1])
+  await damage(store, 10)
+  await damage(store, 5)
+  const last = await counted(out, B).run({ store, restore: 'latest', retain: 20 }).done
+  t.is(last.restore?.checkpointId, 2, last.restore?.message)
+  const got = await lines(out)
+  t.is(got.length, COUNT)
+  const firstB = got.findIndex((l) => l.tag === B)
+  t.true(firstB > 0 && got.slice(firstB).every((l) => l.tag === B))
+  t.deepEqual([...new Map(got.map((l) => [l.key, l.value]))].sort(), [...await totals()].sort())
 })
 
 test('CLI: checkpoints list shows why a checkpoint is superseded', async (t) => {
@@ -132,6 +157,8 @@ test('CLI: checkpoints list shows why a checkpoint is superseded', async (t) => 
   t.is(r.code, 0, r.stderr)
   const rows = r.stdout.trim().split('\n')
   t.is(rows.length, 3)
-  t.regex(rows[1]!, /^2\t.*\tsuperseded: a run restored checkpoint 1 after it \(/)
+  t.regex(rows[0]!, /^3\t.*\tafter 1$/)
+  t.regex(rows[1]!, /^2\t.*\tafter 1\tsuperseded: a run restored checkpoint 1, which does not descend from it \(/)
+  t.regex(rows[2]!, /^1\t.*\tfresh start$/)
   t.notRegex(rows[0]! + rows[2]!, /superseded/)
 })
