@@ -89,16 +89,10 @@ export class PipelineCheckpoints {
     const listings = await this.list()
     const line = restored === undefined ? new Set<number>() : checkpointLine(listings, restored)
     const bytes = encodeSupersededMarker({ by: restored ?? null, time: Date.now() })
-    const marked: number[] = []
-    for (const c of listings) {
-      const key = supersededKey(this.pipelineId, c.id)
-      if (line.has(c.id)) {
-        if (c.superseded !== undefined) await this.store.delete(key)
-      } else if (c.superseded === undefined) {
-        await this.store.put(key, bytes, fence === undefined ? undefined : { fence })
-        marked.push(c.id)
-      }
-    }
+    // Marks first, then unmarks: a crash in between leaves a checkpoint marked too many, never one of another line unmarked.
+    const marked = listings.filter((c) => !line.has(c.id) && c.superseded === undefined).map((c) => c.id)
+    for (const id of marked) await this.store.put(supersededKey(this.pipelineId, id), bytes, fence === undefined ? undefined : { fence })
+    for (const c of listings) if (line.has(c.id) && c.superseded !== undefined) await this.store.delete(supersededKey(this.pipelineId, c.id))
     return marked
   }
 

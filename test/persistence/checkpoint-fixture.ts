@@ -23,6 +23,8 @@ export interface FixtureOptions {
   /** Holders whose blob is not written: the manifest references this key instead. */
   reuse?: Record<string, string>
   dataflow?: Array<[string, string]>
+  /** The manifest's `previous` (absent: left out, as in manifests written before it existed). */
+  previous?: number | null
 }
 
 /** Writes blobs then commits checkpoint `await cs.nextId()`; returns its manifest. */
@@ -47,7 +49,7 @@ export async function writeCheckpoint(cs: CheckpointStore, holders: FixtureHolde
   }
   return cs.commit({
     format: 1, pipelineId: cs.pipelineId, checkpointId: id, time: 1_700_000_000_000 + id, nodeVersion: options.nodeVersion ?? process.version,
-    codec, sources: { src: { offset: id * 10 } }, holders: written,
+    codec, sources: { src: { offset: id * 10 } }, holders: written, ...(options.previous !== undefined && { previous: options.previous }),
   }, options.fence)
 }
 

@@ -3,6 +3,9 @@ import { checkpointLine } from '../../persistence/checkpoints/checkpoint-line.ts
 import type { CheckpointListing } from '../../persistence/checkpoints/checkpoint-reports.ts'
 import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
 import { CorruptManifestError } from '../../persistence/checkpoints/corrupt-manifest-error.ts'
+import { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
+import { MemoryStore } from '../../persistence/stores/memory-store.ts'
+import { writeCheckpoint } from './checkpoint-fixture.ts'
 
 /** Listings newest first; `previous`: undefined leaves the field out (a manifest written before it existed); 'corrupt': unreadable. */
 function listings(tree: Record<number, number | null | undefined | 'corrupt'>): CheckpointListing[] {
@@ -41,4 +44,22 @@ test('checkpointLine stops at an unreadable manifest and at a previous that is g
   t.deepEqual(sorted(checkpointLine(tree, 4)), [3, 4])
   t.deepEqual(sorted(checkpointLine(tree, 6)), [6])
   t.deepEqual(sorted(checkpointLine(tree, 9)), [])
+})
+
+test('realign marks every checkpoint off the line before it takes a mark off one on it', async (t) => {
+  // 1-2-3-4 (run A); run B restored 2 and committed 5. A run then restores 5: 3 and 4 must be
+  // marked before 5's mark comes off, or a crash in between leaves 4 (A's) a fallback of B's line.
+  const store = new MemoryStore()
+  const cs = new PipelineCheckpoints(store, 'p')
+  const state = [{ stateId: 'src/offsets', state: { offset: 1 } }]
+  for (const previous of [null, 1, 2, 3, 2]) await writeCheckpoint(cs, state, { previous })
+  t.deepEqual(await cs.realign(4), [5])
+  const failing = new PipelineCheckpoints(Object.assign(Object.create(store) as MemoryStore, {
+    delete: () => Promise.reject(new Error('store down')),
+  }), 'p')
+  await t.throwsAsync(failing.realign(5), { message: 'store down' })
+  const marked = (await cs.list()).filter((c) => c.superseded !== undefined).map((c) => c.id)
+  t.deepEqual(marked, [5, 4, 3])
+  t.deepEqual(await cs.realign(5), [])
+  t.deepEqual((await cs.list()).filter((c) => c.superseded !== undefined).map((c) => c.id), [4, 3])
 })
