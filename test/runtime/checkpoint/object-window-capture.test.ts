@@ -53,7 +53,8 @@ for (const [what, window, kind] of cases) {
     await job.done
     const restored = await buildWindowPipeline(c, paced(input)).run({ workers: 0, store: dir, codec: 'none', incremental: false, restore: checkpoint.id, batchSize: 16 }).done
     const rest = restored.results.out as unknown[]
-    t.true(rest.length > 0 && rest.length < expected.length, `${rest.length} outputs after the restore of ${expected.length}`)
+    // No output after the restore only when the barrier came after the last record (a busy machine, logged above).
+    t.true((rest.length > 0 || after >= input.length) && rest.length < expected.length, `${rest.length} outputs after the restore of ${expected.length}`)
     t.deepEqual(rest, expected.slice(expected.length - rest.length))
   })
 }
