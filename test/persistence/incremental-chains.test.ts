@@ -142,7 +142,8 @@ test('restore_latest_corruptedChangesBlob_fallsBackToTheNewestIntactChainAndSays
 test('retain_twoOverTenIncrementalCheckpoints_neverLeavesARetainedChainBroken', async (t) => {
   t.timeout(60_000)
   const store = stores.memory()
-  const job = build(params).run({ store, retain: 2, incremental: { fullEvery: 4, maxChainRatio: 100 } })
+  // Input for 10 s: the job must not reach its end during the 10 checkpoints (on a starved machine 1 s of it did).
+  const job = build({ ...params, count: 400_000 }).run({ store, retain: 2, incremental: { fullEvery: 4, maxChainRatio: 100 } })
   while (job.metrics().status === 'starting') await sleep(2)
   const cps = checkpoints(store, 'incremental')
   let chained = 0

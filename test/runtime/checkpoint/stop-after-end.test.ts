@@ -19,8 +19,9 @@ const module = pathToFileURL(join(import.meta.dirname, '../../fixtures/increment
 for (const workers of [0, 2]) {
   test(`on ${workers === 0 ? 'no workers (inline)' : `${workers} workers`}: a stop after the input ran out, with a checkpoint in flight, completes with the end's checkpoint and a restore adds nothing`, async (t) => {
     t.timeout(120_000)
-    // 2000 records at 20,000/s: the input runs out after ~0.1 s; each store write takes 1 s.
-    const params: Params = { seed: 5, count: 2000, keys: 200, rate: 20_000 }
+    // 8000 records at 20,000/s: the input runs out after ~0.4 s (after 0.1 s it had, on a starved
+    // machine, before the first checkpoint was asked for); each store write takes 1 s.
+    const params: Params = { seed: 5, count: 8000, keys: 200, rate: 20_000 }
     const store = slowStore('put', 1_000)
     const options = { store, checkpointTimeout: 30_000, ...(workers > 0 && { workers, module, params }) }
     const job = build(params).run(options)

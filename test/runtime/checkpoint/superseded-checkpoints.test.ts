@@ -14,11 +14,16 @@ import { cliInProcess } from '../../cli/run-cli.ts'
 // damage to the run's own checkpoints restored 4, a checkpoint of the abandoned history, whose
 // sink offset cut the new output mid-line.
 
-const COUNT = 30_000
+/** Enough input that a paced run never reaches its end before the test stops it, even on a starved machine (10 s at 20,000/s). */
+const COUNT = 200_000
 
-/** A paced keyed count into a JSONL file (collected without `out`); `tag` stands for the pipeline's version (its output differs per version). */
-const counted = (out: string | undefined, tag: string) => pipeline('superseded')
-  .source('gen', sources.generator({ seed: 5, count: COUNT, rate: 20_000, keys: 7 }))
+/**
+ * A keyed count into a JSONL file (collected without `out`); `tag` stands for the pipeline's
+ * version (its output differs per version). Paced, so a test's checkpoints fall mid-input; `fast`:
+ * unpaced, for a run that goes to the end (a generator's position does not depend on its rate).
+ */
+const counted = (out: string | undefined, tag: string, fast = false) => pipeline('superseded')
+  .source('gen', sources.generator({ seed: 5, count: COUNT, ...(!fast && { rate: 20_000 }), keys: 7 }))
   .keyBy((r) => r.key)
   .reduce('count', (n: number) => n + 1, () => 0)
   .map('tag', (o: { key: string; value: number }) => ({ ...o, tag }))
@@ -75,7 +80,7 @@ test('latest past damaged 3 and 4 restores 2 and marks them; retention keeps 2, 
   t.regex(listed.find((c) => c.id === 4)!.superseded!, /^superseded: a run restored checkpoint 2, which does not descend from it \(\d{4}-/)
   await damage(store, 6)
   await damage(store, 5)
-  const third = await counted(out, 'v1').run({ store, restore: 'latest' }).done
+  const third = await counted(out, 'v1', true).run({ store, restore: 'latest' }).done
   t.is(third.restore?.checkpointId, 2, third.restore?.message)
   t.deepEqual(third.restore?.skipped.map((s) => s.id), [6, 5, 4, 3])
   t.regex(third.restore?.message ?? '', /skipped checkpoint 4: superseded: a run restored checkpoint 2, which does not descend from it/)
@@ -93,7 +98,7 @@ test('a restore by id marks the newer checkpoints: damaged 6 and 5 of the new ve
   await checkpointsThenStop(counted(out, 'v2-with-a-longer-tag').run({ store, restore: 2, retain: 10 }), 1) // 5, and the stop's 6
   await damage(store, 6)
   await damage(store, 5)
-  const third = await counted(out, 'v2-with-a-longer-tag').run({ store, restore: 'latest' }).done
+  const third = await counted(out, 'v2-with-a-longer-tag', true).run({ store, restore: 'latest' }).done
   t.is(third.restore?.checkpointId, 2, third.restore?.message)
   // Exactly once, every line whole: v1's up to checkpoint 2, the new version's after. Restored
   // from 4, the file was cut at v1's offset of 4, inside a longer v2 line.
@@ -118,7 +123,7 @@ test('a restore by id of a superseded checkpoint takes the marks off its line; a
   await checkpointsThenStop(counted(undefined, 'v1').run({ store, retain: 10 }), 0) // fresh: the stop's 6; all before it marked
   t.deepEqual(await superseded(), [5, 4, 3, 2, 1])
   t.regex((await checkpoints(store, 'superseded').list()).find((c) => c.id === 5)!.superseded!, /^superseded: a run started fresh after it/)
-  const latest = await counted(undefined, 'v1').run({ store, restore: 'latest' }).done
+  const latest = await counted(undefined, 'v1', true).run({ store, restore: 'latest' }).done
   t.is(latest.restore?.checkpointId, 6)
 })
 
@@ -140,7 +145,7 @@ test('restores by id that switch between two histories leave only the restored l
   t.deepEqual(listed.map((c) => [c.id, c.ok ? c.previous : undefined]), [[10, 5], [9, 4], [8, 7], [7, 6], [6, 5], [5, 2], [4, 3], [3, 2], [2, 1], [1, null]])
   await damage(store, 10)
   await damage(store, 5)
-  const last = await counted(undefined, B).run({ store, restore: 'latest', retain: 20 }).done
+  const last = await counted(undefined, B, true).run({ store, restore: 'latest', retain: 20 }).done
   t.is(last.restore?.checkpointId, 2, last.restore?.message)
   t.deepEqual(last.restore?.skipped.map((s) => s.id), [10, 9, 8, 7, 6, 5, 4, 3])
 })
