@@ -1,4 +1,4 @@
-import { MessagePort, Worker } from 'node:worker_threads'
+import { MessagePort, Worker, type WorkerOptions } from 'node:worker_threads'
 import { WorkerCrashError } from './worker-crash-error.ts'
 import { WorkerClosedError } from './worker-closed-error.ts'
 import type { Host, HostResults, InstanceStats } from '../host/host.ts'
@@ -35,6 +35,31 @@ const HOST_ENTRY = new URL(import.meta.url).pathname.endsWith('.ts')
  */
 const WORKER_YOUNG_GENERATION_MB = 8
 
+/**
+ * Starts the host thread. A process started with `node --input-type=module -e …` passed that flag
+ * on, and a worker, which starts from a file, refused it (ERR_INPUT_TYPE_NOT_ALLOWED): every job
+ * on workers failed with WorkerCrashError. Then the worker gets the process's flags without it —
+ * less any a worker refuses when they are given explicitly (V8's, such as
+ * `--max-semi-space-size`, which apply to the whole process anyway). Otherwise it inherits them.
+ */
+function startWorker(options: WorkerOptions): Worker {
+  if (!process.execArgv.some((a) => a === '--input-type' || a.startsWith('--input-type='))) return new Worker(HOST_ENTRY, options)
+  let execArgv: string[] = []
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const a = process.execArgv[i]!
+    if (a === '--input-type') i++ // its value follows
+    else if (!a.startsWith('--input-type=')) execArgv.push(a)
+  }
+  try {
+    return new Worker(HOST_ENTRY, { ...options, execArgv })
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e
+    const refused = new Set((e as Error).message.replace(/^[^:]*: /, '').split(', '))
+    execArgv = execArgv.filter((a) => !refused.has(a))
+    return new Worker(HOST_ENTRY, { ...options, execArgv })
+  }
+}
+
 /** resourceLimits for a worker thread (see WORKER_YOUNG_GENERATION_MB). */
 function workerLimits(): { maxYoungGenerationSizeMb: number } | undefined {
   const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]
@@ -59,7 +84,7 @@ export class WorkerHost implements Host {
 
   constructor(private readonly spec: HostSpec) {
     const resourceLimits = workerLimits()
-    this.worker = new Worker(HOST_ENTRY, { workerData: { oxiflowHost: spec.host }, ...(resourceLimits && { resourceLimits }) })
+    this.worker = startWorker({ workerData: { oxiflowHost: spec.host }, ...(resourceLimits && { resourceLimits }) })
     this.api = wrap<HostApi>(nodeEndpoint(this.worker))
     this.worker.on('error', (e) => this.crashed(new WorkerCrashError(spec.host, e instanceof Error ? e.message : String(e), { cause: e })))
     this.worker.on('exit', (code) => { if (!this.closing) this.crashed(new WorkerCrashError(spec.host, `its thread exited with code ${code}`)) })

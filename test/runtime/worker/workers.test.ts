@@ -141,3 +141,16 @@ test.serial("a worker's young generation is capped at 8 MB, unless the process s
   const [record] = JSON.parse(stdout.trim().split('\n').pop()!) as Array<{ youngMb: number }>
   t.not(record!.youngMb, 8, 'the flag leaves V8 to size it')
 })
+
+test.serial('a process started with --input-type=module -e runs a job on workers (the flag is not passed on to them)', async (t) => {
+  t.timeout(60_000)
+  // Inherited, a worker (started from a file) refused it: every job on workers failed with WorkerCrashError.
+  const code = "const { default: p } = await import('./test/fixtures/workers/young-generation.ts'); " +
+    "const s = await p.run({ workers: 1, module: new URL('./test/fixtures/workers/young-generation.ts', 'file://' + process.cwd() + '/').href }).done; " +
+    'console.log(JSON.stringify(s.results.out))'
+  const { stdout } = await exec(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { timeout: 50_000 })
+  t.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), [{ youngMb: 8 }])
+  // With a V8 flag beside it, which a worker refuses when flags are given explicitly: left out too.
+  const both = await exec(process.execPath, ['--max-semi-space-size=4', '--import', 'tsx', '--input-type', 'module', '-e', code], { timeout: 50_000 })
+  t.is(JSON.parse(both.stdout.trim().split('\n').pop()!).length, 1)
+})
