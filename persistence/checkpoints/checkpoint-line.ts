@@ -1,27 +1,38 @@
 import type { CheckpointListing } from './checkpoint-reports.ts'
 
 /**
- * The line of checkpoint `id`: it and every checkpoint its state descends from, following each
- * manifest's `previous` back to the run that started fresh. A manifest without `previous`
- * (written before it existed) is taken to continue the committed checkpoint below it, as every
- * history was then; the line stops at a checkpoint whose manifest is unreadable or gone (what
- * came before it is unknown, so none of it counts as the line's).
+ * The line of a checkpoint: it and the checkpoints its state descends from (`ids`), following each
+ * manifest's `previous` back. `knownFrom`: checkpoints at or above this id are on the line or off
+ * it for certain; below it nothing is known — the walk stopped at a manifest without `previous`
+ * (written before it existed), an unreadable one, or a `previous` that is gone — and 0 when the
+ * walk reached the run that started fresh (every checkpoint is known). An ancestor's id is below
+ * its descendant's (checked when a manifest is read), so a checkpoint above `knownFrom` and not
+ * in `ids` is off the line.
  *
  * @example
- * checkpointLine(await cs.list(), 7) // Set { 7, 6, 2, 1 }: 6 restored 2, and its run went on to 7
+ * checkpointLine(await cs.list(), 7) // { ids: Set { 7, 6, 2, 1 }, knownFrom: 0 }: 6 restored 2, its run went on to 7
  */
-export function checkpointLine(listings: readonly CheckpointListing[], id: number): Set<number> {
+export interface CheckpointLine {
+  readonly ids: ReadonlySet<number>
+  readonly knownFrom: number
+}
+
+/**
+ * The line of checkpoint `id` among `listings` (see CheckpointLine).
+ *
+ * @example
+ * const { ids, knownFrom } = checkpointLine(await cs.list(), 7)
+ */
+export function checkpointLine(listings: readonly CheckpointListing[], id: number): CheckpointLine {
   const byId = new Map(listings.map((l) => [l.id, l]))
-  const ids = listings.map((l) => l.id).sort((a, b) => b - a)
-  const line = new Set<number>()
-  for (let at: number | null | undefined = id; at !== null && at !== undefined;) {
+  const ids = new Set<number>()
+  for (let at = id; ;) {
     const listing = byId.get(at)
-    if (listing === undefined) break
-    line.add(at)
-    if (!listing.ok) break
-    const previous: number | null | undefined = listing.manifest.previous
-    // `previous` is below the manifest's own id (checked when it is read), so the walk ends.
-    at = previous !== undefined ? previous : ids.find((other) => other < at!)
+    if (listing === undefined) return { ids, knownFrom: at }
+    ids.add(at)
+    const previous = listing.ok ? listing.manifest.previous : undefined
+    if (previous === null) return { ids, knownFrom: 0 }
+    if (previous === undefined) return { ids, knownFrom: at }
+    at = previous
   }
-  return line
 }

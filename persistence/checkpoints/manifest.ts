@@ -113,8 +113,8 @@ export interface Manifest {
    * The checkpoint whose state this one continues — the run's previous commit, or the checkpoint
    * the run restored — or null when the run started fresh: a pipeline's checkpoints form a tree,
    * and a restore's line is the path from its checkpoint back along `previous`
-   * (PipelineCheckpoints.realign). Absent in manifests written before it existed: then the
-   * committed checkpoint below it is taken for its previous.
+   * (PipelineCheckpoints.realign). Absent in manifests written before it existed: below such a
+   * checkpoint its line is unknown (checkpointLine).
    */
   previous?: number | null
   checksum: number

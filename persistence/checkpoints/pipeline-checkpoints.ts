@@ -76,21 +76,23 @@ export class PipelineCheckpoints {
   }
 
   /**
-   * Called by a run before its first record: marks superseded every committed checkpoint off the
-   * line of the one it restored (`restored`; undefined: it starts fresh, and its line is empty)
-   * and takes the mark off those on it (checkpointLine). Returns the ids it marked. A checkpoint
-   * off the line belongs to another output history: a sink that rewinds its target
-   * (`sinks.jsonl` truncates to the length a checkpoint recorded), restored from it later, would
-   * cut the run's output at an offset of that history. `restore: 'latest'` skips superseded
-   * checkpoints and retention does not count them among those it keeps: they are no fallback.
-   * One stays restorable by id until retention passes it; restoring it realigns the marks.
+   * Called by a run before its first record: marks superseded every committed checkpoint known to
+   * be off the line of the one it restored (`restored`; undefined: it starts fresh, and every
+   * checkpoint is off its line), and takes the mark off those on it (checkpointLine). Below where
+   * the line is known — a manifest written before `previous` existed, an unreadable one, a
+   * `previous` deleted — marks stay as they are. Returns the ids it marked. A checkpoint off the
+   * line belongs to another output history: a sink that rewinds its target (`sinks.jsonl`
+   * truncates to the length a checkpoint recorded), restored from it later, would cut the run's
+   * output at an offset of that history. `restore: 'latest'` skips superseded checkpoints and
+   * retention does not count them among those it keeps: they are no fallback. One stays
+   * restorable by id until retention passes it; restoring it realigns the marks.
    */
   async realign(restored: number | undefined, fence?: FenceToken): Promise<number[]> {
     const listings = await this.list()
-    const line = restored === undefined ? new Set<number>() : checkpointLine(listings, restored)
+    const { ids: line, knownFrom } = restored === undefined ? { ids: new Set<number>(), knownFrom: 0 } : checkpointLine(listings, restored)
     const bytes = encodeSupersededMarker({ by: restored ?? null, time: Date.now() })
     // Marks first, then unmarks: a crash in between leaves a checkpoint marked too many, never one of another line unmarked.
-    const marked = listings.filter((c) => !line.has(c.id) && c.superseded === undefined).map((c) => c.id)
+    const marked = listings.filter((c) => c.id >= knownFrom && !line.has(c.id) && c.superseded === undefined).map((c) => c.id)
     for (const id of marked) await this.store.put(supersededKey(this.pipelineId, id), bytes, fence === undefined ? undefined : { fence })
     for (const c of listings) if (line.has(c.id) && c.superseded !== undefined) await this.store.delete(supersededKey(this.pipelineId, c.id))
     return marked

@@ -17,33 +17,50 @@ function listings(tree: Record<number, number | null | undefined | 'corrupt'>): 
   }).sort((a, b) => b.id - a.id)
 }
 
-const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b)
+const line = (l: { ids: ReadonlySet<number>; knownFrom: number }) => ({ ids: [...l.ids].sort((a, b) => a - b), knownFrom: l.knownFrom })
 
 test('checkpointLine follows previous back to the fresh start, across restores', (t) => {
   // 1-2-3-4 (run A); B restored 2: 5, 6; A restored 4: 7; B restored 5: 8.
   const tree = listings({ 1: null, 2: 1, 3: 2, 4: 3, 5: 2, 6: 5, 7: 4, 8: 5 })
-  t.deepEqual(sorted(checkpointLine(tree, 8)), [1, 2, 5, 8])
-  t.deepEqual(sorted(checkpointLine(tree, 7)), [1, 2, 3, 4, 7])
-  t.deepEqual(sorted(checkpointLine(tree, 6)), [1, 2, 5, 6])
-  t.deepEqual(sorted(checkpointLine(tree, 1)), [1])
+  t.deepEqual(line(checkpointLine(tree, 8)), { ids: [1, 2, 5, 8], knownFrom: 0 })
+  t.deepEqual(line(checkpointLine(tree, 7)), { ids: [1, 2, 3, 4, 7], knownFrom: 0 })
+  t.deepEqual(line(checkpointLine(tree, 6)), { ids: [1, 2, 5, 6], knownFrom: 0 })
+  t.deepEqual(line(checkpointLine(tree, 1)), { ids: [1], knownFrom: 0 })
 })
 
 test('checkpointLine: a run started fresh begins a line of its own', (t) => {
-  t.deepEqual(sorted(checkpointLine(listings({ 1: null, 2: 1, 3: null, 4: 3 }), 4)), [3, 4])
+  t.deepEqual(line(checkpointLine(listings({ 1: null, 2: 1, 3: null, 4: 3 }), 4)), { ids: [3, 4], knownFrom: 0 })
 })
 
-test('checkpointLine: manifests without previous continue the committed checkpoint below them', (t) => {
-  // 1, 2 and 4 written before `previous` existed (3 deleted by retention); 5 restored 2.
+test('checkpointLine: below a manifest without previous (written before it existed) nothing is known', (t) => {
+  // 1, 2 and 4 written before `previous` existed; 5 restored 2.
   const tree = listings({ 1: undefined, 2: undefined, 4: undefined, 5: 2, 6: 5 })
-  t.deepEqual(sorted(checkpointLine(tree, 4)), [1, 2, 4])
-  t.deepEqual(sorted(checkpointLine(tree, 6)), [1, 2, 5, 6])
+  t.deepEqual(line(checkpointLine(tree, 4)), { ids: [4], knownFrom: 4 })
+  t.deepEqual(line(checkpointLine(tree, 6)), { ids: [2, 5, 6], knownFrom: 2 })
 })
 
-test('checkpointLine stops at an unreadable manifest and at a previous that is gone', (t) => {
+test('checkpointLine: below an unreadable manifest or a previous that is gone nothing is known', (t) => {
   const tree = listings({ 1: null, 2: 1, 3: 'corrupt', 4: 3, 6: 5 })
-  t.deepEqual(sorted(checkpointLine(tree, 4)), [3, 4])
-  t.deepEqual(sorted(checkpointLine(tree, 6)), [6])
-  t.deepEqual(sorted(checkpointLine(tree, 9)), [])
+  t.deepEqual(line(checkpointLine(tree, 4)), { ids: [3, 4], knownFrom: 3 })
+  t.deepEqual(line(checkpointLine(tree, 6)), { ids: [6], knownFrom: 5 })
+  t.deepEqual(line(checkpointLine(tree, 9)), { ids: [], knownFrom: 9 })
+})
+
+test('realign leaves the marks below where the line is known as they are', async (t) => {
+  // Found from outside: a gap mid-line (5 deleted) marked 1-4, sound ancestors of 6, so damage to
+  // 6 started the job fresh; and a manifest without previous (an older version's) took marks off
+  // checkpoints that version had marked, making another history's checkpoint a fallback again.
+  const cs = new PipelineCheckpoints(new MemoryStore(), 'p')
+  const state = [{ stateId: 'src/offsets', state: { offset: 1 } }]
+  for (const previous of [null, 1, 2, 3, 4, 5]) await writeCheckpoint(cs, state, { previous })
+  await cs.delete(5)
+  t.deepEqual(await cs.realign(6), [])
+  const old = new PipelineCheckpoints(new MemoryStore(), 'p')
+  for (let i = 0; i < 5; i++) await writeCheckpoint(old, state) // no previous: an older version's
+  t.deepEqual(await old.realign(undefined), [5, 4, 3, 2, 1]) // that version's fresh start
+  await old.store.delete('pipelines/p/checkpoints/0000000005/superseded.json') // it then restored 5 by id
+  t.deepEqual(await old.realign(5), [])
+  t.deepEqual((await old.list()).filter((c) => c.superseded !== undefined).map((c) => c.id), [4, 3, 2, 1])
 })
 
 test('realign marks every checkpoint off the line before it takes a mark off one on it', async (t) => {
