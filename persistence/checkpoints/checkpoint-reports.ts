@@ -15,6 +15,18 @@ export type CheckpointListing =
   | { readonly id: number; readonly ok: false; readonly problem: string; readonly error: CorruptManifestError; readonly superseded?: string }
 
 /**
+ * Why `restore: 'latest'` skips a listed checkpoint before reading its blobs — superseded, or its
+ * manifest unreadable — or undefined when its blobs decide.
+ *
+ * @example
+ * listingSkipReason({ id: 7, ok: false, problem: 'not JSON', error }) // 'corrupt manifest: not JSON'
+ */
+export function listingSkipReason(listing: CheckpointListing): string | undefined {
+  if (listing.superseded !== undefined) return listing.superseded
+  return listing.ok ? undefined : `corrupt manifest: ${listing.problem}`
+}
+
+/**
  * A problem with one holder's blob, naming the step and state id; `link` is the checkpoint that
  * wrote the blob when it is a link of an incremental holder's chain (an older checkpoint's blob).
  *

@@ -3,7 +3,7 @@ import { isCorruptManifestError } from './corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
 import type { FenceToken } from '../stores/state-store.ts'
 import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey, supersededKey } from './checkpoint-layout.ts'
-import { blobProblemText, type BlobProblem, type CheckpointListing, type VerifyReport } from './checkpoint-reports.ts'
+import { blobProblemText, listingSkipReason, type BlobProblem, type CheckpointListing, type VerifyReport } from './checkpoint-reports.ts'
 import type { CheckpointStorage } from './checkpoint-storage.ts'
 import { holderBlobProblem, type BlobCheck } from './holder-blob-problem.ts'
 import { chainBlobs } from './holder-chain.ts'
@@ -161,12 +161,9 @@ export class PipelineCheckpoints {
   async latestValid(): Promise<{ checkpoint: Manifest | undefined; skipped: Array<{ id: number; reason: string }> }> {
     const skipped: Array<{ id: number; reason: string }> = []
     for (const listing of await this.list()) {
-      if (listing.superseded !== undefined) {
-        skipped.push({ id: listing.id, reason: listing.superseded })
-        continue
-      }
-      if (!listing.ok) {
-        skipped.push({ id: listing.id, reason: `corrupt manifest: ${listing.problem}` })
+      const reason = listingSkipReason(listing)
+      if (reason !== undefined || !listing.ok) {
+        skipped.push({ id: listing.id, reason: reason! })
         continue
       }
       const problems = await this.blobProblems(listing.manifest, 'decompress')

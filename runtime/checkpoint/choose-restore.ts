@@ -1,5 +1,5 @@
 import { checkNodeVersion } from '../../persistence/checkpoints/check-node-version.ts'
-import { blobProblemText, type BlobProblem } from '../../persistence/checkpoints/checkpoint-reports.ts'
+import { blobProblemText, listingSkipReason, type BlobProblem } from '../../persistence/checkpoints/checkpoint-reports.ts'
 import { CorruptCheckpointError } from '../../persistence/checkpoints/corrupt-checkpoint-error.ts'
 import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
@@ -33,12 +33,9 @@ export async function chooseCheckpoint(checkpoints: PipelineCheckpoints, partici
   }
   const skipped: Array<{ id: number; reason: string }> = []
   for (const listing of await checkpoints.list()) {
-    if (listing.superseded !== undefined) {
-      skipped.push({ id: listing.id, reason: listing.superseded })
-      continue
-    }
-    if (!listing.ok) {
-      skipped.push({ id: listing.id, reason: `corrupt manifest: ${listing.problem}` })
+    const reason = listingSkipReason(listing)
+    if (reason !== undefined || !listing.ok) {
+      skipped.push({ id: listing.id, reason: reason! })
       continue
     }
     checkNodeVersion(listing.manifest)
