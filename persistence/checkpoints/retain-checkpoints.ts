@@ -22,8 +22,8 @@ export interface RetainReport {
 
 /**
  * Keeps the newest `keep` committed checkpoints that are not superseded and deletes every
- * checkpoint folder older than the oldest kept one, oldest first. A superseded checkpoint (one a
- * later run went back past: PipelineCheckpoints.supersede) is no fallback, so it does not count:
+ * checkpoint folder older than the oldest kept one, oldest first. A superseded checkpoint (off
+ * the line of a later run: PipelineCheckpoints.realign) is no fallback, so it does not count:
  * counted, a run that restored 6 past damaged 7 and 8 kept 9, 8 and 7 at its first checkpoint
  * and deleted 6, its only sound fallback. Superseded ones stay while they are among the newest
  * `keep` committed checkpoints, as they did before (restorable by id: a run started fresh by
