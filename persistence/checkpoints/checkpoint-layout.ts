@@ -11,8 +11,8 @@ import { checkStoreKey } from '../stores/check-store-key.ts'
  * pipelines/<pipelineId>/checkpoints/<n, zero-padded to 10>/superseded.json
  * ```
  *
- * `superseded.json` marks a committed checkpoint that a later run went back past (see
- * PipelineCheckpoints.supersede).
+ * `superseded.json` marks a committed checkpoint off the line of a later run (see
+ * PipelineCheckpoints.realign).
  *
  * Zero padding makes the store's sorted `list` sort checkpoints by id. Readers never rebuild a
  * blob key: they take it from the manifest, which may also reference a blob of an older
@@ -23,7 +23,7 @@ import { checkStoreKey } from '../stores/check-store-key.ts'
  */
 export const MANIFEST_FILE = 'manifest.json'
 
-/** The marker of a checkpoint a later run went back past (see PipelineCheckpoints.supersede). */
+/** The marker of a checkpoint off the line of a later run (see PipelineCheckpoints.realign). */
 export const SUPERSEDED_FILE = 'superseded.json'
 
 /** Checkpoint ids are positive integers below 10^10 (ten digits). */

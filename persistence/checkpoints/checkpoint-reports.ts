@@ -4,8 +4,8 @@ import type { Manifest } from './manifest.ts'
 
 /**
  * One committed checkpoint as `list()` sees it: its manifest, or the problem that makes its
- * manifest unreadable; `superseded` says why 'latest' no longer restores it, when a later run
- * went back past it (see PipelineCheckpoints.supersede).
+ * manifest unreadable; `superseded` says why 'latest' no longer restores it, when it is off the
+ * line of a later run (see PipelineCheckpoints.realign).
  *
  * @example
  * for (const c of await cs.list()) console.log(c.id, c.ok ? c.manifest.time : c.problem, c.superseded ?? '')
