@@ -38,6 +38,11 @@ export class PipelineCheckpoints {
     return (newest?.id ?? 0) + 1
   }
 
+  /** The ids of the committed checkpoints, newest first, from one `list` of the store (no manifest read). */
+  async committedIds(): Promise<number[]> {
+    return (await scanCheckpoints(this.store, this.pipelineId)).filter((f) => f.committed).map((f) => f.id)
+  }
+
   /** Writes one holder's encoded snapshot into checkpoint `checkpointId`'s folder; returns its key. */
   async writeBlob(checkpointId: number, stateId: string, keyGroups: KeyGroupRange | undefined, encoded: { bytes: Uint8Array }, fence?: FenceToken): Promise<string> {
     const key = blobKey(this.pipelineId, checkpointId, stateId, keyGroups)

@@ -108,7 +108,7 @@ export class JobCheckpointing {
     // Committed checkpoints newer than the restored one: their commits may have published output
     // that a broker sink cannot take back, and the replay need not bring it in the same order.
     const restoredId = manifest.checkpointId
-    const newer = asked === 'latest' ? skipped.map((s) => s.id) : (await this.checkpoints.list()).map((c) => c.id).filter((id) => id > restoredId)
+    const newer = asked === 'latest' ? skipped.map((s) => s.id) : (await this.checkpoints.committedIds()).filter((id) => id > restoredId)
     await this.checkpoints.realign(restoredId, this.lease?.fence)
     const rewoundNote = newer.length === 0 ? '' : `; checkpoint ${newer.join(', ')} had committed after it: sinks that cannot take back ` +
       `what they published (sinks.jetstream, sinks.redisStream) publish again what they published from checkpoint ${restoredId} on, ` +
