@@ -1,5 +1,5 @@
 import test from 'ava'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -31,17 +31,21 @@ const counted = (out: string | undefined, tag: string, fast = false) => pipeline
 
 /** Runs `job` until `n` checkpoints were taken on demand, then stops it (its stop takes one more); its summary. */
 async function checkpointsThenStop(job: Job, n: number): Promise<JobSummary> {
-  // Not before it runs (its restore can take a while on a loaded machine): a checkpoint asked for then is refused.
-  const deadline = Date.now() + 30_000
-  while (job.metrics().status === 'starting') {
-    if (Date.now() > deadline) throw new Error(`job '${job.pipelineId}' still starting after 30 s`)
-    await sleep(10)
-  }
+  await running(job)
   for (let i = 0; i < n; i++) {
     await sleep(60)
     await job.checkpoint()
   }
   return job.stop()
+}
+
+/** Waits until `job` runs: a checkpoint asked for before (its restore can take a while on a loaded machine) is refused. */
+async function running(job: Job): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (job.metrics().status === 'starting') {
+    if (Date.now() > deadline) throw new Error(`job '${job.pipelineId}' still starting after 30 s`)
+    await sleep(10)
+  }
 }
 
 /** Deletes the count step's blob of checkpoint `id`: a restore of it fails ('missing'). */
@@ -156,7 +160,17 @@ test('JSONL: a restore by id of a checkpoint of another history is refused, the 
   t.timeout(60_000)
   const { store, out } = await setUp(t)
   await checkpointsThenStop(counted(out, 'v1').run({ store, retain: 20 }), 3) // A: 1, 2, 3, and the stop's 4
-  await checkpointsThenStop(counted(out, 'v2-with-a-longer-tag').run({ store, restore: 2, retain: 20 }), 2) // B: 5, 6, and the stop's 7
+  const committedByA = (await stat(out)).size // 4's committed length
+  // B: 5, 6, … until its file reaches past 4's committed length (or the restore of 4 is refused
+  // for a short file, another check); on a loaded machine 2 checkpoints' time was not enough.
+  const b = counted(out, 'v2-with-a-longer-tag').run({ store, restore: 2, retain: 20 })
+  await running(b)
+  for (let i = 0; (await stat(out)).size <= committedByA + 1024; i++) {
+    if (i === 50) throw new Error(`B's file still at most ${committedByA + 1024} bytes after 50 checkpoints`)
+    await sleep(60)
+    await b.checkpoint()
+  }
+  await b.stop()
   const file = await readFile(out)
   const marks = (await checkpoints(store, 'superseded').list()).map((c) => [c.id, c.superseded !== undefined])
   const e = await t.throwsAsync(counted(out, 'v1').run({ store, restore: 4, retain: 20 }).done)
