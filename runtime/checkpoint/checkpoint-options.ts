@@ -41,9 +41,9 @@ export interface CheckpointRunOptions {
    * more stored bytes than that times its full blob — a restore never reads much more than twice
    * a full snapshot, and churn-heavy state (where changes are as big as the state) goes back to
    * full (Kafka's log cleaner compacts once the dirty part is half the log: the same ratio 1).
-   * `false` (or `fullEvery: 1`): every checkpoint full.
+   * `false` (or `fullEvery: 1`): every checkpoint full; `true`: the defaults, as when left out.
    */
-  readonly incremental?: false | { readonly fullEvery?: number; readonly maxChainRatio?: number }
+  readonly incremental?: boolean | { readonly fullEvery?: number; readonly maxChainRatio?: number }
 }
 
 /**
@@ -134,8 +134,9 @@ const INCREMENTAL_KEYS: Readonly<Record<keyof IncrementalSettings, true>> = { fu
 /** `incremental` checked (its keys too): undefined when off (false, or fullEvery 1), else both settings. */
 function resolveIncremental(value: CheckpointRunOptions['incremental']): IncrementalSettings | undefined {
   if (value === false) return undefined
+  if (value === true) value = undefined
   if (!(value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)))) {
-    throw invalidOption('run(options)', 'incremental', 'false or { fullEvery, maxChainRatio }', value)
+    throw invalidOption('run(options)', 'incremental', 'true, false or { fullEvery, maxChainRatio }', value)
   }
   checkKnownOptions('run(options).incremental', value, INCREMENTAL_KEYS)
   const fullEvery = value?.fullEvery ?? INCREMENTAL_DEFAULTS.fullEvery

@@ -41,6 +41,7 @@ test('an option that is none of the options is refused, naming the closest one: 
     // Checkpoint options are checked also when the run takes no checkpoints (no store): before, they were ignored then.
     [() => p.run({ incremental: { fulEvery: 3 } } as never), "run(options).incremental: 'fulEvery' is not an option (did you mean 'fullEvery'?); the options are fullEvery, maxChainRatio"],
     [() => p.run({ incremental: { fullEvery: 0 } }), 'run(options): options.incremental.fullEvery must be an integer ≥ 1'],
+    [() => p.run({ incremental: 'yes' } as never), 'run(options): options.incremental must be true, false or { fullEvery, maxChainRatio } (got "yes")'],
     [() => p.run({ codec: 'gzip' } as never), 'run(options): options.codec must be one of zstd, lz4, snappy, none'],
     [() => windows.tumbling({ size: 1000, time: (r: { ts: number }) => r.ts, maxOutOfOrderliness: 5 } as never),
       "windows.tumbling: 'maxOutOfOrderliness' is not an option (did you mean 'maxOutOfOrderness'?); the options are size, time, maxOutOfOrderness, allowedLateness"],
