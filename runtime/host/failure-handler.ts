@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { InvalidKeyError } from '../key-groups/invalid-key-error.ts'
 import { KeyFunctionError } from '../key-groups/key-function-error.ts'
+import { StateDeclarationError } from '../state/state-declaration-error.ts'
+import { StateKeyError } from '../state/state-key-error.ts'
+import { StateValueError } from '../state/state-value-error.ts'
 import { isRecordEncodeError } from '../errors/record-encode-error.ts'
 import { StepError } from '../errors/step-error.ts'
 import type { Maybe } from '../maybe.ts'
@@ -67,6 +70,8 @@ export class FailureHandler {
     // An invalid key or a throwing keyBy is a bug in the keyBy function, not in one record: no
     // policy applies, and the error reads as the router's, which meets it first on several instances.
     if (error instanceof InvalidKeyError || error instanceof KeyFunctionError) throw new StepError(this.step, 'its keyBy function on a record', error, '; fix the keyBy function')
+    // So is the Oxi's misuse of ctx.state: another key's state, a value no checkpoint holds, a late declaration.
+    if (error instanceof StateKeyError || error instanceof StateValueError || error instanceof StateDeclarationError) throw new StepError(this.step, offset, error, '')
     const policy = this.policy
     // A record a sink could not encode is the record's failure, not its target's: its error says the fix.
     if (policy === 'fail') throw new StepError(this.step, offset, error, this.sink && !isRecordEncodeError(error) ? SINK_HINT : undefined)

@@ -4,7 +4,7 @@ import type { Oxi, OxiContext } from '../contracts/oxi.ts'
 import { EmitOutsideCallbackError } from './emit-outside-callback-error.ts'
 import { andThen, type Maybe } from '../maybe.ts'
 import { releaseOxi } from './oxi-instances.ts'
-import { keyGroupCache } from '../key-groups/key-group-assignment.ts'
+import { keyGroupCache, rangeOf } from '../key-groups/key-group-assignment.ts'
 import { DeclaredStates } from '../state/oxi-state.ts'
 import { inputOffset, type OperatorContext, type Output } from './operator.ts'
 import { Pipe } from './pipe.ts'
@@ -33,6 +33,7 @@ export class ProcessOperator extends Pipe {
     super(next)
     const key = ctx.step.key
     this.states = new DeclaredStates({ step: ctx.step.name, keyOf: key, groupOf: keyGroupCache(ctx.maxKeyGroups),
+      owned: { range: rangeOf(ctx.instance, ctx.maxKeyGroups, ctx.parallelism), instance: ctx.instance, parallelism: ctx.parallelism },
       now: () => ctx.clock.now(), watermark: () => this.wm })
     this.oxiCtx = {
       pipelineId: ctx.pipelineId,

@@ -6,37 +6,11 @@ import { KeyedStateRestoreError } from './keyed-state-restore-error.ts'
 import { SlotTable } from './slot-table.ts'
 import { KeyedCapture } from './keyed-capture.ts'
 import { finishCaptureNow, type SnapshotCapture } from '../../persistence/snapshot-capture.ts'
-import type { StateOptions, StateTtl } from './state-options.ts'
+import type { StateTtl } from './state-options.ts'
+import type { KeyedStateSetup } from './keyed-state-setup.ts'
 import { eventTimeOf } from '../operators/window/event-time.ts'
 import { sweepExpired, SWEEP_PER_WRITE } from './expiry-sweep.ts'
-
-/**
- * What a keyed state holder is built from: where it is (step, name), how a record's key and
- * key group are found, the step's clocks, and the declaration's options.
- *
- * @example
- * const setup: KeyedStateSetup = { step: 'count', name: 'n', keyOf: (r) => r.user, groupOf: (k) => keyGroupOf(k, 128),
- *   now: () => clock.now(), watermark: () => -Infinity, options: {} }
- */
-export interface KeyedStateSetup {
-  readonly step: string
-  readonly name: string
-  readonly keyOf: (record: unknown) => unknown
-  readonly groupOf: (key: unknown) => KeyGroup
-  /** Processing time (the job clock). */
-  readonly now: () => number
-  /** The highest watermark the step received. */
-  readonly watermark: () => number
-  /** Event-time TTL: the step's highest record time (EventClock), shared by its states. */
-  readonly eventClock?: { observe(time: number): void; seen(): number }
-  readonly options: StateOptions
-  /** The holder's state id when not `${step}/state.${name}` (a step's built-in state, e.g. `.reduce`'s). */
-  readonly stateId?: string
-  /** Applies `options.migrate` to one stored value (a whole map or list: each of its units). */
-  readonly migrateValue?: (value: unknown, migrate: (unit: unknown) => unknown) => unknown
-  /** Snapshots pack key groups from this many keys on (default PACK_FROM; tests pack every group with 1). */
-  readonly packFrom?: number
-}
+import { StateChecks } from './state-checks.ts'
 
 /**
  * Per-key state a step's runtime owns (one per `ctx.state.value/map/list` declaration): keys in
@@ -44,6 +18,9 @@ export interface KeyedStateSetup {
  * `${step}/state.${name}`, keyed (snapshot by key group, any subset restores), with incremental
  * snapshots (`snapshotChanges`: the keys touched since a snapshot of this run). Expired entries
  * are invisible to `get`, dropped by every snapshot and, a few slots per write, by the writes.
+ * An object handed out (`get`, `entries`) counts as changed — the step may change it in place
+ * without a `set` — so incremental snapshots include it. A key outside the instance's key groups
+ * is refused (StateKeyError), and so is a function or symbol as a value (StateValueError).
  *
  * @example
  * const h = new KeyedStateHolder(setup); h.set(record, 1); h.get(record) // 1
@@ -67,12 +44,14 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
   /** The capture of a barrier still being gathered, if any. */
   private running: KeyedCapture | undefined
   private sweepAt = 0 // where the next write's sweep of expired entries starts (sweepExpired)
+  private readonly checks: StateChecks
   private readonly dropSlot = (slot: number): void => this.drop(slot, this.table.keyAt(slot))
 
   constructor(private readonly setup: KeyedStateSetup) {
     this.stateId = setup.stateId ?? `${setup.step}/state.${setup.name}`
     this.stateVersion = setup.options.version ?? '1.0.0'
     this.table = new SlotTable(setup.groupOf)
+    this.checks = new StateChecks(setup)
     this.ttlMs = setup.options.ttl?.ms ?? Infinity
     if (setup.options.ttl) this.stamps = new Float64Array(16)
     this.eventTtl = setup.options.ttl?.time === 'event' ? setup.options.ttl : undefined
@@ -94,21 +73,25 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     const now = this.clockFor(record)
     const key = this.keyOf(record)
     const slot = this.table.slotOf(key)
-    if (slot < 0) return undefined
+    if (slot < 0) {
+      this.checks.owned(key)
+      return undefined
+    }
     if (this.expired(slot, now)) {
       this.drop(slot, key)
       return undefined
     }
     const value = this.values[slot]
-    // The step may change an object in place: a capture still to write it takes a copy first.
-    if (this.running !== undefined) this.running.exposing(slot, value)
+    if (typeof value === 'object' && value !== null) this.handingOut(slot, key, value)
     return value
   }
 
   /** Whether `record`'s key has a live value (one that is `undefined` included). */
   has(record: unknown): boolean {
     const now = this.clockFor(record)
-    const slot = this.table.slotOf(this.keyOf(record))
+    const key = this.keyOf(record)
+    const slot = this.table.slotOf(key)
+    if (slot < 0) this.checks.owned(key)
     return slot >= 0 && !this.expired(slot, now)
   }
 
@@ -116,8 +99,9 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
   set(record: unknown, value: unknown): void {
     const stamp = this.eventTtl ? this.eventTime(record) : this.stamps ? this.setup.now() : 0
     const key = this.keyOf(record)
+    this.checks.written(key, value)
     let slot = this.table.slotOf(key)
-    if (slot < 0) slot = this.table.insert(key)
+    if (slot < 0) slot = this.table.insert(key, this.checks.owned(key))
     this.values[slot] = value
     if (this.stamps) {
       if (slot >= this.stamps.length) this.grow()
@@ -133,6 +117,7 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     const key = this.keyOf(record)
     const slot = this.table.slotOf(key)
     if (slot >= 0) this.drop(slot, key)
+    else this.checks.owned(key)
   }
 
   /** `[key, value]` of every live entry, in no particular order (expired ones are skipped). */
@@ -140,8 +125,10 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     const now = this.clockNow()
     for (const slot of this.table.slots()) {
       if (this.expired(slot, now)) continue
-      this.running?.exposing(slot, this.values[slot])
-      yield [this.table.keyAt(slot), this.values[slot]]
+      const key = this.table.keyAt(slot)
+      const value = this.values[slot]
+      if (typeof value === 'object' && value !== null) this.handingOut(slot, key, value)
+      yield [key, value]
     }
   }
 
@@ -239,6 +226,16 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     const values = slots.map((s) => this.values[s])
     const stamps = this.stamps ? Float64Array.from(slots, (s) => this.stamps![s]) : undefined
     return packGroup({ keys, values, ...(stamps ? { stamps } : {}), ...(removed.length > 0 ? { removed } : {}) }, this.setup.packFrom)
+  }
+
+  /**
+   * Slot `slot`'s object goes to the step, which may change it in place without a `set`: it
+   * counts as changed (incremental snapshots take it), and a capture still to write it takes a
+   * copy first.
+   */
+  private handingOut(slot: number, key: unknown, value: object): void {
+    this.epochs.touch(key)
+    if (this.running !== undefined) this.running.exposing(slot, value)
   }
 
   private finishCapture(): void {

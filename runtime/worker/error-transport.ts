@@ -18,6 +18,8 @@ import { EncodeWorkerError } from '../../persistence/codec/encode-worker-error.t
 import { InvalidHolderError } from '../../persistence/registry/invalid-holder-error.ts'
 import { StateDeclarationError } from '../state/state-declaration-error.ts'
 import { KeyedStateRestoreError } from '../state/keyed-state-restore-error.ts'
+import { StateKeyError } from '../state/state-key-error.ts'
+import { StateValueError } from '../state/state-value-error.ts'
 import { MissingBlobError } from '../../persistence/checkpoints/missing-blob-error.ts'
 import { CorruptCheckpointError } from '../../persistence/checkpoints/corrupt-checkpoint-error.ts'
 import { StoreIoError } from '../../persistence/stores/store-io-error.ts'
@@ -39,7 +41,7 @@ export interface SerializedError {
 const CLASSES: Record<string, new (...args: never[]) => Error> = {
   OxiflowError, PipelineDefinitionError, InvalidOptionError, StepError, RecordParseError, WorkerCrashError,
   IncompatibleStateError, PartialAggregateError, CorruptSnapshotError, StateVersionError, InvalidKeyError, KeyFunctionError,
-  StateSnapshotError, StateRestoreError, EncodeWorkerError, StateDeclarationError, KeyedStateRestoreError, IterableConsumedError, InvalidHolderError,
+  StateSnapshotError, StateRestoreError, EncodeWorkerError, StateDeclarationError, KeyedStateRestoreError, StateKeyError, StateValueError, IterableConsumedError, InvalidHolderError,
   SourceInputChangedError, MissingBlobError, CorruptCheckpointError,
   // A store's errors, met by a worker through the store port (its reads and writes are the main thread's).
   StoreIoError, StoreUnavailableError, StoreLockTimeoutError, StaleFenceError, CorruptStoreFileError,

@@ -1,0 +1,35 @@
+import type { KeyGroup } from '../../persistence/state-holder.ts'
+import type { KeyGroupRange } from '../../persistence/key-group-range.ts'
+import type { StateOptions } from './state-options.ts'
+
+/**
+ * What a keyed state holder is built from: where it is (step, name), how a record's key and
+ * key group are found, the step's clocks, and the declaration's options.
+ *
+ * @example
+ * const setup: KeyedStateSetup = { step: 'count', name: 'n', keyOf: (r) => r.user, groupOf: (k) => keyGroupOf(k, 128),
+ *   now: () => clock.now(), watermark: () => -Infinity, options: {} }
+ */
+export interface KeyedStateSetup {
+  readonly step: string
+  readonly name: string
+  readonly keyOf: (record: unknown) => unknown
+  readonly groupOf: (key: unknown) => KeyGroup
+  /** The key groups the step's instance owns, and which instance of how many it is (a key outside them is refused). */
+  readonly owned?: { readonly range: KeyGroupRange; readonly instance: number; readonly parallelism: number }
+  /** Warns once per state that its values hold class instances (default: process.emitWarning). */
+  readonly warn?: (message: string) => void
+  /** Processing time (the job clock). */
+  readonly now: () => number
+  /** The highest watermark the step received. */
+  readonly watermark: () => number
+  /** Event-time TTL: the step's highest record time (EventClock), shared by its states. */
+  readonly eventClock?: { observe(time: number): void; seen(): number }
+  readonly options: StateOptions
+  /** The holder's state id when not `${step}/state.${name}` (a step's built-in state, e.g. `.reduce`'s). */
+  readonly stateId?: string
+  /** Applies `options.migrate` to one stored value (a whole map or list: each of its units). */
+  readonly migrateValue?: (value: unknown, migrate: (unit: unknown) => unknown) => unknown
+  /** Snapshots pack key groups from this many keys on (default PACK_FROM; tests pack every group with 1). */
+  readonly packFrom?: number
+}

@@ -1,0 +1,60 @@
+import type { KeyGroup } from '../../persistence/state-holder.ts'
+import { contains, type KeyGroupRange } from '../../persistence/key-group-range.ts'
+import { findNonPlain } from '../../persistence/codec/find-non-plain.ts'
+import { StateKeyError } from './state-key-error.ts'
+import { StateValueError } from './state-value-error.ts'
+
+/** Values of a state looked at for class instances until one is found (bounded: writes stay cheap). */
+const LOOKED_AT = 1_000
+
+/** Where a state is and what its instance owns (KeyedStateSetup's part the checks read). */
+export interface CheckedState {
+  readonly step: string
+  readonly name: string
+  readonly groupOf: (key: unknown) => KeyGroup
+  readonly owned?: { readonly range: KeyGroupRange; readonly instance: number; readonly parallelism: number }
+  readonly warn?: (message: string) => void
+}
+
+/**
+ * What a keyed state refuses or warns about when the step uses it: a key outside the instance's
+ * key groups (StateKeyError: on several instances each would keep its own copy of it, merged by a
+ * restore on another worker count), a function or symbol as a value (StateValueError: no
+ * checkpoint can hold it), and — a warning once per state, from a bounded look at its first
+ * values — class instances, which come back from a checkpoint as plain objects.
+ *
+ * @example
+ * const checks = new StateChecks(setup); checks.written(key, value); table.insert(key, checks.owned(key))
+ */
+export class StateChecks {
+  /** Values still to look at for class instances (0: the state was warned about). */
+  private toLookAt = LOOKED_AT
+
+  constructor(private readonly state: CheckedState) {}
+
+  /** `key`'s key group, after checking that the instance owns it. Called where the key has no slot (new keys, misses): owned keys with slots were checked when they got it. */
+  owned(key: unknown): KeyGroup {
+    const g = this.state.groupOf(key)
+    const owned = this.state.owned
+    if (owned !== undefined && !contains(owned.range, g)) {
+      throw new StateKeyError(this.state.step, this.state.name, key, g, owned.instance, owned.parallelism, owned.range)
+    }
+    return g
+  }
+
+  /** Checks `value` written for `key`. */
+  written(key: unknown, value: unknown): void {
+    if (typeof value === 'function' || typeof value === 'symbol') throw new StateValueError(this.state.step, this.state.name, key, `a ${typeof value}`)
+    if (this.toLookAt > 0 && typeof value === 'object' && value !== null) this.lookAt(value)
+  }
+
+  /** Looks at a value for class instances (a walk of at most 64 of its parts): warns once. */
+  private lookAt(value: object): void {
+    const found = findNonPlain(value, 64)
+    this.toLookAt = found?.serializable ? 0 : this.toLookAt - 1
+    if (!found?.serializable) return
+    const warn = this.state.warn ?? ((m: string) => process.emitWarning(m, { code: 'OXIFLOW_SNAPSHOT_CLASS_INSTANCE' }))
+    warn(`step '${this.state.step}': state '${this.state.name}' was given ${found.what} at ${found.path === '(the snapshot)' ? 'the value' : found.path}; ` +
+      'checkpoints keep its fields only, so after a restore it is a plain object without its methods — keep plain data in ctx.state')
+  }
+}
