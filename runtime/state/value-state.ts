@@ -28,7 +28,11 @@ export class ValueState<T, R = unknown> {
     this.holder.delete(record)
   }
 
-  /** `[key, value]` of every live key of this instance, in no particular order (e.g. to emit them in onEnd). */
+  /**
+   * `[key, value]` of every live key of this instance, in no particular order (e.g. to emit them in
+   * onEnd). With an event-time TTL none is live in onEnd: the end of input brings the watermark
+   * +∞, past every entry's time.
+   */
   entries(): IterableIterator<[unknown, T]> {
     return this.holder.entries() as IterableIterator<[unknown, T]>
   }
