@@ -2,12 +2,13 @@ import { checkStateVersion } from '../../persistence/checkpoints/check-state-ver
 import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
 import { ChangeEpochs } from './change-epochs.ts'
 import { foldKeyedChanges, packGroup, unpackGroup, type KeyedGroupState, type KeyedStateSnapshot, type PackedKeyedGroup } from './keyed-snapshot.ts'
+import { shown } from '../../persistence/shown.ts'
 import { KeyedStateRestoreError } from './keyed-state-restore-error.ts'
 import { SlotTable } from './slot-table.ts'
 import { KeyedCapture } from './keyed-capture.ts'
 import { finishCaptureNow, type SnapshotCapture } from '../../persistence/snapshot-capture.ts'
 import type { StateTtl } from './state-options.ts'
-import type { KeyedStateSetup } from './keyed-state-setup.ts'
+import { migrated, type KeyedStateSetup } from './keyed-state-setup.ts'
 import { eventTimeOf } from '../operators/window/event-time.ts'
 import { sweepExpired, SWEEP_PER_WRITE } from './expiry-sweep.ts'
 import { StateChecks } from './state-checks.ts'
@@ -205,12 +206,12 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
       for (let i = 0; i < group.keys.length; i++) {
         const key = group.keys[i]
         if (this.setup.groupOf(key) !== g) {
-          throw new KeyedStateRestoreError(this.setup.step, this.stateId, `key ${JSON.stringify(key)} lies in key group ${g} but belongs to ` +
+          throw new KeyedStateRestoreError(this.setup.step, this.stateId, `key ${shown(key)} lies in key group ${g} but belongs to ` +
             `${this.setup.groupOf(key)}: the snapshot was taken with another maxKeyGroups — run with the value it was taken with`)
         }
         const slot = this.table.insert(key, g)
         const value = group.values[i]
-        this.values[slot] = migrate ? this.setup.migrateValue!(value, (unit) => migrate(unit, fromVersion)) : value
+        this.values[slot] = migrate ? migrated(this.setup, this.stateId, this.stateVersion, key, value, fromVersion) : value
         if (this.stamps) {
           if (slot >= this.stamps.length) this.grow()
           // State written without a TTL gets one from now on: in processing time it counts from the

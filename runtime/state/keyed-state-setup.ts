@@ -1,6 +1,8 @@
 import type { KeyGroup } from '../../persistence/state-holder.ts'
 import type { KeyGroupRange } from '../../persistence/key-group-range.ts'
 import type { StateOptions } from './state-options.ts'
+import { KeyedStateRestoreError } from './keyed-state-restore-error.ts'
+import { shown } from '../../persistence/shown.ts'
 
 /**
  * What a keyed state holder is built from: where it is (step, name), how a record's key and
@@ -32,4 +34,21 @@ export interface KeyedStateSetup {
   readonly migrateValue?: (value: unknown, migrate: (unit: unknown) => unknown) => unknown
   /** Snapshots pack key groups from this many keys on (default PACK_FROM; tests pack every group with 1). */
   readonly packFrom?: number
+}
+
+/**
+ * A stored value of `key` through the setup's `options.migrate` (from `fromVersion` to
+ * `version`); a throw becomes a KeyedStateRestoreError naming the key and the versions.
+ *
+ * @example
+ * holder.values[slot] = migrated(setup, 'count/state.n', '1.1.0', 'u1', 3, '1.0.0')
+ */
+export function migrated(setup: KeyedStateSetup, stateId: string, version: string, key: unknown, value: unknown, fromVersion: string): unknown {
+  const migrate = setup.options.migrate!
+  try {
+    return setup.migrateValue!(value, (unit) => migrate(unit, fromVersion))
+  } catch (e) {
+    throw new KeyedStateRestoreError(setup.step, stateId, `options.migrate threw on the value of key ${shown(key)} ` +
+      `(version ${fromVersion} → ${version}): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} — fix migrate, or restore without this state`)
+  }
 }

@@ -1,3 +1,4 @@
+import { shown } from '../../../persistence/shown.ts'
 import type { KeyGroup } from '../../../persistence/state-holder.ts'
 import { IncompatibleStateError } from './incompatible-state-error.ts'
 import { partKeys, type WindowColumnsPart, type WindowStateCodec } from './window-columns.ts'
@@ -148,7 +149,7 @@ function checkGroup(stateId: string, key: unknown, g: KeyGroup, groupOf: (key: u
   if (trusted) return
   const own = groupOf(key)
   if (own !== g) {
-    throw new IncompatibleStateError(stateId, `key ${JSON.stringify(key)} in key group ${g}`, `key group ${own}`,
+    throw new IncompatibleStateError(stateId, `key ${shown(key)} in key group ${g}`, `key group ${own}`,
       '; the snapshot was taken with another maxKeyGroups — run with the value it was taken with')
   }
 }

@@ -29,6 +29,14 @@ test('an older minor is migrated value by value with migrate(value, fromVersion)
   t.deepEqual(seen, ['1.0.0', '1.0.0', '1.0.0'])
 })
 
+test('a migrate that throws fails the restore naming the state, the key, the versions and migrate (not a restore() the Oxi does not have)', async (t) => {
+  const store = stores.memory()
+  await run(store, { version: '1.0.0' }, 6, false)
+  const e = await run(store, { version: '1.1.0', migrate: () => { throw new RangeError('no') } }, undefined, true).then(() => undefined, (x: unknown) => x)
+  t.is((e as { code?: string }).code, 'ERR_KEYED_STATE_RESTORE', String(e))
+  t.regex((e as Error).message, /^step 'count': state 'count\/state\.n' cannot be restored from this snapshot: options\.migrate threw on the value of key "k[012]" \(version 1\.0\.0 → 1\.1\.0\): RangeError: no — fix migrate/)
+})
+
 test('the same minor (another patch) restores as it is, without migrate', async (t) => {
   const store = stores.memory()
   await run(store, { version: '1.2.0' }, 3, false)
