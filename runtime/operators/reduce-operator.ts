@@ -24,7 +24,7 @@ export class ReduceOperator extends Pipe {
   ) {
     super(next)
     this.state = new KeyedStateHolder({
-      step: ctx.step.name, name: 'accumulators', stateId: `${ctx.step.name}/accumulators`, keyOf: ctx.step.key!,
+      step: ctx.step.name, name: 'accumulators', stateId: `${ctx.step.name}/accumulators`, keyOf: ctx.step.key!, sameRecordSameKey: true,
       groupOf: keyGroupCache(ctx.maxKeyGroups), now: () => ctx.clock.now(), watermark: () => -Infinity, options: { version: '1.1.0' },
     })
   }

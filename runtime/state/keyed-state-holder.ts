@@ -39,9 +39,6 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
   private readonly ttlMs: number
   /** The TTL when it counts in event time. */
   private readonly eventTtl: StateTtl | undefined
-  /** The last record whose event time was taken, and that time (a get then a set take it once). */
-  private timedRecord: unknown = undefined
-  private timedAt = -Infinity
   /** The capture of a barrier still being gathered, if any. */
   private running: KeyedCapture | undefined
   private sweepAt = 0 // where the next write's sweep of expired entries starts (sweepExpired)
@@ -60,8 +57,13 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     this.epochs = new ChangeEpochs(() => 2 * this.table.size + 1024)
   }
 
-  /** The key of `record` (the step's keyBy key); the last record's is remembered (a get then a set). */
+  /**
+   * The key of `record` (the step's keyBy key), computed at each call: an Oxi may address its state
+   * with one object whose key field it changes. Only a step that addresses it with its own input
+   * records (`sameRecordSameKey`: `.reduce`) has the last record's key remembered (a get then a set).
+   */
   keyOf(record: unknown): unknown {
+    if (!this.setup.sameRecordSameKey) return this.setup.keyOf(record)
     if (record !== this.lastRecord || this.lastRecord === undefined) {
       this.lastKey = this.setup.keyOf(record)
       this.lastRecord = record
@@ -246,10 +248,7 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
 
   /** Event-time TTL: `record`'s event time, checked (a record error of the step if it is no finite number), handed to the step's EventClock. */
   private eventTime(record: unknown): number {
-    if (record === this.timedRecord && record !== undefined) return this.timedAt
     const t = eventTimeOf(this.eventTtl!.timestamp!, `step '${this.setup.step}': state '${this.setup.name}'`, record, 'ttl.timestamp')
-    this.timedRecord = record
-    this.timedAt = t
     this.setup.eventClock?.observe(t)
     return t
   }

@@ -16,6 +16,8 @@ export interface KeyedStateSetup {
   readonly step: string
   readonly name: string
   readonly keyOf: (record: unknown) => unknown
+  /** The state is addressed with the step's own input records, whose keys do not change: the last one's key is remembered (`.reduce`). */
+  readonly sameRecordSameKey?: boolean
   readonly groupOf: (key: unknown) => KeyGroup
   /** The key groups the step's instance owns, and which instance of how many it is (a key outside them is refused). */
   readonly owned?: { readonly range: KeyGroupRange; readonly instance: number; readonly parallelism: number }

@@ -69,3 +69,23 @@ test('a class instance as a value is warned about once per state (it comes back 
   }
   t.deepEqual(warnings, ["step 'st': state 'c' was given an instance of class Counter at the value; checkpoints keep its fields only, so after a restore it is a plain object without its methods — keep plain data in ctx.state"])
 })
+
+test('one made-up record object reused with another key each time addresses each key (the key is not remembered by the object)', async (t) => {
+  // Found from outside: the holder remembered the last record object's key, so `probe.key = r.key`
+  // then get/set counted every record under the first key the object carried ({ k0: 400 }).
+  const probing = (): Oxi<Ev, unknown> => {
+    let v: ValueState<number, { key: string }>
+    const probe = { key: '' }
+    return {
+      open(ctx) { v = ctx.state.value('n', { ttl: { ms: 1e9, time: 'event', timestamp: () => 1 } }) },
+      onBatch(rs, ctx) { for (const r of rs) { probe.key = r.key; const n = (v.get(probe) ?? 0) + 1; v.set(probe, n); ctx.emit({ key: r.key, n }) } },
+    }
+  }
+  const out = (await run(probing, 1)).results.out as { key: string; n: number }[]
+  const last = new Map<string, number>()
+  for (const o of out) last.set(o.key, o.n)
+  const expected = new Map<string, number>()
+  for (const o of out) expected.set(o.key, (expected.get(o.key) ?? 0) + 1)
+  t.is(expected.size, 7)
+  t.deepEqual(Object.fromEntries([...last].sort()), Object.fromEntries([...expected].sort()))
+})
