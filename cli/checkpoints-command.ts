@@ -56,6 +56,8 @@ export async function checkpointsCommand(argv: readonly string[]): Promise<numbe
       switch (action) {
         case 'list': {
           const list = await cps.list()
+          // As verify: an empty list is an answer only for a pipeline the store knows (a mistyped id exits 2).
+          if (list.length === 0 && !(await pipelineKnown(store, pipelineId))) throw new PipelineUnknownError(pipelineId, store.describe())
           if (json) return out(plainJson(list)), 0
           if (list.length === 0) return out(`no checkpoints of pipeline '${pipelineId}' in ${store.describe()}`), 0
           for (const c of list) {

@@ -10,7 +10,7 @@ import { cliInProcess } from './run-cli.ts'
 // Issue 13, low item: `checkpoints verify <unknown pipeline>` printed nothing and exited 0 — a
 // mistyped id passed for "every checkpoint sound".
 
-test('checkpoints verify of a pipeline the store does not know: says so, exit 2 (a bad value); a known one without checkpoints: nothing to verify, exit 0', async (t) => {
+test('checkpoints verify and list of a pipeline the store does not know: say so, exit 2 (a bad value); a known one without checkpoints: nothing to verify, exit 0', async (t) => {
   t.timeout(60_000)
   const dir = await mkdtemp(join(tmpdir(), 'oxiflow-verify-unknown-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
@@ -33,6 +33,14 @@ test('checkpoints verify of a pipeline the store does not know: says so, exit 2 
   const none = await cliInProcess(['checkpoints', 'verify', 'r', '--store', dir])
   t.is(none.code, 0, none.stderr)
   t.regex(none.stdout, /no checkpoints of pipeline 'r' in file store .*: nothing to verify/)
+
+  // So does list (found from outside: it printed "no checkpoints" and exited 0 for a mistyped id).
+  const listUnknown = await cliInProcess(['checkpoints', 'list', 'pq', '--store', dir])
+  t.is(listUnknown.code, 2, listUnknown.stdout)
+  t.regex(listUnknown.stderr, /pipeline 'pq' is unknown to file store .*: no run record, checkpoint or lease/)
+  const listNone = await cliInProcess(['checkpoints', 'list', 'r', '--store', dir])
+  t.is(listNone.code, 0, listNone.stderr)
+  t.regex(listNone.stdout, /^no checkpoints of pipeline 'r' in file store /)
 
   const known = await cliInProcess(['checkpoints', 'verify', 'p', '--store', dir])
   t.is(known.code, 0, known.stderr)
