@@ -8,7 +8,7 @@ import { isUsageError } from './usage-error.ts'
  * bad value: a store URL no store takes, or a pipeline, checkpoint id or step the store does not
  * have.
  */
-const USAGE_CODES = new Set(['ERR_NON_RESTORED_STATE', 'ERR_PIPELINE_DEFINITION', 'ERR_INVALID_OPTION', 'ERR_INVALID_STORE_URL',
+const USAGE_CODES = new Set(['ERR_NON_RESTORED_STATE', 'ERR_KEY_GROUPS_CHANGED', 'ERR_PIPELINE_DEFINITION', 'ERR_INVALID_OPTION', 'ERR_INVALID_STORE_URL',
   'ERR_CHECKPOINT_NOT_FOUND', 'ERR_PIPELINE_UNKNOWN', 'ERR_STEP_NOT_IN_CHECKPOINT'])
 
 /**

@@ -1,4 +1,5 @@
 import { NonRestoredStateError } from './non-restored-state-error.ts'
+import { KeyGroupsChangedError } from './key-groups-changed-error.ts'
 import { compareIds } from '../registry/dependency-graph.ts'
 import type { Manifest } from './manifest.ts'
 
@@ -34,4 +35,17 @@ export function checkRestoredState(manifest: Manifest, holders: readonly { reado
     throw new NonRestoredStateError(manifest.pipelineId, manifest.checkpointId, found, steps)
   }
   return found
+}
+
+/**
+ * Refuses `manifest` when it holds keyed state written under another maxKeyGroups than `maxKeyGroups`.
+ *
+ * @example
+ * checkKeyGroups(manifest, plan.maxKeyGroups)
+ */
+export function checkKeyGroups(manifest: { pipelineId: string; checkpointId: number; maxKeyGroups?: number; holders: readonly { keyed?: boolean }[] },
+  maxKeyGroups: number): void {
+  const written = manifest.maxKeyGroups
+  if (written === undefined || written === maxKeyGroups || !manifest.holders.some((h) => h.keyed === true)) return
+  throw new KeyGroupsChangedError(manifest.pipelineId, manifest.checkpointId, written, maxKeyGroups)
 }

@@ -69,6 +69,17 @@ export function previousProblem(previous: unknown, checkpointId: number): string
   return `previous is ${JSON.stringify(previous)}, not null or a checkpoint id below ${checkpointId}`
 }
 
+/**
+ * The problem with a manifest's `maxKeyGroups` (absent in manifests written before it existed): an integer ≥ 1.
+ *
+ * @example
+ * maxKeyGroupsProblem(0) // "maxKeyGroups is 0, not an integer ≥ 1"
+ */
+export function maxKeyGroupsProblem(maxKeyGroups: unknown): string | undefined {
+  if (maxKeyGroups === undefined || (Number.isSafeInteger(maxKeyGroups) && (maxKeyGroups as number) >= 1)) return undefined
+  return `maxKeyGroups is ${JSON.stringify(maxKeyGroups)}, not an integer ≥ 1`
+}
+
 function holderProblem(h: ManifestHolder, checkpointId: number | undefined): string | undefined {
   if (!isObject(h)) return 'not an object'
   for (const field of ['stateId', 'step', 'stateVersion', 'codec', 'blob', 'type'] as const) {

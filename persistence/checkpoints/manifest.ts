@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib'
 import type { CodecName } from '../codec/codec-name.ts'
 import { CorruptManifestError } from './corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
-import { endedProblem, holdersProblem, previousProblem, sourcesProblem } from './manifest-problems.ts'
+import { endedProblem, holdersProblem, maxKeyGroupsProblem, previousProblem, sourcesProblem } from './manifest-problems.ts'
 
 /**
  * What a manifest records of one holder's snapshot. `storedBytes` is the blob's length in the
@@ -117,6 +117,12 @@ export interface Manifest {
    * checkpoint its line is unknown (checkpointLine).
    */
   previous?: number | null
+  /**
+   * The run's maxKeyGroups: keyed state is stored by key group, so a restore under another value
+   * is refused before any blob is read (KeyGroupsChangedError). Absent in manifests written
+   * before it existed.
+   */
+  maxKeyGroups?: number
   checksum: number
 }
 
@@ -180,7 +186,7 @@ export function decodeManifest(bytes: Uint8Array, pipelineId: string, checkpoint
   if (m.checkpointId !== checkpointId) throw corrupt(`it is the manifest of checkpoint ${m.checkpointId}`)
   if (typeof m.nodeVersion !== 'string' || typeof m.time !== 'number') throw corrupt('nodeVersion or time missing')
   if (typeof m.codec !== 'string') throw corrupt('codec is not a string')
-  const bad = sourcesProblem(m.sources) ?? holdersProblem(m.holders, m.checkpointId) ?? endedProblem(m.ended) ?? previousProblem(m.previous, m.checkpointId)
+  const bad = sourcesProblem(m.sources) ?? holdersProblem(m.holders, m.checkpointId) ?? endedProblem(m.ended) ?? previousProblem(m.previous, m.checkpointId) ?? maxKeyGroupsProblem(m.maxKeyGroups)
   if (bad) throw corrupt(bad)
   return m
 }

@@ -141,6 +141,7 @@ export class CheckpointCoordinator {
       this.committed = await this.checkpoints.commit({
         format: 1, pipelineId: this.plan.pipelineId, checkpointId: id, time: barrier.timestamp, nodeVersion: process.version,
         codec: this.settings.codec, sources: { cuts }, holders, ended, previous: this.committed?.checkpointId ?? this.settings.restoredFrom,
+        maxKeyGroups: this.plan.maxKeyGroups,
       }, this.settings.fence())
       faultPoint('after-manifest', id, last)
       for (const p of this.participants) await p.commit(id, last)

@@ -13,7 +13,7 @@ import { dataflowEdges } from './dataflow-edges.ts'
 import { RunnerLease } from './runner-lease.ts'
 import { HolderRegistry } from '../../persistence/registry/holder-registry.ts'
 import type { CheckpointParticipant } from './checkpoint-participant.ts'
-import { checkRestoredState } from '../../persistence/checkpoints/check-restored-state.ts'
+import { checkKeyGroups, checkRestoredState } from '../../persistence/checkpoints/check-restored-state.ts'
 import { isCheckpointAfterStopError } from './checkpoint-after-stop-error.ts'
 import { isCheckpointAfterEndError } from './checkpoint-after-end-error.ts'
 import type { HolderEntry } from '../../persistence/registry/holder-entry.ts'
@@ -97,6 +97,7 @@ export class JobCheckpointing {
     let dropped: ReturnType<typeof checkRestoredState>
     try {
       // Before any holder is restored: a refusal must leave the job's state untouched.
+      checkKeyGroups(manifest, this.plan.maxKeyGroups)
       dropped = checkRestoredState(manifest, holders, this.options.allowNonRestoredState === true)
       const levels = Math.max(-1, ...manifest.holders.map((h) => h.level)) + 1
       for (let level = 0; level < levels; level++) await Promise.all(participants.map((p) => p.restoreLevel(manifest, level)))

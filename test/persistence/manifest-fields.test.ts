@@ -47,6 +47,8 @@ const refused: Array<[string, object, string]> = [
   ['previous not below its id', { ...content, previous: 3 }, 'previous is 3, not null or a checkpoint id below 3'],
   ['previous a string', { ...content, previous: '2' }, 'previous is "2", not null or a checkpoint id below 3'],
   ['previous 0', { ...content, previous: 0 }, 'previous is 0, not null or a checkpoint id below 3'],
+  ['maxKeyGroups 0', { ...content, maxKeyGroups: 0 }, 'maxKeyGroups is 0, not an integer ≥ 1'],
+  ['maxKeyGroups a string', { ...content, maxKeyGroups: '128' }, 'maxKeyGroups is "128", not an integer ≥ 1'],
 ]
 
 test('decodeManifest_previousNullOrAnOlderId_readsIt', (t) => {
