@@ -113,6 +113,7 @@ export { PipelineLiveError, isPipelineLiveError } from './persistence/run-state/
 export { PipelineUnknownError, isPipelineUnknownError } from './persistence/run-state/pipeline-unknown-error.ts'
 export { InvalidStateBundleError, isInvalidStateBundleError } from './persistence/run-state/invalid-state-bundle-error.ts'
 export { NonRestoredStateError, isNonRestoredStateError } from './persistence/checkpoints/non-restored-state-error.ts'
+export { KeyGroupsChangedError, isKeyGroupsChangedError } from './persistence/checkpoints/key-groups-changed-error.ts'
 export { StateSnapshotError, isStateSnapshotError } from './persistence/codec/state-snapshot-error.ts'
 export { StateRestoreError, isStateRestoreError } from './persistence/checkpoints/state-restore-error.ts'
 export { MetricsServerError, isMetricsServerError } from './runtime/metrics/metrics-server-error.ts'

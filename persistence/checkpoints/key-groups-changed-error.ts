@@ -16,3 +16,13 @@ export class KeyGroupsChangedError extends OxiflowError {
       `maxKeyGroups: ${written} to restore it, or start without restore`)
   }
 }
+
+/**
+ * True for a KeyGroupsChangedError.
+ *
+ * @example
+ * job.done.catch((e) => { if (isKeyGroupsChangedError(e)) console.error(e.written, e.asked) })
+ */
+export function isKeyGroupsChangedError(e: unknown): e is KeyGroupsChangedError {
+  return e instanceof KeyGroupsChangedError
+}
