@@ -5,6 +5,18 @@ import { KeyedStateRestoreError } from './keyed-state-restore-error.ts'
 import { shown } from '../../persistence/shown.ts'
 
 /**
+ * The key groups a step instance owns, and which instance of how many it is (for the refusal's message).
+ *
+ * @example
+ * const owned: OwnedKeyGroups = { range: { start: 0, end: 63 }, instance: 0, parallelism: 2 }
+ */
+export interface OwnedKeyGroups {
+  readonly range: KeyGroupRange
+  readonly instance: number
+  readonly parallelism: number
+}
+
+/**
  * What a keyed state holder is built from: where it is (step, name), how a record's key and
  * key group are found, the step's clocks, and the declaration's options.
  *
@@ -19,10 +31,8 @@ export interface KeyedStateSetup {
   /** The state is addressed with the step's own input records, whose keys do not change: the last one's key is remembered (`.reduce`). */
   readonly sameRecordSameKey?: boolean
   readonly groupOf: (key: unknown) => KeyGroup
-  /** The key groups the step's instance owns, and which instance of how many it is (a key outside them is refused). */
-  readonly owned?: { readonly range: KeyGroupRange; readonly instance: number; readonly parallelism: number }
-  /** Warns once per state that its values hold class instances (default: process.emitWarning). */
-  readonly warn?: (message: string) => void
+  /** The key groups the step's instance owns (a key outside them is refused); none: every key is the instance's. */
+  readonly owned?: OwnedKeyGroups
   /** Processing time (the job clock). */
   readonly now: () => number
   /** The highest watermark the step received. */

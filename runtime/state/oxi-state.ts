@@ -1,5 +1,5 @@
 import type { KeyGroup, StateHolder } from '../../persistence/state-holder.ts'
-import type { KeyGroupRange } from '../../persistence/key-group-range.ts'
+import type { OwnedKeyGroups } from './keyed-state-setup.ts'
 import { EventClock } from './event-clock.ts'
 import { KeyedStateHolder } from './keyed-state-holder.ts'
 import { ListState } from './list-state.ts'
@@ -35,7 +35,7 @@ export interface StateEnvironment {
   readonly keyOf: ((record: unknown) => unknown) | undefined
   readonly groupOf: (key: unknown) => KeyGroup
   /** The key groups the instance owns (a key outside them is refused: StateKeyError). */
-  readonly owned?: { readonly range: KeyGroupRange; readonly instance: number; readonly parallelism: number }
+  readonly owned?: OwnedKeyGroups
   readonly now: () => number
   /** The highest watermark the step received. */
   readonly watermark: () => number

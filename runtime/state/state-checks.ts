@@ -1,20 +1,15 @@
 import type { KeyGroup } from '../../persistence/state-holder.ts'
-import { contains, type KeyGroupRange } from '../../persistence/key-group-range.ts'
+import { contains } from '../../persistence/key-group-range.ts'
 import { findNonPlain } from '../../persistence/codec/find-non-plain.ts'
 import { StateKeyError } from './state-key-error.ts'
 import { StateValueError } from './state-value-error.ts'
+import type { KeyedStateSetup } from './keyed-state-setup.ts'
 
 /** Values of a state looked at for class instances until one is found (bounded: writes stay cheap). */
 const LOOKED_AT = 1_000
 
-/** Where a state is and what its instance owns (KeyedStateSetup's part the checks read). */
-export interface CheckedState {
-  readonly step: string
-  readonly name: string
-  readonly groupOf: (key: unknown) => KeyGroup
-  readonly owned?: { readonly range: KeyGroupRange; readonly instance: number; readonly parallelism: number }
-  readonly warn?: (message: string) => void
-}
+/** Where a state is and what its instance owns: the part of its setup the checks read. */
+type CheckedState = Pick<KeyedStateSetup, 'step' | 'name' | 'groupOf' | 'owned'>
 
 /**
  * What a keyed state refuses or warns about when the step uses it: a key outside the instance's
@@ -53,8 +48,7 @@ export class StateChecks {
     const found = findNonPlain(value, 64)
     this.toLookAt = found?.serializable ? 0 : this.toLookAt - 1
     if (!found?.serializable) return
-    const warn = this.state.warn ?? ((m: string) => process.emitWarning(m, { code: 'OXIFLOW_SNAPSHOT_CLASS_INSTANCE' }))
-    warn(`step '${this.state.step}': state '${this.state.name}' was given ${found.what} at ${found.path === '(the snapshot)' ? 'the value' : found.path}; ` +
-      'checkpoints keep its fields only, so after a restore it is a plain object without its methods — keep plain data in ctx.state')
+    process.emitWarning(`step '${this.state.step}': state '${this.state.name}' was given ${found.what} at ${found.path === '(the snapshot)' ? 'the value' : found.path}; ` +
+      'checkpoints keep its fields only, so after a restore it is a plain object without its methods — keep plain data in state', { code: 'OXIFLOW_SNAPSHOT_CLASS_INSTANCE' })
   }
 }

@@ -67,7 +67,7 @@ test('a class instance as a value is warned about once per state (it comes back 
   } finally {
     process.off('warning', listen)
   }
-  t.deepEqual(warnings, ["step 'st': state 'c' was given an instance of class Counter at the value; checkpoints keep its fields only, so after a restore it is a plain object without its methods — keep plain data in ctx.state"])
+  t.deepEqual(warnings, ["step 'st': state 'c' was given an instance of class Counter at the value; checkpoints keep its fields only, so after a restore it is a plain object without its methods — keep plain data in state"])
 })
 
 test('one made-up record object reused with another key each time addresses each key (the key is not remembered by the object)', async (t) => {
