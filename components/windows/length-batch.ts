@@ -33,7 +33,7 @@ export function lengthBatch(n: number): Window<unknown, LengthBatchState> {
     mode: 'append',
     // 1.1.0: with aggregates in columns, the step keeps a key's batch as a row; state in objects is
     // captured after the barrier as a serialized part (1.0.0 snapshots still restore).
-    stateVersion: '1.1.0',
+    stateVersion: '1.2.0',
     parameters: `n: ${n}`,
     eventTime: undefined,
     create: (host) => ({ start: 0, count: 0, acc: host.acc.create() }),

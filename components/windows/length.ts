@@ -33,7 +33,7 @@ export function length(n: number): Window<unknown, LengthState> {
     description: `length(${n})`,
     time: 'count',
     mode: 'fifo',
-    stateVersion: '1.1.0',
+    stateVersion: '1.2.0',
     parameters: `n: ${n}`,
     eventTime: undefined,
     create: (host) => ({ seq: 0, records: { items: [], head: 0 }, acc: host.acc.create() }),

@@ -48,7 +48,7 @@ export function session<R>(options: SessionOptions<R>): Window<R, EventWindowsSt
     description: `session({ gap: ${gap}${describeEventTime(eventTime)} })`,
     time: 'event',
     mode: 'merge',
-    stateVersion: '1.3.0',
+    stateVersion: '1.4.0',
     parameters: `gap: ${gap}`,
     eventTime,
     create: () => ({ windows: [] }),

@@ -43,7 +43,7 @@ export function sliding<R>(options: SlidingOptions<R>): Window<R, EventWindowsSt
     description: `sliding({ size: ${size}, slide: ${slide}${describeEventTime(eventTime)} })`,
     time: 'event',
     mode: 'append',
-    stateVersion: '1.3.0',
+    stateVersion: '1.4.0',
     parameters: `size: ${size}, slide: ${slide}`,
     eventTime,
     create: () => ({ windows: [] }),

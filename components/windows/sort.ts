@@ -39,7 +39,7 @@ export function sort<R>(n: number, compare: (a: R, b: R) => number): Window<R, S
     description: `sort(${n})`,
     time: 'count',
     mode: 'sorted',
-    stateVersion: '1.1.0',
+    stateVersion: '1.2.0',
     parameters: `n: ${n}`,
     eventTime: undefined,
     create: (host) => ({ seen: 0, records: [], acc: host.acc.create() }),

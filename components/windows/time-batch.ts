@@ -33,7 +33,7 @@ export function timeBatch(ms: number): Window<unknown, TimeBatchState> {
     description: `timeBatch(${ms})`,
     time: 'processing',
     mode: 'append',
-    stateVersion: '1.1.0',
+    stateVersion: '1.2.0',
     parameters: `ms: ${ms}`,
     eventTime: undefined,
     create: (host) => ({ start: 0, count: 0, acc: host.acc.create() }),

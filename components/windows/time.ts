@@ -40,7 +40,7 @@ export function time(ms: number): Window<unknown, TimeState> {
     description: `time(${ms})`,
     time: 'processing',
     mode: 'fifo',
-    stateVersion: '1.1.0',
+    stateVersion: '1.2.0',
     parameters: `ms: ${ms}`,
     eventTime: undefined,
     create: (host) => ({ arrivals: { items: [], head: 0 }, records: { items: [], head: 0 }, acc: host.acc.create() }),

@@ -37,7 +37,7 @@ export function tumbling<R>(options: TumblingOptions<R>): Window<R, EventWindows
     description: `tumbling({ size: ${size}${describeEventTime(eventTime)} })`,
     time: 'event',
     mode: 'append',
-    stateVersion: '1.3.0',
+    stateVersion: '1.4.0',
     parameters: `size: ${size}`,
     eventTime,
     create: () => ({ windows: [] }),

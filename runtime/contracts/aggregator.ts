@@ -1,7 +1,8 @@
 /**
  * An incremental aggregate over a window's records, as `agg.*` builds them and `.aggregate` runs
- * them. Accumulators are plain data (v8.serialize-able: objects, arrays, Map, numbers) so window
- * state snapshots without conversion.
+ * them. Accumulators are plain data (v8.serialize-able: objects, arrays, Map, numbers) without
+ * shared parts: window state snapshots them as columns by shape, which keep values, not identity
+ * (an object reached twice reads back as two equal ones).
  *
  * What the window step promises in return: every record is added once; `evict` gets the oldest
  * record still in the accumulator (FIFO), the same object that was added — or any record still in

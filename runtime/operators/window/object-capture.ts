@@ -63,7 +63,9 @@ export class ObjectCapture implements SnapshotCapture<WindowStatesPart> {
   private part: WindowStatesPart | undefined
 
   /** `epoch`: the epoch the barrier closed — a slot whose epoch is higher changed after it. */
-  constructor(private readonly slots: StateSlots, private readonly since: number, private readonly epoch: number, private readonly done?: () => void) {
+  /** `byShape`: the states are plain data without shared parts, written as value columns (packSlice). */
+  constructor(private readonly slots: StateSlots, private readonly since: number, private readonly epoch: number, private readonly done?: () => void,
+    private readonly byShape = false) {
     this.top = slots.slotCount
   }
 
@@ -141,7 +143,7 @@ export class ObjectCapture implements SnapshotCapture<WindowStatesPart> {
     }
     this.at = end
     if (list.length === 0) return
-    this.slices.push(own(serialize(packSlice(list))))
+    this.slices.push(own(serialize(packSlice(list, this.byShape))))
     this.counts.push(list.length)
   }
 

@@ -1,5 +1,7 @@
 import { decodeBatch, encodeBatch, type EncodedBatch } from '../../channels/exchange/columnar-codec.ts'
 import type { RecordQueue } from './record-queue.ts'
+import { encodeValues, type ValueColumns } from './value-columns.ts'
+import { decodeValues } from './value-columns-reader.ts'
 
 /**
  * A slice of window states whose record queues (`records: { items, head }` of `length` and
@@ -21,14 +23,29 @@ export interface ColumnarSlice {
 }
 
 /**
- * The slice as it is serialized: `list` itself when no state has a record queue or the records
- * are not flat (irregular values: v8.serialize is the fallback), else a ColumnarSlice. The
- * states are not changed (a state whose queue is taken is copied, shallowly).
+ * A slice of window states as value columns (value-columns.ts), since state version 1.2.0 of count
+ * and processing-time windows and 1.4.0 of event-time ones.
+ */
+export interface ValueSlice {
+  readonly values: ValueColumns
+}
+
+/**
+ * The slice as it is serialized. States that are plain data without shared parts (`byShape`:
+ * `.aggregate`'s and `.collect`'s windows) become value columns (a ValueSlice) unless they hold
+ * a cycle or an array with holes. Otherwise, and for `.reduce`'s states, whose accumulator is the
+ * user's own value: `list` itself when no state has a record queue or the records are not flat
+ * (irregular values: v8.serialize is the fallback), else a ColumnarSlice. The states are not
+ * changed (a state whose queue is taken is copied, shallowly).
  *
  * @example
- * v8.serialize(packSlice(states))
+ * v8.serialize(packSlice(states, true))
  */
-export function packSlice(list: readonly unknown[]): unknown[] | ColumnarSlice {
+export function packSlice(list: readonly unknown[], byShape = false): unknown[] | ColumnarSlice | ValueSlice {
+  if (byShape) {
+    const values = encodeValues(list)
+    if (values !== undefined) return { values }
+  }
   const queued = new Int32Array(list.length).fill(-1)
   const records: unknown[] = []
   let states: unknown[] | undefined
@@ -55,6 +72,7 @@ export function packSlice(list: readonly unknown[]): unknown[] | ColumnarSlice {
  */
 export function unpackSlice(value: unknown): unknown[] {
   if (Array.isArray(value)) return value
+  if (typeof value === 'object' && value !== null && 'values' in value) return decodeValues((value as ValueSlice).values)
   const slice = value as ColumnarSlice | null
   if (typeof slice !== 'object' || slice === null || !Array.isArray(slice.states) || !(slice.queued instanceof Int32Array) ||
     slice.queued.length !== slice.states.length || typeof slice.records !== 'object' || slice.records === null) {

@@ -133,13 +133,14 @@ export class WindowKeys implements ReadonlyMap<unknown, KeyEntry> {
   /**
    * Marks the states at a barrier (epoch `epoch` closing) whose keys changed after epoch `since`
    * (all: −∞) and returns the capture that gathers them; one still being gathered is finished
-   * first (one capture at a time).
+   * first (one capture at a time). `byShape`: the states are plain data without shared parts
+   * (ObjectCapture).
    */
-  captureStates(since: number, epoch: number): ObjectCapture {
+  captureStates(since: number, epoch: number, byShape = false): ObjectCapture {
     this.finishCapture()
     const capture = new ObjectCapture(this, since, epoch, () => {
       if (this.capture === capture) this.capture = undefined
-    })
+    }, byShape)
     return this.capture = capture
   }
 

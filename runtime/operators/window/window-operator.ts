@@ -152,7 +152,7 @@ export class WindowOperator implements Operator {
     const step: WindowHolderStep = {
       // Uncached: a restore checks every key once (a cache of 64k keys would only churn).
       ctx: this.ctx, identity: this.identity, codec: this.columns, changes: this.changes, keys: this.keys, groupOf: (key) => keyGroupOf(key, this.ctx.maxKeyGroups),
-      objects: this.columns ? undefined : { capture: (since) => this.keys.captureStates(since, this.changes.epoch), changed: (since) => this.keys.changedSince(since) },
+      objects: this.columns ? undefined : { capture: (since) => this.keys.captureStates(since, this.changes.epoch, this.spec.output.kind !== 'reduce'), changed: (since) => this.keys.changedSince(since) },
       watermark: () => this.progress.wm,
       maxEventTime: () => this.progress.maxEventTime,
       // Rows are re-created while the snapshot is read: the table is emptied first.

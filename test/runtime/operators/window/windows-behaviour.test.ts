@@ -228,7 +228,7 @@ test('a restore refuses another major version and a changed window, naming found
   const newer = new Map(snapshot)
   newer.set('s/w', { ...snapshot!.get('s/w')!, stateVersion: '2.0.0' })
   const e1 = await t.throwsAsync(build({ n: agg.count() }).run({ restoreFrom: newer }).done, { instanceOf: IncompatibleStateError })
-  t.is(e1?.message, "state 's/w': found version 2.0.0, expected 1.x.x up to 1.1.0; restore with the version of the pipeline that wrote it, or start this step fresh")
+  t.is(e1?.message, "state 's/w': found version 2.0.0, expected 1.x.x up to 1.2.0; restore with the version of the pipeline that wrote it, or start this step fresh")
   const e2 = await t.throwsAsync(build({ m: agg.count() }).run({ restoreFrom: snapshot }).done, { instanceOf: IncompatibleStateError })
   t.is(e2?.message, "state 's/w': found state for 'lengthBatch/aggregate(n:count)', expected 'lengthBatch/aggregate(m:count)'; the window or its " +
     'aggregates changed since the snapshot — restore with the pipeline that wrote it, or rename the step to start it fresh')
