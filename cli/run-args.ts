@@ -3,6 +3,7 @@ import type { CodecName } from '../index.ts'
 import { MAX_BATCH_SIZE } from '../runtime/job/run-options.ts'
 import { shown } from '../runtime/option-checks.ts'
 import { optionList, parseArgsOptions } from './option-definition.ts'
+import { refuseRepeats } from './parse-command-args.ts'
 import { RUN_OPTIONS } from './run-command-options.ts'
 import { paramsArg, workersArg } from './job-args.ts'
 import { UsageError } from './usage-error.ts'
@@ -137,8 +138,11 @@ function restore(raw: string | undefined): 'latest' | number | undefined {
 
 function parse(argv: readonly string[]) {
   try {
-    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+    const parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true, tokens: true })
+    refuseRepeats(parsed.tokens, 'run')
+    return parsed
   } catch (e) {
+    if (e instanceof UsageError) throw e
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes; its text suggests `--` tricks, so say ours.
     const code = (e as { code?: string }).code
     const flag = /'(-[^' ]*)/.exec((e as Error).message)?.[1] ?? 'an option'

@@ -48,7 +48,8 @@ export async function stateCommand(argv: readonly string[]): Promise<number> {
     if (values.help) return process.stdout.write(STATE_HELP), 0
     json = values.json === true
     const [action, ...args] = positionals
-    if (!action || !Object.hasOwn(ACTIONS, action)) throw usage(`unknown state action '${action ?? ''}'; ${USAGE}`)
+    if (!action) throw usage(`oxiflow state needs an action (${Object.keys(ACTIONS).join(', ')}); ${USAGE}`)
+    if (!Object.hasOwn(ACTIONS, action)) throw usage(`unknown state action '${action}'; ${USAGE}`)
     const spec = ACTIONS[action]!
     if (args.length < spec.args.length) throw usage(`oxiflow state ${action} needs ${spec.args.slice(args.length).join(' and ')}; ${USAGE}`)
     if (args.length > spec.args.length) throw usage(`too many arguments for oxiflow state ${action}: ${args.join(' ')}; ${USAGE}`)

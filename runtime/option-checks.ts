@@ -99,6 +99,17 @@ export function checkKnownOptions<K extends string>(where: string, options: unkn
 }
 
 /**
+ * ` (it has 'onbatch': did you mean onBatch?)` when one of `value`'s keys nearly is `name`, else ''.
+ *
+ * @example
+ * `.process needs an Oxi with onBatch${nearKey(oxi, 'onBatch')}`
+ */
+export function nearKey(value: unknown, name: string): string {
+  const near = typeof value === 'object' && value !== null ? closest(name, Object.keys(value)) : undefined
+  return near === undefined ? '' : ` (it has '${near}': did you mean ${name}?)`
+}
+
+/**
  * The name nearest to `word` by edit distance (case ignored; a swap of two letters counts one), if
  * within a quarter of its length (at least 1); else a name that one of them begins with, the other
  * adding only a suffix — a unit left off or added ('maxWait' → 'maxWaitMs', 'checkpointIntervalMs'

@@ -1,4 +1,6 @@
 import type { Sink, SinkContext, SinkWriter } from '../../runtime/contracts/sink.ts'
+import { InvalidOptionError } from '../../runtime/errors/invalid-option-error.ts'
+import { shown } from '../../runtime/option-checks.ts'
 
 /** The writer of a `collect()` sink: `result()` is every record written, in order. */
 export interface CollectWriter<T> extends SinkWriter<T, T[]> {
@@ -21,6 +23,11 @@ export interface CollectSink<T> extends Sink<T, T[]> {
  * results.out // [1, 2]
  */
 export function collect<T = unknown>(): CollectSink<T> {
+  // From JavaScript an argument would pass unseen: collect keeps every record, it has no options.
+  if (arguments.length > 0) {
+    throw new InvalidOptionError('options', `collect: takes no options (got ${shown(arguments[0])}); it keeps every record in memory — ` +
+      'for a bounded or large output write a file (sinks.jsonl)')
+  }
   return {
     kind: 'sink',
     description: 'collect()',

@@ -1,5 +1,5 @@
 import type { Sink } from '../../runtime/contracts/sink.ts'
-import { checkKnownOptions, invalidOption } from '../../runtime/option-checks.ts'
+import { checkObject, invalidOption } from '../../runtime/option-checks.ts'
 
 /** Options of `sinks.console`. */
 export interface ConsoleOptions<T> {
@@ -16,7 +16,7 @@ export interface ConsoleOptions<T> {
  * pipeline('p').source('n', sources.iterable([1, 2])).sink('print', sinks.console({ format: (n) => `n=${n}` }))
  */
 export function console<T = unknown>(options: ConsoleOptions<T> = {}): Sink<T, undefined> {
-  checkKnownOptions('console', options, { format: true } satisfies Record<keyof ConsoleOptions<T>, true>)
+  checkObject('console', options, '{ format: (record) => string }', { format: true } satisfies Record<keyof ConsoleOptions<T>, true>)
   const format = options?.format ?? ((r: T) => JSON.stringify(r) ?? String(r))
   if (typeof format !== 'function') {
     throw invalidOption('console', 'format', 'a function (record) => string', format)

@@ -9,12 +9,12 @@ import { KEYED_KINDS, type KeySelector, type Partitioning, type StepNode, type S
 import { PipelineGraph } from '../graph/pipeline-graph.ts'
 import type { StepOptions } from '../graph/step-options.ts'
 import type { Job, SinkEntry } from '../contracts/job.ts'
-import { resolveRunOptions, type RunOptions } from '../job/run-options.ts'
+import { resolveRunOptions, RUN_OPTIONS, type RunOptions } from '../job/run-options.ts'
 import { describeGraph, type PlanOptions } from '../describe/describe-graph.ts'
 import type { PlanDescription } from '../plan/plan-description.ts'
 import { startJob } from '../job/start-job.ts'
 import { checkName, requireName } from '../graph/step-name.ts'
-import { invalidOption } from '../option-checks.ts'
+import { checkKnownOptions, invalidOption, nearKey, shown } from '../option-checks.ts'
 import { WindowedStream } from './windowed-stream.ts'
 
 /** The keyBy in effect for the records at a view's tail. */
@@ -130,7 +130,10 @@ export class Pipeline<T = unknown, S = {}, K = unknown> {
   /** Groups records into arrays of `size`; a partial group is sent after `maxWaitMs` (job clock) or at the end of input. */
   batch(name: string, options: { size: number; maxWaitMs?: number } & StepOptions): Pipeline<T[], S, null> {
     requireName('batch', name)
-    const size = options?.size
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidOptionError('options', `step '${name}': .batch takes its options as an object, e.g. .batch('${name}', { size: ${Number.isInteger(options) ? options : 100} }) (got ${shown(options)})`)
+    }
+    const size = options.size
     if (!(Number.isInteger(size) && size >= 1)) {
       throw invalidOption(`step '${name}'`, 'size', 'a positive integer', size)
     }
@@ -145,7 +148,7 @@ export class Pipeline<T = unknown, S = {}, K = unknown> {
   process<R>(name: string, oxi: Oxi<T, R> | (() => Oxi<T, R>), options?: StepOptions): Pipeline<R, S, null> {
     requireName('process', name)
     if (!(typeof oxi === 'function' || (typeof oxi === 'object' && oxi !== null && typeof oxi.onBatch === 'function'))) {
-      throw new InvalidOptionError('oxi', `step '${name}': .process needs an Oxi ({ onBatch(records, ctx) { ... } }) or a function returning one`)
+      throw new InvalidOptionError('oxi', `step '${name}': .process needs an Oxi ({ onBatch(records, ctx) { ... } }) or a function returning one${nearKey(oxi, 'onBatch')}`)
     }
     return this.append(name, { kind: 'process', oxi: oxi as Oxi | (() => Oxi) }, options)
   }
@@ -236,14 +239,13 @@ export class Pipeline<T = unknown, S = {}, K = unknown> {
    * const d = p.plan({ workers: 2 }); d.actors.map((a) => `${a.steps.join(' → ')} ×${a.parallelism}`)
    */
   plan(options: PlanOptions = {}): PlanDescription {
-    // run()'s own checks. `module` matters only to worker threads that start, and none does here.
+    // run()'s own checks (`module` matters only to workers that start: none here); run's other options are taken and play no part.
+    const known = { ...RUN_OPTIONS, openOxis: true } as const
     const checked = typeof options === 'object' && options !== null
-      ? resolveRunOptions({ workers: options.workers, maxKeyGroups: options.maxKeyGroups, module: 'oxiflow:plan' })
-      : resolveRunOptions(options as never)
+      ? (checkKnownOptions('plan(options)', options, known), resolveRunOptions({ workers: options.workers, maxKeyGroups: options.maxKeyGroups, module: 'oxiflow:plan' }, 'plan(options)'))
+      : resolveRunOptions(options as never, 'plan(options)')
     const openOxis = (options as PlanOptions | null)?.openOxis
-    if (openOxis !== undefined && typeof openOxis !== 'boolean') {
-      throw invalidOption('plan', 'openOxis', 'a boolean', openOxis)
-    }
+    if (openOxis !== undefined && typeof openOxis !== 'boolean') throw invalidOption('plan(options)', 'openOxis', 'a boolean', openOxis)
     return describeGraph(this.graph, { ...checked, ...(openOxis !== undefined && { openOxis }) })
   }
 

@@ -1,6 +1,7 @@
 import type { CodecName } from '../../persistence/codec/codec-name.ts'
 import { openStore } from '../../persistence/stores/open-store.ts'
 import type { StateStore } from '../../persistence/stores/state-store.ts'
+import { InvalidOptionError } from '../errors/invalid-option-error.ts'
 import { checkKnownOptions, invalidOption } from '../option-checks.ts'
 
 /** The run options that concern checkpoints. */
@@ -100,6 +101,7 @@ export function resolveCheckpointing(options: CheckpointRunOptions): ResolvedChe
     }
     return value
   }
+  checkStoreOption(options.store)
   const codec = options.codec ?? 'zstd'
   if (!CODECS.includes(codec)) {
     throw invalidOption('run(options)', 'codec', `one of ${CODECS.join(', ')}`, codec)
@@ -159,4 +161,19 @@ function resolveIncremental(value: CheckpointRunOptions['incremental']): Increme
  */
 export function openCheckpointing(resolved: ResolvedCheckpointing): CheckpointingOptions {
   return { ...resolved, store: typeof resolved.store === 'object' ? resolved.store : openStore(resolved.store) }
+}
+
+/** What a store given as an object must have (StateStore). */
+const STORE_METHODS = ['put', 'get', 'list', 'delete', 'lease', 'leases', 'describe', 'close'] as const
+
+/** `store`: absent, a directory path or URL, or a StateStore — not a number, not an object lacking its methods. */
+function checkStoreOption(store: unknown): void {
+  if (store === undefined || (typeof store === 'string' && store.trim() !== '')) return
+  if (typeof store === 'object' && store !== null) {
+    const missing = STORE_METHODS.filter((m) => typeof (store as Record<string, unknown>)[m] !== 'function')
+    if (missing.length === 0) return
+    throw new InvalidOptionError('store', `run(options): options.store is an object without the StateStore method${missing.length > 1 ? 's' : ''} ` +
+      `${missing.join(', ')}; pass a directory path, a redis:// or postgres:// URL, or a store (e.g. stores.file('.oxiflow'))`)
+  }
+  throw invalidOption('run(options)', 'store', "a directory path, a redis:// or postgres:// URL, or a store (e.g. stores.file('.oxiflow'))", store)
 }

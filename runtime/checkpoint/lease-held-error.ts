@@ -11,7 +11,7 @@ export class LeaseHeldError extends OxiflowError {
   constructor(readonly pipelineId: string, readonly holder: string, since: number | undefined, readonly expiresInMs: number) {
     super('ERR_LEASE_HELD', `pipeline '${pipelineId}' is already running: lease held by ${holder}` +
       `${since === undefined ? '' : ` since ${new Date(since).toISOString()}`}; expires in ${Math.ceil(expiresInMs / 1000)} s — ` +
-      `stop that runner (Ctrl-C where it runs takes a final checkpoint) or wait until its lease expires`)
+      `stop that runner (oxiflow runner stop ${holder} --store <this store>, or Ctrl-C where it runs: either takes a final checkpoint) or wait until its lease expires`)
   }
 }
 

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { isAbsolute } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { openCheckpointing, resolveCheckpointing, type CheckpointingOptions, type CheckpointRunOptions, type ResolvedCheckpointing } from '../checkpoint/checkpoint-options.ts'
 import { systemClock, type Clock } from '../clock.ts'
 import { InvalidOptionError } from '../errors/invalid-option-error.ts'
@@ -38,7 +41,7 @@ export interface RunOptions extends CheckpointRunOptions, RunStateRunOptions, St
 }
 
 /** Every key of RunOptions (the type checks that none is missing or extra). */
-const RUN_OPTIONS: Readonly<Record<keyof RunOptions, true>> = {
+export const RUN_OPTIONS: Readonly<Record<keyof RunOptions, true>> = {
   workers: true, module: true, params: true, clock: true, batchSize: true, channelCapacity: true, maxKeyGroups: true, restoreFrom: true,
   snapshotAtEnd: true, restart: true, store: true, checkpointInterval: true, checkpointTimeout: true, codec: true, retain: true, restore: true,
   allowNonRestoredState: true, onCheckpointFailure: true, incremental: true, heartbeatInterval: true, stallTimeout: true, onStall: true, stopTimeout: true,
@@ -58,7 +61,8 @@ export const MAX_BATCH_SIZE = 65_536
 
 /**
  * The most worker threads a job may start here: twice the cores, and at least 4. Each worker is
- * a V8 isolate that loads tsx and the pipeline module again (~60 MB: 32 workers took 2 GB), and
+ * a V8 isolate that loads oxiflow and the pipeline module again (15–20 MB more per worker on the
+ * workers-pay count job; ~60 MB each from TypeScript sources under tsx), and
  * workers beyond the cores only take turns on them — async waits already overlap inside one
  * thread. Twice leaves room for hosts that block; 4 lets a small machine still rescale 1–4.
  *
@@ -101,18 +105,18 @@ export interface JobOptions extends Omit<ResolvedRunOptions, 'checkpointing'> {
  * @example
  * const resolved = resolveRunOptions({ workers: 2, module: import.meta.url }) // resolved.batchSize === 1024
  */
-export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
+export function resolveRunOptions(options: RunOptions, where = 'run(options)', known: Readonly<Record<string, true>> = RUN_OPTIONS): ResolvedRunOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'run(options): options must be an object, e.g. { workers: 0 }')
+    throw new InvalidOptionError('options', `${where}: options must be an object, e.g. { workers: 0 }`)
   }
-  checkKnownOptions('run(options)', options, RUN_OPTIONS)
+  checkKnownOptions(where, options, known)
   const int = (name: keyof RunOptions, value: unknown, min: number, fallback: number, max?: { n: number; why: string }): number => {
     if (value === undefined) return fallback
     if (!(Number.isInteger(value) && (value as number) >= min)) {
-      throw invalidOption('run(options)', name, `an integer ≥ ${min}`, value)
+      throw invalidOption(where, name, `an integer ≥ ${min}`, value)
     }
     if (max !== undefined && (value as number) > max.n) {
-      throw new InvalidOptionError(name, `run(options): options.${name} must be at most ${max.n} (got ${shown(value)}): ${max.why}`)
+      throw new InvalidOptionError(name, `${where}: options.${name} must be at most ${max.n} (got ${shown(value)}): ${max.why}`)
     }
     return value as number
   }
@@ -124,6 +128,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     throw new InvalidOptionError('module', `run(options): options.module is required with workers: ${workers} — each worker imports ` +
       'the pipeline module again; pass module: import.meta.url from the module whose default export is the pipeline')
   }
+  if (workers > 0) checkModuleUrl(options.module!)
   if (workers > 0 && options.clock !== undefined) {
     throw new InvalidOptionError('clock', `run(options): a custom clock needs workers: 0 — worker hosts keep processing time on ` +
       'the system clock; run time-dependent tests inline')
@@ -160,7 +165,8 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
   }
 }
 
-const WORKERS_WHY = `twice the ${availableParallelism()} cores here, at least 4 — each worker thread costs ~60 MB and ` +
+const WORKERS_WHY = `twice the ${availableParallelism()} cores here, at least 4 — each worker thread costs memory (its own heap ` +
+  'and copy of the modules, ~15–20 MB more without state) and ' +
   'workers beyond the cores only take turns on them; use fewer workers, or parallelism per step'
 const BATCH_WHY = 'a channel holds 8 batches, so memory in flight grows with the batch, and batches above a few thousand ' +
   'records are no faster; the default is 1024'
@@ -174,4 +180,22 @@ const BATCH_WHY = 'a channel holds 8 batches, so memory in flight grows with the
  */
 export function openRunStore(resolved: ResolvedRunOptions): JobOptions {
   return { ...resolved, checkpointing: resolved.checkpointing && openCheckpointing(resolved.checkpointing) }
+}
+
+/**
+ * The module worker hosts import: a URL (`import.meta.url`), and for a file: URL a file that
+ * exists, checked here rather than met as ERR_MODULE_NOT_FOUND in every worker.
+ */
+function checkModuleUrl(module: string): void {
+  let url: URL
+  try {
+    url = new URL(module)
+  } catch {
+    throw new InvalidOptionError('module', `run(options): options.module must be the pipeline module's URL, e.g. import.meta.url ` +
+      `(got ${shown(module)}${isAbsolute(module) ? `; for a path, pass pathToFileURL(${shown(module)}).href` : ''})`)
+  }
+  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
+    throw new InvalidOptionError('module', `run(options): options.module ${shown(module)}: no such file; pass import.meta.url from ` +
+      'the module whose default export is the pipeline')
+  }
 }

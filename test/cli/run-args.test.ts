@@ -1,4 +1,5 @@
 import test from 'ava'
+import { parsePlanArgs } from '../../cli/plan-args.ts'
 import { parseRunArgs } from '../../cli/run-args.ts'
 import { UsageError } from '../../cli/usage-error.ts'
 
@@ -60,6 +61,8 @@ const refusals: Array<[argv: string[], message: string]> = [
   [['m.ts', '--codec', 'gzip'], '--codec must be one of zstd, lz4, snappy, none (got "gzip")'],
   [['m.ts', '--stall-timeout', 'soon'], '--stall-timeout must be a number of milliseconds ≥ 0 (0 turns stall detection off) (got "soon")'],
   [['m.ts', '--stop-timeout', '0'], '--stop-timeout must be a positive number of milliseconds (got "0")'],
+  [['m.ts', '--workers', '2', '--workers', '3'], 'option \'--workers\' is given twice ("2" and "3"); give it once'],
+  [['m.ts', '--store=a', '--store', 'a'], 'option \'--store\' is given twice ("a" and "a"); give it once'],
 ]
 
 for (const [argv, message] of refusals) {
@@ -78,4 +81,10 @@ test('parseRunArgs names --params and the fix when the JSON does not parse', (t)
 test('parseRunArgs takes --workers N', (t) => {
   t.is(parseRunArgs(['m.ts', '--workers', '3']).workers, 3)
   t.is(parseRunArgs(['m.ts']).workers, 0)
+})
+
+test('parsePlanArgs and the store commands refuse an option with a value given twice (parseArgs would keep the last)', (t) => {
+  const e = t.throws(() => parsePlanArgs(['m.ts', '--workers', '2', '--workers', '3']), { instanceOf: UsageError })
+  t.is(e?.message, 'option \'--workers\' is given twice ("2" and "3"); give it once')
+  t.is(e?.command, 'plan')
 })

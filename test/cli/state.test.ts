@@ -177,7 +177,7 @@ test("state cleanup removes a SIGKILLed runner's stale lease and says so", async
 })
 
 const usageErrors: Array<[args: string[], message: string]> = [
-  [['state'], "unknown state action ''"],
+  [['state'], 'oxiflow state needs an action (show, list, cleanup, export, import)'],
   [['state', 'show'], 'oxiflow state show needs pipeline'],
   [['state', 'list', 'x'], 'too many arguments for oxiflow state list: x'],
   [['state', 'list', '--stale'], 'option --stale does not apply to oxiflow state list'],
