@@ -6,6 +6,7 @@ import type { OrderedGroup } from '../plan/ordered-inputs.ts'
 import type { Router } from './router.ts'
 import { andThen, type Maybe } from '../maybe.ts'
 import { Mailbox } from './mailbox.ts'
+import { BatchSlices } from './batch-slices.ts'
 
 type Tick = () => Maybe<void>
 
@@ -32,6 +33,9 @@ export class Actor {
   readonly alignment = { count: 0, totalMs: 0, maxMs: 0, lastMs: 0 }
   private held = new Map<number, Message[]>()
   private done = false
+  /** A batch whose records are slow goes down the chain in slices, a turn of the event loop between them (batch-slices.ts). */
+  private readonly slices = new BatchSlices()
+  private readonly chain = (records: readonly unknown[]): Maybe<void> => this.head.batch(records)
   /** Every input ended, all of them final, and the chain's end ran (not a stop): see `restoreEnded`. */
   endedFinal = false
   /** Restored from a checkpoint taken after this instance had ended. */
@@ -206,9 +210,9 @@ export class Actor {
   private dispatch(input: number, m: Message): Maybe<void> {
     switch (m.kind) {
       case 'batch': {
-        if (!this.sequenced) return m.records.length > 0 ? this.head.batch(m.records) : undefined
+        if (!this.sequenced) return m.records.length > 0 ? this.slices.handle(m.records, this.chain) : undefined
         this.router?.beginSeq(m.seq!)
-        const r = m.records.length > 0 ? this.head.batch(m.records) : undefined
+        const r = m.records.length > 0 ? this.slices.handle(m.records, this.chain) : undefined
         return r instanceof Promise ? r.then(() => this.router?.endSeq()) : this.router?.endSeq()
       }
       case 'watermark': {

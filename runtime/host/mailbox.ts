@@ -1,5 +1,6 @@
 import type { Observable, Subscription } from '../rx.ts'
 import type { Maybe } from '../maybe.ts'
+import { SLICE_TARGET_MS } from './batch-slices.ts'
 
 /**
  * An actor's mailbox: the items of several RxJS observables (its input channels, its timer
@@ -58,8 +59,12 @@ export class Mailbox<T> {
     this.run(source, item)
   }
 
-  /** Handles `item`, then what waits, until the mailbox is empty or an item is awaited. */
+  /**
+   * Handles `item`, then what waits, until the mailbox is empty or an item is awaited — or it held
+   * the thread for SLICE_TARGET_MS: the rest waits a turn of the event loop (batch-slices.ts).
+   */
   private run(source: number, item: T): void {
+    const began = performance.now()
     for (;;) {
       const start = performance.now()
       this.handlingSince = start
@@ -82,7 +87,16 @@ export class Mailbox<T> {
       if (!this.take()) return
       source = this.source
       item = this.item!
+      if (performance.now() - began > SLICE_TARGET_MS) return this.later(source, item)
     }
+  }
+
+  /** Handles a taken item at the next turn of the event loop (dropped if the mailbox closed meanwhile). */
+  private later(source: number, item: T): void {
+    setImmediate(() => {
+      if (this.closed) this.busy = false
+      else this.run(source, item)
+    })
   }
 
   /** An awaited item settled: the next one waiting, if any. */

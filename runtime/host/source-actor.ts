@@ -4,6 +4,7 @@ import type { CheckpointBarrier } from '../messages.ts'
 import type { Output } from '../operators/operator.ts'
 import type { Router } from './router.ts'
 import type { Maybe } from '../maybe.ts'
+import { BatchSlices } from './batch-slices.ts'
 
 /** A reader that ignores the stop signal gets this long to return before the source ends anyway. */
 const STOP_GRACE_MS = 2000
@@ -49,6 +50,8 @@ export class SourceActor {
   /** The read or send in progress, for `waitingFor`. */
   private doing: { what: 'reading batch' | 'sending batch'; seq: number; since: number } | undefined
   private resume: (() => void) | undefined
+  /** A read and its synchronous send (the steps fused after the source) take about SLICE_TARGET_MS: reads shrink while records are slow. */
+  private readonly slices = new BatchSlices()
   /** A checkpoint barrier to put before the first own read numbered ≥ `cut`. */
   private barrierAt: { barrier: CheckpointBarrier; cut: number; stopAfter: boolean } | undefined
 
@@ -172,7 +175,8 @@ export class SourceActor {
       this.inRead = true
       let start = performance.now()
       this.doing = { what: 'reading batch', seq: this.seq, since: start }
-      let batch = this.reader.read(this.batchSize)
+      let batch = this.reader.read(Math.min(this.batchSize, this.slices.size))
+      let syncMs = 0
       if (batch instanceof Promise) {
         // Awaited as it is: with a promise of our own around each read (for the stop's grace) V8
         // promoted every batch to the old generation (bench/README.md, "The GC's two modes").
@@ -189,7 +193,10 @@ export class SourceActor {
           this.grace = undefined
         }
         if (this.abandoned) return
-      } else this.busyMs += performance.now() - start
+      } else {
+        syncMs = performance.now() - start
+        this.busyMs += syncMs
+      }
       // Awaited even when there is nothing to settle: without the turn it yields, a checkpoint asked for while a read
       // was pending could find the next read in flight and wait for it (incremental-chains.test.ts hung so).
       await this.settleRejects()
@@ -204,6 +211,7 @@ export class SourceActor {
       this.doing = { what: 'sending batch', seq: this.seq, since: start }
       this.router?.beginSeq(this.seq)
       let sent = batch.length > 0 ? this.head.batch(batch) : undefined
+      this.slices.took(batch.length, syncMs + performance.now() - start)
       if (sent instanceof Promise) await sent
       sent = this.router?.endSeq()
       this.busyMs += performance.now() - start
