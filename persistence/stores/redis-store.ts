@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import type { Redis } from 'ioredis'
 import { StaleFenceError } from './stale-fence-error.ts'
 import { StoreUnavailableError } from './store-unavailable-error.ts'
+import { InvalidStoreUrlError } from './invalid-store-url-error.ts'
 import { checkStoreKey } from './check-store-key.ts'
 import type { LeaseRecord } from './lease-record.ts'
 import { checkFenceToken, checkLeaseRequest, leaseOwnerRecord, mayTakeLease } from './lease-rules.ts'
@@ -49,6 +50,8 @@ export class RedisStore implements StateStore {
   private readonly p: string
   private lastConnectionError: string | undefined
   private pending = 0
+  /** The check that the URL's database exists (see checkDb), once it was started. */
+  private dbChecked: Promise<void> | undefined
   private idleTimer: NodeJS.Timeout | undefined
   private closed = false
 
@@ -257,6 +260,7 @@ export class RedisStore implements StateStore {
     // Closed when idle (or by an earlier failure): connect again; commands wait in the offline queue meanwhile.
     if (this.client.status === 'end' && !this.closed) this.client.connect().catch(() => undefined) // the command reports the failure
     try {
+      if (this.settings.db !== 0) await (this.dbChecked ??= this.checkDb())
       return await f()
     } catch (e) {
       throw storeFailure(this.settings.safeUrl, operation, e, this.lastConnectionError && `last connection error: ${this.lastConnectionError}`)
@@ -266,6 +270,23 @@ export class RedisStore implements StateStore {
         this.idleTimer = setTimeout(() => { if (this.pending === 0) this.client.disconnect() }, IDLE_DISCONNECT_MS)
         this.idleTimer.unref()
       }
+    }
+  }
+
+  /**
+   * The database the URL names exists: ioredis selects it on connect, and when the server refuses
+   * (`/99` of a server with 16) it only emits an error and goes on in database 0 — where another
+   * environment's leases and checkpoints may be. Checked once, before the first command.
+   */
+  private async checkDb(): Promise<void> {
+    try {
+      await this.client.select(this.settings.db)
+    } catch (e) {
+      this.dbChecked = undefined
+      if (/DB index|invalid DB|out of range/i.test((e as Error).message)) {
+        throw new InvalidStoreUrlError(this.settings.safeUrl, 'the database', `${this.settings.db} is not one this server has (${(e as Error).message}); use one it has, e.g. /0`)
+      }
+      throw e
     }
   }
 

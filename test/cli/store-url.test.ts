@@ -9,7 +9,7 @@ import { open as openFromEnv, postgres, redis } from '../../persistence/stores/i
 import { openStore } from '../../persistence/stores/open-store.ts'
 import { PostgresStore } from '../../persistence/stores/postgres-store.ts'
 import { RedisStore } from '../../persistence/stores/redis-store.ts'
-import { POSTGRES_URL, REDIS_URL, dropPostgresSchema, dropRedisPrefix, freePort, uniqueName } from '../fixtures/store-servers.ts'
+import { POSTGRES_URL, REDIS_URL, countRedisKeys, dropPostgresSchema, dropRedisPrefix, freePort, uniqueName } from '../fixtures/store-servers.ts'
 import { cliInProcess, runCli } from './run-cli.ts'
 
 test('openStore_sharedStoreUrls_openTheRightStoreAndDescribeWithoutCredentials', async (t) => {
@@ -122,4 +122,18 @@ test('a PostgreSQL store whose database does not exist, or whose user the server
     t.false(r.stderr.includes('hunter2'), r.stderr)
     t.false(r.stderr.includes('check that the server runs'), r.stderr)
   }
+})
+
+test('redis_aDatabaseTheServerLacks_refusedBeforeAnyWrite_notWrittenIntoDatabase0', async (t) => {
+  // ioredis selects the URL's database on connect and, refused, only emits an error: the
+  // commands then ran in database 0, where another environment's leases and checkpoints may be.
+  const prefix = uniqueName('missing-db')
+  t.teardown(() => dropRedisPrefix(prefix))
+  const base = new URL(REDIS_URL)
+  const store = redis(`redis://${base.host}/99?prefix=${prefix}`)
+  t.teardown(() => store.close())
+  const e = await t.throwsAsync(store.put('k', new Uint8Array([1])), { instanceOf: InvalidStoreUrlError })
+  t.regex(e!.message, /the database 99 is not one this server has \(ERR DB index is out of range\); use one it has, e\.g\. \/0$/)
+  t.is(await countRedisKeys(prefix), 0, 'nothing was written into database 0')
+  t.throws(() => openStore('redis://h/x'), { instanceOf: InvalidStoreUrlError, message: `store URL 'redis://h/x': the database must be a number after the host, e.g. redis://127.0.0.1:6379/0 (got "x")` })
 })

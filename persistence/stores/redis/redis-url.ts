@@ -24,6 +24,8 @@ export interface RedisSettings {
   readonly safeUrl: string
   readonly prefix: string
   readonly chunkSize: number
+  /** The database the URL names (`/2`), 0 when none. */
+  readonly db: number
 }
 
 const PREFIX = /^[A-Za-z0-9._~:-]+$/
@@ -55,7 +57,11 @@ export function parseRedisUrl(url: string, options: RedisStoreOptions = {}): Red
   if (!(Number.isSafeInteger(chunkSize) && chunkSize >= 1024)) {
     throw new InvalidStoreUrlError(safeUrl, 'chunkSize', `must be an integer number of bytes ≥ 1024 (got ${shown(chunkText !== null && options.chunkSize === undefined ? chunkText : chunkSize)})`)
   }
+  const dbText = parsed.pathname.replace(/^\//, '')
+  if (!/^\d*$/.test(dbText)) {
+    throw new InvalidStoreUrlError(safeUrl, 'the database', `must be a number after the host, e.g. redis://127.0.0.1:6379/0 (got ${shown(dbText)})`)
+  }
   parsed.searchParams.delete('prefix')
   parsed.searchParams.delete('chunkSize')
-  return { connectUrl: parsed.href, safeUrl: maskCredentials(parsed.href), prefix, chunkSize }
+  return { connectUrl: parsed.href, safeUrl: maskCredentials(parsed.href), prefix, chunkSize, db: Number(dbText || 0) }
 }
