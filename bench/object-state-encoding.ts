@@ -6,7 +6,9 @@
  * slice's array — what checkpoints do — and by the candidate: `length`, the records of every
  * queue as one batch of the exchange's columnar codec plus `v8.serialize` of the rest;
  * `distinctCount`, each Map as a flat array. Times (ms, 3 runs) and bytes are printed, and for
- * `length` the time to read each form back into states (what a restore would pay).
+ * `length` the time to read each form back into states (what a restore would pay). Then what
+ * checkpoints write since state versions 1.2.0/1.4.0: each slice as value columns by shape
+ * (value-columns.ts), against the slices as 1.1.0/1.3.0 wrote them (packSlice without shapes).
  * Knobs: BENCH_OE_KEYS (default 100000). Run: npm run bench -- object-state-encoding
  */
 import v8 from 'node:v8'
@@ -14,6 +16,7 @@ import { agg, virtualClock, windows } from '../index.ts'
 import { decodeBatch, encodeBatch, type EncodedBatch } from '../runtime/channels/exchange/columnar-codec.ts'
 import type { OperatorContext } from '../runtime/operators/operator.ts'
 import { WindowOperator } from '../runtime/operators/window/window-operator.ts'
+import { packSlice, unpackSlice } from '../runtime/operators/window/slice-records.ts'
 import type { WindowKeys } from '../runtime/operators/window/window-keys.ts'
 import { collectGarbage, environment, formatEnvironment } from './measure.ts'
 
@@ -105,3 +108,12 @@ console.log(`length(10), ${N} keys, read back: v8.deserialize per slice ${timedR
   `columns + v8 rest ${timedRead(length, columnarBytes, columnarRead)}`)
 const distinct = statesOf('distinctCount')
 console.log(`distinctCount, ${N} keys: v8.serialize per slice ${timed(distinct, plain)}; Maps as flat arrays ${timed(distinct, mapsAsArrays)}`)
+
+// What checkpoints write now (value columns by shape) against what they wrote before (v8, with flat record queues as exchange columns).
+const before = (slice: unknown[]): Uint8Array => v8.serialize(packSlice(slice, false))
+const byShape = (slice: unknown[]): Uint8Array => v8.serialize(packSlice(slice, true))
+const read = (bytes: Uint8Array): unknown[] => unpackSlice(v8.deserialize(bytes))
+for (const [name, states] of [['length(10)', length], ['distinctCount', distinct]] as const) {
+  console.log(`${name}, ${N} keys, written: before ${timed(states, (s) => before(s).byteLength)}; by shape ${timed(states, (s) => byShape(s).byteLength)}`)
+  console.log(`${name}, ${N} keys, read back: before ${timedRead(states, before, read)}; by shape ${timedRead(states, byShape, read)}`)
+}
