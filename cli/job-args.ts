@@ -17,7 +17,7 @@ export function workersArg(raw: string | undefined, command: string): number {
   if (!Number.isSafeInteger(n)) throw new UsageError(`--workers must be a non-negative integer (got ${shown(raw)})`, command)
   if (n > maxWorkers()) {
     throw new UsageError(`--workers must be at most ${maxWorkers()} (got ${shown(n)}): twice the ${availableParallelism()} cores here, at least 4: ` +
-      'each worker thread costs ~60 MB and workers beyond the cores only take turns on them', command)
+      'each worker thread costs memory (its own heap and copy of the modules, ~15–20 MB more without state) and workers beyond the cores only take turns on them', command)
   }
   return n
 }

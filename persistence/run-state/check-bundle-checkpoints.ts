@@ -61,7 +61,7 @@ export async function checkBundleCheckpoints(
   }
   if (problems.length > 0) {
     const more = problems.length > SHOWN ? `; and ${problems.length - SHOWN} more` : ''
-    throw new InvalidStateBundleError(file, `its checkpoints do not verify (nothing was imported): ${problems.slice(0, SHOWN).join('; ')}${more}`, true)
+    throw new InvalidStateBundleError(file, `${problems.slice(0, SHOWN).join('; ')}${more}`, true)
   }
   return keys
 }

@@ -14,7 +14,8 @@ test('run refuses more workers than twice the cores (at least 4), naming the bou
   t.throws(() => small().run({ workers: maxWorkers + 1, module: import.meta.url }), {
     instanceOf: InvalidOptionError,
     message: `run(options): options.workers must be at most ${maxWorkers} (got ${maxWorkers + 1}): twice the ${availableParallelism()} cores here, ` +
-      'at least 4 — each worker thread costs ~60 MB and workers beyond the cores only take turns on them; use fewer workers, or parallelism per step',
+      'at least 4 — each worker thread costs memory (its own heap and copy of the modules, ~15–20 MB more without state) and workers beyond ' +
+      'the cores only take turns on them; use fewer workers, or parallelism per step',
   })
 })
 
@@ -29,7 +30,7 @@ test('run refuses a batch size above 65,536 and takes 65,536', async (t) => {
 })
 
 for (const [flag, value, message] of [
-  ['--workers', '32', `--workers must be at most ${maxWorkers} (got 32): twice the ${availableParallelism()} cores here, at least 4: each worker thread costs ~60 MB and workers beyond the cores only take turns on them`],
+  ['--workers', '32', `--workers must be at most ${maxWorkers} (got 32): twice the ${availableParallelism()} cores here, at least 4: each worker thread costs memory (its own heap and copy of the modules, ~15–20 MB more without state) and workers beyond the cores only take turns on them`],
   ['--batch-size', '100000000', `--batch-size must be at most ${maxBatch} (got 100000000): a channel holds 8 batches, so memory grows with the batch, and larger batches are no faster (default 1024)`],
 ] as const) {
   test(`oxiflow run ${flag} ${value} is a usage error (exit 2) before the module loads`, async (t) => {

@@ -112,7 +112,7 @@ test('import_badBundles_refusedWithTheProblemNamed_targetCheckpointsUntouched', 
     const r = await cliInProcess(['state', 'import', 'p', file, '--store', dst])
     t.is(r.code, 1, `${name}: ${r.stderr}`)
     t.regex(r.stderr, message, name)
-    t.regex(r.stderr, /its checkpoints do not verify \(nothing was imported\)/, name)
+    t.regex(r.stderr, /is a state export whose checkpoints do not verify \(nothing was imported\): /, name)
     t.deepEqual(await contents(dst), before, `${name}: the target's keys are as they were`)
   }
 })
@@ -137,7 +137,7 @@ test('importPipelineState_badBundle_throwsInvalidStateBundleErrorBeforeTakingThe
   const before = await store.list('pipelines/p/')
   const bundle: StateBundle = { format: 1, kind: 'oxiflow-pipeline-state', pipelineId: 'p', exportedAt: 0, run: null, checkpoints: [{ key: '../../x', base64: garbage }] }
   const e = await t.throwsAsync(importPipelineState(store, bundle, 'x.json'), { instanceOf: InvalidStateBundleError })
-  t.regex(e!.message, /^x\.json is not an oxiflow state export/)
+  t.regex(e!.message, /^x\.json is a state export whose checkpoints do not verify \(nothing was imported\): /)
   t.deepEqual(await store.list('pipelines/p/'), before)
   t.deepEqual(await store.leases(), [])
 })

@@ -113,15 +113,17 @@ test('dead letters: the planner\'s side-output sink comes last, fed by a side ed
   t.deepEqual(d.actors[d.actors.length - 1]!.instances, [{ index: 0, host: 'main' }])
 })
 
-test('p.plan checks the graph and its options as p.run does, with the same errors', (t) => {
+test('p.plan checks the graph and its options as p.run does, with the same errors, naming plan(options)', (t) => {
   const p = windowed()
+  const asPlan = (message: string): string => message.replace(/^run\(options\)/, 'plan(options)')
   for (const workers of [-1, 1.5, 10_000, '2']) {
     const run = t.throws(() => p.run({ workers: workers as number, module: import.meta.url }))
     const plan = t.throws(() => p.plan({ workers: workers as number }))
-    t.is(plan!.message, run!.message)
+    t.is(plan!.message, asPlan(run!.message))
+    t.regex(plan!.message, /^plan\(options\): /)
     t.is(plan!.constructor, run!.constructor)
   }
-  t.is(t.throws(() => p.plan({ maxKeyGroups: 0 }))!.message, t.throws(() => p.run({ maxKeyGroups: 0 }))!.message)
+  t.is(t.throws(() => p.plan({ maxKeyGroups: 0 }))!.message, asPlan(t.throws(() => p.run({ maxKeyGroups: 0 }))!.message))
   const dangling = pipeline('d')
   dangling.source('in', sources.iterable([1])).map('m', (n) => n)
   t.is(t.throws(() => dangling.plan())!.message, t.throws(() => dangling.run())!.message)

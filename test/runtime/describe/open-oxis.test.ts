@@ -32,5 +32,5 @@ test('openOxis false: the Oxi is not opened and its state is not described, sayi
 
 test('openOxis must be a boolean', (t) => {
   const e = t.throws(() => build({ count: 0 }).plan({ openOxis: 'no' as never }), { instanceOf: InvalidOptionError })
-  t.is(e!.message, 'plan: options.openOxis must be a boolean (got "no")')
+  t.is(e!.message, 'plan(options): options.openOxis must be a boolean (got "no")')
 })
