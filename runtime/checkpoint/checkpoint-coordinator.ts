@@ -59,6 +59,8 @@ export class CheckpointCoordinator {
   /** The checkpoint of the job's end was asked for: it is the last (the hosts close after it). */
   private ending = false
   private onHalt: (() => void) | undefined
+  /** The checkpoint being taken and what it does now (for a stop that waits behind it). */
+  private current: { id: number; since: number; doing: string; stop: boolean } | undefined
 
   constructor(
     private readonly plan: Plan,
@@ -77,6 +79,12 @@ export class CheckpointCoordinator {
       seen = this.queue
       await seen
     }
+  }
+
+  /** The checkpoint in progress in words ('checkpoint 3 (the stop's), for 4.2 s: writing its manifest'), undefined when none. */
+  inProgress(now = performance.now()): string | undefined {
+    const c = this.current
+    return c && `checkpoint ${c.id}${c.stop ? " (the stop's final one)" : ', which checkpoints asked for later wait behind,'} for ${((now - c.since) / 1000).toFixed(1)} s: ${c.doing}`
   }
 
   /**
@@ -115,7 +123,9 @@ export class CheckpointCoordinator {
     let id = this.lastId + 1
     try {
       // Inside the try: a store that cannot be read (down) is a failed checkpoint, counted as such.
+      this.current = { id, since: started, doing: 'reading the store for its id', stop: stopAfter }
       id = Math.max(await this.checkpoints.nextId(), this.lastId + 1)
+      this.current = { id, since: started, doing: 'pausing the sources', stop: stopAfter }
       this.lastId = id
       const barrier = { checkpointId: id, timestamp: Date.now() }
       // Prepared before any barrier is injected: a barrier reaches a host's actors through data
@@ -129,6 +139,7 @@ export class CheckpointCoordinator {
       const entries = Promise.all(this.participants.map((p) => p.entries(id)))
       entries.catch(() => {}) // awaited below; a failure while injecting must not leave it unhandled
       const injected = performance.now()
+      this.current!.doing = 'waiting for every step to reach its barrier and write its state (steps ahead of the barrier handle the records already in their channels)'
       await Promise.all(this.participants.map((p) => p.injectBarrier(barrier, cuts, stopAfter)))
       const parts = await this.withTimeout(entries, id)
       const holders = parts.flatMap((p) => p.holders)
@@ -138,14 +149,17 @@ export class CheckpointCoordinator {
       this.assignLevels(holders)
       if (this.halted) throw new OxiflowError('ERR_CHECKPOINT_HALTED', `pipeline '${this.plan.pipelineId}': checkpoint ${id} dropped: the job failed while it was taken`)
       faultPoint('before-manifest', id, last)
+      this.current!.doing = 'writing its manifest'
       this.committed = await this.checkpoints.commit({
         format: 1, pipelineId: this.plan.pipelineId, checkpointId: id, time: barrier.timestamp, nodeVersion: process.version,
         codec: this.settings.codec, sources: { cuts }, holders, ended, previous: this.committed?.checkpointId ?? this.settings.restoredFrom,
         maxKeyGroups: this.plan.maxKeyGroups,
       }, this.settings.fence())
       faultPoint('after-manifest', id, last)
+      this.current!.doing = 'committing what the sinks staged'
       for (const p of this.participants) await p.commit(id, last)
       faultPoint('after-commit', id, last)
+      this.current!.doing = 'deleting checkpoints past retain'
       await this.checkpoints.retain(this.settings.retain)
       const result = summarize(id, holders, performance.now() - started, alignmentMs, pauseMs)
       this.completed++
@@ -161,6 +175,8 @@ export class CheckpointCoordinator {
       this.settings.history?.({ id, status: abandoned ? 'abandoned' : 'failed', at, durationMs: performance.now() - started,
         error: e instanceof Error ? e.message : String(e) })
       throw e
+    } finally {
+      this.current = undefined
     }
   }
 

@@ -152,6 +152,11 @@ export class JobCheckpointing {
     }
   }
 
+  /** The checkpoint in progress in words, undefined when none (see CheckpointCoordinator.inProgress). */
+  inProgress(): string | undefined {
+    return this.coordinator?.inProgress()
+  }
+
   checkpoint(stopAfter = false, full = false, last = false): Promise<CheckpointResult> {
     if (!this.coordinator) {
       return Promise.reject(new OxiflowError('ERR_NOT_RUNNING', this.haltedOnce

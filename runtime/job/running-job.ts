@@ -110,7 +110,7 @@ export class RunningJob implements Job {
    */
   private limitStop(ms: number): void {
     this.stopLimit.start(ms, () => this.detector.report('stop', `pipeline '${this.pipelineId}': the graceful stop did not finish within ${ms} ms ` +
-      `(stopTimeout); it waits for${this.ending === undefined ? '' : ` ${this.ending}`}`))
+      `(stopTimeout); it waits for${this.ending === undefined ? '' : ` ${this.ending}`}`, () => this.cp?.inProgress()))
     void this.done.finally(() => this.stopLimit.clear()).catch(() => {})
   }
 

@@ -50,11 +50,13 @@ export class StallDetector {
    * The waits now, as a stall error (for a stop that timed out): fresh figures from every host
    * that answers within `REPORT_WAIT_MS`, the last ones of a host that does not (a worker whose
    * thread is stuck) — this error is what ends the stop, so its making must not hang on the job.
+   * `also`: what else it waits for, in words (a checkpoint in progress), read after the sample.
    */
-  async report(during: 'run' | 'stop', lead: string): Promise<StallError> {
+  async report(during: 'run' | 'stop', lead: string, also?: () => string | undefined): Promise<StallError> {
     const { stats } = await this.sample(REPORT_WAIT_MS)
     const waits = stallWaits(this.plan, stats)
-    return new StallError(this.plan.pipelineId, during, Date.now() - this.last.at, waits, `${lead}: ${describeWaits(waits)}`)
+    const more = also?.()
+    return new StallError(this.plan.pipelineId, during, Date.now() - this.last.at, waits, `${lead}: ${describeWaits(waits)}${more === undefined ? '' : `; ${more}`}`)
   }
 
   private async check(): Promise<void> {
