@@ -183,18 +183,24 @@ export function openRunStore(resolved: ResolvedRunOptions): JobOptions {
 }
 
 /**
- * The module worker hosts import: a URL (`import.meta.url`), and for a file: URL a file that
- * exists, checked here rather than met as ERR_MODULE_NOT_FOUND in every worker.
+ * The module worker hosts import: a URL (`import.meta.url`) or an absolute path, and for a file:
+ * URL or a path a file that exists — checked here rather than met as ERR_MODULE_NOT_FOUND in
+ * every worker. A relative path would be read by the workers as a package name.
  */
 function checkModuleUrl(module: string): void {
-  let url: URL
-  try {
-    url = new URL(module)
-  } catch {
-    throw new InvalidOptionError('module', `run(options): options.module must be the pipeline module's URL, e.g. import.meta.url ` +
-      `(got ${shown(module)}${isAbsolute(module) ? `; for a path, pass pathToFileURL(${shown(module)}).href` : ''})`)
+  let file: string | undefined
+  if (isAbsolute(module)) file = module
+  else {
+    let url: URL
+    try {
+      url = new URL(module)
+    } catch {
+      throw new InvalidOptionError('module', `run(options): options.module must be the pipeline module's URL, e.g. import.meta.url, ` +
+        `or its absolute path (got ${shown(module)})`)
+    }
+    if (url.protocol === 'file:') file = fileURLToPath(url)
   }
-  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
+  if (file !== undefined && !existsSync(file)) {
     throw new InvalidOptionError('module', `run(options): options.module ${shown(module)}: no such file; pass import.meta.url from ` +
       'the module whose default export is the pipeline')
   }
