@@ -50,8 +50,9 @@ export class SourceActor {
   /** The read or send in progress, for `waitingFor`. */
   private doing: { what: 'reading batch' | 'sending batch'; seq: number; since: number } | undefined
   private resume: (() => void) | undefined
-  /** A read and its synchronous send (the steps fused after the source) take about SLICE_TARGET_MS: reads shrink while records are slow. */
+  /** A batch's synchronous send (the steps fused after the source) takes about SLICE_TARGET_MS: reads shrink, and batches are handed on in slices, while records are slow. */
   private readonly slices = new BatchSlices()
+  private readonly chain = (records: readonly unknown[]): Maybe<void> => this.head.batch(records)
   /** A checkpoint barrier to put before the first own read numbered ≥ `cut`. */
   private barrierAt: { barrier: CheckpointBarrier; cut: number; stopAfter: boolean } | undefined
 
@@ -176,7 +177,6 @@ export class SourceActor {
       let start = performance.now()
       this.doing = { what: 'reading batch', seq: this.seq, since: start }
       let batch = this.reader.read(Math.min(this.batchSize, this.slices.size))
-      let syncMs = 0
       if (batch instanceof Promise) {
         // Awaited as it is: with a promise of our own around each read (for the stop's grace) V8
         // promoted every batch to the old generation (bench/README.md, "The GC's two modes").
@@ -193,10 +193,7 @@ export class SourceActor {
           this.grace = undefined
         }
         if (this.abandoned) return
-      } else {
-        syncMs = performance.now() - start
-        this.busyMs += syncMs
-      }
+      } else this.busyMs += performance.now() - start
       // Awaited even when there is nothing to settle: without the turn it yields, a checkpoint asked for while a read
       // was pending could find the next read in flight and wait for it (incremental-chains.test.ts hung so).
       await this.settleRejects()
@@ -210,8 +207,8 @@ export class SourceActor {
       start = performance.now()
       this.doing = { what: 'sending batch', seq: this.seq, since: start }
       this.router?.beginSeq(this.seq)
-      let sent = batch.length > 0 ? this.head.batch(batch) : undefined
-      this.slices.took(batch.length, syncMs + performance.now() - start)
+      // Readers that return more than asked (a file's chunk of lines) are handed on in slices too.
+      let sent = batch.length > 0 ? this.slices.handle(batch, this.chain) : undefined
       if (sent instanceof Promise) await sent
       sent = this.router?.endSeq()
       this.busyMs += performance.now() - start

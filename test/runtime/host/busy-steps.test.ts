@@ -5,7 +5,7 @@
 // and actors hand on batches in slices of about 8 ms (runtime/host/batch-slices.ts). Oracle for
 // the output: the same generator's records, bounded, through the same steps, run at once.
 import test from 'ava'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline, sinks, sources, type Job } from '../../../index.ts'
@@ -13,7 +13,14 @@ import { pipeline, sinks, sources, type Job } from '../../../index.ts'
 const busy = (us: number): void => { const end = performance.now() + us / 1000; while (performance.now() < end); }
 const heavy = (r: { key: string; value: number }) => { busy(200); return { key: r.key, value: r.value } }
 
+// A file source returns a chunk of lines whatever a read asks for (~1,300 records of 50 bytes per 64 KiB chunk): the source hands it on in slices.
+const lines = join(mkdtempSync(join(tmpdir(), 'oxiflow-busy-in-')), 'in.jsonl')
+writeFileSync(lines, Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ key: `k${i % 7}`, value: i, pad: 'x'.repeat(20) })).join('\n') + '\n')
+test.after.always(() => rmSync(join(lines, '..'), { recursive: true, force: true }))
+
 const shapes = {
+  'a heavy map after a JSONL source (a read returns a whole chunk of lines)': (count?: number) => pipeline('busy-steps')
+    .source('in', sources.jsonl<{ key: string; value: number }>(lines)).filter((r) => count === undefined || r.value < count).map(heavy).sink('out', sinks.collect()),
   'a heavy map fused after the source': (count?: number) => pipeline('busy-steps')
     .source('in', sources.generator({ seed: 3, keys: 7, ...(count !== undefined && { count }) })).map(heavy).sink('out', sinks.collect()),
   'a heavy map in an actor of its own (after keyBy)': (count?: number) => pipeline('busy-steps')
