@@ -14,7 +14,8 @@ export const SLICE_TARGET_MS = 8
 /**
  * How many records a chain takes at once: a whole batch while that is quick, fewer while records
  * are slow (about SLICE_TARGET_MS a slice), growing back when they are quick again. A source
- * sizes its reads with it (`size`); an actor hands a batch it receives on in slices (`handle`).
+ * sizes its reads with it (`size`), and both a source and an actor hand a batch on through it
+ * (`handle`): in slices when it is larger than that (a file's chunk of lines, a received batch).
  * Order is kept and nothing is dropped: only where the batch is cut changes, which no step's
  * output depends on.
  *
