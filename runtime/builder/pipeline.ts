@@ -240,10 +240,9 @@ export class Pipeline<T = unknown, S = {}, K = unknown> {
    */
   plan(options: PlanOptions = {}): PlanDescription {
     // run()'s own checks (`module` matters only to workers that start: none here); run's other options are taken and play no part.
-    const known = { ...RUN_OPTIONS, openOxis: true } as const
-    const checked = typeof options === 'object' && options !== null
-      ? (checkKnownOptions('plan(options)', options, known), resolveRunOptions({ workers: options.workers, maxKeyGroups: options.maxKeyGroups, module: 'oxiflow:plan' }, 'plan(options)'))
-      : resolveRunOptions(options as never, 'plan(options)')
+    if (typeof options !== 'object' || options === null) resolveRunOptions(options as never, 'plan(options)') // throws: not an object
+    checkKnownOptions('plan(options)', options, { ...RUN_OPTIONS, openOxis: true })
+    const checked = resolveRunOptions({ workers: options.workers, maxKeyGroups: options.maxKeyGroups, module: 'oxiflow:plan' }, 'plan(options)')
     const openOxis = (options as PlanOptions | null)?.openOxis
     if (openOxis !== undefined && typeof openOxis !== 'boolean') throw invalidOption('plan(options)', 'openOxis', 'a boolean', openOxis)
     return describeGraph(this.graph, { ...checked, ...(openOxis !== undefined && { openOxis }) })

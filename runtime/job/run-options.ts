@@ -105,11 +105,11 @@ export interface JobOptions extends Omit<ResolvedRunOptions, 'checkpointing'> {
  * @example
  * const resolved = resolveRunOptions({ workers: 2, module: import.meta.url }) // resolved.batchSize === 1024
  */
-export function resolveRunOptions(options: RunOptions, where = 'run(options)', known: Readonly<Record<string, true>> = RUN_OPTIONS): ResolvedRunOptions {
+export function resolveRunOptions(options: RunOptions, where = 'run(options)'): ResolvedRunOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', `${where}: options must be an object, e.g. { workers: 0 }`)
   }
-  checkKnownOptions(where, options, known)
+  checkKnownOptions(where, options, RUN_OPTIONS)
   const int = (name: keyof RunOptions, value: unknown, min: number, fallback: number, max?: { n: number; why: string }): number => {
     if (value === undefined) return fallback
     if (!(Number.isInteger(value) && (value as number) >= min)) {

@@ -85,7 +85,6 @@ class ColumnBuilder {
   private mapValues: ColumnBuilder | undefined
   private readonly shapes: string[][] = []
   private readonly shapeOf: number[] = []
-  private oneShape = true
   private readonly fields: ColumnBuilder[][] = []
   /** Per shape, its fields' adds (generated: a named load per key, not a keyed load by a variable name). */
   private readonly adders: Adder[] = []
@@ -127,7 +126,8 @@ class ColumnBuilder {
       ...(this.mapKeys !== undefined && { mapKeys: this.mapKeys.build(), mapValues: this.mapValues!.build() }),
       ...(this.shapes.length > 0 && {
         shapes: this.shapes,
-        ...(!this.oneShape && { shapeOf: Uint16Array.from(this.shapeOf) }),
+        // A shape is added only when an object has other keys: more than one, and objects differ.
+        ...(this.shapes.length > 1 && { shapeOf: Uint16Array.from(this.shapeOf) }),
         fields: this.fields.map((f) => f.map((c) => c.build())),
       }),
       ...(this.other.length > 0 && { other: this.other }),
@@ -149,7 +149,6 @@ class ColumnBuilder {
   private object(o: object, depth: number): void {
     let s = this.lastShape
     if (s < 0 || !hasKeys(o, this.shapes[s]!)) s = this.shapeIndex(Object.keys(o))
-    if (s !== this.lastShape && this.lastShape >= 0) this.oneShape = false
     this.lastShape = s
     this.adders[s]!(o, this.fields[s]!, depth + 1)
     this.kind(Kind.Object)
