@@ -70,6 +70,7 @@ export { CheckpointTimeoutError, isCheckpointTimeoutError } from './runtime/chec
 export { CorruptSnapshotError, isCorruptSnapshotError } from './persistence/codec/corrupt-snapshot-error.ts'
 export { EncodeWorkerError, isEncodeWorkerError } from './persistence/codec/encode-worker-error.ts'
 export { CorruptCheckpointError, isCorruptCheckpointError } from './persistence/checkpoints/corrupt-checkpoint-error.ts'
+export { NoRestorableCheckpointError, isNoRestorableCheckpointError } from './persistence/checkpoints/no-restorable-checkpoint-error.ts'
 export { DependencyCycleError, isDependencyCycleError } from './persistence/registry/dependency-cycle-error.ts'
 export { InvalidHolderError, isInvalidHolderError } from './persistence/registry/invalid-holder-error.ts'
 export { StaleFenceError, isStaleFenceError } from './persistence/stores/stale-fence-error.ts'

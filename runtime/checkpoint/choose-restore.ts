@@ -5,10 +5,12 @@ import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
 import type { CheckpointParticipant } from './checkpoint-participant.ts'
 
-/** The checkpoint a restore takes (undefined: none is readable, start fresh) and the newer ones it skipped, with why. */
+/** The checkpoint a restore takes (undefined: none is readable) and the newer ones it skipped, with why. */
 export interface ChosenCheckpoint {
   readonly manifest: Manifest | undefined
   readonly skipped: Array<{ id: number; reason: string }>
+  /** How many of the skipped are damaged (a blob or the manifest), not superseded. */
+  readonly damaged: number
 }
 
 /**
@@ -29,21 +31,24 @@ export async function chooseCheckpoint(checkpoints: PipelineCheckpoints, partici
     checkNodeVersion(manifest)
     const problems = await readOnHosts(participants, manifest)
     if (problems.length > 0) throw new CorruptCheckpointError(checkpoints.pipelineId, asked, problems)
-    return { manifest, skipped: [] }
+    return { manifest, skipped: [], damaged: 0 }
   }
   const skipped: Array<{ id: number; reason: string }> = []
+  let damaged = 0
   for (const listing of await checkpoints.list()) {
     const reason = listingSkipReason(listing)
     if (reason !== undefined || !listing.ok) {
       skipped.push({ id: listing.id, reason: reason! })
+      if (listing.superseded === undefined) damaged++
       continue
     }
     checkNodeVersion(listing.manifest)
     const problems = await readOnHosts(participants, listing.manifest)
-    if (problems.length === 0) return { manifest: listing.manifest, skipped }
+    if (problems.length === 0) return { manifest: listing.manifest, skipped, damaged }
     skipped.push({ id: listing.id, reason: problems.map(blobProblemText).join('; ') })
+    damaged++
   }
-  return { manifest: undefined, skipped }
+  return { manifest: undefined, skipped, damaged }
 }
 
 /** Every host reads its blobs of `manifest` at once; when any fails, all drop what they read. */

@@ -7,6 +7,7 @@ import { OxiflowError } from '../errors/oxiflow-error.ts'
 import type { Plan } from '../plan/plan.ts'
 import { CheckpointCoordinator } from './checkpoint-coordinator.ts'
 import { CheckpointHistory } from './checkpoint-history.ts'
+import { NoRestorableCheckpointError } from '../../persistence/checkpoints/no-restorable-checkpoint-error.ts'
 import { chooseCheckpoint, dropReads } from './choose-restore.ts'
 import type { CheckpointingOptions } from './checkpoint-options.ts'
 import { dataflowEdges } from './dataflow-edges.ts'
@@ -87,8 +88,10 @@ export class JobCheckpointing {
       return
     }
     const started = performance.now()
-    const { manifest, skipped } = await chooseCheckpoint(this.checkpoints, participants, asked)
+    const { manifest, skipped, damaged } = await chooseCheckpoint(this.checkpoints, participants, asked)
     const why = skipped.map((s) => `skipped checkpoint ${s.id}: ${s.reason}`).join('; ')
+    // Damaged checkpoints and none restorable: starting fresh would drop their state unseen (superseded ones alone: the last run started fresh).
+    if (!manifest && damaged > 0) throw new NoRestorableCheckpointError(this.plan.pipelineId, this.options.store.describe(), skipped)
     if (!manifest) {
       await this.checkpoints.realign(undefined, this.lease?.fence)
       this.restored = { checkpointId: undefined, skipped, message: `no valid checkpoint of pipeline '${this.plan.pipelineId}' in ${this.options.store.describe()}: starting fresh${why ? ` (${why})` : ''}` }

@@ -1,6 +1,6 @@
 import test from 'ava'
 import {
-  CheckpointTimeoutError, DependencyCycleError, LeaseHeldError, StateVersionError, checkpoints, pipeline, sinks, sources, stores,
+  CheckpointTimeoutError, DependencyCycleError, LeaseHeldError, NoRestorableCheckpointError, StateVersionError, checkpoints, pipeline, sinks, sources, stores,
   type Oxi, type StateHolder, type StateStore,
 } from '../../../index.ts'
 
@@ -114,6 +114,34 @@ test('a corrupt newest checkpoint is skipped with its reason and the one before 
   t.regex(s.restore!.skipped[0]!.reason, /count/)
   t.true(s.restore!.message.includes(`; checkpoint ${newest!.id} had committed after it: sinks that cannot take back what they published ` +
     `(sinks.jetstream, sinks.redisStream) publish again what they published from checkpoint ${newest!.id - 1} on`), s.restore!.message)
+})
+
+test("restore 'latest' where every checkpoint is damaged is refused, naming each, instead of starting fresh (found from outside)", async (t) => {
+  const store = stores.memory()
+  const first = job(40_000, '1.0.0', undefined, 40_000).run({ store })
+  await new Promise((r) => setTimeout(r, 100))
+  await first.checkpoint()
+  await first.stop()
+  const ids = (await checkpoints(store, 'cp').list()).map((c) => c.id)
+  t.true(ids.length >= 2)
+  for (const id of ids) {
+    const blob = (await store.list(`pipelines/cp/checkpoints/${String(id).padStart(10, '0')}/`)).find((k) => k.includes('count~totals'))!
+    const bytes = (await store.get(blob))!
+    bytes[bytes.length - 1] ^= 0xff
+    await store.put(blob, bytes)
+  }
+  let ran = false
+  const e = await t.throwsAsync(job(40_000, '1.0.0', () => { ran = true }).run({ store, restore: 'latest' }).done, { instanceOf: NoRestorableCheckpointError })
+  t.is(e!.code, 'ERR_NO_RESTORABLE_CHECKPOINT')
+  t.deepEqual(e!.skipped.map((s) => s.id), ids)
+  for (const id of ids) t.true(e!.message.includes(`checkpoint ${id}: state 'count/totals' of step 'count'`), e!.message)
+  t.regex(e!.message, /oxiflow checkpoints verify cp/)
+  t.false(ran, 'no record was handled')
+  // Asked to start without a restore, it does; the damaged checkpoints are then superseded, and 'latest' takes that run's own.
+  const fresh = await job(1000).run({ store }).done
+  t.is((fresh.results.out as unknown[]).length, 1000)
+  const again = await job(1000).run({ store, restore: 'latest' }).done
+  t.is(again.restore?.checkpointId, Math.max(...ids) + 1)
 })
 
 test("restore 'latest' with no checkpoint starts fresh and says so", async (t) => {
