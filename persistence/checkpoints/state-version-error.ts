@@ -3,12 +3,13 @@ import { parseSemver } from './parse-semver.ts'
 
 /**
  * Why a snapshot's state version cannot be restored into a holder: another major, a newer minor
- * of the same major, or a version that is not semver.
+ * of the same major, a newer pre-release of the same minor (or its release into a pre-release),
+ * or a version that is not semver.
  *
  * @example
  * const why: StateVersionProblem = 'major'
  */
-export type StateVersionProblem = 'major' | 'newer-minor' | 'not-semver'
+export type StateVersionProblem = 'major' | 'newer-minor' | 'newer-prerelease' | 'not-semver'
 
 /**
  * A snapshot cannot be restored into its state holder because of its state version. Names the
@@ -36,6 +37,10 @@ function explain(step: string, stateId: string, found: string, expected: string,
     case 'newer-minor':
       return `the checkpoint has state version ${found}, this pipeline expects ${expected}: a newer minor, written by a ` +
         `newer version of the step (holders migrate only from older minors); restore with the pipeline version that wrote it`
+    case 'newer-prerelease':
+      return `the checkpoint has state version ${found}, this pipeline expects ${expected}: of one minor, a release ranks ` +
+        `above its pre-releases and pre-releases by their tags, so the checkpoint was written by a newer version of the step; ` +
+        `restore with the pipeline version that wrote it, or raise this pipeline's version to at least ${found}`
     case 'not-semver':
       return `found state version '${found}', expected '${expected}': state versions must be semver (major.minor.patch, ` +
         `e.g. 1.0.0); fix the holder's stateVersion`

@@ -39,6 +39,8 @@ test('readState_checkpointOfNewerNode_refusedBeforeDecoding', async (t) => {
 const sameOrMigrate: Array<[string, string, string, 'same' | 'migrate']> = [
   ['sameVersion', '1.2.0', '1.2.0', 'same'], ['otherPatch', '1.2.7', '1.2.0', 'same'],
   ['lowerMinor', '1.1.0', '1.3.0', 'migrate'], ['lowerMinorHigherPatch', '1.0.9', '1.3.0', 'migrate'],
+  ['preReleaseIntoItsRelease', '1.1.0-beta', '1.1.0', 'same'], ['olderPreRelease', '1.1.0-rc.1', '1.1.0-rc.2', 'same'],
+  ['newerPreReleaseOfAnOlderMinor', '1.0.0', '1.1.0-beta', 'migrate'],
 ]
 for (const [scenario, found, expected, result] of sameOrMigrate) {
   test(`checkStateVersion_${scenario}_${result}`, (t) => {
@@ -78,6 +80,15 @@ test('checkStateVersion_newerMinor_errorSaysWrittenByNewerStep', (t) => {
   t.is(error.message, "step 'agg', state 'agg/sum': the checkpoint has state version 1.4.0, this pipeline expects 1.3.0: " +
     'a newer minor, written by a newer version of the step (holders migrate only from older minors); restore with the pipeline version that wrote it')
 })
+
+// Found from outside: a holder at 1.0.0-beta restored a 1.0.0 checkpoint silently, though semver ranks the release above it.
+for (const [found, expected] of [['1.0.0', '1.0.0-beta'], ['1.1.0-rc.2', '1.1.0-rc.1'], ['1.1.0-beta.11', '1.1.0-beta.2'], ['1.1.3', '1.1.0-alpha']]) {
+  test(`checkStateVersion_newerPreRelease_${found}_into_${expected}_refused`, (t) => {
+    const error = t.throws(() => checkStateVersion('agg', 'agg/sum', found!, expected!), { instanceOf: StateVersionError })
+    t.is(error.problem, 'newer-prerelease')
+    t.regex(error.message, new RegExp(`state version ${found!.replace(/\./g, '\\.')}, this pipeline expects ${expected!.replace(/\./g, '\\.')}: .* raise this pipeline's version to at least`))
+  })
+}
 
 test('checkStateVersion_notSemver_errorSaysTheRule', (t) => {
   const error = t.throws(() => checkStateVersion('agg', 'agg/sum', 'v1', '1.0.0'), { instanceOf: StateVersionError })
