@@ -27,6 +27,9 @@ export async function runCommand(argv: readonly string[], options: CommandOption
   let json = argv.includes('--json')
   let pipeline: RunnablePipeline | undefined
   let during: string | undefined
+  // Ctrl-C from the start: while the module loads and the job starts, a first one is kept and
+  // stops the job as soon as it exists (before, Node's default ended the process, 130, silently).
+  const signals = new JobSignals()
   try {
     const args = parseRunArgs(argv)
     if (args.help) {
@@ -48,7 +51,7 @@ export async function runCommand(argv: readonly string[], options: CommandOption
       ...(args.incremental !== undefined && { incremental: args.incremental }),
       ...(args.restart !== undefined && { restart: args.restart }),
       ...(args.stallTimeout !== undefined && { stallTimeout: args.stallTimeout }),
-      ...(args.stopTimeout !== undefined && { stopTimeout: args.stopTimeout }) }, args)
+      ...(args.stopTimeout !== undefined && { stopTimeout: args.stopTimeout }) }, args, signals)
     if (json) process.stdout.write(toJson(summaryReport(summary)) + '\n')
     else process.stderr.write(summaryTable(summary))
     return 0
@@ -60,24 +63,26 @@ export async function runCommand(argv: readonly string[], options: CommandOption
       process.stdout.write(toJson({ ...(typeof id === 'string' ? { pipelineId: id } : {}), status: 'failed', error: errorReport(e) }) + '\n')
     }
     return exitCodeOf(e)
+  } finally {
+    signals.dispose()
   }
 }
 
-async function runJob(pipeline: RunnablePipeline, options: CliRunOptions, args: RunArgs): Promise<JobSummary> {
+async function runJob(pipeline: RunnablePipeline, options: CliRunOptions, args: RunArgs, signals: JobSignals): Promise<JobSummary> {
   // The endpoint listens before the job starts, so a port in use fails the command before any record flows.
   let running: Job | undefined
   const page = await serveJobPage(pipeline, args, () => running)
   try {
     running = pipeline.run(options)
-    return await watchJob(running)
+    return await watchJob(running, signals)
   } finally {
     await page?.close()
   }
 }
 
-async function watchJob(job: Job): Promise<JobSummary> {
+async function watchJob(job: Job, signals: JobSignals): Promise<JobSummary> {
   const progress = startProgress(() => job.metrics(), process.stderr, process.stdout)
-  const signals = stopOnSignal(() => job.stop(), (line) => progress.note(line))
+  signals.watch(job, (line) => progress.note(line))
   // Say where the run started from as soon as the restore is done, not only at the end.
   let told = false
   let stallsTold = 0
@@ -97,7 +102,35 @@ async function watchJob(job: Job): Promise<JobSummary> {
     return summary
   } finally {
     clearInterval(watch)
-    signals.dispose()
+    signals.watch(undefined, undefined)
     progress.stop()
+  }
+}
+
+/**
+ * The command's SIGINT/SIGTERM handlers (stopOnSignal), installed before the module loads: a
+ * signal that comes before the job exists is kept, said on stderr, and stops the job once
+ * `watch` hands it over; a second one exits at once (130), as while the job runs.
+ */
+class JobSignals {
+  private job: Job | undefined
+  private started = false
+  private asked = false
+  private log: (line: string) => void = (line) => { process.stderr.write(`${line}\n`) }
+  private readonly handlers = stopOnSignal(() => {
+    this.asked = true
+    return this.job?.stop() ?? Promise.resolve()
+  }, (line) => this.log(line.startsWith('SIG') && !this.started ? `${line}; the job stops as soon as it has started` : line))
+
+  /** The job now running (undefined: none any more) and where notes go; stops it at once if a signal came first. */
+  watch(job: Job | undefined, log: ((line: string) => void) | undefined): void {
+    this.job = job
+    this.started ||= job !== undefined
+    this.log = log ?? ((line) => { process.stderr.write(`${line}\n`) })
+    if (job !== undefined && this.asked) job.stop().catch(() => undefined)
+  }
+
+  dispose(): void {
+    this.handlers.dispose()
   }
 }
