@@ -36,6 +36,23 @@ test('summaryTable has a row per step with records/s over the duration', (t) => 
   ].join('\n') + '\n')
 })
 
+test('summaryTable shows a late column when a window step had late records (found from outside: they looked lost)', (t) => {
+  const windowed: JobSummary = { ...summary, steps: {
+    events: summary.steps.events!,
+    agg: { kind: 'window', parallelism: 1, recordsIn: 13, recordsOut: 2, failed: 9, late: 1, busyMs: 1 },
+    out: { ...summary.steps.out!, recordsIn: 2 },
+  } }
+  t.is(summaryTable(windowed), [
+    "pipeline 'clicks' completed in 2.00 s",
+    '  step    kind    in  out    failed  late  busy   rec/s',
+    '  events  source  0   1,000  0             12 ms  500',
+    '  agg     window  13  2      9       1     1 ms   7',
+    '  out     sink    2   0      0             3 ms   1',
+  ].join('\n') + '\n')
+  // No late record: no column.
+  t.false(summaryTable({ ...windowed, steps: { ...windowed.steps, agg: { ...windowed.steps.agg!, late: 0 } } }).includes('late'))
+})
+
 test('errorReport carries the step, the offset and the cause of a StepError', (t) => {
   const parse = new RecordParseError('in.jsonl', 3, 20, 'Unexpected token')
   const e = new StepError('read', parse.offset, parse, '')
