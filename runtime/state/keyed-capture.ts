@@ -1,7 +1,6 @@
 import type { SnapshotCapture } from '../../persistence/snapshot-capture.ts'
 import type { KeyGroup } from '../../persistence/state-holder.ts'
-import { StateSnapshotError } from '../../persistence/codec/state-snapshot-error.ts'
-import { shown } from '../../persistence/shown.ts'
+import { uncopiedValue } from './keyed-state-copy.ts'
 import { packGroup, type KeyedGroupState, type KeyedStateSnapshot, type PackedKeyedGroup } from './keyed-snapshot.ts'
 
 /**
@@ -121,7 +120,7 @@ export class KeyedCapture implements SnapshotCapture<KeyedStateSnapshot> {
     try {
       return structuredClone(value)
     } catch (e) {
-      this.failure ??= new StateSnapshotError(this.where.step, this.where.stateId, `the value of key ${shown(key)} cannot be copied (${(e as Error).message})`, { cause: e })
+      this.failure ??= uncopiedValue(this.where, key, value, e)
       return value
     }
   }

@@ -12,6 +12,7 @@ import { migrated, type KeyedStateSetup } from './keyed-state-setup.ts'
 import { eventTimeOf } from '../operators/window/event-time.ts'
 import { sweepExpired, SWEEP_PER_WRITE } from './expiry-sweep.ts'
 import { StateChecks } from './state-checks.ts'
+import { copiedChanges } from './keyed-state-copy.ts'
 
 /**
  * Per-key state a step's runtime owns (one per `ctx.state.value/map/list` declaration): keys in
@@ -21,7 +22,8 @@ import { StateChecks } from './state-checks.ts'
  * are invisible to `get`, dropped by every snapshot and, a few slots per write, by the writes.
  * An object handed out (`get`, `entries`) counts as changed — the step may change it in place
  * without a `set` — so incremental snapshots include it. A key outside the instance's key groups
- * is refused (StateKeyError), and so is a function or symbol as a value (StateValueError).
+ * is refused (StateKeyError), and so is a value that is or holds a function, symbol, WeakMap…
+ * (StateValueError).
  *
  * @example
  * const h = new KeyedStateHolder(setup); h.set(record, 1); h.get(record) // 1
@@ -98,11 +100,11 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     return slot >= 0 && !this.expired(slot, now)
   }
 
-  /** Sets the value of `record`'s key and stamps the write (TTL counts from it). */
-  set(record: unknown, value: unknown): void {
+  /** Sets `record`'s key's value, stamps the write (TTL counts from it); checks `unit`, the part written (StateChecks.written). */
+  set(record: unknown, value: unknown, unit: unknown = value, at?: unknown): void {
     const stamp = this.eventTtl ? this.eventTime(record) : this.stamps ? this.setup.now() : 0
     const key = this.keyOf(record)
-    this.checks.written(key, value)
+    this.checks.written(key, unit, at)
     let slot = this.table.slotOf(key)
     if (slot < 0) slot = this.table.insert(key, this.checks.owned(key))
     this.values[slot] = value
@@ -144,7 +146,7 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
     if (since !== undefined) {
       const changes = this.snapshotChanges(since, checkpointId)
       if (changes === undefined) return undefined
-      const own = structuredClone(changes)
+      const own = copiedChanges({ step: this.setup.step, stateId: this.stateId }, changes)
       return { step: () => own }
     }
     this.finishCapture()

@@ -27,6 +27,8 @@ export interface OwnedKeyGroups {
 export interface KeyedStateSetup {
   readonly step: string
   readonly name: string
+  /** What the step declared (`ctx.state.value/map/list`; default value): what its writes' checks look at. */
+  readonly kind?: 'value' | 'map' | 'list'
   readonly keyOf: (record: unknown) => unknown
   /** The state is addressed with the step's own input records, whose keys do not change: the last one's key is remembered (`.reduce`). */
   readonly sameRecordSameKey?: boolean

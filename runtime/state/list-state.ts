@@ -20,7 +20,7 @@ export class ListState<T, R = unknown> {
   add(record: R, value: T): void {
     const list = this.holder.get(record) as T[] | undefined
     if (list) list.push(value)
-    this.holder.set(record, list ?? [value])
+    this.holder.set(record, list ?? [value], value, list ? list.length - 1 : 0)
   }
 
   /** Replaces `record`'s key's list (a copy of `values` is kept; an empty list removes the key). */

@@ -25,7 +25,7 @@ export class MapState<K, V, R = unknown> {
   set(record: R, mapKey: K, value: V): void {
     const m = this.map(record) ?? new Map<K, V>()
     m.set(mapKey, value)
-    this.holder.set(record, m)
+    this.holder.set(record, m, value, mapKey)
   }
 
   /** Removes `mapKey` from `record`'s key's map (an emptied map goes too). */
@@ -33,7 +33,7 @@ export class MapState<K, V, R = unknown> {
     const m = this.map(record)
     if (!m?.delete(mapKey)) return
     if (m.size === 0) this.holder.delete(record)
-    else this.holder.set(record, m)
+    else this.holder.set(record, m, undefined)
   }
 
   /** The entries of `record`'s key's map (empty when it has none), in insertion order. */

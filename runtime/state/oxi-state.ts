@@ -79,7 +79,7 @@ export class DeclaredStates implements OxiState {
     return holders
   }
 
-  private declare(name: string, options: StateOptions<any> | undefined, kind: string,
+  private declare(name: string, options: StateOptions<any> | undefined, kind: 'value' | 'map' | 'list',
     migrateValue: (value: unknown, migrate: (unit: unknown) => unknown) => unknown): KeyedStateHolder {
     const { step, keyOf } = this.env
     checkStateOptions(step, name, options)
@@ -95,7 +95,7 @@ export class DeclaredStates implements OxiState {
       throw new StateDeclarationError(step, name, 'is declared twice', 'give each state of a step its own name')
     }
     const eventClock = options?.ttl?.time === 'event' ? (this.clock ??= new EventClock(step)) : undefined
-    const holder = new KeyedStateHolder({ ...this.env, keyOf, name, options: options ?? {}, migrateValue, ...(eventClock && { eventClock }) })
+    const holder = new KeyedStateHolder({ ...this.env, keyOf, name, kind, options: options ?? {}, migrateValue, ...(eventClock && { eventClock }) })
     this.declared.set(name, holder)
     return holder
   }

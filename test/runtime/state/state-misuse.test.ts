@@ -1,5 +1,5 @@
 import test from 'ava'
-import { StateKeyError, StateValueError, StepError, pipeline, sinks, sources, type Oxi, type ValueState } from '../../../index.ts'
+import { StateKeyError, StateSnapshotError, StateValueError, StepError, pipeline, sinks, sources, stores, type Oxi, type ValueState } from '../../../index.ts'
 
 // Found from outside: ctx.state took a made-up record's key that its instance does not own (on 2
 // instances each kept its own copy of 'global', and a restore on another worker count merged them:
@@ -47,6 +47,56 @@ for (const [what, value] of [['a function', () => 1], ['a symbol', Symbol('x')]]
     t.regex((e as Error).message, new RegExp(`^step 'st': state 'f' was given ${what} for key "k\\d+"; checkpoints hold plain data`))
   })
 }
+
+// Found from outside: a function nested inside a value (`set(r, { f: () => 1 })`) was taken; without
+// a store the job completed, with one every checkpoint failed with a StateSnapshotError telling the
+// author to "fix the step's state holder" (ctx.state has none of theirs). Now refused at the write,
+// naming the state, the key and where in the value.
+
+type Writes = (ctx: Parameters<NonNullable<Oxi<Ev, unknown>['open']>>[0]) => (r: Ev) => void
+const fn = (): number => 1
+const nested: Array<[string, Writes, string]> = [
+  ['value.set, a function deep in an object', (ctx) => { const v = ctx.state.value<unknown, Ev>('s'); return (r) => v.set(r, r.id === 5 ? { a: [1, { f: fn }] } : { a: [r.id] }) },
+    'a function at \\.a\\[1\\]\\.f'],
+  ['value.set, a WeakMap in an object', (ctx) => { const v = ctx.state.value<unknown, Ev>('s'); return (r) => v.set(r, { w: r.id === 5 ? new WeakMap() : new Map() }) },
+    'a WeakMap at \\.w'],
+  ['map.set, a function in the map value', (ctx) => { const m = ctx.state.map<string, unknown, Ev>('s'); return (r) => m.set(r, 'page', r.id === 5 ? { f: fn } : { n: r.id }) },
+    'a function at \\.f of the value of map key "page"'],
+  ['list.add, a function in the element', (ctx) => { const l = ctx.state.list<unknown, Ev>('s'); return (r) => l.add(r, r.id === 5 ? { f: fn } : { n: r.id }) },
+    'a function at \\.f of list element \\d+'],
+  ['list.update, a symbol as an element', (ctx) => { const l = ctx.state.list<unknown, Ev>('s'); return (r) => l.update(r, r.id === 5 ? [1, Symbol('x')] : [r.id]) },
+    'a symbol as list element 1'],
+]
+
+for (const [title, writes, what] of nested) {
+  test(`${title}: refused at the write (StateValueError naming state, key and where), whatever onError`, async (t) => {
+    const oxi = (): Oxi<Ev, unknown> => {
+      let write: (r: Ev) => void
+      return { open(ctx) { write = writes(ctx) }, onBatch(rs) { for (const r of rs) write(r) } }
+    }
+    const e = causeOf(await t.throwsAsync(run(oxi, 1)))
+    t.true(e instanceof StateValueError, String(e))
+    t.regex((e as Error).message, new RegExp(`^step 'st': state 's' was given ${what} for key "k\\d+"; checkpoints hold plain data`))
+  })
+}
+
+test('a function put in place into an object got from the state fails the checkpoint naming the state and key, without advice for a hand-written holder', async (t) => {
+  t.timeout(60_000)
+  const oxi = (): Oxi<Ev, unknown> => {
+    let v: ValueState<{ n: number; f?: unknown }, Ev>
+    return {
+      open(ctx) { v = ctx.state.value('s') },
+      onBatch(rs) { for (const r of rs) { const o = v.get(r); if (!o) v.set(r, { n: 1 }); else { o.n++; if (r.id === 50) o.f = fn } } },
+    }
+  }
+  const store = stores.memory()
+  const e = await t.throwsAsync(pipeline('misuse').source('gen', sources.generator({ seed: 3, count: 400, keys: 7 }))
+    .keyBy((r: Ev) => r.key).process('st', oxi).sink('out', sinks.collect()).run({ store }).done)
+  const cause = (e as Error & { cause?: unknown }).cause
+  t.true(cause instanceof StateSnapshotError, String(e))
+  t.regex((cause as Error).message, /^step 'st': the snapshot of state 'st\/state\.s' failed: the value of key "k\d+" cannot be copied \(a function at \.f: .*\) — keep plain data in the state /)
+  t.false((cause as Error).message.includes('state holder'))
+})
 
 class Counter { n = 0; inc(): void { this.n++ } }
 
