@@ -47,7 +47,7 @@ export class KeyedStateHolder implements StateHolder<KeyedStateSnapshot> {
   private readonly checks: StateChecks
   private readonly dropSlot = (slot: number): void => this.drop(slot, this.table.keyAt(slot))
 
-  constructor(private readonly setup: KeyedStateSetup) {
+  constructor(readonly setup: KeyedStateSetup) {
     this.stateId = setup.stateId ?? `${setup.step}/state.${setup.name}`
     this.stateVersion = setup.options.version ?? '1.0.0'
     this.table = new SlotTable(setup.groupOf)

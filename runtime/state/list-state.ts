@@ -1,4 +1,6 @@
 import type { KeyedStateHolder } from './keyed-state-holder.ts'
+import { StateValueError } from './state-value-error.ts'
+import { shown } from '../../persistence/shown.ts'
 
 /**
  * A list per key (`ctx.state.list<T>(name, options)`), addressed by a record of the step's
@@ -23,8 +25,13 @@ export class ListState<T, R = unknown> {
     this.holder.set(record, list ?? [value], value, list ? list.length - 1 : 0)
   }
 
-  /** Replaces `record`'s key's list (a copy of `values` is kept; an empty list removes the key). */
+  /** Replaces `record`'s key's list (a copy of `values`, an array, is kept; an empty list removes the key). */
   update(record: R, values: readonly T[]): void {
+    if (!Array.isArray(values)) {
+      const { step, name } = this.holder.setup
+      throw new StateValueError(step, name, this.holder.keyOf(record), `${shown(values)}${typeof values === 'number' || typeof values === 'boolean' ? ` (a ${typeof values})` : ''}, not an array, as the list of update(record, values)`,
+        'ListState.update takes an array of the list\'s elements — pass an array (e.g. [...values] of another iterable), or add(record, value) for one element')
+    }
     if (values.length === 0) this.holder.delete(record)
     else this.holder.set(record, [...values])
   }

@@ -8,7 +8,8 @@ const PLAIN_DATA = 'checkpoints hold plain data (numbers, strings, objects, arra
 /**
  * An Oxi wrote a value to its per-key state (`ctx.state`) that no checkpoint can hold — a
  * function, a symbol, a WeakMap, WeakSet, WeakRef or Promise, at the top or nested inside
- * (`what` says where: `a function at .f`). Refused at the write, naming the step, the
+ * (`what` says where: `a function at .f`) — or a value its state cannot take (`why` says why and
+ * what to do: a list update that is no array). Refused at the write, naming the step, the
  * state and the key — not at the next checkpoint, where it failed every one (inline) or crashed
  * the worker. It fails the step whatever its onError: it is the Oxi's code, not one record.
  *
@@ -17,8 +18,8 @@ const PLAIN_DATA = 'checkpoints hold plain data (numbers, strings, objects, arra
  */
 export class StateValueError extends OxiflowError {
   override readonly name = 'StateValueError'
-  constructor(readonly step: string, readonly state: string, readonly key: unknown, what: string) {
-    super('ERR_STATE_VALUE', `step '${step}': state '${state}' was given ${what} for key ${shown(key)}; ${PLAIN_DATA}`)
+  constructor(readonly step: string, readonly state: string, readonly key: unknown, what: string, why: string = PLAIN_DATA) {
+    super('ERR_STATE_VALUE', `step '${step}': state '${state}' was given ${what} for key ${shown(key)}; ${why}`)
   }
 }
 

@@ -1,5 +1,5 @@
 import test from 'ava'
-import { StateKeyError, StateSnapshotError, StateValueError, StepError, pipeline, sinks, sources, stores, type Oxi, type ValueState } from '../../../index.ts'
+import { StateKeyError, StateSnapshotError, StateValueError, StepError, pipeline, sinks, sources, stores, type ListState, type Oxi, type ValueState } from '../../../index.ts'
 
 // Found from outside: ctx.state took a made-up record's key that its instance does not own (on 2
 // instances each kept its own copy of 'global', and a restore on another worker count merged them:
@@ -97,6 +97,22 @@ test('a function put in place into an object got from the state fails the checkp
   t.regex((cause as Error).message, /^step 'st': the snapshot of state 'st\/state\.s' failed: the value of key "k\d+" cannot be copied \(a function at \.f: .*\) — keep plain data in the state /)
   t.false((cause as Error).message.includes('state holder'))
 })
+
+// Found from outside: `list.update(r, 5)` failed with "TypeError: values is not iterable" wrapped in a
+// StepError (a record error, skipped by onError: 'skip'). update is typed to take an array: anything
+// else is now a StateValueError naming the state and the key and saying an array is expected.
+for (const [given, shownAs] of [[5, '5 \\(a number\\)'], ['ab', '"ab"'], [new Set([1]), 'an object'], [null, 'null'], [undefined, 'undefined']] as const) {
+  test(`list.update with ${shownAs.replaceAll('\\', '')} is refused (StateValueError: an array is expected), whatever onError`, async (t) => {
+    const oxi = (): Oxi<Ev, unknown> => {
+      let l: ListState<unknown, Ev>
+      return { open(ctx) { l = ctx.state.list('l') }, onBatch(rs) { for (const r of rs) l.update(r, (r.id === 5 ? given : [r.id]) as unknown[]) } }
+    }
+    const e = causeOf(await t.throwsAsync(run(oxi, 1)))
+    t.true(e instanceof StateValueError, String(e))
+    t.regex((e as Error).message, new RegExp(`^step 'st': state 'l' was given ${shownAs}, not an array, as the list of update\\(record, values\\) for key "k\\d+"; ` +
+      "ListState\\.update takes an array of the list's elements — pass an array \\(e\\.g\\. \\[\\.\\.\\.values\\] of another iterable\\), or add\\(record, value\\) for one element$"))
+  })
+}
 
 class Counter { n = 0; inc(): void { this.n++ } }
 
