@@ -1,8 +1,10 @@
 import type { KeyedStateHolder } from './keyed-state-holder.ts'
+import { StateValueError } from './state-value-error.ts'
+import { shown } from '../../persistence/shown.ts'
 
 /**
  * A map per key (`ctx.state.map<K, V>(name, options)`), addressed by a record of the step's
- * input (its keyBy key, as ValueState) and a map key. TTL counts from the last write to the
+ * input (its keyBy key, as ValueState) and a map key (a primitive: see set). TTL counts from the last write to the
  * key's map (any `set` or `delete`); when it expires, the whole map goes.
  *
  * @example
@@ -21,8 +23,19 @@ export class MapState<K, V, R = unknown> {
     return this.map(record)?.has(mapKey) ?? false
   }
 
-  /** Sets `mapKey` to `value` in `record`'s key's map. */
+  /**
+   * Sets `mapKey` to `value` in `record`'s key's map. `mapKey` is a string, number, boolean,
+   * bigint, null or undefined: a checkpoint keeps those by value, while an object key would be
+   * found by identity only — not again after a restore (StateValueError).
+   */
   set(record: R, mapKey: K, value: V): void {
+    const t = typeof mapKey
+    if (t === 'object' ? mapKey !== null : t === 'function' || t === 'symbol') {
+      const { step, name } = this.holder.setup
+      throw new StateValueError(step, name, this.holder.keyOf(record), `${t === 'symbol' ? 'a symbol' : shown(mapKey)} as a map key`,
+        'a checkpoint keeps map keys that are strings, numbers, booleans, bigints, null or undefined by value, while an object is found by ' +
+        'identity only, so not again after a restore (and a function or symbol cannot be kept) — use a string or number made from it (an id, or JSON.stringify)')
+    }
     const m = this.map(record) ?? new Map<K, V>()
     m.set(mapKey, value)
     this.holder.set(record, m, value, mapKey)

@@ -9,7 +9,7 @@ const PLAIN_DATA = 'checkpoints hold plain data (numbers, strings, objects, arra
  * An Oxi wrote a value to its per-key state (`ctx.state`) that no checkpoint can hold — a
  * function, a symbol, a WeakMap, WeakSet, WeakRef or Promise, at the top or nested inside
  * (`what` says where: `a function at .f`) — or a value its state cannot take (`why` says why and
- * what to do: a list update that is no array). Refused at the write, naming the step, the
+ * what to do: a list update that is no array, an object as a map key). Refused at the write, naming the step, the
  * state and the key — not at the next checkpoint, where it failed every one (inline) or crashed
  * the worker. It fails the step whatever its onError: it is the Oxi's code, not one record.
  *
