@@ -13,16 +13,26 @@ import { shown } from '../../persistence/shown.ts'
 export class ListState<T, R = unknown> {
   constructor(private readonly holder: KeyedStateHolder) {}
 
-  /** `record`'s key's list (empty when it has none). Read-only: change it with add, update or clear. */
+  /**
+   * `record`'s key's list (empty when it has none), frozen: it never changes after it is handed
+   * out — an Oxi may emit it or keep it — so the next add copies it (O(length)); adds
+   * with no get between them append in place (O(1) amortized).
+   */
   get(record: R): readonly T[] {
-    return (this.holder.get(record) as T[] | undefined) ?? EMPTY
+    const list = this.holder.get(record) as T[] | undefined
+    if (list === undefined) return EMPTY
+    // Found from outside: add pushed onto the array get had returned, so an emitted list grew after
+    // the emit (with --batch-size 1 a step emitted [0], by default [0, 4, 18], for the same record).
+    return Object.isFrozen(list) ? list : Object.freeze(list)
   }
 
-  /** Appends `value` to `record`'s key's list. */
+  /** Appends `value` to `record`'s key's list (a copy of it when get handed it out). */
   add(record: R, value: T): void {
     const list = this.holder.get(record) as T[] | undefined
-    if (list) list.push(value)
-    this.holder.set(record, list ?? [value], value, list ? list.length - 1 : 0)
+    if (list === undefined) return this.holder.set(record, [value], value, 0)
+    const own = Object.isFrozen(list) ? list.slice() : list
+    own.push(value)
+    this.holder.set(record, own, value, own.length - 1)
   }
 
   /** Replaces `record`'s key's list (a copy of `values`, an array, is kept; an empty list removes the key). */
