@@ -23,7 +23,8 @@ const MAX_ARGS: Readonly<Record<string, number>> = { list: 1, show: 3, verify: 2
 /**
  * `oxiflow checkpoints …`: offline inspection of a pipeline's checkpoints in a store (as
  * Flink's State Processor API): `list`, `show <id> [step]` (the manifest, or a step's state as
- * JSON), `verify [id]` (exit 1 naming each corrupt, truncated or missing blob's step), `delete <id>`.
+ * JSON), `verify [id]` (exit 1 naming each corrupt, truncated or missing blob's step; a checkpoint
+ * deleted during the verify, as a running job's retention does, is reported so and skipped), `delete <id>`.
  *
  * @example
  * process.exitCode = await checkpointsCommand(['verify', 'clicks', '--store', '.oxiflow'])
@@ -81,10 +82,12 @@ export async function checkpointsCommand(argv: readonly string[]): Promise<numbe
           }
           if (json) out(plainJson(reports))
           else for (const r of reports) {
-            out(r.ok ? `checkpoint ${r.checkpointId}: ok` : `checkpoint ${r.checkpointId}: ${r.manifest ?? `CORRUPT (${r.problems.length} bad blob${r.problems.length === 1 ? '' : 's'})`}` +
+            out(r.deleted ? `checkpoint ${r.checkpointId}: deleted during the verify (retention of a running job, or checkpoints delete): skipped, not corrupt`
+              : r.ok ? `checkpoint ${r.checkpointId}: ok` : `checkpoint ${r.checkpointId}: ${r.manifest ?? `CORRUPT (${r.problems.length} bad blob${r.problems.length === 1 ? '' : 's'})`}` +
               r.problems.map((p) => `\n  step '${p.step}' (${p.stateId}${p.keyGroups === undefined ? '' : `, key groups ${p.keyGroups.start}-${p.keyGroups.end}`})` +
               `${p.link === undefined ? '' : `, its chain's blob of checkpoint ${p.link}`}: ${p.problem}`).join(''))
           }
+          // A checkpoint deleted during the verify has ok: only one still committed and bad fails it.
           return reports.every((r) => r.ok) ? 0 : 1
         }
         default:

@@ -97,7 +97,9 @@ Actions:
   show <pipeline> <id> <step>      the step's state as JSON (Maps become objects, Sets lists)
   verify <pipeline> [id]           check every blob (or those of one checkpoint): key, length,
                                    checksum, decompresses and deserializes; exit 1 naming each
-                                   bad blob's step, or a pipeline the store does not know
+                                   bad blob's step, or a pipeline the store does not know; a
+                                   checkpoint deleted during the verify (a running job's
+                                   retention) is reported deleted and skipped, not bad
   delete <pipeline> <id>           delete a checkpoint (keeping blobs other checkpoints reference)
 
 Options:

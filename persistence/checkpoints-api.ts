@@ -1,4 +1,5 @@
-import type { VerifyReport } from './checkpoints/checkpoint-reports.ts'
+import { deletedReport, type VerifyReport } from './checkpoints/checkpoint-reports.ts'
+import { isCheckpointNotFoundError } from './checkpoints/checkpoint-not-found-error.ts'
 import type { CheckpointStorage } from './checkpoints/checkpoint-storage.ts'
 import { PipelineCheckpoints } from './checkpoints/pipeline-checkpoints.ts'
 import type { Manifest } from './checkpoints/manifest.ts'
@@ -40,7 +41,10 @@ export type CheckpointSummary =
 export interface Checkpoints {
   /** Committed checkpoints, newest first; a corrupt manifest is listed with its problem. */
   list(): Promise<CheckpointSummary[]>
-  /** Verifies every committed checkpoint (newest first), or the one named. */
+  /**
+   * Verifies every committed checkpoint (newest first), or the one named. One deleted while it
+   * is verified (a running job's retention) is reported `deleted`, never corrupt or unknown.
+   */
   verify(): Promise<VerifyReport[]>
   verify(id: number): Promise<VerifyReport>
   /** The decoded state of one step: `{ [stateId]: state }`. */
@@ -64,7 +68,16 @@ export function checkpoints(store: CheckpointStorage, pipelineId: string): Check
   async function verify(id?: number): Promise<VerifyReport | VerifyReport[]> {
     if (id !== undefined) return cs.verify(id)
     const reports: VerifyReport[] = []
-    for (const listing of await cs.list()) reports.push(await cs.verify(listing.id))
+    for (const listing of await cs.list()) {
+      try {
+        reports.push(await cs.verify(listing.id))
+      } catch (e) {
+        // Listed, then deleted before its manifest was read again (a running job's retention):
+        // no id was named, so this is no usage error; read() has just found the manifest gone.
+        if (!isCheckpointNotFoundError(e)) throw e
+        reports.push(deletedReport(listing.id))
+      }
+    }
     return reports
   }
   return {

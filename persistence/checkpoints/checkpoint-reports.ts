@@ -27,6 +27,15 @@ export function listingSkipReason(listing: CheckpointListing): string | undefine
 }
 
 /**
+ * Why `restore: 'latest'` skipped a checkpoint deleted while its blobs were checked (its
+ * manifest gone when read again): no corruption, and no checkpoint to restore.
+ *
+ * @example
+ * skipped.push({ id: 7, reason: DELETED_WHILE_CHECKED })
+ */
+export const DELETED_WHILE_CHECKED = 'deleted while its blobs were checked (retention or checkpoints delete), not corrupt'
+
+/**
  * A problem with one holder's blob, naming the step and state id; `link` is the checkpoint that
  * wrote the blob when it is a link of an incremental holder's chain (an older checkpoint's blob).
  *
@@ -44,7 +53,11 @@ export interface BlobProblem {
 
 /**
  * The result of verifying one checkpoint: `manifest` is set when the manifest itself is corrupt
- * (then its blobs cannot be checked); `problems` lists the blobs that fail.
+ * (then its blobs cannot be checked); `problems` lists the blobs that fail. `deleted` is set
+ * when the checkpoint was deleted while it was verified (a running job's retention, `checkpoints
+ * delete`): its manifest was there when the verify began and gone once it looked again, so what
+ * it found missing says nothing of a committed checkpoint; `ok` is then true and `problems`
+ * empty. `ok` is false only for a checkpoint that is still committed and bad.
  *
  * @example
  * const r = await cs.verify(7); if (!r.ok) console.error(r.manifest ?? r.problems)
@@ -54,6 +67,17 @@ export interface VerifyReport {
   readonly ok: boolean
   readonly manifest?: string
   readonly problems: readonly BlobProblem[]
+  readonly deleted?: true
+}
+
+/**
+ * The report of a checkpoint deleted while it was verified (see VerifyReport.deleted).
+ *
+ * @example
+ * deletedReport(7) // { checkpointId: 7, ok: true, problems: [], deleted: true }
+ */
+export function deletedReport(checkpointId: number): VerifyReport {
+  return { checkpointId, ok: true, problems: [], deleted: true }
 }
 
 /**

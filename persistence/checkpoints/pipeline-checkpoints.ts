@@ -3,7 +3,7 @@ import { isCorruptManifestError } from './corrupt-manifest-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
 import type { FenceToken } from '../stores/state-store.ts'
 import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey, supersededKey } from './checkpoint-layout.ts'
-import { blobProblemText, listingSkipReason, type BlobProblem, type CheckpointListing, type VerifyReport } from './checkpoint-reports.ts'
+import { blobProblemText, DELETED_WHILE_CHECKED, deletedReport, listingSkipReason, type BlobProblem, type CheckpointListing, type VerifyReport } from './checkpoint-reports.ts'
 import type { CheckpointStorage } from './checkpoint-storage.ts'
 import { holderBlobProblem, type BlobCheck } from './holder-blob-problem.ts'
 import { chainBlobs } from './holder-chain.ts'
@@ -114,7 +114,8 @@ export class PipelineCheckpoints {
   /**
    * Verifies the manifest and every blob a restore of it reads (key, present, length, header,
    * checksum, decodes): each holder's own and, for incremental ones, every link of its chain —
-   * a broken link is a problem of every checkpoint whose chain holds it.
+   * a broken link is a problem of every checkpoint whose chain holds it. A checkpoint deleted
+   * while it was checked (a running job's retention) is reported `deleted`, not corrupt.
    */
   async verify(checkpointId: number): Promise<VerifyReport> {
     let manifest: Manifest
@@ -125,7 +126,19 @@ export class PipelineCheckpoints {
       throw e
     }
     const problems = await this.blobProblems(manifest)
+    // Retention and delete remove the manifest before any blob: a blob that went missing after
+    // the manifest was read leaves the manifest gone when it is read again. A blob missing with
+    // the manifest still there is a broken checkpoint.
+    if (problems.length > 0 && !(await this.isCommitted(checkpointId))) return deletedReport(checkpointId)
     return { checkpointId, ok: problems.length === 0, problems }
+  }
+
+  /**
+   * Whether checkpoint `checkpointId`'s manifest is in the store now: read again, never taken
+   * from an earlier listing (a listing of a store may lag behind a delete).
+   */
+  async isCommitted(checkpointId: number): Promise<boolean> {
+    return isCheckpointId(checkpointId) && (await this.store.get(manifestKey(this.pipelineId, checkpointId))) !== undefined
   }
 
   /** The decoded state of one step's holders: `{ [stateId]: state }` (see readStepState). */
@@ -173,7 +186,7 @@ export class PipelineCheckpoints {
       }
       const problems = await this.blobProblems(listing.manifest, 'decompress')
       if (problems.length === 0) return { checkpoint: listing.manifest, skipped }
-      skipped.push({ id: listing.id, reason: problems.map(blobProblemText).join('; ') })
+      skipped.push({ id: listing.id, reason: await this.isCommitted(listing.id) ? problems.map(blobProblemText).join('; ') : DELETED_WHILE_CHECKED })
     }
     return { checkpoint: undefined, skipped }
   }

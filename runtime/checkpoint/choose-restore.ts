@@ -1,5 +1,5 @@
 import { checkNodeVersion } from '../../persistence/checkpoints/check-node-version.ts'
-import { blobProblemText, listingSkipReason, type BlobProblem } from '../../persistence/checkpoints/checkpoint-reports.ts'
+import { blobProblemText, DELETED_WHILE_CHECKED, listingSkipReason, type BlobProblem } from '../../persistence/checkpoints/checkpoint-reports.ts'
 import { CorruptCheckpointError } from '../../persistence/checkpoints/corrupt-checkpoint-error.ts'
 import type { Manifest } from '../../persistence/checkpoints/manifest.ts'
 import type { PipelineCheckpoints } from '../../persistence/checkpoints/pipeline-checkpoints.ts'
@@ -30,6 +30,8 @@ export async function chooseCheckpoint(checkpoints: PipelineCheckpoints, partici
     const manifest = await checkpoints.read(asked)
     checkNodeVersion(manifest)
     const problems = await readOnHosts(participants, manifest)
+    // Deleted while the hosts read it (`checkpoints delete`): read() again throws CheckpointNotFoundError, not corruption.
+    if (problems.length > 0 && !(await checkpoints.isCommitted(asked))) await checkpoints.read(asked)
     if (problems.length > 0) throw new CorruptCheckpointError(checkpoints.pipelineId, asked, problems)
     return { manifest, skipped: [], damaged: 0 }
   }
@@ -45,8 +47,10 @@ export async function chooseCheckpoint(checkpoints: PipelineCheckpoints, partici
     checkNodeVersion(listing.manifest)
     const problems = await readOnHosts(participants, listing.manifest)
     if (problems.length === 0) return { manifest: listing.manifest, skipped, damaged }
-    skipped.push({ id: listing.id, reason: problems.map(blobProblemText).join('; ') })
-    damaged++
+    // The manifest read again: a checkpoint deleted while its blobs were read is skipped as deleted, not as damaged.
+    const committed = await checkpoints.isCommitted(listing.id)
+    skipped.push({ id: listing.id, reason: committed ? problems.map(blobProblemText).join('; ') : DELETED_WHILE_CHECKED })
+    if (committed) damaged++
   }
   return { manifest: undefined, skipped, damaged }
 }
