@@ -25,18 +25,26 @@ export interface StateBundle {
 }
 
 /**
- * Reads a pipeline's run record and checkpoints into a StateBundle.
+ * Reads a pipeline's run record and checkpoints into a StateBundle. Safe beside a running job:
+ * every blob is read before any manifest, and retention (or `checkpoints delete`) deletes a
+ * manifest before its blobs — so a manifest read is one whose blobs were read too, and a
+ * checkpoint deleted meanwhile leaves at most blobs without a manifest, which are no checkpoint.
+ * Read in name order instead, a manifest read just before its checkpoint went landed in the file
+ * without the blobs named after it, and `state import` refused the file.
  *
  * @example
  * await writeFile('clicks.state.json', JSON.stringify(await exportPipelineState(store, 'clicks')))
  */
 export async function exportPipelineState(store: StateStore, pipelineId: string): Promise<StateBundle> {
   const prefix = checkpointsPrefix(pipelineId)
-  const checkpoints: { key: string; base64: string }[] = []
-  for (const key of await store.list(prefix)) {
+  const listed = await store.list(prefix)
+  const read = new Map<string, Uint8Array>()
+  for (const key of [...listed.filter((k) => !k.endsWith(MANIFEST_FILE)), ...listed.filter((k) => k.endsWith(MANIFEST_FILE))]) {
     const bytes = await store.get(key)
-    if (bytes !== undefined) checkpoints.push({ key: key.slice(prefix.length), base64: Buffer.from(bytes).toString('base64') })
+    if (bytes !== undefined) read.set(key, bytes)
   }
+  // Listed order in the file, whatever the order read.
+  const checkpoints = listed.filter((key) => read.has(key)).map((key) => ({ key: key.slice(prefix.length), base64: Buffer.from(read.get(key)!).toString('base64') }))
   return { format: 1, kind: 'oxiflow-pipeline-state', pipelineId, exportedAt: Date.now(), run: (await readRunRecord(store, pipelineId)) ?? null, checkpoints }
 }
 
