@@ -127,9 +127,10 @@ Actions:
   export <pipeline> [--out FILE]   run record and checkpoints as one portable JSON file (stdout
                                    without --out)
   import <pipeline> FILE           replace the pipeline's state in this store with an export,
-                                   once every key, manifest and blob of the file verified (exit 1
-                                   naming the problems otherwise); refused while a runner holds
-                                   its lease (exit 3)
+                                   once every key, manifest and blob of the file verified, each
+                                   incremental checkpoint's chain whole (exit 1 naming the
+                                   problems otherwise); refused while a runner holds its lease
+                                   (exit 3)
 
 Options:
 ${optionsHelp(STATE_OPTIONS)}

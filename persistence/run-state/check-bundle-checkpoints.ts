@@ -1,6 +1,7 @@
 import { checkNodeVersion } from '../checkpoints/check-node-version.ts'
 import { blobKeyProblem, checkpointIdOfKey, checkpointsPrefix, MANIFEST_FILE, manifestKey } from '../checkpoints/checkpoint-layout.ts'
 import { holderBlobProblem } from '../checkpoints/holder-blob-problem.ts'
+import { chainBlobs } from '../checkpoints/holder-chain.ts'
 import { decodeManifest, type Manifest } from '../checkpoints/manifest.ts'
 import { decodeSnapshot } from '../codec/decode-snapshot.ts'
 import { InvalidStateBundleError } from './invalid-state-bundle-error.ts'
@@ -18,8 +19,9 @@ const SHOWN = 5
  * decoded bytes by full store key: each key is a valid store key inside the pipeline's
  * checkpoints (`<10-digit id>/manifest.json` or `<id>/<name>.blob`, never `..`), unique, with
  * standard base64; each manifest decodes (JSON, checksum, this pipeline and checkpoint, Node
- * version this Node reads); each blob a manifest references is in the bundle, inside the
- * pipeline's checkpoints and matches the manifest (length, header, checksum); and every blob,
+ * version this Node reads); each blob a manifest references — a holder's own and every link of
+ * an incremental holder's chain — is in the bundle, inside the pipeline's checkpoints and
+ * matches the manifest (length, header, checksum); and every blob,
  * referenced or not, decompresses and deserializes. Throws one InvalidStateBundleError naming
  * `file` and the problems (the first few, then how many more).
  *
@@ -94,14 +96,24 @@ function manifestProblems(pipelineId: string, key: string, bytes: Uint8Array, pr
   }
 }
 
-/** Checks every blob a manifest references against it, decoding each. */
+/**
+ * Checks every blob a restore of the manifest reads against what the manifest records of it,
+ * decoding each: each holder's own and, for one that wrote changes, every link of its chain
+ * (chainBlobs), often blobs of an older checkpoint whose manifest retention deleted. Checking
+ * only the holder's own blob let a file lacking its chains' base imported with exit 0, found
+ * CORRUPT by the first `checkpoints verify` after.
+ */
 async function holderProblems(manifest: Manifest, keys: ReadonlyMap<string, Uint8Array>, referenced: Set<string>, problems: string[]): Promise<void> {
-  for (const h of manifest.holders) {
-    const where = `checkpoint ${manifest.checkpointId}, state '${h.stateId}' of step '${h.step}'`
-    const badKey = blobKeyProblem(manifest.pipelineId, h.blob)
-    const problem = badKey !== undefined ? `invalid blob key '${h.blob}': ${badKey}`
-      : await holderBlobProblem(keys.get(h.blob), h, where)
-    if (problem !== undefined) problems.push(`${where}: ${problem === 'missing' ? `its blob ${h.blob} is not in the file` : problem}`)
-    referenced.add(h.blob)
+  for (const entry of manifest.holders) {
+    const where = `checkpoint ${manifest.checkpointId}, state '${entry.stateId}' of step '${entry.step}'`
+    for (const { checkpointId, holder: h } of chainBlobs(manifest, entry)) {
+      const which = checkpointId === manifest.checkpointId ? 'its blob' : `its chain's blob of checkpoint ${checkpointId}`
+      const badKey = blobKeyProblem(manifest.pipelineId, h.blob)
+      const problem = badKey !== undefined ? `invalid blob key '${h.blob}': ${badKey}`
+        : await holderBlobProblem(keys.get(h.blob), h, `${where} (${which})`)
+      if (problem === 'missing') problems.push(`${where}: ${which} ${h.blob} is not in the file`)
+      else if (problem !== undefined) problems.push(`${where}: ${checkpointId === manifest.checkpointId ? '' : `${which}: `}${problem}`)
+      referenced.add(h.blob)
+    }
   }
 }
