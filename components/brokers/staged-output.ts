@@ -27,6 +27,9 @@ export interface StagedOutputState {
  */
 export const STAGED_OUTPUT: DeclaredState = { name: 'output', version: '1.0.0' }
 
+/** Records a broker sink stages while a commit publishes before its writes wait (see stagedOutput). */
+export const STAGE_LIMIT = 16_384
+
 /**
  * Publishes `payloads`, the records of ordinals `first`, `first + 1`, … Publishing an ordinal
  * twice (a replay after a restore) must leave one copy: the publisher derives a dedup id from
@@ -50,8 +53,16 @@ export type OrdinalPublisher = (run: string, first: number, payloads: readonly s
  * them. Published earlier, at `end()`, a crash before that checkpoint committed replayed them
  * from the previous one — on workers in another order across keys, so the same ordinals named
  * other records and the broker dropped the wrong ones. `close()` never publishes: what is staged
- * then is in no committed checkpoint, and a restore emits it again. Memory: the output of one
- * checkpoint interval.
+ * then is in no committed checkpoint, and a restore emits it again.
+ *
+ * Memory: the output of one checkpoint interval, and while a commit publishes (the next
+ * checkpoint starts only after it) at most `STAGE_LIMIT` records more: past that a write waits
+ * for the publish, so the step's input backs up to the source. Without the wait a broker slower
+ * than the source (JetStream here: ~10k messages/s) let the source read on for as long as each
+ * commit took, and commits took longer each time: 433 MB of RSS for 450k records, and a graceful
+ * stop that waited for the whole input to be staged and published. The wait depends only on the
+ * publish in progress, never on this step's barrier or on a capture its actor runs, so it cannot
+ * hold up the checkpoint it waits for.
  *
  * @example
  * const writer = stagedOutput('out/output', ctx.checkpointing === true, publish, close)
@@ -68,6 +79,8 @@ export function stagedOutput<T>(stateId: string, checkpointing: boolean, publish
   let closed = false
   // Publishing in one chain, in ordinal order.
   let tail: Promise<void> = Promise.resolve()
+  /** Commits publishing now. */
+  let committing = 0
 
   const chain = (work: () => Promise<void>): Promise<void> => {
     // A failed publish was reported to its caller (a failed commit is counted and retried by the
@@ -122,9 +135,14 @@ export function stagedOutput<T>(stateId: string, checkpointing: boolean, publish
       }
       for (let i = 0; i < encoded.length; i++) unstaged.push(encoded[i])
       if (bad !== undefined) throw bad
+      // Backpressure while a commit publishes (see above): its outcome is the commit's to report.
+      if (committing > 0 && unstaged.length >= STAGE_LIMIT) return tail.catch(() => undefined)
     },
     // Checkpoints are taken one at a time, so what is staged now was snapshotted at a barrier ≤ n.
-    commit: () => chain(() => publishStaged(staged.length)),
+    commit: () => {
+      committing++
+      return chain(() => publishStaged(staged.length)).finally(() => { committing-- })
+    },
     // With checkpoints the job's last checkpoint commits the tail; the connection stays open for it.
     end: () => (checkpointing ? undefined : chain(async () => {
       staged.push(...unstaged.splice(0))

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline, sinks, sources, stores, type ErrorPolicy } from '../../../index.ts'
-import { stagedOutput } from '../../../components/brokers/staged-output.ts'
+import { STAGE_LIMIT, stagedOutput } from '../../../components/brokers/staged-output.ts'
 
 // A record a sink cannot encode (a bigint for JSON) fails alone under the sink step's onError:
 // before, the whole batch failed — under 'skip' every good record of it was dropped, counted as
@@ -52,4 +52,30 @@ test('a broker sink\'s staged output leaves out a record its encode throws for: 
   t.deepEqual((e as unknown as { failures: Array<{ index: number }> }).failures.map((f) => f.index), [1])
   t.throws(() => writer.write([{ a: 2 }]))
   t.deepEqual((writer.holders!()[0]!.snapshot() as { pending: string[] }).pending, ['1', '3'])
+})
+
+// Found from outside: a JetStream sink slower than its source (~10k messages/s) let the source
+// read on for as long as each commit published, and commits took longer each time (433 MB of RSS
+// for 450k records; a graceful stop waited for the whole input to be published).
+test('a broker sink\'s writes wait while a commit publishes, once STAGE_LIMIT records wait behind it, and only then', async (t) => {
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => { release = resolve })
+  const published: string[] = []
+  const writer = stagedOutput<number>('out/output', true, async (_run, _first, payloads) => { await gate; published.push(...payloads) }, async () => {}, String)
+  t.is(writer.write([1, 2, 3]), undefined)
+  writer.holders!()[0]!.snapshot() // barrier 1: 1, 2, 3 are its output
+  const commit = writer.commit!(1) // publishing, held by the gate
+  t.is(writer.write(Array.from({ length: STAGE_LIMIT - 1 }, () => 0)), undefined, 'below the limit a write returns at once')
+  const waiting = writer.write([0])
+  t.true(waiting instanceof Promise, 'at the limit it waits')
+  let settled = false
+  void waiting!.then(() => { settled = true })
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  t.false(settled, 'until the publish is done')
+  release()
+  await commit
+  await waiting
+  t.deepEqual(published, ['1', '2', '3'])
+  t.is(writer.write(Array.from({ length: STAGE_LIMIT }, () => 0)), undefined, 'with no commit publishing, staging does not wait')
+  t.is((writer.holders!()[0]!.snapshot() as { pending: string[] }).pending.length, 2 * STAGE_LIMIT)
 })
