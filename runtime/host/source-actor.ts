@@ -193,7 +193,7 @@ export class SourceActor {
           this.grace = undefined
         }
         if (this.abandoned) return
-      } else this.busyMs += performance.now() - start
+      } else if (batch === undefined || batch.length > 0) this.busyMs += performance.now() - start
       // Awaited even when there is nothing to settle: without the turn it yields, a checkpoint asked for while a read
       // was pending could find the next read in flight and wait for it (incremental-chains.test.ts hung so).
       await this.settleRejects()
@@ -203,15 +203,19 @@ export class SourceActor {
         await this.head.watermark(Infinity)
         return this.end(true)
       }
-      this.batches++
+      // An empty read (nothing new in the input) is no progress: neither counted nor timed, and it
+      // stays a read, so a bounded source that reads nothing for stallTimeout is reported as stalled
+      // (its empty reads once counted as progress: a Redis stream deleted under a bounded read waited silently).
+      const empty = batch.length === 0
+      if (!empty) this.batches++
       start = performance.now()
-      this.doing = { what: 'sending batch', seq: this.seq, since: start }
+      if (!empty) this.doing = { what: 'sending batch', seq: this.seq, since: start }
       this.router?.beginSeq(this.seq)
       // Readers that return more than asked (a file's chunk of lines) are handed on in slices too.
-      let sent = batch.length > 0 ? this.slices.handle(batch, this.chain) : undefined
+      let sent = !empty ? this.slices.handle(batch, this.chain) : undefined
       if (sent instanceof Promise) await sent
       sent = this.router?.endSeq()
-      this.busyMs += performance.now() - start
+      if (!empty) this.busyMs += performance.now() - start
       if (sent instanceof Promise) await sent
       this.seq += this.split.count
       this.inRead = false

@@ -144,3 +144,20 @@ test('a bounded source whose read never returns is a stall even with nothing que
   t.true(isStallError(e), String(e))
   t.regex(e.message, /step 'numbers → double → out' #0: 0 message\(s\) queued, reading batch 0 for \d+\.\d s/)
 })
+
+test('a bounded source whose reads return nothing for stallTimeout is a stall: empty reads are no progress', async (t) => {
+  t.timeout(20_000)
+  // As a bounded Redis stream read whose key was deleted: every read returns empty after 20 ms.
+  const empty: Source<number> = {
+    kind: 'source', description: 'empty', bounded: true,
+    open() {
+      let n = 0
+      return { read: async () => (n < 3 ? [n++] : (await new Promise((r) => setTimeout(r, 20)), [])), position: () => n }
+    },
+  }
+  const p = pipeline('stall-empty-reads')
+  p.source('empty', empty).map('double', (x: number) => x * 2).sink('out', sinks.collect())
+  const e = await t.throwsAsync(p.run({ stallTimeout: 400, onStall: 'fail' }).done) as StallError
+  t.true(isStallError(e), String(e))
+  t.regex(e.message, /step 'empty → double → out' #0: 0 message\(s\) queued, reading batch \d+ for \d+\.\d s/)
+})
