@@ -120,6 +120,7 @@ export { StateRestoreError, isStateRestoreError } from './persistence/checkpoint
 export { MetricsServerError, isMetricsServerError } from './runtime/metrics/metrics-server-error.ts'
 export { SinkTargetChangedError, isSinkTargetChangedError } from './runtime/errors/sink-target-changed-error.ts'
 export { SourceInputChangedError, isSourceInputChangedError } from './runtime/errors/source-input-changed-error.ts'
+export { SourceStreamChangedError, isSourceStreamChangedError } from './runtime/errors/source-stream-changed-error.ts'
 export * as partitions from './runtime/partitions/index.ts'
 export { isWorkerHost } from './runtime/worker/is-worker-host.ts'
 export { TypeScriptLoaderError, isTypeScriptLoaderError } from './runtime/modules/typescript-loader-error.ts'

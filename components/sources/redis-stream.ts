@@ -1,7 +1,10 @@
 import type { Source, SourceContext, SourceReader } from '../../runtime/contracts/source.ts'
 import { MessageDecodeError } from '../../runtime/errors/message-decode-error.ts'
+import { SourceStreamChangedError } from '../../runtime/errors/source-stream-changed-error.ts'
 import { checkBoolean, checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
 import { openRedis } from '../brokers/redis-connection.ts'
+import { maskCredentials } from '../brokers/mask-address.ts'
+import { streamChange } from '../brokers/redis-stream-change.ts'
 import { compareStreamIds, isStreamId } from '../brokers/stream-id.ts'
 import { positionHolder, SOURCE_POSITION } from './position-holder.ts'
 
@@ -35,7 +38,10 @@ export interface RedisStreamPosition {
  * position is the last id read, kept in the source's StateHolder and committed with
  * checkpoints), so a restore reads again after the checkpointed id. Records are the entries'
  * `field` parsed as JSON. Unbounded unless `stopAtEnd`. The client reconnects without limit;
- * reads wait while the server is away.
+ * reads wait while the server is away. A restore whose stream lost entries after the
+ * checkpointed id (trimmed, the key deleted or created anew: see `streamChange`) is refused
+ * with SourceStreamChangedError before any record flows, and so is a bounded read that finds
+ * the entries up to its end gone.
  *
  * @example
  * p.source('orders', sources.redisStream({ url: 'redis://127.0.0.1:6379', key: 'orders' }))
@@ -68,17 +74,34 @@ async function openReader<T>(ctx: SourceContext, options: RedisStreamSourceOptio
   let after = '0-0'
   let end: string | undefined
   let ended = false
+  let restored = false
   const position = (): RedisStreamPosition => (end === undefined ? { after } : { after, end })
 
-  const holder = positionHolder<RedisStreamPosition>(`${ctx.step}/${SOURCE_POSITION.name}`, position, (p) => { after = p.after; end = p.end },
+  const holder = positionHolder<RedisStreamPosition>(`${ctx.step}/${SOURCE_POSITION.name}`, position, (p) => { after = p.after; end = p.end; restored = true },
     (s) => {
       const p = s as RedisStreamPosition
       return typeof p === 'object' && p !== null && isStreamId(p.after) && (p.end === undefined || isStreamId(p.end))
         ? undefined : "expected { after, end? } with entry ids like '1700000000000-0'"
     })
 
-  /** Runs after any restore: a fresh start that stops at the end fixes the end now. */
+  const where = `step '${ctx.step}' (redisStream source): stream '${key}' at ${maskCredentials(options.url)}`
+  /** Refuses to go on when entries after `after` (up to `end`) were lost; `since` says since when. */
+  const refuseChanged = async (since: 'restore' | 'run'): Promise<void> => {
+    const change = await streamChange(redis, key, after, end)
+    if (change === undefined) return
+    const fix = since === 'restore'
+      ? 'an older checkpoint is further behind, so none can resume without skipping them: start the job without restore ' +
+        '(it reads the stream as it is now from its first entry, with empty state), or put the removed entries back first'
+      : 'the job cannot reach the end recorded at its first start: recreate the stream and run the job again without restore'
+    throw new SourceStreamChangedError(ctx.step, key, after, change.reason, since === 'restore'
+      ? `${where} changed since the checkpoint (restored position: after entry ${after}${end === undefined ? '' : `, end ${end}`}): ` +
+        `${change.detail}, so resuming would silently skip entries the checkpoint had not read; ${fix}`
+      : `${where} changed while it was read (last entry read ${after}, end recorded at the first start ${end}): ${change.detail}; ${fix}`)
+  }
+
+  /** Runs after any restore: a restore checks nothing it was to read is lost; a fresh start that stops at the end fixes the end now. */
   const start = async (): Promise<void> => {
+    if (restored && !(end !== undefined && compareStreamIds(after, end) >= 0)) await refuseChanged('restore')
     if (!stopAtEnd || end !== undefined) return
     const last = (await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as Entry[]
     end = last.length === 0 ? '0-0' : last[0][0]
@@ -91,6 +114,13 @@ async function openReader<T>(ctx: SourceContext, options: RedisStreamSourceOptio
     if (ended || (end !== undefined && compareStreamIds(after, end) >= 0)) { ended = true; return undefined }
     if (ctx.signal.aborted) return []
     const reply = (await redis.xread('COUNT', max, 'BLOCK', idleMs, 'STREAMS', key, after)) as [string, Entry[]][] | null
+    if (reply === null && end !== undefined) {
+      // Bounded, and nothing after `after` though the end is after it: the entries up to the end
+      // are gone. Trimmed, deleted or replaced fails; removed one by one (XDEL) leaves nothing to read.
+      await refuseChanged('run')
+      ended = true
+      return undefined
+    }
     const out: T[] = []
     for (const [id, fields] of reply?.[0]?.[1] ?? []) {
       if (end !== undefined && compareStreamIds(id, end) > 0) { ended = true; break }
