@@ -3,6 +3,7 @@ import { BrokerUnavailableError } from '../../runtime/errors/broker-unavailable-
 import { maskCredentials } from '../brokers/mask-address.ts'
 import { checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
 import { openRedis } from '../brokers/redis-connection.ts'
+import { permanentReply, refusedError } from '../brokers/redis-refusal.ts'
 import { retryUntil } from '../brokers/retry-until.ts'
 import { STAGED_OUTPUT, stagedOutput } from '../brokers/staged-output.ts'
 
@@ -85,7 +86,11 @@ export function redisStream<T = unknown>(options: RedisStreamSinkOptions<T>): Si
       const writer = stagedOutput<T>(`${ctx.step}/${STAGED_OUTPUT.name}`, ctx.checkpointing === true, async (run, first, payloads) => {
         for (let i = 0; i < payloads.length; i += CHUNK) {
           const args = [`${prefix}:${run}`, field, String(first + i), ...payloads.slice(i, i + CHUNK)]
-          const added = await retryUntil(() => redis.eval(APPEND, 2, key, markKey, ...args), retryForMs).catch((e: unknown) => {
+          // A refusal (WRONGTYPE: the key holds a string) is the same answer however long one retries: failed at once, not as an outage.
+          const added = await retryUntil(() => redis.eval(APPEND, 2, key, markKey, ...args), retryForMs, (e) => permanentReply(e) !== undefined).catch(async (e: unknown) => {
+            if (permanentReply(e) !== undefined) {
+              throw await refusedError(redis, { step: ctx.step, who: component, url, doing: `append to stream '${key}'`, keys: [[key, 'stream'], [markKey, 'hash']] }, e as Error)
+            }
             throw new BrokerUnavailableError('redis', maskCredentials(url), `append to stream '${key}'`, `${(e as Error).message} (retried for ${retryForMs} ms)`, { cause: e })
           })
           appended += Number(added)

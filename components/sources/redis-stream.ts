@@ -4,6 +4,7 @@ import { SourceStreamChangedError } from '../../runtime/errors/source-stream-cha
 import { checkBoolean, checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
 import { openRedis } from '../brokers/redis-connection.ts'
 import { maskCredentials } from '../brokers/mask-address.ts'
+import { permanentReply, refusedError } from '../brokers/redis-refusal.ts'
 import { streamChange } from '../brokers/redis-stream-change.ts'
 import { compareStreamIds, isStreamId } from '../brokers/stream-id.ts'
 import { positionHolder, SOURCE_POSITION } from './position-holder.ts'
@@ -41,7 +42,7 @@ export interface RedisStreamPosition {
  * reads wait while the server is away. A restore whose stream lost entries after the
  * checkpointed id (trimmed, the key deleted or created anew: see `streamChange`) is refused
  * with SourceStreamChangedError before any record flows, and so is a bounded read that finds
- * the entries up to its end gone.
+ * the entries up to its end gone; a key holding another type fails with BrokerRefusedError.
  *
  * @example
  * p.source('orders', sources.redisStream({ url: 'redis://127.0.0.1:6379', key: 'orders' }))
@@ -108,7 +109,11 @@ async function openReader<T>(ctx: SourceContext, options: RedisStreamSourceOptio
   }
 
   let started: Promise<void> | undefined
-  const read = async (max: number): Promise<readonly T[] | undefined> => {
+  const read = (max: number): Promise<readonly T[] | undefined> => readBatch(max).catch(async (e: unknown) => {
+    if (permanentReply(e) === undefined) throw e
+    throw await refusedError(redis, { step: ctx.step, who: 'redisStream source', url: options.url, doing: `read stream '${key}'`, keys: [[key, 'stream']] }, e as Error)
+  })
+  const readBatch = async (max: number): Promise<readonly T[] | undefined> => {
     if (!started) started = start()
     await started
     if (ended || (end !== undefined && compareStreamIds(after, end) >= 0)) { ended = true; return undefined }

@@ -185,12 +185,13 @@ export class JobCheckpointing {
    * 'latest'` adds nothing, also when it completed before its first periodic checkpoint. It is a
    * full one (no chain; a stop's may write changes, as a periodic one). Its commit publishes what transactional sinks staged since
    * the last periodic one, so the job cannot complete without it: a failure is counted, the
-   * checkpoint is taken again after END_RETRY_MS, and when no attempt commits the job fails with
+   * checkpoint is taken again after END_RETRY_MS (not after a broker's refusal, which stays), and when no attempt commits the job fails with
    * EndCheckpointError (restartable: a restart restores the last committed checkpoint) — except
    * when the runner lost the pipeline's lease (a fenced write): that error fails the job at once.
    */
   async completed(): Promise<void> {
     let error: unknown
+    let attempts = 0
     for (const wait of END_RETRY_MS) {
       if (wait > 0) await sleep(wait)
       try {
@@ -200,9 +201,12 @@ export class JobCheckpointing {
         // Another runner holds the pipeline now: no retry, and no restart.
         if (isStaleFenceError(e) || isLeaseLostError(e)) throw e
         error = e
+        attempts++
+        // A broker's refusal (a sink's key of another type) is the same answer on every attempt.
+        if ((e as { code?: unknown } | undefined)?.code === 'ERR_BROKER_REFUSED') break
       }
     }
-    throw new EndCheckpointError(this.plan.pipelineId, END_RETRY_MS.length, this.stats().last?.id ?? this.restored?.checkpointId, error)
+    throw new EndCheckpointError(this.plan.pipelineId, attempts, this.stats().last?.id ?? this.restored?.checkpointId, error)
   }
 
   stats(): CheckpointStats {

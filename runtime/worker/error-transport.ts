@@ -5,6 +5,7 @@ import { RecordParseError } from '../errors/record-parse-error.ts'
 import { IterableConsumedError } from '../errors/iterable-consumed-error.ts'
 import { SourceInputChangedError } from '../errors/source-input-changed-error.ts'
 import { SourceStreamChangedError } from '../errors/source-stream-changed-error.ts'
+import { BrokerRefusedError } from '../errors/broker-refused-error.ts'
 import { StepError } from '../errors/step-error.ts'
 import { WorkerCrashError } from './worker-crash-error.ts'
 import { IncompatibleStateError } from '../operators/window/incompatible-state-error.ts'
@@ -43,7 +44,7 @@ const CLASSES: Record<string, new (...args: never[]) => Error> = {
   OxiflowError, PipelineDefinitionError, InvalidOptionError, StepError, RecordParseError, WorkerCrashError,
   IncompatibleStateError, PartialAggregateError, CorruptSnapshotError, StateVersionError, InvalidKeyError, KeyFunctionError,
   StateSnapshotError, StateRestoreError, EncodeWorkerError, StateDeclarationError, KeyedStateRestoreError, StateKeyError, StateValueError, IterableConsumedError, InvalidHolderError,
-  SourceInputChangedError, SourceStreamChangedError, MissingBlobError, CorruptCheckpointError,
+  SourceInputChangedError, SourceStreamChangedError, BrokerRefusedError, MissingBlobError, CorruptCheckpointError,
   // A store's errors, met by a worker through the store port (its reads and writes are the main thread's).
   StoreIoError, StoreUnavailableError, StoreLockTimeoutError, StaleFenceError, CorruptStoreFileError,
 }
