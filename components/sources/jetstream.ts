@@ -6,7 +6,9 @@ import { MessageQueue } from '../brokers/message-queue.ts'
 import { openNats, type NatsSession } from '../brokers/nats-connection.ts'
 import { checkBoolean, checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
 import { checkServers } from '../brokers/check-servers.ts'
-import { positionHolder, SOURCE_POSITION } from './position-holder.ts'
+import { positionHolder } from './position-holder.ts'
+import { checkStreamKept } from './jetstream-stream-check.ts'
+import type { DeclaredState } from '../../runtime/contracts/declared-state.ts'
 
 /** Options of `sources.jetstream`. */
 export interface JetStreamSourceOptions<T> {
@@ -39,11 +41,19 @@ export interface JetStreamSourceOptions<T> {
   readonly durable?: string
 }
 
-/** The checkpointed position: the next stream sequence to read, and the last one when the source stops at the end. */
+/**
+ * The checkpointed position: the next stream sequence to read, the last one when the source
+ * stops at the end, and (since 1.1.0) the stream's creation time, which tells a stream deleted
+ * and re-created under the same name from the one read.
+ */
 export interface JetStreamPosition {
   readonly next: number
   readonly end?: number
+  readonly created?: string
 }
+
+/** The holder of a JetStream source's position (1.1.0 added `created`; 1.0.0 positions restore, checked by sequence only). */
+const JETSTREAM_POSITION: DeclaredState = { name: 'position', version: '1.1.0' }
 
 const QUEUE = 4096
 /** How long the server waits for an ack before redelivering (to a durable consumer): an hour, as acks come only with checkpoint commits. Redelivered messages are skipped by sequence. */
@@ -77,7 +87,7 @@ export function jetstream<T = unknown>(options: JetStreamSourceOptions<T>): Sour
   return {
     kind: 'source',
     // What its reader's positionHolder registers (the default format): one position, whatever the options.
-    state: [SOURCE_POSITION],
+    state: [JETSTREAM_POSITION],
     description: `jetstream(${options.stream}${options.subject === undefined ? '' : `, ${options.subject}`})`,
     bounded: options.stopAtEnd === true,
     open: (ctx) => openReader(ctx, options),
@@ -90,6 +100,8 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
   const nats: NatsSession = await openNats(options.servers, `read stream '${stream}'`)
   let next = 1
   let end: number | undefined
+  /** The stream's creation time, from its info at start (or the restored position until then). */
+  let created: string | undefined
   let ended = false
   let restored = false
   /** The last message read, and that message at the last snapshot: what a commit acknowledges (durable consumer, ack policy 'all'). */
@@ -98,16 +110,17 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
   let messages: ConsumerMessages | undefined
   const queue = new MessageQueue<JsMsg>(QUEUE)
 
-  const holder = positionHolder<JetStreamPosition>(`${ctx.step}/${SOURCE_POSITION.name}`, () => {
+  const holder = positionHolder<JetStreamPosition>(`${ctx.step}/${JETSTREAM_POSITION.name}`, () => {
     toAck = lastRead
-    return end === undefined ? { next } : { next, end }
+    return { next, ...(end !== undefined && { end }), ...(created !== undefined && { created }) }
   },
-    (p) => { next = p.next; end = p.end; restored = true },
+    (p) => { next = p.next; end = p.end; created = p.created; restored = true },
     (s) => {
       const p = s as JetStreamPosition
-      return typeof p === 'object' && p !== null && Number.isSafeInteger(p.next) && p.next >= 1 && (p.end === undefined || Number.isSafeInteger(p.end))
-        ? undefined : 'expected { next, end? } with stream sequences'
-    })
+      return typeof p === 'object' && p !== null && Number.isSafeInteger(p.next) && p.next >= 1 && (p.end === undefined || Number.isSafeInteger(p.end)) &&
+        (p.created === undefined || typeof p.created === 'string')
+        ? undefined : 'expected { next, end?, created? } with stream sequences and a creation time'
+    }, { version: JETSTREAM_POSITION.version })
 
   const fail = (doing: string, e: unknown): BrokerUnavailableError =>
     new BrokerUnavailableError('nats', nats.address, doing, (e as Error).message, { cause: e })
@@ -143,10 +156,13 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
     if (options.durable !== undefined) {
       try { consumer = await durableConsumer(options.durable) } catch (e) { throw fail(`open durable consumer '${options.durable}' of stream '${stream}'`, e) }
     }
+    let info
+    try { info = await nats.jsm.streams.info(stream) } catch (e) { throw fail(`read stream '${stream}'`, e) }
+    // After any durable consumer's re-creation: deleting it may let an interest-retention stream drop messages.
+    if (restored) checkStreamKept(ctx.step, stream, subject, { next, end, created }, { firstSeq: info.state.first_seq, lastSeq: info.state.last_seq, created: info.created })
+    created = info.created
     if (stopAtEnd) {
-      if (end === undefined) {
-        try { end = (await nats.jsm.streams.info(stream)).state.last_seq } catch (e) { throw fail(`read stream '${stream}'`, e) }
-      }
+      end ??= info.state.last_seq
       // Nothing on the subject in [next, end]: done without a consumer (it would wait forever).
       let first
       // The server answers "first message on the subject at or after seq" (nats-server ≥ 2.9);
