@@ -60,6 +60,10 @@ const QUEUE = 4096
 const ACK_WAIT_NS = 3_600_000 * 1_000_000
 /** JetStream's error code for "consumer not found". */
 const CONSUMER_NOT_FOUND = 10014
+/** JetStream's error code for "stream not found". */
+const STREAM_NOT_FOUND = 10059
+/** How often reads that find nothing ask whether the stream still exists. */
+const GONE_CHECK_MS = 1000
 
 /**
  * A replayable source reading a JetStream stream by stream sequence. Its position (the next
@@ -192,6 +196,21 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
     }
   }
 
+  /**
+   * Fails the read once the stream is gone: the ordered consumer then waits forever, silently
+   * (a stopAtEnd run stopped short of its end and never finished). Only that definite answer
+   * fails; any other (the broker away) leaves the source waiting, as for an outage.
+   */
+  let checkedAt = Date.now()
+  const checkStreamExists = async (): Promise<void> => {
+    checkedAt = Date.now()
+    try {
+      await nats.jsm.streams.info(stream)
+    } catch (e) {
+      if ((e as { code?: unknown }).code === STREAM_NOT_FOUND) throw fail(`read stream '${stream}'`, e)
+    }
+  }
+
   let started: Promise<void> | undefined
   const read = async (max: number): Promise<readonly T[] | undefined> => {
     if (!started) started = start()
@@ -199,6 +218,7 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
     if (ended) return undefined
     await queue.waitForData(idleMs, ctx.signal)
     if (queue.failure !== undefined) throw queue.failure
+    if (queue.peek() === undefined && Date.now() - checkedAt >= GONE_CHECK_MS) await checkStreamExists()
     const out: T[] = []
     for (let m = queue.peek(); m !== undefined && out.length < max; m = queue.peek()) {
       if (end !== undefined && m.seq > end) { ended = true; break }

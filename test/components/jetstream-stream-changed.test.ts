@@ -1,11 +1,11 @@
 // A JetStream source's checkpointed position is a stream sequence: a restore is refused when the
-// stream no longer holds what followed it (purged, trimmed by its limits, deleted and re-created)
-// (found from outside).
+// stream no longer holds what followed it (purged, trimmed by its limits, deleted and re-created),
+// and a run whose stream is deleted fails instead of waiting forever (found from outside).
 import test from 'ava'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
-import { checkpoints, isSourceInputChangedError, pipeline, sinks, sources, stores, type Job, type SourceInputChangedError, type StateStore } from '../../index.ts'
+import { BrokerUnavailableError, checkpoints, isSourceInputChangedError, pipeline, sinks, sources, stores, type Job, type SourceInputChangedError, type StateStore } from '../../index.ts'
 import { createStream, deleteStream, events, NATS, publish, suffix, type Event } from '../fixtures/broker-records.ts'
 
 /** A fresh stream `<name>` capturing `<name>.>` with `count` events on `<name>.in` (stream sequence = id + 1), deleted after the test. */
@@ -103,3 +103,15 @@ test('stream deleted and re-created under the same name: the restore is refused 
     'the checkpoint read the one created at .+, so its sequences number other messages; ' +
     "restore a checkpoint of a run on this stream, or start the job without restore"))
 })
+
+for (const stopAtEnd of [true, false]) {
+  test(`${stopAtEnd ? 'bounded' : 'unbounded'}: the stream deleted mid-run fails the job with BrokerUnavailableError naming it, instead of waiting forever`, async (t) => {
+    t.timeout(30_000)
+    const name = await seeded(t, 20_000)
+    const job = copyJob(`js-gone-${suffix()}`, name, stopAtEnd).run({ batchSize: 50 })
+    await untilOut(job, 'in', 500)
+    await deleteStream(name)
+    const e = await t.throwsAsync(job.done, { instanceOf: BrokerUnavailableError })
+    t.regex(e!.message, new RegExp(`nats at 127\\.0\\.0\\.1:4222: cannot read stream '${name}'.*stream not found`))
+  })
+}
