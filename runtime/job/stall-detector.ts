@@ -2,7 +2,7 @@ import { StallError } from './stall-error.ts'
 import type { StallState } from '../contracts/job.ts'
 import type { InstanceStats } from '../host/host.ts'
 import type { Plan } from '../plan/plan.ts'
-import { describeWaits, progressOf, stallWaits } from './stall-report.ts'
+import { describeWaits, progressOf, recordsMovedOf, stallWaits } from './stall-report.ts'
 
 /**
  * Watches a running job for stalls: samples every instance's figures (`sample`) a few times per
@@ -14,8 +14,10 @@ import { describeWaits, progressOf, stallWaits } from './stall-report.ts'
  * bounded source (a file, an iterable) that has not returned while nothing progressed is one
  * too: its input exists, so such a read hangs (a FIFO with no writer, a stuck async iterable).
  * A host that does not answer a sample in time keeps its last figures and blocks the verdict: a
- * busy thread is not proof of a stall. An unbounded source waiting for input with nothing queued
- * is never one.
+ * busy thread is not proof of a stall. So is a bounded source whose reads return but come back
+ * empty (its input stopped yielding: a JetStream stream deleted under it): those reads move the
+ * signature, so once such a source was seen reading, the stall is timed from the last record
+ * moved (`recordsMovedOf`). An unbounded source waiting for input with nothing queued is never one.
  *
  * @example
  * const d = new StallDetector(plan, 60_000, (waitMs) => sampleHosts(waitMs), (e) => warn(e.message)); d.start(); …; d.stop()
@@ -24,6 +26,8 @@ export class StallDetector {
   state: StallState | undefined
   private timer: NodeJS.Timeout | undefined
   private last = { progress: Number.NaN, at: Date.now() }
+  /** When records last moved, and whether a bounded source was seen reading since (kept across a sample that falls between two reads). */
+  private moved = { records: Number.NaN, at: Date.now(), boundedRead: false }
   private sampling = false
 
   constructor(
@@ -37,6 +41,7 @@ export class StallDetector {
   start(): void {
     if (this.timeoutMs <= 0 || this.timer) return
     this.last = { progress: Number.NaN, at: Date.now() }
+    this.moved = { records: Number.NaN, at: Date.now(), boundedRead: false }
     this.timer = setInterval(() => void this.check(), Math.max(50, Math.min(1_000, this.timeoutMs / 4)))
     this.timer.unref()
   }
@@ -66,19 +71,23 @@ export class StallDetector {
       const { stats, complete } = await this.sample(CHECK_WAIT_MS)
       const now = Date.now()
       const progress = progressOf(stats)
-      if (progress !== this.last.progress) {
-        this.last = { progress, at: now }
+      const records = recordsMovedOf(stats)
+      if (progress !== this.last.progress) this.last = { progress, at: now }
+      if (records !== this.moved.records) this.moved = { records, at: now, boundedRead: false }
+      if (stats.some((s) => this.readsBounded(s))) this.moved.boundedRead = true
+      const since = this.moved.boundedRead ? this.moved.at : this.last.at
+      if (since === now) {
         if (this.state?.active) this.state = { ...this.state, active: false }
         return
       }
-      const idleMs = now - this.last.at
+      const idleMs = now - since
       const queued = stats.some((s) => s.queueDepth > 0 || this.sourceHoldsWork(s))
       if (!complete || !queued || idleMs < this.timeoutMs || this.state?.active) return
       const waits = stallWaits(this.plan, stats)
       const message = `pipeline '${this.plan.pipelineId}': stalled — work is pending but no step made progress for ${(idleMs / 1000).toFixed(1)} s: ` +
         `${describeWaits(waits)}. A handler that does not settle (an async function or sink write that never resolves), or a read of a ` +
         'bounded source that never returns, holds everything behind it; fix or time out that call (stallTimeout sets how long counts as a stall)'
-      this.state = { count: (this.state?.count ?? 0) + 1, active: true, since: this.last.at, idleMs, waits, message }
+      this.state = { count: (this.state?.count ?? 0) + 1, active: true, since, idleMs, waits, message }
       this.onStall(new StallError(this.plan.pipelineId, 'run', idleMs, waits, message))
     } finally {
       this.sampling = false
@@ -93,7 +102,13 @@ export class StallDetector {
   private sourceHoldsWork(s: InstanceStats): boolean {
     const head = this.plan.vertices[s.vertex]?.steps[0]?.spec
     if (head?.kind !== 'source' || s.waiting === undefined) return false
-    return s.waiting.startsWith('sending batch') || (head.source.bounded && s.waiting.startsWith('reading batch'))
+    return s.waiting.startsWith('sending batch') || this.readsBounded(s)
+  }
+
+  /** A source instance of a bounded source with a read in progress. */
+  private readsBounded(s: InstanceStats): boolean {
+    const head = this.plan.vertices[s.vertex]?.steps[0]?.spec
+    return head?.kind === 'source' && head.source.bounded && s.waiting?.startsWith('reading batch') === true
   }
 }
 

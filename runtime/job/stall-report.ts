@@ -46,3 +46,20 @@ export function progressOf(stats: readonly InstanceStats[]): number {
   }
   return p
 }
+
+/**
+ * The records a job moved (read, handled, emitted, failed, skipped) and barriers aligned — not
+ * time. Reads that come back empty move `progressOf` (busy time, empty batches sent on) but not
+ * this: a bounded source spinning on an input that stopped yielding makes no progress.
+ *
+ * @example
+ * if (recordsMovedOf(before) === recordsMovedOf(after)) noRecordMoved()
+ */
+export function recordsMovedOf(stats: readonly InstanceStats[]): number {
+  let p = 0
+  for (const s of stats) {
+    p += (s.read?.skipped ?? 0) + (s.alignment?.count ?? 0)
+    for (const step of s.steps) p += step.recordsIn + step.recordsOut + step.failed
+  }
+  return p
+}
