@@ -1,4 +1,4 @@
-import { SourceInputChangedError } from '../../runtime/errors/source-input-changed-error.ts'
+import { SourceStreamChangedError } from '../../runtime/errors/source-stream-changed-error.ts'
 
 /** What a restore compares: the checkpointed position of a JetStream source (`created`: the stream's creation time, since position 1.1.0). */
 export interface CheckedPosition {
@@ -15,12 +15,12 @@ export interface StreamNow {
 }
 
 /**
- * Throws SourceInputChangedError when the stream no longer holds what followed the checkpoint,
+ * Throws SourceStreamChangedError (its `position` the sequence the source resumes at) when the stream no longer holds what followed the checkpoint,
  * so resuming at its sequence would skip messages silently or read another stream's:
  *
- * - 'different': the stream's creation time is not the checkpoint's (deleted and re-created —
+ * - 'recreated': the stream's creation time is not the checkpoint's (deleted and re-created —
  *   its sequences number other messages);
- * - 'shorter': its last sequence is below the last one read (re-created, checkpoints without a
+ * - 'recreated' too: its last sequence is below the last one read (checkpoints without a
  *   creation time);
  * - 'trimmed': its first sequence is past `next` (purged, or dropped by limits or retention)
  *   while messages `next`…first − 1 were within the end a bounded source reads to. JetStream
@@ -36,18 +36,18 @@ export function checkStreamKept(step: string, stream: string, subject: string | 
   const { next, end, created } = position
   const other = 'restore a checkpoint of a run on this stream, or start the job without restore to read it from its first sequence'
   if (created !== undefined && created !== now.created) {
-    throw new SourceInputChangedError(step, stream, next, 'different',
+    throw new SourceStreamChangedError(step, stream, String(next), 'recreated',
       `${where} is not the one the checkpoint read: it was created at ${now.created}, the checkpoint read the one created at ` +
       `${created}, so its sequences number other messages; ${other}`)
   }
   if (now.lastSeq < next - 1) {
-    throw new SourceInputChangedError(step, stream, next, 'shorter',
+    throw new SourceStreamChangedError(step, stream, String(next), 'recreated',
       `${where} is not the one the checkpoint read: its last sequence is ${now.lastSeq}, below sequence ${next - 1} the checkpoint ` +
       `read through, so it was deleted and re-created; ${other}`)
   }
   const lost = Math.min(now.firstSeq - 1, end ?? Number.POSITIVE_INFINITY)
   if (lost >= next) {
-    throw new SourceInputChangedError(step, stream, next, 'trimmed',
+    throw new SourceStreamChangedError(step, stream, String(next), 'trimmed',
       `${where} lost messages since the checkpoint: the checkpoint read through sequence ${next - 1}, but the stream's first ` +
       `sequence is now ${now.firstSeq}, so messages ${next}–${lost} were removed (purged, or dropped by the stream's limits or ` +
       `retention) before this job read them${subject === undefined ? '' : ` (some may have been on other subjects than '${subject}'; the stream cannot tell)`}; ` +

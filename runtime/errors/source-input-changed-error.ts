@@ -6,17 +6,15 @@ import { OxiflowError } from './oxiflow-error.ts'
  * before the checkpoint ('different': the file was replaced or rewritten). The checkpoint's
  * positions are byte offsets into the file it read, so resuming in another file would skip or
  * repeat lines, or cut one in two; the restore is refused before any record flows. Lines
- * appended to the file after the position are fine. A JetStream source raises it too, `path`
- * naming the stream and `position` the sequence it resumes at: 'trimmed' when messages after
- * that position were removed before the job read them, 'shorter' or 'different' when the
- * stream was deleted and re-created.
+ * appended to the file after the position are fine. Broker sources raise SourceStreamChangedError
+ * (same code) instead.
  *
  * @example
  * new SourceInputChangedError('lines', 'in.jsonl', 81920, 'shorter', "step 'lines' (jsonl source): ...")
  */
 export class SourceInputChangedError extends OxiflowError {
   override readonly name = 'SourceInputChangedError'
-  constructor(readonly step: string, readonly path: string, readonly position: number, readonly reason: 'shorter' | 'different' | 'trimmed', message: string) {
+  constructor(readonly step: string, readonly path: string, readonly position: number, readonly reason: 'shorter' | 'different', message: string) {
     super('ERR_SOURCE_INPUT_CHANGED', message)
   }
 }

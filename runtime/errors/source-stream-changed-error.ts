@@ -2,10 +2,11 @@ import { OxiflowError } from './oxiflow-error.ts'
 
 /**
  * A broker source found its stream no longer holds what followed its position — the stream
- * counterpart of SourceInputChangedError (same code, `ERR_SOURCE_INPUT_CHANGED`). `reason`:
- * 'trimmed' — entries after the position were removed from the stream's start (XTRIM, XADD
- * MAXLEN/MINID); 'deleted' — the key is gone while entries after the position were still to be
- * read; 'recreated' — the key holds another stream than the one the position was read from.
+ * counterpart of SourceInputChangedError (same code, `ERR_SOURCE_INPUT_CHANGED`); `position` is a
+ * Redis entry id or a JetStream sequence. `reason`: 'trimmed' — entries after the position were
+ * removed from the stream's start (XTRIM, XADD MAXLEN/MINID; a JetStream purge, limits or
+ * retention); 'deleted' — the Redis key is gone while entries after the position were still to
+ * be read; 'recreated' — the name holds another stream than the one the position was read from.
  * A restore is refused before any record flows, and a bounded read fails instead of waiting for
  * entries that can no longer come, as resuming would silently skip them.
  *

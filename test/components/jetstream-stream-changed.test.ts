@@ -5,7 +5,7 @@ import test from 'ava'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
-import { BrokerUnavailableError, checkpoints, isSourceInputChangedError, pipeline, sinks, sources, stores, type Job, type SourceInputChangedError, type StateStore } from '../../index.ts'
+import { BrokerUnavailableError, checkpoints, isSourceStreamChangedError, pipeline, sinks, sources, stores, type Job, type SourceStreamChangedError, type StateStore } from '../../index.ts'
 import { createStream, deleteStream, events, NATS, publish, suffix, type Event } from '../fixtures/broker-records.ts'
 
 /** A fresh stream `<name>` capturing `<name>.>` with `count` events on `<name>.in` (stream sequence = id + 1), deleted after the test. */
@@ -45,16 +45,16 @@ async function checkpointed(id: string, name: string, store: StateStore): Promis
   return ((await checkpoints(store, id).read(latest.id, 'in'))['in/position'] as { next: number }).next
 }
 
-test('stream purged past the checkpointed sequence: the restore is refused with SourceInputChangedError naming step, stream and both sequences', async (t) => {
+test('stream purged past the checkpointed sequence: the restore is refused with SourceStreamChangedError naming step, stream and both sequences', async (t) => {
   const name = await seeded(t, 1000)
   const store = stores.memory()
   const id = `js-trim-${suffix()}`
   const next = await checkpointed(id, name, store)
   t.true(next > 200 && next < 700, `checkpoint at ${next}`)
   await manage((jsm) => jsm.streams.purge(name, { keep: 300 })) // first sequence now 701
-  const e = await t.throwsAsync(copyJob(id, name).run({ store, restore: 'latest' }).done) as SourceInputChangedError
-  t.true(isSourceInputChangedError(e), String(e))
-  t.like(e, { step: 'in', path: name, position: next, reason: 'trimmed' })
+  const e = await t.throwsAsync(copyJob(id, name).run({ store, restore: 'latest' }).done) as SourceStreamChangedError
+  t.true(isSourceStreamChangedError(e), String(e))
+  t.like(e, { step: 'in', stream: name, position: String(next), reason: 'trimmed' })
   t.is(e.message, `step 'in' (jetstream source): stream '${name}' lost messages since the checkpoint: the checkpoint read through ` +
     `sequence ${next - 1}, but the stream's first sequence is now 701, so messages ${next}–700 were removed (purged, or dropped by ` +
     `the stream's limits or retention) before this job read them (some may have been on other subjects than '${name}.in'; ` +
@@ -96,9 +96,9 @@ test('stream deleted and re-created under the same name: the restore is refused 
   await deleteStream(name)
   await createStream(name, [`${name}.>`])
   await publish(`${name}.in`, events(0, 1000)) // as long as before: sequences alone cannot tell
-  const e = await t.throwsAsync(copyJob(id, name).run({ store, restore: 'latest' }).done) as SourceInputChangedError
-  t.true(isSourceInputChangedError(e), String(e))
-  t.like(e, { step: 'in', path: name, position: next, reason: 'different' })
+  const e = await t.throwsAsync(copyJob(id, name).run({ store, restore: 'latest' }).done) as SourceStreamChangedError
+  t.true(isSourceStreamChangedError(e), String(e))
+  t.like(e, { step: 'in', stream: name, position: String(next), reason: 'recreated' })
   t.regex(e.message, new RegExp(`^step 'in' \\(jetstream source\\): stream '${name}' is not the one the checkpoint read: it was created at .+, ` +
     'the checkpoint read the one created at .+, so its sequences number other messages; ' +
     "restore a checkpoint of a run on this stream, or start the job without restore"))
