@@ -41,8 +41,10 @@ export interface RedisStreamPosition {
  * `field` parsed as JSON. Unbounded unless `stopAtEnd`. The client reconnects without limit;
  * reads wait while the server is away. A restore whose stream lost entries after the
  * checkpointed id (trimmed, the key deleted or created anew: see `streamChange`) is refused
- * with SourceStreamChangedError before any record flows, and so is a bounded read that finds
- * the entries up to its end gone; a key holding another type fails with BrokerRefusedError.
+ * with SourceStreamChangedError before any record flows; a running job fails with it when entries
+ * it had not read yet are trimmed away (a capped stream it fell behind) or its key is deleted, and
+ * so does a bounded read that finds the entries up to its end gone; a key holding another type
+ * fails with BrokerRefusedError.
  *
  * @example
  * p.source('orders', sources.redisStream({ url: 'redis://127.0.0.1:6379', key: 'orders' }))
@@ -93,11 +95,14 @@ async function openReader<T>(ctx: SourceContext, options: RedisStreamSourceOptio
     const fix = since === 'restore'
       ? 'an older checkpoint is further behind, so none can resume without skipping them: start the job without restore ' +
         '(it reads the stream as it is now from its first entry, with empty state), or put the removed entries back first'
-      : 'the job cannot reach the end recorded at its first start: recreate the stream and run the job again without restore'
+      : end !== undefined ? 'the job cannot reach the end recorded at its first start: recreate the stream and run the job again without restore'
+        : 'they were never read: a stream capped with MAXLEN or MINID must keep what the job has not read yet (give it more room, or make ' +
+          'the job keep up), and a deleted key loses what was not read; the checkpoints are behind the loss too, so start the job without restore ' +
+          '(it reads the stream as it is now from its first entry, with empty state)'
     throw new SourceStreamChangedError(ctx.step, key, after, change.reason, since === 'restore'
       ? `${where} changed since the checkpoint (restored position: after entry ${after}${end === undefined ? '' : `, end ${end}`}): ` +
         `${change.detail}, so resuming would silently skip entries the checkpoint had not read; ${fix}`
-      : `${where} changed while it was read (last entry read ${after}, end recorded at the first start ${end}): ${change.detail}; ${fix}`)
+      : `${where} changed while it was read (last entry read ${after}${end === undefined ? '' : `, end recorded at the first start ${end}`}): ${change.detail}; ${fix}`)
   }
 
   /** Runs after any restore: a restore checks nothing it was to read is lost; a fresh start that stops at the end fixes the end now. */
@@ -118,8 +123,8 @@ async function openReader<T>(ctx: SourceContext, options: RedisStreamSourceOptio
     await started
     if (ended || (end !== undefined && compareStreamIds(after, end) >= 0)) { ended = true; return undefined }
     if (ctx.signal.aborted) return []
-    const reply = (await redis.xread('COUNT', max, 'BLOCK', idleMs, 'STREAMS', key, after)) as [string, Entry[]][] | null
-    if (reply === null && end !== undefined) {
+    const entries = after === '0-0' ? await readFirst(max) : await readAfter(max)
+    if (entries === undefined && end !== undefined) {
       // Bounded, and nothing after `after` though the end is after it: the entries up to the end
       // are gone. Trimmed, deleted or replaced fails; removed one by one (XDEL) leaves nothing to read.
       await refuseChanged('run')
@@ -127,7 +132,7 @@ async function openReader<T>(ctx: SourceContext, options: RedisStreamSourceOptio
       return undefined
     }
     const out: T[] = []
-    for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+    for (const [id, fields] of entries ?? []) {
       if (end !== undefined && compareStreamIds(id, end) > 0) { ended = true; break }
       after = id
       const at = fields.indexOf(field)
@@ -141,6 +146,31 @@ async function openReader<T>(ctx: SourceContext, options: RedisStreamSourceOptio
       }
     }
     return out.length === 0 && ended ? undefined : out
+  }
+
+  /** Nothing read yet: whatever the stream holds now is its start, as for a fresh job. */
+  const readFirst = async (max: number): Promise<Entry[] | undefined> => {
+    const reply = (await redis.xread('COUNT', max, 'BLOCK', idleMs, 'STREAMS', key, after)) as [string, Entry[]][] | null
+    return reply?.[0]?.[1]
+  }
+  /**
+   * Reads after `after` in one transaction with a look at entry `after` itself: a stream only
+   * loses entries from its start (XTRIM, XADD with MAXLEN/MINID), so while that entry is there
+   * nothing after it was trimmed before this read; when it is gone, `streamChange` tells a trim
+   * past it (entries never read: the job fails) from a single XDEL (no loss). With nothing to
+   * read yet, a blocking XREAD waits for entries and the transaction reads them again, so
+   * entries added and trimmed by one command or transaction are not skipped either.
+   */
+  const readAfter = async (max: number): Promise<Entry[] | undefined> => {
+    for (let waited = false; ; waited = true) {
+      const replies = await redis.multi().xrange(key, after, after).xread('COUNT', max, 'STREAMS', key, after).exec()
+      for (const [error] of replies ?? []) if (error) throw error
+      const [[, kept], [, read]] = replies as [[null, Entry[]], [null, [string, Entry[]][] | null]]
+      if (kept.length === 0) await refuseChanged('run')
+      const entries = read?.[0]?.[1]
+      if (entries !== undefined || waited || ctx.signal.aborted) return entries
+      if ((await redis.xread('COUNT', 1, 'BLOCK', idleMs, 'STREAMS', key, after)) === null) return undefined
+    }
   }
 
   return {

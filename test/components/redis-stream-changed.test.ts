@@ -92,3 +92,55 @@ test('a bounded read whose key is deleted mid-run fails with SourceStreamChanged
   t.regex(e!.message, new RegExp(`^step 'in' \\(redisStream source\\): stream '${key}' at redis:\\/\\/127\\.0\\.0\\.1:6379 changed while it was read ` +
     `\\(last entry read \\d+-\\d+, end recorded at the first start \\d+-\\d+\\): the key was deleted: .*recreate the stream and run the job again without restore`))
 })
+
+/** An unbounded job reading `key` in batches of 50, paced by `pace` per record. */
+function unboundedJob(key: string, pace: (e: Event) => Promise<void>) {
+  return pipeline(`rs-run-${suffix()}`)
+    .source('in', sources.redisStream<Event>({ url: REDIS, key }))
+    .mapAsync('pace', async (e) => { await pace(e); return e }, { concurrency: 1 })
+    .sink('out', sinks.collect())
+    .run({ batchSize: 50, stallTimeout: 0 })
+}
+
+test('an unbounded read that falls behind a capped stream fails with SourceStreamChangedError instead of skipping the trimmed entries', async (t) => {
+  t.timeout(30_000)
+  const key = `oxiflow-rs-capped-${suffix()}`
+  t.teardown(() => deleteRedis([key]))
+  await appendRedis(key, events(0, 1000))
+  let gate: Promise<void> | undefined
+  let open!: () => void
+  const job = unboundedJob(key, async (e) => { if (e.id === 300) { gate = new Promise((r) => { open = r }); await gate } })
+  while (gate === undefined) { if (job.metrics().status === 'failed') await job.done; await sleep(10) }
+  const redis = new Redis(REDIS)
+  t.teardown(async () => { redis.disconnect() })
+  // The source holds entries up to about 300 + credits; a producer capping the stream at 100 trims past them.
+  for (const e of events(1000, 200)) await redis.xadd(key, 'MAXLEN', 100, '*', 'data', JSON.stringify(e))
+  open()
+  const e = await t.throwsAsync(job.done)
+  t.true(isSourceStreamChangedError(e), String(e))
+  t.like(e, { step: 'in', stream: key, reason: 'trimmed' })
+  t.regex(e!.message, new RegExp(`^step 'in' \\(redisStream source\\): stream '${key}' at redis:\\/\\/127\\.0\\.0\\.1:6379 changed while it was read ` +
+    `\\(last entry read \\d+-\\d+\\): entry \\d+-\\d+ and the 1100 entries before it were removed .*they were never read: a stream capped with MAXLEN or MINID ` +
+    'must keep what the job has not read yet .*start the job without restore'))
+})
+
+test('an unbounded read that keeps up with a capped stream, or whose last entry is XDEL\'d, reads every entry once and goes on', async (t) => {
+  t.timeout(30_000)
+  const key = `oxiflow-rs-kept-up-${suffix()}`
+  t.teardown(() => deleteRedis([key]))
+  const redis = new Redis(REDIS)
+  t.teardown(async () => { redis.disconnect() })
+  const job = unboundedJob(key, async () => {})
+  const read = () => job.metrics().steps.in?.recordsOut ?? 0
+  // Capped at 150, 100 entries at a time, each chunk only once the job read the one before: the
+  // trims only ever remove entries read already.
+  for (let chunk = 0; chunk < 20; chunk++) {
+    for (const e of events(chunk * 100, 100)) await redis.xadd(key, 'MAXLEN', 150, '*', 'data', JSON.stringify(e))
+    while (read() < (chunk + 1) * 100) { if (job.metrics().status !== 'running') break; await sleep(5) }
+    if (chunk === 10) await redis.xdel(key, ((await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][])[0][0])
+  }
+  await sleep(300) // idle reads with the last entry read gone
+  t.is(job.metrics().status, 'running')
+  const out = (await job.stop()).results.out as Event[]
+  t.deepEqual(out.map((e) => e.id), events(0, 2000).map((e) => e.id))
+})
