@@ -55,3 +55,23 @@ export function checkStreamKept(step: string, stream: string, subject: string | 
       "stream as it is now, from its first sequence, with the steps' state empty")
   }
 }
+
+/**
+ * Throws SourceStreamChangedError ('trimmed') when a running source, reading a stream without a
+ * subject filter, finds messages `next`…`seq` − 1 skipped and the stream's first sequence now at
+ * or past `seq`: they were removed from its start (purged, or dropped by its limits or retention
+ * while the job was behind) before the consumer delivered them. A gap with older messages still
+ * in the stream is messages deleted on their own (`nats stream rmm`): not a loss an uninterrupted
+ * run would have avoided, so it goes on.
+ *
+ * @example
+ * checkGapKept('in', 'ORDERS', 8501, 9001, 9001) // throws: messages 8501–9000 were dropped unread
+ */
+export function checkGapKept(step: string, stream: string, next: number, seq: number, firstSeq: number): void {
+  if (firstSeq < seq) return
+  throw new SourceStreamChangedError(step, stream, String(next), 'trimmed',
+    `step '${step}' (jetstream source): stream '${stream}' lost messages ${next}–${seq - 1} before this job read them: the stream's ` +
+    `first sequence is now ${firstSeq} (purged, or dropped by the stream's limits or retention while the job was behind); the checkpoints ` +
+    'are behind the loss too: give the stream room for what the job has not read yet (max_msgs, max_bytes, max_age) or make the job ' +
+    "keep up, and start it without restore to read the stream as it is now, from its first sequence, with the steps' state empty")
+}

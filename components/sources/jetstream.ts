@@ -7,7 +7,7 @@ import { openNats, type NatsSession } from '../brokers/nats-connection.ts'
 import { checkBoolean, checkFunction, checkName, checkObject, checkPositiveInt } from '../../runtime/option-checks.ts'
 import { checkServers } from '../brokers/check-servers.ts'
 import { positionHolder } from './position-holder.ts'
-import { checkStreamKept } from './jetstream-stream-check.ts'
+import { checkGapKept, checkStreamKept } from './jetstream-stream-check.ts'
 import type { DeclaredState } from '../../runtime/contracts/declared-state.ts'
 
 /** Options of `sources.jetstream`. */
@@ -108,6 +108,8 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
   let created: string | undefined
   let ended = false
   let restored = false
+  /** Whether the source reads every subject of the stream, so that a gap in sequences is a removal. */
+  let unfiltered = false
   /** The last message read, and that message at the last snapshot: what a commit acknowledges (durable consumer, ack policy 'all'). */
   let lastRead: JsMsg | undefined
   let toAck: JsMsg | undefined
@@ -165,6 +167,8 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
     // After any durable consumer's re-creation: deleting it may let an interest-retention stream drop messages.
     if (restored) checkStreamKept(ctx.step, stream, subject, { next, end, created }, { firstSeq: info.state.first_seq, lastSeq: info.state.last_seq, created: info.created })
     created = info.created
+    // Every message of the stream is the source's: a skipped sequence is a removed message.
+    unfiltered = subject === undefined || (info.config.subjects?.length === 1 && info.config.subjects[0] === subject)
     if (stopAtEnd) {
       end ??= info.state.last_seq
       // Nothing on the subject in [next, end]: done without a consumer (it would wait forever).
@@ -211,6 +215,13 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
     }
   }
 
+  /** Fails when messages `next`…`seq` − 1 were dropped from the stream's start before the consumer delivered them. */
+  const checkGap = async (seq: number): Promise<void> => {
+    let info
+    try { info = await nats.jsm.streams.info(stream) } catch (e) { throw fail(`read stream '${stream}'`, e) }
+    checkGapKept(ctx.step, stream, next, seq, info.state.first_seq)
+  }
+
   let started: Promise<void> | undefined
   const read = async (max: number): Promise<readonly T[] | undefined> => {
     if (!started) started = start()
@@ -225,6 +236,8 @@ async function openReader<T>(ctx: SourceContext, options: JetStreamSourceOptions
       queue.shift()
       // A redelivery (a durable consumer's ack wait passed): read already.
       if (m.seq < next) continue
+      // Skipped sequences after a start (restored: checked at the start) or a message read: removed before delivery.
+      if (m.seq > next && unfiltered && (restored || lastRead !== undefined)) await checkGap(m.seq)
       next = m.seq + 1
       lastRead = m
       try {
