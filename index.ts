@@ -100,6 +100,7 @@ export { InvalidCodecLevelError, isInvalidCodecLevelError } from './persistence/
 export { StoreIoError, isStoreIoError } from './persistence/stores/store-io-error.ts'
 export { StoreLockTimeoutError, isStoreLockTimeoutError } from './persistence/stores/store-lock-timeout-error.ts'
 export { CorruptStoreFileError, isCorruptStoreFileError } from './persistence/stores/corrupt-store-file-error.ts'
+export { DamagedBlobError, isDamagedBlobError } from './persistence/stores/damaged-blob-error.ts'
 export { CorruptRecordError, isCorruptRecordError } from './persistence/stores/corrupt-record-error.ts'
 export { InvalidStoreKeyError, isInvalidStoreKeyError } from './persistence/stores/invalid-store-key-error.ts'
 export { InvalidLeaseRequestError, isInvalidLeaseRequestError } from './persistence/stores/invalid-lease-request-error.ts'

@@ -4,6 +4,8 @@ import { readBlobHeader } from '../codec/read-blob-header.ts'
 import { verifyBlob } from '../codec/verify-blob.ts'
 import { isCorruptSnapshotError } from '../codec/corrupt-snapshot-error.ts'
 import type { ManifestHolder } from './manifest.ts'
+import type { StateStore } from '../stores/state-store.ts'
+import { isDamagedBlobError } from '../stores/damaged-blob-error.ts'
 
 /**
  * How far holderBlobProblem checks a blob: its header and checksum, also that it decompresses,
@@ -63,4 +65,26 @@ export async function holderBlobProblem(bytes: Uint8Array | undefined, holder: M
     throw e
   }
   return undefined
+}
+
+/**
+ * Reads a holder's blob from `store` and checks it (holderBlobProblem): its bytes when sound,
+ * otherwise the problem — a blob the store holds damaged (DamagedBlobError: a Redis blob whose
+ * chunks are gone) is `damaged in the store: …`, a problem of its checkpoint like a checksum
+ * mismatch, not a store failure that ends the scan. Other store errors are thrown.
+ *
+ * @example
+ * const r = await readCheckedBlob(store, h, where, 'checksum'); if ('problem' in r) skip(r.problem)
+ */
+export async function readCheckedBlob(store: Pick<StateStore, 'get'>, holder: ManifestHolder, where: string,
+  check: BlobCheck = 'decode'): Promise<{ readonly bytes: Uint8Array } | { readonly problem: string }> {
+  let bytes: Uint8Array | undefined
+  try {
+    bytes = await store.get(holder.blob)
+  } catch (e) {
+    if (isDamagedBlobError(e)) return { problem: `damaged in the store: ${e.problem}` }
+    throw e
+  }
+  const problem = await holderBlobProblem(bytes, holder, where, check)
+  return problem === undefined ? { bytes: bytes! } : { problem }
 }

@@ -1,11 +1,12 @@
 import { CheckpointNotFoundError } from './checkpoint-not-found-error.ts'
-import { isCorruptManifestError } from './corrupt-manifest-error.ts'
+import { CorruptManifestError, isCorruptManifestError } from './corrupt-manifest-error.ts'
+import { isDamagedBlobError } from '../stores/damaged-blob-error.ts'
 import type { KeyGroupRange } from '../key-group-range.ts'
 import type { FenceToken } from '../stores/state-store.ts'
 import { blobKey, blobKeyProblem, blobLocation, isCheckpointId, manifestKey, supersededKey } from './checkpoint-layout.ts'
 import { blobProblemText, DELETED_WHILE_CHECKED, deletedReport, listingSkipReason, type BlobProblem, type CheckpointListing, type VerifyReport } from './checkpoint-reports.ts'
 import type { CheckpointStorage } from './checkpoint-storage.ts'
-import { holderBlobProblem, type BlobCheck } from './holder-blob-problem.ts'
+import { readCheckedBlob, type BlobCheck } from './holder-blob-problem.ts'
 import { chainBlobs } from './holder-chain.ts'
 import type { Manifest, ManifestContent } from './manifest.ts'
 import { decodeManifest, encodeManifest } from './manifest.ts'
@@ -69,7 +70,8 @@ export class PipelineCheckpoints {
     for (const folder of await scanCheckpoints(this.store, this.pipelineId)) {
       if (!folder.committed) continue
       const key = supersededKey(this.pipelineId, folder.id)
-      const superseded = folder.superseded ? { superseded: supersededReason(await this.store.get(key), key) } : {}
+      // A marker the store holds damaged reads as unreadable: still superseded.
+      const superseded = folder.superseded ? { superseded: supersededReason(await this.store.get(key).catch(undamaged), key) } : {}
       try {
         listed.push({ id: folder.id, ok: true, manifest: await this.read(folder.id), ...superseded })
       } catch (e) {
@@ -106,7 +108,13 @@ export class PipelineCheckpoints {
   /** The manifest of a committed checkpoint, checksum verified (CorruptManifestError, CheckpointNotFoundError). */
   async read(checkpointId: number): Promise<Manifest> {
     const key = isCheckpointId(checkpointId) ? manifestKey(this.pipelineId, checkpointId) : undefined
-    const bytes = key === undefined ? undefined : await this.store.get(key)
+    let bytes: Uint8Array | undefined
+    try {
+      bytes = key === undefined ? undefined : await this.store.get(key)
+    } catch (e) {
+      if (isDamagedBlobError(e)) throw new CorruptManifestError(this.pipelineId, checkpointId, key!, `damaged in the store: ${e.problem}`, { cause: e })
+      throw e
+    }
     if (bytes === undefined || key === undefined) throw await this.notFound(checkpointId)
     return decodeManifest(bytes, this.pipelineId, checkpointId, key)
   }
@@ -138,7 +146,11 @@ export class PipelineCheckpoints {
    * from an earlier listing (a listing of a store may lag behind a delete).
    */
   async isCommitted(checkpointId: number): Promise<boolean> {
-    return isCheckpointId(checkpointId) && (await this.store.get(manifestKey(this.pipelineId, checkpointId))) !== undefined
+    // A manifest the store holds damaged is there all the same.
+    return isCheckpointId(checkpointId) && (await this.store.get(manifestKey(this.pipelineId, checkpointId)).catch((e: unknown) => {
+      if (isDamagedBlobError(e)) return new Uint8Array(0)
+      throw e
+    })) !== undefined
   }
 
   /** The decoded state of one step's holders: `{ [stateId]: state }` (see readStepState). */
@@ -218,8 +230,9 @@ export class PipelineCheckpoints {
         // A key outside this pipeline's checkpoints is a problem of this checkpoint, not a store error that aborts the scan.
         const badKey = blobKeyProblem(this.pipelineId, h.blob)
         const where = blobLocation({ pipelineId: this.pipelineId, checkpointId }, h)
-        const problem = badKey !== undefined ? `invalid blob key: ${badKey}` : await holderBlobProblem(await this.store.get(h.blob), h, where, check)
-        if (problem !== undefined) {
+        const checked = badKey !== undefined ? { problem: `invalid blob key: ${badKey}` } : await readCheckedBlob(this.store, h, where, check)
+        if ('problem' in checked) {
+          const { problem } = checked
           problems.push({ step: h.step, stateId: h.stateId, ...(h.keyGroups ? { keyGroups: h.keyGroups } : {}), blob: h.blob, problem,
             ...(checkpointId !== manifest.checkpointId && { link: checkpointId }) })
         }
@@ -232,4 +245,10 @@ export class PipelineCheckpoints {
     const committed = (await scanCheckpoints(this.store, this.pipelineId)).filter((f) => f.committed).map((f) => f.id)
     return new CheckpointNotFoundError(this.pipelineId, checkpointId, this.store.describe(), committed)
   }
+}
+
+/** A store read's error handler: a blob the store holds damaged reads as missing (undefined); any other error is thrown. */
+function undamaged(e: unknown): undefined {
+  if (isDamagedBlobError(e)) return undefined
+  throw e
 }

@@ -5,7 +5,7 @@ import type { StateHolder } from '../state-holder.ts'
 import type { StateStore } from '../stores/state-store.ts'
 import { blobKeyProblem, blobLocation } from './checkpoint-layout.ts'
 import type { BlobProblem } from './checkpoint-reports.ts'
-import { holderBlobProblem } from './holder-blob-problem.ts'
+import { readCheckedBlob } from './holder-blob-problem.ts'
 import { chainBlobs } from './holder-chain.ts'
 import type { Manifest, ManifestHolder } from './manifest.ts'
 import { foldChain } from './read-chain-state.ts'
@@ -29,12 +29,12 @@ export async function readRestorableState(store: Pick<StateStore, 'get'>, manife
     const badKey = blobKeyProblem(manifest.pipelineId, h.blob)
     if (badKey !== undefined) return problem(`invalid blob key: ${badKey}`)
     const where = blobLocation({ pipelineId: manifest.pipelineId, checkpointId }, h)
-    const bytes = await store.get(h.blob)
-    const found = await holderBlobProblem(bytes, h, where, 'checksum')
-    if (found !== undefined) return problem(found)
+    const checked = await readCheckedBlob(store, h, where, 'checksum')
+    if ('problem' in checked) return problem(checked.problem)
+    const { bytes } = checked
     try {
       // Checked above (header against the manifest, payload checksum): decompressed and decoded without a second pass.
-      return { state: deserializePayload(await decompressPayload(bytes!, readBlobHeader(bytes!, where), where), where) }
+      return { state: deserializePayload(await decompressPayload(bytes, readBlobHeader(bytes, where), where), where) }
     } catch (e) {
       if (isCorruptSnapshotError(e)) return problem(`does not decode: ${e.problem}`)
       throw e

@@ -2,6 +2,7 @@ import { checkpointsPrefix, MANIFEST_FILE } from '../checkpoints/checkpoint-layo
 import { InvalidStateBundleError } from './invalid-state-bundle-error.ts'
 import { PipelineLiveError } from './pipeline-live-error.ts'
 import type { StateStore } from '../stores/state-store.ts'
+import { isDamagedBlobError } from '../stores/damaged-blob-error.ts'
 import { isRunRecord, type RunRecord } from './run-record.ts'
 import { readRunRecord, updateRunRecord } from './run-records.ts'
 import { toolOwner } from './lease-health.ts'
@@ -40,7 +41,8 @@ export async function exportPipelineState(store: StateStore, pipelineId: string)
   const listed = await store.list(prefix)
   const read = new Map<string, Uint8Array>()
   for (const key of [...listed.filter((k) => !k.endsWith(MANIFEST_FILE)), ...listed.filter((k) => k.endsWith(MANIFEST_FILE))]) {
-    const bytes = await store.get(key)
+    // A blob the store holds damaged is left out, as one deleted: `state import` then names what its checkpoint lacks.
+    const bytes = await store.get(key).catch((e: unknown) => { if (isDamagedBlobError(e)) return undefined; throw e })
     if (bytes !== undefined) read.set(key, bytes)
   }
   // Listed order in the file, whatever the order read.

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import type { Redis } from 'ioredis'
 import { StaleFenceError } from './stale-fence-error.ts'
 import { StoreUnavailableError } from './store-unavailable-error.ts'
+import { DamagedBlobError } from './damaged-blob-error.ts'
 import { InvalidStoreUrlError } from './invalid-store-url-error.ts'
 import { checkStoreKey } from './check-store-key.ts'
 import type { LeaseRecord } from './lease-record.ts'
@@ -120,7 +121,7 @@ export class RedisStore implements StateStore {
         const head = await this.client.getBuffer(this.p + 'b:' + key)
         if (head === null) return undefined
         const read = readHead(head)
-        if (read === undefined) throw this.foreign(`get('${key}')`, `${this.p}b:${key}`)
+        if (read === undefined) throw new DamagedBlobError(this.settings.safeUrl, key, `Redis key '${this.p}b:${key}' does not hold a blob head oxiflow writes`)
         if ('bytes' in read) return read.bytes
         const { id, n, size } = read.chunks
         const out = new Uint8Array(size)
@@ -134,7 +135,7 @@ export class RedisStore implements StateStore {
           }
         }
         if (at === size) return out
-        if (attempt >= 5) throw this.foreign(`get('${key}')`, `${this.p}c:${id}:*`)
+        if (attempt >= 5) throw new DamagedBlobError(this.settings.safeUrl, key, `its ${n} chunks '${this.p}c:${id}:*' are not all there, or longer than its ${size} bytes`)
       }
     })
   }

@@ -29,6 +29,7 @@ import { StoreUnavailableError } from '../../persistence/stores/store-unavailabl
 import { StoreLockTimeoutError } from '../../persistence/stores/store-lock-timeout-error.ts'
 import { StaleFenceError } from '../../persistence/stores/stale-fence-error.ts'
 import { CorruptStoreFileError } from '../../persistence/stores/corrupt-store-file-error.ts'
+import { DamagedBlobError } from '../../persistence/stores/damaged-blob-error.ts'
 
 /** An error as plain data: its class name, message, stack, own fields and cause. */
 export interface SerializedError {
@@ -46,7 +47,7 @@ const CLASSES: Record<string, new (...args: never[]) => Error> = {
   StateSnapshotError, StateRestoreError, EncodeWorkerError, StateDeclarationError, KeyedStateRestoreError, StateKeyError, StateValueError, IterableConsumedError, InvalidHolderError,
   SourceInputChangedError, SourceStreamChangedError, BrokerRefusedError, MissingBlobError, CorruptCheckpointError,
   // A store's errors, met by a worker through the store port (its reads and writes are the main thread's).
-  StoreIoError, StoreUnavailableError, StoreLockTimeoutError, StaleFenceError, CorruptStoreFileError,
+  StoreIoError, StoreUnavailableError, StoreLockTimeoutError, StaleFenceError, CorruptStoreFileError, DamagedBlobError,
 }
 
 /** Turns any thrown value into plain data that survives postMessage with its fields. */
