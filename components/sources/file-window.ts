@@ -37,7 +37,13 @@ export class FileWindow {
   private ahead: { from: number; buf: Buffer; done: Promise<number> } | undefined
   private readonly place = new IoPlacement()
 
-  constructor(private readonly fh: FileHandle, readonly size: number, capacity: number, private readonly reads: WindowReads = nodeReads) {
+  /**
+   * `shrank(at)`: the error when a read at offset `at`, below `size`, finds the file's end — it
+   * got shorter since it was opened (truncated in place); the window then fails rather than end
+   * early with part of the input.
+   */
+  constructor(private readonly fh: FileHandle, readonly size: number, capacity: number, private readonly reads: WindowReads = nodeReads,
+    private readonly shrank: (at: number) => Error = (at) => new Error(`the file got shorter than its ${size} bytes at open: read at ${at} found its end`)) {
     this.buf = Buffer.allocUnsafe(capacity)
   }
 
@@ -106,7 +112,7 @@ export class FileWindow {
     await this.fh.close()
   }
 
-  /** Reads `want` bytes at file offset from + at into buf[at…]; fewer only at the end of the file. */
+  /** Reads `want` bytes at file offset from + at into buf[at…]; fewer only at the end of the file (its size at open: `shrank` when sooner). */
   private async fill(buf: Buffer, from: number, at: number, want: number): Promise<number> {
     let got = 0
     while (got < want) {
@@ -114,7 +120,10 @@ export class FileWindow {
       const length = want - got
       const bytesRead = this.place.onThread ? this.place.run(length, () => this.reads.readHere(this.fh.fd, buf, offset, length, from + offset))
         : await this.reads.readInPool(this.fh, buf, offset, length, from + offset)
-      if (bytesRead === 0) break
+      if (bytesRead === 0) {
+        if (from + offset < this.size) throw this.shrank(from + offset)
+        break
+      }
       got += bytesRead
     }
     return got

@@ -1,3 +1,4 @@
+import { SourceInputChangedError } from '../../runtime/errors/source-input-changed-error.ts'
 import { FileWindow } from './file-window.ts'
 import { inputMark, type InputMark } from './input-mark.ts'
 import { decodeLines, invalidUtf8Lines, lfIndex, lineText } from './line-texts.ts'
@@ -53,10 +54,19 @@ export class LineReader {
     this.lookahead = Math.min(chunkSize, LOOKAHEAD)
   }
 
-  /** Opens `path` and takes its size; a missing file fails here, naming the path (the fs error is the cause). */
-  static async open(path: string, chunkSize: number, who: string): Promise<LineReader> {
+  /**
+   * Opens `path` and takes its size; a missing file fails here, naming the path (the fs error is
+   * the cause). A file cut below that size while it is read fails the read that finds its end
+   * (SourceInputChangedError 'shorter', naming `step`) instead of ending the input early.
+   */
+  static async open(path: string, chunkSize: number, who: string, step = who): Promise<LineReader> {
     const { fh, size } = await openForReading(path, who)
-    return new LineReader(new FileWindow(fh, size, chunkSize + 1 + Math.min(chunkSize, LOOKAHEAD)), chunkSize)
+    const shrank = (at: number): SourceInputChangedError => new SourceInputChangedError(step, path, at, 'shorter',
+      `step '${step}' (${who} source): '${path}' got shorter while it was read: it had ${size} bytes when the job opened it, and a read ` +
+      `at byte ${at} found its end (truncated in place, e.g. logrotate's copytruncate, or rewritten), so the lines after that byte can no longer ` +
+      'be read and the job fails rather than end with part of its input; rotate files by renaming them (an open file is read whole), ' +
+      'or read a copy, and run the job again (a restore resumes at its last checkpoint if the file is put back)')
+    return new LineReader(new FileWindow(fh, size, chunkSize + 1 + Math.min(chunkSize, LOOKAHEAD), undefined, shrank), chunkSize)
   }
 
   get size(): number {

@@ -53,7 +53,7 @@ export function lineSource<T>(
           `${who}(${path}): ctx.split must be { index, count } with integers 0 ≤ index < count (got ${JSON.stringify(ctx.split)}); ` +
           'this is a bug in the code that opened the source')
       }
-      const lines = await LineReader.open(path, chunkSize, who)
+      const lines = await LineReader.open(path, chunkSize, who, ctx.step)
       try {
         return new SplitReader(lines, await start(lines), path, ctx, who)
       } catch (e) {

@@ -6,8 +6,9 @@ import { OxiflowError } from './oxiflow-error.ts'
  * before the checkpoint ('different': the file was replaced or rewritten). The checkpoint's
  * positions are byte offsets into the file it read, so resuming in another file would skip or
  * repeat lines, or cut one in two; the restore is refused before any record flows. Lines
- * appended to the file after the position are fine. Broker sources raise SourceStreamChangedError
- * (same code) instead.
+ * appended to the file after the position are fine. A file cut while a job reads it ('shorter'
+ * too) fails the job at the read that finds its end early. Broker sources raise
+ * SourceStreamChangedError (same code) instead.
  *
  * @example
  * new SourceInputChangedError('lines', 'in.jsonl', 81920, 'shorter', "step 'lines' (jsonl source): ...")
