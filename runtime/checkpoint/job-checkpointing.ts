@@ -120,9 +120,24 @@ export class JobCheckpointing {
     // Instances that had ended before the checkpoint only pass their end on: their end (an Oxi's
     // onEnd, the last windows) ran before it and is in the restored state and output.
     await Promise.all(participants.map((p) => p.startAt(cuts, manifest.ended ?? {}, newer.length > 0)))
-    this.restored = { checkpointId: manifest.checkpointId, skipped, message: `restored pipeline '${this.plan.pipelineId}' from checkpoint ${manifest.checkpointId}${why ? ` (${why})` : ''}${dropNote}${rewoundNote}`,
+    const readNote = this.endedFileSources(manifest.ended ?? {})
+    this.restored = { checkpointId: manifest.checkpointId, skipped, message: `restored pipeline '${this.plan.pipelineId}' from checkpoint ${manifest.checkpointId}${why ? ` (${why})` : ''}${dropNote}${rewoundNote}${readNote}`,
       ...(dropped.length > 0 && { dropped }),
       durationMs: performance.now() - started, bytes: sum(manifest.holders.map((h) => h.storedBytes)), rawBytes: sum(manifest.holders.map((h) => h.rawBytes)) }
+  }
+
+  /**
+   * The restore message's note on file sources that had read their input to the end before the
+   * checkpoint (every instance ended): a restore reads nothing more of them — lines appended to
+   * the file since included — which a user who appended them would otherwise not learn.
+   */
+  private endedFileSources(ended: Readonly<Record<string, { readonly parallelism: number; readonly instances: readonly number[] }>>): string {
+    const done = this.plan.vertices.flatMap((v) => v.steps).filter((s) => s.spec.kind === 'source' && s.spec.source.file !== undefined &&
+      ended[s.name] !== undefined && ended[s.name].instances.length === ended[s.name].parallelism)
+    if (done.length === 0) return ''
+    const names = done.map((s) => `'${s.name}' (${s.spec.kind === 'source' ? s.spec.source.file : ''})`).join(', ')
+    return `; file source ${names} had read ${done.length === 1 ? 'its file' : 'their files'} to the end before it, so this run reads nothing ` +
+      'more of them, lines appended since included: start without restore to read a file that grew'
   }
 
   /** Starts taking checkpoints (every `intervalMs` when set). */

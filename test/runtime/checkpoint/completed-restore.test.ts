@@ -2,7 +2,7 @@
 // running the completed job again with restore 'latest' — on any worker count — has nothing left
 // to read, fire or write, also when it completed before its first periodic checkpoint.
 import test from 'ava'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -32,9 +32,13 @@ for (const [first, again] of [[0, 0], [2, 3], [3, 0]] as const) {
     const output = await readFile(join(dir, 'out', 'counts.jsonl'), 'utf8')
     t.deepEqual(perKey(output), perKey(oracle(records)))
 
+    // Lines appended after the end are not read by the restore, and its message says so.
+    await appendFile(join(dir, 'in.jsonl'), '{"id":-1,"key":"late"}\n')
     const b = await build(params).run({ workers: again, module, params, store, restore: 'latest' }).done
     t.is(b.status, 'completed')
     t.is(b.restore?.checkpointId, a.checkpoints!.last!.id)
+    t.true(b.restore?.message.endsWith(`; file source 'lines' (${params.input}) had read its file to the end before it, so this run reads ` +
+      'nothing more of them, lines appended since included: start without restore to read a file that grew'), b.restore?.message)
     t.is(b.steps.lines.recordsOut, 0, 'nothing read again')
     t.is(b.steps.counts.recordsIn, 0, 'nothing written again')
     t.is(await readFile(join(dir, 'out', 'counts.jsonl'), 'utf8'), output, 'the output file is unchanged')
