@@ -267,7 +267,13 @@ export class LocalHost implements Host {
 /** What an instance waits for, for stall reports: its actor's or source's state, its sends waiting for credit, its close. */
 function waitingOf(inst: Instance, wiring: ChannelWiring, closing: { what: string; since: number } | undefined): { waiting?: string } {
   const closes = closing && `${closing.what} for ${((performance.now() - closing.since) / 1000).toFixed(1)} s (its close() has not returned)`
-  const parts = [inst.actor?.waitingFor() ?? inst.source?.waitingFor(), ...wiring.creditWaits(inst.vertex.id, inst.index), closes]
+  const now = performance.now()
+  // Named by the step itself: in a fused chain the actor only knows that its chain has not settled.
+  const settling = inst.vertex.steps.flatMap((s) => {
+    const since = inst.counters.get(s)?.settlingSince
+    return since === undefined ? [] : [`step '${s.name}' (${s.spec.kind === 'sink' ? 'its write' : 'its async function'}) has not settled for ${((now - since) / 1000).toFixed(1)} s`]
+  })
+  const parts = [inst.actor?.waitingFor() ?? inst.source?.waitingFor(), ...settling, ...wiring.creditWaits(inst.vertex.id, inst.index), closes]
     .filter((w) => w !== undefined)
   return parts.length === 0 ? {} : { waiting: parts.join('; ') }
 }

@@ -10,6 +10,12 @@ export interface StepCounters {
    * and `allowedLateness` passed) — sent to the window's `lateTo` sink if it has one, else dropped.
    */
   late?: number
+  /**
+   * Since when (performance.now()) the step's own async work has not settled — a mapAsync's
+   * calls of a batch, a sink's write — so a stall report can name the step inside a fused chain;
+   * undefined when none is pending.
+   */
+  settlingSince?: number
   /** The newest errors of records this instance dropped (skipped or dead-lettered), newest last: see noteRecordError. */
   errors?: RecordError[]
 }

@@ -35,7 +35,12 @@ export class MapAsyncOperator extends Pipe {
         }
       }
     }
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, records.length) }, lane))
+    c.settlingSince = performance.now()
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, records.length) }, lane))
+    } finally {
+      c.settlingSince = undefined
+    }
     const out = slots.filter((s) => s !== DROPPED)
     c.recordsOut += out.length
     if (out.length > 0) await this.next.batch(out)

@@ -23,7 +23,11 @@ export class SinkOperator implements Operator {
     } catch (e) {
       return this.failed(records, base, e)
     }
-    if (r instanceof Promise) return r.then(() => { c.recordsOut += records.length }, (e: unknown) => this.failed(records, base, e))
+    if (r instanceof Promise) {
+      c.settlingSince = performance.now()
+      return r.then(() => { c.settlingSince = undefined; c.recordsOut += records.length },
+        (e: unknown) => { c.settlingSince = undefined; return this.failed(records, base, e) })
+    }
     c.recordsOut += records.length
   }
 

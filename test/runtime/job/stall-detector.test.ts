@@ -23,7 +23,7 @@ test('onStall fail: a sink whose write never settles fails the job within the ti
   t.true(Date.now() - started < 10_000, `failed after ${Date.now() - started} ms`)
   const out = e.waits.find((w) => w.step.includes('out'))
   t.truthy(out, JSON.stringify(e.waits))
-  t.regex(out!.waiting ?? '', /handling a message for \d+\.\d s/)
+  t.regex(out!.waiting ?? '', /handling a message for \d+\.\d s .*; step 'out' \(its write\) has not settled for \d+\.\d s/)
   t.regex(e.message, /stalled .*step '[^']*out' #0: \d+ message\(s\) queued, handling a message/)
 })
 

@@ -32,5 +32,7 @@ for (const workers of [0, 2]) {
     // On workers the file is read in two splits, each fused with its mapAsync; one of them holds the stuck record.
     t.true(e.waits.some((w) => /^lines → call( → out)?$/.test(w.step) && /^sending batch \d+ for \d+\.\d s \(.*mapAsync/.test(w.waiting ?? '')), JSON.stringify(e.waits))
     t.regex(e.message, /stalled .*step 'lines → call( → out)?' #\d: 0 message\(s\) queued, sending batch \d+ for \d+\.\d s/)
+    // The step of the chain that has not settled, by name (found from outside: the report named only the chain).
+    t.regex(e.message, /step 'lines → call( → out)?' #\d: [^;]*; step 'call' \(its async function\) has not settled for \d+\.\d s/)
   })
 }
