@@ -18,7 +18,10 @@ export interface StepCounts {
 
 /** A step's totals over its parallel instances, in the job summary. */
 export interface StepSummary extends StepCounts {
-  /** Time the step's actors spent handling messages (fused steps share their actor's figure). */
+  /**
+   * Time the step's actors spent handling messages, less the time their sends waited for credit
+   * (as `metrics()`' busyPercent; fused steps share their actor's figure).
+   */
   readonly busyMs: number
 }
 

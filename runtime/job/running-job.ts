@@ -240,7 +240,8 @@ export class RunningJob implements Job {
     const steps: Record<string, StepSummary> = {}
     for (const [name, s] of Object.entries(this.totals())) {
       steps[name] = { kind: s.kind, parallelism: s.parallelism, recordsIn: s.recordsIn, recordsOut: s.recordsOut, failed: s.failed,
-        ...(s.late !== undefined && { late: s.late }), busyMs: s.busyMs }
+        // As metrics' busyPercent: the time its sends waited for credit is the receiver's, not this step's.
+        ...(s.late !== undefined && { late: s.late }), busyMs: Math.max(0, s.busyMs - s.backpressureMs) }
     }
     return { pipelineId: this.pipelineId, status: this.status, durationMs: endedAt - this.startedAt, steps, ...joinResults(this.plan, parts),
       ...(snapshot && { snapshot }), ...(this.cp && { checkpoints: this.cp.stats() }), ...(this.cp?.restored && { restore: this.cp.restored }),

@@ -34,6 +34,10 @@ test('a slow sink holds the source back: records in flight never exceed what the
   // One channel (source → pass) of `capacity` batches, one batch being written, one being read.
   t.true(maxInFlight <= (channelCapacity + 2) * batchSize, `max in flight ${maxInFlight}`)
   t.true(s.steps.in.busyMs >= 0)
+  // Waiting for credit is the slow sink's time, not the source's: the summary's busy leaves it out,
+  // as metrics' busyPercent does (found from outside: a no-op step looked busy for most of the run).
+  t.true(s.steps.in.busyMs < s.durationMs / 4, `source busy ${s.steps.in.busyMs.toFixed(0)} ms of ${s.durationMs.toFixed(0)} ms`)
+  t.true(s.steps.slow.busyMs > s.durationMs / 2, `sink busy ${s.steps.slow.busyMs.toFixed(0)} ms of ${s.durationMs.toFixed(0)} ms`)
 })
 
 test('memory stays bounded with an unbounded source and a slow sink (child process RSS)', async (t) => {
