@@ -18,10 +18,7 @@ export interface StepCounts {
 
 /** A step's totals over its parallel instances, in the job summary. */
 export interface StepSummary extends StepCounts {
-  /**
-   * Time the step's actors spent handling messages, less the time their sends waited for credit
-   * (as `metrics()`' busyPercent; fused steps share their actor's figure).
-   */
+  /** Time the step's actors spent handling messages, less their sends' waits for credit (fused steps share their actor's). */
   readonly busyMs: number
 }
 
@@ -59,7 +56,7 @@ export interface JobSummary<S = {}> {
   readonly steps: Readonly<Record<string, StepSummary>>
   /** Each sink's result by step name: `results.out` holds the records of `.sink('out', sinks.collect())`. */
   readonly results: SinkResults<S>
-  /** Each dead-letter sink's result by the name of the step whose records it took. */
+  /** By step name, a `collect()` dead-letter sink's letters of that step (each step its own, when steps share the sink). */
   readonly deadLetters: Readonly<Record<string, unknown>>
   /** Every state holder's snapshot at the end, with `run({ snapshotAtEnd: true })`; `run({ restoreFrom })` takes it. */
   readonly snapshot?: JobSnapshot

@@ -183,7 +183,8 @@ export class LocalHost implements Host {
         if (step.spec.kind !== 'sink') return
         const result = inst.operators[i].result?.()
         const side = step.spec.sideOutputOf
-        if (side) for (const from of side.deadLetters) deadLetters[from] = result
+        // A sink several steps share holds all their letters: each step gets its own (each letter names its step).
+        if (side) for (const from of side.deadLetters) deadLetters[from] = lettersOf(result, from, side.deadLetters.length > 1)
         // A late sink that keeps nothing (a file) adds no result: it is no branch of the pipeline's own.
         if (!side || (side.late.length > 0 && result !== undefined)) (results[step.name] ??= [])[inst.index] = result
       })
@@ -276,6 +277,11 @@ function waitingOf(inst: Instance, wiring: ChannelWiring, closing: { what: strin
   const parts = [inst.actor?.waitingFor() ?? inst.source?.waitingFor(), ...settling, ...wiring.creditWaits(inst.vertex.id, inst.index), closes]
     .filter((w) => w !== undefined)
   return parts.length === 0 ? {} : { waiting: parts.join('; ') }
+}
+
+/** A dead-letter sink's result for step `from`: the letters naming it when the sink is shared (`shared`), else the result as is. */
+function lettersOf(result: unknown, from: string, shared: boolean): unknown {
+  return shared && Array.isArray(result) ? result.filter((l) => (l as { step?: unknown } | null)?.step === from) : result
 }
 
 /** The output of a chain that ends in a sink: nothing goes further. */
