@@ -6,7 +6,7 @@ import { checkName, checkObject, checkPositiveInt, invalidOption } from '../opti
 
 /** What happened to a partition in this runner (`onEvent`). */
 export interface PartitionEvent {
-  /** acquired: its lease was taken and its job started (restored from its latest checkpoint, if any); completed: it ran to its end; handed-over: stopped with a final checkpoint for another runner's fair share; lost: its lease was taken by another runner. */
+  /** acquired: its lease was taken and its job started (restored from its latest checkpoint, if any); completed: it ran to its end; handed-over: stopped with a final checkpoint for another runner's fair share (told once stopped; a job that reached its end first is 'completed' instead); lost: its lease was taken by another runner (told once its job stopped). */
   readonly kind: 'acquired' | 'completed' | 'handed-over' | 'lost'
   readonly partition: number
   readonly runner: string

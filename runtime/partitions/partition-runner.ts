@@ -193,6 +193,9 @@ export class PartitionRunner {
       if (completed) {
         this.completed[partition] = completed
         this.emit({ kind: 'completed', partition, runner: this.owner.runner })
+      } else if (pj.leaving !== undefined) {
+        // Told once the job stopped: one asked to leave may reach the end of its input first, and it completed here then.
+        this.emit({ kind: pj.leaving, partition, runner: this.owner.runner })
       }
       if (failure !== undefined) this.failure ??= failure
       if (this.stopRequested || this.failure !== undefined) this.wake.abort()
@@ -200,9 +203,9 @@ export class PartitionRunner {
     this.owned.set(partition, { pj, finished })
   }
 
+  /** Stops the partition's job for `why`; the event comes when it stopped (see start). */
   private leave(partition: number, why: PartitionEvent['kind']): void {
-    const o = this.owned.get(partition)
-    if (o?.pj.leave(why)) this.emit({ kind: why, partition, runner: this.owner.runner })
+    this.owned.get(partition)?.pj.leave(why)
   }
 
   private async leaveAll(why: PartitionEvent['kind']): Promise<void> {
