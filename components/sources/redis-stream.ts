@@ -154,21 +154,21 @@ async function openReader<T>(ctx: SourceContext, options: RedisStreamSourceOptio
     return reply?.[0]?.[1]
   }
   /**
-   * Reads after `after` in one transaction with a look at entry `after` itself: a stream only
-   * loses entries from its start (XTRIM, XADD with MAXLEN/MINID), so while that entry is there
-   * nothing after it was trimmed before this read; when it is gone, `streamChange` tells a trim
-   * past it (entries never read: the job fails) from a single XDEL (no loss). With nothing to
-   * read yet, a blocking XREAD waits for entries and the transaction reads them again, so
-   * entries added and trimmed by one command or transaction are not skipped either.
+   * Reads after `after` with one XRANGE that starts at entry `after` itself (inclusive): a stream
+   * only loses entries from its start (XTRIM, XADD with MAXLEN/MINID), so while that entry is
+   * there nothing after it was trimmed before this read; when it is gone, `streamChange` tells a
+   * trim past it (entries never read: the job fails) from a single XDEL (no loss). With nothing
+   * to read yet, a blocking XREAD waits for entries and the XRANGE reads them again, so entries
+   * added and trimmed by one command or transaction are not skipped either.
    */
   const readAfter = async (max: number): Promise<Entry[] | undefined> => {
     for (let waited = false; ; waited = true) {
-      const replies = await redis.multi().xrange(key, after, after).xread('COUNT', max, 'STREAMS', key, after).exec()
-      for (const [error] of replies ?? []) if (error) throw error
-      const [[, kept], [, read]] = replies as [[null, Entry[]], [null, [string, Entry[]][] | null]]
-      if (kept.length === 0) await refuseChanged('run')
-      const entries = read?.[0]?.[1]
-      if (entries !== undefined || waited || ctx.signal.aborted) return entries
+      const got = (await redis.xrange(key, after, '+', 'COUNT', max + 1)) as Entry[]
+      const kept = got.length > 0 && got[0][0] === after
+      if (!kept) await refuseChanged('run')
+      const entries = kept ? got.slice(1) : got
+      if (entries.length > 0) return entries
+      if (waited || ctx.signal.aborted) return undefined
       if ((await redis.xread('COUNT', 1, 'BLOCK', idleMs, 'STREAMS', key, after)) === null) return undefined
     }
   }
