@@ -150,7 +150,7 @@ Actions:
   stop <runner-id>                 ask the runner through the store to stop gracefully: it takes
                                    a final checkpoint, releases its lease and exits 0. Waits for
                                    that (up to --timeout MS, default 60000; 0: do not wait);
-                                   exit 1 if it did not stop in time
+                                   exit 1 if it did not stop in time or its stop failed
 
 Options:
 ${optionsHelp(RUNNER_OPTIONS)}

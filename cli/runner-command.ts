@@ -65,9 +65,12 @@ export async function runnerCommand(argv: readonly string[]): Promise<number> {
         const r = l.pipelineId === null ? undefined : await readRunRecord(store, l.pipelineId)
         return { pipelineId: l.pipelineId ?? l.name, status: r?.status ?? null, lastCheckpoint: r?.lastCheckpoint?.id ?? null }
       }))
-      out(json ? toJson({ runner, requested: pipelines, stopped }) : stopped.map((s) =>
-        `runner ${runner} stopped pipeline '${s.pipelineId}' (${s.status ?? 'no run record'}${s.lastCheckpoint === null ? '' : `, final checkpoint ${s.lastCheckpoint}`})`).join('\n'))
-      return 0
+      // Released is not stopped: a stop that could not finish (stopTimeout) fails the run, whose last checkpoint is then no final one.
+      const failed = stopped.filter((s) => s.status === 'failed')
+      out(json ? toJson({ runner, requested: pipelines, stopped }) : stopped.map((s) => s.status === 'failed'
+        ? `runner ${runner} released pipeline '${s.pipelineId}' but its stop failed (run record: failed${s.lastCheckpoint === null ? '' : `; its last checkpoint, ${s.lastCheckpoint}, is no final one`}): oxiflow state show ${s.pipelineId} says why`
+        : `runner ${runner} stopped pipeline '${s.pipelineId}' (${s.status ?? 'no run record'}${s.lastCheckpoint === null ? '' : `, final checkpoint ${s.lastCheckpoint}`})`).join('\n'))
+      return failed.length > 0 ? 1 : 0
     } finally {
       await store.close()
     }

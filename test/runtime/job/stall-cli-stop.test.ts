@@ -5,14 +5,18 @@
 import test from 'ava'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runCli } from '../../cli/run-cli.ts'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const bin = fileURLToPath(new URL('../../../bin/oxiflow.mjs', import.meta.url))
 
 /** Starts `oxiflow run` on a fixture that stalls and waits for its stall warning; `stderr()` is what it wrote so far. */
-async function startStalled(t: { teardown(f: () => void): void }, fixture: string, params: object, stopTimeout: number) {
+async function startStalled(t: { teardown(f: () => void): void }, fixture: string, params: object, stopTimeout: number, more: string[] = []) {
   const child = spawn(process.execPath, [bin, 'run', fixture, '--params', JSON.stringify(params),
-    '--stall-timeout', '300', '--stop-timeout', String(stopTimeout)], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OXIFLOW_ON_STALL: 'warn' } })
+    '--stall-timeout', '300', '--stop-timeout', String(stopTimeout), ...more], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OXIFLOW_ON_STALL: 'warn' } })
   t.teardown(() => { child.kill('SIGKILL') })
   let stderr = ''
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
@@ -46,4 +50,17 @@ test('SIGTERM while a source read hangs, --stop-timeout 2000: exit 1 within the 
   t.is(code, 1, stderr())
   t.true(Date.now() - signalled < 6_000, `exited ${Date.now() - signalled} ms after SIGTERM`)
   t.regex(stderr(), /graceful stop did not finish within 2000 ms \(stopTimeout\); it waits for the hosts to close: .*closing the reader of source 'numbers'/)
+})
+
+test('runner stop of a stalled job whose stop fails: exit 1, saying the stop failed, not "stopped … final checkpoint"', async (t) => {
+  t.timeout(60_000)
+  const dir = await mkdtemp(join(tmpdir(), 'oxiflow-stall-runner-stop-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const store = join(dir, 'store')
+  const { child, exited, stderr } = await startStalled(t, 'test/fixtures/stall/stuck-sink.ts', { records: 50000 }, 1000, ['--store', store])
+  const stop = await runCli(['runner', 'stop', `${hostname()}:${child.pid}`, '--store', store, '--timeout', '30000'])
+  t.is(await exited, 1, stderr())
+  // Found from outside: it printed "stopped pipeline … (failed, final checkpoint 9)" and exited 0.
+  t.is(stop.code, 1, stop.stderr + stop.stdout)
+  t.regex(stop.stdout, /runner .+ released pipeline 'stall-stuck-sink' but its stop failed \(run record: failed/)
 })
